@@ -1,0 +1,300 @@
+/**
+ * core/v1 kinds this project serves: Namespace, Node, Pod, PersistentVolume,
+ * PersistentVolumeClaim, Event, plus Binding (the pods/binding body).
+ * Phases and reasons are literal unions exported as constants.
+ */
+import type { KubeObject, LabelSelector, StringMap } from '../meta';
+
+/** Resource amounts as Kubernetes quantities (`500Mi`, `2Gi`). */
+export type ResourceList = Record<string, string>;
+
+/** A reference to another object (PV claimRef, Event involvedObject). */
+export interface ObjectReference {
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  uid?: string;
+  resourceVersion?: string;
+  fieldPath?: string;
+}
+
+/** The access modes a volume can be mounted with. */
+export const AccessMode = {
+  ReadWriteOnce: 'ReadWriteOnce',
+  ReadOnlyMany: 'ReadOnlyMany',
+  ReadWriteMany: 'ReadWriteMany',
+  ReadWriteOncePod: 'ReadWriteOncePod',
+} as const;
+export type AccessMode = (typeof AccessMode)[keyof typeof AccessMode];
+
+/** What happens to a PV once its claim is deleted. */
+export const ReclaimPolicy = { Retain: 'Retain', Delete: 'Delete', Recycle: 'Recycle' } as const;
+export type ReclaimPolicy = (typeof ReclaimPolicy)[keyof typeof ReclaimPolicy];
+
+// ---------------------------------------------------------------- Namespace
+
+export interface Namespace extends KubeObject {
+  spec?: { finalizers?: string[] };
+  status?: { phase?: 'Active' | 'Terminating' };
+}
+
+// ---------------------------------------------------------------- Node
+
+export interface NodeCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  lastHeartbeatTime?: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface NodeAddress {
+  type: 'InternalIP' | 'ExternalIP' | 'Hostname';
+  address: string;
+}
+
+export interface Node extends KubeObject {
+  spec?: { unschedulable?: boolean; podCIDR?: string };
+  status?: {
+    capacity?: ResourceList;
+    allocatable?: ResourceList;
+    conditions?: NodeCondition[];
+    addresses?: NodeAddress[];
+    daemonEndpoints?: { kubeletEndpoint?: { Port: number } };
+    nodeInfo?: Record<string, string>;
+  };
+}
+
+// ---------------------------------------------------------------- Volumes
+
+export interface HostPathVolumeSource {
+  path: string;
+  type?: string;
+}
+
+export interface NFSVolumeSource {
+  server: string;
+  path: string;
+  readOnly?: boolean;
+}
+
+export interface PersistentVolumeClaimVolumeSource {
+  claimName: string;
+  readOnly?: boolean;
+}
+
+/** A pod volume: in this project only persistentVolumeClaim is allowed (validation enforces it). */
+export interface Volume {
+  name: string;
+  persistentVolumeClaim?: PersistentVolumeClaimVolumeSource;
+  [otherSource: string]: unknown;
+}
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+export interface VolumeNodeAffinity {
+  required?: {
+    nodeSelectorTerms: { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }[];
+  };
+}
+
+export const PersistentVolumePhase = {
+  Pending: 'Pending',
+  Available: 'Available',
+  Bound: 'Bound',
+  Released: 'Released',
+  Failed: 'Failed',
+} as const;
+export type PersistentVolumePhase = (typeof PersistentVolumePhase)[keyof typeof PersistentVolumePhase];
+
+export interface PersistentVolumeSpec {
+  capacity?: ResourceList;
+  accessModes?: AccessMode[];
+  hostPath?: HostPathVolumeSource;
+  nfs?: NFSVolumeSource;
+  claimRef?: ObjectReference;
+  persistentVolumeReclaimPolicy?: ReclaimPolicy;
+  storageClassName?: string;
+  mountOptions?: string[];
+  volumeMode?: 'Filesystem' | 'Block';
+  nodeAffinity?: VolumeNodeAffinity;
+}
+
+export interface PersistentVolume extends KubeObject {
+  spec: PersistentVolumeSpec;
+  status?: { phase?: PersistentVolumePhase; message?: string; reason?: string; lastPhaseTransitionTime?: string };
+}
+
+export const PersistentVolumeClaimPhase = {
+  Pending: 'Pending',
+  Bound: 'Bound',
+  Lost: 'Lost',
+  Failed: 'Failed',
+} as const;
+export type PersistentVolumeClaimPhase =
+  (typeof PersistentVolumeClaimPhase)[keyof typeof PersistentVolumeClaimPhase];
+
+export interface PersistentVolumeClaimCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastProbeTime?: string;
+  lastTransitionTime?: string;
+}
+
+export interface PersistentVolumeClaimSpec {
+  accessModes?: AccessMode[];
+  selector?: LabelSelector;
+  resources?: { requests?: ResourceList; limits?: ResourceList };
+  volumeName?: string;
+  storageClassName?: string;
+  volumeMode?: 'Filesystem' | 'Block';
+}
+
+export interface PersistentVolumeClaim extends KubeObject {
+  spec: PersistentVolumeClaimSpec;
+  status?: {
+    phase?: PersistentVolumeClaimPhase;
+    accessModes?: AccessMode[];
+    capacity?: ResourceList;
+    conditions?: PersistentVolumeClaimCondition[];
+  };
+}
+
+// ---------------------------------------------------------------- Pod
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+  subPath?: string;
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: EnvVar[];
+  workingDir?: string;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  volumeMounts?: VolumeMount[];
+  ports?: { containerPort: number; protocol?: string; name?: string }[];
+  resources?: { requests?: ResourceList; limits?: ResourceList };
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: string;
+}
+
+export const RestartPolicy = { Always: 'Always', OnFailure: 'OnFailure', Never: 'Never' } as const;
+export type RestartPolicy = (typeof RestartPolicy)[keyof typeof RestartPolicy];
+
+export interface PodSpec {
+  containers: Container[];
+  volumes?: Volume[];
+  nodeName?: string;
+  nodeSelector?: StringMap;
+  restartPolicy?: RestartPolicy;
+  terminationGracePeriodSeconds?: number;
+  schedulerName?: string;
+  hostNetwork?: boolean;
+  dnsPolicy?: string;
+  [otherField: string]: unknown;
+}
+
+export const PodPhase = {
+  Pending: 'Pending',
+  Running: 'Running',
+  Succeeded: 'Succeeded',
+  Failed: 'Failed',
+  Unknown: 'Unknown',
+} as const;
+export type PodPhase = (typeof PodPhase)[keyof typeof PodPhase];
+
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: {
+    exitCode: number;
+    reason?: string;
+    message?: string;
+    startedAt?: string;
+    finishedAt?: string;
+    containerID?: string;
+  };
+}
+
+export interface ContainerStatus {
+  name: string;
+  state?: ContainerState;
+  lastState?: ContainerState;
+  ready: boolean;
+  restartCount: number;
+  image: string;
+  imageID?: string;
+  containerID?: string;
+  started?: boolean;
+}
+
+export interface PodCondition {
+  type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready' | string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastProbeTime?: string | null;
+  lastTransitionTime?: string;
+}
+
+export interface PodStatus {
+  phase?: PodPhase;
+  conditions?: PodCondition[];
+  message?: string;
+  reason?: string;
+  hostIP?: string;
+  podIP?: string;
+  startTime?: string;
+  containerStatuses?: ContainerStatus[];
+}
+
+export interface Pod extends KubeObject {
+  spec: PodSpec;
+  status?: PodStatus;
+}
+
+/** Body of POST pods/{name}/binding: assigns the pod to a node. */
+export interface Binding extends KubeObject {
+  target: ObjectReference;
+}
+
+// ---------------------------------------------------------------- Event
+
+export const EventType = { Normal: 'Normal', Warning: 'Warning' } as const;
+export type EventType = (typeof EventType)[keyof typeof EventType];
+
+export interface Event extends KubeObject {
+  involvedObject: ObjectReference;
+  reason?: string;
+  message?: string;
+  source?: { component?: string; host?: string };
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  eventTime?: string | null;
+  count?: number;
+  type?: EventType;
+  reportingComponent?: string;
+  reportingInstance?: string;
+}
+
+
+

@@ -1,0 +1,74 @@
+/**
+ * The catalogue of resources this project serves. The apiserver routes, discovery documents,
+ * OpenAPI and the REST client are all derived from this one table.
+ */
+
+/** Static description of one resource type. */
+export interface ResourceInfo {
+  /** API group; '' for core. */
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly listKind: string;
+  /** Plural lower-case name used in URLs and etcd keys. */
+  readonly resource: string;
+  readonly singular: string;
+  readonly namespaced: boolean;
+  readonly shortNames: readonly string[];
+  /** Subresources served below an object (status, binding, log). */
+  readonly subresources: readonly string[];
+}
+
+function info(
+  group: string,
+  kind: string,
+  resource: string,
+  namespaced: boolean,
+  shortNames: string[],
+  subresources: string[] = [],
+): ResourceInfo {
+  return {
+    group,
+    version: 'v1',
+    kind,
+    listKind: `${kind}List`,
+    resource,
+    singular: kind.toLowerCase(),
+    namespaced,
+    shortNames,
+    subresources,
+  };
+}
+
+export const namespaces = info('', 'Namespace', 'namespaces', false, ['ns'], ['status']);
+export const nodes = info('', 'Node', 'nodes', false, ['no'], ['status']);
+export const pods = info('', 'Pod', 'pods', true, ['po'], ['status', 'binding', 'log']);
+export const persistentVolumes = info('', 'PersistentVolume', 'persistentvolumes', false, ['pv'], ['status']);
+export const persistentVolumeClaims = info('', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, ['pvc'], [
+  'status',
+]);
+export const events = info('', 'Event', 'events', true, ['ev']);
+export const storageClasses = info('storage.k8s.io', 'StorageClass', 'storageclasses', false, ['sc']);
+export const leases = info('coordination.k8s.io', 'Lease', 'leases', true, ['lease']);
+
+/** Every served resource, in discovery order. */
+export const allResources: readonly ResourceInfo[] = [
+  namespaces,
+  nodes,
+  pods,
+  persistentVolumes,
+  persistentVolumeClaims,
+  events,
+  storageClasses,
+  leases,
+];
+
+/** `v1` for core, `group/v1` otherwise. */
+export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+/** URL prefix of a group version: `/api/v1` or `/apis/<group>/v1`. */
+export function groupVersionPath(r: Pick<ResourceInfo, 'group' | 'version'>): string {
+  return r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+}

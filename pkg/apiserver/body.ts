@@ -1,0 +1,67 @@
+/**
+ * Request bodies: read with a size cap (3 MiB → 413) and decoded from JSON or YAML. YAML is
+ * parsed with the JSON schema (no custom tags) and documents using aliases are refused, so an
+ * alias bomb cannot expand into memory.
+ */
+import type { Context } from 'koa';
+import { load, JSON_SCHEMA } from 'js-yaml';
+import { badRequest, StatusError } from '../api/errors';
+import { StatusReason } from '../api/meta';
+
+/** Largest request body accepted, as kube-apiserver's default. */
+export const maxBodyBytes = 3 * 1024 * 1024;
+
+/** Reads the raw request body, failing with 413 past the limit. */
+export async function readBody(ctx: Context): Promise<Buffer> {
+  const declared = Number(ctx.get('content-length') || '0');
+  if (declared > maxBodyBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > maxBodyBytes) throw tooLarge();
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(): StatusError {
+  return new StatusError(413, StatusReason.RequestEntityTooLarge, `request body too large (limit ${maxBodyBytes} bytes)`);
+}
+
+/** The media type of a Content-Type header without parameters. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function rejectAliases(value: unknown, seen = new Set<object>()): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (seen.has(value)) throw badRequest('YAML aliases and anchors are not allowed');
+  seen.add(value);
+  for (const v of Object.values(value)) rejectAliases(v, seen);
+}
+
+/** Decodes a JSON or YAML document; malformed input is a 400. */
+export function decodeDocument(raw: Buffer, type: string): unknown {
+  const text = raw.toString('utf8');
+  if (!text.trim()) throw badRequest('request body is empty');
+  try {
+    if (type.includes('yaml')) {
+      const doc = load(text, { schema: JSON_SCHEMA });
+      rejectAliases(doc);
+      return doc;
+    }
+    return JSON.parse(text);
+  } catch (err) {
+    if (err instanceof StatusError) throw err;
+    throw badRequest(`the body of the request was in an unknown format or could not be decoded: ${(err as Error).message.split('\n')[0] ?? ''}`);
+  }
+}
+
+/** Decodes a body that must be a JSON/YAML object (a Kubernetes object or options). */
+export function decodeObject(raw: Buffer, type: string): Record<string, unknown> {
+  const doc = decodeDocument(raw, type);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw badRequest('the request body must be an object');
+  return doc as Record<string, unknown>;
+}

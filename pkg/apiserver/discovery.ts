@@ -1,0 +1,63 @@
+/**
+ * Discovery documents derived from the resource catalogue: /api (APIVersions), /api/v1 and
+ * /apis/<group>/<version> (APIResourceList), /apis (APIGroupList), /apis/<group> (APIGroup).
+ */
+import { allResources, apiVersionOf, type ResourceInfo } from '../api/resources';
+
+const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+function subresourceEntry(r: ResourceInfo, sub: string) {
+  const verbs = sub === 'status' ? ['get', 'patch', 'update'] : sub === 'binding' ? ['create'] : ['get'];
+  const kind = sub === 'binding' ? 'Binding' : sub === 'log' ? 'Pod' : r.kind;
+  return { name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, kind, verbs };
+}
+
+/** APIResourceList for one group version. */
+export function resourceList(group: string, version: string) {
+  const rs = allResources.filter((r) => r.group === group && r.version === version);
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: rs.flatMap((r) => [
+      {
+        name: r.resource,
+        singularName: r.singular,
+        namespaced: r.namespaced,
+        kind: r.kind,
+        verbs: allVerbs,
+        shortNames: [...r.shortNames],
+        storageVersionHash: '',
+      },
+      ...r.subresources.map((s) => subresourceEntry(r, s)),
+    ]),
+  };
+}
+
+/** The /api document. */
+export function coreVersions(serverAddress: string) {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
+}
+
+function groupDoc(group: string) {
+  const versions = [...new Set(allResources.filter((r) => r.group === group).map((r) => r.version))];
+  const gv = versions.map((v) => ({ groupVersion: apiVersionOf({ group, version: v }), version: v }));
+  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: gv, preferredVersion: gv[0] };
+}
+
+/** The named groups served under /apis. */
+export const apiGroups = [...new Set(allResources.map((r) => r.group).filter((g) => g !== ''))];
+
+/** The /apis document. */
+export function groupList() {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups.map(groupDoc) };
+}
+
+/** The /apis/<group> document, or undefined for an unknown group. */
+export function group(name: string) {
+  return apiGroups.includes(name) ? groupDoc(name) : undefined;
+}

@@ -1,0 +1,183 @@
+/**
+ * The generic resource handler: one function serves every verb of every resource by calling
+ * the resource's registry Store. Subresources other than status (pods/binding, pods/log) are
+ * served by handlers registered in `subresources`.
+ */
+import type { Context } from 'koa';
+import { badRequest, notFound, StatusError } from '../../api/errors';
+import { StatusReason, type DeleteOptions, type KubeObject } from '../../api/meta';
+import { apiVersionOf } from '../../api/resources';
+import { decodeObject, decodeDocument, mediaType, readBody } from '../body';
+import type { Store } from '../registry/store';
+import type { RequestInfo } from '../request_info';
+import { serveWatch } from '../watch/stream';
+import { boolParam, dryRun, intParam, listQuery, stringParam } from './query';
+
+/** Applies a patch document of one media type to the current object. */
+export type Patcher = (current: KubeObject, patch: Buffer, ctx: PatchContext) => KubeObject;
+
+/** What a patcher may need to know about the request. */
+export interface PatchContext {
+  store: Store;
+  fieldManager?: string;
+  force: boolean;
+  subresource?: string;
+}
+
+/** Serves a subresource such as pods/binding or pods/log. */
+export type SubresourceHandler = (ctx: Context, info: RequestInfo, store: Store) => Promise<void>;
+
+/** Renders an object or list, e.g. as a meta.k8s.io Table when the client asks for one. */
+export type Renderer = (ctx: Context, store: Store, body: KubeObject) => unknown;
+
+/** The handler's wiring. */
+export interface ResourceHandlerDeps {
+  stores: Map<string, Store>;
+  patchers: Record<string, Patcher>;
+  subresources: Record<string, SubresourceHandler>;
+  render: Renderer;
+  /** Encodes watched objects (JSON or Table rows) for one request. */
+  watchEncoder: (ctx: Context, store: Store) => (obj: KubeObject) => string;
+  bookmarkIntervalMs: number;
+  onWatch?: (resource: string, delta: 1 | -1) => void;
+}
+
+/** Key of the stores map. */
+export function storeKey(group: string, version: string, resource: string): string {
+  return `${group}/${version}/${resource}`;
+}
+
+function decodeInput(raw: Buffer, ctx: Context, store: Store): KubeObject {
+  const body = decodeObject(raw, mediaType(ctx.get('content-type')));
+  const info = store.strategy.info;
+  const { apiVersion, kind } = body;
+  if (kind !== undefined && kind !== info.kind) throw badRequest(`the body is a ${String(kind)}, but the URL is for ${info.kind}`);
+  if (apiVersion !== undefined && apiVersion !== apiVersionOf(info)) {
+    throw badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${apiVersionOf(info)})`);
+  }
+  if (body.metadata !== undefined && (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata))) {
+    throw badRequest('metadata must be an object');
+  }
+  return { ...body, metadata: (body.metadata ?? {}) as KubeObject['metadata'] };
+}
+
+async function deleteOptions(ctx: Context): Promise<DeleteOptions> {
+  const raw = await readBody(ctx);
+  const opts: DeleteOptions = raw.toString().trim() ? (decodeDocument(raw, mediaType(ctx.get('content-type'))) as DeleteOptions) : {};
+  const grace = intParam(ctx, 'gracePeriodSeconds');
+  if (grace !== undefined) opts.gracePeriodSeconds = grace;
+  if (dryRun(ctx)) opts.dryRun = ['All'];
+  return opts;
+}
+
+/** Serves one resource request. */
+export async function handleResource(ctx: Context, info: RequestInfo, deps: ResourceHandlerDeps): Promise<void> {
+  const store = deps.stores.get(storeKey(info.group, info.version, info.resource));
+  if (!store) throw notFound({ resource: info.resource, group: info.group }, info.name ?? '');
+  const { namespaced } = store.strategy.info;
+  const allNamespaces = info.verb === 'list' || info.verb === 'watch';
+  if (namespaced ? info.namespace === undefined && !allNamespaces : info.namespace !== undefined) {
+    throw notFound({ resource: info.resource, group: info.group }, info.name ?? '');
+  }
+  const ns = namespaced ? info.namespace : undefined;
+
+  if (info.subresource && info.subresource !== 'status') {
+    const handler = deps.subresources[`${info.resource}/${info.subresource}`];
+    if (!handler) throw notFound({ resource: `${info.resource}/${info.subresource}` }, info.name ?? '');
+    return handler(ctx, info, store);
+  }
+  const subresource = info.subresource === 'status' ? ('status' as const) : undefined;
+  if (subresource && !['get', 'update', 'patch'].includes(info.verb)) {
+    throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
+  }
+
+  switch (info.verb) {
+    case 'get':
+      ctx.body = deps.render(ctx, store, await store.get(ns, info.name ?? ''));
+      return;
+    case 'list':
+      ctx.body = deps.render(ctx, store, (await store.list(ns, listQuery(ctx))) as unknown as KubeObject);
+      return;
+    case 'watch':
+      return watch(ctx, info, store, ns, deps);
+    case 'create': {
+      const obj = decodeInput(await readBody(ctx), ctx, store);
+      if (info.name !== undefined) {
+        if (obj.metadata.name && obj.metadata.name !== info.name) {
+          throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
+        }
+        obj.metadata.name = info.name;
+      }
+      ctx.status = 201;
+      ctx.body = deps.render(ctx, store, await store.create(ns, obj, { dryRun: dryRun(ctx) }));
+      return;
+    }
+    case 'update': {
+      const obj = decodeInput(await readBody(ctx), ctx, store);
+      ctx.body = deps.render(ctx, store, await store.update(ns, info.name ?? '', obj, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }));
+      return;
+    }
+    case 'patch': {
+      const type = mediaType(ctx.get('content-type'));
+      const patcher = deps.patchers[type];
+      if (!patcher) {
+        throw new StatusError(415, StatusReason.UnsupportedMediaType, `the body of the request was in an unknown format - accepted media types include: ${Object.keys(deps.patchers).join(', ')}`);
+      }
+      const raw = await readBody(ctx);
+      const pctx: PatchContext = { store, force: boolParam(ctx, 'force'), ...(subresource ? { subresource } : {}) };
+      const fm = stringParam(ctx, 'fieldManager');
+      if (fm) pctx.fieldManager = fm;
+      const name = info.name ?? '';
+      const apply = (cur: KubeObject) => patcher(cur, raw, pctx);
+      ctx.body = deps.render(ctx, store, await store.guaranteedUpdate(ns, name, apply, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }));
+      return;
+    }
+    case 'delete': {
+      const result = await store.delete(ns, info.name ?? '', await deleteOptions(ctx));
+      ctx.status = result.deleted ? 200 : 202;
+      ctx.body = deps.render(ctx, store, result.object);
+      return;
+    }
+    case 'deletecollection':
+      ctx.body = deps.render(ctx, store, (await store.deleteCollection(ns, listQuery(ctx), await deleteOptions(ctx))) as unknown as KubeObject);
+      return;
+  }
+}
+
+async function watch(ctx: Context, info: RequestInfo, store: Store, ns: string | undefined, deps: ResourceHandlerDeps): Promise<void> {
+  const q = listQuery(ctx);
+  const selected = store.matcher(q, info.name);
+  const matches = (o: KubeObject) => (ns === undefined || o.metadata.namespace === ns) && selected(o);
+  let from: number;
+  let initial: KubeObject[] = [];
+  if (!q.resourceVersion || q.resourceVersion === '0') {
+    const { limit: _l, continue: _c, resourceVersion: _r, ...rest } = q;
+    const list = await store.list(ns, rest);
+    initial = info.name ? list.items.filter((o) => o.metadata.name === info.name) : list.items;
+    from = Number(list.metadata.resourceVersion);
+  } else {
+    from = Number(q.resourceVersion);
+    if (!Number.isSafeInteger(from) || from < 0) throw badRequest(`invalid resourceVersion: ${q.resourceVersion}`);
+  }
+  const timeoutSeconds = intParam(ctx, 'timeoutSeconds');
+  const timeoutMs = timeoutSeconds !== undefined ? timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
+  const encodeObj = deps.watchEncoder(ctx, store);
+  const plain = encodeObj === defaultEncoder;
+  const infoR = store.strategy.info;
+  await serveWatch(ctx, {
+    fromRevision: from,
+    initial,
+    matches,
+    timeoutMs,
+    ...(boolParam(ctx, 'allowWatchBookmarks') ? { bookmarkIntervalMs: deps.bookmarkIntervalMs } : {}),
+    bookmarkType: { apiVersion: apiVersionOf(infoR), kind: infoR.kind },
+    encode: (obj, ev) => (plain && ev ? ev.objectJson() : encodeObj(obj)),
+    register: (sink) => store.watch(from, sink),
+    latestRevision: () => store.cache.latestRevision,
+    onStart: () => deps.onWatch?.(info.resource, 1),
+    onEnd: () => deps.onWatch?.(info.resource, -1),
+  });
+}
+
+/** The plain JSON encoder (objects serialized as they are). */
+export const defaultEncoder = (obj: KubeObject): string => JSON.stringify(obj);

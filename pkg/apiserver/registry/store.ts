@@ -1,0 +1,406 @@
+/**
+ * The ONE generic registry store: create / get / list / update / patch / delete / watch for any
+ * resource, configured by a Strategy. Handlers translate HTTP into calls on it; it translates
+ * storage errors into API StatusErrors and owns server-side metadata (uid, timestamps,
+ * generation, graceful deletion and finalizers).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  gone,
+  notFound,
+  serviceUnavailable,
+  StatusError,
+} from '../../api/errors';
+import { parseFieldSelector, FieldSelectorError } from '../../api/fields';
+import { parseLabelSelector, SelectorParseError } from '../../api/labels';
+import { StatusReason, type DeleteOptions, type KubeObject, type ObjectList } from '../../api/meta';
+import { apiVersionOf } from '../../api/resources';
+import { toStatusError, validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation';
+import { StorageError, StorageErrorCode } from '../../storage/errors';
+import type { Preconditions, Storage } from '../../storage/interfaces';
+import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
+import type { Strategy } from './strategy';
+
+/** Largest object the store accepts, serialized (as etcd's default request limit allows). */
+export const maxObjectBytes = 1.5 * 1024 * 1024;
+
+/** Query options of list and watch. */
+export interface ListQuery {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+/** Options of create and update. */
+export interface WriteOptions {
+  dryRun?: boolean;
+  /** Update only the status subresource. */
+  subresource?: 'status';
+}
+
+/** The result of a delete: the object, and whether it is gone (or only marked). */
+export interface DeleteResult<T> {
+  object: T;
+  deleted: boolean;
+}
+
+/** Dependencies of a Store. */
+export interface StoreOptions<T extends KubeObject> {
+  strategy: Strategy<T>;
+  storage: Storage;
+  cache: WatchCache;
+  /** etcd key prefix, e.g. /registry. */
+  keyPrefix: string;
+  /** Answers whether a namespace exists (namespaced resources only). */
+  namespaceExists?: (ns: string) => Promise<boolean>;
+  now?: () => Date;
+}
+
+const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Generic REST storage for one resource. */
+export class Store<T extends KubeObject = KubeObject> {
+  readonly strategy: Strategy<T>;
+  readonly cache: WatchCache;
+  private readonly storage: Storage;
+  private readonly root: string;
+  private readonly namespaceExists?: (ns: string) => Promise<boolean>;
+  private readonly now: () => Date;
+
+  constructor(opts: StoreOptions<T>) {
+    this.strategy = opts.strategy;
+    this.storage = opts.storage;
+    this.cache = opts.cache;
+    this.root = `${opts.keyPrefix.replace(/\/$/, '')}/${opts.strategy.info.resource}/`;
+    if (opts.namespaceExists) this.namespaceExists = opts.namespaceExists;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  private get qualified() {
+    return { group: this.strategy.info.group, resource: this.strategy.info.resource };
+  }
+
+  /** The prefix all of this resource's keys share (ends in '/'). */
+  get resourcePrefix(): string {
+    return this.root;
+  }
+
+  /** The etcd key of one object. */
+  key(ns: string | undefined, name: string): string {
+    return this.strategy.info.namespaced ? `${this.root}${ns ?? ''}/${name}` : `${this.root}${name}`;
+  }
+
+  private listPrefix(ns: string | undefined): string {
+    return this.strategy.info.namespaced && ns ? `${this.root}${ns}/` : this.root;
+  }
+
+  /** Converts storage failures into API errors naming this resource. */
+  private translate(err: unknown, name: string): never {
+    if (!(err instanceof StorageError)) throw err;
+    switch (err.code) {
+      case StorageErrorCode.KeyNotFound:
+        throw notFound(this.qualified, name);
+      case StorageErrorCode.KeyExists:
+        throw alreadyExists(this.qualified, name);
+      case StorageErrorCode.PreconditionFailed:
+        throw conflict(this.qualified, name, err.message);
+      case StorageErrorCode.Expired:
+        throw gone(err.message);
+      case StorageErrorCode.InvalidRequest:
+        throw badRequest(err.message);
+      case StorageErrorCode.Unreachable:
+        throw serviceUnavailable(`storage is unavailable: ${err.message}`);
+    }
+  }
+
+  private withTypeMeta(obj: T): T {
+    return { ...obj, apiVersion: apiVersionOf(this.strategy.info), kind: this.strategy.info.kind };
+  }
+
+  private checkSize(obj: T): void {
+    const size = Buffer.byteLength(JSON.stringify(obj));
+    if (size > maxObjectBytes) {
+      throw new StatusError(413, StatusReason.RequestEntityTooLarge, `object is too large: ${size} bytes (limit ${maxObjectBytes})`);
+    }
+  }
+
+  private validateCreate(obj: T): void {
+    const errs = [...validateObjectMeta(obj.metadata, { namespaced: this.strategy.info.namespaced }), ...this.strategy.validate(obj)];
+    if (errs.length) throw toStatusError(this.strategy.info.kind, obj.metadata.name ?? obj.metadata.generateName ?? '', errs);
+  }
+
+  /** Creates an object in `ns` (ignored for cluster-scoped resources). */
+  async create(ns: string | undefined, input: T, opts: WriteOptions = {}): Promise<T> {
+    const info = this.strategy.info;
+    const meta = { ...input.metadata };
+    if (info.namespaced) {
+      if (meta.namespace && ns && meta.namespace !== ns) {
+        throw badRequest(`the namespace of the provided object does not match the namespace sent on the request`);
+      }
+      meta.namespace = ns ?? meta.namespace ?? 'default';
+      if (this.namespaceExists && !(await this.namespaceExists(meta.namespace))) {
+        throw notFound({ resource: 'namespaces' }, meta.namespace);
+      }
+    } else {
+      delete meta.namespace;
+    }
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+    const now = rfc3339(this.now());
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.resourceVersion;
+    let obj = this.withTypeMeta({ ...input, metadata: { ...meta, uid: randomUUID(), creationTimestamp: now, generation: 1 } });
+    obj = this.strategy.prepareForCreate(obj);
+    this.validateCreate(obj);
+    this.checkSize(obj);
+    const name = obj.metadata.name ?? '';
+    if (opts.dryRun) return obj;
+    try {
+      return (await this.storage.create(this.key(obj.metadata.namespace, name), obj)) as T;
+    } catch (err) {
+      return this.translate(err, name);
+    }
+  }
+
+  /** Reads one object. */
+  async get(ns: string | undefined, name: string): Promise<T> {
+    try {
+      return this.withTypeMeta((await this.storage.get(this.key(ns, name))) as T);
+    } catch (err) {
+      return this.translate(err, name);
+    }
+  }
+
+  /** Builds the object filter of a list or watch query; bad selectors are 400s. */
+  matcher(q: ListQuery, name?: string): (obj: T) => boolean {
+    try {
+      const labels = parseLabelSelector(q.labelSelector);
+      const fields = parseFieldSelector(q.fieldSelector, ['metadata.name', 'metadata.namespace', ...this.strategy.selectableFields]);
+      if (labels.empty() && fields.empty() && !name) return () => true;
+      return (obj) =>
+        (!name || obj.metadata.name === name) &&
+        labels.matches(obj.metadata.labels) &&
+        (fields.empty() ||
+          fields.matches({
+            'metadata.name': obj.metadata.name,
+            'metadata.namespace': obj.metadata.namespace,
+            ...this.strategy.fields(obj),
+          }));
+    } catch (err) {
+      if (err instanceof SelectorParseError || err instanceof FieldSelectorError) throw badRequest(err.message);
+      throw err;
+    }
+  }
+
+  /** Lists objects in `ns` (all namespaces when undefined). */
+  async list(ns: string | undefined, q: ListQuery = {}): Promise<ObjectList<T>> {
+    const predicate = this.matcher(q);
+    let revision: number | undefined;
+    if (q.resourceVersion && q.resourceVersion !== '0') {
+      const rv = Number(q.resourceVersion);
+      if (!Number.isSafeInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion: ${q.resourceVersion}`);
+      if (q.resourceVersionMatch === 'Exact') revision = rv;
+    } else if (q.resourceVersionMatch === 'Exact') {
+      throw badRequest('resourceVersionMatch: Exact requires a non-zero resourceVersion');
+    }
+    try {
+      const page = await this.storage.list(this.listPrefix(ns), {
+        predicate: predicate as (o: KubeObject) => boolean,
+        ...(q.limit ? { limit: q.limit } : {}),
+        ...(q.continue ? { continue: q.continue } : {}),
+        ...(revision ? { revision } : {}),
+      });
+      const info = this.strategy.info;
+      return {
+        apiVersion: apiVersionOf(info),
+        kind: info.listKind,
+        metadata: { resourceVersion: String(page.revision), ...(page.continue ? { continue: page.continue } : {}) },
+        items: page.items.map((o) => this.withTypeMeta(o as T)),
+      };
+    } catch (err) {
+      return this.translate(err, '');
+    }
+  }
+
+  /** Starts a watch of `ns` from a revision; events are delivered to `sink`. */
+  async watch(revision: number, sink: CacheWatcherSink): Promise<CacheWatcher> {
+    return this.cache.watch(revision, sink);
+  }
+
+  /**
+   * Replaces an object (PUT) or its status. A body carrying a resourceVersion other than the
+   * current one is a 409; without one the update is unconditional.
+   */
+  async update(ns: string | undefined, name: string, input: T, opts: WriteOptions = {}): Promise<T> {
+    if (input.metadata?.name && input.metadata.name !== name) {
+      throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    if (this.strategy.info.namespaced && input.metadata?.namespace && ns && input.metadata.namespace !== ns) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    return this.guaranteedUpdate(ns, name, () => input, opts);
+  }
+
+  /**
+   * Read-modify-write: `mutate` gets a private copy of the current object and returns the
+   * desired object (as a client would PUT it). Retried on conflicts unless the returned object
+   * pins a resourceVersion, which is then checked like a client PUT.
+   */
+  async guaranteedUpdate(ns: string | undefined, name: string, mutate: (cur: T) => T, opts: WriteOptions = {}): Promise<T> {
+    const key = this.key(ns, name);
+    let result: T;
+    try {
+      const tryUpdate = (cur: KubeObject): KubeObject => {
+        const desired = mutate(structuredClone(cur) as T);
+        return this.prepareUpdate(desired, cur as T, opts);
+      };
+      if (opts.dryRun) {
+        result = tryUpdate(await this.storage.get(key)) as T;
+        return this.withTypeMeta(result);
+      }
+      result = (await this.storage.guaranteedUpdate(key, tryUpdate)) as T;
+    } catch (err) {
+      return this.translate(err, name);
+    }
+    return this.withTypeMeta(await this.finishDeletionIfReleased(key, result));
+  }
+
+  private prepareUpdate(desired: T, cur: T, opts: WriteOptions): T {
+    const info = this.strategy.info;
+    const name = cur.metadata.name ?? '';
+    const rv = desired.metadata?.resourceVersion;
+    if (rv && rv !== cur.metadata.resourceVersion) {
+      throw conflict(this.qualified, name, 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    if (desired.metadata?.uid && desired.metadata.uid !== cur.metadata.uid) {
+      throw conflict(this.qualified, name, `Precondition failed: UID in precondition: ${desired.metadata.uid}, UID in object meta: ${cur.metadata.uid ?? ''}`);
+    }
+    let next: T;
+    if (opts.subresource === 'status') {
+      next = { ...cur, status: (desired as KubeObject & { status?: unknown }).status };
+      const errs = this.strategy.validateStatusUpdate(next, cur);
+      if (errs.length) throw toStatusError(info.kind, name, errs);
+    } else {
+      const owned = cur.metadata;
+      next = this.withTypeMeta({
+        ...desired,
+        metadata: {
+          ...desired.metadata,
+          name: owned.name,
+          uid: owned.uid,
+          creationTimestamp: owned.creationTimestamp,
+          generation: owned.generation,
+          ...(info.namespaced ? { namespace: owned.namespace } : {}),
+          ...(owned.deletionTimestamp ? { deletionTimestamp: owned.deletionTimestamp } : {}),
+          ...(owned.deletionGracePeriodSeconds !== undefined ? { deletionGracePeriodSeconds: owned.deletionGracePeriodSeconds } : {}),
+        },
+      });
+      if (!next.metadata.deletionTimestamp) delete next.metadata.deletionTimestamp;
+      if (this.strategy.hasStatus) {
+        const status = (cur as KubeObject & { status?: unknown }).status;
+        next = { ...next, status };
+      }
+      next = this.strategy.prepareForUpdate(next, cur);
+      if (!specEqual(next, cur)) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
+      const errs = [...validateObjectMetaUpdate(next.metadata, cur.metadata), ...this.strategy.validateUpdate(next, cur)];
+      if (errs.length) throw toStatusError(info.kind, name, errs);
+    }
+    next.metadata.resourceVersion = cur.metadata.resourceVersion;
+    this.checkSize(next);
+    return next;
+  }
+
+  /** An object marked for deletion whose finalizers are gone (and grace is over) is removed. */
+  private async finishDeletionIfReleased(key: string, obj: T): Promise<T> {
+    const m = obj.metadata;
+    if (!m.deletionTimestamp || (m.finalizers?.length ?? 0) > 0 || (m.deletionGracePeriodSeconds ?? 0) > 0) return obj;
+    try {
+      return (await this.storage.delete(key, { resourceVersion: m.resourceVersion ?? '' })) as T;
+    } catch (err) {
+      if (err instanceof StorageError && (err.code === StorageErrorCode.KeyNotFound || err.code === StorageErrorCode.PreconditionFailed)) return obj;
+      throw err;
+    }
+  }
+
+  /**
+   * Deletes an object. With finalizers, or a grace period (pods on a node), it is only marked
+   * (deletionTimestamp) and removed once both are over.
+   */
+  async delete(ns: string | undefined, name: string, opts: DeleteOptions = {}): Promise<DeleteResult<T>> {
+    const key = this.key(ns, name);
+    const pre: Preconditions = { ...(opts.preconditions?.uid ? { uid: opts.preconditions.uid } : {}), ...(opts.preconditions?.resourceVersion ? { resourceVersion: opts.preconditions.resourceVersion } : {}) };
+    const dryRun = (opts.dryRun ?? []).includes('All');
+    try {
+      for (;;) {
+        const cur = (await this.storage.get(key)) as T;
+        const grace = this.strategy.gracePeriod(cur, opts.gracePeriodSeconds);
+        const held = (cur.metadata.finalizers?.length ?? 0) > 0;
+        if (!held && grace === 0) {
+          if (dryRun) return { object: this.withTypeMeta(cur), deleted: true };
+          try {
+            const gone = (await this.storage.delete(key, pre, (c) => {
+              if ((c.metadata.finalizers?.length ?? 0) > 0 || c.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+                throw new StorageError(StorageErrorCode.KeyExists, key, 'changed');
+              }
+            })) as T;
+            return { object: this.withTypeMeta(gone), deleted: true };
+          } catch (err) {
+            if (err instanceof StorageError && err.code === StorageErrorCode.KeyExists) continue;
+            throw err;
+          }
+        }
+        if (dryRun) return { object: this.withTypeMeta(cur), deleted: false };
+        const marked = (await this.storage.guaranteedUpdate(
+          key,
+          (c) => {
+            const m = c.metadata;
+            const deadline = rfc3339(new Date(this.now().getTime() + grace * 1000));
+            if (!m.deletionTimestamp) {
+              m.deletionTimestamp = deadline;
+              m.deletionGracePeriodSeconds = grace;
+            } else if (grace < (m.deletionGracePeriodSeconds ?? 0)) {
+              m.deletionTimestamp = deadline;
+              m.deletionGracePeriodSeconds = grace;
+            }
+            return c;
+          },
+          pre,
+        )) as T;
+        const after = await this.finishDeletionIfReleased(key, marked);
+        return { object: this.withTypeMeta(after), deleted: after !== marked };
+      }
+    } catch (err) {
+      return this.translate(err, name);
+    }
+  }
+
+  /** Deletes every object a list query selects. */
+  async deleteCollection(ns: string | undefined, q: ListQuery, opts: DeleteOptions = {}): Promise<ObjectList<T>> {
+    const list = await this.list(ns, q);
+    const items: T[] = [];
+    for (const o of list.items) {
+      try {
+        items.push((await this.delete(o.metadata.namespace, o.metadata.name ?? '', opts)).object);
+      } catch (err) {
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      }
+    }
+    return { ...list, items };
+  }
+}
+
+/** Everything but metadata and status is "spec" for generation purposes. */
+function specEqual(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o as KubeObject & { status?: unknown };
+    return rest;
+  };
+  return isDeepStrictEqual(strip(a), strip(b));
+}

@@ -1,0 +1,22 @@
+/** Every resource's strategy, in discovery order. */
+import type { KubeObject } from '../../../api/meta';
+import type { Strategy } from '../strategy';
+import { eventStrategy } from './events';
+import { leaseStrategy } from './leases';
+import { namespaceStrategy } from './namespaces';
+import { nodeStrategy } from './nodes';
+import { persistentVolumeClaimStrategy } from './persistentvolumeclaims';
+import { persistentVolumeStrategy } from './persistentvolumes';
+import { podStrategy } from './pods';
+import { storageClassStrategy } from './storageclasses';
+
+export const allStrategies: readonly Strategy<KubeObject>[] = [
+  namespaceStrategy,
+  nodeStrategy,
+  podStrategy,
+  persistentVolumeStrategy,
+  persistentVolumeClaimStrategy,
+  eventStrategy,
+  storageClassStrategy,
+  leaseStrategy,
+] as unknown as Strategy<KubeObject>[];

@@ -1,0 +1,27 @@
+/** PersistentVolumeClaim strategy: created Pending; spec immutable but requests and a first volumeName. */
+import type { PersistentVolumeClaim } from '../../../api/core/v1';
+import { PersistentVolumeClaimPhase } from '../../../api/core/v1';
+import { defaultPersistentVolumeClaim } from '../../../api/defaults';
+import { persistentVolumeClaims } from '../../../api/resources';
+import {
+  validatePersistentVolumeClaim,
+  validatePersistentVolumeClaimStatus,
+  validatePersistentVolumeClaimUpdate,
+} from '../../../api/validation';
+import { defaultStrategy, type Strategy } from '../strategy';
+
+export const persistentVolumeClaimStrategy: Strategy<PersistentVolumeClaim> = {
+  ...defaultStrategy,
+  info: persistentVolumeClaims,
+  selectableFields: ['spec.volumeName', 'status.phase', 'spec.storageClassName'],
+  prepareForCreate: (pvc) => defaultPersistentVolumeClaim({ ...pvc, status: { phase: PersistentVolumeClaimPhase.Pending } }),
+  validate: validatePersistentVolumeClaim,
+  prepareForUpdate: (pvc) => defaultPersistentVolumeClaim(pvc),
+  validateUpdate: validatePersistentVolumeClaimUpdate,
+  validateStatusUpdate: (pvc) => validatePersistentVolumeClaimStatus(pvc),
+  fields: (pvc) => ({
+    'spec.volumeName': pvc.spec?.volumeName,
+    'status.phase': pvc.status?.phase,
+    'spec.storageClassName': pvc.spec?.storageClassName,
+  }),
+};

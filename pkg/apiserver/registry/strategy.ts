@@ -1,0 +1,41 @@
+/**
+ * A Strategy configures the ONE generic registry Store for one resource, as kube-apiserver's
+ * RESTCreateStrategy / RESTUpdateStrategy do: defaulting and server-owned fields, validation,
+ * what a main-resource update may change versus a /status update, selectable fields.
+ */
+import type { KubeObject } from '../../api/meta';
+import type { ResourceInfo } from '../../api/resources';
+import type { FieldError } from '../../api/validation/field';
+
+/** Per-resource behaviour of the generic store. */
+export interface Strategy<T extends KubeObject = KubeObject> {
+  readonly info: ResourceInfo;
+  /** True when the resource has a status the main resource may not change. */
+  readonly hasStatus: boolean;
+  /** Fields usable in fieldSelector besides metadata.name / metadata.namespace. */
+  readonly selectableFields: readonly string[];
+  /** Defaulting and resets before validation on create (e.g. status → initial phase). */
+  prepareForCreate(obj: T): T;
+  validate(obj: T): FieldError[];
+  /** Defaulting on update of the main resource (status already restored from `old`). */
+  prepareForUpdate(obj: T, old: T): T;
+  validateUpdate(obj: T, old: T): FieldError[];
+  /** Validation of a /status write (spec and metadata are restored from `old` first). */
+  validateStatusUpdate(obj: T, old: T): FieldError[];
+  /** Values of the selectable fields of one object. */
+  fields(obj: T): Record<string, string | undefined>;
+  /**
+   * Grace period for a DELETE (seconds). 0 = remove now (unless finalizers hold it).
+   * `requested` is the client's gracePeriodSeconds.
+   */
+  gracePeriod(obj: T, requested: number | undefined): number;
+}
+
+/** Fields of a strategy most resources share; spread and override. */
+export const defaultStrategy = {
+  hasStatus: true,
+  selectableFields: [] as readonly string[],
+  validateStatusUpdate: (): FieldError[] => [],
+  fields: (): Record<string, string | undefined> => ({}),
+  gracePeriod: (): number => 0,
+};

@@ -1,0 +1,304 @@
+/**
+ * kube-apiserver: Koa + @koa/router over etcd. Starts listening at once; resource requests are
+ * 503 until etcd answers and every watch cache is primed (retried with backoff). SIGTERM (the
+ * abort signal) ends watches and closes cleanly.
+ */
+import Router from '@koa/router';
+import type { AddressInfo } from 'node:net';
+import Koa, { type Context } from 'koa';
+import type { Logger } from 'pino';
+import { isAlreadyExists, serviceUnavailable, notFound, StatusError } from '../api/errors';
+import { StatusReason, type KubeObject } from '../api/meta';
+import { namespaces as namespacesInfo } from '../api/resources';
+import { EtcdStore } from '../storage/etcd/store';
+import type { Storage } from '../storage/interfaces';
+import { coreVersions, group, groupList, resourceList } from './discovery';
+import { statusErrors } from './errors';
+import { defaultEncoder, handleResource, storeKey, type Patcher, type ResourceHandlerDeps } from './handlers/resource';
+import { ApiServerMetrics } from './metrics';
+import { applyJsonPatch, JsonPatchError } from './patch/json';
+import { applyMergePatch, type Json } from './patch/merge';
+import { Store } from './registry/store';
+import { allStrategies } from './registry/strategies';
+import { parseResourcePath, type RequestInfo } from './request_info';
+import { WatchCache } from './watch/cache';
+import { decodeDocument } from './body';
+
+/** Configuration of an apiserver. */
+export interface ApiServerConfig {
+  etcdServers: string[];
+  etcdPrefix: string;
+  bindAddress: string;
+  /** 0 picks a free port. */
+  port: number;
+  logger: Logger;
+  /** Interval of BOOKMARK events on watches that allow them (default 60 s). */
+  bookmarkIntervalMs?: number;
+  /** Events each watch cache keeps (default 10,000). */
+  watchCacheCapacity?: number;
+  /** Injected storage (tests); default an EtcdStore on etcdServers. */
+  storage?: Storage;
+}
+
+/** The version this server reports. */
+export const serverVersion = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-kubestore',
+  gitCommit: '',
+  gitTreeState: 'clean',
+  buildDate: '2026-11-21T00:00:00Z',
+  goVersion: `node${process.versions.node}`,
+  compiler: 'tsc',
+  platform: `${process.platform}/${process.arch}`,
+};
+
+const defaultNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function jsonValue(raw: Buffer, type: string): Json {
+  return decodeDocument(raw, type) as Json;
+}
+
+/** Built-in patch types (strategic merge and apply are added by the server when available). */
+export const basicPatchers: Record<string, Patcher> = {
+  'application/merge-patch+json': (cur, raw) => applyMergePatch(cur as unknown as Json, jsonValue(raw, 'json')) as unknown as KubeObject,
+  'application/json-patch+json': (cur, raw) => {
+    try {
+      return applyJsonPatch(cur as unknown as Json, jsonValue(raw, 'json')) as unknown as KubeObject;
+    } catch (err) {
+      if (err instanceof JsonPatchError) throw new StatusError(422, StatusReason.Invalid, `the server rejected our request due to an error in our request: ${err.message}`);
+      throw err;
+    }
+  },
+};
+
+/** A running apiserver. */
+export class ApiServer {
+  readonly metrics = new ApiServerMetrics();
+  readonly stores = new Map<string, Store>();
+  private readonly log: Logger;
+  private readonly storage: Storage;
+  private readonly app = new Koa();
+  private server?: ReturnType<Koa['listen']>;
+  private ready = false;
+  private stopped = false;
+  /** Extra patch types, renderers and subresources plug in here before start(). */
+  readonly deps: ResourceHandlerDeps;
+
+  constructor(private readonly config: ApiServerConfig) {
+    this.log = config.logger;
+    this.storage = config.storage ?? new EtcdStore({ endpoints: config.etcdServers });
+    for (const strategy of allStrategies) {
+      const info = strategy.info;
+      const cache = new WatchCache({
+        storage: this.storage,
+        prefix: `${config.etcdPrefix.replace(/\/$/, '')}/${info.resource}/`,
+        logger: this.log,
+        ...(config.watchCacheCapacity ? { capacity: config.watchCacheCapacity } : {}),
+      });
+      const store: Store = new Store({
+        strategy,
+        storage: this.storage,
+        cache,
+        keyPrefix: config.etcdPrefix,
+        ...(info.namespaced ? { namespaceExists: (ns: string) => this.namespaceExists(ns) } : {}),
+      });
+      this.stores.set(storeKey(info.group, info.version, info.resource), store);
+    }
+    this.deps = {
+      stores: this.stores,
+      patchers: { ...basicPatchers },
+      subresources: {},
+      render: (_ctx, _store, body) => body,
+      watchEncoder: () => defaultEncoder,
+      bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
+      onWatch: (resource, delta) => this.metrics.watch(resource, delta),
+    };
+    this.routes();
+  }
+
+  /** The store of a resource (tests and built-in subresources use it). */
+  store(group: string, resource: string): Store {
+    const s = this.stores.get(storeKey(group, 'v1', resource));
+    if (!s) throw new Error(`no store for ${resource}`);
+    return s;
+  }
+
+  private async namespaceExists(ns: string): Promise<boolean> {
+    const nsStore = this.store('', namespacesInfo.resource);
+    if (nsStore.cache.getCached(nsStore.key(undefined, ns))) return true;
+    try {
+      await nsStore.get(undefined, ns);
+      return true;
+    } catch (err) {
+      if (err instanceof StatusError && err.code === 404) return false;
+      throw err;
+    }
+  }
+
+  private routes(): void {
+    const router = new Router();
+    const app = this.app;
+    app.use(statusErrors(this.log));
+    app.use(async (ctx, next) => {
+      const start = process.hrtime.bigint();
+      try {
+        await next();
+      } finally {
+        const info = ctx.state.requestInfo as RequestInfo | undefined;
+        const labels = { verb: info?.verb ?? ctx.method.toLowerCase(), resource: info?.resource ?? '' };
+        if (info?.verb !== 'watch') {
+          this.metrics.requests.inc({ ...labels, code: String(ctx.status) });
+          this.metrics.latency.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+        } else this.metrics.requests.inc({ ...labels, code: '200' });
+      }
+    });
+    router.get(['/healthz', '/livez'], (ctx) => {
+      ctx.type = 'text/plain';
+      ctx.body = 'ok';
+    });
+    router.get('/readyz', async (ctx) => {
+      ctx.type = 'text/plain';
+      if (this.ready && (await this.etcdAnswers())) ctx.body = 'ok';
+      else {
+        ctx.status = 503;
+        ctx.body = 'etcd: not ready';
+      }
+    });
+    router.get('/version', (ctx) => {
+      ctx.body = serverVersion;
+    });
+    router.get('/metrics', (ctx) => {
+      ctx.type = 'text/plain; version=0.0.4';
+      ctx.body = this.metrics.registry.render();
+    });
+    router.get('/api', (ctx) => {
+      ctx.body = coreVersions(`${this.config.bindAddress}:${this.port}`);
+    });
+    router.get('/api/v1', (ctx) => {
+      ctx.body = resourceList('', 'v1');
+    });
+    router.get('/apis', (ctx) => {
+      ctx.body = groupList();
+    });
+    router.get('/apis/:group', (ctx) => {
+      const g = group(ctx.params.group ?? '');
+      if (!g) throw notFound({ resource: 'groups' }, ctx.params.group ?? '');
+      ctx.body = g;
+    });
+    router.get('/apis/:group/:version', (ctx) => {
+      const list = resourceList(ctx.params.group ?? '', ctx.params.version ?? '');
+      if (list.resources.length === 0) throw notFound({ resource: 'groupversions' }, `${ctx.params.group ?? ''}/${ctx.params.version ?? ''}`);
+      ctx.body = list;
+    });
+    const serve = async (ctx: Context, groupName: string, version: string, rest: string) => {
+      const info = parseResourcePath(groupName, version, rest.split('/'), ctx.method, ctx.query.watch === 'true' || ctx.query.watch === '1');
+      if (!info) throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
+      if ((info.verb === 'update' || info.verb === 'patch') && !info.name) {
+        throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
+      }
+      ctx.state.requestInfo = info;
+      if (!this.ready) throw serviceUnavailable('the apiserver is starting: storage is not ready yet');
+      await handleResource(ctx, info, this.deps);
+    };
+    router.all(/^\/api\/v1\/(.+)$/, (ctx) => serve(ctx, '', 'v1', ctx.params[0] ?? ''));
+    router.all(/^\/apis\/([^/]+)\/([^/]+)\/(.+)$/, (ctx) => serve(ctx, ctx.params[0] ?? '', ctx.params[1] ?? '', ctx.params[2] ?? ''));
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: false }));
+    app.use((ctx) => {
+      if (ctx.status === 404 && ctx.body === undefined) throw new StatusError(404, StatusReason.NotFound, `the server could not find the requested resource`);
+    });
+  }
+
+  private async etcdAnswers(): Promise<boolean> {
+    try {
+      await Promise.race([this.storage.currentRevision(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The port the server listens on. */
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? this.config.port;
+  }
+
+  /** http://host:port of this server. */
+  get url(): string {
+    return `http://${this.config.bindAddress}:${this.port}`;
+  }
+
+  /** True once storage answered and watch caches are primed. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Listens, then primes the watch caches (retrying until etcd answers). */
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server = this.app.listen(this.config.port, this.config.bindAddress, () => resolve());
+      this.server.once('error', reject);
+    });
+    this.server?.setTimeout(0);
+    this.log.info({ url: this.url }, 'kube-apiserver listening');
+    void this.prime();
+  }
+
+  /** Resolves once the server is ready (or rejects after `timeoutMs`). */
+  async waitReady(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ready) {
+      if (Date.now() > deadline) throw new Error('apiserver did not become ready');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private async prime(): Promise<void> {
+    for (let delay = 200; !this.stopped; delay = Math.min(delay * 2, 5000)) {
+      try {
+        await Promise.all([...this.stores.values()].map((s) => s.cache.start()));
+        await this.ensureDefaultNamespaces();
+        this.ready = true;
+        this.log.info('storage ready');
+        return;
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, retryInMs: delay }, 'storage not ready; retrying');
+        for (const s of this.stores.values()) s.cache.stop();
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async ensureDefaultNamespaces(): Promise<void> {
+    const nsStore = this.store('', namespacesInfo.resource);
+    for (const name of defaultNamespaces) {
+      try {
+        await nsStore.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+    }
+  }
+
+  /** Ends every watch, stops listening and closes storage. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const s of this.stores.values()) s.cache.stop();
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    await this.storage.close();
+  }
+}
+
+/** Runs an apiserver until `signal` aborts. */
+export async function run(config: ApiServerConfig, signal: AbortSignal): Promise<void> {
+  const server = new ApiServer(config);
+  await server.start();
+  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await server.stop();
+}
+

@@ -1,0 +1,28 @@
+/** Precondition checks shared by every Storage implementation. */
+import type { KubeObject } from '../api/meta';
+import { StorageError, StorageErrorCode } from './errors';
+import type { Preconditions } from './interfaces';
+
+/** Throws PreconditionFailed when `obj` does not satisfy `pre`. */
+export function checkPreconditions(key: string, obj: KubeObject, pre?: Preconditions): void {
+  if (pre?.uid && pre.uid !== obj.metadata.uid) {
+    throw new StorageError(
+      StorageErrorCode.PreconditionFailed,
+      key,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`,
+    );
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+    throw new StorageError(
+      StorageErrorCode.PreconditionFailed,
+      key,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`,
+    );
+  }
+}
+
+/** The object without its resourceVersion, to compare contents. */
+export function withoutResourceVersion(obj: KubeObject): KubeObject {
+  const { resourceVersion: _rv, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
