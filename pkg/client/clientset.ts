@@ -1,0 +1,43 @@
+/** One typed client per resource, sharing a RestClient (and its rate limiter). */
+import type { Lease } from '../api/coordination/v1';
+import type { Binding, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
+import * as r from '../api/resources';
+import type { StorageClass } from '../api/storage/v1';
+import type { ClientConfig } from './config';
+import { ResourceClient } from './resource_client';
+import { RestClient } from './rest';
+
+/** Typed clients of every resource this project serves. */
+export class Clientset {
+  readonly rest: RestClient;
+  readonly namespaces: ResourceClient<Namespace>;
+  readonly nodes: ResourceClient<Node>;
+  readonly pods: ResourceClient<Pod>;
+  readonly persistentVolumes: ResourceClient<PersistentVolume>;
+  readonly persistentVolumeClaims: ResourceClient<PersistentVolumeClaim>;
+  readonly events: ResourceClient<Event>;
+  readonly storageClasses: ResourceClient<StorageClass>;
+  readonly leases: ResourceClient<Lease>;
+
+  constructor(config: ClientConfig) {
+    this.rest = new RestClient(config);
+    this.namespaces = new ResourceClient(this.rest, r.namespaces);
+    this.nodes = new ResourceClient(this.rest, r.nodes);
+    this.pods = new ResourceClient(this.rest, r.pods);
+    this.persistentVolumes = new ResourceClient(this.rest, r.persistentVolumes);
+    this.persistentVolumeClaims = new ResourceClient(this.rest, r.persistentVolumeClaims);
+    this.events = new ResourceClient(this.rest, r.events);
+    this.storageClasses = new ResourceClient(this.rest, r.storageClasses);
+    this.leases = new ResourceClient(this.rest, r.leases);
+  }
+
+  /** Assigns a pod to a node through pods/binding. */
+  async bindPod(namespace: string, name: string, nodeName: string): Promise<void> {
+    const binding: Binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } };
+    await this.rest.request('POST', this.pods.path(namespace, name, 'binding'), { body: binding });
+  }
+
+  close(): void {
+    this.rest.close();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * A typed client for one resource: get, list, create, update, updateStatus, patch, delete,
+ * watch. `namespace` is ignored for cluster-scoped resources; for namespaced ones an undefined
+ * namespace lists/watches across all namespaces.
+ */
+import type { DeleteOptions, KubeObject, ObjectList, WatchEvent } from '../api/meta';
+import { groupVersionPath, type ResourceInfo } from '../api/resources';
+import type { Query, RestClient } from './rest';
+import { decodeWatchStream } from './watch_decoder';
+
+/** Options of list and watch. */
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+  timeoutSeconds?: number;
+  allowWatchBookmarks?: boolean;
+}
+
+/** Patch media types. */
+export const PatchType = {
+  Merge: 'application/merge-patch+json',
+  Json: 'application/json-patch+json',
+  Strategic: 'application/strategic-merge-patch+json',
+  Apply: 'application/apply-patch+yaml',
+} as const;
+export type PatchType = (typeof PatchType)[keyof typeof PatchType];
+
+/** A running watch: iterate `events`; `stop` aborts the stream. */
+export interface Watch<T> {
+  events: AsyncIterable<WatchEvent<T>>;
+  stop(): void;
+}
+
+/** Typed REST client of one resource. */
+export class ResourceClient<T extends KubeObject> {
+  constructor(
+    private readonly rest: RestClient,
+    readonly info: ResourceInfo,
+  ) {}
+
+  /** URL path of the collection or one object. */
+  path(namespace?: string, name?: string, subresource?: string): string {
+    const ns = this.info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    const tail = name !== undefined ? `/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}` : '';
+    return `${groupVersionPath(this.info)}${ns}/${this.info.resource}${tail}`;
+  }
+
+  get(name: string, namespace?: string): Promise<T> {
+    return this.rest.request('GET', this.path(namespace, name));
+  }
+
+  list(namespace?: string, opts: ListOptions = {}): Promise<ObjectList<T>> {
+    return this.rest.request('GET', this.path(namespace), { query: opts as Query });
+  }
+
+  create(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
+    return this.rest.request('POST', this.path(obj.metadata.namespace), { body: obj, query: { dryRun: opts.dryRun ? 'All' : undefined } });
+  }
+
+  update(obj: T): Promise<T> {
+    return this.rest.request('PUT', this.path(obj.metadata.namespace, obj.metadata.name), { body: obj });
+  }
+
+  updateStatus(obj: T): Promise<T> {
+    return this.rest.request('PUT', this.path(obj.metadata.namespace, obj.metadata.name, 'status'), { body: obj });
+  }
+
+  patch(name: string, namespace: string | undefined, type: PatchType, patch: unknown, opts: { subresource?: string; fieldManager?: string; force?: boolean } = {}): Promise<T> {
+    return this.rest.request('PATCH', this.path(namespace, name, opts.subresource), {
+      body: typeof patch === 'string' ? patch : JSON.stringify(patch),
+      contentType: type,
+      query: { fieldManager: opts.fieldManager, force: opts.force },
+    });
+  }
+
+  delete(name: string, namespace?: string, opts: DeleteOptions = {}): Promise<T> {
+    return this.rest.request('DELETE', this.path(namespace, name), { body: { apiVersion: 'v1', kind: 'DeleteOptions', ...opts } });
+  }
+
+  /** Opens a watch; a 410 or other error before the stream starts rejects with a StatusError. */
+  async watch(namespace: string | undefined, opts: ListOptions = {}): Promise<Watch<T>> {
+    const ac = new AbortController();
+    const res = await this.rest.stream(this.path(namespace), { query: { ...(opts as Query), watch: 'true' }, signal: ac.signal });
+    const events = (async function* () {
+      try {
+        yield* decodeWatchStream<T>(res);
+      } catch (err) {
+        if (ac.signal.aborted) return;
+        throw err;
+      }
+    })();
+    return {
+      events,
+      stop: () => {
+        ac.abort();
+        res.destroy();
+      },
+    };
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The HTTP layer of the client: JSON requests with client-side rate limiting and timeouts,
+ * Status bodies turned into StatusErrors, and streaming GETs for watches and logs.
+ */
+import http from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { StatusError } from '../api/errors';
+import { StatusReason, type Status } from '../api/meta';
+import type { ClientConfig } from './config';
+import { TokenBucket } from './token_bucket';
+
+/** Query parameters; undefined values are dropped. */
+export type Query = Record<string, string | number | boolean | undefined>;
+
+/** One request. */
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  /** Content-Type of the body (default application/json). */
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+function queryString(q: Query | undefined): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(q ?? {})) if (v !== undefined && v !== '') parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function isStatus(v: unknown): v is Status {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'Status' && typeof (v as { code?: unknown }).code === 'number';
+}
+
+/** Builds the StatusError for a failed response body. */
+export function errorFromResponse(code: number, body: string): StatusError {
+  try {
+    const v: unknown = JSON.parse(body);
+    if (isStatus(v)) return StatusError.fromStatus(v);
+  } catch {
+    // not JSON: fall through
+  }
+  const reason = code === 404 ? StatusReason.NotFound : code === 409 ? StatusReason.Conflict : code >= 500 ? StatusReason.InternalError : StatusReason.Unknown;
+  return new StatusError(code, reason, `the server responded with ${code}: ${body.slice(0, 200)}`);
+}
+
+/** Low-level client for one apiserver. */
+export class RestClient {
+  private readonly base: URL;
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly limiter: TokenBucket;
+  private readonly timeoutMs: number;
+
+  constructor(readonly config: ClientConfig) {
+    this.base = new URL(config.server);
+    this.limiter = new TokenBucket(config.qps ?? 50, config.burst ?? 100);
+    this.timeoutMs = config.timeoutMs ?? 30_000;
+  }
+
+  private headers(o: RequestOptions, body?: Buffer): http.OutgoingHttpHeaders {
+    return {
+      Accept: o.accept ?? 'application/json',
+      'User-Agent': this.config.userAgent ?? 'kubestore-client',
+      ...(this.config.bearerToken ? { Authorization: `Bearer ${this.config.bearerToken}` } : {}),
+      ...(body ? { 'Content-Type': o.contentType ?? 'application/json', 'Content-Length': body.length } : {}),
+    };
+  }
+
+  private open(method: string, path: string, o: RequestOptions, body: Buffer | undefined, timeoutMs: number): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          protocol: this.base.protocol,
+          hostname: this.base.hostname,
+          port: this.base.port,
+          path: `${path}${queryString(o.query)}`,
+          method,
+          agent: this.agent,
+          headers: this.headers(o, body),
+          ...(o.signal ? { signal: o.signal } : {}),
+        },
+        resolve,
+      );
+      if (timeoutMs > 0) {
+        req.setTimeout(timeoutMs, () => req.destroy(new StatusError(504, StatusReason.Timeout, `request to ${path} timed out after ${timeoutMs} ms`)));
+      }
+      req.on('error', (err) => reject(err instanceof StatusError ? err : new StatusError(503, StatusReason.ServiceUnavailable, `${method} ${path}: ${err.message}`)));
+      req.end(body);
+    });
+  }
+
+  /** Sends a request and returns the decoded JSON response; failures are StatusErrors. */
+  async request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+    await this.limiter.take();
+    const body = o.body === undefined ? undefined : Buffer.from(typeof o.body === 'string' ? o.body : JSON.stringify(o.body));
+    const res = await this.open(method, path, o, body, o.timeoutMs ?? this.timeoutMs);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const code = res.statusCode ?? 0;
+    if (code < 200 || code >= 300) throw errorFromResponse(code, text);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  /** Opens a streaming GET (watch, logs). Non-2xx answers are StatusErrors. */
+  async stream(path: string, o: RequestOptions = {}): Promise<IncomingMessage> {
+    await this.limiter.take();
+    const res = await this.open('GET', path, o, undefined, 0);
+    const code = res.statusCode ?? 0;
+    if (code < 200 || code >= 300) {
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      throw errorFromResponse(code, Buffer.concat(chunks).toString('utf8'));
+    }
+    return res;
+  }
+
+  /** Closes idle keep-alive connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+}

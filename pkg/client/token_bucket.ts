@@ -1,0 +1,37 @@
+/** The client-side request limiter: a token bucket of `qps` tokens per second, `burst` deep. */
+
+/** Waits for a token before each request. */
+export class TokenBucket {
+  private tokens: number;
+  private last = Date.now();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly qps: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  /** Resolves when a request may be sent; callers are served in order. */
+  take(): Promise<void> {
+    if (this.qps <= 0) return Promise.resolve();
+    const turn = this.queue.then(() => this.wait());
+    this.queue = turn;
+    return turn;
+  }
+
+  private async wait(): Promise<void> {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return;
+    }
+    const waitMs = ((1 - this.tokens) / this.qps) * 1000;
+    await new Promise((r) => setTimeout(r, waitMs));
+    this.tokens = 0;
+    this.last = Date.now();
+  }
+}
