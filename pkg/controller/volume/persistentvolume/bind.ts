@@ -1,0 +1,70 @@
+/**
+ * The binding write sequence, in Kubernetes' order, each step skipped when already done:
+ *   1. PV spec.claimRef (+ bound-by-controller)   2. PV status Bound
+ *   3. PVC spec.volumeName (+ bind-completed)      4. PVC status Bound (capacity, accessModes)
+ * A crash between steps leaves a state the next reconcile completes. Step 1 is a
+ * compare-and-swap on the PV's resourceVersion, so two claims (or two controller-managers)
+ * can never both bind one PV: the loser gets a 409 and retries.
+ */
+import type { ObjectReference, PersistentVolume, PersistentVolumeClaim } from '../../../api/core/v1';
+import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../api/core/v1';
+import { isDeepStrictEqual } from 'node:util';
+import { Annotation } from './constants';
+import type { ControllerContext } from './deps';
+
+/** The claimRef a PV bound to `claim` carries. */
+export function claimRefFor(claim: PersistentVolumeClaim): ObjectReference {
+  return {
+    kind: 'PersistentVolumeClaim',
+    apiVersion: 'v1',
+    namespace: claim.metadata.namespace ?? 'default',
+    name: claim.metadata.name ?? '',
+    uid: claim.metadata.uid ?? '',
+    ...(claim.metadata.resourceVersion ? { resourceVersion: claim.metadata.resourceVersion } : {}),
+  };
+}
+
+/** True when the PV's claimRef points at this claim (by uid when the ref has one). */
+export function refersTo(pv: PersistentVolume, claim: PersistentVolumeClaim): boolean {
+  const ref = pv.spec.claimRef;
+  if (!ref || ref.name !== claim.metadata.name || (ref.namespace ?? 'default') !== claim.metadata.namespace) return false;
+  return !ref.uid || ref.uid === claim.metadata.uid;
+}
+
+/** Runs the four steps for a claim and a volume it may bind to. Returns the bound claim. */
+export async function bind(ctx: ControllerContext, claimIn: PersistentVolumeClaim, pvIn: PersistentVolume): Promise<PersistentVolumeClaim> {
+  let pv = structuredClone(pvIn);
+  let claim = structuredClone(claimIn);
+  const pvName = pv.metadata.name ?? '';
+
+  if (!pv.spec.claimRef || pv.spec.claimRef.uid !== claim.metadata.uid) {
+    const preBound = pv.spec.claimRef !== undefined;
+    pv.spec.claimRef = claimRefFor(claim);
+    if (!preBound) pv.metadata.annotations = { ...pv.metadata.annotations, [Annotation.BoundByController]: 'yes' };
+    pv = await ctx.pvClient.update(pv);
+    ctx.index.upsert(pv);
+  }
+  if (pv.status?.phase !== PersistentVolumePhase.Bound) {
+    pv = await ctx.pvClient.updateStatus({ ...pv, status: { ...pv.status, phase: PersistentVolumePhase.Bound } });
+    ctx.index.upsert(pv);
+  }
+  if (claim.spec.volumeName !== pvName || claim.metadata.annotations?.[Annotation.BindCompleted] !== 'yes') {
+    const byController = claim.spec.volumeName !== pvName;
+    claim.spec.volumeName = pvName;
+    claim.metadata.annotations = {
+      ...claim.metadata.annotations,
+      [Annotation.BindCompleted]: 'yes',
+      ...(byController ? { [Annotation.BoundByController]: 'yes' } : {}),
+    };
+    claim = await ctx.pvcClient.update(claim);
+  }
+  const status = {
+    ...claim.status,
+    phase: PersistentVolumeClaimPhase.Bound,
+    capacity: { ...pv.spec.capacity },
+    accessModes: [...(pv.spec.accessModes ?? [])],
+  };
+  delete status.conditions;
+  if (!isDeepStrictEqual(status, claim.status)) claim = await ctx.pvcClient.updateStatus({ ...claim, status });
+  return claim;
+}

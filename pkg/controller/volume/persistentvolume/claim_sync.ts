@@ -1,0 +1,198 @@
+/**
+ * Reconciles one PersistentVolumeClaim (seed 000 "绑定逻辑", Kubernetes semantics elsewhere):
+ *
+ *   claim names spec.volumeName ─┬─ PV missing        → provision a PV with exactly that name, bind
+ *                                ├─ type/class differ → claim Failed + VolumeMismatch (no retry)
+ *                                ├─ bound elsewhere   → Pending + FailedBinding
+ *                                └─ otherwise         → bind
+ *   no volumeName ─┬─ PV pre-bound to the claim (claimRef) → bind
+ *                  ├─ smallest matching Available PV       → bind
+ *                  └─ none → provision `pvc-<claim uid>` from the class, bind
+ *   bound claim whose PV is gone → Lost + ClaimLost
+ */
+import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/v1';
+import { EventType, PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../api/core/v1';
+import { isAlreadyExists, isNotFound } from '../../../api/errors';
+import type { StorageClass } from '../../../api/storage/v1';
+import { TerminalError, type Result } from '../../runner';
+import { bind, claimRefFor, refersTo } from './bind';
+import { Annotation, classType, EventReason, MismatchCondition, volumeType, type StorageType } from './constants';
+import { IndexName, type ControllerContext } from './deps';
+import { ProvisioningError } from './provisioner';
+
+const readonlyClone = <T>(o: T): T => structuredClone(o);
+
+/** The class object of a claim, or a synthesized built-in one before its object exists. */
+function classOf(ctx: ControllerContext, claim: PersistentVolumeClaim): StorageClass | undefined {
+  const name = claim.spec.storageClassName ?? '';
+  return name ? ctx.classes.get(name) : undefined;
+}
+
+/** Reconciles the claim with key `namespace/name`. */
+export async function syncClaim(ctx: ControllerContext, key: string): Promise<Result | void> {
+  const cached = ctx.claims.get(key);
+  if (!cached) return;
+  const claim = readonlyClone(cached);
+  if (claim.metadata.deletionTimestamp) return;
+  const volumeName = claim.spec.volumeName ?? '';
+  if (claim.status?.phase === PersistentVolumeClaimPhase.Bound && volumeName) return syncBoundClaim(ctx, claim, volumeName);
+  if (volumeName) return syncNamedClaim(ctx, claim, volumeName);
+
+  const preBound = ctx.volumes.byIndex(IndexName.PVByClaim, key).find((pv) => refersTo(pv, claim));
+  const className = claim.spec.storageClassName ?? '';
+  const sc = classOf(ctx, claim);
+  const type = classType(className, sc);
+  const match = preBound ?? ctx.index.findBestMatch(claim, type);
+  if (match) {
+    await bind(ctx, claim, match);
+    return;
+  }
+  await provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid ?? ''}`);
+}
+
+/** A Bound claim: keep it Bound while its PV exists; Lost when the PV is gone. */
+async function syncBoundClaim(ctx: ControllerContext, claim: PersistentVolumeClaim, volumeName: string): Promise<void> {
+  let pv = ctx.volumes.get(volumeName);
+  if (!pv) {
+    try {
+      pv = await ctx.pvClient.get(volumeName);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  if (!pv) {
+    if (claim.status?.phase !== PersistentVolumeClaimPhase.Lost) {
+      await ctx.pvcClient.updateStatus({ ...claim, status: { ...claim.status, phase: PersistentVolumeClaimPhase.Lost } });
+      ctx.recorder.event(claim, EventType.Warning, EventReason.ClaimLost, `Bound claim has lost its PersistentVolume. Data on the volume is lost!`);
+    }
+    return;
+  }
+  // Finish a half-done binding (e.g. a crash after step 3).
+  if (refersTo(pv, claim) || !pv.spec.claimRef) await bind(ctx, claim, pv);
+}
+
+/** A claim naming its volume. */
+async function syncNamedClaim(ctx: ControllerContext, claim: PersistentVolumeClaim, volumeName: string): Promise<void> {
+  let pv = ctx.volumes.get(volumeName);
+  if (!pv) {
+    try {
+      pv = await ctx.pvClient.get(volumeName);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  if (!pv) {
+    await provisionAndBind(ctx, claim, volumeName);
+    return;
+  }
+  const className = claim.spec.storageClassName ?? '';
+  const wantType = classType(className, classOf(ctx, claim));
+  const haveType = volumeType(pv);
+  const classMismatch = className !== '' && (pv.spec.storageClassName ?? '') !== className;
+  if ((wantType !== undefined && haveType !== wantType) || classMismatch) {
+    await markMismatch(ctx, claim, pv, wantType, haveType);
+    throw new TerminalError(`claim ${claim.metadata.namespace ?? ''}/${claim.metadata.name ?? ''} does not match volume ${volumeName}`);
+  }
+  if (pv.spec.claimRef && !refersTo(pv, claim)) {
+    if (claim.status?.phase !== PersistentVolumeClaimPhase.Pending) {
+      await ctx.pvcClient.updateStatus({ ...claim, status: { ...claim.status, phase: PersistentVolumeClaimPhase.Pending } });
+    }
+    ctx.recorder.event(claim, EventType.Warning, EventReason.FailedBinding, `volume "${volumeName}" already bound to a different claim.`);
+    return;
+  }
+  await bind(ctx, claim, pv);
+}
+
+async function markMismatch(
+  ctx: ControllerContext,
+  claim: PersistentVolumeClaim,
+  pv: PersistentVolume,
+  want: StorageType | undefined,
+  have: StorageType | undefined,
+): Promise<void> {
+  const message = `storage type mismatch: claim requests storage class "${claim.spec.storageClassName ?? ''}" (type ${want ?? 'unknown'}) but volume "${pv.metadata.name ?? ''}" is of type ${have ?? 'unknown'} (class "${pv.spec.storageClassName ?? ''}")`;
+  const already = claim.status?.phase === PersistentVolumeClaimPhase.Failed && claim.status.conditions?.some((c) => c.type === MismatchCondition && c.message === message);
+  if (already) return;
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  await ctx.pvcClient.updateStatus({
+    ...claim,
+    status: {
+      ...claim.status,
+      phase: PersistentVolumeClaimPhase.Failed,
+      conditions: [{ type: MismatchCondition, status: 'True', reason: EventReason.VolumeMismatch, message, lastTransitionTime: now, lastProbeTime: now }],
+    },
+  });
+  ctx.recorder.event(claim, EventType.Warning, EventReason.VolumeMismatch, message);
+}
+
+/**
+ * Provisions a PV named `pvName` for the claim from its class and binds it. The name is fixed
+ * (the claim's uid, or the claim's volumeName), so a retry or a restarted controller finds
+ * the PV it already made instead of making a second one.
+ */
+async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeClaim, pvName: string): Promise<void> {
+  const existing = ctx.volumes.get(pvName);
+  if (existing) {
+    if (!existing.spec.claimRef || refersTo(existing, claim)) await bind(ctx, claim, existing);
+    return;
+  }
+  const className = claim.spec.storageClassName ?? '';
+  if (!className) {
+    ctx.recorder.event(claim, EventType.Normal, EventReason.FailedBinding, 'no persistent volumes available for this claim and no storage class is set');
+    return;
+  }
+  const sc = ctx.classes.get(className);
+  if (!sc) {
+    ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, `storageclass.storage.k8s.io "${className}" not found`);
+    return;
+  }
+  const type = classType(className, sc);
+  const provisioner = ctx.provisioners.find((p) => p.type === type);
+  if (!provisioner) {
+    ctx.recorder.event(claim, EventType.Normal, EventReason.FailedBinding, `waiting for a volume to be created by provisioner "${sc.provisioner}" (not one of this controller's); or for a matching volume`);
+    return;
+  }
+  let made;
+  try {
+    made = await provisioner.provision({ pvName, claim, storageClass: sc });
+  } catch (err) {
+    const message = `failed to provision volume with StorageClass "${className}": ${(err as Error).message}`;
+    ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);
+    if (err instanceof ProvisioningError) throw new Error(message);
+    throw err;
+  }
+  const pv: PersistentVolume = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: {
+      name: pvName,
+      annotations: { [Annotation.ProvisionedBy]: sc.provisioner, ...made.annotations },
+    },
+    spec: {
+      ...made.source,
+      capacity: { storage: claim.spec.resources?.requests?.storage ?? '0' },
+      accessModes: claim.spec.accessModes?.length ? [...claim.spec.accessModes] : ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
+      storageClassName: className,
+      claimRef: claimRefFor(claim),
+      volumeMode: 'Filesystem',
+      ...(sc.mountOptions ? { mountOptions: [...sc.mountOptions] } : {}),
+    },
+    status: { phase: PersistentVolumePhase.Pending },
+  };
+  let created: PersistentVolume;
+  try {
+    created = await ctx.pvClient.create(pv);
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    created = await ctx.pvClient.get(pvName);
+    if (created.spec.claimRef && !refersTo(created, claim)) return;
+  }
+  ctx.recorder.event(claim, EventType.Normal, EventReason.ProvisioningSucceeded, `Successfully provisioned volume ${pvName} using ${sc.provisioner}`);
+  await bind(ctx, claim, created);
+}
+
+/** The claim key of a namespace/name pair (helper for handlers). */
+export function claimKeyOf(ref: { namespace?: string; name?: string }): string {
+  return `${ref.namespace ?? 'default'}/${ref.name ?? ''}`;
+}

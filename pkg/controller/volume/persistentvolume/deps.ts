@@ -1,0 +1,46 @@
+/** What the PersistentVolume controller's reconcilers read and write (consumer-defined). */
+import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/v1';
+import type { DeleteOptions, KubeObject } from '../../../api/meta';
+import type { StorageClass } from '../../../api/storage/v1';
+import type { EventRecorder } from '../../../client/record/recorder';
+import type { Provisioner } from './provisioner';
+import type { VolumeIndex } from './volume_index';
+
+/** A read-only cache view (an informer's lister satisfies it). */
+export interface Lister<T> {
+  get(key: string): T | undefined;
+  byIndex(index: string, value: string): T[];
+}
+
+/** The writes the controller makes for one resource (a ResourceClient satisfies it). */
+export interface Writer<T extends KubeObject> {
+  get(name: string, namespace?: string): Promise<T>;
+  create(obj: T): Promise<T>;
+  update(obj: T): Promise<T>;
+  updateStatus(obj: T): Promise<T>;
+  delete(name: string, namespace?: string, opts?: DeleteOptions): Promise<T>;
+}
+
+/** Index names the controller adds to its informers. */
+export const IndexName = {
+  /** PVs by `namespace/name` of their claimRef. */
+  PVByClaim: 'pvByClaim',
+  /** Claims by spec.volumeName. */
+  ClaimByVolume: 'claimByVolume',
+  /** Claims by storage class name. */
+  ClaimByClass: 'claimByClass',
+} as const;
+
+/** Dependencies of the binder, provisioner and reclaimer. */
+export interface ControllerContext {
+  volumes: Lister<PersistentVolume>;
+  claims: Lister<PersistentVolumeClaim>;
+  classes: Lister<StorageClass>;
+  pvClient: Writer<PersistentVolume>;
+  pvcClient: Writer<PersistentVolumeClaim>;
+  index: VolumeIndex;
+  provisioners: readonly Provisioner[];
+  recorder: EventRecorder;
+  /** Asks for a claim to be reconciled (e.g. after its volume changed). */
+  enqueueClaim(key: string): void;
+}

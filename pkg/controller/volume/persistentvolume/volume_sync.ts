@@ -1,0 +1,142 @@
+/**
+ * Reconciles one PersistentVolume: its phase follows its claimRef (Available / Bound /
+ * Released), and a Released volume is reclaimed by its policy:
+ *   Retain  → stays Released with its data;
+ *   Delete  → backing storage deleted (only storage this controller provisioned, only under its
+ *             base directory), then the PV object;
+ *   Recycle → storage emptied, claimRef cleared, Available again.
+ * Before touching data the claim is re-read from the apiserver (not the cache) and the PV is
+ * re-read too: if the claim still exists, or the PV was re-bound, nothing is deleted.
+ */
+import type { PersistentVolume } from '../../../api/core/v1';
+import { EventType, PersistentVolumePhase } from '../../../api/core/v1';
+import { isNotFound } from '../../../api/errors';
+import type { Result } from '../../runner';
+import { claimKeyOf } from './claim_sync';
+import { Annotation, EventReason } from './constants';
+import { IndexName, type ControllerContext } from './deps';
+
+async function setPhase(ctx: ControllerContext, pv: PersistentVolume, phase: PersistentVolumePhase, message?: string): Promise<PersistentVolume> {
+  if (pv.status?.phase === phase && (pv.status?.message ?? undefined) === message) return pv;
+  const status = { ...pv.status, phase, ...(message ? { message } : {}) };
+  if (!message) delete status.message;
+  const updated = await ctx.pvClient.updateStatus({ ...pv, status });
+  ctx.index.upsert(updated);
+  return updated;
+}
+
+/** Does the claim the PV points at still exist (asked of the apiserver, not the cache)? */
+async function claimStillExists(ctx: ControllerContext, pv: PersistentVolume): Promise<boolean> {
+  const ref = pv.spec.claimRef;
+  if (!ref?.name) return false;
+  try {
+    const live = await ctx.pvcClient.get(ref.name, ref.namespace ?? 'default');
+    return !ref.uid || live.metadata.uid === ref.uid;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+/** Reconciles the PV named `name`. */
+export async function syncVolume(ctx: ControllerContext, name: string): Promise<Result | void> {
+  const cached = ctx.volumes.get(name);
+  if (!cached) {
+    ctx.index.remove(name);
+    for (const claim of ctx.claims.byIndex(IndexName.ClaimByVolume, name)) ctx.enqueueClaim(claimKeyOf(claim.metadata));
+    return;
+  }
+  const pv = structuredClone(cached);
+  ctx.index.upsert(pv);
+  const ref = pv.spec.claimRef;
+  if (!ref) {
+    if (pv.status?.phase !== PersistentVolumePhase.Failed) await setPhase(ctx, pv, PersistentVolumePhase.Available);
+    return;
+  }
+  const claimKey = claimKeyOf(ref);
+  if (!ref.uid) {
+    // Pre-bound by a user to a claim by name: Available until that claim binds it.
+    await setPhase(ctx, pv, PersistentVolumePhase.Available);
+    ctx.enqueueClaim(claimKey);
+    return;
+  }
+  const claim = ctx.claims.get(claimKey);
+  if (claim && claim.metadata.uid === ref.uid) {
+    if (claim.spec.volumeName === name) {
+      if (pv.status?.phase !== PersistentVolumePhase.Bound) await setPhase(ctx, pv, PersistentVolumePhase.Bound);
+    } else if (claim.spec.volumeName) {
+      // The claim went to another volume: release ours if the controller bound it.
+      if (pv.metadata.annotations?.[Annotation.BoundByController]) {
+        const freed = structuredClone(pv);
+        delete freed.spec.claimRef;
+        const updated = await ctx.pvClient.update(freed);
+        await setPhase(ctx, updated, PersistentVolumePhase.Available);
+      } else await setPhase(ctx, pv, PersistentVolumePhase.Released);
+    } else ctx.enqueueClaim(claimKey);
+    return;
+  }
+  // The cache says the claim is gone: confirm with the apiserver before acting.
+  if (await claimStillExists(ctx, pv)) {
+    ctx.enqueueClaim(claimKey);
+    return;
+  }
+  if (pv.status?.phase !== PersistentVolumePhase.Released && pv.status?.phase !== PersistentVolumePhase.Failed) {
+    await setPhase(ctx, pv, PersistentVolumePhase.Released);
+  }
+  if (pv.status?.phase === PersistentVolumePhase.Failed) return;
+  return reclaim(ctx, name);
+}
+
+async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
+  // Re-read the PV itself: it may have been re-bound since the cache saw it.
+  let pv: PersistentVolume;
+  try {
+    pv = await ctx.pvClient.get(name);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  if (pv.status?.phase !== PersistentVolumePhase.Released || (await claimStillExists(ctx, pv))) return;
+  const policy = pv.spec.persistentVolumeReclaimPolicy ?? 'Retain';
+  if (policy === 'Retain') return;
+  const provisioner = ctx.provisioners.find((p) => p.owns(pv));
+  if (policy === 'Delete') {
+    if (!provisioner) {
+      const message = `refusing to delete volume ${name}: its storage was not provisioned by this controller`;
+      ctx.recorder.event(pv, EventType.Warning, EventReason.VolumeFailedDelete, message);
+      await setPhase(ctx, pv, PersistentVolumePhase.Failed, message);
+      return;
+    }
+    try {
+      await provisioner.delete(pv);
+    } catch (err) {
+      ctx.recorder.event(pv, EventType.Warning, EventReason.VolumeFailedDelete, `failed to delete volume ${name}: ${(err as Error).message}`);
+      throw err;
+    }
+    try {
+      await ctx.pvClient.delete(name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    ctx.recorder.event(pv, EventType.Normal, EventReason.VolumeDelete, `Deleted volume ${name} and its storage`);
+    return;
+  }
+  // Recycle
+  if (!provisioner) {
+    const message = `cannot recycle volume ${name}: its storage was not provisioned by this controller`;
+    ctx.recorder.event(pv, EventType.Warning, EventReason.VolumeFailedRecycle, message);
+    await setPhase(ctx, pv, PersistentVolumePhase.Failed, message);
+    return;
+  }
+  try {
+    await provisioner.recycle(pv);
+  } catch (err) {
+    ctx.recorder.event(pv, EventType.Warning, EventReason.VolumeFailedRecycle, `failed to recycle volume ${name}: ${(err as Error).message}`);
+    throw err;
+  }
+  const freed = structuredClone(pv);
+  delete freed.spec.claimRef;
+  const updated = await ctx.pvClient.update(freed);
+  await setPhase(ctx, updated, PersistentVolumePhase.Available);
+  ctx.recorder.event(pv, EventType.Normal, EventReason.VolumeRecycled, `Volume ${name} recycled: its data was removed and it is Available again`);
+}
