@@ -22,6 +22,7 @@ import { Store } from './registry/store';
 import { allStrategies } from './registry/strategies';
 import { parseResourcePath, type RequestInfo } from './request_info';
 import { WatchCache } from './watch/cache';
+import { podBinding } from './subresources/binding';
 import { decodeDocument } from './body';
 
 /** Configuration of an apiserver. */
@@ -108,7 +109,7 @@ export class ApiServer {
     this.deps = {
       stores: this.stores,
       patchers: { ...basicPatchers },
-      subresources: {},
+      subresources: { 'pods/binding': podBinding },
       render: (_ctx, _store, body) => body,
       watchEncoder: () => defaultEncoder,
       bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,

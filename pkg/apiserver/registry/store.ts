@@ -272,6 +272,24 @@ export class Store<T extends KubeObject = KubeObject> {
     return this.withTypeMeta(await this.finishDeletionIfReleased(key, result));
   }
 
+  /**
+   * A server-internal read-modify-write (bindings, finalizer bookkeeping): `mutate`'s result is
+   * written as is, bypassing the strategy, retried on conflicts.
+   */
+  async systemUpdate(ns: string | undefined, name: string, mutate: (cur: T) => T): Promise<T> {
+    const key = this.key(ns, name);
+    try {
+      const result = (await this.storage.guaranteedUpdate(key, (cur) => {
+        const next = mutate(structuredClone(cur) as T);
+        this.checkSize(next);
+        return next;
+      })) as T;
+      return this.withTypeMeta(result);
+    } catch (err) {
+      return this.translate(err, name);
+    }
+  }
+
   private prepareUpdate(desired: T, cur: T, opts: WriteOptions): T {
     const info = this.strategy.info;
     const name = cur.metadata.name ?? '';

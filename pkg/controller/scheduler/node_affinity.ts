@@ -1,0 +1,32 @@
+/** Evaluates a PV's required node affinity against a node (matchExpressions on labels, matchFields on metadata.name). */
+import type { Node, NodeSelectorRequirement, VolumeNodeAffinity } from '../../api/core/v1';
+
+function requirementHolds(r: NodeSelectorRequirement, value: string | undefined): boolean {
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    case 'Gt':
+      return value !== undefined && Number(value) > Number(values[0]);
+    case 'Lt':
+      return value !== undefined && Number(value) < Number(values[0]);
+  }
+}
+
+/** True when the node satisfies the affinity (any term; every requirement of a term). */
+export function nodeMatchesAffinity(node: Node, affinity: VolumeNodeAffinity | undefined): boolean {
+  const terms = affinity?.required?.nodeSelectorTerms;
+  if (!terms || terms.length === 0) return true;
+  const labels = node.metadata.labels ?? {};
+  return terms.some(
+    (t) =>
+      (t.matchExpressions ?? []).every((r) => requirementHolds(r, labels[r.key])) &&
+      (t.matchFields ?? []).every((r) => requirementHolds(r, r.key === 'metadata.name' ? node.metadata.name : undefined)),
+  );
+}
