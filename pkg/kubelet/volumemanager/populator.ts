@@ -1,0 +1,48 @@
+/**
+ * The desired-state populator: resolves a pod's PVC volumes through the claim and PV caches
+ * (PVC → bound PV), recording why a volume cannot be mounted yet. Level-based: called whenever a
+ * pod, or a claim or PV a pod uses, changes.
+ */
+import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/core/v1';
+import { objectKey } from '../../api/meta';
+import type { DesiredPod, DesiredVolume } from './desired_state';
+
+/** The cache lookups the populator needs. */
+export interface VolumeListers {
+  claim(key: string): PersistentVolumeClaim | undefined;
+  volume(name: string): PersistentVolume | undefined;
+}
+
+/** Resolves every PVC volume of a pod. */
+export function desiredPod(pod: Pod, l: VolumeListers): DesiredPod {
+  const ns = pod.metadata.namespace ?? 'default';
+  const volumes: DesiredVolume[] = [];
+  for (const vol of pod.spec.volumes ?? []) {
+    const src = vol.persistentVolumeClaim;
+    if (!src) continue;
+    const claimKey = `${ns}/${src.claimName}`;
+    const mountedReadOnly = pod.spec.containers.every((c) => (c.volumeMounts ?? []).filter((m) => m.name === vol.name).every((m) => m.readOnly === true));
+    const used = pod.spec.containers.some((c) => (c.volumeMounts ?? []).some((m) => m.name === vol.name));
+    const base = { volumeName: vol.name, claimKey, readOnly: src.readOnly === true || (used && mountedReadOnly) };
+    const claim = l.claim(claimKey);
+    if (!claim) {
+      volumes.push({ ...base, error: `persistentvolumeclaim "${src.claimName}" not found` });
+      continue;
+    }
+    if (claim.metadata.deletionTimestamp) {
+      volumes.push({ ...base, error: `persistentvolumeclaim "${src.claimName}" is being deleted` });
+      continue;
+    }
+    if (claim.status?.phase !== 'Bound' || !claim.spec.volumeName) {
+      volumes.push({ ...base, error: `persistentvolumeclaim "${src.claimName}" is not bound (phase ${claim.status?.phase ?? 'Pending'})` });
+      continue;
+    }
+    const pv = l.volume(claim.spec.volumeName);
+    if (!pv) {
+      volumes.push({ ...base, error: `persistentvolume "${claim.spec.volumeName}" bound to claim "${src.claimName}" not found` });
+      continue;
+    }
+    volumes.push({ ...base, pv });
+  }
+  return { podUid: pod.metadata.uid ?? '', podKey: objectKey(pod), volumes };
+}

@@ -1,0 +1,109 @@
+/**
+ * The kubelet's volume manager, after Kubernetes': a desired state of world (what pods need),
+ * an actual state of world (what is set up), a populator (pods + claim/PV caches → desired
+ * state) and a reconciler (desired vs actual → setUp/tearDown through volume plugins).
+ *
+ * The pod worker asks `volumesFor(pod)`: either every PVC volume is mounted (with its host path
+ * for the Docker bind) or the reason it is not (→ ContainerCreating + FailedMount). Whenever
+ * that answer may have changed — a claim binds, a PV appears, a mount finishes or fails — the
+ * manager calls `onPodChanged`, so the worker re-syncs the pod by itself: no polling.
+ */
+import type { Logger } from 'pino';
+import type { Pod } from '../../api/core/v1';
+import { ActualStateOfWorld } from './actual_state';
+import { DesiredStateOfWorld } from './desired_state';
+import { desiredPod, type VolumeListers } from './populator';
+import { VolumeReconciler, type VolumeSetter } from './reconciler';
+
+/** A mounted volume ready for a Docker bind. */
+export interface ReadyVolume {
+  hostPath: string;
+  readOnly: boolean;
+}
+
+/** The answer to "can this pod's containers start?" */
+export type PodVolumes = { ready: true; volumes: Map<string, ReadyVolume> } | { ready: false; reason: string };
+
+/** Options of the volume manager. */
+export interface VolumeManagerOptions {
+  plugins: VolumeSetter;
+  rootDir: string;
+  listers: VolumeListers;
+  logger: Logger;
+  onPodChanged(podUid: string): void;
+}
+
+/** The volume manager façade used by the kubelet. */
+export class VolumeManager {
+  private readonly dsw = new DesiredStateOfWorld();
+  private readonly asw = new ActualStateOfWorld();
+  private readonly reconciler: VolumeReconciler;
+  private readonly pods = new Map<string, Pod>();
+
+  constructor(private readonly o: VolumeManagerOptions) {
+    this.reconciler = new VolumeReconciler({ dsw: this.dsw, asw: this.asw, plugins: o.plugins, rootDir: o.rootDir, logger: o.logger, onPodChanged: o.onPodChanged });
+  }
+
+  /** A pod that should run here (added or changed): resolve and mount its volumes. */
+  setPod(pod: Pod): void {
+    const uid = pod.metadata.uid ?? '';
+    this.pods.set(uid, pod);
+    this.dsw.setPod(desiredPod(pod, this.o.listers));
+    this.reconciler.kick();
+  }
+
+  /** A pod that no longer runs here: its volumes are torn down when no other pod needs them. */
+  removePod(podUid: string): void {
+    this.pods.delete(podUid);
+    this.dsw.deletePod(podUid);
+    this.reconciler.kick();
+  }
+
+  /** A claim or PV changed: re-resolve every pod that uses it. */
+  refresh(filter: (pod: Pod) => boolean): void {
+    let changed = false;
+    for (const [uid, pod] of this.pods) {
+      if (!filter(pod)) continue;
+      const before = JSON.stringify(this.dsw.getPod(uid));
+      const next = desiredPod(pod, this.o.listers);
+      if (JSON.stringify(next) === before) continue;
+      this.dsw.setPod(next);
+      changed = true;
+      this.o.onPodChanged(uid);
+    }
+    if (changed) this.reconciler.kick();
+  }
+
+  /** Whether the pod's containers may start, with the host path of each PVC volume. */
+  volumesFor(pod: Pod): PodVolumes {
+    const uid = pod.metadata.uid ?? '';
+    const desired = this.dsw.getPod(uid);
+    if (!desired) return { ready: false, reason: 'volumes of the pod are not known to the volume manager yet' };
+    const unresolved = desired.volumes.find((v) => v.error);
+    if (unresolved?.error) return { ready: false, reason: `Unable to attach or mount volumes: volume "${unresolved.volumeName}": ${unresolved.error}` };
+    const mountError = this.reconciler.mountErrors.get(uid);
+    if (mountError) return { ready: false, reason: mountError };
+    const volumes = new Map<string, ReadyVolume>();
+    for (const v of desired.volumes) {
+      const name = v.pv?.metadata.name ?? '';
+      const hostPath = this.asw.hostPath(name);
+      if (!hostPath || !this.asw.isMounted(name, uid)) return { ready: false, reason: `waiting for volume "${v.volumeName}" to be mounted` };
+      volumes.set(v.volumeName, { hostPath, readOnly: v.readOnly });
+    }
+    return { ready: true, volumes };
+  }
+
+  /** True when nothing is mounted for the pod any more. */
+  podVolumesTornDown(podUid: string): boolean {
+    return !this.asw.pairs().some((p) => p.podUid === podUid);
+  }
+
+  /** Resolves when the reconciler is idle (tests and orderly shutdown). */
+  idle(): Promise<void> {
+    return this.reconciler.idle();
+  }
+
+  stop(): void {
+    this.reconciler.stop();
+  }
+}
