@@ -9,11 +9,12 @@ import type { Logger } from 'pino';
 import type { Event, EventType, ObjectReference } from '../../api/core/v1';
 import { isAlreadyExists, isNotFound } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
+import type { DeepReadonly } from '../../informer/readonly';
 import type { ResourceClient } from '../resource_client';
 
 /** Records events about objects. */
 export interface EventRecorder {
-  event(obj: KubeObject, type: EventType, reason: string, message: string): void;
+  event(obj: DeepReadonly<KubeObject>, type: EventType, reason: string, message: string): void;
 }
 
 interface Seen {
@@ -40,7 +41,7 @@ export class ApiEventRecorder implements EventRecorder {
   ) {}
 
   /** Records asynchronously, in order. */
-  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+  event(obj: DeepReadonly<KubeObject>, type: EventType, reason: string, message: string): void {
     this.chain = this.chain.then(() => this.write(obj, type, reason, message)).catch((err: unknown) => {
       this.log.warn({ err: (err as Error).message, reason }, 'could not record event');
     });
@@ -51,7 +52,7 @@ export class ApiEventRecorder implements EventRecorder {
     return this.chain;
   }
 
-  private async write(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+  private async write(obj: DeepReadonly<KubeObject>, type: EventType, reason: string, message: string): Promise<void> {
     const ref: ObjectReference = {
       kind: obj.kind ?? '',
       apiVersion: obj.apiVersion ?? 'v1',
@@ -106,7 +107,7 @@ export class ApiEventRecorder implements EventRecorder {
 export class FakeRecorder implements EventRecorder {
   readonly events: { object: string; type: EventType; reason: string; message: string }[] = [];
 
-  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+  event(obj: DeepReadonly<KubeObject>, type: EventType, reason: string, message: string): void {
     const key = obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name ?? ''}` : obj.metadata.name ?? '';
     this.events.push({ object: key, type, reason, message });
   }

@@ -1,7 +1,8 @@
 /** Evaluates a PV's required node affinity against a node (matchExpressions on labels, matchFields on metadata.name). */
 import type { Node, NodeSelectorRequirement, VolumeNodeAffinity } from '../../api/core/v1';
+import type { DeepReadonly } from '../../informer/readonly';
 
-function requirementHolds(r: NodeSelectorRequirement, value: string | undefined): boolean {
+function requirementHolds(r: DeepReadonly<NodeSelectorRequirement>, value: string | undefined): boolean {
   const values = r.values ?? [];
   switch (r.operator) {
     case 'In':
@@ -20,7 +21,7 @@ function requirementHolds(r: NodeSelectorRequirement, value: string | undefined)
 }
 
 /** True when the node satisfies the affinity (any term; every requirement of a term). */
-export function nodeMatchesAffinity(node: Node, affinity: VolumeNodeAffinity | undefined): boolean {
+export function nodeMatchesAffinity(node: DeepReadonly<Node>, affinity: DeepReadonly<VolumeNodeAffinity> | undefined): boolean {
   const terms = affinity?.required?.nodeSelectorTerms;
   if (!terms || terms.length === 0) return true;
   const labels = node.metadata.labels ?? {};

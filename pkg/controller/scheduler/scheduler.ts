@@ -10,6 +10,7 @@ import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../../a
 import { EventType } from '../../api/core/v1';
 import { isConflict, isNotFound } from '../../api/errors';
 import type { EventRecorder } from '../../client/record/recorder';
+import type { DeepReadonly } from '../../informer/readonly';
 import type { Reconciler, Result } from '../runner';
 import type { Lister } from '../volume/persistentvolume/deps';
 import { nodeMatchesAffinity } from './node_affinity';
@@ -26,7 +27,7 @@ export const retryUnschedulableMs = 10_000;
 /** Dependencies of the scheduler. */
 export interface SchedulerDeps {
   pods: Lister<Pod>;
-  nodes: { list(): Node[] };
+  nodes: { list(): DeepReadonly<Node>[] };
   claims: Lister<PersistentVolumeClaim>;
   volumes: Lister<PersistentVolume>;
   bind(namespace: string, name: string, node: string): Promise<void>;
@@ -34,7 +35,7 @@ export interface SchedulerDeps {
 }
 
 /** True when the node reports Ready and accepts pods. */
-export function nodeIsReady(node: Node): boolean {
+export function nodeIsReady(node: DeepReadonly<Node>): boolean {
   return !node.spec?.unschedulable && (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
@@ -63,7 +64,7 @@ export class SchedulerReconciler implements Reconciler {
       this.d.recorder.event(pod, EventType.Warning, SchedulerReason.FailedScheduling, `0/${nodes.length} nodes are available: ${reasons.join(', ')}.`);
       return { requeueAfter: retryUnschedulableMs };
     }
-    const load = (n: Node) => this.d.pods.byIndex(PodByNodeIndex, n.metadata.name ?? '').length;
+    const load = (n: DeepReadonly<Node>) => this.d.pods.byIndex(PodByNodeIndex, n.metadata.name ?? '').length;
     const chosen = fits.reduce((best, n) => (load(n) < load(best) ? n : best));
     const nodeName = chosen.metadata.name ?? '';
     try {

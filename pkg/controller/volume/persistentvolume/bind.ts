@@ -10,10 +10,11 @@ import type { ObjectReference, PersistentVolume, PersistentVolumeClaim } from '.
 import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../api/core/v1';
 import { isDeepStrictEqual } from 'node:util';
 import { Annotation } from './constants';
-import type { ControllerContext } from './deps';
+import { thaw, type ControllerContext } from './deps';
+import type { DeepReadonly } from '../../../informer/readonly';
 
 /** The claimRef a PV bound to `claim` carries. */
-export function claimRefFor(claim: PersistentVolumeClaim): ObjectReference {
+export function claimRefFor(claim: DeepReadonly<PersistentVolumeClaim>): ObjectReference {
   return {
     kind: 'PersistentVolumeClaim',
     apiVersion: 'v1',
@@ -25,16 +26,16 @@ export function claimRefFor(claim: PersistentVolumeClaim): ObjectReference {
 }
 
 /** True when the PV's claimRef points at this claim (by uid when the ref has one). */
-export function refersTo(pv: PersistentVolume, claim: PersistentVolumeClaim): boolean {
+export function refersTo(pv: DeepReadonly<PersistentVolume>, claim: DeepReadonly<PersistentVolumeClaim>): boolean {
   const ref = pv.spec.claimRef;
   if (!ref || ref.name !== claim.metadata.name || (ref.namespace ?? 'default') !== claim.metadata.namespace) return false;
   return !ref.uid || ref.uid === claim.metadata.uid;
 }
 
 /** Runs the four steps for a claim and a volume it may bind to. Returns the bound claim. */
-export async function bind(ctx: ControllerContext, claimIn: PersistentVolumeClaim, pvIn: PersistentVolume): Promise<PersistentVolumeClaim> {
-  let pv = structuredClone(pvIn);
-  let claim = structuredClone(claimIn);
+export async function bind(ctx: ControllerContext, claimIn: DeepReadonly<PersistentVolumeClaim>, pvIn: DeepReadonly<PersistentVolume>): Promise<PersistentVolumeClaim> {
+  let pv = thaw<PersistentVolume>(pvIn);
+  let claim = thaw<PersistentVolumeClaim>(claimIn);
   const pvName = pv.metadata.name ?? '';
 
   if (!pv.spec.claimRef || pv.spec.claimRef.uid !== claim.metadata.uid) {

@@ -17,13 +17,12 @@ import type { StorageClass } from '../../../api/storage/v1';
 import { TerminalError, type Result } from '../../runner';
 import { bind, claimRefFor, refersTo } from './bind';
 import { Annotation, classType, EventReason, MismatchCondition, volumeType, type StorageType } from './constants';
-import { IndexName, type ControllerContext } from './deps';
+import { IndexName, thaw, type ControllerContext } from './deps';
+import type { DeepReadonly } from '../../../informer/readonly';
 import { ProvisioningError } from './provisioner';
 
-const readonlyClone = <T>(o: T): T => structuredClone(o);
-
 /** The class object of a claim, or a synthesized built-in one before its object exists. */
-function classOf(ctx: ControllerContext, claim: PersistentVolumeClaim): StorageClass | undefined {
+function classOf(ctx: ControllerContext, claim: PersistentVolumeClaim): DeepReadonly<StorageClass> | undefined {
   const name = claim.spec.storageClassName ?? '';
   return name ? ctx.classes.get(name) : undefined;
 }
@@ -32,7 +31,7 @@ function classOf(ctx: ControllerContext, claim: PersistentVolumeClaim): StorageC
 export async function syncClaim(ctx: ControllerContext, key: string): Promise<Result | void> {
   const cached = ctx.claims.get(key);
   if (!cached) return;
-  const claim = readonlyClone(cached);
+  const claim = thaw<PersistentVolumeClaim>(cached);
   if (claim.metadata.deletionTimestamp) return;
   const volumeName = claim.spec.volumeName ?? '';
   if (claim.status?.phase === PersistentVolumeClaimPhase.Bound && volumeName) return syncBoundClaim(ctx, claim, volumeName);
@@ -52,7 +51,7 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
 
 /** A Bound claim: keep it Bound while its PV exists; Lost when the PV is gone. */
 async function syncBoundClaim(ctx: ControllerContext, claim: PersistentVolumeClaim, volumeName: string): Promise<void> {
-  let pv = ctx.volumes.get(volumeName);
+  let pv: DeepReadonly<PersistentVolume> | undefined = ctx.volumes.get(volumeName);
   if (!pv) {
     try {
       pv = await ctx.pvClient.get(volumeName);
@@ -73,7 +72,7 @@ async function syncBoundClaim(ctx: ControllerContext, claim: PersistentVolumeCla
 
 /** A claim naming its volume. */
 async function syncNamedClaim(ctx: ControllerContext, claim: PersistentVolumeClaim, volumeName: string): Promise<void> {
-  let pv = ctx.volumes.get(volumeName);
+  let pv: DeepReadonly<PersistentVolume> | undefined = ctx.volumes.get(volumeName);
   if (!pv) {
     try {
       pv = await ctx.pvClient.get(volumeName);
@@ -106,7 +105,7 @@ async function syncNamedClaim(ctx: ControllerContext, claim: PersistentVolumeCla
 async function markMismatch(
   ctx: ControllerContext,
   claim: PersistentVolumeClaim,
-  pv: PersistentVolume,
+  pv: DeepReadonly<PersistentVolume>,
   want: StorageType | undefined,
   have: StorageType | undefined,
 ): Promise<void> {
@@ -154,7 +153,7 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
   }
   let made;
   try {
-    made = await provisioner.provision({ pvName, claim, storageClass: sc });
+    made = await provisioner.provision({ pvName, claim, storageClass: thaw<StorageClass>(sc) });
   } catch (err) {
     const message = `failed to provision volume with StorageClass "${className}": ${(err as Error).message}`;
     ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);

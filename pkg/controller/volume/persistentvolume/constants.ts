@@ -1,6 +1,7 @@
 /** Annotations, event reasons and storage types of the PersistentVolume controller. */
 import type { PersistentVolume } from '../../../api/core/v1';
 import type { StorageClass } from '../../../api/storage/v1';
+import type { DeepReadonly } from '../../../informer/readonly';
 
 /** Annotations written by the binder and provisioners (Kubernetes names). */
 export const Annotation = {
@@ -42,14 +43,14 @@ export function provisionerType(provisioner: string): StorageType | undefined {
 }
 
 /** The storage type of a PV (undefined when it has neither source). */
-export function volumeType(pv: PersistentVolume): StorageType | undefined {
+export function volumeType(pv: DeepReadonly<PersistentVolume>): StorageType | undefined {
   if (pv.spec.hostPath) return StorageType.HostPath;
   if (pv.spec.nfs) return StorageType.NFS;
   return undefined;
 }
 
 /** The storage type a class provisions; the built-in class names imply it even before the object exists. */
-export function classType(className: string, sc: StorageClass | undefined): StorageType | undefined {
+export function classType(className: string, sc: DeepReadonly<StorageClass> | undefined): StorageType | undefined {
   if (sc) return provisionerType(sc.provisioner);
   if (className === StorageType.HostPath) return StorageType.HostPath;
   if (className === StorageType.NFS) return StorageType.NFS;

@@ -8,31 +8,35 @@
 import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/v1';
 import { PersistentVolumePhase } from '../../../api/core/v1';
 import { labelSelectorFrom } from '../../../api/labels';
+import type { LabelSelector } from '../../../api/meta';
 import { tryParseQuantity } from '../../../api/quantity';
+import type { DeepReadonly } from '../../../informer/readonly';
 import { volumeType } from './constants';
+
+type PV = DeepReadonly<PersistentVolume>;
 
 interface Entry {
   capacity: bigint;
   name: string;
-  pv: PersistentVolume;
+  pv: PV;
 }
 
 function groupKey(className: string, type: string | undefined): string {
   return `${className}\u0000${type ?? ''}`;
 }
 
-function capacityOf(pv: PersistentVolume): bigint {
+function capacityOf(pv: PV): bigint {
   return tryParseQuantity(pv.spec.capacity?.storage)?.milli ?? 0n;
 }
 
 /** True when a PV is free to be matched: no claimRef and not on its way out. */
-export function isMatchable(pv: PersistentVolume): boolean {
+export function isMatchable(pv: PV): boolean {
   const phase = pv.status?.phase;
   return !pv.spec.claimRef && !pv.metadata.deletionTimestamp && (phase === undefined || phase === PersistentVolumePhase.Available || phase === PersistentVolumePhase.Pending);
 }
 
 /** Access modes of the claim are a subset of the volume's. */
-export function accessModesFit(pv: PersistentVolume, claim: PersistentVolumeClaim): boolean {
+export function accessModesFit(pv: PV, claim: DeepReadonly<PersistentVolumeClaim>): boolean {
   const have = new Set(pv.spec.accessModes ?? []);
   return (claim.spec.accessModes ?? []).every((m) => have.has(m));
 }
@@ -43,7 +47,7 @@ export class VolumeIndex {
   private readonly where = new Map<string, string>();
 
   /** Adds, moves or removes a PV according to its current state. */
-  upsert(pv: PersistentVolume): void {
+  upsert(pv: PV): void {
     const name = pv.metadata.name ?? '';
     this.remove(name);
     if (!isMatchable(pv)) return;
@@ -89,9 +93,9 @@ export class VolumeIndex {
    * whose access modes include the claim's, and whose labels match the claim's selector.
    * `type` undefined matches PVs of any type in the class.
    */
-  findBestMatch(claim: PersistentVolumeClaim, type: string | undefined): PersistentVolume | undefined {
+  findBestMatch(claim: DeepReadonly<PersistentVolumeClaim>, type: string | undefined): PV | undefined {
     const request = tryParseQuantity(claim.spec.resources?.requests?.storage)?.milli ?? 0n;
-    const selector = labelSelectorFrom(claim.spec.selector);
+    const selector = labelSelectorFrom(claim.spec.selector as LabelSelector | undefined);
     const className = claim.spec.storageClassName ?? '';
     const keys = type !== undefined ? [groupKey(className, type)] : [...this.groups.keys()].filter((k) => k.startsWith(`${className}\u0000`));
     let best: Entry | undefined;

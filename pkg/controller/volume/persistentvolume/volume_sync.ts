@@ -14,7 +14,7 @@ import { isNotFound } from '../../../api/errors';
 import type { Result } from '../../runner';
 import { claimKeyOf } from './claim_sync';
 import { Annotation, EventReason } from './constants';
-import { IndexName, type ControllerContext } from './deps';
+import { IndexName, thaw, type ControllerContext } from './deps';
 
 async function setPhase(ctx: ControllerContext, pv: PersistentVolume, phase: PersistentVolumePhase, message?: string): Promise<PersistentVolume> {
   if (pv.status?.phase === phase && (pv.status?.message ?? undefined) === message) return pv;
@@ -46,7 +46,7 @@ export async function syncVolume(ctx: ControllerContext, name: string): Promise<
     for (const claim of ctx.claims.byIndex(IndexName.ClaimByVolume, name)) ctx.enqueueClaim(claimKeyOf(claim.metadata));
     return;
   }
-  const pv = structuredClone(cached);
+  const pv = thaw<PersistentVolume>(cached);
   ctx.index.upsert(pv);
   const ref = pv.spec.claimRef;
   if (!ref) {

@@ -1,5 +1,6 @@
 /** Adding and removing one finalizer through an update, skipping no-op writes. */
 import type { KubeObject } from '../../../api/meta';
+import type { DeepReadonly } from '../../../informer/readonly';
 
 /** Finalizer names (Kubernetes'). */
 export const Finalizer = {
@@ -8,17 +9,17 @@ export const Finalizer = {
 } as const;
 
 /** A copy of `obj` with the finalizer added, or undefined when it is already there. */
-export function withFinalizer<T extends KubeObject>(obj: T, finalizer: string): T | undefined {
+export function withFinalizer<T extends KubeObject>(obj: DeepReadonly<T>, finalizer: string): T | undefined {
   if (obj.metadata.finalizers?.includes(finalizer)) return undefined;
-  const copy = structuredClone(obj);
+  const copy = structuredClone(obj) as T;
   copy.metadata.finalizers = [...(copy.metadata.finalizers ?? []), finalizer];
   return copy;
 }
 
 /** A copy of `obj` without the finalizer, or undefined when it is not there. */
-export function withoutFinalizer<T extends KubeObject>(obj: T, finalizer: string): T | undefined {
+export function withoutFinalizer<T extends KubeObject>(obj: DeepReadonly<T>, finalizer: string): T | undefined {
   if (!obj.metadata.finalizers?.includes(finalizer)) return undefined;
-  const copy = structuredClone(obj);
+  const copy = structuredClone(obj) as T;
   copy.metadata.finalizers = (copy.metadata.finalizers ?? []).filter((f) => f !== finalizer);
   return copy;
 }

@@ -25,8 +25,8 @@ export class PvProtectionReconciler implements Reconciler {
     const next = pv.metadata.deletionTimestamp
       ? pv.status?.phase === PersistentVolumePhase.Bound
         ? undefined
-        : withoutFinalizer(pv, Finalizer.PVProtection)
-      : withFinalizer(pv, Finalizer.PVProtection);
+        : withoutFinalizer<PersistentVolume>(pv, Finalizer.PVProtection)
+      : withFinalizer<PersistentVolume>(pv, Finalizer.PVProtection);
     if (!next) return;
     try {
       await this.d.volumeClient.update(next);

@@ -8,6 +8,7 @@ import type { PersistentVolumeClaim, Pod } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
 import { splitKey } from '../../../api/meta';
 import type { ObjectList } from '../../../api/meta';
+import type { DeepReadonly } from '../../../informer/readonly';
 import type { Reconciler } from '../../runner';
 import type { Lister } from '../persistentvolume/deps';
 import { Finalizer, withFinalizer, withoutFinalizer } from './finalizers';
@@ -16,13 +17,13 @@ import { Finalizer, withFinalizer, withoutFinalizer } from './finalizers';
 export const PodByClaimIndex = 'podByClaim';
 
 /** The claim keys a pod uses. */
-export function claimKeysOfPod(pod: Pod): string[] {
+export function claimKeysOfPod(pod: DeepReadonly<Pod>): string[] {
   const ns = pod.metadata.namespace ?? 'default';
   return (pod.spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [`${ns}/${v.persistentVolumeClaim.claimName}`] : []));
 }
 
 /** True while a pod may still use its volumes. */
-export function podIsActive(pod: Pod): boolean {
+export function podIsActive(pod: DeepReadonly<Pod>): boolean {
   return pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 }
 
@@ -42,11 +43,11 @@ export class PvcProtectionReconciler implements Reconciler {
     const claim = this.d.claims.get(key);
     if (!claim) return;
     if (!claim.metadata.deletionTimestamp) {
-      const added = withFinalizer(claim, Finalizer.PVCProtection);
+      const added = withFinalizer<PersistentVolumeClaim>(claim, Finalizer.PVCProtection);
       if (added) await this.update(added);
       return;
     }
-    const removed = withoutFinalizer(claim, Finalizer.PVCProtection);
+    const removed = withoutFinalizer<PersistentVolumeClaim>(claim, Finalizer.PVCProtection);
     if (!removed) return;
     if (this.d.pods.byIndex(PodByClaimIndex, key).some(podIsActive)) return;
     const { namespace } = splitKey(key);
