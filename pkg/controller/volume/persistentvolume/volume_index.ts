@@ -45,10 +45,15 @@ export function accessModesFit(pv: PV, claim: DeepReadonly<PersistentVolumeClaim
 export class VolumeIndex {
   private readonly groups = new Map<string, Entry[]>();
   private readonly where = new Map<string, string>();
+  /** Newest resourceVersion seen per PV: an older copy (a late informer event) never wins. */
+  private readonly versions = new Map<string, number>();
 
   /** Adds, moves or removes a PV according to its current state. */
   upsert(pv: PV): void {
     const name = pv.metadata.name ?? '';
+    const rv = Number(pv.metadata.resourceVersion ?? 0);
+    if (rv < (this.versions.get(name) ?? 0)) return;
+    this.versions.set(name, rv);
     this.remove(name);
     if (!isMatchable(pv)) return;
     const key = groupKey(pv.spec.storageClassName ?? '', volumeType(pv));
@@ -59,8 +64,13 @@ export class VolumeIndex {
     this.where.set(name, key);
   }
 
-  /** Forgets a PV. */
-  remove(name: string): void {
+  /** Forgets a deleted PV. */
+  delete(name: string): void {
+    this.versions.delete(name);
+    this.remove(name);
+  }
+
+  private remove(name: string): void {
     const key = this.where.get(name);
     if (key === undefined) return;
     this.where.delete(name);

@@ -42,7 +42,7 @@ async function claimStillExists(ctx: ControllerContext, pv: PersistentVolume): P
 export async function syncVolume(ctx: ControllerContext, name: string): Promise<Result | void> {
   const cached = ctx.volumes.get(name);
   if (!cached) {
-    ctx.index.remove(name);
+    ctx.index.delete(name);
     for (const claim of ctx.claims.byIndex(IndexName.ClaimByVolume, name)) ctx.enqueueClaim(claimKeyOf(claim.metadata));
     return;
   }

@@ -1,0 +1,76 @@
+/** kube-controller-manager: parse flags → validate → run(config, signal). */
+import { configFromFlags } from '../../pkg/client/config';
+import { run, selectControllers } from '../../pkg/controller/manager/controller_manager';
+import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
+import { newLogger } from '../../pkg/log/logger';
+
+const env = process.env;
+
+runMain(
+  'kube-controller-manager',
+  {
+    kubeconfig: { type: 'string', default: '', help: 'Path to a kubeconfig naming the apiserver.' },
+    master: { type: 'string', default: '', help: 'The apiserver URL (overrides nothing when --kubeconfig is given).' },
+    controllers: {
+      type: 'string',
+      default: '*',
+      help: 'Controllers to run: * for all, names to pick, -name to disable (persistentvolume-binder, pvc-protection, pv-protection, scheduler).',
+      check: (v) => {
+        try {
+          selectControllers(String(v));
+          return undefined;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      },
+    },
+    'leader-elect': { type: 'bool', default: true, help: 'Run only while holding the kube-system/kube-controller-manager Lease.' },
+    'leader-elect-lease-duration': { type: 'duration', default: 15_000, help: 'Lease duration.' },
+    'leader-elect-renew-deadline': { type: 'duration', default: 10_000, help: 'Renew deadline.' },
+    'leader-elect-retry-period': { type: 'duration', default: 2_000, help: 'Retry period.' },
+    'concurrent-workers': { type: 'int', default: 4, help: 'Workers per controller.', check: (v) => (Number(v) >= 1 ? undefined : 'must be at least 1') },
+    'kube-api-qps': { type: 'int', default: 500, help: 'Client-side request rate limit (0 = unlimited).' },
+    'kube-api-burst': { type: 'int', default: 1000, help: 'Client-side request burst.' },
+    'hostpath-base-dir': { type: 'string', default: env.HOSTPATH_BASE_DIR ?? '/var/lib/kubestore/volumes', help: 'Directory under which hostPath volumes are provisioned (env HOSTPATH_BASE_DIR).' },
+    'nfs-export-root': { type: 'string', default: env.NFS_EXPORT_ROOT ?? '/var/lib/kubestore/nfs-export', help: 'Local directory backing the NFS export on the NFS server (env NFS_EXPORT_ROOT).' },
+    'nfs-export-path': { type: 'string', default: env.NFS_EXPORT_PATH ?? '/exports', help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).' },
+    'bind-address': { type: 'string', default: '127.0.0.1', help: 'Address of /healthz and /metrics.' },
+    port: { type: 'int', default: 10257, help: 'Port of /healthz and /metrics (0 = any).', check: isPort },
+    v: { type: 'int', default: 0, help: 'Log verbosity.' },
+  },
+  async (f, signal) => {
+    const isNfsServer = (env.IS_NFS_SERVER ?? 'false').toLowerCase();
+    if (!['true', 'false', '1', '0', ''].includes(isNfsServer)) throw new FlagError(`IS_NFS_SERVER must be true or false, not "${env.IS_NFS_SERVER ?? ''}"`);
+    let client;
+    try {
+      client = configFromFlags(String(f.kubeconfig), String(f.master));
+    } catch (err) {
+      throw new FlagError((err as Error).message);
+    }
+    for (const dir of ['hostpath-base-dir', 'nfs-export-root', 'nfs-export-path'] as const) {
+      if (!String(f[dir]).startsWith('/')) throw new FlagError(`--${dir} must be an absolute path`);
+    }
+    await run(
+      {
+        client: { ...client, qps: Number(f['kube-api-qps']), burst: Number(f['kube-api-burst']) },
+        controllers: String(f.controllers),
+        leaderElect: Boolean(f['leader-elect']),
+        leaseDurationMs: Number(f['leader-elect-lease-duration']),
+        renewDeadlineMs: Number(f['leader-elect-renew-deadline']),
+        retryPeriodMs: Number(f['leader-elect-retry-period']),
+        workers: Number(f['concurrent-workers']),
+        hostPathBaseDir: String(f['hostpath-base-dir']),
+        nfs: {
+          server: env.NFS_SERVER || 'localhost',
+          isServer: isNfsServer === 'true' || isNfsServer === '1',
+          exportRoot: String(f['nfs-export-root']),
+          exportPath: String(f['nfs-export-path']),
+        },
+        bindAddress: String(f['bind-address']),
+        port: Number(f.port),
+        logger: newLogger('kube-controller-manager', Number(f.v)),
+      },
+      signal,
+    );
+  },
+);

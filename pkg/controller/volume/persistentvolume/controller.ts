@@ -1,0 +1,120 @@
+/**
+ * The PersistentVolume controller (persistentvolume-binder): two work queues, claims and
+ * volumes, fed by the PV, PVC and StorageClass informers; handlers only enqueue keys and keep
+ * the matching index current; the reconcilers (claim_sync, volume_sync) re-read the listers.
+ *
+ * Events that can change a claim's outcome enqueue it: the claim itself; its volume; a PV that
+ * becomes matchable (every Pending claim of that class); a StorageClass appearing (every
+ * Pending claim naming it).
+ */
+import type { Logger } from 'pino';
+import type { PersistentVolume } from '../../../api/core/v1';
+import { PersistentVolumeClaimPhase } from '../../../api/core/v1';
+import type { StorageClass } from '../../../api/storage/v1';
+import type { Clientset } from '../../../client/clientset';
+import type { EventRecorder } from '../../../client/record/recorder';
+import type { SharedInformerFactory } from '../../../informer/factory';
+import type { DeepReadonly } from '../../../informer/readonly';
+import { metaNamespaceKey } from '../../../informer/store';
+import { unwrapTombstone } from '../../../informer/tombstone';
+import { defaultControllerRateLimiter, RateLimitingQueue } from '../../../util/workqueue';
+import { enqueueMapped } from '../../informer_handlers';
+import { runWorkers, type ControllerMetrics } from '../../runner';
+import { claimKeyOf, syncClaim } from './claim_sync';
+import { IndexName, type ControllerContext } from './deps';
+import type { Provisioner } from './provisioner';
+import { VolumeIndex, isMatchable } from './volume_index';
+import { syncVolume } from './volume_sync';
+
+/** Dependencies of the PV controller. */
+export interface PersistentVolumeControllerOptions {
+  factory: SharedInformerFactory;
+  client: Clientset;
+  provisioners: readonly Provisioner[];
+  recorder: EventRecorder;
+  logger: Logger;
+  metrics?: ControllerMetrics;
+  workers: number;
+}
+
+/** Adds the controller's indexes to the shared informers (once, before they start). */
+export function addPersistentVolumeIndexes(factory: SharedInformerFactory): void {
+  const pvs = factory.persistentVolumes();
+  const pvcs = factory.persistentVolumeClaims();
+  pvs.addIndexers({ [IndexName.PVByClaim]: (pv) => (pv.spec.claimRef?.name ? [claimKeyOf(pv.spec.claimRef)] : []) });
+  pvcs.addIndexers({
+    [IndexName.ClaimByVolume]: (c) => (c.spec.volumeName ? [c.spec.volumeName] : []),
+    [IndexName.ClaimByClass]: (c) => [c.spec.storageClassName ?? ''],
+  });
+}
+
+/** Builds the controller's informer wiring; `run` processes both queues until the signal aborts. */
+export function newPersistentVolumeController(o: PersistentVolumeControllerOptions): { run(signal: AbortSignal): Promise<void> } {
+  const pvInformer = o.factory.persistentVolumes();
+  const pvcInformer = o.factory.persistentVolumeClaims();
+  const scInformer = o.factory.storageClasses();
+  const claims = pvcInformer.lister();
+  const claimQueue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
+  const volumeQueue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
+  const index = new VolumeIndex();
+
+  const pendingClaimsOfClass = (className: string) => {
+    for (const c of claims.byIndex(IndexName.ClaimByClass, className)) {
+      if (c.status?.phase !== PersistentVolumeClaimPhase.Bound && !c.metadata.deletionTimestamp) claimQueue.add(metaNamespaceKey(c));
+    }
+  };
+  const onVolume = (pv: DeepReadonly<PersistentVolume>) => {
+    index.upsert(pv);
+    volumeQueue.add(pv.metadata.name ?? '');
+    if (pv.spec.claimRef?.name) claimQueue.add(claimKeyOf(pv.spec.claimRef));
+    else if (isMatchable(pv)) pendingClaimsOfClass(pv.spec.storageClassName ?? '');
+  };
+  const registrations = [
+    pvInformer.addEventHandler({
+      onAdd: onVolume,
+      onUpdate: (_old, pv) => onVolume(pv),
+      onDelete: (obj) => {
+        const pv = unwrapTombstone(obj);
+        index.delete(pv.metadata.name ?? '');
+        volumeQueue.add(pv.metadata.name ?? '');
+        if (pv.spec.claimRef?.name) claimQueue.add(claimKeyOf(pv.spec.claimRef));
+      },
+    }),
+    pvcInformer.addEventHandler({
+      onAdd: (c) => claimQueue.add(metaNamespaceKey(c)),
+      onUpdate: (_old, c) => {
+        claimQueue.add(metaNamespaceKey(c));
+        if (c.spec.volumeName) volumeQueue.add(c.spec.volumeName);
+      },
+      onDelete: (obj) => {
+        const c = unwrapTombstone(obj);
+        if (c.spec.volumeName) volumeQueue.add(c.spec.volumeName);
+        for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, metaNamespaceKey(c))) volumeQueue.add(pv.metadata.name ?? '');
+      },
+    }),
+    scInformer.addEventHandler(enqueueMapped<StorageClass>({ add: (name) => pendingClaimsOfClass(name) }, (sc) => [sc.metadata.name ?? ''])),
+  ];
+
+  const ctx: ControllerContext = {
+    volumes: pvInformer.lister(),
+    claims,
+    classes: scInformer.lister(),
+    pvClient: o.client.persistentVolumes,
+    pvcClient: o.client.persistentVolumeClaims,
+    index,
+    provisioners: o.provisioners,
+    recorder: o.recorder,
+    enqueueClaim: (key) => claimQueue.add(key),
+  };
+  return {
+    run: async (signal) => {
+      // Handlers registered after the informers synced replayed the caches as adds, so the
+      // index and both queues start complete.
+      await Promise.all([
+        runWorkers({ name: 'persistentvolume-claims', queue: claimQueue, reconciler: { reconcile: (k) => syncClaim(ctx, k) }, workers: o.workers, logger: o.logger, signal, ...(o.metrics ? { metrics: o.metrics } : {}) }),
+        runWorkers({ name: 'persistentvolume-volumes', queue: volumeQueue, reconciler: { reconcile: (k) => syncVolume(ctx, k) }, workers: o.workers, logger: o.logger, signal, ...(o.metrics ? { metrics: o.metrics } : {}) }),
+      ]);
+      registrations.forEach((r) => r.remove());
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Wiring of the two protection controllers: pvc-protection (claims, re-checked when a pod that
+ * uses them changes) and pv-protection (volumes).
+ */
+import type { Logger } from 'pino';
+import type { Pod } from '../../../api/core/v1';
+import type { Clientset } from '../../../client/clientset';
+import type { SharedInformerFactory } from '../../../informer/factory';
+import { defaultControllerRateLimiter, RateLimitingQueue } from '../../../util/workqueue';
+import { enqueueMapped, enqueueOwnKey } from '../../informer_handlers';
+import { runWorkers, type ControllerMetrics } from '../../runner';
+import { PvProtectionReconciler } from './pv_protection';
+import { claimKeysOfPod, PodByClaimIndex, PvcProtectionReconciler } from './pvc_protection';
+
+/** Dependencies of the protection controllers. */
+export interface ProtectionOptions {
+  factory: SharedInformerFactory;
+  client: Clientset;
+  logger: Logger;
+  metrics?: ControllerMetrics;
+  workers: number;
+}
+
+/** Adds the pods-by-claim index (once, before informers start). */
+export function addProtectionIndexes(factory: SharedInformerFactory): void {
+  factory.pods().addIndexers({ [PodByClaimIndex]: (pod) => claimKeysOfPod(pod) });
+}
+
+/** The pvc-protection controller. */
+export function newPvcProtectionController(o: ProtectionOptions): { run(signal: AbortSignal): Promise<void> } {
+  const queue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
+  const pvcs = o.factory.persistentVolumeClaims();
+  const pods = o.factory.pods();
+  const regs = [pvcs.addEventHandler(enqueueOwnKey(queue)), pods.addEventHandler(enqueueMapped<Pod>(queue, claimKeysOfPod))];
+  const reconciler = new PvcProtectionReconciler({ claims: pvcs.lister(), pods: pods.lister(), claimClient: o.client.persistentVolumeClaims, podClient: o.client.pods });
+  return {
+    run: async (signal) => {
+      await runWorkers({ name: 'pvc-protection', queue, reconciler, workers: o.workers, logger: o.logger, signal, ...(o.metrics ? { metrics: o.metrics } : {}) });
+      regs.forEach((r) => r.remove());
+    },
+  };
+}
+
+/** The pv-protection controller. */
+export function newPvProtectionController(o: ProtectionOptions): { run(signal: AbortSignal): Promise<void> } {
+  const queue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
+  const pvs = o.factory.persistentVolumes();
+  const reg = pvs.addEventHandler(enqueueOwnKey(queue));
+  const reconciler = new PvProtectionReconciler({ volumes: pvs.lister(), volumeClient: o.client.persistentVolumes });
+  return {
+    run: async (signal) => {
+      await runWorkers({ name: 'pv-protection', queue, reconciler, workers: o.workers, logger: o.logger, signal, ...(o.metrics ? { metrics: o.metrics } : {}) });
+      reg.remove();
+    },
+  };
+}
