@@ -5,12 +5,13 @@
  */
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/core/v1';
 import { objectKey } from '../../api/meta';
+import type { DeepReadonly } from '../../informer/readonly';
 import type { DesiredPod, DesiredVolume } from './desired_state';
 
 /** The cache lookups the populator needs. */
 export interface VolumeListers {
-  claim(key: string): PersistentVolumeClaim | undefined;
-  volume(name: string): PersistentVolume | undefined;
+  claim(key: string): DeepReadonly<PersistentVolumeClaim> | undefined;
+  volume(name: string): DeepReadonly<PersistentVolume> | undefined;
 }
 
 /** Resolves every PVC volume of a pod. */
@@ -42,7 +43,7 @@ export function desiredPod(pod: Pod, l: VolumeListers): DesiredPod {
       volumes.push({ ...base, error: `persistentvolume "${claim.spec.volumeName}" bound to claim "${src.claimName}" not found` });
       continue;
     }
-    volumes.push({ ...base, pv });
+    volumes.push({ ...base, pv: structuredClone(pv) as PersistentVolume });
   }
   return { podUid: pod.metadata.uid ?? '', podKey: objectKey(pod), volumes };
 }

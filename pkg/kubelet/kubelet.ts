@@ -1,0 +1,216 @@
+/**
+ * The kubelet: runs the pods assigned to its node as Docker containers.
+ *
+ *   pod informer (spec.nodeName=<node>) ─┐
+ *   claim / PV informers ── volume manager (populator → DSW, reconciler → ASW) ─┤
+ *   runtime container events ────────────────────────────────────────────────────┴→ pod work queue
+ *   pod workers (N, one pod never twice at once) → syncPod → Docker + pods/status
+ *
+ * Pods are keyed `namespace/name`; a sync also removes containers of an older pod with the same
+ * name (different uid) and of pods that no longer exist, so a kubelet restarted at any point
+ * adopts what runs, cleans what is orphaned, and finishes half-done work.
+ */
+import type { Logger } from 'pino';
+import type { Pod } from '../api/core/v1';
+import { isNotFound } from '../api/errors';
+import type { ClientConfig } from '../client/config';
+import { Clientset } from '../client/clientset';
+import { ApiEventRecorder } from '../client/record/recorder';
+import { PatchType } from '../client/resource_client';
+import { runWorkers, ControllerMetrics, type Result } from '../controller/runner';
+import { SharedInformerFactory } from '../informer/factory';
+import type { DeepReadonly } from '../informer/readonly';
+import { metaNamespaceKey } from '../informer/store';
+import { unwrapTombstone } from '../informer/tombstone';
+import { Registry } from '../metrics/registry';
+import { defaultControllerRateLimiter, RateLimitingQueue } from '../util/workqueue';
+import { RestartBackoff } from './backoff';
+import { NodeStatusManager } from './node_status';
+import { syncPod, type SyncDeps } from './pod_sync';
+import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
+import { startKubeletServer } from './server';
+import type { VolumePluginManager } from './volume';
+import { VolumeManager } from './volumemanager/volume_manager';
+
+/** Configuration of a kubelet. */
+export interface KubeletConfig {
+  client: ClientConfig;
+  nodeName: string;
+  rootDir: string;
+  hostIP: string;
+  runtime: ContainerRuntime;
+  plugins: VolumePluginManager;
+  networkMode: string;
+  bindAddress: string;
+  port: number;
+  workers: number;
+  heartbeatMs?: number;
+  logger: Logger;
+}
+
+function podKeyOfLabels(labels: Record<string, string>): string | undefined {
+  const ns = labels[ContainerLabel.PodNamespace];
+  const name = labels[ContainerLabel.PodName];
+  return ns && name ? `${ns}/${name}` : undefined;
+}
+
+/** Runs the kubelet until `signal` aborts. */
+export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void> {
+  const log = cfg.logger;
+  const client = new Clientset({ ...cfg.client, userAgent: `kubelet/${cfg.nodeName}` });
+  const registry = new Registry();
+  const metrics = new ControllerMetrics(registry);
+  const recorder = new ApiEventRecorder(client.events, 'kubelet', log, cfg.nodeName);
+  const factory = new SharedInformerFactory(client, { logger: log, resyncPeriodMs: 60_000 });
+  const podInformer = factory.pods({ fieldSelector: `spec.nodeName=${cfg.nodeName}` });
+  const claimInformer = factory.persistentVolumeClaims();
+  const pvInformer = factory.persistentVolumes();
+  const pods = podInformer.lister();
+  const queue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
+  const keyByUid = new Map<string, string>();
+
+  const volumes = new VolumeManager({
+    plugins: cfg.plugins,
+    rootDir: cfg.rootDir,
+    logger: log.child({ component: 'volumemanager' }),
+    listers: {
+      claim: (key) => claimInformer.lister().get(key),
+      volume: (name) => pvInformer.lister().get(name),
+    },
+    onPodChanged: (uid) => {
+      const key = keyByUid.get(uid);
+      if (key) queue.add(key);
+    },
+  });
+
+  const server = await startKubeletServer({
+    address: cfg.bindAddress,
+    port: cfg.port,
+    runtime: cfg.runtime,
+    pod: (ns, name) => pods.get(`${ns}/${name}`) as Pod | undefined,
+    healthy: () => true,
+    metrics: registry,
+    logger: log,
+  });
+  const nodeStatus = new NodeStatusManager({
+    client,
+    nodeName: cfg.nodeName,
+    hostIP: cfg.hostIP,
+    kubeletPort: server.port,
+    runtime: cfg.runtime,
+    recorder,
+    logger: log,
+    ...(cfg.heartbeatMs ? { heartbeatMs: cfg.heartbeatMs } : {}),
+  });
+
+  const deps: SyncDeps = {
+    runtime: cfg.runtime,
+    volumes,
+    recorder,
+    backoff: new RestartBackoff(),
+    hostIP: cfg.hostIP,
+    networkMode: cfg.networkMode,
+    logger: log,
+    pods: {
+      patchStatus: async (ns, name, status) => {
+        await client.pods.patch(name, ns, PatchType.Merge, { status }, { subresource: 'status' });
+      },
+      confirmDeletion: async (ns, name, uid) => {
+        await client.pods.delete(name, ns, { gracePeriodSeconds: 0, preconditions: { uid } });
+      },
+    },
+  };
+
+  /** Removes containers of pods that are not (or no longer) this pod, then syncs the pod. */
+  const reconcile = async (key: string): Promise<Result | void> => {
+    const cached = pods.get(key);
+    const pod = cached ? (structuredClone(cached) as Pod) : undefined;
+    const all = await cfg.runtime.listContainers();
+    const stale = all.filter((c) => podKeyOfLabels(c.labels) === key && c.labels[ContainerLabel.PodUid] !== pod?.metadata.uid);
+    for (const uid of new Set(stale.map((c) => c.labels[ContainerLabel.PodUid] ?? ''))) {
+      log.info({ pod: key, uid }, 'removing containers of a pod that no longer exists');
+      for (const c of stale.filter((s) => s.labels[ContainerLabel.PodUid] === uid)) {
+        await cfg.runtime.stopContainer(c.id, 2);
+        await cfg.runtime.removeContainer(c.id);
+      }
+      volumes.removePod(uid);
+      keyByUid.delete(uid);
+    }
+    if (!pod) return;
+    keyByUid.set(pod.metadata.uid ?? '', key);
+    if (!pod.metadata.deletionTimestamp) volumes.setPod(pod);
+    try {
+      return await syncPod(deps, pod);
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+  };
+
+  podInformer.addEventHandler({
+    onAdd: (p) => queue.add(metaNamespaceKey(p)),
+    onUpdate: (_o, p) => queue.add(metaNamespaceKey(p)),
+    onDelete: (obj) => queue.add(metaNamespaceKey(unwrapTombstone(obj))),
+  });
+  const usesClaim = (claimKey: string) => (pod: Pod) =>
+    (pod.spec.volumes ?? []).some((v) => v.persistentVolumeClaim && `${pod.metadata.namespace ?? 'default'}/${v.persistentVolumeClaim.claimName}` === claimKey);
+  claimInformer.addEventHandler({
+    onAdd: (c) => volumes.refresh(usesClaim(metaNamespaceKey(c))),
+    onUpdate: (_o, c) => volumes.refresh(usesClaim(metaNamespaceKey(c))),
+    onDelete: (obj) => volumes.refresh(usesClaim(metaNamespaceKey(unwrapTombstone(obj)))),
+  });
+  const refreshForVolume = (pv: DeepReadonly<{ metadata: { name?: string } }>) => {
+    const claimKeys = new Set(claimInformer.lister().list().filter((c) => c.spec.volumeName === pv.metadata.name).map((c) => metaNamespaceKey(c)));
+    if (claimKeys.size) volumes.refresh((pod) => [...claimKeys].some((k) => usesClaim(k)(pod)));
+  };
+  pvInformer.addEventHandler({ onAdd: refreshForVolume, onUpdate: (_o, pv) => refreshForVolume(pv), onDelete: (obj) => refreshForVolume(unwrapTombstone(obj)) });
+
+  const watchRuntimeEvents = async (): Promise<void> => {
+    if (!cfg.runtime.events) return;
+    while (!signal.aborted) {
+      try {
+        for await (const ev of cfg.runtime.events(signal)) {
+          const key = podKeyOfLabels(ev.labels);
+          if (key) queue.add(key);
+        }
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'container event stream broke; resubscribing');
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  };
+
+  try {
+    await registerWithRetry(nodeStatus, log, signal);
+    factory.start(signal);
+    await factory.waitForCacheSync(signal);
+    // Adopt or clean up whatever the runtime already runs for us.
+    for (const c of await cfg.runtime.listContainers().catch(() => [])) {
+      const key = podKeyOfLabels(c.labels);
+      if (key) queue.add(key);
+    }
+    log.info({ node: cfg.nodeName, port: server.port }, 'kubelet started');
+    await Promise.all([
+      nodeStatus.run(signal),
+      watchRuntimeEvents(),
+      runWorkers({ name: 'pod-workers', queue, reconciler: { reconcile }, workers: cfg.workers, logger: log, signal, metrics }),
+    ]);
+  } finally {
+    volumes.stop();
+    await server.stop();
+    client.close();
+  }
+}
+
+/** Registers the node, retrying with backoff while the apiserver is unreachable. */
+async function registerWithRetry(ns: NodeStatusManager, log: Logger, signal: AbortSignal): Promise<void> {
+  for (let delay = 500; !signal.aborted; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      await ns.register();
+      return;
+    } catch (err) {
+      log.warn({ err: (err as Error).message, retryInMs: delay }, 'could not register node; retrying');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
