@@ -1,4 +1,5 @@
 /** Precondition checks shared by every Storage implementation. */
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../api/meta';
 import { StorageError, StorageErrorCode } from './errors';
 import type { Preconditions } from './interfaces';
@@ -25,4 +26,14 @@ export function checkPreconditions(key: string, obj: KubeObject, pre?: Precondit
 export function withoutResourceVersion(obj: KubeObject): KubeObject {
   const { resourceVersion: _rv, ...metadata } = obj.metadata;
   return { ...obj, metadata };
+}
+
+/**
+ * True when storing `next` would store exactly `cur` again: equal contents ignoring
+ * resourceVersion, key order and what JSON encoding drops (undefined-valued fields), so such
+ * an update is a no-op.
+ */
+export function sameStoredContent(next: KubeObject, cur: KubeObject): boolean {
+  const asStored = (o: KubeObject): unknown => JSON.parse(JSON.stringify(withoutResourceVersion(o)));
+  return isDeepStrictEqual(asStored(next), asStored(cur));
 }

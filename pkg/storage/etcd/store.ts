@@ -6,12 +6,11 @@
  */
 import { Etcd3, type IOptions } from 'etcd3';
 import type * as RPC from 'etcd3/lib/rpc';
-import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/meta';
 import { decodeContinue, encodeContinue } from '../continue';
 import { StorageError, StorageErrorCode } from '../errors';
 import type { ListOptions, ListResult, Preconditions, Storage, StorageWatchHandlers, UpdateFunc } from '../interfaces';
-import { checkPreconditions, withoutResourceVersion } from '../preconditions';
+import { checkPreconditions, sameStoredContent } from '../preconditions';
 import { decode, encode, prefixEnd } from './codec';
 
 /** Options of the etcd store. */
@@ -88,7 +87,7 @@ export class EtcdStore implements Storage {
       if (!cur) throw new StorageError(StorageErrorCode.KeyNotFound, key, `key ${key} not found`);
       checkPreconditions(key, cur.obj, pre);
       const next = await tryUpdate(structuredClone(cur.obj));
-      if (isDeepStrictEqual(withoutResourceVersion(next), withoutResourceVersion(cur.obj))) return cur.obj;
+      if (sameStoredContent(next, cur.obj)) return cur.obj;
       const k = Buffer.from(key);
       const res: RPC.ITxnResponse = await this.rpc(key, () =>
         this.client.kv.txn(
@@ -168,6 +167,7 @@ export class EtcdStore implements Storage {
     let stopped = false;
     watcher.on('data', (res: RPC.IWatchResponse) => {
       for (const ev of res.events) {
+        if (stopped) return;
         const key = ev.kv.key.toString();
         if (ev.type === 'Delete') {
           if (!ev.prev_kv) continue;

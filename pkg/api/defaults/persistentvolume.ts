@@ -1,0 +1,20 @@
+/** PersistentVolume defaulting (k8s SetDefaults_PersistentVolume). */
+import { type PersistentVolume, PersistentVolumePhase, ReclaimPolicy } from '../core/v1';
+
+/**
+ * A copy of `pv` with the defaults applied (the input is not changed):
+ * persistentVolumeReclaimPolicy Retain, volumeMode Filesystem, and status.phase Pending when
+ * the status has no phase. Fields already set are kept.
+ */
+export function defaultPersistentVolume(pv: PersistentVolume): PersistentVolume {
+  const spec = pv.spec ?? {};
+  return {
+    ...pv,
+    spec: {
+      ...spec,
+      persistentVolumeReclaimPolicy: spec.persistentVolumeReclaimPolicy ?? ReclaimPolicy.Retain,
+      volumeMode: spec.volumeMode ?? 'Filesystem',
+    },
+    status: { ...pv.status, phase: pv.status?.phase ?? PersistentVolumePhase.Pending },
+  };
+}

@@ -1,0 +1,21 @@
+/** PersistentVolumeClaim defaulting (k8s SetDefaults_PersistentVolumeClaim, plus access modes). */
+import { AccessMode, type PersistentVolumeClaim, PersistentVolumeClaimPhase } from '../core/v1';
+
+/**
+ * A copy of `pvc` with the defaults applied (the input is not changed): volumeMode Filesystem;
+ * status.phase Pending when the status has no phase; and accessModes [ReadWriteOnce] when
+ * absent or empty. That last one is a documented deviation from Kubernetes, which rejects a
+ * claim without access modes: kubectl users often omit them, and the seed's manifests do.
+ */
+export function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): PersistentVolumeClaim {
+  const spec = pvc.spec ?? {};
+  return {
+    ...pvc,
+    spec: {
+      ...spec,
+      accessModes: spec.accessModes?.length ? [...spec.accessModes] : [AccessMode.ReadWriteOnce],
+      volumeMode: spec.volumeMode ?? 'Filesystem',
+    },
+    status: { ...pvc.status, phase: pvc.status?.phase ?? PersistentVolumeClaimPhase.Pending },
+  };
+}

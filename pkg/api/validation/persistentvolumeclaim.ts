@@ -1,0 +1,98 @@
+/**
+ * PersistentVolumeClaim validation (k8s ValidatePersistentVolumeClaim and its update/status
+ * variants). Deviation: an empty accessModes list is accepted, because defaulting sets
+ * [ReadWriteOnce] (the seed's manifests omit it).
+ */
+import { type PersistentVolumeClaim, type PersistentVolumeClaimSpec, PersistentVolumeClaimPhase } from '../core/v1';
+import { tryParseQuantity } from '../quantity';
+import { semanticEqual } from './equality';
+import { type FieldError, forbidden, invalid, notSupported } from './field';
+import { validateObjectName } from './meta';
+import { isDNS1123Subdomain, nameIsDNSSubdomain } from './names';
+import { validateQuantity, validateResourceList } from './quantities';
+import { validateLabelSelector } from './selector';
+import { validateAccessModes, validateStorageClassName, validateVolumeMode } from './volumespec';
+
+/** Field path Kubernetes reports the storage request at. */
+export const storageRequestField = 'spec.resources[storage]';
+
+/**
+ * A claim to create: its name is a DNS subdomain; access modes (if any) are known;
+ * `spec.resources[storage]` is a quantity > 0 (other requests/limits are quantities ≥ 0); the
+ * selector is well-formed; volumeName, when set, is a valid PV name (the controller may create
+ * that PV); storageClassName a mixed-case name; volumeMode Block or Filesystem.
+ */
+export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): FieldError[] {
+  const errs = validateObjectName(pvc.metadata, nameIsDNSSubdomain);
+  const spec = pvc.spec;
+  if (!spec || typeof spec !== 'object') return [...errs, invalid('spec', spec ?? null, 'must be an object')];
+  errs.push(...validateAccessModes(spec.accessModes, 'spec.accessModes', false));
+  errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
+  const { storage, ...otherRequests } = spec.resources?.requests ?? {};
+  errs.push(...validateQuantity(storage, storageRequestField, { positive: true }));
+  errs.push(...validateResourceList(otherRequests, 'spec.resources.requests'));
+  errs.push(...validateResourceList(spec.resources?.limits, 'spec.resources.limits'));
+  if (spec.volumeName !== undefined && spec.volumeName !== '') {
+    for (const msg of isDNS1123Subdomain(String(spec.volumeName))) errs.push(invalid('spec.volumeName', spec.volumeName, msg));
+  }
+  errs.push(...validateStorageClassName(spec.storageClassName, 'spec.storageClassName'));
+  errs.push(...validateVolumeMode(spec.volumeMode, 'spec.volumeMode'));
+  return errs;
+}
+
+/** Message of a forbidden claim spec change, as Kubernetes words it. */
+export const claimSpecImmutableMessage =
+  'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims';
+
+/**
+ * A claim update (Kubernetes' rules): the new claim is valid; its spec is immutable except that
+ * an empty `volumeName` may be set once (the binder does it), and a Bound claim may change
+ * `resources.requests.storage` and `volumeAttributesClassName`. The storage request never
+ * shrinks below its previous value.
+ */
+export function validatePersistentVolumeClaimUpdate(pvc: PersistentVolumeClaim, old: PersistentVolumeClaim): FieldError[] {
+  const errs = validatePersistentVolumeClaim(pvc);
+  const newSpec: PersistentVolumeClaimSpec = structuredClone(pvc.spec ?? {});
+  const oldSpec: PersistentVolumeClaimSpec = structuredClone(old.spec ?? {});
+  if (!oldSpec.volumeName) {
+    if (newSpec.volumeName === undefined) delete oldSpec.volumeName;
+    else oldSpec.volumeName = newSpec.volumeName;
+  }
+  if (pvc.status?.phase === PersistentVolumeClaimPhase.Bound) {
+    const oldStorage = old.spec?.resources?.requests?.storage;
+    if (newSpec.resources?.requests) {
+      if (oldStorage === undefined) delete newSpec.resources.requests.storage;
+      else newSpec.resources.requests.storage = oldStorage;
+    }
+    const spec = newSpec as Record<string, unknown>;
+    const prev = (old.spec ?? {}) as Record<string, unknown>;
+    if (prev.volumeAttributesClassName === undefined) delete spec.volumeAttributesClassName;
+    else spec.volumeAttributesClassName = prev.volumeAttributesClassName;
+  }
+  if (!semanticEqual(newSpec, oldSpec)) errs.push(forbidden('spec', claimSpecImmutableMessage));
+  const newSize = tryParseQuantity(pvc.spec?.resources?.requests?.storage);
+  const oldSize = tryParseQuantity(old.spec?.resources?.requests?.storage);
+  if (newSize && oldSize && newSize.milli < oldSize.milli) {
+    errs.push(forbidden('spec.resources.requests.storage', 'field can not be less than previous value'));
+  }
+  return errs;
+}
+
+/** Phases a claim status may have. */
+export const supportedPersistentVolumeClaimPhases: readonly string[] = Object.values(PersistentVolumeClaimPhase);
+
+/**
+ * A claim /status write: the phase, when set, is a known PersistentVolumeClaimPhase; status
+ * access modes are known; status capacity entries are quantities ≥ 0.
+ */
+export function validatePersistentVolumeClaimStatus(pvc: PersistentVolumeClaim): FieldError[] {
+  const errs: FieldError[] = [];
+  const status = pvc.status;
+  if (!status) return errs;
+  if (status.phase !== undefined && !supportedPersistentVolumeClaimPhases.includes(status.phase)) {
+    errs.push(notSupported('status.phase', status.phase, supportedPersistentVolumeClaimPhases));
+  }
+  errs.push(...validateAccessModes(status.accessModes, 'status.accessModes', false));
+  errs.push(...validateResourceList(status.capacity, 'status.capacity'));
+  return errs;
+}

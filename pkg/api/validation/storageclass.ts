@@ -1,0 +1,66 @@
+/**
+ * StorageClass validation (k8s ValidateStorageClass / ValidateStorageClassUpdate). Deviation:
+ * class names may contain upper case letters, because the built-in classes are `hostPath` and
+ * `nfs` (see isMixedCaseName).
+ */
+import type { StorageClass } from '../storage/v1';
+import { VolumeBindingMode } from '../storage/v1';
+import { semanticEqual } from './equality';
+import { type FieldError, forbidden, invalid, notSupported, required, tooLong, tooMany, validateImmutableField } from './field';
+import { validateObjectName } from './meta';
+import { isQualifiedName, nameIsMixedCase } from './names';
+
+/** Reclaim policies a class may set (sorted): Recycle is not allowed for classes. */
+export const supportedClassReclaimPolicies: readonly string[] = ['Delete', 'Retain'];
+/** Volume binding modes (sorted). */
+export const supportedVolumeBindingModes: readonly string[] = Object.values(VolumeBindingMode).sort();
+
+const maxProvisionerParameterSize = 256 * 1024;
+const maxProvisionerParameterLen = 512;
+
+function validateParameters(params: Record<string, string> | undefined): FieldError[] {
+  const entries = Object.entries(params ?? {});
+  const errs: FieldError[] = [];
+  if (entries.length > maxProvisionerParameterLen) errs.push(tooMany('parameters', entries.length, maxProvisionerParameterLen));
+  let size = 0;
+  for (const [k, v] of entries) {
+    if (k.length === 0) errs.push(invalid('parameters', params, 'keys can not be empty'));
+    if (typeof v !== 'string') errs.push(invalid(`parameters[${k}]`, v, 'must be a string'));
+    size += k.length + String(v).length;
+  }
+  if (size > maxProvisionerParameterSize) errs.push(tooLong('parameters', maxProvisionerParameterSize));
+  return errs;
+}
+
+/**
+ * A class to create: its name is a mixed-case name; provisioner required and a qualified name
+ * (`kubestore.io/hostpath`); parameters have non-empty keys; reclaimPolicy Retain or Delete;
+ * volumeBindingMode Immediate or WaitForFirstConsumer. Metadata is validateObjectMeta's.
+ */
+export function validateStorageClass(sc: StorageClass): FieldError[] {
+  const errs = validateObjectName(sc.metadata, nameIsMixedCase);
+  if (!sc.provisioner) errs.push(required('provisioner'));
+  else if (typeof sc.provisioner !== 'string') errs.push(invalid('provisioner', sc.provisioner, 'must be a string'));
+  else for (const msg of isQualifiedName(sc.provisioner.toLowerCase())) errs.push(invalid('provisioner', sc.provisioner, msg));
+  errs.push(...validateParameters(sc.parameters));
+  if (sc.reclaimPolicy !== undefined && !supportedClassReclaimPolicies.includes(sc.reclaimPolicy)) {
+    errs.push(notSupported('reclaimPolicy', sc.reclaimPolicy, supportedClassReclaimPolicies));
+  }
+  if (sc.volumeBindingMode !== undefined && !supportedVolumeBindingModes.includes(sc.volumeBindingMode)) {
+    errs.push(notSupported('volumeBindingMode', sc.volumeBindingMode, supportedVolumeBindingModes));
+  }
+  return errs;
+}
+
+/**
+ * A class update: the new class is valid; provisioner, parameters and reclaimPolicy are
+ * forbidden to change; volumeBindingMode is immutable.
+ */
+export function validateStorageClassUpdate(sc: StorageClass, old: StorageClass): FieldError[] {
+  const errs = validateStorageClass(sc);
+  if (!semanticEqual(sc.parameters ?? {}, old.parameters ?? {})) errs.push(forbidden('parameters', 'updates to parameters are forbidden.'));
+  if (sc.provisioner !== old.provisioner) errs.push(forbidden('provisioner', 'updates to provisioner are forbidden.'));
+  if (sc.reclaimPolicy !== old.reclaimPolicy) errs.push(forbidden('reclaimPolicy', 'updates to reclaimPolicy are forbidden.'));
+  errs.push(...validateImmutableField(sc.volumeBindingMode, old.volumeBindingMode, 'volumeBindingMode'));
+  return errs;
+}

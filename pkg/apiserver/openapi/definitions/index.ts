@@ -1,0 +1,21 @@
+/** Every named schema this server publishes, keyed by component name. */
+import type { Components } from '../schema';
+import { coordinationSchemas } from './coordination';
+import { coreMiscSchemas } from './core_misc';
+import { containerSchemas, podSchemas, podSpecSchemas } from './core_pod';
+import { persistentVolumeSchemas, volumeSourceSchemas } from './core_volumes';
+import { metaSchemas } from './meta';
+import { storageSchemas } from './storage';
+
+/** All component schemas (apimachinery, core/v1, storage.k8s.io/v1, coordination.k8s.io/v1). */
+export const allSchemas: Readonly<Components> = {
+  ...metaSchemas,
+  ...volumeSourceSchemas,
+  ...persistentVolumeSchemas,
+  ...containerSchemas,
+  ...podSpecSchemas,
+  ...podSchemas,
+  ...coreMiscSchemas,
+  ...storageSchemas,
+  ...coordinationSchemas,
+};

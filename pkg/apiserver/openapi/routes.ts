@@ -1,0 +1,36 @@
+/**
+ * Serves /openapi/v3 (the index) and /openapi/v3/<group-version> documents. A request naming
+ * the current `hash` may be cached forever by the client; otherwise an ETag lets it revalidate.
+ * /openapi/v2 is not served: kubectl 1.32 reads v3 for explain, validation support and
+ * strategic-merge metadata, and only falls back to v2 (protobuf) when v3 is missing.
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { notFound } from '../../api/errors';
+import { openApiIndex, servedDocuments } from './v3';
+
+function serveJson(ctx: Context, json: string, etag: string, immutable: boolean): void {
+  ctx.set('ETag', `"${etag}"`);
+  ctx.set('Cache-Control', immutable ? 'public, immutable' : 'no-cache, private');
+  ctx.set('Vary', 'Accept');
+  if (ctx.get('if-none-match') === `"${etag}"`) {
+    ctx.status = 304;
+    return;
+  }
+  ctx.type = 'application/json';
+  ctx.body = json;
+}
+
+/** Adds the OpenAPI routes to a router. */
+export function registerOpenApiRoutes(router: Router): void {
+  router.get('/openapi/v3', (ctx) => {
+    const json = JSON.stringify(openApiIndex());
+    serveJson(ctx, json, String(json.length), false);
+  });
+  router.get(/^\/openapi\/v3\/(.+)$/, (ctx) => {
+    const path = String(ctx.params[0] ?? '').replace(/\/$/, '');
+    const doc = servedDocuments().get(path);
+    if (!doc) throw notFound({ resource: 'openapi' }, path);
+    serveJson(ctx, doc.json, doc.hash, ctx.query.hash === doc.hash);
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * The shared informer factory: one SharedIndexInformer per (resource, namespace, selectors) per
+ * process, however many controllers ask for it, so each collection is listed and watched once.
+ * Informers made after start() are started by the next start() call (as in client-go).
+ */
+import type { Logger } from 'pino';
+import type { Lease } from '../api/coordination/v1';
+import type { Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
+import type { KubeObject } from '../api/meta';
+import type { ResourceInfo } from '../api/resources';
+import type { StorageClass } from '../api/storage/v1';
+import type { Clientset } from '../client/clientset';
+import { ResourceClient } from '../client/resource_client';
+import { newLogger } from '../log/logger';
+import type { Clock } from '../util/clock/clock';
+import { type ListerWatcher, listWatchFor, type ListWatchSelectors } from './list_watch';
+import { type SharedInformerOptions, SharedIndexInformer } from './shared_informer';
+
+/** Which part of a collection an informer caches. */
+export interface InformerScope extends ListWatchSelectors {
+  /** Namespace of a namespaced resource (default: the factory's; undefined = all). Ignored for cluster-scoped ones. */
+  namespace?: string;
+}
+
+/** Options of a SharedInformerFactory. */
+export interface SharedInformerFactoryOptions {
+  /** Default namespace of namespaced informers (default: all namespaces). */
+  namespace?: string;
+  /** Resync period of every informer (default: none). */
+  resyncPeriodMs?: number;
+  /** Default: an `informer` component logger. */
+  logger?: Logger;
+  clock?: Clock;
+  /** Reflector tuning shared by every informer. */
+  reflector?: SharedInformerOptions<KubeObject>['reflector'];
+  /** Builds the ListerWatcher of a client (default listWatchFor; tests inject fakes). */
+  listerWatcher?: <T extends KubeObject>(client: ResourceClient<T>, namespace: string | undefined, selectors: ListWatchSelectors) => ListerWatcher<T>;
+}
+
+/** The clientset parts the factory uses. */
+export type FactoryClientset = Pick<
+  Clientset,
+  'rest' | 'namespaces' | 'nodes' | 'pods' | 'persistentVolumes' | 'persistentVolumeClaims' | 'events' | 'storageClasses' | 'leases'
+>;
+
+/** Makes and shares informers; starts them and waits for their caches. */
+export class SharedInformerFactory {
+  private readonly informers = new Map<string, SharedIndexInformer<KubeObject>>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly clientset: FactoryClientset,
+    private readonly opts: SharedInformerFactoryOptions = {},
+  ) {
+    this.log = opts.logger ?? newLogger('informer');
+  }
+
+  /**
+   * The informer of a resource (a typed client, or a ResourceInfo for an untyped one) in
+   * `scope`. The same resource and scope always give the same informer.
+   */
+  forResource<T extends KubeObject>(source: ResourceClient<T>, scope?: InformerScope): SharedIndexInformer<T>;
+  forResource(source: ResourceInfo, scope?: InformerScope): SharedIndexInformer<KubeObject>;
+  forResource<T extends KubeObject>(source: ResourceClient<T> | ResourceInfo, scope: InformerScope = {}): SharedIndexInformer<T> {
+    const client = source instanceof ResourceClient ? source : new ResourceClient<T>(this.clientset.rest, source);
+    const info = client.info;
+    const namespace = info.namespaced ? (scope.namespace ?? this.opts.namespace) : undefined;
+    const selectors: ListWatchSelectors = { labelSelector: scope.labelSelector || undefined, fieldSelector: scope.fieldSelector || undefined };
+    const key = JSON.stringify([info.group, info.resource, namespace ?? '', selectors.labelSelector ?? '', selectors.fieldSelector ?? '']);
+    const existing = this.informers.get(key);
+    // Same key means same resource, so the element type is the one this informer was made with.
+    if (existing) return existing as unknown as SharedIndexInformer<T>;
+    const lw = (this.opts.listerWatcher ?? listWatchFor)(client, namespace, selectors);
+    const name = [info.resource, namespace, selectors.labelSelector, selectors.fieldSelector].filter(Boolean).join(' ');
+    const informer = new SharedIndexInformer<T>(lw, {
+      name,
+      logger: this.log,
+      ...(this.opts.clock ? { clock: this.opts.clock } : {}),
+      ...(this.opts.resyncPeriodMs ? { resyncPeriodMs: this.opts.resyncPeriodMs } : {}),
+      ...(this.opts.reflector ? { reflector: this.opts.reflector } : {}),
+    });
+    this.informers.set(key, informer as unknown as SharedIndexInformer<KubeObject>);
+    return informer;
+  }
+
+  /** Pods (namespaced). */
+  pods(scope?: InformerScope): SharedIndexInformer<Pod> {
+    return this.forResource(this.clientset.pods, scope);
+  }
+
+  /** PersistentVolumes (cluster-scoped). */
+  persistentVolumes(scope?: InformerScope): SharedIndexInformer<PersistentVolume> {
+    return this.forResource(this.clientset.persistentVolumes, scope);
+  }
+
+  /** PersistentVolumeClaims (namespaced). */
+  persistentVolumeClaims(scope?: InformerScope): SharedIndexInformer<PersistentVolumeClaim> {
+    return this.forResource(this.clientset.persistentVolumeClaims, scope);
+  }
+
+  /** StorageClasses (cluster-scoped). */
+  storageClasses(scope?: InformerScope): SharedIndexInformer<StorageClass> {
+    return this.forResource(this.clientset.storageClasses, scope);
+  }
+
+  /** Nodes (cluster-scoped). */
+  nodes(scope?: InformerScope): SharedIndexInformer<Node> {
+    return this.forResource(this.clientset.nodes, scope);
+  }
+
+  /** Namespaces (cluster-scoped). */
+  namespaces(scope?: InformerScope): SharedIndexInformer<Namespace> {
+    return this.forResource(this.clientset.namespaces, scope);
+  }
+
+  /** Events (namespaced). */
+  events(scope?: InformerScope): SharedIndexInformer<Event> {
+    return this.forResource(this.clientset.events, scope);
+  }
+
+  /** Leases (namespaced). */
+  leases(scope?: InformerScope): SharedIndexInformer<Lease> {
+    return this.forResource(this.clientset.leases, scope);
+  }
+
+  /** Starts every informer made so far that is not running yet; they stop when `signal` aborts. */
+  start(signal: AbortSignal): void {
+    for (const [key, informer] of this.informers) {
+      if (this.running.has(key) || informer.isStarted()) continue;
+      this.running.set(key, informer.run(signal));
+    }
+  }
+
+  /**
+   * Resolves true once every informer started by this factory has synced (at once when none
+   * was started), or false as soon as `signal` aborts first.
+   */
+  async waitForCacheSync(signal?: AbortSignal): Promise<boolean> {
+    const started = [...this.running.keys()].flatMap((k) => {
+      const informer = this.informers.get(k);
+      return informer ? [informer] : [];
+    });
+    const results = await Promise.all(started.map((i) => i.waitForSync(signal)));
+    return results.every(Boolean);
+  }
+
+  /** Resolves when every started informer has stopped (after the start signal aborted). */
+  async stopped(): Promise<void> {
+    await Promise.all(this.running.values());
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The cache contract: objects keyed by `namespace/name` (objectKey; `name` for cluster-scoped
+ * objects). Every operation is synchronous, so a mutation and the reads around it can never
+ * interleave with another mutation on Node's single event loop.
+ */
+import type { KubeObject } from '../api/meta';
+import { objectKey } from '../api/meta';
+import type { DeepReadonly } from './readonly';
+
+/** What a key is computed from (mutable and read-only objects alike). */
+export interface Keyed {
+  readonly metadata: { readonly name?: string; readonly namespace?: string };
+}
+
+/** Computes the cache key of an object. */
+export type KeyFunc = (obj: Keyed) => string;
+
+/** The default key: `namespace/name`, or `name` when the object has no namespace. */
+export const metaNamespaceKey: KeyFunc = (obj) => objectKey(obj);
+
+/**
+ * A keyed cache of read-only objects.
+ *
+ * Writers hand objects over: `add`, `update` and `replace` deep-freeze what they are given
+ * (the caller must not keep mutating it). Readers get `DeepReadonly` views of the cached
+ * objects themselves, never copies; clone before changing one.
+ */
+export interface Store<T extends KubeObject> {
+  /** Inserts or overwrites the object under its key. */
+  add(obj: T): void;
+  /** Same as add: inserts or overwrites the object under its key. */
+  update(obj: T): void;
+  /** Removes the object's key; a missing key is not an error. */
+  delete(obj: T): void;
+  /** The object stored under `key`, if any. */
+  get(key: string): DeepReadonly<T> | undefined;
+  /** Every stored object, in no particular order (a fresh array). */
+  list(): DeepReadonly<T>[];
+  /** Every key, in no particular order (a fresh array). */
+  listKeys(): string[];
+  /**
+   * Atomically swaps the whole contents for `items` (objects not in `items` are dropped).
+   * `resourceVersion` is the list's version; it is recorded, never compared.
+   */
+  replace(items: readonly T[], resourceVersion: string): void;
+  /** The resourceVersion passed to the last `replace` ('' before any). */
+  lastReplaceResourceVersion(): string;
+}

@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import type { PersistentVolumeClaim } from '../../../../pkg/api/core/v1';
+import {
+  claimSpecImmutableMessage,
+  validatePersistentVolumeClaim,
+  validatePersistentVolumeClaimStatus,
+  validatePersistentVolumeClaimUpdate,
+} from '../../../../pkg/api/validation';
+import { type Row, runRows, summary, validPVC } from './fixtures';
+
+function setStorage(pvc: PersistentVolumeClaim, storage: string | undefined): void {
+  pvc.spec.resources = { requests: storage === undefined ? {} : { storage } };
+}
+
+describe('validatePersistentVolumeClaim', () => {
+  const rows: Row<PersistentVolumeClaim>[] = [
+    { name: 'name is a DNS subdomain', mutate: (c) => (c.metadata.name = 'My-Claim'), want: ['metadata.name FieldValueInvalid'] },
+    { name: 'storage request required', mutate: (c) => setStorage(c, undefined), want: ['spec.resources[storage] FieldValueRequired'] },
+    { name: 'resources missing altogether', mutate: (c) => delete c.spec.resources, want: ['spec.resources[storage] FieldValueRequired'] },
+    { name: 'storage request must parse', mutate: (c) => setStorage(c, 'lots'), want: ['spec.resources[storage] FieldValueInvalid'] },
+    { name: 'storage request > 0', mutate: (c) => setStorage(c, '0'), want: ['spec.resources[storage] FieldValueInvalid'], message: 'Invalid value: "0": must be greater than zero' },
+    { name: 'negative storage request', mutate: (c) => setStorage(c, '-5Gi'), want: ['spec.resources[storage] FieldValueInvalid'] },
+    { name: 'limits must parse', mutate: (c) => (c.spec.resources = { requests: { storage: '1Gi' }, limits: { storage: 'x' } }), want: ['spec.resources.limits[storage] FieldValueInvalid'] },
+    { name: 'accessModes may be empty (defaulting fills it)', mutate: (c) => (c.spec.accessModes = []), want: [] },
+    { name: 'accessModes may be absent', mutate: (c) => delete c.spec.accessModes, want: [] },
+    { name: 'accessModes entries known', mutate: (c) => (c.spec.accessModes = ['RWO' as never]), want: ['spec.accessModes FieldValueNotSupported'] },
+    { name: 'selector In with values', mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'In', values: ['gold'] }] }), want: [] },
+    {
+      name: 'selector In needs values',
+      mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'In' }] }),
+      want: ['spec.selector.matchExpressions[0].values FieldValueRequired'],
+    },
+    {
+      name: 'selector NotIn needs values',
+      mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: [] }] }),
+      want: ['spec.selector.matchExpressions[0].values FieldValueRequired'],
+    },
+    {
+      name: 'selector Exists takes no values',
+      mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'Exists', values: ['x'] }] }),
+      want: ['spec.selector.matchExpressions[0].values FieldValueForbidden'],
+    },
+    {
+      name: 'selector DoesNotExist takes no values',
+      mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'DoesNotExist', values: ['x'] }] }),
+      want: ['spec.selector.matchExpressions[0].values FieldValueForbidden'],
+    },
+    {
+      name: 'selector operator known',
+      mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'Gt' as never, values: ['1'] }] }),
+      want: ['spec.selector.matchExpressions[0].operator FieldValueInvalid'],
+    },
+    {
+      name: 'selector key valid',
+      mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'bad key', operator: 'Exists' }] }),
+      want: ['spec.selector.matchExpressions[0].key FieldValueInvalid'],
+    },
+    { name: 'selector matchLabels valid', mutate: (c) => (c.spec.selector = { matchLabels: { tier: 'bad value' } }), want: ['spec.selector.matchLabels FieldValueInvalid'] },
+    { name: 'volumeName optional', mutate: (c) => (c.spec.volumeName = 'my-specific-pv'), want: [] },
+    { name: 'volumeName is a PV name', mutate: (c) => (c.spec.volumeName = 'My_PV'), want: ['spec.volumeName FieldValueInvalid'] },
+    { name: 'storageClassName nfs', mutate: (c) => (c.spec.storageClassName = 'nfs'), want: [] },
+    { name: 'storageClassName pattern', mutate: (c) => (c.spec.storageClassName = '-fast'), want: ['spec.storageClassName FieldValueInvalid'] },
+    { name: 'volumeMode known', mutate: (c) => (c.spec.volumeMode = 'Disk' as never), want: ['spec.volumeMode FieldValueNotSupported'] },
+  ];
+  runRows(validPVC, validatePersistentVolumeClaim, rows);
+});
+
+describe('validatePersistentVolumeClaimUpdate', () => {
+  const bound = (): PersistentVolumeClaim => ({ ...validPVC(), status: { phase: 'Bound', capacity: { storage: '500Mi' } } });
+  const pending = (): PersistentVolumeClaim => ({ ...validPVC(), status: { phase: 'Pending' } });
+  const updateBound = (c: PersistentVolumeClaim) => validatePersistentVolumeClaimUpdate(c, bound());
+  const updatePending = (c: PersistentVolumeClaim) => validatePersistentVolumeClaimUpdate(c, pending());
+
+  describe('of a bound claim', () => {
+    const rows: Row<PersistentVolumeClaim>[] = [
+      { name: 'labels may change (not spec)', mutate: (c) => (c.metadata.labels = { a: 'b' }), want: [] },
+      { name: 'storage request may grow', mutate: (c) => setStorage(c, '1Gi'), want: [] },
+      { name: 'storage request may be respelled', mutate: (c) => setStorage(c, '524288000'), want: [] },
+      {
+        name: 'storage request may not shrink',
+        mutate: (c) => setStorage(c, '100Mi'),
+        want: ['spec.resources.requests.storage FieldValueForbidden'],
+        message: 'Forbidden: field can not be less than previous value',
+      },
+      { name: 'storageClassName immutable', mutate: (c) => (c.spec.storageClassName = 'nfs'), want: ['spec FieldValueForbidden'], message: `Forbidden: ${claimSpecImmutableMessage}` },
+      { name: 'accessModes immutable', mutate: (c) => (c.spec.accessModes = ['ReadWriteMany']), want: ['spec FieldValueForbidden'] },
+      { name: 'selector immutable', mutate: (c) => (c.spec.selector = { matchLabels: { a: 'b' } }), want: ['spec FieldValueForbidden'] },
+      { name: 'volumeName may be set once', mutate: (c) => (c.spec.volumeName = 'pv-1'), want: [] },
+      { name: 'the new claim is validated too', mutate: (c) => setStorage(c, 'x'), want: ['spec.resources[storage] FieldValueInvalid'] },
+    ];
+    runRows(bound, updateBound, rows);
+
+    it('volumeName may not change once set', () => {
+      const old = bound();
+      old.spec.volumeName = 'pv-1';
+      const c = bound();
+      c.spec.volumeName = 'pv-2';
+      expect(summary(validatePersistentVolumeClaimUpdate(c, old))).to.deep.equal(['spec FieldValueForbidden']);
+      delete c.spec.volumeName;
+      expect(summary(validatePersistentVolumeClaimUpdate(c, old))).to.deep.equal(['spec FieldValueForbidden']);
+    });
+  });
+
+  describe('of an unbound claim (Kubernetes: requests change only for bound claims)', () => {
+    const rows: Row<PersistentVolumeClaim>[] = [
+      { name: 'volumeName may be set once', mutate: (c) => (c.spec.volumeName = 'pv-1'), want: [] },
+      { name: 'storage request immutable', mutate: (c) => setStorage(c, '1Gi'), want: ['spec FieldValueForbidden'] },
+      {
+        name: 'shrinking is reported as such too',
+        mutate: (c) => setStorage(c, '1Mi'),
+        want: ['spec FieldValueForbidden', 'spec.resources.requests.storage FieldValueForbidden'],
+      },
+    ];
+    runRows(pending, updatePending, rows);
+  });
+});
+
+describe('validatePersistentVolumeClaimStatus', () => {
+  const rows: Row<PersistentVolumeClaim>[] = [
+    { name: 'phase Bound', mutate: (c) => (c.status = { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } }), want: [] },
+    { name: 'phase Failed (seed: type mismatch)', mutate: (c) => (c.status = { phase: 'Failed' }), want: [] },
+    { name: 'unknown phase', mutate: (c) => (c.status = { phase: 'Available' as never }), want: ['status.phase FieldValueNotSupported'] },
+    { name: 'capacity must parse', mutate: (c) => (c.status = { phase: 'Bound', capacity: { storage: 'big' } }), want: ['status.capacity[storage] FieldValueInvalid'] },
+    { name: 'access modes known', mutate: (c) => (c.status = { phase: 'Bound', accessModes: ['X' as never] }), want: ['status.accessModes FieldValueNotSupported'] },
+  ];
+  runRows(validPVC, validatePersistentVolumeClaimStatus, rows);
+});
