@@ -202,9 +202,14 @@ export class ApiServer {
       if (!this.ready) throw serviceUnavailable('the apiserver is starting: storage is not ready yet');
       await handleResource(ctx, info, this.deps);
     };
-    router.all(/^\/api\/v1\/(.+)$/, (ctx) => serve(ctx, '', 'v1', ctx.params[0] ?? ''));
-    router.all(/^\/apis\/([^/]+)\/([^/]+)\/(.+)$/, (ctx) => serve(ctx, ctx.params[0] ?? '', ctx.params[1] ?? '', ctx.params[2] ?? ''));
     app.use(router.routes());
+    app.use(async (ctx, next) => {
+      const core = /^\/api\/v1\/(.+)$/.exec(ctx.path);
+      const named = core ? undefined : /^\/apis\/([^/]+)\/([^/]+)\/(.+)$/.exec(ctx.path);
+      if (core) return serve(ctx, '', 'v1', core[1] ?? '');
+      if (named) return serve(ctx, named[1] ?? '', named[2] ?? '', named[3] ?? '');
+      return next();
+    });
     app.use(router.allowedMethods({ throw: false }));
     app.use((ctx) => {
       if (ctx.status === 404 && ctx.body === undefined) throw new StatusError(404, StatusReason.NotFound, `the server could not find the requested resource`);

