@@ -51,7 +51,7 @@ runMain(
         nodeName: String(f['node-name']),
         rootDir,
         hostIP: String(f['node-ip']),
-        runtime: new DockerRuntime({ endpoint: String(f['docker-endpoint']), defaultNetworkMode: networkMode }),
+        runtime: new DockerRuntime({ endpoint: String(f['docker-endpoint']), defaultNetworkMode: networkMode, nodeName: String(f['node-name']) }),
         plugins: newVolumePluginManager({
           mounter: new LinuxMounter(),
           nfs: { ...nfsEnvOptions(env), exportRoot: String(f['nfs-export-root']), exportPath: String(f['nfs-export-path']) },

@@ -23,6 +23,7 @@ import { allStrategies } from './registry/strategies';
 import { parseResourcePath, type RequestInfo } from './request_info';
 import { WatchCache } from './watch/cache';
 import { podBinding } from './subresources/binding';
+import { podLog } from './subresources/log';
 import { decodeDocument } from './body';
 
 /** Configuration of an apiserver. */
@@ -109,7 +110,7 @@ export class ApiServer {
     this.deps = {
       stores: this.stores,
       patchers: { ...basicPatchers },
-      subresources: { 'pods/binding': podBinding },
+      subresources: { 'pods/binding': podBinding, 'pods/log': podLog(() => this.store('', 'nodes')) },
       render: (_ctx, _store, body) => body,
       watchEncoder: () => defaultEncoder,
       bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,

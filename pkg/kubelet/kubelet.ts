@@ -25,7 +25,7 @@ import { unwrapTombstone } from '../informer/tombstone';
 import { Registry } from '../metrics/registry';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../util/workqueue';
 import { RestartBackoff } from './backoff';
-import { NodeStatusManager } from './node_status';
+import { NodeStatusManager, sleep } from './node_status';
 import { syncPod, type SyncDeps } from './pod_sync';
 import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
 import { startKubeletServer } from './server';
@@ -175,7 +175,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
         }
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'container event stream broke; resubscribing');
-        await new Promise((r) => setTimeout(r, 2000));
+        await sleep(2000, signal);
       }
     }
   };
@@ -210,7 +210,7 @@ async function registerWithRetry(ns: NodeStatusManager, log: Logger, signal: Abo
       return;
     } catch (err) {
       log.warn({ err: (err as Error).message, retryInMs: delay }, 'could not register node; retrying');
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay, signal);
     }
   }
 }

@@ -26,6 +26,19 @@ export interface NodeStatusOptions {
   leaseDurationSeconds?: number;
 }
 
+/** Sleeps `ms` or until the signal aborts, leaving no listener behind. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 const rfc3339 = (d = new Date()): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const micro = (d = new Date()): string => d.toISOString().replace('Z', '000Z');
 
@@ -144,13 +157,7 @@ export class NodeStatusManager {
       } catch (err) {
         this.o.logger.warn({ err: (err as Error).message }, 'node heartbeat failed');
       }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, every);
-        signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          resolve();
-        }, { once: true });
-      });
+      await sleep(every, signal);
     }
   }
 }

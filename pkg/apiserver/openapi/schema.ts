@@ -28,6 +28,7 @@ export interface Schema {
   uniqueItems?: boolean;
   default?: unknown;
   allOf?: Schema[];
+  oneOf?: Schema[];
   $ref?: string;
   'x-kubernetes-group-version-kind'?: GroupVersionKind[];
   'x-kubernetes-patch-merge-key'?: string;

@@ -25,6 +25,8 @@ export const ContainerLabel = {
   ContainerName: 'io.kubernetes.container.name',
   /** The restart attempt: 0 for the first container of a pod container, +1 per restart. */
   Attempt: 'io.kubestore.container.attempt',
+  /** The node (kubelet) that owns the container, so kubelets sharing one Docker never touch each other's. */
+  Node: 'io.kubestore.node',
 } as const;
 export type ContainerLabel = (typeof ContainerLabel)[keyof typeof ContainerLabel];
 

@@ -34,13 +34,12 @@ export const metaSchemas: Components = {
   [quantityName]: {
     description:
       "Quantity is a fixed-point representation of a number. It provides convenient marshaling/unmarshaling in JSON and YAML, in addition to String() and AsInt64() accessors.\n\nThe serialization format is:\n\n``` <quantity>        ::= <signedNumber><suffix>\n```\n\nExamples: 500Mi, 2Gi, 100m, 1.5.",
-    type: 'string',
+    oneOf: [{ type: 'string' }, { type: 'number' }],
   },
   [intOrStringName]: {
     description: 'IntOrString is a type that can hold an int32 or a string.',
-    type: 'string',
     format: 'int-or-string',
-    'x-kubernetes-int-or-string': true,
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
   },
   [metaName('FieldsV1')]: freeForm(
     "FieldsV1 stores a set of fields in a data structure like a Trie, in JSON format.\n\nEach key is either a '.' representing the field itself, and will always map to an empty set, or a string representing a sub-field or item. The string will follow one of these four formats: 'f:<name>', where <name> is the name of a field in a struct, or key in a map 'v:<value>', where <value> is the exact json formatted value of a list item 'i:<index>', where <index> is position of a item in a list 'k:<keys>', where <keys> is a map of  a list item's key fields to their unique values If a key maps to an empty Fields value, the field that key represents is part of the set.",

@@ -175,7 +175,6 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
       storageClassName: className,
       claimRef: claimRefFor(claim),
       volumeMode: 'Filesystem',
-      ...(sc.mountOptions ? { mountOptions: [...sc.mountOptions] } : {}),
     },
     status: { phase: PersistentVolumePhase.Pending },
   };

@@ -39,6 +39,11 @@ export interface DockerRuntimeOptions {
   endpoint?: string;
   /** Network mode for containers whose spec names none (default `none`). */
   defaultNetworkMode?: string;
+  /**
+   * The node this runtime serves: created containers are labelled with it and only containers
+   * carrying it are listed or reported (several kubelets may share one dockerd).
+   */
+  nodeName?: string;
   /** How long `ping` waits for an answer (default 5s). */
   pingTimeoutMs?: number;
   /** How long connecting to dockerd may take before the call fails as unavailable (default 10s). */
@@ -97,11 +102,13 @@ export class DockerRuntime implements ContainerRuntime {
   readonly endpoint: string;
   private readonly docker: Dockerode;
   private readonly defaultNetworkMode: string;
+  private readonly nodeLabels: string[];
   private readonly pingTimeoutMs: number;
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.endpoint = options.endpoint ?? DefaultDockerEndpoint;
     this.defaultNetworkMode = options.defaultNetworkMode ?? DefaultNetworkMode;
+    this.nodeLabels = options.nodeName ? [`${ContainerLabel.Node}=${options.nodeName}`] : [];
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5000;
     if (options.docker) {
       this.docker = options.docker;
@@ -136,7 +143,7 @@ export class DockerRuntime implements ContainerRuntime {
   /** The kubelet's containers, newest first, each fully inspected (exit codes, times). */
   async listContainers(filter: ContainerFilter = {}): Promise<RuntimeContainer[]> {
     const label = filter.podUid === undefined ? ContainerLabel.PodUid : `${ContainerLabel.PodUid}=${filter.podUid}`;
-    const list = await this.call(() => this.docker.listContainers({ all: true, filters: { label: [label] } }));
+    const list = await this.call(() => this.docker.listContainers({ all: true, filters: { label: [label, ...this.nodeLabels] } }));
     // A container removed between list and inspect simply drops out.
     const inspected = await Promise.all(list.map((c) => this.inspectContainer(c.Id)));
     return inspected
@@ -146,6 +153,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   async createContainer(spec: ContainerCreateSpec): Promise<string> {
     const opts = toCreateOptions(spec, this.defaultNetworkMode);
+    for (const l of this.nodeLabels) {
+      const [k = '', v = ''] = l.split('=');
+      opts.Labels = { ...opts.Labels, [k]: v };
+    }
     try {
       const container = await this.docker.createContainer(opts);
       return container.id;
@@ -240,7 +251,7 @@ export class DockerRuntime implements ContainerRuntime {
     let stream: NodeJS.ReadableStream;
     try {
       stream = await this.docker.getEvents({
-        filters: { type: ['container'], event: Object.values(ContainerEventType), label: [ContainerLabel.PodUid] },
+        filters: { type: ['container'], event: Object.values(ContainerEventType), label: [ContainerLabel.PodUid, ...this.nodeLabels] },
         ...(since ? { since: Math.floor(since.getTime() / 1000) } : {}),
         abortSignal: signal,
       });

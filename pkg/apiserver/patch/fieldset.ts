@@ -1,0 +1,214 @@
+/**
+ * Sets of field paths, as server-side apply tracks ownership (structured-merge-diff's
+ * fieldpath.Set). A path is a list of elements in FieldsV1 spelling:
+ *
+ * - `f:<name>`   a struct field or map key
+ * - `k:<json>`   an item of an associative list, by its key fields (`k:{"name":"nginx"}`)
+ * - `v:<json>`   an item of a set (`v:"kubernetes"`)
+ * - `i:<index>`  an item of a list by position
+ *
+ * Sets serialize to `metadata.managedFields[].fieldsV1` (a trie where `"."` marks that the node
+ * itself is a member) and print as `.spec.containers[name="nginx"].image`.
+ */
+import { isDeepStrictEqual } from 'node:util';
+
+/** One path element, in FieldsV1 spelling. */
+export type PathElement = string;
+
+/** A field path. */
+export type FieldPath = readonly PathElement[];
+
+/** An immutable-by-convention set of field paths. */
+export class FieldSet {
+  private readonly members = new Map<string, FieldPath>();
+
+  constructor(paths: Iterable<FieldPath> = []) {
+    for (const p of paths) this.add(p);
+  }
+
+  /** Adds a path. */
+  add(path: FieldPath): void {
+    this.members.set(JSON.stringify(path), [...path]);
+  }
+
+  /** Removes a path. */
+  delete(path: FieldPath): void {
+    this.members.delete(JSON.stringify(path));
+  }
+
+  has(path: FieldPath): boolean {
+    return this.members.has(JSON.stringify(path));
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** The paths, in insertion order. */
+  paths(): FieldPath[] {
+    return [...this.members.values()];
+  }
+
+  union(other: FieldSet): FieldSet {
+    return new FieldSet([...this.paths(), ...other.paths()]);
+  }
+
+  difference(other: FieldSet): FieldSet {
+    return new FieldSet(this.paths().filter((p) => !other.has(p)));
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    return new FieldSet(this.paths().filter((p) => other.has(p)));
+  }
+
+  /** True when some member is `path` itself or lies below it. */
+  hasPrefix(path: FieldPath): boolean {
+    return this.paths().some((p) => p.length >= path.length && path.every((e, i) => p[i] === e));
+  }
+}
+
+type Trie = { [k: string]: Trie };
+
+const isTrie = (v: unknown): v is Trie => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Decodes a FieldsV1 trie; anything malformed decodes to what could be read. */
+export function fromFieldsV1(fields: unknown): FieldSet {
+  const set = new FieldSet();
+  const walk = (node: Trie, path: PathElement[]): void => {
+    for (const [k, child] of Object.entries(node)) {
+      if (k === '.' || !isTrie(child)) continue;
+      const p = [...path, k];
+      if ('.' in child || Object.keys(child).length === 0) set.add(p);
+      walk(child, p);
+    }
+  };
+  if (isTrie(fields)) walk(fields, []);
+  return set;
+}
+
+/** Encodes a set as a FieldsV1 trie. */
+export function toFieldsV1(set: FieldSet): Trie {
+  const root: Trie = {};
+  const members = set.paths();
+  for (const path of members) {
+    let node = root;
+    for (const e of path) {
+      node[e] ??= {};
+      node = node[e] as Trie;
+    }
+  }
+  for (const path of members) {
+    let node: Trie = root;
+    for (const e of path) node = node[e] as Trie;
+    if (Object.keys(node).length > 0) node['.'] = {};
+  }
+  return root;
+}
+
+/** `f:<name>` */
+export const fieldElement = (name: string): PathElement => `f:${name}`;
+
+/** `k:{"name":"x"}` with keys in alphabetical order. */
+export function keyElement(keys: Record<string, unknown>): PathElement {
+  const sorted = Object.fromEntries(Object.keys(keys).sort().map((k) => [k, keys[k]]));
+  return `k:${JSON.stringify(sorted)}`;
+}
+
+/** `v:<json>` */
+export const valueElement = (value: unknown): PathElement => `v:${JSON.stringify(value)}`;
+
+/** `i:<index>` */
+export const indexElement = (i: number): PathElement => `i:${i}`;
+
+/** Parses the key fields of a `k:` element. */
+export function parseKeyElement(e: PathElement): Record<string, unknown> | undefined {
+  if (!e.startsWith('k:')) return undefined;
+  try {
+    const v: unknown = JSON.parse(e.slice(2));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The index, in `list`, of the item a path element names (or -1). */
+export function itemIndex(list: readonly unknown[], e: PathElement): number {
+  if (e.startsWith('k:')) {
+    const keys = parseKeyElement(e);
+    if (!keys) return -1;
+    return list.findIndex((item) => isRecord(item) && Object.entries(keys).every(([k, v]) => isDeepStrictEqual(item[k], v)));
+  }
+  if (e.startsWith('v:')) {
+    const v = parseJson(e.slice(2));
+    return list.findIndex((item) => isDeepStrictEqual(item, v));
+  }
+  if (e.startsWith('i:')) {
+    const i = Number(e.slice(2));
+    return Number.isInteger(i) && i >= 0 && i < list.length ? i : -1;
+  }
+  return -1;
+}
+
+/** The value a path names in a JSON value (undefined when absent). */
+export function valueAt(root: unknown, path: FieldPath): unknown {
+  let cur: unknown = root;
+  for (const e of path) {
+    if (e.startsWith('f:')) {
+      if (!isRecord(cur)) return undefined;
+      cur = cur[e.slice(2)];
+    } else {
+      if (!Array.isArray(cur)) return undefined;
+      const i = itemIndex(cur, e);
+      if (i < 0) return undefined;
+      cur = cur[i];
+    }
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+/**
+ * Removes what a path names from a JSON value, in place: a field, a map key or a list item.
+ * Returns true when something was removed.
+ */
+export function removePath(root: unknown, path: FieldPath): boolean {
+  if (path.length === 0) return false;
+  const parent = valueAt(root, path.slice(0, -1));
+  const last = path[path.length - 1] ?? '';
+  if (last.startsWith('f:')) {
+    if (!isRecord(parent) || !(last.slice(2) in parent)) return false;
+    delete parent[last.slice(2)];
+    return true;
+  }
+  if (!Array.isArray(parent)) return false;
+  const i = itemIndex(parent, last);
+  if (i < 0) return false;
+  parent.splice(i, 1);
+  return true;
+}
+
+/** A path as structured-merge-diff prints it: `.spec.containers[name="nginx"].image`. */
+export function pathString(path: FieldPath): string {
+  return path
+    .map((e) => {
+      if (e.startsWith('f:')) return `.${e.slice(2)}`;
+      if (e.startsWith('k:')) {
+        const keys = parseKeyElement(e) ?? {};
+        return `[${Object.entries(keys).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+      }
+      if (e.startsWith('v:')) return `[=${e.slice(2)}]`;
+      if (e.startsWith('i:')) return `[${e.slice(2)}]`;
+      return e;
+    })
+    .join('');
+}

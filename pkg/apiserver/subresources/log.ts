@@ -1,0 +1,45 @@
+/**
+ * GET pods/{name}/log: proxies to the kubelet of the pod's node (its InternalIP and
+ * daemonEndpoints.kubeletEndpoint.Port), streaming the answer, so `kubectl logs [-f]` works.
+ */
+import http from 'node:http';
+import type { Context } from 'koa';
+import type { Node, Pod } from '../../api/core/v1';
+import { badRequest, serviceUnavailable, StatusError } from '../../api/errors';
+import { StatusReason } from '../../api/meta';
+import type { Store } from '../registry/store';
+import type { RequestInfo } from '../request_info';
+
+const passThrough = ['container', 'follow', 'previous', 'tailLines', 'timestamps', 'sinceSeconds', 'limitBytes'];
+
+/** Serves pods/log using the nodes store to find the kubelet. */
+export function podLog(nodes: () => Store) {
+  return async (ctx: Context, info: RequestInfo, pods: Store): Promise<void> => {
+    if (info.verb !== 'get') throw new StatusError(405, StatusReason.MethodNotAllowed, 'pods/log only supports GET');
+    const pod = (await pods.get(info.namespace, info.name ?? '')) as Pod;
+    const containerQuery = ctx.query.container;
+    const container = (Array.isArray(containerQuery) ? containerQuery[0] : containerQuery) ?? (pod.spec.containers.length === 1 ? pod.spec.containers[0]?.name : undefined);
+    if (!container) {
+      throw badRequest(`a container name must be specified for pod ${pod.metadata.name ?? ''}, choose one of: [${pod.spec.containers.map((c) => c.name).join(' ')}]`);
+    }
+    if (!pod.spec.nodeName) throw badRequest(`pod ${pod.metadata.name ?? ''} is not scheduled to a node yet`);
+    const node = (await nodes().get(undefined, pod.spec.nodeName)) as Node;
+    const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+    if (!address || !port) throw serviceUnavailable(`node ${pod.spec.nodeName} does not report a kubelet endpoint`);
+    const q = new URLSearchParams();
+    for (const k of passThrough) {
+      const v = ctx.query[k];
+      if (typeof v === 'string' && k !== 'container') q.set(k, v);
+    }
+    const path = `/containerLogs/${encodeURIComponent(info.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}/${encodeURIComponent(container)}?${q.toString()}`;
+    const upstream = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.get({ host: address, port, path }, resolve);
+      req.on('error', (err) => reject(serviceUnavailable(`cannot reach the kubelet on ${pod.spec.nodeName ?? ''}: ${err.message}`)));
+      ctx.req.on('close', () => req.destroy());
+    });
+    ctx.status = upstream.statusCode ?? 502;
+    ctx.type = upstream.headers['content-type'] ?? 'text/plain';
+    ctx.body = upstream;
+  };
+}
