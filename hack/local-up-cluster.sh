@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Brings up a whole local cluster on this machine: etcd, kube-apiserver,
+# kube-controller-manager and a kubelet (on the local dockerd), then waits.
+#
+#   hack/local-up-cluster.sh            start (foreground; Ctrl-C stops everything it started)
+#   hack/local-up-cluster.sh --detach   start and return (stop later with --down)
+#   hack/local-up-cluster.sh --down     stop a cluster started from this checkout
+#   hack/local-up-cluster.sh --clean    start from empty data (etcd + volumes wiped first)
+#
+# On a fresh machine it installs what is missing: npm ci + build, etcd-server, docker.io,
+# a local busybox:latest image. Data (etcd, hostPath volumes, NFS export) lives under
+# KUBESTORE_DATA_DIR and survives a down/up cycle unless --clean is given.
+#
+# Environment (defaults):
+#   KUBESTORE_DATA_DIR=/var/lib/kubestore   etcd data, volumes/, nfs-export/, kubelet/
+#   KUBESTORE_RUN_DIR=<repo>/.run           logs, pids, kubeconfig
+#   ETCD_PORT=2379 (peer: +1)  API_PORT=8080  CM_PORT=10257  KUBELET_PORT=10250
+#   NODE_NAME=<hostname>  NFS_SERVER=localhost  IS_NFS_SERVER=true (this host serves the export)
+
+set -euo pipefail
+
+KUBE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${KUBE_ROOT}"
+# shellcheck source=hack/lib/deps.sh
+source hack/lib/deps.sh
+# shellcheck source=hack/lib/etcd.sh
+source hack/lib/etcd.sh
+# shellcheck source=hack/lib/kubeconfig.sh
+source hack/lib/kubeconfig.sh
+
+DATA_DIR="${KUBESTORE_DATA_DIR:-/var/lib/kubestore}"
+RUN_DIR="${KUBESTORE_RUN_DIR:-${KUBE_ROOT}/.run}"
+ETCD_PORT="${ETCD_PORT:-2379}"
+API_PORT="${API_PORT:-8080}"
+CM_PORT="${CM_PORT:-10257}"
+KUBELET_PORT="${KUBELET_PORT:-10250}"
+NODE_NAME="${NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}"
+export NFS_SERVER="${NFS_SERVER:-localhost}"
+export IS_NFS_SERVER="${IS_NFS_SERVER:-true}"
+export NFS_EXPORT_ROOT="${NFS_EXPORT_ROOT:-${DATA_DIR}/nfs-export}"
+KUBECONFIG_FILE="${RUN_DIR}/kubeconfig"
+COMPONENTS=(kube-apiserver kube-controller-manager kubelet)
+
+mode=up
+clean=false
+for arg in "$@"; do
+  case "${arg}" in
+    --down) mode=down ;;
+    --detach) mode=detach ;;
+    --clean) clean=true ;;
+    -h | --help)
+      sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "local-up-cluster.sh: unknown argument ${arg} (see --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Stops every process this checkout's cluster started (pid files in RUN_DIR), newest first.
+stop_all() {
+  local name pidfile pid
+  for name in kubelet kube-controller-manager kube-apiserver etcd; do
+    pidfile="${RUN_DIR}/${name}.pid"
+    if pid_alive "${pidfile}"; then
+      pid="$(cat "${pidfile}")"
+      kube::log::status "stopping ${name} (pid ${pid})"
+      kill -TERM "${pid}" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "${pid}" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "${pid}" 2>/dev/null || true
+    fi
+    rm -f "${pidfile}"
+  done
+}
+
+if [[ "${mode}" == down ]]; then
+  if ! pid_alive "${RUN_DIR}/kube-apiserver.pid" && ! pid_alive "${RUN_DIR}/etcd.pid"; then
+    echo "no local cluster is running from ${KUBE_ROOT}"
+  fi
+  stop_all
+  exit 0
+fi
+
+if pid_alive "${RUN_DIR}/kube-apiserver.pid" || pid_alive "${RUN_DIR}/etcd.pid"; then
+  echo "a local cluster is already running (run dir ${RUN_DIR}); use it with:"
+  echo "  export KUBECONFIG=${KUBECONFIG_FILE}"
+  echo "or stop it first: hack/local-up-cluster.sh --down"
+  exit 1
+fi
+
+# --- dependencies -----------------------------------------------------------------------
+mkdir -p "${RUN_DIR}"
+kube::deps::apt curl ca-certificates
+kube::deps::node_modules
+kube::deps::etcd
+if ! kube::deps::docker "${RUN_DIR}" || ! kube::deps::busybox_image; then
+  kube::log::error "Docker is not usable here; pods cannot run (see ${RUN_DIR}/dockerd.log)"
+  exit 1
+fi
+command -v kubectl >/dev/null 2>&1 || kube::log::status "kubectl is not installed: install kubectl 1.32 to use the cluster"
+
+if [[ "${clean}" == true ]]; then
+  kube::log::status "--clean: removing ${DATA_DIR}"
+  rm -rf "${DATA_DIR}"
+fi
+mkdir -p "${DATA_DIR}/volumes" "${NFS_EXPORT_ROOT}" "${DATA_DIR}/kubelet"
+
+# --- start ---------------------------------------------------------------------------
+fail() {
+  local name="$1"
+  kube::log::error "${name} did not become healthy; last lines of ${RUN_DIR}/${name}.log:"
+  tail -n 25 "${RUN_DIR}/${name}.log" >&2 || true
+  stop_all
+  exit 1
+}
+
+start_component() {
+  local name="$1"
+  shift
+  # setsid: components outlive this script in --detach mode and get no terminal signals.
+  setsid node "dist/cmd/${name}/main.js" "$@" >>"${RUN_DIR}/${name}.log" 2>&1 </dev/null &
+  echo $! >"${RUN_DIR}/${name}.pid"
+}
+
+healthy() { curl -fsS --max-time 2 "$1" >/dev/null 2>&1; }
+
+kube::log::status "starting etcd on 127.0.0.1:${ETCD_PORT} (data ${DATA_DIR}/etcd)"
+if ! kube::etcd::start "${DATA_DIR}/etcd" "${ETCD_PORT}" "${RUN_DIR}/etcd.log"; then
+  tail -n 25 "${RUN_DIR}/etcd.log" >&2 || true
+  exit 1
+fi
+echo "${KUBE_ETCD_PID}" >"${RUN_DIR}/etcd.pid"
+
+kube::log::status "starting kube-apiserver on 127.0.0.1:${API_PORT}"
+start_component kube-apiserver --etcd-servers="${KUBE_ETCD_ENDPOINT}" --bind-address=127.0.0.1 --port="${API_PORT}"
+kube::util::wait_for 60 healthy "http://127.0.0.1:${API_PORT}/readyz" || fail kube-apiserver
+kube::kubeconfig::write "${KUBECONFIG_FILE}" "http://127.0.0.1:${API_PORT}"
+
+kube::log::status "starting kube-controller-manager (healthz on 127.0.0.1:${CM_PORT})"
+start_component kube-controller-manager --kubeconfig="${KUBECONFIG_FILE}" --port="${CM_PORT}" \
+  --hostpath-base-dir="${DATA_DIR}/volumes" --nfs-export-root="${NFS_EXPORT_ROOT}"
+kube::util::wait_for 30 healthy "http://127.0.0.1:${CM_PORT}/healthz" || fail kube-controller-manager
+
+kube::log::status "starting kubelet for node ${NODE_NAME} (port ${KUBELET_PORT})"
+start_component kubelet --kubeconfig="${KUBECONFIG_FILE}" --node-name="${NODE_NAME}" --port="${KUBELET_PORT}" \
+  --root-dir="${DATA_DIR}/kubelet" --nfs-export-root="${NFS_EXPORT_ROOT}"
+kube::util::wait_for 30 healthy "http://127.0.0.1:${KUBELET_PORT}/healthz" || fail kubelet
+node_ready() {
+  KUBECONFIG="${KUBECONFIG_FILE}" kubectl get node "${NODE_NAME}" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -q True
+}
+if command -v kubectl >/dev/null 2>&1; then
+  kube::util::wait_for 30 node_ready || fail kubelet
+fi
+
+cat <<MSG
+
+Local cluster is up. Logs: ${RUN_DIR}/*.log   Data: ${DATA_DIR}
+
+  export KUBECONFIG=${KUBECONFIG_FILE}
+  kubectl get nodes,storageclasses
+  kubectl apply -f manifests/pvc-dynamic-test.yaml
+  kubectl get pvc,pv
+  kubectl apply -f manifests/pod-pvc-only-test.yaml && kubectl logs -f test-pod
+
+MSG
+
+if [[ "${mode}" == detach ]]; then
+  echo "Running in the background; stop it with: hack/local-up-cluster.sh --down"
+  exit 0
+fi
+
+echo "Press Ctrl-C to stop the cluster."
+trap 'echo; stop_all; exit 0' INT TERM
+# Wait until a component dies (then stop the rest) or Ctrl-C.
+while true; do
+  for name in etcd "${COMPONENTS[@]}"; do
+    if ! pid_alive "${RUN_DIR}/${name}.pid"; then
+      kube::log::error "${name} exited; last lines of ${RUN_DIR}/${name}.log:"
+      tail -n 15 "${RUN_DIR}/${name}.log" >&2 || true
+      stop_all
+      exit 1
+    fi
+  done
+  sleep 2 &
+  wait $! || true
+done
