@@ -25,6 +25,11 @@ import { WatchCache } from './watch/cache';
 import { podBinding } from './subresources/binding';
 import { podLog } from './subresources/log';
 import { decodeDocument } from './body';
+import { registerOpenApiRoutes } from './openapi/routes';
+import { admitWrite } from './patch/admission';
+import { applyPatcher, applyPatchType } from './patch/apply';
+import { strategicMergePatcher, strategicMergePatchType } from './patch/strategic';
+import { renderResponse, watchEncoder } from './tables/render';
 
 /** Configuration of an apiserver. */
 export interface ApiServerConfig {
@@ -109,10 +114,12 @@ export class ApiServer {
     }
     this.deps = {
       stores: this.stores,
-      patchers: { ...basicPatchers },
+      patchers: { ...basicPatchers, [strategicMergePatchType]: strategicMergePatcher, [applyPatchType]: applyPatcher },
       subresources: { 'pods/binding': podBinding, 'pods/log': podLog(() => this.store('', 'nodes')) },
-      render: (_ctx, _store, body) => body,
-      watchEncoder: () => defaultEncoder,
+      render: renderResponse,
+      watchEncoder: watchEncoder(defaultEncoder),
+      admit: (w) => admitWrite(w),
+      createOnPatch: [applyPatchType],
       bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
       onWatch: (resource, delta) => this.metrics.watch(resource, delta),
     };
@@ -170,6 +177,7 @@ export class ApiServer {
     router.get('/version', (ctx) => {
       ctx.body = serverVersion;
     });
+    registerOpenApiRoutes(router);
     router.get('/metrics', (ctx) => {
       ctx.type = 'text/plain; version=0.0.4';
       ctx.body = this.metrics.registry.render();

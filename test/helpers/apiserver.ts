@@ -17,14 +17,17 @@ export interface TestApiServer {
   stop(): Promise<void>;
 }
 
-/** Starts an apiserver and waits until it is ready. */
-export async function startApiServer(opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string } = {}): Promise<TestApiServer> {
+/**
+ * Starts an apiserver and waits until it is ready. Pass `prefix` and `port` of a stopped one to
+ * "restart" it: same address, same etcd data (default: a fresh prefix on a free port).
+ */
+export async function startApiServer(opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number } = {}): Promise<TestApiServer> {
   const prefix = opts.prefix ?? uniquePrefix();
   const server = new ApiServer({
     etcdServers: etcdEndpoints(),
     etcdPrefix: prefix,
     bindAddress: '127.0.0.1',
-    port: 0,
+    port: opts.port ?? 0,
     logger: silentLogger(),
     ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
     ...(opts.watchCacheCapacity ? { watchCacheCapacity: opts.watchCacheCapacity } : {}),

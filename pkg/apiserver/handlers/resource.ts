@@ -4,7 +4,7 @@
  * served by handlers registered in `subresources`.
  */
 import type { Context } from 'koa';
-import { badRequest, notFound, StatusError } from '../../api/errors';
+import { badRequest, isNotFound, notFound, StatusError } from '../../api/errors';
 import { StatusReason, type DeleteOptions, type KubeObject } from '../../api/meta';
 import { apiVersionOf } from '../../api/resources';
 import { decodeObject, decodeDocument, mediaType, readBody } from '../body';
@@ -30,6 +30,25 @@ export type SubresourceHandler = (ctx: Context, info: RequestInfo, store: Store)
 /** Renders an object or list, e.g. as a meta.k8s.io Table when the client asks for one. */
 export type Renderer = (ctx: Context, store: Store, body: KubeObject) => unknown;
 
+/** An object about to be written by create, update or patch (see `ResourceHandlerDeps.admit`). */
+export interface WriteAttempt {
+  ctx: Context;
+  store: Store;
+  verb: 'create' | 'update' | 'patch';
+  /** What the request would write. */
+  obj: KubeObject;
+  /** The stored object (update and patch of an existing object). */
+  old?: KubeObject;
+  /** The request body as sent. */
+  raw: Buffer;
+  subresource?: 'status';
+  /** The patch media type (patch only). */
+  patchType?: string;
+}
+
+/** Checks and completes a write (field validation, managedFields); throws to refuse it. */
+export type WriteAdmitter = (w: WriteAttempt) => KubeObject;
+
 /** The handler's wiring. */
 export interface ResourceHandlerDeps {
   stores: Map<string, Store>;
@@ -39,6 +58,10 @@ export interface ResourceHandlerDeps {
   /** Encodes watched objects (JSON or Table rows) for one request. */
   watchEncoder: (ctx: Context, store: Store) => (obj: KubeObject) => string;
   bookmarkIntervalMs: number;
+  /** Called on every create/update/patch before the store writes (inside the retry loop for patch). */
+  admit?: WriteAdmitter;
+  /** Patch media types that create a missing object (server-side apply). */
+  createOnPatch?: readonly string[];
   onWatch?: (resource: string, delta: 1 | -1) => void;
 }
 
@@ -101,19 +124,26 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     case 'watch':
       return watch(ctx, info, store, ns, deps);
     case 'create': {
-      const obj = decodeInput(await readBody(ctx), ctx, store);
+      const raw = await readBody(ctx);
+      let obj = decodeInput(raw, ctx, store);
       if (info.name !== undefined) {
         if (obj.metadata.name && obj.metadata.name !== info.name) {
           throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
         }
         obj.metadata.name = info.name;
       }
+      if (deps.admit) obj = deps.admit({ ctx, store, verb: 'create', obj, raw });
       ctx.status = 201;
       ctx.body = deps.render(ctx, store, await store.create(ns, obj, { dryRun: dryRun(ctx) }));
       return;
     }
     case 'update': {
-      const obj = decodeInput(await readBody(ctx), ctx, store);
+      const raw = await readBody(ctx);
+      let obj = decodeInput(raw, ctx, store);
+      if (deps.admit) {
+        const old = await currentObject(store, ns, info.name ?? '');
+        obj = deps.admit({ ctx, store, verb: 'update', obj, raw, ...(old ? { old } : {}), ...(subresource ? { subresource } : {}) });
+      }
       ctx.body = deps.render(ctx, store, await store.update(ns, info.name ?? '', obj, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }));
       return;
     }
@@ -128,8 +158,17 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       const fm = stringParam(ctx, 'fieldManager');
       if (fm) pctx.fieldManager = fm;
       const name = info.name ?? '';
-      const apply = (cur: KubeObject) => patcher(cur, raw, pctx);
-      ctx.body = deps.render(ctx, store, await store.guaranteedUpdate(ns, name, apply, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }));
+      const admit = (obj: KubeObject, old?: KubeObject) =>
+        deps.admit ? deps.admit({ ctx, store, verb: 'patch', obj, raw, patchType: type, ...(old ? { old } : {}), ...(subresource ? { subresource } : {}) }) : obj;
+      const apply = (cur: KubeObject) => admit(patcher(cur, raw, pctx), cur);
+      try {
+        ctx.body = deps.render(ctx, store, await store.guaranteedUpdate(ns, name, apply, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }));
+      } catch (err) {
+        if (!isNotFound(err) || subresource || !deps.createOnPatch?.includes(type)) throw err;
+        const blank: KubeObject = { apiVersion: apiVersionOf(store.strategy.info), kind: store.strategy.info.kind, metadata: { name, ...(ns ? { namespace: ns } : {}) } };
+        ctx.status = 201;
+        ctx.body = deps.render(ctx, store, await store.create(ns, admit(patcher(blank, raw, pctx)), { dryRun: dryRun(ctx) }));
+      }
       return;
     }
     case 'delete': {
@@ -141,6 +180,16 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     case 'deletecollection':
       ctx.body = deps.render(ctx, store, (await store.deleteCollection(ns, listQuery(ctx), await deleteOptions(ctx))) as unknown as KubeObject);
       return;
+  }
+}
+
+/** The stored object, or undefined when there is none. */
+async function currentObject(store: Store, ns: string | undefined, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await store.get(ns, name);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
   }
 }
 

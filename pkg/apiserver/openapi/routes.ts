@@ -27,10 +27,11 @@ export function registerOpenApiRoutes(router: Router): void {
     const json = JSON.stringify(openApiIndex());
     serveJson(ctx, json, String(json.length), false);
   });
-  router.get(/^\/openapi\/v3\/(.+)$/, (ctx) => {
-    const path = String(ctx.params[0] ?? '').replace(/\/$/, '');
+  const serveDocument = (ctx: Context, path: string) => {
     const doc = servedDocuments().get(path);
     if (!doc) throw notFound({ resource: 'openapi' }, path);
     serveJson(ctx, doc.json, doc.hash, ctx.query.hash === doc.hash);
-  });
+  };
+  router.get('/openapi/v3/api/:version', (ctx) => serveDocument(ctx, `api/${ctx.params.version ?? ''}`));
+  router.get('/openapi/v3/apis/:group/:version', (ctx) => serveDocument(ctx, `apis/${ctx.params.group ?? ''}/${ctx.params.version ?? ''}`));
 }

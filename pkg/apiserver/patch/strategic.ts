@@ -13,7 +13,10 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { badRequest } from '../../api/errors';
-import { fieldSchema, itemSchema, patchMeta, resolve } from '../openapi/lookup';
+import type { KubeObject } from '../../api/meta';
+import { decodeDocument } from '../body';
+import type { Patcher } from '../handlers/resource';
+import { fieldSchema, itemSchema, patchMeta, resolve, schemaForKind } from '../openapi/lookup';
 import type { Schema } from '../openapi/schema';
 import type { Json } from './merge';
 
@@ -161,7 +164,17 @@ export function applyStrategicMergePatch(original: Json, patch: Json, schema: Sc
   return merged;
 }
 
-/** Wraps patch errors as the 400 Kubernetes returns. */
-export function strategicPatchStatus(err: unknown): unknown {
-  return err instanceof StrategicMergePatchError ? badRequest(err.message) : err;
-}
+/** The media type of strategic merge patches. */
+export const strategicMergePatchType = 'application/strategic-merge-patch+json';
+
+/** The patcher plugged into `deps.patchers[strategicMergePatchType]`; malformed patches are 400s. */
+export const strategicMergePatcher: Patcher = (cur, raw, pctx) => {
+  const info = pctx.store.strategy.info;
+  const patch = decodeDocument(raw, 'json') as Json;
+  try {
+    return applyStrategicMergePatch(cur as unknown as Json, patch, schemaForKind(info.group, info.version, info.kind)) as unknown as KubeObject;
+  } catch (err) {
+    if (err instanceof StrategicMergePatchError) throw badRequest(err.message);
+    throw err;
+  }
+};
