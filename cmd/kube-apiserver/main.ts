@@ -18,6 +18,7 @@ runMain(
     'bind-address': { type: 'string', default: '127.0.0.1', help: 'Address to listen on.' },
     port: { type: 'int', default: 8080, help: 'Port to serve HTTP on.', check: isPort },
     'watch-bookmark-interval': { type: 'duration', default: 60_000, help: 'Interval of BOOKMARK events on watches that allow them.' },
+    'etcd-request-timeout': { type: 'duration', default: 10_000, help: 'Deadline of each etcd request; past it requests fail with 503.' },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
   async (f, signal) => {
@@ -29,6 +30,7 @@ runMain(
         bindAddress: String(f['bind-address']),
         port: Number(f.port),
         bookmarkIntervalMs: Number(f['watch-bookmark-interval']),
+        etcdRequestTimeoutMs: Number(f['etcd-request-timeout']),
         logger: newLogger('kube-apiserver', Number(f.v)),
       },
       signal,

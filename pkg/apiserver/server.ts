@@ -43,6 +43,8 @@ export interface ApiServerConfig {
   bookmarkIntervalMs?: number;
   /** Events each watch cache keeps (default 10,000). */
   watchCacheCapacity?: number;
+  /** Deadline of each etcd request; past it the API answers 503 (default 10 s). */
+  etcdRequestTimeoutMs?: number;
   /** Injected storage (tests); default an EtcdStore on etcdServers. */
   storage?: Storage;
 }
@@ -94,7 +96,8 @@ export class ApiServer {
 
   constructor(private readonly config: ApiServerConfig) {
     this.log = config.logger;
-    this.storage = config.storage ?? new EtcdStore({ endpoints: config.etcdServers });
+    this.storage =
+      config.storage ?? new EtcdStore({ endpoints: config.etcdServers, ...(config.etcdRequestTimeoutMs ? { requestTimeoutMs: config.etcdRequestTimeoutMs } : {}) });
     for (const strategy of allStrategies) {
       const info = strategy.info;
       const cache = new WatchCache({

@@ -4,6 +4,7 @@
  * current value, so a retry costs no extra read); lists page through a range at one revision
  * so that every page of one list is the same snapshot.
  */
+import { ExponentialBackoff, noop } from 'cockatiel';
 import { Etcd3, type IOptions } from 'etcd3';
 import type * as RPC from 'etcd3/lib/rpc';
 import type { KubeObject } from '../../api/meta';
@@ -37,7 +38,13 @@ export class EtcdStore implements Storage {
   private readonly pageSize: number;
 
   constructor(opts: EtcdStoreOptions) {
-    const clientOpts: IOptions = { hosts: opts.endpoints, dialTimeout: 3000 };
+    const clientOpts: IOptions = {
+      hosts: opts.endpoints,
+      dialTimeout: 3000,
+      // No per-host circuit breaker (it only delays recovery by seconds after etcd returns);
+      // watches reconnect with a short capped backoff so they resume promptly.
+      faultHandling: { host: () => noop, watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }).next() },
+    };
     this.client = new Etcd3(clientOpts);
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.pageSize = opts.pageSize ?? 1000;
