@@ -30,7 +30,7 @@ interface KubeconfigFile {
 export function loadKubeconfig(path: string): ClientConfig {
   let doc: KubeconfigFile;
   try {
-    doc = load(readFileSync(path, 'utf8'), { schema: JSON_SCHEMA }) as KubeconfigFile;
+    doc = (load(readFileSync(path, 'utf8'), { schema: JSON_SCHEMA }) ?? {}) as KubeconfigFile;
   } catch (err) {
     throw new Error(`cannot read kubeconfig ${path}: ${(err as Error).message.split('\n')[0] ?? ''}`);
   }

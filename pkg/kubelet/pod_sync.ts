@@ -90,7 +90,7 @@ export async function syncPod(d: SyncDeps, pod: Pod): Promise<Result | void> {
   };
   const vols = d.volumes.volumesFor(pod);
   if (!vols.ready) {
-    d.recorder.event(pod, EventType.Warning, KubeletReason.FailedMount, vols.reason);
+    if (!vols.pending) d.recorder.event(pod, EventType.Warning, KubeletReason.FailedMount, vols.reason);
     for (const c of pod.spec.containers) {
       if (!containers.some((rc) => rc.labels[ContainerLabel.ContainerName] === c.name)) waiting.set(c.name, { reason: 'ContainerCreating', message: vols.reason });
     }

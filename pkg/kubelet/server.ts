@@ -36,6 +36,11 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
   const app = new Koa();
   const router = new Router();
   app.use(statusErrors(o.logger));
+  // Replaces Koa's default handler, which prints stack traces to stderr; a client that goes
+  // away mid-stream (`kubectl logs -f` interrupted) is normal, not an error.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') o.logger.warn({ err: err.message }, 'kubelet server error');
+  });
   router.get('/healthz', (ctx) => {
     ctx.type = 'text/plain';
     if (!o.healthy()) ctx.status = 503;

@@ -136,12 +136,22 @@ export function serverSideApply(live: KubeObject, cfg: KubeObject, o: ApplyOptio
     m.fields = m.fields.intersection(present);
     next.push(m);
   }
-  const mine: Manager = { ...me, apiVersion: cfg.apiVersion ?? live.apiVersion ?? '', time: managedTime(o.now), fields: applied.all.intersection(present) };
+  const fields = applied.all.intersection(present);
+  const before = managers.find((m) => sameManager(m, me));
+  const { managedFields: _liveFields, ...liveMeta } = live.metadata;
+  const { managedFields: _mergedFields, ...mergedMeta } = merged.metadata;
+  // A no-op re-apply leaves the object untouched: same fields, same time.
+  const unchanged = before?.time !== undefined && sameMembers(before.fields, fields) && isDeepStrictEqual({ ...merged, metadata: mergedMeta }, { ...live, metadata: liveMeta });
+  const mine: Manager = { ...me, apiVersion: cfg.apiVersion ?? live.apiVersion ?? '', time: unchanged && before?.time ? before.time : managedTime(o.now), fields };
   const at = managers.findIndex((m) => sameManager(m, me));
   if (at >= 0) next.splice(Math.min(at, next.length), 0, mine);
   else next.push(mine);
   merged.metadata = { ...merged.metadata, managedFields: encodeManagers(next) };
   return merged;
+}
+
+function sameMembers(a: FieldSet, b: FieldSet): boolean {
+  return a.size === b.size && a.difference(b).size === 0;
 }
 
 /** Decodes and checks an apply configuration for the endpoint's kind and object name. */

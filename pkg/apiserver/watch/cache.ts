@@ -75,6 +75,7 @@ export class WatchCache {
 
   /** Lists the current objects and starts the store watch. Retries until the store answers. */
   async start(): Promise<void> {
+    this.closed = false;
     const { items, revision } = await this.storage.list(this.prefix);
     this.objects.clear();
     for (const o of items) this.objects.set(keyOfObject(this.prefix, o), o);

@@ -21,8 +21,11 @@ export interface ReadyVolume {
   readOnly: boolean;
 }
 
-/** The answer to "can this pod's containers start?" */
-export type PodVolumes = { ready: true; volumes: Map<string, ReadyVolume> } | { ready: false; reason: string };
+/**
+ * The answer to "can this pod's containers start?" `pending` means nothing failed: a mount is
+ * still in progress, so the pod waits without a FailedMount event.
+ */
+export type PodVolumes = { ready: true; volumes: Map<string, ReadyVolume> } | { ready: false; reason: string; pending?: boolean };
 
 /** Options of the volume manager. */
 export interface VolumeManagerOptions {
@@ -78,7 +81,7 @@ export class VolumeManager {
   volumesFor(pod: Pod): PodVolumes {
     const uid = pod.metadata.uid ?? '';
     const desired = this.dsw.getPod(uid);
-    if (!desired) return { ready: false, reason: 'volumes of the pod are not known to the volume manager yet' };
+    if (!desired) return { ready: false, reason: 'volumes of the pod are not known to the volume manager yet', pending: true };
     const unresolved = desired.volumes.find((v) => v.error);
     if (unresolved?.error) return { ready: false, reason: `Unable to attach or mount volumes: volume "${unresolved.volumeName}": ${unresolved.error}` };
     const mountError = this.reconciler.mountErrors.get(uid);
@@ -87,7 +90,7 @@ export class VolumeManager {
     for (const v of desired.volumes) {
       const name = v.pv?.metadata.name ?? '';
       const hostPath = this.asw.hostPath(name);
-      if (!hostPath || !this.asw.isMounted(name, uid)) return { ready: false, reason: `waiting for volume "${v.volumeName}" to be mounted` };
+      if (!hostPath || !this.asw.isMounted(name, uid)) return { ready: false, reason: `waiting for volume "${v.volumeName}" to be mounted`, pending: true };
       volumes.set(v.volumeName, { hostPath, readOnly: v.readOnly });
     }
     return { ready: true, volumes };

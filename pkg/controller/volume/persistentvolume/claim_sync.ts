@@ -34,7 +34,9 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
   const claim = thaw<PersistentVolumeClaim>(cached);
   if (claim.metadata.deletionTimestamp) return;
   const volumeName = claim.spec.volumeName ?? '';
-  if (claim.status?.phase === PersistentVolumeClaimPhase.Bound && volumeName) return syncBoundClaim(ctx, claim, volumeName);
+  // A Lost claim stays on this path too: its volume must not be silently re-provisioned empty.
+  const phase = claim.status?.phase;
+  if ((phase === PersistentVolumeClaimPhase.Bound || phase === PersistentVolumeClaimPhase.Lost) && volumeName) return syncBoundClaim(ctx, claim, volumeName);
   if (volumeName) return syncNamedClaim(ctx, claim, volumeName);
 
   const preBound = ctx.volumes.byIndex(IndexName.PVByClaim, key).find((pv) => refersTo(pv, claim));

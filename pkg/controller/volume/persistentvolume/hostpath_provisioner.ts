@@ -27,7 +27,8 @@ export class HostPathProvisioner implements Provisioner {
   }
 
   owns(pv: PersistentVolume): boolean {
-    return pv.metadata.annotations?.[Annotation.ProvisionedBy] === Names.HostPath && pv.spec.hostPath !== undefined;
+    const annotations = pv.metadata.annotations;
+    return annotations?.[Annotation.ProvisionedBy] === Names.HostPath && annotations[baseAnnotation] !== undefined && pv.spec.hostPath !== undefined;
   }
 
   private located(pv: PersistentVolume): { base: string; dir: string } {
@@ -47,7 +48,8 @@ export class HostPathProvisioner implements Provisioner {
   private baseOfProvisioned(pv: PersistentVolume): string {
     const { base } = this.located(pv);
     const recorded = pv.metadata.annotations?.[baseAnnotation];
-    if (recorded && path.normalize(recorded) !== base) throw new ProvisioningError(`volume directory ${pv.spec.hostPath?.path ?? ''} is not under its recorded base ${recorded}`);
+    if (!recorded) throw new ProvisioningError(`volume directory ${pv.spec.hostPath?.path ?? ''} has no recorded base (${baseAnnotation}): not provisioned here`);
+    if (path.normalize(recorded) !== base) throw new ProvisioningError(`volume directory ${pv.spec.hostPath?.path ?? ''} is not under its recorded base ${recorded}`);
     return base;
   }
 }

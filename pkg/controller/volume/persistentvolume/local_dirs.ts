@@ -28,8 +28,9 @@ export async function createVolumeDir(base: string, segment: string): Promise<st
   await mkdir(base, { recursive: true, mode: 0o755 });
   const dir = path.join(base, segment);
   await mkdir(dir, { recursive: true, mode: 0o777 });
-  await chmod(dir, 0o777);
+  // Check before chmod: a symlink planted at `dir` must not get its target made world-writable.
   await insideBase(base, dir);
+  await chmod(dir, 0o777);
   return dir;
 }
 
