@@ -136,6 +136,13 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
       volumes.removePod(uid);
       keyByUid.delete(uid);
     }
+    // Pods under this key that are gone but had no container (force-deleted while waiting for
+    // an image, say) still have volumes to tear down.
+    for (const [uid, k] of keyByUid) {
+      if (k !== key || uid === pod?.metadata.uid) continue;
+      volumes.removePod(uid);
+      keyByUid.delete(uid);
+    }
     if (!pod) return;
     keyByUid.set(pod.metadata.uid ?? '', key);
     if (!pod.metadata.deletionTimestamp) volumes.setPod(pod);
