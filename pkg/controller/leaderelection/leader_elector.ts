@@ -87,12 +87,14 @@ export class LeaderElector {
   /** Competes until `signal` aborts, leading whenever it holds the lease. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      if (await this.tryAcquireOrRenew()) await this.lead(signal);
+      const attemptAt = Date.now();
+      if (await this.tryAcquireOrRenew()) await this.lead(signal, attemptAt);
       else await sleep(this.retryMs * (1 + Math.random() * 0.2), signal);
     }
   }
 
-  private async lead(signal: AbortSignal): Promise<void> {
+  /** `acquiredAt`: when the winning attempt started (no later than the renewTime it wrote). */
+  private async lead(signal: AbortSignal, acquiredAt: number): Promise<void> {
     const log = this.c.logger;
     this.leading = true;
     log.info({ lease: `${this.c.namespace}/${this.c.name}`, identity: this.c.identity }, 'became leader');
@@ -102,11 +104,14 @@ export class LeaderElector {
     const running = Promise.resolve(this.c.onStartedLeading(work.signal)).catch((err: unknown) => {
       log.error({ err: (err as Error).message }, 'leader work failed');
     });
-    let lastRenew = Date.now();
+    let lastRenew = acquiredAt;
     while (!signal.aborted) {
       await sleep(this.retryMs, signal);
       if (signal.aborted) break;
-      if (await this.tryAcquireOrRenew()) lastRenew = Date.now();
+      // Measured from the attempt's start (its renewTime), and cut off at the renew deadline, so
+      // a hanging request cannot keep us leading past the lease the others see.
+      const attemptAt = Date.now();
+      if (await this.tryAcquireOrRenew(lastRenew + this.renewDeadlineMs)) lastRenew = attemptAt;
       else if (Date.now() - lastRenew >= this.renewDeadlineMs - this.retryMs || !this.holdsLease()) {
         log.warn('could not renew the lease in time; stopping leading');
         break;
@@ -124,15 +129,16 @@ export class LeaderElector {
     return this.lease?.spec?.holderIdentity === this.c.identity;
   }
 
-  /** One attempt; never throws. */
-  private async tryAcquireOrRenew(): Promise<boolean> {
+  /** One attempt, given up at `deadline` (epoch ms) if not done by then; never throws. */
+  private async tryAcquireOrRenew(deadline = Infinity): Promise<boolean> {
     const { client, namespace, name, identity } = this.c;
     const now = new Date();
-    const timeout = Math.max(1000, Math.min(this.retryMs * 2, this.renewDeadlineMs / 2));
+    const perRequest = Math.max(1000, Math.min(this.retryMs * 2, this.renewDeadlineMs / 2));
+    const timeout = (): number => Math.max(0, Math.min(perRequest, deadline - Date.now()));
     try {
       let current: Lease;
       try {
-        current = await withTimeout(client.get(name, namespace), timeout);
+        current = await withTimeout(client.get(name, namespace), timeout());
       } catch (err) {
         if (!isNotFound(err)) throw err;
         this.lease = await withTimeout(
@@ -142,7 +148,7 @@ export class LeaderElector {
             metadata: { name, namespace },
             spec: { holderIdentity: identity, leaseDurationSeconds: this.leaseMs / 1000, acquireTime: micro(now), renewTime: micro(now), leaseTransitions: 0 },
           }),
-          timeout,
+          timeout(),
         );
         this.observe(this.lease);
         return true;
@@ -160,7 +166,7 @@ export class LeaderElector {
       spec.holderIdentity = identity;
       spec.renewTime = micro(now);
       spec.leaseDurationSeconds = this.leaseMs / 1000;
-      this.lease = await withTimeout(client.update({ ...current, spec }), timeout);
+      this.lease = await withTimeout(client.update({ ...current, spec }), timeout());
       this.observe(this.lease);
       return true;
     } catch (err) {

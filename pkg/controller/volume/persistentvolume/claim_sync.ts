@@ -61,15 +61,16 @@ async function syncBoundClaim(ctx: ControllerContext, claim: PersistentVolumeCla
       if (!isNotFound(err)) throw err;
     }
   }
-  if (!pv) {
-    if (claim.status?.phase !== PersistentVolumeClaimPhase.Lost) {
-      await ctx.pvcClient.updateStatus({ ...claim, status: { ...claim.status, phase: PersistentVolumeClaimPhase.Lost } });
-      ctx.recorder.event(claim, EventType.Warning, EventReason.ClaimLost, `Bound claim has lost its PersistentVolume. Data on the volume is lost!`);
-    }
-    return;
-  }
+  if (!pv) return markLost(ctx, claim, EventReason.ClaimLost, 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
   // Finish a half-done binding (e.g. a crash after step 3).
   if (refersTo(pv, claim) || !pv.spec.claimRef) await bind(ctx, claim, pv);
+  else await markLost(ctx, claim, EventReason.ClaimMisbound, 'Two claims are bound to the same volume, this one is bound incorrectly');
+}
+
+async function markLost(ctx: ControllerContext, claim: PersistentVolumeClaim, reason: EventReason, message: string): Promise<void> {
+  if (claim.status?.phase === PersistentVolumeClaimPhase.Lost) return;
+  await ctx.pvcClient.updateStatus({ ...claim, status: { ...claim.status, phase: PersistentVolumeClaimPhase.Lost } });
+  ctx.recorder.event(claim, EventType.Warning, reason, message);
 }
 
 /** A claim naming its volume. */

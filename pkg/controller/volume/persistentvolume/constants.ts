@@ -18,6 +18,7 @@ export const EventReason = {
   VolumeMismatch: 'VolumeMismatch',
   FailedBinding: 'FailedBinding',
   ClaimLost: 'ClaimLost',
+  ClaimMisbound: 'ClaimMisbound',
   VolumeDelete: 'VolumeDelete',
   VolumeFailedDelete: 'VolumeFailedDelete',
   VolumeRecycled: 'VolumeRecycled',

@@ -85,6 +85,8 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
       onUpdate: (_old, c) => {
         claimQueue.add(metaNamespaceKey(c));
         if (c.spec.volumeName) volumeQueue.add(c.spec.volumeName);
+        // A PV that points at this claim but lost a race for it must be looked at again to be freed.
+        for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, metaNamespaceKey(c))) volumeQueue.add(pv.metadata.name ?? '');
       },
       onDelete: (obj) => {
         const c = unwrapTombstone(obj);
