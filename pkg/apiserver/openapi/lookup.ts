@@ -58,12 +58,16 @@ export function itemSchema(s: Schema | undefined): Schema | undefined {
   return resolve(resolve(s)?.items);
 }
 
+const byKind = new Map<string, Schema | undefined>();
+
 /** The schema of a kind, found by its `x-kubernetes-group-version-kind`. */
 export function schemaForKind(group: string, version: string, kind: string): Schema | undefined {
-  for (const s of Object.values(allSchemas)) {
-    if (s['x-kubernetes-group-version-kind']?.some((g) => g.group === group && g.version === version && g.kind === kind)) return s;
+  const key = `${group}/${version}/${kind}`;
+  if (!byKind.has(key)) {
+    const found = Object.values(allSchemas).find((s) => s['x-kubernetes-group-version-kind']?.some((g) => g.group === group && g.version === version && g.kind === kind));
+    byKind.set(key, found);
   }
-  return undefined;
+  return byKind.get(key);
 }
 
 /** How server-side apply merges a list: by keys, as a set of scalars, or replaced whole. */

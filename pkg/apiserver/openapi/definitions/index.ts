@@ -3,6 +3,8 @@ import type { Components } from '../schema';
 import { coordinationSchemas } from './coordination';
 import { coreMiscSchemas } from './core_misc';
 import { containerSchemas, podSchemas, podSpecSchemas } from './core_pod';
+import { affinitySchemas, podMiscSchemas } from './core_pod_scheduling';
+import { envSourceSchemas, projectionSchemas } from './core_pod_sources';
 import { persistentVolumeSchemas, volumeSourceSchemas } from './core_volumes';
 import { metaSchemas } from './meta';
 import { storageSchemas } from './storage';
@@ -12,6 +14,10 @@ export const allSchemas: Readonly<Components> = {
   ...metaSchemas,
   ...volumeSourceSchemas,
   ...persistentVolumeSchemas,
+  ...envSourceSchemas,
+  ...projectionSchemas,
+  ...affinitySchemas,
+  ...podMiscSchemas,
   ...containerSchemas,
   ...podSpecSchemas,
   ...podSchemas,
