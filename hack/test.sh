@@ -83,6 +83,7 @@ prune_stale_tests
 
 if [[ "${tier}" != unit ]]; then
   kube::deps::etcd
+  [[ "${tier}" == integration ]] || kube::deps::apt python3-kubernetes || kube::log::error "python3-kubernetes could not be installed: the Python client e2e test will skip"
   if kube::deps::docker "${KUBE_ROOT}/.run" && kube::deps::busybox_image busybox:latest; then
     export KUBESTORE_DOCKER=1
   else

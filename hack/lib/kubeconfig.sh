@@ -15,6 +15,8 @@ clusters:
 - name: kubestore
   cluster:
     server: ${server}
+    # Plain HTTP on loopback; client libraries (e.g. @kubernetes/client-node) refuse http:// without it.
+    insecure-skip-tls-verify: true
 users:
 - name: kubestore-admin
   user: {}

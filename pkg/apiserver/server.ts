@@ -15,6 +15,7 @@ import type { Storage } from '../storage/interfaces';
 import { coreVersions, group, groupList, resourceList } from './discovery';
 import { statusErrors } from './errors';
 import { defaultEncoder, handleResource, storeKey, type Patcher, type ResourceHandlerDeps } from './handlers/resource';
+import { boolParam } from './handlers/query';
 import { ApiServerMetrics } from './metrics';
 import { applyJsonPatch, JsonPatchError } from './patch/json';
 import { applyMergePatch, type Json } from './patch/merge';
@@ -205,7 +206,7 @@ export class ApiServer {
       ctx.body = list;
     });
     const serve = async (ctx: Context, groupName: string, version: string, rest: string) => {
-      const info = parseResourcePath(groupName, version, rest.split('/'), ctx.method, ctx.query.watch === 'true' || ctx.query.watch === '1');
+      const info = parseResourcePath(groupName, version, rest.split('/'), ctx.method, boolParam(ctx, 'watch'));
       if (!info) throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
       if ((info.verb === 'update' || info.verb === 'patch') && !info.name) {
         throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);

@@ -81,7 +81,10 @@ export class ResourceClient<T extends KubeObject> {
     return this.rest.request('DELETE', this.path(namespace, name), { body: { apiVersion: 'v1', kind: 'DeleteOptions', ...opts } });
   }
 
-  /** Opens a watch; a 410 or other error before the stream starts rejects with a StatusError. */
+  /**
+   * Opens a watch. An error before the stream starts rejects with a StatusError; a too-old
+   * resourceVersion arrives, as from kube-apiserver, as one ERROR event carrying a 410 Status.
+   */
   async watch(namespace: string | undefined, opts: ListOptions = {}): Promise<Watch<T>> {
     const ac = new AbortController();
     const res = await this.rest.stream(this.path(namespace), { query: { ...(opts as Query), watch: 'true' }, signal: ac.signal });

@@ -28,8 +28,8 @@ export interface WatchStartOptions {
  * `metadata.resourceVersion` is the version the list was read at. It rejects with a
  * StatusError on failure (410 when a continue token expired).
  *
- * `watch` resolves once the stream is open; it rejects with a StatusError (410 when
- * `resourceVersion` is too old) or a transport error. Iterating `events` ends when the stream
+ * `watch` resolves once the stream is open; it rejects with a StatusError or a transport
+ * error (a too-old `resourceVersion` usually arrives as an ERROR event with a 410 Status). Iterating `events` ends when the stream
  * closes cleanly and throws on a broken stream or a malformed line (WatchDecodeError); after
  * `stop()` it ends without throwing.
  */

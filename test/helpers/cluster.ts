@@ -127,7 +127,7 @@ export class TestCluster {
         'apiVersion: v1',
         'kind: Config',
         'clusters:',
-        `- name: test\n  cluster:\n    server: ${this.url}`,
+        `- name: test\n  cluster:\n    server: ${this.url}\n    insecure-skip-tls-verify: true`,
         'users:',
         '- name: test\n  user: {}',
         'contexts:',

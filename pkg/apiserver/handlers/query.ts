@@ -16,10 +16,13 @@ export function intParam(ctx: Context, name: string): number | undefined {
   return Number(v);
 }
 
-/** A boolean parameter (`true`/`1`). */
+/**
+ * A boolean parameter, read as Kubernetes does (runtime.Convert_Slice_string_To_bool): absent,
+ * `0` or `false` in any case is false; any other value is true (the Python client sends `True`).
+ */
 export function boolParam(ctx: Context, name: string): boolean {
   const v = str(ctx, name);
-  return v === 'true' || v === '1';
+  return v !== undefined && v !== '0' && v.toLowerCase() !== 'false';
 }
 
 /** A string parameter. */

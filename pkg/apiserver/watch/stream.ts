@@ -2,12 +2,15 @@
  * Serves one client watch over HTTP: status 200, chunked, one `{"type":…,"object":…}` JSON per
  * line. Events come from the resource's watch cache; the object JSON is shared across clients
  * (serialized once). Label/field-selected watches follow Kubernetes: an object moving into the
- * selector is ADDED, out of it DELETED. Optional periodic BOOKMARKs; a 410 while open is one
- * ERROR event, then the stream ends.
+ * selector is ADDED, out of it DELETED. Optional periodic BOOKMARKs. A 410 (too old
+ * resourceVersion) is one ERROR event on a 200 stream, then the stream ends: whether it happens
+ * while open or at the start, as kube-apiserver does (its cacher answers a watch it cannot serve
+ * with an error watcher, not an HTTP error), so client-go, @kubernetes/client-node and the
+ * Python client all see the Status they expect.
  */
 import type { Context } from 'koa';
 import type { KubeObject, Status } from '../../api/meta';
-import { StatusError } from '../../api/errors';
+import { isGone, StatusError } from '../../api/errors';
 import type { CachedEvent, CacheWatcher } from './cache';
 
 /** Turns an object (and, when available, its cached event) into the JSON of `object`. */
@@ -45,6 +48,7 @@ function line(type: string, objectJson: string): string {
 export async function serveWatch(ctx: Context, o: WatchStreamOptions): Promise<void> {
   const res = ctx.res;
   let ended = false;
+  let started = false;
   let lastRevision = o.fromRevision;
   let watcher: CacheWatcher | undefined;
   const timers: NodeJS.Timeout[] = [];
@@ -60,7 +64,7 @@ export async function serveWatch(ctx: Context, o: WatchStreamOptions): Promise<v
     timers.forEach((t) => clearTimeout(t));
     watcher?.stop();
     res.end();
-    o.onEnd?.();
+    if (started) o.onEnd?.();
   };
 
   ctx.respond = false;
@@ -91,14 +95,16 @@ export async function serveWatch(ctx: Context, o: WatchStreamOptions): Promise<v
   try {
     watcher = await o.register(sink);
   } catch (err) {
-    if (res.headersSent || o.initial.length > 0) {
+    if (res.headersSent || o.initial.length > 0 || isGone(err)) {
       sink.close(err as Error);
       return;
     }
     ctx.respond = true;
     throw err;
   }
+  if (ended) return; // a replayed backlog the client could not take ended it already
   res.flushHeaders();
+  started = true;
   o.onStart?.();
   ctx.req.on('close', end);
   timers.push(setTimeout(end, o.timeoutMs));

@@ -77,14 +77,16 @@ describe('apiserver: watch', function () {
     expect(w.ended()).to.equal(true);
   });
 
-  it('a compacted resourceVersion is HTTP 410 Expired', async () => {
+  it('a compacted resourceVersion is one ERROR event (410 Expired) on a 200 stream, as kube-apiserver answers', async () => {
     const old = (await request<List>(api.url, 'GET', pvcPath('w'))).body.metadata.resourceVersion;
     await request(api.url, 'POST', pvcPath('w'), pvc('compact-1'));
     await request(api.url, 'POST', pvcPath('w'), pvc('compact-2'));
     await api.etcd.compact(await api.etcd.currentRevision());
     const w = await openWatch(api.url, `${pvcPath('w')}?resourceVersion=${old}`);
-    expect(w.status).to.equal(410);
-    expect(w.errorBody).to.include({ kind: 'Status', code: 410, reason: 'Expired' });
+    expect(w.status).to.equal(200);
+    await w.waitEnd();
+    expect(w.events.map((e) => e.type)).to.deep.equal(['ERROR']);
+    expect(w.events[0]?.object).to.include({ kind: 'Status', code: 410, reason: 'Expired' });
     const list = await request(api.url, 'GET', `${pvcPath('w')}?resourceVersion=${old}&resourceVersionMatch=Exact`);
     expect(list.status).to.equal(410);
   });
