@@ -11,7 +11,7 @@
  * adopts what runs, cleans what is orphaned, and finishes half-done work.
  */
 import type { Logger } from 'pino';
-import type { Pod } from '../api/core/v1';
+import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
 import { isNotFound } from '../api/errors';
 import type { ClientConfig } from '../client/config';
 import { Clientset } from '../client/clientset';
@@ -29,7 +29,9 @@ import { NodeStatusManager, sleep } from './node_status';
 import { syncPod, type SyncDeps } from './pod_sync';
 import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
 import { startKubeletServer } from './server';
-import type { VolumePluginManager } from './volume';
+import { NfsPlugin, NfsPluginName, type VolumePluginManager } from './volume';
+import { desiredPod, type VolumeListers } from './volumemanager/populator';
+import type { Lister } from '../informer/lister';
 import { VolumeManager } from './volumemanager/volume_manager';
 
 /** Configuration of a kubelet. */
@@ -73,10 +75,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     plugins: cfg.plugins,
     rootDir: cfg.rootDir,
     logger: log.child({ component: 'volumemanager' }),
-    listers: {
-      claim: (key) => claimInformer.lister().get(key),
-      volume: (name) => pvInformer.lister().get(name),
-    },
+    listers: volumesListers(claimInformer.lister(), pvInformer.lister()),
     onPodChanged: (uid) => {
       const key = keyByUid.get(uid);
       if (key) queue.add(key);
@@ -191,6 +190,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     await registerWithRetry(nodeStatus, log, signal);
     factory.start(signal);
     await factory.waitForCacheSync(signal);
+    await unmountOrphanedVolumes(cfg, pods.list() as Pod[], volumesListers(claimInformer.lister(), pvInformer.lister()), log);
     // Adopt or clean up whatever the runtime already runs for us.
     for (const c of await cfg.runtime.listContainers().catch(() => [])) {
       const key = podKeyOfLabels(c.labels);
@@ -206,6 +206,28 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     volumes.stop();
     await server.stop();
     client.close();
+  }
+}
+
+/** The claim and PV lookups of the volume populator. */
+function volumesListers(claims: Lister<PersistentVolumeClaim>, pvs: Lister<PersistentVolume>): VolumeListers {
+  return { claim: (key) => claims.get(key), volume: (name) => pvs.get(name) };
+}
+
+/**
+ * After a restart, shared NFS mounts left by pods that are gone are unmounted (the volume
+ * manager's actual state starts empty and would never see them); mounts of pods still here
+ * are re-attached by their next setUp.
+ */
+async function unmountOrphanedVolumes(cfg: KubeletConfig, pods: Pod[], listers: VolumeListers, log: Logger): Promise<void> {
+  const nfs = cfg.plugins.findPluginByName(NfsPluginName);
+  if (!(nfs instanceof NfsPlugin)) return;
+  const keep = new Set(pods.flatMap((p) => desiredPod(p, listers).volumes.flatMap((v) => (v.pv?.metadata.name ? [v.pv.metadata.name] : []))));
+  try {
+    const removed = await nfs.unmountOrphans(cfg.rootDir, keep);
+    if (removed.length) log.info({ volumes: removed }, 'unmounted volumes no pod needs after restart');
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'could not clean up orphaned volume mounts');
   }
 }
 

@@ -185,6 +185,25 @@ export class NfsPlugin implements VolumePlugin {
       .map((m) => ({ pvName: path.basename(m.mountPoint), mountPoint: m.mountPoint, source: m.source }));
   }
 
+  /**
+   * Restart cleanup: unmounts every PV mount under `rootDir` (per the mount table) that no pod
+   * counted by this plugin uses and that is not in `keep` (PVs of pods still assigned here).
+   * Returns the PV names it unmounted.
+   */
+  async unmountOrphans(rootDir: string, keep: ReadonlySet<string>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const m of await this.mountedVolumes(rootDir)) {
+      if (keep.has(m.pvName)) continue;
+      await this.lock.run(m.pvName, async () => {
+        if ((this.users.get(m.pvName)?.size ?? 0) > 0) return;
+        await this.mounter.unmount(m.mountPoint);
+        await removeEmptyDir(m.mountPoint);
+        removed.push(m.pvName);
+      });
+    }
+    return removed;
+  }
+
   private usersOf(pv: string): Set<string> {
     let set = this.users.get(pv);
     if (!set) {

@@ -203,4 +203,20 @@ describe('volume/nfs: NfsPlugin', () => {
       );
     });
   });
+  describe('restart cleanup', () => {
+    it('unmounts shared mounts no pod needs, keeps the ones still wanted or counted', async () => {
+      mounter = new FakeMounter({ nfsSupported: true });
+      const q = plugin();
+      await q.setUp(nfsPv('kept', 'nfs.remote', '/exports/kept'), ctx('pod-1'));
+      await q.setUp(nfsPv('orphan', 'nfs.remote', '/exports/orphan'), ctx('pod-2'));
+      await q.setUp(nfsPv('counted', 'nfs.remote', '/exports/counted'), ctx('pod-3'));
+      // A restarted kubelet: a fresh plugin that only knows pod-3 still uses "counted".
+      const restarted = plugin();
+      restarted.reconstruct('counted', ['pod-3']);
+      const removed = await restarted.unmountOrphans(rootDir, new Set(['kept']));
+      expect(removed).to.deep.equal(['orphan']);
+      const left = (await restarted.mountedVolumes(rootDir)).map((m) => m.pvName).sort();
+      expect(left).to.deep.equal(['counted', 'kept']);
+    });
+  });
 });
