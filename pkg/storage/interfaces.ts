@@ -65,9 +65,12 @@ export interface Storage<T extends KubeObject = KubeObject> {
   get(key: string): Promise<T>;
   /**
    * Read-modify-write with compare-and-swap on the read revision, retried on conflict. An
-   * update that changes nothing writes nothing and keeps the revision.
+   * update that changes nothing writes nothing and keeps the revision. `cachedExisting` (a
+   * possibly stale copy, e.g. from a watch cache) saves the first read: if it turns out stale —
+   * the swap fails, `tryUpdate` throws, or the result is a no-op — the key is read afresh and
+   * tried again, so the outcome is the same as without it.
    */
-  guaranteedUpdate(key: string, tryUpdate: UpdateFunc<T>, preconditions?: Preconditions): Promise<T>;
+  guaranteedUpdate(key: string, tryUpdate: UpdateFunc<T>, preconditions?: Preconditions, cachedExisting?: T): Promise<T>;
   /**
    * Deletes a key if the preconditions hold (and `validate`, given the current object, does not
    * throw). Retried on concurrent modification. Returns the deleted object.

@@ -196,6 +196,29 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         expect(ok.spec.n).to.equal(1);
       });
 
+      it('a stale cachedExisting copy gives the same outcome as none (swap fails, throws, or looks like a no-op)', async () => {
+        const stale = await store.create(k('cached'), thing('cached'));
+        await store.guaranteedUpdate(k('cached'), bump);
+        // A write from the stale copy lands on the latest state.
+        const bumped = await store.guaranteedUpdate(k('cached'), bump, undefined, stale);
+        expect(bumped.spec.n).to.equal(2);
+        // A tryUpdate that rejects the stale copy (a client PUT pinning the newer resourceVersion) succeeds on the re-read.
+        const pinned = await store.guaranteedUpdate(
+          k('cached'),
+          (cur) => {
+            if (cur.metadata.resourceVersion !== bumped.metadata.resourceVersion) throw new Error('stale');
+            return bump(cur);
+          },
+          undefined,
+          stale,
+        );
+        expect(pinned.spec.n).to.equal(3);
+        // "Set n to 0" is a no-op against the stale copy but not against the stored object.
+        const reset = await store.guaranteedUpdate(k('cached'), (cur) => ({ ...cur, spec: { ...cur.spec, n: 0 } }), undefined, stale);
+        expect(reset.spec.n).to.equal(0);
+        expect((await store.get(k('cached'))).spec.n).to.equal(0);
+      });
+
       it('fails with KeyNotFound on a missing key', async () => {
         await expectStorageError(store.guaranteedUpdate(k('missing'), bump), StorageErrorCode.KeyNotFound);
       });

@@ -139,12 +139,10 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     }
     case 'update': {
       const raw = await readBody(ctx);
-      let obj = decodeInput(raw, ctx, store);
-      if (deps.admit) {
-        const old = await currentObject(store, ns, info.name ?? '');
-        obj = deps.admit({ ctx, store, verb: 'update', obj, raw, ...(old ? { old } : {}), ...(subresource ? { subresource } : {}) });
-      }
-      ctx.body = deps.render(ctx, store, await store.update(ns, info.name ?? '', obj, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }));
+      const obj = decodeInput(raw, ctx, store);
+      const admit = (input: KubeObject, old: KubeObject) =>
+        deps.admit ? deps.admit({ ctx, store, verb: 'update', obj: input, raw, old, ...(subresource ? { subresource } : {}) }) : input;
+      ctx.body = deps.render(ctx, store, await store.update(ns, info.name ?? '', obj, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }, admit));
       return;
     }
     case 'patch': {
@@ -180,16 +178,6 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     case 'deletecollection':
       ctx.body = deps.render(ctx, store, (await store.deleteCollection(ns, listQuery(ctx), await deleteOptions(ctx))) as unknown as KubeObject);
       return;
-  }
-}
-
-/** The stored object, or undefined when there is none. */
-async function currentObject(store: Store, ns: string | undefined, name: string): Promise<KubeObject | undefined> {
-  try {
-    return await store.get(ns, name);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
   }
 }
 

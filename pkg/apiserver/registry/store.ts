@@ -236,16 +236,17 @@ export class Store<T extends KubeObject = KubeObject> {
 
   /**
    * Replaces an object (PUT) or its status. A body carrying a resourceVersion other than the
-   * current one is a 409; without one the update is unconditional.
+   * current one is a 409; without one the update is unconditional. `admit` sees the body and the
+   * current object on each attempt (field validation, managedFields).
    */
-  async update(ns: string | undefined, name: string, input: T, opts: WriteOptions = {}): Promise<T> {
+  async update(ns: string | undefined, name: string, input: T, opts: WriteOptions = {}, admit: (input: T, cur: T) => T = (i) => i): Promise<T> {
     if (input.metadata?.name && input.metadata.name !== name) {
       throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
     }
     if (this.strategy.info.namespaced && input.metadata?.namespace && ns && input.metadata.namespace !== ns) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
-    return this.guaranteedUpdate(ns, name, () => input, opts);
+    return this.guaranteedUpdate(ns, name, (cur) => admit(input, cur), opts);
   }
 
   /**
@@ -265,7 +266,8 @@ export class Store<T extends KubeObject = KubeObject> {
         result = tryUpdate(await this.storage.get(key)) as T;
         return this.withTypeMeta(result);
       }
-      result = (await this.storage.guaranteedUpdate(key, tryUpdate)) as T;
+      // The watch cache's copy saves the read when it is current (the usual case).
+      result = (await this.storage.guaranteedUpdate(key, tryUpdate, undefined, this.cache.getCached(key))) as T;
     } catch (err) {
       return this.translate(err, name);
     }

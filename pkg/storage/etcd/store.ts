@@ -88,13 +88,29 @@ export class EtcdStore implements Storage {
     return cur.obj;
   }
 
-  async guaranteedUpdate<T extends KubeObject>(key: string, tryUpdate: UpdateFunc<T>, pre?: Preconditions): Promise<T> {
-    let cur = await this.read<T>(key);
+  async guaranteedUpdate<T extends KubeObject>(key: string, tryUpdate: UpdateFunc<T>, pre?: Preconditions, cachedExisting?: T): Promise<T> {
+    const cachedRev = cachedExisting?.metadata.resourceVersion;
+    let fromCache = cachedExisting !== undefined && cachedRev !== undefined;
+    let cur = fromCache && cachedExisting && cachedRev ? { obj: cachedExisting, rev: cachedRev } : await this.read<T>(key);
     for (;;) {
       if (!cur) throw new StorageError(StorageErrorCode.KeyNotFound, key, `key ${key} not found`);
-      checkPreconditions(key, cur.obj, pre);
-      const next = await tryUpdate(structuredClone(cur.obj));
-      if (sameStoredContent(next, cur.obj)) return cur.obj;
+      let next: T;
+      try {
+        checkPreconditions(key, cur.obj, pre);
+        next = await tryUpdate(structuredClone(cur.obj));
+      } catch (err) {
+        if (!fromCache) throw err;
+        fromCache = false;
+        cur = await this.read<T>(key);
+        continue;
+      }
+      if (sameStoredContent(next, cur.obj)) {
+        if (!fromCache) return cur.obj;
+        fromCache = false;
+        cur = await this.read<T>(key);
+        continue;
+      }
+      fromCache = false;
       const k = Buffer.from(key);
       const res: RPC.ITxnResponse = await this.rpc(key, () =>
         this.client.kv.txn(

@@ -37,7 +37,8 @@ export class MemoryStore implements Storage {
     return decode<T>(cur.value, cur.rev);
   }
 
-  async guaranteedUpdate<T extends KubeObject>(key: string, tryUpdate: UpdateFunc<T>, pre?: Preconditions): Promise<T> {
+  /** `cachedExisting` is ignored: reads are free here. */
+  async guaranteedUpdate<T extends KubeObject>(key: string, tryUpdate: UpdateFunc<T>, pre?: Preconditions, _cachedExisting?: T): Promise<T> {
     this.ensureOpen(key);
     let cur: LiveVersion | undefined = this.current(key);
     for (;;) {

@@ -43,9 +43,16 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
   const className = claim.spec.storageClassName ?? '';
   const sc = classOf(ctx, claim);
   const type = classType(className, sc);
-  const match = preBound ?? ctx.index.findBestMatch(claim, type);
+  const match = preBound ?? ctx.index.findBestMatch(claim, type, key);
   if (match) {
-    await bind(ctx, claim, match);
+    // Reserved before the first await, so parallel workers choose different volumes.
+    const name = match.metadata.name ?? '';
+    ctx.index.reserve(name, key);
+    try {
+      await bind(ctx, claim, match);
+    } finally {
+      ctx.index.release(name, key);
+    }
     return;
   }
   await provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid ?? ''}`);

@@ -47,6 +47,18 @@ export class VolumeIndex {
   private readonly where = new Map<string, string>();
   /** Newest resourceVersion seen per PV: an older copy (a late informer event) never wins. */
   private readonly versions = new Map<string, number>();
+  /** PVs a worker is binding right now, by claim key: other workers pick another PV. */
+  private readonly reserved = new Map<string, string>();
+
+  /** Marks a PV as being bound to `claimKey` (until release). */
+  reserve(name: string, claimKey: string): void {
+    this.reserved.set(name, claimKey);
+  }
+
+  /** Ends a reservation made by `claimKey`. */
+  release(name: string, claimKey: string): void {
+    if (this.reserved.get(name) === claimKey) this.reserved.delete(name);
+  }
 
   /** Adds, moves or removes a PV according to its current state. */
   upsert(pv: PV): void {
@@ -101,9 +113,10 @@ export class VolumeIndex {
   /**
    * The smallest matchable PV of the claim's class and type whose capacity covers the request,
    * whose access modes include the claim's, and whose labels match the claim's selector.
-   * `type` undefined matches PVs of any type in the class.
+   * `type` undefined matches PVs of any type in the class. PVs reserved by another claim are
+   * skipped.
    */
-  findBestMatch(claim: DeepReadonly<PersistentVolumeClaim>, type: string | undefined): PV | undefined {
+  findBestMatch(claim: DeepReadonly<PersistentVolumeClaim>, type: string | undefined, claimKey = ''): PV | undefined {
     const request = tryParseQuantity(claim.spec.resources?.requests?.storage)?.milli ?? 0n;
     const selector = labelSelectorFrom(claim.spec.selector as LabelSelector | undefined);
     const className = claim.spec.storageClassName ?? '';
@@ -114,7 +127,8 @@ export class VolumeIndex {
       for (let i = this.lowerBound(list, request); i < list.length; i++) {
         const e = list[i];
         if (!e || (best && e.capacity >= best.capacity)) break;
-        if (accessModesFit(e.pv, claim) && selector.matches(e.pv.metadata.labels)) {
+        const holder = this.reserved.get(e.name);
+        if ((holder === undefined || holder === claimKey) && accessModesFit(e.pv, claim) && selector.matches(e.pv.metadata.labels)) {
           best = e;
           break;
         }
