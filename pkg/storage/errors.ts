@@ -13,6 +13,8 @@ export const StorageErrorCode = {
   Expired: 'Expired',
   /** The backing store did not answer. */
   Unreachable: 'Unreachable',
+  /** The encoded object exceeds the largest value the store accepts. */
+  TooLarge: 'TooLarge',
   /** The request was malformed (bad continue token). */
   InvalidRequest: 'InvalidRequest',
 } as const;

@@ -25,9 +25,6 @@ import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
 
-/** Largest object the store accepts, serialized (as etcd's default request limit allows). */
-export const maxObjectBytes = 1.5 * 1024 * 1024;
-
 /** Query options of list and watch. */
 export interface ListQuery {
   labelSelector?: string;
@@ -115,6 +112,8 @@ export class Store<T extends KubeObject = KubeObject> {
         throw gone(err.message);
       case StorageErrorCode.InvalidRequest:
         throw badRequest(err.message);
+      case StorageErrorCode.TooLarge:
+        throw new StatusError(413, StatusReason.RequestEntityTooLarge, err.message);
       case StorageErrorCode.Unreachable:
         throw serviceUnavailable(`storage is unavailable: ${err.message}`);
     }
@@ -122,13 +121,6 @@ export class Store<T extends KubeObject = KubeObject> {
 
   private withTypeMeta(obj: T): T {
     return { ...obj, apiVersion: apiVersionOf(this.strategy.info), kind: this.strategy.info.kind };
-  }
-
-  private checkSize(obj: T): void {
-    const size = Buffer.byteLength(JSON.stringify(obj));
-    if (size > maxObjectBytes) {
-      throw new StatusError(413, StatusReason.RequestEntityTooLarge, `object is too large: ${size} bytes (limit ${maxObjectBytes})`);
-    }
   }
 
   private validateCreate(obj: T): void {
@@ -159,7 +151,6 @@ export class Store<T extends KubeObject = KubeObject> {
     let obj = this.withTypeMeta({ ...input, metadata: { ...meta, uid: randomUUID(), creationTimestamp: now, generation: 1 } });
     obj = this.strategy.prepareForCreate(obj);
     this.validateCreate(obj);
-    this.checkSize(obj);
     const name = obj.metadata.name ?? '';
     if (opts.dryRun) return obj;
     try {
@@ -283,7 +274,6 @@ export class Store<T extends KubeObject = KubeObject> {
     try {
       const result = (await this.storage.guaranteedUpdate(key, (cur) => {
         const next = mutate(structuredClone(cur) as T);
-        this.checkSize(next);
         return next;
       })) as T;
       return this.withTypeMeta(result);
@@ -333,7 +323,6 @@ export class Store<T extends KubeObject = KubeObject> {
       if (errs.length) throw toStatusError(info.kind, name, errs);
     }
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
-    this.checkSize(next);
     return next;
   }
 

@@ -3,11 +3,19 @@
  * etcd's own mod_revision, put back on every read).
  */
 import type { KubeObject } from '../../api/meta';
+import { StorageError, StorageErrorCode } from '../errors';
 
-/** Serializes an object for storage, dropping the resourceVersion. */
+/** Largest stored value (etcd's default request limit is 1.5 MiB). */
+export const maxValueBytes = 1.5 * 1024 * 1024;
+
+/** Serializes an object for storage, dropping the resourceVersion; too large → TooLarge. */
 export function encode(obj: KubeObject): Buffer {
   const { resourceVersion: _rv, ...metadata } = obj.metadata;
-  return Buffer.from(JSON.stringify({ ...obj, metadata }));
+  const value = Buffer.from(JSON.stringify({ ...obj, metadata }));
+  if (value.length > maxValueBytes) {
+    throw new StorageError(StorageErrorCode.TooLarge, obj.metadata.name ?? '', `object is too large: ${value.length} bytes (limit ${maxValueBytes})`);
+  }
+  return value;
 }
 
 /** Parses a stored value and stamps it with the revision it was read at. */
