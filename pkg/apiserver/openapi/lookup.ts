@@ -22,11 +22,23 @@ const extensionKeys = [
  * reference (e.g. `x-kubernetes-map-type: granular` on PV `claimRef`) override the target's.
  */
 export function resolve(s: Schema | undefined, components: Components = allSchemas): Schema | undefined {
-  let cur = s;
+  if (!s) return undefined;
+  const memo = components === allSchemas;
+  if (memo && resolved.has(s)) return resolved.get(s);
+  const r = resolveUncached(s, components);
+  if (memo) resolved.set(s, r);
+  return r;
+}
+
+/** Resolutions against the published schemas (hot: every write walks them). Read-only. */
+const resolved = new WeakMap<Schema, Schema | undefined>();
+
+function resolveUncached(s: Schema, components: Components): Schema | undefined {
+  let cur: Schema | undefined = s;
   const overrides: Partial<Schema> = {};
   for (let depth = 0; cur && depth < 16; depth++) {
     for (const k of extensionKeys) if (cur[k] !== undefined && overrides[k] === undefined) Object.assign(overrides, { [k]: cur[k] });
-    const next = cur.allOf?.[0] ?? (cur.$ref ? components[cur.$ref.slice(refPrefix.length)] : undefined);
+    const next: Schema | undefined = cur.allOf?.[0] ?? (cur.$ref ? components[cur.$ref.slice(refPrefix.length)] : undefined);
     if (!next) break;
     cur = next;
   }
