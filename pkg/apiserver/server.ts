@@ -153,6 +153,11 @@ export class ApiServer {
     const router = new Router();
     const app = this.app;
     app.use(statusErrors(this.log));
+    // Replaces Koa's default handler (stack traces on stderr): a client that goes away
+    // mid-stream is normal; anything else goes to the structured log.
+    app.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE' && err.code !== 'ECONNRESET' && err.code !== 'EPIPE') this.log.warn({ err: err.message }, 'server error');
+    });
     app.use(async (ctx, next) => {
       const start = process.hrtime.bigint();
       try {

@@ -69,6 +69,7 @@ export class RestClient {
 
   private open(method: string, path: string, o: RequestOptions, body: Buffer | undefined, timeoutMs: number): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
+      let response: IncomingMessage | undefined;
       const req = http.request(
         {
           protocol: this.base.protocol,
@@ -80,10 +81,20 @@ export class RestClient {
           headers: this.headers(o, body),
           ...(o.signal ? { signal: o.signal } : {}),
         },
-        resolve,
+        (res) => {
+          response = res;
+          resolve(res);
+        },
       );
       if (timeoutMs > 0) {
-        req.setTimeout(timeoutMs, () => req.destroy(new StatusError(504, StatusReason.Timeout, `request to ${path} timed out after ${timeoutMs} ms`)));
+        // A deadline for the whole exchange, body included (a socket idle timeout would let a
+        // server that trickles bytes hold the caller forever).
+        const timer = setTimeout(() => {
+          const err = new StatusError(504, StatusReason.Timeout, `request to ${path} timed out after ${timeoutMs} ms`);
+          if (response) response.destroy(err);
+          else req.destroy(err);
+        }, timeoutMs);
+        req.once('close', () => clearTimeout(timer));
       }
       req.on('error', (err) => reject(err instanceof StatusError ? err : new StatusError(503, StatusReason.ServiceUnavailable, `${method} ${path}: ${err.message}`)));
       req.end(body);

@@ -77,7 +77,9 @@ export interface RunOptions {
 export async function runWorkers(o: RunOptions): Promise<void> {
   const log = o.logger.child({ controller: o.name });
   o.metrics?.track(o.name, o.queue);
-  o.signal.addEventListener('abort', () => o.queue.shutDown(), { once: true });
+  // An already-aborted signal never fires 'abort': shut down now or the workers wait forever.
+  if (o.signal.aborted) o.queue.shutDown();
+  else o.signal.addEventListener('abort', () => o.queue.shutDown(), { once: true });
   const worker = async (): Promise<void> => {
     for (;;) {
       const { item, shutdown } = await o.queue.get();

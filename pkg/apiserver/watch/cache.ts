@@ -158,6 +158,9 @@ export class WatchCache {
   private async reset(err: Error): Promise<void> {
     this.log.warn({ prefix: this.prefix, err: err.message }, 'store watch ended; resetting watch cache');
     const expired = gone(`watch of ${this.prefix} expired: ${err.message}`);
+    // Until start() re-primes the ring, events are missing from it: refuse every watch (410)
+    // rather than register one that would silently skip the writes made meanwhile.
+    this.oldest = Number.MAX_SAFE_INTEGER;
     for (const w of this.watchers) w.close(expired);
     this.watchers.clear();
     this.stopWatch?.();

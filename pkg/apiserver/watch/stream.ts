@@ -103,6 +103,9 @@ export async function serveWatch(ctx: Context, o: WatchStreamOptions): Promise<v
     throw err;
   }
   if (ended) return; // a replayed backlog the client could not take ended it already
+  // The client went away while we were registering: its 'close' has fired already and would
+  // never reach the listener below, leaving the watcher and its timers behind forever.
+  if (ctx.req.destroyed || res.destroyed) return end();
   res.flushHeaders();
   started = true;
   o.onStart?.();
