@@ -102,7 +102,6 @@ export const isNotFound = (err: unknown): boolean => reasonOf(err) === StatusRea
 export const isAlreadyExists = (err: unknown): boolean => reasonOf(err) === StatusReason.AlreadyExists;
 export const isConflict = (err: unknown): boolean => reasonOf(err) === StatusReason.Conflict;
 export const isInvalid = (err: unknown): boolean => reasonOf(err) === StatusReason.Invalid;
-export const isBadRequest = (err: unknown): boolean => reasonOf(err) === StatusReason.BadRequest;
 /** 410: the resourceVersion is too old (Gone or Expired). */
 export const isGone = (err: unknown): boolean =>
   err instanceof StatusError && (err.code === 410 || err.reason === StatusReason.Gone || err.reason === StatusReason.Expired);

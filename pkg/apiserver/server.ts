@@ -51,7 +51,7 @@ export interface ApiServerConfig {
 }
 
 /** The version this server reports. */
-export const serverVersion = {
+const serverVersion = {
   major: '1',
   minor: '32',
   gitVersion: 'v1.32.0-kubestore',
@@ -70,7 +70,7 @@ function jsonValue(raw: Buffer, type: string): Json {
 }
 
 /** Built-in patch types (strategic merge and apply are added by the server when available). */
-export const basicPatchers: Record<string, Patcher> = {
+const basicPatchers: Record<string, Patcher> = {
   'application/merge-patch+json': (cur, raw) => applyMergePatch(cur as unknown as Json, jsonValue(raw, 'json')) as unknown as KubeObject,
   'application/json-patch+json': (cur, raw) => {
     try {

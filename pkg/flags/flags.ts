@@ -20,7 +20,7 @@ export type FlagValues = Record<string, string | number | boolean>;
 export class FlagError extends Error {}
 
 /** Parses "1m30s", "10s", "500ms", "2h" into milliseconds. */
-export function parseDuration(s: string): number {
+function parseDuration(s: string): number {
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
   let total = 0;
   let m: RegExpExecArray | null;

@@ -23,7 +23,7 @@ export function checkPreconditions(key: string, obj: KubeObject, pre?: Precondit
 }
 
 /** The object without its resourceVersion, to compare contents. */
-export function withoutResourceVersion(obj: KubeObject): KubeObject {
+function withoutResourceVersion(obj: KubeObject): KubeObject {
   const { resourceVersion: _rv, ...metadata } = obj.metadata;
   return { ...obj, metadata };
 }

@@ -41,7 +41,7 @@ export function localExportDir(exported: string, settings: NfsSettings): string 
 }
 
 /** True when the running kernel can mount NFS. */
-export async function kernelSupportsNfs(): Promise<boolean> {
+async function kernelSupportsNfs(): Promise<boolean> {
   try {
     return /\bnfs4?\b/.test(await readFile('/proc/filesystems', 'utf8'));
   } catch {
