@@ -202,8 +202,9 @@ export class Store<T extends KubeObject = KubeObject> {
       throw badRequest('resourceVersionMatch: Exact requires a non-zero resourceVersion');
     }
     try {
+      const selective = Boolean(q.labelSelector?.trim() || q.fieldSelector?.trim());
       const page = await this.storage.list(this.listPrefix(ns), {
-        predicate: predicate as (o: KubeObject) => boolean,
+        ...(selective ? { predicate: predicate as (o: KubeObject) => boolean } : {}),
         ...(q.limit ? { limit: q.limit } : {}),
         ...(q.continue ? { continue: q.continue } : {}),
         ...(revision ? { revision } : {}),

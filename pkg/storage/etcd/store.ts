@@ -161,7 +161,9 @@ export class EtcdStore implements Storage {
     const items: T[] = [];
     let lastKey = '';
     for (;;) {
-      const batch = limit ? Math.max(limit - items.length + 1, Math.min(this.pageSize, limit * 2)) : this.pageSize;
+      // Without a filter every key is an item: fetch exactly one more than the page needs.
+      const wanted = limit - items.length + 1;
+      const batch = !limit ? this.pageSize : opts.predicate ? Math.max(wanted, Math.min(this.pageSize, limit * 2)) : wanted;
       const res = await this.rpc(prefix, () =>
         this.client.kv.range({ key: start, range_end: end, limit: batch, revision }, this.call()),
       );
