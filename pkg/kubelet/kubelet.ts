@@ -86,7 +86,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     address: cfg.bindAddress,
     port: cfg.port,
     runtime: cfg.runtime,
-    pod: (ns, name) => pods.get(`${ns}/${name}`) as Pod | undefined,
+    pod: (ns, name) => pods.get(`${ns}/${name}`),
     healthy: () => true,
     metrics: registry,
     logger: log,
@@ -190,7 +190,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     await registerWithRetry(nodeStatus, log, signal);
     factory.start(signal);
     await factory.waitForCacheSync(signal);
-    await unmountOrphanedVolumes(cfg, pods.list() as Pod[], volumesListers(claimInformer.lister(), pvInformer.lister()), log);
+    await unmountOrphanedVolumes(cfg, pods.list(), volumesListers(claimInformer.lister(), pvInformer.lister()), log);
     // Adopt or clean up whatever the runtime already runs for us.
     for (const c of await cfg.runtime.listContainers().catch(() => [])) {
       const key = podKeyOfLabels(c.labels);
@@ -219,7 +219,7 @@ function volumesListers(claims: Lister<PersistentVolumeClaim>, pvs: Lister<Persi
  * manager's actual state starts empty and would never see them); mounts of pods still here
  * are re-attached by their next setUp.
  */
-async function unmountOrphanedVolumes(cfg: KubeletConfig, pods: Pod[], listers: VolumeListers, log: Logger): Promise<void> {
+async function unmountOrphanedVolumes(cfg: KubeletConfig, pods: readonly DeepReadonly<Pod>[], listers: VolumeListers, log: Logger): Promise<void> {
   const nfs = cfg.plugins.findPluginByName(NfsPluginName);
   if (!(nfs instanceof NfsPlugin)) return;
   const keep = new Set(pods.flatMap((p) => desiredPod(p, listers).volumes.flatMap((v) => (v.pv?.metadata.name ? [v.pv.metadata.name] : []))));

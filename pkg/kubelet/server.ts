@@ -8,6 +8,7 @@ import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Pod } from '../api/core/v1';
+import type { DeepReadonly } from '../informer/readonly';
 import { badRequest, notFound, StatusError } from '../api/errors';
 import { statusErrors } from '../apiserver/errors';
 import type { Registry } from '../metrics/registry';
@@ -19,7 +20,7 @@ export interface KubeletServerOptions {
   port: number;
   runtime: ContainerRuntime;
   /** Looks a pod up in the kubelet's cache by namespace/name. */
-  pod(namespace: string, name: string): Pod | undefined;
+  pod(namespace: string, name: string): DeepReadonly<Pod> | undefined;
   healthy(): boolean;
   metrics: Registry;
   logger: Logger;

@@ -15,7 +15,7 @@ export interface VolumeListers {
 }
 
 /** Resolves every PVC volume of a pod. */
-export function desiredPod(pod: Pod, l: VolumeListers): DesiredPod {
+export function desiredPod(pod: DeepReadonly<Pod>, l: VolumeListers): DesiredPod {
   const ns = pod.metadata.namespace ?? 'default';
   const volumes: DesiredVolume[] = [];
   for (const vol of pod.spec.volumes ?? []) {
