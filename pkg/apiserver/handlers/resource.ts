@@ -5,7 +5,7 @@
  */
 import type { Context } from 'koa';
 import { badRequest, isNotFound, notFound, StatusError } from '../../api/errors';
-import { StatusReason, type DeleteOptions, type KubeObject } from '../../api/meta';
+import { StatusReason, type DeleteOptions, type KubeObject, type ObjectList } from '../../api/meta';
 import { apiVersionOf } from '../../api/resources';
 import { decodeObject, decodeDocument, mediaType, readBody } from '../body';
 import type { Store } from '../registry/store';
@@ -28,7 +28,7 @@ export interface PatchContext {
 export type SubresourceHandler = (ctx: Context, info: RequestInfo, store: Store) => Promise<void>;
 
 /** Renders an object or list, e.g. as a meta.k8s.io Table when the client asks for one. */
-export type Renderer = (ctx: Context, store: Store, body: KubeObject) => unknown;
+export type Renderer = (ctx: Context, store: Store, body: KubeObject | ObjectList<KubeObject>) => unknown;
 
 /** An object about to be written by create, update or patch (see `ResourceHandlerDeps.admit`). */
 export interface WriteAttempt {
@@ -119,7 +119,7 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       ctx.body = deps.render(ctx, store, await store.get(ns, info.name ?? ''));
       return;
     case 'list':
-      ctx.body = deps.render(ctx, store, (await store.list(ns, listQuery(ctx))) as unknown as KubeObject);
+      ctx.body = deps.render(ctx, store, await store.list(ns, listQuery(ctx)));
       return;
     case 'watch':
       return watch(ctx, info, store, ns, deps);
@@ -176,7 +176,7 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       return;
     }
     case 'deletecollection':
-      ctx.body = deps.render(ctx, store, (await store.deleteCollection(ns, listQuery(ctx), await deleteOptions(ctx))) as unknown as KubeObject);
+      ctx.body = deps.render(ctx, store, await store.deleteCollection(ns, listQuery(ctx), await deleteOptions(ctx)));
       return;
   }
 }

@@ -87,11 +87,10 @@ function representation(ctx: Context): Representation {
 }
 
 /** `deps.render`: the response body of get/list/create/update/patch/delete in the asked representation. */
-export function renderResponse(ctx: Context, store: Store, body: KubeObject): unknown {
-  if (body.kind === 'Status') return body;
+export function renderResponse(ctx: Context, store: Store, data: KubeObject | ObjectList<KubeObject>): unknown {
+  if (data.kind === 'Status') return data;
   const rep = representation(ctx);
-  if (rep.as === 'Object') return body;
-  const data = body as KubeObject | ObjectList<KubeObject>;
+  if (rep.as === 'Object') return data;
   if (rep.as === 'PartialObjectMetadata') {
     if (!isList(data)) return partialObjectMetadata(data, rep.version);
     return {
