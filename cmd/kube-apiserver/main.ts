@@ -1,4 +1,5 @@
 /** kube-apiserver: parse flags → validate → run(config, signal). */
+import { StorageObjectInUseProtection } from '../../pkg/apiserver/admission/storage_object_in_use_protection';
 import { run } from '../../pkg/apiserver/server';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
 import { newLogger } from '../../pkg/log/logger';
@@ -19,6 +20,15 @@ runMain(
     port: { type: 'int', default: 8080, help: 'Port to serve HTTP on.', check: isPort },
     'watch-bookmark-interval': { type: 'duration', default: 60_000, help: 'Interval of BOOKMARK events on watches that allow them.' },
     'etcd-request-timeout': { type: 'duration', default: 10_000, help: 'Deadline of each etcd request; past it requests fail with 503.' },
+    'disable-admission-plugins': {
+      type: 'string',
+      default: '',
+      help: `Admission plugins to turn off (known: ${StorageObjectInUseProtection}).`,
+      check: (v) => {
+        const unknown = String(v).split(',').filter((p) => p && p !== StorageObjectInUseProtection);
+        return unknown.length ? `unknown admission plugin(s): ${unknown.join(', ')}` : undefined;
+      },
+    },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
   async (f, signal) => {
@@ -31,6 +41,7 @@ runMain(
         port: Number(f.port),
         bookmarkIntervalMs: Number(f['watch-bookmark-interval']),
         etcdRequestTimeoutMs: Number(f['etcd-request-timeout']),
+        disableAdmissionPlugins: String(f['disable-admission-plugins']).split(',').filter(Boolean),
         logger: newLogger('kube-apiserver', Number(f.v)),
       },
       signal,

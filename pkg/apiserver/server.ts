@@ -28,6 +28,7 @@ import { podLog } from './subresources/log';
 import { decodeDocument } from './body';
 import { registerOpenApiRoutes } from './openapi/routes';
 import { admitWrite } from './patch/admission';
+import { protectOnCreate, StorageObjectInUseProtection } from './admission/storage_object_in_use_protection';
 import { applyPatcher, applyPatchType } from './patch/apply';
 import { strategicMergePatcher, strategicMergePatchType } from './patch/strategic';
 import { renderResponse, watchEncoder } from './tables/render';
@@ -44,6 +45,8 @@ export interface ApiServerConfig {
   bookmarkIntervalMs?: number;
   /** Events each watch cache keeps (default 10,000). */
   watchCacheCapacity?: number;
+  /** Admission plugins to turn off (kube-apiserver's --disable-admission-plugins). */
+  disableAdmissionPlugins?: readonly string[];
   /** Deadline of each etcd request; past it the API answers 503 (default 10 s). */
   etcdRequestTimeoutMs?: number;
   /** Injected storage (tests); default an EtcdStore on etcdServers. */
@@ -116,13 +119,17 @@ export class ApiServer {
       });
       this.stores.set(storeKey(info.group, info.version, info.resource), store);
     }
+    const protect = !(config.disableAdmissionPlugins ?? []).includes(StorageObjectInUseProtection);
     this.deps = {
       stores: this.stores,
       patchers: { ...basicPatchers, [strategicMergePatchType]: strategicMergePatcher, [applyPatchType]: applyPatcher },
       subresources: { 'pods/binding': podBinding, 'pods/log': podLog(() => this.store('', 'nodes')) },
       render: renderResponse,
       watchEncoder: watchEncoder(defaultEncoder),
-      admit: (w) => admitWrite(w),
+      admit: (w) => {
+        const obj = admitWrite(w);
+        return w.verb === 'create' && protect ? protectOnCreate(w.store.strategy.info.resource, obj) : obj;
+      },
       createOnPatch: [applyPatchType],
       bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
       onWatch: (resource, delta) => this.metrics.watch(resource, delta),

@@ -2,6 +2,7 @@
  * Starts an in-process kube-apiserver on a free loopback port over the test etcd, under a
  * unique key prefix so test files never see each other's objects.
  */
+import { StorageObjectInUseProtection } from '../../pkg/apiserver/admission/storage_object_in_use_protection';
 import { ApiServer } from '../../pkg/apiserver/server';
 import { silentLogger } from '../../pkg/log/logger';
 import { EtcdStore } from '../../pkg/storage/etcd/store';
@@ -20,8 +21,13 @@ export interface TestApiServer {
 /**
  * Starts an apiserver and waits until it is ready. Pass `prefix` and `port` of a stopped one to
  * "restart" it: same address, same etcd data (default: a fresh prefix on a free port).
+ * No controller-manager runs beside it, so the
+ * StorageObjectInUseProtection admission plugin is off unless `protection` is set (with it on,
+ * every deleted claim or volume would wait for a protection controller).
  */
-export async function startApiServer(opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number } = {}): Promise<TestApiServer> {
+export async function startApiServer(
+  opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number; protection?: boolean } = {},
+): Promise<TestApiServer> {
   const prefix = opts.prefix ?? uniquePrefix();
   const server = new ApiServer({
     etcdServers: etcdEndpoints(),
@@ -31,6 +37,7 @@ export async function startApiServer(opts: { bookmarkIntervalMs?: number; watchC
     logger: silentLogger(),
     ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
     ...(opts.watchCacheCapacity ? { watchCacheCapacity: opts.watchCacheCapacity } : {}),
+    ...(opts.protection ? {} : { disableAdmissionPlugins: [StorageObjectInUseProtection] }),
   });
   await server.start();
   await server.waitReady();

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../../pkg/log/logger';
+import { StorageObjectInUseProtection } from '../../../pkg/apiserver/admission/storage_object_in_use_protection';
 import { ApiServer } from '../../../pkg/apiserver/server';
 import { uniquePrefix } from '../../helpers/etcd';
 import { freePort } from '../../helpers/cluster';
@@ -104,7 +105,15 @@ export class KubectlHarness {
   static async start(): Promise<KubectlHarness> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kubestore-kubectl-'));
     const { endpoints, proc } = await startEtcd(dir);
-    const server = new ApiServer({ etcdServers: endpoints, etcdPrefix: uniquePrefix(), bindAddress: '127.0.0.1', port: 0, logger: silentLogger() });
+    // No controller-manager here: without it, protection finalizers would hold every deleted claim.
+    const server = new ApiServer({
+      etcdServers: endpoints,
+      etcdPrefix: uniquePrefix(),
+      bindAddress: '127.0.0.1',
+      port: 0,
+      logger: silentLogger(),
+      disableAdmissionPlugins: [StorageObjectInUseProtection],
+    });
     await server.start();
     await server.waitReady(30_000);
     const kubeconfig = path.join(dir, 'kubeconfig');

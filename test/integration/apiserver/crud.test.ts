@@ -196,3 +196,22 @@ describe('apiserver: CRUD semantics over etcd', function () {
     expect(left).to.deep.equal(['c']);
   });
 });
+
+describe('apiserver: StorageObjectInUseProtection admission', function () {
+  let api: TestApiServer;
+  before(async () => {
+    api = await startApiServer({ protection: true });
+  });
+  after(async () => api.stop());
+
+  it('adds the protection finalizer to new claims and volumes, so a delete only marks them', async () => {
+    const claim = await request<Obj>(api.url, 'POST', pvcPath('default'), pvc('protected'));
+    expect(claim.body.metadata.finalizers).to.deep.equal(['kubernetes.io/pvc-protection']);
+    const volume = await request<Obj>(api.url, 'POST', pvPath(), pv('protected-pv'));
+    expect(volume.body.metadata.finalizers).to.deep.equal(['kubernetes.io/pv-protection']);
+    expect((await request(api.url, 'DELETE', pvcPath('default', 'protected'))).status).to.equal(202);
+    expect((await request<Obj>(api.url, 'GET', pvcPath('default', 'protected'))).body.metadata.deletionTimestamp).to.be.a('string');
+    const other = await request<Obj>(api.url, 'POST', '/api/v1/namespaces', { metadata: { name: 'not-protected' } });
+    expect(other.body.metadata.finalizers).to.equal(undefined);
+  });
+});
