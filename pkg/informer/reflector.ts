@@ -85,6 +85,9 @@ export class Reflector<T extends KubeObject> {
     this.backoff = new Backoff(this.clock, opts.backoff, this.random);
   }
 
+  /** Set after a 410: relists then read the store, not a possibly stale cache. */
+  private consistentList = false;
+
   /** The resourceVersion of the last list or event applied ('' before the first list). */
   lastSyncResourceVersion(): string {
     return this.lastRV;
@@ -107,18 +110,26 @@ export class Reflector<T extends KubeObject> {
         continue;
       }
       await this.watchUntilGone(signal);
+      // After a 410 the cache-served version may be too old too: read the store itself.
+      this.consistentList = true;
     }
   }
 
+  /**
+   * Lists: the first time at resourceVersion "0" (any version — an apiserver may serve it from
+   * its watch cache in one response, as client-go's reflector asks), after a 410 from the
+   * store itself (no resourceVersion), in pages of `pageSize` either way.
+   */
   private async listAndReplace(signal: AbortSignal): Promise<void> {
     let items: T[] = [];
     let cont: string | undefined;
     let rv = '';
+    const anyVersion = this.consistentList ? {} : { resourceVersion: '0' };
     for (;;) {
       const paged = this.pageSize > 0;
       let page;
       try {
-        page = await abortable(this.lw.list(paged ? { limit: this.pageSize, ...(cont ? { continue: cont } : {}) } : {}), signal);
+        page = await abortable(this.lw.list(paged ? { limit: this.pageSize, ...(cont ? { continue: cont } : anyVersion) } : anyVersion), signal);
       } catch (err) {
         if (!(cont && isGone(err))) throw err;
         this.log.info('continue token expired; listing without paging');

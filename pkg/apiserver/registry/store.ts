@@ -201,6 +201,18 @@ export class Store<T extends KubeObject = KubeObject> {
     } else if (q.resourceVersionMatch === 'Exact') {
       throw badRequest('resourceVersionMatch: Exact requires a non-zero resourceVersion');
     }
+    const info = this.strategy.info;
+    if (q.resourceVersion === '0' && !q.continue) {
+      // "Any version": served from the watch cache, whole (limit is not honoured, as in kube-apiserver).
+      const snap = this.cache.snapshot(this.listPrefix(ns));
+      const items = snap.items.filter((o) => predicate(o as T)).sort((a, b) => (keyOrder(a) < keyOrder(b) ? -1 : keyOrder(a) > keyOrder(b) ? 1 : 0));
+      return {
+        apiVersion: apiVersionOf(info),
+        kind: info.listKind,
+        metadata: { resourceVersion: String(snap.revision) },
+        items: items.map((o) => this.withTypeMeta(o as T)),
+      };
+    }
     try {
       const selective = Boolean(q.labelSelector?.trim() || q.fieldSelector?.trim());
       const page = await this.storage.list(this.listPrefix(ns), {
@@ -209,7 +221,6 @@ export class Store<T extends KubeObject = KubeObject> {
         ...(q.continue ? { continue: q.continue } : {}),
         ...(revision ? { revision } : {}),
       });
-      const info = this.strategy.info;
       return {
         apiVersion: apiVersionOf(info),
         kind: info.listKind,
@@ -404,6 +415,11 @@ export class Store<T extends KubeObject = KubeObject> {
     }
     return { ...list, items };
   }
+}
+
+/** Sort key of list items: etcd's key order (namespace, then name). */
+function keyOrder(o: KubeObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 }
 
 /** Everything but metadata and status is "spec" for generation purposes. */

@@ -99,6 +99,17 @@ export class WatchCache {
     return this.objects.get(key);
   }
 
+  /**
+   * Every cached object under `prefix` (a key prefix within this resource) and the revision
+   * they are current at: a list at resourceVersion "0" ("any version") served from memory.
+   * A watch from the returned revision continues exactly after it.
+   */
+  snapshot(prefix: string): { items: KubeObject[]; revision: number } {
+    const items: KubeObject[] = [];
+    for (const [key, obj] of this.objects) if (key.startsWith(prefix)) items.push(obj);
+    return { items, revision: this.latest };
+  }
+
   /** Number of registered client watches. */
   get watcherCount(): number {
     return this.watchers.size;

@@ -86,11 +86,11 @@ describe('Reflector', () => {
     expect(h.lw.watchCalls[0]?.timeoutSeconds).to.be.within(300, 599);
   });
 
-  it('pages the list with limit and follows continue tokens', async () => {
+  it('pages the list with limit (first page at resourceVersion "0") and follows continue tokens', async () => {
     const objects = ['a', 'b', 'c', 'd', 'e'].map((n) => obj(n, '1'));
     const h = start(objects, undefined, { pageSize: 2 });
     await watching(h, 1);
-    expect(h.lw.listCalls).to.deep.equal([{ limit: 2 }, { limit: 2, continue: '2' }, { limit: 2, continue: '4' }]);
+    expect(h.lw.listCalls).to.deep.equal([{ limit: 2, resourceVersion: '0' }, { limit: 2, continue: '2' }, { limit: 2, continue: '4' }]);
     expect(h.replaces).to.deep.equal(['10']);
     expect(h.cache.listKeys().sort()).to.deep.equal(['a', 'b', 'c', 'd', 'e']);
   });
@@ -99,7 +99,7 @@ describe('Reflector', () => {
     const objects = ['a', 'b', 'c'].map((n) => obj(n, '1'));
     const h = start(objects, (lw) => lw.listErrors.push(undefined, gone('continue token expired')), { pageSize: 2 });
     await watching(h, 1);
-    expect(h.lw.listCalls).to.deep.equal([{ limit: 2 }, { limit: 2, continue: '2' }, {}]);
+    expect(h.lw.listCalls).to.deep.equal([{ limit: 2, resourceVersion: '0' }, { limit: 2, continue: '2' }, {}]);
     expect(h.cache.listKeys().sort()).to.deep.equal(['a', 'b', 'c']);
   });
 
@@ -139,6 +139,8 @@ describe('Reflector', () => {
     await watching(h, 1);
     expect(h.lw.watchCalls.map((c) => c.resourceVersion)).to.deep.equal(['10', '20']);
     expect(h.lw.listCalls).to.have.length(2);
+    // The relist after a 410 reads the store itself, not "any version".
+    expect(h.lw.listCalls.map((c) => c.resourceVersion)).to.deep.equal(['0', undefined]);
     expect(h.replaces).to.deep.equal(['10', '20']);
     expect(h.cache.listKeys().sort()).to.deep.equal(['b', 'c']);
     expect(h.cache.get('b')?.metadata.resourceVersion).to.equal('7');
