@@ -13,6 +13,7 @@
 import type { Logger } from 'pino';
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
 import { isNotFound } from '../api/errors';
+import { splitKey } from '../api/meta';
 import type { ClientConfig } from '../client/config';
 import { Clientset } from '../client/clientset';
 import { ApiEventRecorder } from '../client/record/recorder';
@@ -124,8 +125,9 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   const reconcile = async (key: string): Promise<Result | void> => {
     const cached = pods.get(key);
     const pod = cached ? (structuredClone(cached) as Pod) : undefined;
-    const all = await cfg.runtime.listContainers();
-    const stale = all.filter((c) => podKeyOfLabels(c.labels) === key && c.labels[ContainerLabel.PodUid] !== pod?.metadata.uid);
+    const { namespace = '', name } = splitKey(key);
+    const sameName = await cfg.runtime.listContainers({ pod: { namespace, name } });
+    const stale = sameName.filter((c) => c.labels[ContainerLabel.PodUid] !== pod?.metadata.uid);
     for (const uid of new Set(stale.map((c) => c.labels[ContainerLabel.PodUid] ?? ''))) {
       log.info({ pod: key, uid }, 'removing containers of a pod that no longer exists');
       for (const c of stale.filter((s) => s.labels[ContainerLabel.PodUid] === uid)) {

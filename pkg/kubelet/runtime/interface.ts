@@ -135,6 +135,16 @@ export interface ContainerEvent {
 export interface ContainerFilter {
   /** Only the containers of this pod. */
   podUid?: string;
+  /** Only the containers of pods with this namespace and name (any uid). */
+  pod?: { namespace: string; name: string };
+}
+
+/** The label selectors (`key` or `key=value`) a filter stands for. */
+export function filterLabels(filter: ContainerFilter): string[] {
+  return [
+    filter.podUid === undefined ? ContainerLabel.PodUid : `${ContainerLabel.PodUid}=${filter.podUid}`,
+    ...(filter.pod ? [`${ContainerLabel.PodNamespace}=${filter.pod.namespace}`, `${ContainerLabel.PodName}=${filter.pod.name}`] : []),
+  ];
 }
 
 /** The runtime the kubelet drives. See the file comment for the contracts. */

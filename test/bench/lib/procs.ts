@@ -3,10 +3,10 @@
  * each on free loopback ports with its output in a log file; plus the benchmark's etcd (from
  * ETCD_ENDPOINTS, which hack/benchmark.sh points at a fresh local etcd).
  */
+import { freePort } from '../../helpers/cluster';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { waitUntil } from './stats';
@@ -26,17 +26,7 @@ export function uniquePrefix(what: string): string {
   return `/bench-${what}-${randomBytes(4).toString('hex')}`;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
+export { freePort };
 
 /** A temp directory for one benchmark (logs, hostPath bases, kubelet root). */
 export function benchTempDir(name: string): string {

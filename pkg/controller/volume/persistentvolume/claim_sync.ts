@@ -58,16 +58,24 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
   await provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid ?? ''}`);
 }
 
+/**
+ * The PV with this name from the cache, else from the apiserver (a PV just created may not be
+ * cached yet; acting on "missing" would create or lose a volume); undefined when it does not exist.
+ */
+async function volumeNamed(ctx: ControllerContext, name: string): Promise<DeepReadonly<PersistentVolume> | undefined> {
+  const cached = ctx.volumes.get(name);
+  if (cached) return cached;
+  try {
+    return await ctx.pvClient.get(name);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 /** A Bound claim: keep it Bound while its PV exists; Lost when the PV is gone. */
 async function syncBoundClaim(ctx: ControllerContext, claim: PersistentVolumeClaim, volumeName: string): Promise<void> {
-  let pv: DeepReadonly<PersistentVolume> | undefined = ctx.volumes.get(volumeName);
-  if (!pv) {
-    try {
-      pv = await ctx.pvClient.get(volumeName);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
+  const pv = await volumeNamed(ctx, volumeName);
   if (!pv) return markLost(ctx, claim, EventReason.ClaimLost, 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
   // Finish a half-done binding (e.g. a crash after step 3).
   if (refersTo(pv, claim) || !pv.spec.claimRef) await bind(ctx, claim, pv);
@@ -82,14 +90,7 @@ async function markLost(ctx: ControllerContext, claim: PersistentVolumeClaim, re
 
 /** A claim naming its volume. */
 async function syncNamedClaim(ctx: ControllerContext, claim: PersistentVolumeClaim, volumeName: string): Promise<void> {
-  let pv: DeepReadonly<PersistentVolume> | undefined = ctx.volumes.get(volumeName);
-  if (!pv) {
-    try {
-      pv = await ctx.pvClient.get(volumeName);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
+  const pv = await volumeNamed(ctx, volumeName);
   if (!pv) {
     await provisionAndBind(ctx, claim, volumeName);
     return;

@@ -14,6 +14,7 @@ import Dockerode from 'dockerode';
 import {
   ContainerEventType,
   ContainerLabel,
+  filterLabels,
   type ContainerCreateSpec,
   type ContainerEvent,
   type ContainerFilter,
@@ -142,8 +143,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** The kubelet's containers, newest first, each fully inspected (exit codes, times). */
   async listContainers(filter: ContainerFilter = {}): Promise<RuntimeContainer[]> {
-    const label = filter.podUid === undefined ? ContainerLabel.PodUid : `${ContainerLabel.PodUid}=${filter.podUid}`;
-    const list = await this.call(() => this.docker.listContainers({ all: true, filters: { label: [label, ...this.nodeLabels] } }));
+    const list = await this.call(() => this.docker.listContainers({ all: true, filters: { label: [...filterLabels(filter), ...this.nodeLabels] } }));
     // A container removed between list and inspect simply drops out.
     const inspected = await Promise.all(list.map((c) => this.inspectContainer(c.Id)));
     return inspected

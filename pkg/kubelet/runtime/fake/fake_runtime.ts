@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import {
   ContainerEventType,
   ContainerLabel,
+  filterLabels,
   RuntimeContainerState,
   type ContainerCreateSpec,
   type ContainerEvent,
@@ -146,8 +147,10 @@ export class FakeRuntime implements ContainerRuntime {
   async listContainers(filter: ContainerFilter = {}): Promise<RuntimeContainer[]> {
     this.enter('listContainers', [filter]);
     return [...this.containers.values()]
-      .filter((c) => c.labels[ContainerLabel.PodUid] !== undefined)
-      .filter((c) => filter.podUid === undefined || c.labels[ContainerLabel.PodUid] === filter.podUid)
+      .filter((c) => filterLabels(filter).every((l) => {
+        const [k = '', v] = l.split('=');
+        return v === undefined ? c.labels[k] !== undefined : c.labels[k] === v;
+      }))
       .reverse()
       .map(publicView);
   }
