@@ -15,15 +15,33 @@ export const maxBodyBytes = 3 * 1024 * 1024;
 export async function readBody(ctx: Context): Promise<Buffer> {
   const declared = Number(ctx.get('content-length') || '0');
   if (declared > maxBodyBytes) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > maxBodyBytes) throw tooLarge();
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
+  const req = ctx.req;
+  if (req.readableEnded) return Buffer.alloc(0);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (b: Buffer): void => {
+      size += b.length;
+      if (size <= maxBodyBytes) chunks.push(b);
+      else {
+        cleanup();
+        req.resume(); // drain and discard the rest
+        reject(tooLarge());
+      }
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = (): void => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
 }
 
 function tooLarge(): StatusError {

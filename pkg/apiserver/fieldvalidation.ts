@@ -15,10 +15,10 @@
  * A value of the wrong JSON type (a string where a list belongs) is a 400 whatever the directive,
  * as decoding fails in Kubernetes.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { Context } from 'koa';
 import { badRequest } from '../api/errors';
 import type { KubeObject } from '../api/meta';
+import { jsonEqual } from '../util/json/equal';
 import { fieldSchema, itemSchema, resolve, schemaForKind, shapeOf } from './openapi/lookup';
 import type { Schema } from './openapi/schema';
 
@@ -73,7 +73,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function schemaProblems(value: unknown, schema: Schema | undefined, old?: unknown): Pick<FieldProblems, 'unknown' | 'typeErrors'> {
   const out = { unknown: [] as string[], typeErrors: [] as string[] };
   const walk = (v: unknown, s: Schema | undefined, prev: unknown, path: string): void => {
-    if (v === null || v === undefined || (prev !== undefined && isDeepStrictEqual(v, prev))) return;
+    if (v === null || v === undefined || (prev !== undefined && jsonEqual(v, prev))) return;
     const r = resolve(s);
     const shape = shapeOf(r);
     if (!r || shape === 'free') return;
@@ -116,14 +116,21 @@ export function duplicateFields(raw: string): string[] {
   const found: string[] = [];
   let i = 0;
   const ws = () => {
-    while (i < raw.length && /\s/.test(raw[i] ?? '')) i++;
+    for (let c = raw.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = raw.charCodeAt(++i));
   };
   const str = (): string => {
     const start = i;
+    let escaped = false;
+    for (i++; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        escaped = true;
+        i++;
+      }
+    }
     i++;
-    while (i < raw.length && raw[i] !== '"') i += raw[i] === '\\' ? 2 : 1;
-    i++;
-    return JSON.parse(raw.slice(start, i)) as string;
+    return escaped ? (JSON.parse(raw.slice(start, i)) as string) : raw.slice(start + 1, i - 1);
   };
   const value = (path: string): void => {
     ws();
@@ -163,7 +170,7 @@ export function duplicateFields(raw: string): string[] {
     } else if (c === '"') {
       str();
     } else {
-      while (i < raw.length && !/[\s,}\]]/.test(raw[i] ?? '')) i++;
+      for (let c = raw.charCodeAt(i); i < raw.length && c !== 0x2c && c !== 0x7d && c !== 0x5d && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09; c = raw.charCodeAt(++i));
     }
   };
   try {

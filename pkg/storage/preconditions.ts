@@ -1,6 +1,6 @@
 /** Precondition checks shared by every Storage implementation. */
-import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../api/meta';
+import { jsonEqual } from '../util/json/equal';
 import { StorageError, StorageErrorCode } from './errors';
 import type { Preconditions } from './interfaces';
 
@@ -34,6 +34,5 @@ function withoutResourceVersion(obj: KubeObject): KubeObject {
  * an update is a no-op.
  */
 export function sameStoredContent(next: KubeObject, cur: KubeObject): boolean {
-  const asStored = (o: KubeObject): unknown => JSON.parse(JSON.stringify(withoutResourceVersion(o)));
-  return isDeepStrictEqual(asStored(next), asStored(cur));
+  return jsonEqual(withoutResourceVersion(next), withoutResourceVersion(cur));
 }

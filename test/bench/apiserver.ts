@@ -9,8 +9,12 @@
  * in-process (ApiServer from pkg/apiserver/server.ts, sharing the event loop with the client).
  *
  *   node dist/test/bench/apiserver.js        (ETCD_ENDPOINTS must point at a fresh etcd)
+ * Every target is first warmed with BENCH_API_WARM creates (default 5000) at concurrency 16, so
+ * that the numbers are steady state: V8 compiles the hot paths of the client, the etcd3 client
+ * and the apiserver only after some thousand requests (with 300 warm-up creates the apiserver's
+ * CPU per create measured ~60 % higher).
  * Env: BENCH_API_MAX_MS (time cap per measurement, default 6000), BENCH_API_COUNT (creates per
- * measurement at concurrency ≥ 16, default 5000; 1500 at concurrency 1).
+ * measurement at concurrency ≥ 16, default 5000; 1500 at concurrency 1), BENCH_API_WARM.
  */
 import { Etcd3 } from 'etcd3';
 import { randomUUID } from 'node:crypto';
@@ -27,6 +31,7 @@ const benchmark = 'apiserver create';
 const levels = [1, 16, 64];
 const maxMs = Number(process.env.BENCH_API_MAX_MS ?? 6000);
 const bigCount = Number(process.env.BENCH_API_COUNT ?? 5000);
+const warmCount = Number(process.env.BENCH_API_WARM ?? 5000);
 
 interface Measurement {
   rate: number;
@@ -72,7 +77,7 @@ async function main(): Promise<void> {
     const storedValue = (name: string): Buffer => Buffer.from(JSON.stringify({ ...template, metadata: { ...template.metadata, name, uid: randomUUID() } }));
 
     const rawCreate = (tag: string) => {
-      const n = Math.max(bigCount, 1500) + 500;
+      const n = Math.max(bigCount, warmCount, 1500) + 500;
       const keys = Array.from({ length: n }, (_, i) => seqName(`${tag}`, i));
       const values = keys.map((k) => storedValue(k));
       return async (i: number): Promise<void> => {
@@ -84,7 +89,7 @@ async function main(): Promise<void> {
     };
     const apiCreate = (url: string, tag: string, concurrency: number) => {
       const client = new JsonClient(url, concurrency);
-      const bodies = Array.from({ length: Math.max(bigCount, 1500) + 500 }, (_, i) => JSON.stringify(pvc(seqName(tag, i), { storageClassName: 'bench' })));
+      const bodies = Array.from({ length: Math.max(bigCount, warmCount, 1500) + 500 }, (_, i) => JSON.stringify(pvc(seqName(tag, i), { storageClassName: 'bench' })));
       return {
         client,
         op: async (i: number): Promise<void> => {
@@ -96,10 +101,10 @@ async function main(): Promise<void> {
 
     // Warm-up (JIT, connections, etcd) — not measured.
     process.stderr.write('warming up\n');
-    await runPool(16, 300, rawCreate('warm'), 10_000);
+    await runPool(16, warmCount, rawCreate('warm'), 60_000);
     for (const [url, tag] of [[child.url, 'warm-child'], [inproc.url, 'warm-inproc']] as const) {
       const a = apiCreate(url, tag, 16);
-      await runPool(16, 300, a.op, 10_000);
+      await runPool(16, warmCount, a.op, 60_000);
       a.client.close();
     }
 

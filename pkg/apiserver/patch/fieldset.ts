@@ -18,7 +18,20 @@ export type PathElement = string;
 /** A field path. */
 export type FieldPath = readonly PathElement[];
 
-/** An immutable-by-convention set of field paths. */
+/** Separates the elements of a path key; an element containing it is quoted (never ambiguous). */
+const keySeparator = '\u0000';
+const keyPart = (e: PathElement): string => (e.includes(keySeparator) ? JSON.stringify(e) : e);
+
+/** The key of a path in a set (paths are compared by their elements). */
+export const pathKey = (path: FieldPath): string => path.map(keyPart).join(keySeparator);
+
+/** pathKey([...parent, e]) from pathKey(parent), without rebuilding it. */
+export const childKey = (parentKey: string, e: PathElement): string => (parentKey === '' ? keyPart(e) : `${parentKey}${keySeparator}${keyPart(e)}`);
+
+/**
+ * An immutable-by-convention set of field paths. Paths are stored as given, not copied: callers
+ * build a fresh array per path and never mutate it afterwards.
+ */
 export class FieldSet {
   private readonly members = new Map<string, FieldPath>();
 
@@ -26,18 +39,29 @@ export class FieldSet {
     for (const p of paths) this.add(p);
   }
 
-  /** Adds a path. */
-  add(path: FieldPath): void {
-    this.members.set(JSON.stringify(path), [...path]);
+  private static from(entries: Iterable<[string, FieldPath]>): FieldSet {
+    const set = new FieldSet();
+    for (const [k, p] of entries) set.members.set(k, p);
+    return set;
+  }
+
+  /** Adds a path (its key may be passed when the caller already has it). */
+  add(path: FieldPath, key = pathKey(path)): void {
+    this.members.set(key, path);
   }
 
   /** Removes a path. */
   delete(path: FieldPath): void {
-    this.members.delete(JSON.stringify(path));
+    this.members.delete(pathKey(path));
   }
 
   has(path: FieldPath): boolean {
-    return this.members.has(JSON.stringify(path));
+    return this.members.has(pathKey(path));
+  }
+
+  /** True when the path with this key (see pathKey) is a member. */
+  hasKey(key: string): boolean {
+    return this.members.has(key);
   }
 
   get size(): number {
@@ -49,16 +73,24 @@ export class FieldSet {
     return [...this.members.values()];
   }
 
+  /** [key, path] pairs, in insertion order. */
+  entries(): IterableIterator<[string, FieldPath]> {
+    return this.members.entries();
+  }
+
   union(other: FieldSet): FieldSet {
-    return new FieldSet([...this.paths(), ...other.paths()]);
+    const set = FieldSet.from(this.members);
+    for (const [k, p] of other.members) set.members.set(k, p);
+    return set;
   }
 
   difference(other: FieldSet): FieldSet {
-    return new FieldSet(this.paths().filter((p) => !other.has(p)));
+    if (other.size === 0) return this;
+    return FieldSet.from([...this.members].filter(([k]) => !other.members.has(k)));
   }
 
   intersection(other: FieldSet): FieldSet {
-    return new FieldSet(this.paths().filter((p) => other.has(p)));
+    return FieldSet.from([...this.members].filter(([k]) => other.members.has(k)));
   }
 
   /** True when some member is `path` itself or lies below it. */

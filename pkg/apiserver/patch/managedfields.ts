@@ -8,16 +8,18 @@
  * (only their fields are). apiVersion, kind and server-owned metadata are never owned; the
  * status of a kind with a status subresource is not owned through the main resource.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, ManagedFieldsEntry } from '../../api/meta';
 import { fieldSchema, isGranular, itemSchema, listSemantics, resolve, shapeOf } from '../openapi/lookup';
 import type { Schema } from '../openapi/schema';
-import { fieldElement, FieldSet, fromFieldsV1, indexElement, keyElement, toFieldsV1, valueAt, valueElement, type FieldPath } from './fieldset';
+import { jsonEqual } from '../../util/json/equal';
+import { childKey, fieldElement, FieldSet, fromFieldsV1, indexElement, keyElement, pathKey, toFieldsV1, valueElement, type FieldPath } from './fieldset';
 
 /** The fields a value sets: all members, and the leaves among them (compared by value). */
 export interface ValueFields {
   all: FieldSet;
   leaves: FieldSet;
+  /** The value of each leaf, by path key. */
+  values: Map<string, unknown>;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,57 +49,72 @@ export interface OwnershipScope {
 export function fieldsOf(value: unknown, schema: Schema | undefined, scope: OwnershipScope = { hasStatus: false }): ValueFields {
   const all = new FieldSet();
   const leaves = new FieldSet();
-  const leaf = (p: FieldPath) => {
-    all.add(p);
-    leaves.add(p);
+  const values = new Map<string, unknown>();
+  const leaf = (p: FieldPath, key: string, v: unknown) => {
+    all.add(p, key);
+    leaves.add(p, key);
+    values.set(key, v);
   };
-  const walk = (v: unknown, s: Schema | undefined, path: FieldPath): void => {
+  // `key` is pathKey(path), built along the walk.
+  const walk = (v: unknown, s: Schema | undefined, path: FieldPath, key: string): void => {
+    if (v === null || v === undefined) return leaf(path, key, v);
     const r = resolve(s);
     const shape = shapeOf(r);
-    if (v === null || v === undefined) return leaf(path);
     if ((shape === 'struct' || shape === 'map') && isRecord(v) && isGranular(r)) {
-      if (shape === 'map') all.add(path);
+      if (shape === 'map') all.add(path, key);
       const entries = Object.entries(v);
-      if (shape === 'struct' && entries.length === 0) return leaf(path);
-      for (const [k, child] of entries) walk(child, fieldSchema(r, k), [...path, fieldElement(k)]);
+      if (shape === 'struct' && entries.length === 0) return leaf(path, key, v);
+      for (const [k, child] of entries) {
+        const e = fieldElement(k);
+        walk(child, fieldSchema(r, k), [...path, e], childKey(key, e));
+      }
       return;
     }
     if (shape === 'list' && Array.isArray(v)) {
       const sem = listSemantics(r);
       const items = itemSchema(r);
       if (sem.type === 'set') {
-        for (const item of v) leaf([...path, valueElement(item)]);
+        for (const item of v) {
+          const e = valueElement(item);
+          leaf([...path, e], childKey(key, e), item);
+        }
         return;
       }
       if (sem.type === 'map' && sem.keys.length > 0) {
         v.forEach((item, i) => {
-          if (!isRecord(item)) return leaf([...path, indexElement(i)]);
-          const keys = Object.fromEntries(sem.keys.filter((k) => item[k] !== undefined).map((k) => [k, item[k]]));
-          const p = [...path, keyElement(keys)];
-          all.add(p);
-          walk(item, items, p);
+          if (!isRecord(item)) {
+            const e = indexElement(i);
+            return leaf([...path, e], childKey(key, e), item);
+          }
+          const e = keyElement(Object.fromEntries(sem.keys.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])));
+          const p = [...path, e];
+          const itemKey = childKey(key, e);
+          all.add(p, itemKey);
+          walk(item, items, p, itemKey);
         });
         // An item's own path is a member, not a leaf; its fields are walked above.
         return;
       }
     }
-    leaf(path);
+    leaf(path, key, v);
   };
-  if (!isRecord(value)) return { all, leaves };
+  if (!isRecord(value)) return { all, leaves, values };
   for (const [k, child] of Object.entries(value)) {
     if (k === 'apiVersion' || k === 'kind') continue;
     if (k === 'status' && scope.hasStatus && scope.subresource !== 'status') continue;
     if (scope.subresource === 'status' && k !== 'status') continue;
     const s = fieldSchema(schema, k);
+    const e = fieldElement(k);
     if (k === 'metadata' && isRecord(child)) {
       for (const [mk, mv] of Object.entries(child)) {
-        if (!ignoredMetadata.has(mk)) walk(mv, fieldSchema(s, mk), [fieldElement('metadata'), fieldElement(mk)]);
+        const me = fieldElement(mk);
+        if (!ignoredMetadata.has(mk)) walk(mv, fieldSchema(s, mk), [e, me], childKey(pathKey([e]), me));
       }
       continue;
     }
-    walk(child, s, [fieldElement(k)]);
+    walk(child, s, [e], pathKey([e]));
   }
-  return { all, leaves };
+  return { all, leaves, values };
 }
 
 /** One manager's entry, decoded. */
@@ -146,11 +163,11 @@ export function sameManager(a: Pick<Manager, 'manager' | 'operation' | 'subresou
 export const managedTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The fields a write added or changed (members new to the object, leaves whose value differs). */
-export function changedFields(before: ValueFields, after: ValueFields, oldObj: unknown, newObj: unknown): FieldSet {
+export function changedFields(before: ValueFields, after: ValueFields): FieldSet {
   const changed = new FieldSet();
-  for (const p of after.all.paths()) {
-    if (!before.all.has(p)) changed.add(p);
-    else if (after.leaves.has(p) && !isDeepStrictEqual(valueAt(oldObj, p), valueAt(newObj, p))) changed.add(p);
+  for (const [key, p] of after.all.entries()) {
+    if (!before.all.hasKey(key)) changed.add(p, key);
+    else if (after.values.has(key) && (!before.values.has(key) || !jsonEqual(before.values.get(key), after.values.get(key)))) changed.add(p, key);
   }
   return changed;
 }
@@ -170,10 +187,10 @@ export interface UpdateRecord {
  * changed, which every other manager loses; fields the write removed are owned by nobody.
  */
 export function recordUpdate(r: UpdateRecord): ManagedFieldsEntry[] {
-  const before = r.old ? fieldsOf(r.old, r.schema, r.scope) : { all: new FieldSet(), leaves: new FieldSet() };
   const after = fieldsOf(r.obj, r.schema, r.scope);
-  const changed = changedFields(before, after, r.old, r.obj);
-  const removed = before.all.difference(after.all);
+  const before = r.old ? fieldsOf(r.old, r.schema, r.scope) : undefined;
+  const changed = before ? changedFields(before, after) : after.all;
+  const removed = before ? before.all.difference(after.all) : new FieldSet();
   const managers = decodeManagers(r.old?.metadata.managedFields);
   const me = { manager: r.manager, operation: 'Update' as const, subresource: r.scope.subresource ?? '' };
   let mine = managers.find((m) => sameManager(m, me));

@@ -53,8 +53,14 @@ export async function serveWatch(ctx: Context, o: WatchStreamOptions): Promise<v
   let watcher: CacheWatcher | undefined;
   const timers: NodeJS.Timeout[] = [];
 
+  // Events dispatched in one tick (an etcd watch response often carries several) leave in one
+  // socket write: cork on the first, uncork on the next tick.
   const write = (s: string): boolean => {
     if (ended) return false;
+    if (res.writableCorked === 0) {
+      res.cork();
+      process.nextTick(() => res.uncork());
+    }
     res.write(s);
     return res.writableLength < maxBufferedBytes;
   };

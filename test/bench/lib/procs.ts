@@ -41,6 +41,9 @@ export function removeTempDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Extra node flags for every component (BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`). */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** One running component binary. */
 export class Component {
   readonly proc: ChildProcess;
@@ -56,7 +59,7 @@ export class Component {
   ) {
     this.logFile = path.join(logDir, `${name}.log`);
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    this.proc = spawn(process.execPath, [path.join(repoRoot, 'dist/cmd', cmd, 'main.js'), ...args], {
+    this.proc = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist/cmd', cmd, 'main.js'), ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
