@@ -2,7 +2,7 @@
  * Read-only views of cached objects. Everything an informer caches is shared by every
  * consumer of the process, so it is deep-frozen when it enters the cache and typed
  * `DeepReadonly` when it leaves: a caller that wants to change an object clones it first
- * (`structuredClone(obj) as Pod`) and writes the clone through the API.
+ * (`jsonClone(obj) as Pod`, pkg/util/json/clone) and writes the clone through the API.
  */
 
 /** `T` with every property and array element, at every depth, read-only. */

@@ -34,6 +34,7 @@ import { NfsPlugin, NfsPluginName, type VolumePluginManager } from './volume';
 import { desiredPod, type VolumeListers } from './volumemanager/populator';
 import type { Lister } from '../informer/lister';
 import { VolumeManager } from './volumemanager/volume_manager';
+import { jsonClone } from '../util/json/clone';
 
 /** Configuration of a kubelet. */
 export interface KubeletConfig {
@@ -124,7 +125,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   /** Removes containers of pods that are not (or no longer) this pod, then syncs the pod. */
   const reconcile = async (key: string): Promise<Result | void> => {
     const cached = pods.get(key);
-    const pod = cached ? (structuredClone(cached) as Pod) : undefined;
+    const pod = cached ? (jsonClone(cached) as Pod) : undefined;
     const { namespace = '', name } = splitKey(key);
     const sameName = await cfg.runtime.listContainers({ pod: { namespace, name } });
     const stale = sameName.filter((c) => c.labels[ContainerLabel.PodUid] !== pod?.metadata.uid);

@@ -12,6 +12,7 @@ import { isDNS1123Subdomain, nameIsDNSSubdomain } from './names';
 import { validateQuantity, validateResourceList } from './quantities';
 import { validateLabelSelector } from './selector';
 import { validateAccessModes, validateStorageClassName, validateVolumeMode } from './volumespec';
+import { jsonClone } from '../../util/json/clone';
 
 /** Field path Kubernetes reports the storage request at. */
 export const storageRequestField = 'spec.resources[storage]';
@@ -52,8 +53,8 @@ export const claimSpecImmutableMessage =
  */
 export function validatePersistentVolumeClaimUpdate(pvc: PersistentVolumeClaim, old: PersistentVolumeClaim): FieldError[] {
   const errs = validatePersistentVolumeClaim(pvc);
-  const newSpec: PersistentVolumeClaimSpec = structuredClone(pvc.spec ?? {});
-  const oldSpec: PersistentVolumeClaimSpec = structuredClone(old.spec ?? {});
+  const newSpec: PersistentVolumeClaimSpec = jsonClone(pvc.spec ?? {});
+  const oldSpec: PersistentVolumeClaimSpec = jsonClone(old.spec ?? {});
   if (!oldSpec.volumeName) {
     if (newSpec.volumeName === undefined) delete oldSpec.volumeName;
     else oldSpec.volumeName = newSpec.volumeName;

@@ -20,6 +20,7 @@ import { fieldSchema, isGranular, itemSchema, listSemantics, resolve, schemaForK
 import type { Schema } from '../openapi/schema';
 import { FieldSet, itemIndex, keyElement, pathString, removePath, valueAt, type FieldPath } from './fieldset';
 import { decodeManagers, encodeManagers, fieldsOf, managedTime, sameManager, type Manager, type OwnershipScope } from './managedfields';
+import { jsonClone } from '../../util/json/clone';
 
 /** The media type of apply patches. */
 export const applyPatchType = 'application/apply-patch+yaml';
@@ -42,7 +43,7 @@ export function mergeApplied(live: unknown, cfg: unknown, schema: Schema | undef
     const sem = listSemantics(r);
     const out = Array.isArray(live) ? [...live] : [];
     if (sem.type === 'set') {
-      for (const v of cfg) if (!out.some((o) => isDeepStrictEqual(o, v))) out.push(structuredClone(v));
+      for (const v of cfg) if (!out.some((o) => isDeepStrictEqual(o, v))) out.push(jsonClone(v));
       return out;
     }
     if (sem.type === 'map' && sem.keys.length > 0) {
@@ -56,7 +57,7 @@ export function mergeApplied(live: unknown, cfg: unknown, schema: Schema | undef
       return out;
     }
   }
-  return structuredClone(cfg);
+  return jsonClone(cfg);
 }
 
 /** One conflicting field and the manager owning it. */

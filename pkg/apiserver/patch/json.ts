@@ -4,6 +4,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Json } from './merge';
+import { jsonClone } from '../../util/json/clone';
 
 /** One JSON patch operation. */
 export interface JsonPatchOp {
@@ -77,12 +78,12 @@ function add(doc: Json, path: string, value: Json): Json {
 /** Applies the operations in order to a copy of `doc`. */
 export function applyJsonPatch(doc: Json, ops: unknown): Json {
   if (!Array.isArray(ops)) throw new JsonPatchError('a JSON patch must be an array of operations');
-  let out: Json = structuredClone(doc);
+  let out: Json = jsonClone(doc);
   for (const raw of ops as JsonPatchOp[]) {
     if (typeof raw !== 'object' || raw === null || typeof raw.path !== 'string') throw new JsonPatchError('invalid JSON patch operation');
     const needsValue = raw.op === 'add' || raw.op === 'replace' || raw.op === 'test';
     if (needsValue && raw.value === undefined) throw new JsonPatchError(`operation ${raw.op} needs a value`);
-    const value = structuredClone(raw.value ?? null);
+    const value = jsonClone(raw.value ?? null);
     switch (raw.op) {
       case 'add':
         out = add(out, raw.path, value);
@@ -104,7 +105,7 @@ export function applyJsonPatch(doc: Json, ops: unknown): Json {
         break;
       }
       case 'copy':
-        out = add(out, raw.path, structuredClone(get(out, raw.from ?? '')));
+        out = add(out, raw.path, jsonClone(get(out, raw.from ?? '')));
         break;
       case 'test':
         if (!isDeepStrictEqual(get(out, raw.path), value)) throw new JsonPatchError(`test operation failed at ${raw.path}`);

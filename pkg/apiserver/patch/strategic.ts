@@ -19,6 +19,7 @@ import type { Patcher } from '../handlers/resource';
 import { fieldSchema, itemSchema, patchMeta, resolve, schemaForKind } from '../openapi/lookup';
 import type { Schema } from '../openapi/schema';
 import type { Json } from './merge';
+import { jsonClone } from '../../util/json/clone';
 
 type JsonObject = { [k: string]: Json };
 
@@ -50,7 +51,7 @@ function keyOf(item: Json, mergeKey: string): Json | undefined {
 }
 
 function mergeKeyedList(original: Json[], patch: Json[], mergeKey: string, items: Schema | undefined): Json[] {
-  const result = original.map((o) => structuredClone(o));
+  const result = original.map((o) => jsonClone(o));
   for (const p of patch) {
     if (!isObject(p)) throw new StrategicMergePatchError(`the list item ${JSON.stringify(p)} is not an object, but the list is merged by key "${mergeKey}"`);
     const key = p[mergeKey];
@@ -81,7 +82,7 @@ export function mergeList(original: Json | undefined, patch: Json[], schema: Sch
   }
   const orig = Array.isArray(original) ? original : [];
   if (meta.mergeKey) return mergeKeyedList(orig, elements, meta.mergeKey, items);
-  const result = orig.map((o) => structuredClone(o));
+  const result = orig.map((o) => jsonClone(o));
   for (const v of elements) {
     if (isObject(v) || Array.isArray(v)) throw new StrategicMergePatchError(`merging a list of scalars, but the patch holds ${JSON.stringify(v)}`);
     if (!result.some((o) => isDeepStrictEqual(o, v))) result.push(v);

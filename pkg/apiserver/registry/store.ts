@@ -24,6 +24,7 @@ import { StorageError, StorageErrorCode } from '../../storage/errors';
 import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
+import { jsonClone } from '../../util/json/clone';
 
 /** Query options of list and watch. */
 export interface ListQuery {
@@ -262,7 +263,7 @@ export class Store<T extends KubeObject = KubeObject> {
     let result: T;
     try {
       const tryUpdate = (cur: KubeObject): KubeObject => {
-        const desired = mutate(structuredClone(cur) as T);
+        const desired = mutate(jsonClone(cur) as T);
         return this.prepareUpdate(desired, cur as T, opts);
       };
       if (opts.dryRun) {
@@ -285,7 +286,7 @@ export class Store<T extends KubeObject = KubeObject> {
     const key = this.key(ns, name);
     try {
       const result = (await this.storage.guaranteedUpdate(key, (cur) => {
-        const next = mutate(structuredClone(cur) as T);
+        const next = mutate(jsonClone(cur) as T);
         return next;
       })) as T;
       return this.withTypeMeta(result);

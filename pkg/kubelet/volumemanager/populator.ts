@@ -7,6 +7,7 @@ import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/cor
 import { objectKey } from '../../api/meta';
 import type { DeepReadonly } from '../../informer/readonly';
 import type { DesiredPod, DesiredVolume } from './desired_state';
+import { jsonClone } from '../../util/json/clone';
 
 /** The cache lookups the populator needs. */
 export interface VolumeListers {
@@ -43,7 +44,7 @@ export function desiredPod(pod: DeepReadonly<Pod>, l: VolumeListers): DesiredPod
       volumes.push({ ...base, error: `persistentvolume "${claim.spec.volumeName}" bound to claim "${src.claimName}" not found` });
       continue;
     }
-    volumes.push({ ...base, pv: structuredClone(pv) as PersistentVolume });
+    volumes.push({ ...base, pv: jsonClone(pv) as PersistentVolume });
   }
   return { podUid: pod.metadata.uid ?? '', podKey: objectKey(pod), volumes };
 }

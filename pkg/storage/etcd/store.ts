@@ -13,6 +13,7 @@ import { StorageError, StorageErrorCode } from '../errors';
 import type { ListOptions, ListResult, Preconditions, Storage, StorageWatchHandlers, UpdateFunc } from '../interfaces';
 import { checkPreconditions, sameStoredContent } from '../preconditions';
 import { decode, encode, prefixEnd } from './codec';
+import { jsonClone } from '../../util/json/clone';
 
 /** Options of the etcd store. */
 export interface EtcdStoreOptions {
@@ -97,7 +98,7 @@ export class EtcdStore implements Storage {
       let next: T;
       try {
         checkPreconditions(key, cur.obj, pre);
-        next = await tryUpdate(structuredClone(cur.obj));
+        next = await tryUpdate(jsonClone(cur.obj));
       } catch (err) {
         if (!fromCache) throw err;
         fromCache = false;

@@ -6,6 +6,7 @@ import type { EventRecorder } from '../../../client/record/recorder';
 import type { DeepReadonly } from '../../../informer/readonly';
 import type { Provisioner } from './provisioner';
 import type { VolumeIndex } from './volume_index';
+import { jsonClone } from '../../../util/json/clone';
 
 /** A read-only cache view (an informer's lister satisfies it). */
 export interface Lister<T> {
@@ -15,7 +16,7 @@ export interface Lister<T> {
 
 /** A private, mutable copy of a cached object. */
 export function thaw<T>(obj: DeepReadonly<T>): T {
-  return structuredClone(obj) as T;
+  return jsonClone(obj) as T;
 }
 
 /** The writes the controller makes for one resource (a ResourceClient satisfies it). */

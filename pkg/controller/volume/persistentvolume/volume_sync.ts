@@ -15,6 +15,7 @@ import type { Result } from '../../runner';
 import { claimKeyOf } from './claim_sync';
 import { Annotation, EventReason } from './constants';
 import { IndexName, thaw, type ControllerContext } from './deps';
+import { jsonClone } from '../../../util/json/clone';
 
 async function setPhase(ctx: ControllerContext, pv: PersistentVolume, phase: PersistentVolumePhase, message?: string): Promise<PersistentVolume> {
   if (pv.status?.phase === phase && (pv.status?.message ?? undefined) === message) return pv;
@@ -67,7 +68,7 @@ export async function syncVolume(ctx: ControllerContext, name: string): Promise<
     } else if (claim.spec.volumeName) {
       // The claim went to another volume: release ours if the controller bound it.
       if (pv.metadata.annotations?.[Annotation.BoundByController]) {
-        const freed = structuredClone(pv);
+        const freed = jsonClone(pv);
         delete freed.spec.claimRef;
         const updated = await ctx.pvClient.update(freed);
         await setPhase(ctx, updated, PersistentVolumePhase.Available);
@@ -134,7 +135,7 @@ async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
     ctx.recorder.event(pv, EventType.Warning, EventReason.VolumeFailedRecycle, `failed to recycle volume ${name}: ${(err as Error).message}`);
     throw err;
   }
-  const freed = structuredClone(pv);
+  const freed = jsonClone(pv);
   delete freed.spec.claimRef;
   const updated = await ctx.pvClient.update(freed);
   await setPhase(ctx, updated, PersistentVolumePhase.Available);

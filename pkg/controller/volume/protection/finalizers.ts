@@ -1,6 +1,7 @@
 /** Adding and removing one finalizer through an update, skipping no-op writes. */
 import type { KubeObject } from '../../../api/meta';
 import type { DeepReadonly } from '../../../informer/readonly';
+import { jsonClone } from '../../../util/json/clone';
 
 /** Finalizer names (Kubernetes'). */
 export const Finalizer = {
@@ -11,7 +12,7 @@ export const Finalizer = {
 /** A copy of `obj` with the finalizer added, or undefined when it is already there. */
 export function withFinalizer<T extends KubeObject>(obj: DeepReadonly<T>, finalizer: string): T | undefined {
   if (obj.metadata.finalizers?.includes(finalizer)) return undefined;
-  const copy = structuredClone(obj) as T;
+  const copy = jsonClone(obj) as T;
   copy.metadata.finalizers = [...(copy.metadata.finalizers ?? []), finalizer];
   return copy;
 }
@@ -19,7 +20,7 @@ export function withFinalizer<T extends KubeObject>(obj: DeepReadonly<T>, finali
 /** A copy of `obj` without the finalizer, or undefined when it is not there. */
 export function withoutFinalizer<T extends KubeObject>(obj: DeepReadonly<T>, finalizer: string): T | undefined {
   if (!obj.metadata.finalizers?.includes(finalizer)) return undefined;
-  const copy = structuredClone(obj) as T;
+  const copy = jsonClone(obj) as T;
   copy.metadata.finalizers = (copy.metadata.finalizers ?? []).filter((f) => f !== finalizer);
   return copy;
 }
