@@ -12,6 +12,7 @@ import { isNotFound } from '../api/errors';
 import type { Clientset } from '../client/clientset';
 import type { EventRecorder } from '../client/record/recorder';
 import type { ContainerRuntime } from './runtime/interface';
+import { microTime, rfc3339 } from '../api/time';
 
 /** Options of the node status manager. */
 export interface NodeStatusOptions {
@@ -39,8 +40,6 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const rfc3339 = (d = new Date()): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-const micro = (d = new Date()): string => d.toISOString().replace('Z', '000Z');
 
 /** Keeps the Node object and its Lease current. */
 export class NodeStatusManager {
@@ -137,7 +136,7 @@ export class NodeStatusManager {
 
   private async renewLease(): Promise<void> {
     const leases = this.o.client.leases;
-    const spec = { holderIdentity: this.o.nodeName, leaseDurationSeconds: this.o.leaseDurationSeconds ?? 40, renewTime: micro() };
+    const spec = { holderIdentity: this.o.nodeName, leaseDurationSeconds: this.o.leaseDurationSeconds ?? 40, renewTime: microTime() };
     try {
       const cur = await leases.get(this.o.nodeName, 'kube-node-lease');
       await leases.update({ ...cur, spec: { ...cur.spec, ...spec } });

@@ -29,6 +29,7 @@ import {
 } from './runtime/interface';
 import { computePodStatus, willRestart, type Waiting } from './status/pod_status';
 import type { ReadyVolume, VolumeManager } from './volumemanager/volume_manager';
+import { rfc3339 } from '../api/time';
 
 /** Event reasons the kubelet records (Kubernetes names). */
 export const KubeletReason = {
@@ -60,7 +61,6 @@ export interface SyncDeps {
   logger: Logger;
 }
 
-const rfc3339 = (d = new Date()): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function sortedByAttempt(cs: RuntimeContainer[]): RuntimeContainer[] {
   return [...cs].sort((a, b) => containerAttempt(a) - containerAttempt(b));

@@ -19,8 +19,9 @@ import type { Patcher } from '../handlers/resource';
 import { fieldSchema, isGranular, itemSchema, listSemantics, resolve, schemaForKind, shapeOf } from '../openapi/lookup';
 import type { Schema } from '../openapi/schema';
 import { FieldSet, itemIndex, keyElement, pathString, removePath, valueAt, type FieldPath } from './fieldset';
-import { decodeManagers, encodeManagers, fieldsOf, managedTime, sameManager, type Manager, type OwnershipScope } from './managedfields';
+import { decodeManagers, encodeManagers, fieldsOf, sameManager, type Manager, type OwnershipScope } from './managedfields';
 import { jsonClone } from '../../util/json/clone';
+import { rfc3339 } from '../../api/time';
 
 /** The media type of apply patches. */
 export const applyPatchType = 'application/apply-patch+yaml';
@@ -143,7 +144,7 @@ export function serverSideApply(live: KubeObject, cfg: KubeObject, o: ApplyOptio
   const { managedFields: _mergedFields, ...mergedMeta } = merged.metadata;
   // A no-op re-apply leaves the object untouched: same fields, same time.
   const unchanged = before?.time !== undefined && sameMembers(before.fields, fields) && isDeepStrictEqual({ ...merged, metadata: mergedMeta }, { ...live, metadata: liveMeta });
-  const mine: Manager = { ...me, apiVersion: cfg.apiVersion ?? live.apiVersion ?? '', time: unchanged && before?.time ? before.time : managedTime(o.now), fields };
+  const mine: Manager = { ...me, apiVersion: cfg.apiVersion ?? live.apiVersion ?? '', time: unchanged && before?.time ? before.time : rfc3339(o.now), fields };
   const at = managers.findIndex((m) => sameManager(m, me));
   if (at >= 0) next.splice(Math.min(at, next.length), 0, mine);
   else next.push(mine);

@@ -13,6 +13,7 @@ import { fieldSchema, isGranular, itemSchema, listSemantics, resolve, shapeOf } 
 import type { Schema } from '../openapi/schema';
 import { jsonEqual } from '../../util/json/equal';
 import { childKey, fieldElement, FieldSet, fromFieldsV1, indexElement, keyElement, pathKey, toFieldsV1, valueElement, type FieldPath } from './fieldset';
+import { rfc3339 } from '../../api/time';
 
 /** The fields a value sets: all members, and the leaves among them (compared by value). */
 export interface ValueFields {
@@ -159,9 +160,6 @@ export function sameManager(a: Pick<Manager, 'manager' | 'operation' | 'subresou
   return a.manager === b.manager && a.operation === b.operation && a.subresource === b.subresource;
 }
 
-/** RFC 3339 time, seconds precision. */
-export const managedTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 /** The fields a write added or changed (members new to the object, leaves whose value differs). */
 export function changedFields(before: ValueFields, after: ValueFields): FieldSet {
   const changed = new FieldSet();
@@ -201,7 +199,7 @@ export function recordUpdate(r: UpdateRecord): ManagedFieldsEntry[] {
       managers.push(mine);
     }
     mine.fields = mine.fields.union(changed);
-    mine.time = managedTime(r.now);
+    mine.time = rfc3339(r.now);
     mine.apiVersion = r.obj.apiVersion ?? mine.apiVersion;
   }
   return encodeManagers(managers);

@@ -25,6 +25,7 @@ import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
 import { jsonClone } from '../../util/json/clone';
+import { rfc3339 } from '../../api/time';
 
 /** Query options of list and watch. */
 export interface ListQuery {
@@ -61,7 +62,6 @@ export interface StoreOptions<T extends KubeObject> {
   now?: () => Date;
 }
 
-const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Generic REST storage for one resource. */
 export class Store<T extends KubeObject = KubeObject> {

@@ -8,6 +8,7 @@ import { badRequest, conflict } from '../../api/errors';
 import { decodeObject, mediaType, readBody } from '../body';
 import type { Store } from '../registry/store';
 import type { RequestInfo } from '../request_info';
+import { rfc3339 } from '../../api/time';
 
 /** Serves pods/binding. */
 export async function podBinding(ctx: Context, info: RequestInfo, store: Store): Promise<void> {
@@ -17,7 +18,7 @@ export async function podBinding(ctx: Context, info: RequestInfo, store: Store):
   if (!node) throw badRequest('binding target name is required');
   if (body.metadata?.name && body.metadata.name !== info.name) throw badRequest('binding name does not match the pod name');
   const podName = info.name ?? '';
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = rfc3339();
   await store.systemUpdate(info.namespace, podName, (cur) => {
     const pod = cur as Pod;
     if (pod.metadata.deletionTimestamp) throw conflict({ resource: 'pods' }, podName, 'pod is being deleted, cannot be assigned to a host');

@@ -11,6 +11,7 @@ import { isAlreadyExists, isNotFound } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import type { DeepReadonly } from '../../informer/readonly';
 import type { ResourceClient } from '../resource_client';
+import { rfc3339 } from '../../api/time';
 
 /** Records events about objects. */
 export interface EventRecorder {
@@ -26,7 +27,6 @@ interface Seen {
 /** Distinct events remembered for aggregation (oldest forgotten first). */
 const maxRemembered = 4096;
 
-const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Writes events through the apiserver, aggregating repeats. */
 export class ApiEventRecorder implements EventRecorder {

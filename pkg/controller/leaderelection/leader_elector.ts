@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { Lease } from '../../api/coordination/v1';
 import { isAlreadyExists, isConflict, isNotFound } from '../../api/errors';
+import { microTime } from '../../api/time';
 
 /** The lease operations the elector uses (a ResourceClient<Lease> satisfies it). */
 export interface LeaseClient {
@@ -32,7 +33,6 @@ export interface LeaderElectionConfig {
   onStoppedLeading?(): void;
 }
 
-const micro = (d: Date): string => d.toISOString().replace('Z', '000Z');
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -146,7 +146,7 @@ export class LeaderElector {
             apiVersion: 'coordination.k8s.io/v1',
             kind: 'Lease',
             metadata: { name, namespace },
-            spec: { holderIdentity: identity, leaseDurationSeconds: this.leaseMs / 1000, acquireTime: micro(now), renewTime: micro(now), leaseTransitions: 0 },
+            spec: { holderIdentity: identity, leaseDurationSeconds: this.leaseMs / 1000, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 },
           }),
           timeout(),
         );
@@ -160,11 +160,11 @@ export class LeaderElector {
       if (holder !== identity && !expired) return false;
       const spec = { ...current.spec };
       if (holder !== identity) {
-        spec.acquireTime = micro(now);
+        spec.acquireTime = microTime(now);
         spec.leaseTransitions = (spec.leaseTransitions ?? 0) + 1;
       }
       spec.holderIdentity = identity;
-      spec.renewTime = micro(now);
+      spec.renewTime = microTime(now);
       spec.leaseDurationSeconds = this.leaseMs / 1000;
       this.lease = await withTimeout(client.update({ ...current, spec }), timeout());
       this.observe(this.lease);

@@ -21,7 +21,8 @@ export function encode(obj: KubeObject): Buffer {
 /** Parses a stored value and stamps it with the revision it was read at. */
 export function decode<T extends KubeObject>(value: Buffer, modRevision: string | number): T {
   const obj = JSON.parse(value.toString('utf8')) as T;
-  obj.metadata = { ...obj.metadata, resourceVersion: String(modRevision) };
+  obj.metadata ??= {};
+  obj.metadata.resourceVersion = String(modRevision);
   return obj;
 }
 

@@ -20,6 +20,7 @@ import { Annotation, classType, EventReason, MismatchCondition, volumeType, type
 import { IndexName, thaw, type ControllerContext } from './deps';
 import type { DeepReadonly } from '../../../informer/readonly';
 import { ProvisioningError } from './provisioner';
+import { rfc3339 } from '../../../api/time';
 
 /** The class object of a claim, or a synthesized built-in one before its object exists. */
 function classOf(ctx: ControllerContext, claim: PersistentVolumeClaim): DeepReadonly<StorageClass> | undefined {
@@ -123,7 +124,7 @@ async function markMismatch(
   const message = `storage type mismatch: claim requests storage class "${claim.spec.storageClassName ?? ''}" (type ${want ?? 'unknown'}) but volume "${pv.metadata.name ?? ''}" is of type ${have ?? 'unknown'} (class "${pv.spec.storageClassName ?? ''}")`;
   const already = claim.status?.phase === PersistentVolumeClaimPhase.Failed && claim.status.conditions?.some((c) => c.type === MismatchCondition && c.message === message);
   if (already) return;
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = rfc3339();
   await ctx.pvcClient.updateStatus({
     ...claim,
     status: {
