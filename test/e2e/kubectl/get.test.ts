@@ -4,7 +4,7 @@
  * `explain` from the OpenAPI v3 documents.
  */
 import { expect } from 'chai';
-import { KubectlHarness, manifests, missingTools, tableRows } from './harness';
+import { manifests, tableRows, useKubectlHarness, type KubectlHarness } from './harness';
 
 describe('kubectl e2e: get, describe, explain', function () {
   this.timeout(120_000);
@@ -12,14 +12,7 @@ describe('kubectl e2e: get, describe, explain', function () {
   const ns = 'e2e-get';
   const uids: Record<string, string> = {};
 
-  before(async function () {
-    const missing = missingTools();
-    if (missing) {
-      console.log(`    skipped: ${missing}`);
-      this.skip();
-    }
-    h = await KubectlHarness.start();
-    await h.ok(['create', '-f', '-'], manifests.namespace(ns));
+  useKubectlHarness(ns, (harness) => (h = harness), async () => {
     const all = [
       manifests.pv('pv-get'),
       manifests.pvc('claim-a', ns),
@@ -44,10 +37,6 @@ describe('kubectl e2e: get, describe, explain', function () {
         manifests.event(`${name}.ev`, namespace ?? 'default', { kind, name, ...(namespace ? { namespace } : {}), uid: uids[kind] ?? '' }, 'E2eTesting', `something happened to ${name}`),
       );
     }
-  });
-
-  after(async () => {
-    await h?.stop();
   });
 
   const cases: { short: string; args: string[]; header: string[]; row: RegExp }[] = [

@@ -199,3 +199,26 @@ export const manifests = {
   event: (name: string, ns: string, o: { kind: string; name: string; namespace?: string; uid: string }, reason: string, message: string) =>
     `apiVersion: v1\nkind: Event\nmetadata:\n  name: ${name}\n  namespace: ${ns}\ninvolvedObject:\n  apiVersion: v1\n  kind: ${o.kind}\n  name: ${o.name}\n${o.namespace ? `  namespace: ${o.namespace}\n` : ''}  uid: ${o.uid}\nreason: ${reason}\nmessage: ${message}\ntype: Warning\ncount: 2\nfirstTimestamp: "${new Date(Date.now() - 600_000).toISOString().replace(/\.\d{3}Z$/, 'Z')}"\nlastTimestamp: "${new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')}"\nsource:\n  component: e2e-test\n`,
 };
+
+/**
+ * Registers a suite's hooks around one harness with namespace `ns` created: skipped (with the
+ * reason printed) when etcd or kubectl is missing, stopped after the suite. `set` receives the
+ * harness once it runs; `setup` runs after it, inside the same hook.
+ */
+export function useKubectlHarness(ns: string, set: (h: KubectlHarness) => void, setup?: () => Promise<void>): void {
+  let h: KubectlHarness | undefined;
+  before(async function () {
+    const missing = missingTools();
+    if (missing) {
+      console.log(`    skipped: ${missing}`);
+      this.skip();
+    }
+    h = await KubectlHarness.start();
+    set(h);
+    await h.ok(['create', '-f', '-'], manifests.namespace(ns));
+    await setup?.();
+  });
+  after(async () => {
+    await h?.stop();
+  });
+}

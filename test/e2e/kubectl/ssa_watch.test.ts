@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { waitFor } from '../../helpers/wait';
-import { KubectlHarness, manifests, missingTools } from './harness';
+import { manifests, useKubectlHarness, type KubectlHarness } from './harness';
 
 describe('kubectl e2e: server-side apply and watch', function () {
   this.timeout(120_000);
@@ -13,19 +13,7 @@ describe('kubectl e2e: server-side apply and watch', function () {
   const ns = 'e2e-ssa';
   const get = (args: string[], jsonpath: string) => h.ok(['get', ...args, '-n', ns, '-o', `jsonpath=${jsonpath}`]);
 
-  before(async function () {
-    const missing = missingTools();
-    if (missing) {
-      console.log(`    skipped: ${missing}`);
-      this.skip();
-    }
-    h = await KubectlHarness.start();
-    await h.ok(['create', '-f', '-'], manifests.namespace(ns));
-  });
-
-  after(async () => {
-    await h?.stop();
-  });
+  useKubectlHarness(ns, (harness) => (h = harness));
 
   it('apply --server-side creates, then re-applies; kubectl owns the fields it applied', async () => {
     const cfg = manifests.pvc('ssa', ns).replace('app: store', 'app: store\n    tier: gold');

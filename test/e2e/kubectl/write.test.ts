@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import { waitFor } from '../../helpers/wait';
-import { KubectlHarness, manifests, missingTools } from './harness';
+import { manifests, useKubectlHarness, type KubectlHarness } from './harness';
 
 describe('kubectl e2e: create, apply, patch, delete', function () {
   this.timeout(120_000);
@@ -15,19 +15,7 @@ describe('kubectl e2e: create, apply, patch, delete', function () {
   const ns = 'e2e-write';
   const get = (args: string[], jsonpath: string) => h.ok(['get', ...args, '-n', ns, '-o', `jsonpath=${jsonpath}`]);
 
-  before(async function () {
-    const missing = missingTools();
-    if (missing) {
-      console.log(`    skipped: ${missing}`);
-      this.skip();
-    }
-    h = await KubectlHarness.start();
-    await h.ok(['create', '-f', '-'], manifests.namespace(ns));
-  });
-
-  after(async () => {
-    await h?.stop();
-  });
+  useKubectlHarness(ns, (harness) => (h = harness));
 
   it('create -f creates, and a second create is AlreadyExists', async () => {
     expect(await h.ok(['create', '-f', '-'], manifests.pvc('created', ns))).to.equal('persistentvolumeclaim/created created\n');

@@ -8,28 +8,15 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TestCluster } from '../../helpers/cluster';
+import type { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
-import { claimHostDir, claimObject, create, nodeContainers, type NodeContainer, podObject, skipWithoutDocker, teardown, waitEvent, waitLogs, waitReady } from './support';
+import { claimHostDir, claimObject, create, type NodeContainer, nodeContainers, podObject, useKubeletCluster, waitEvent, waitLogs, waitReady } from './support';
 
 describe('e2e/kubelet: pod lifecycle', function () {
   this.timeout(120_000);
   let c: TestCluster;
 
-  before(async function () {
-    skipWithoutDocker(this);
-    c = new TestCluster({ kubelet: true });
-    await c.up();
-  });
-
-  let failed = false;
-  after(() => teardown(c, failed));
-
-  afterEach(function () {
-    if (this.currentTest?.state !== 'failed' || !c) return;
-    failed = true;
-    console.log(`--- kubelet log tail ---\n${c.logTail('kubelet', 40)}`);
-  });
+  useKubeletCluster((cluster) => (c = cluster));
 
   it('the node is registered Ready with its kubelet endpoint, and its Lease is renewed', async () => {
     const node = c.nodeName;

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { Container, PersistentVolumeClaim, Pod } from '../../../pkg/api/core/v1';
-import { removeNodeContainers, type TestCluster } from '../../helpers/cluster';
+import { removeNodeContainers, TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
 
 /** Skips the suite (with a printed reason) when dockerd is not usable here. */
@@ -160,4 +160,26 @@ export async function teardown(c: TestCluster | undefined, failed: boolean): Pro
   await removeNodeContainers(c.nodeName);
   if (failed) console.log(`      (component logs kept in ${c.dir})`);
   else rmSync(c.dir, { recursive: true, force: true });
+}
+
+/**
+ * Registers a suite's hooks around one cluster with a kubelet: skipped without Docker, the
+ * kubelet log tail printed after a failed test, component logs kept when anything failed.
+ * `set` receives the cluster once it is up.
+ */
+export function useKubeletCluster(set: (c: TestCluster) => void): void {
+  let c: TestCluster | undefined;
+  let failed = false;
+  before(async function () {
+    skipWithoutDocker(this);
+    c = new TestCluster({ kubelet: true });
+    set(c);
+    await c.up();
+  });
+  after(() => teardown(c, failed));
+  afterEach(function () {
+    if (this.currentTest?.state !== 'failed' || !c) return;
+    failed = true;
+    console.log(`--- kubelet log tail ---\n${c.logTail('kubelet', 40)}`);
+  });
 }

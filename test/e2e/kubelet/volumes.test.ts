@@ -6,27 +6,14 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TestCluster } from '../../helpers/cluster';
-import { claimHostDir, claimObject, create, docker, nodeContainers, podEvents, podObject, skipWithoutDocker, teardown, waitEvent, waitLogs, waitReady } from './support';
+import type { TestCluster } from '../../helpers/cluster';
+import { claimHostDir, claimObject, create, docker, nodeContainers, podEvents, podObject, useKubeletCluster, waitEvent, waitLogs, waitReady } from './support';
 
 describe('e2e/kubelet: pods with their claims mounted', function () {
   this.timeout(120_000);
   let c: TestCluster;
 
-  before(async function () {
-    skipWithoutDocker(this);
-    c = new TestCluster({ kubelet: true });
-    await c.up();
-  });
-
-  let failed = false;
-  after(() => teardown(c, failed));
-
-  afterEach(function () {
-    if (this.currentTest?.state !== 'failed' || !c) return;
-    failed = true;
-    console.log(`--- kubelet log tail ---\n${c.logTail('kubelet', 40)}`);
-  });
+  useKubeletCluster((cluster) => (c = cluster));
 
   it('persistence: a token written by a deleted pod is read back by a new pod on the same claim', async () => {
     const token = `token-${randomUUID()}`;

@@ -15,6 +15,7 @@ import type { Result } from '../../runner';
 import { claimKeyOf } from './claim_sync';
 import { Annotation, EventReason } from './constants';
 import { IndexName, thaw, type ControllerContext } from './deps';
+import type { Provisioner } from './provisioner';
 import { jsonClone } from '../../../util/json/clone';
 
 async function setPhase(ctx: ControllerContext, pv: PersistentVolume, phase: PersistentVolumePhase, message?: string): Promise<PersistentVolume> {
@@ -101,19 +102,23 @@ async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
   const policy = pv.spec.persistentVolumeReclaimPolicy ?? 'Retain';
   if (policy === 'Retain') return;
   const provisioner = ctx.provisioners.find((p) => p.owns(pv));
+  const step =
+    policy === 'Delete'
+      ? { refusal: `refusing to delete volume ${name}`, failure: `failed to delete volume ${name}`, reason: EventReason.VolumeFailedDelete, run: (p: Provisioner) => p.delete(pv) }
+      : { refusal: `cannot recycle volume ${name}`, failure: `failed to recycle volume ${name}`, reason: EventReason.VolumeFailedRecycle, run: (p: Provisioner) => p.recycle(pv) };
+  if (!provisioner) {
+    const message = `${step.refusal}: its storage was not provisioned by this controller`;
+    ctx.recorder.event(pv, EventType.Warning, step.reason, message);
+    await setPhase(ctx, pv, PersistentVolumePhase.Failed, message);
+    return;
+  }
+  try {
+    await step.run(provisioner);
+  } catch (err) {
+    ctx.recorder.event(pv, EventType.Warning, step.reason, `${step.failure}: ${(err as Error).message}`);
+    throw err;
+  }
   if (policy === 'Delete') {
-    if (!provisioner) {
-      const message = `refusing to delete volume ${name}: its storage was not provisioned by this controller`;
-      ctx.recorder.event(pv, EventType.Warning, EventReason.VolumeFailedDelete, message);
-      await setPhase(ctx, pv, PersistentVolumePhase.Failed, message);
-      return;
-    }
-    try {
-      await provisioner.delete(pv);
-    } catch (err) {
-      ctx.recorder.event(pv, EventType.Warning, EventReason.VolumeFailedDelete, `failed to delete volume ${name}: ${(err as Error).message}`);
-      throw err;
-    }
     try {
       await ctx.pvClient.delete(name);
     } catch (err) {
@@ -122,19 +127,7 @@ async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
     ctx.recorder.event(pv, EventType.Normal, EventReason.VolumeDelete, `Deleted volume ${name} and its storage`);
     return;
   }
-  // Recycle
-  if (!provisioner) {
-    const message = `cannot recycle volume ${name}: its storage was not provisioned by this controller`;
-    ctx.recorder.event(pv, EventType.Warning, EventReason.VolumeFailedRecycle, message);
-    await setPhase(ctx, pv, PersistentVolumePhase.Failed, message);
-    return;
-  }
-  try {
-    await provisioner.recycle(pv);
-  } catch (err) {
-    ctx.recorder.event(pv, EventType.Warning, EventReason.VolumeFailedRecycle, `failed to recycle volume ${name}: ${(err as Error).message}`);
-    throw err;
-  }
+  // Recycle: the emptied volume is Available again.
   const freed = jsonClone(pv);
   delete freed.spec.claimRef;
   const updated = await ctx.pvClient.update(freed);
