@@ -14,7 +14,7 @@ runMain(
     controllers: {
       type: 'string',
       default: '*',
-      help: 'Controllers to run: * for all, names to pick, -name to disable (persistentvolume-binder, pvc-protection, pv-protection, scheduler).',
+      help: 'Controllers to run: * for all, names to pick, -name to disable (persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace).',
       check: (v) => {
         try {
           selectControllers(String(v));

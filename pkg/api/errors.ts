@@ -72,6 +72,16 @@ export function conflict(q: Qualified, name: string, why: string): StatusError {
   );
 }
 
+/** 403: the request is well-formed but refused (`namespaces "default" is forbidden: …`). */
+export function forbidden(q: Qualified, name: string, why: string, causes?: StatusCause[]): StatusError {
+  return new StatusError(403, StatusReason.Forbidden, `${qualifiedName(q)} "${name}" is forbidden: ${why}`, {
+    name,
+    kind: q.resource,
+    ...(q.group ? { group: q.group } : {}),
+    ...(causes ? { causes } : {}),
+  });
+}
+
 /** 422 with one cause per field error, as Kubernetes renders validation failures. */
 export function invalid(kind: string, name: string, causes: StatusCause[]): StatusError {
   const list = causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`).join(', ');
@@ -102,6 +112,7 @@ export const isNotFound = (err: unknown): boolean => reasonOf(err) === StatusRea
 export const isAlreadyExists = (err: unknown): boolean => reasonOf(err) === StatusReason.AlreadyExists;
 export const isConflict = (err: unknown): boolean => reasonOf(err) === StatusReason.Conflict;
 export const isInvalid = (err: unknown): boolean => reasonOf(err) === StatusReason.Invalid;
+export const isForbidden = (err: unknown): boolean => reasonOf(err) === StatusReason.Forbidden;
 /** 410: the resourceVersion is too old (Gone or Expired). */
 export const isGone = (err: unknown): boolean =>
   err instanceof StatusError && (err.code === 410 || err.reason === StatusReason.Gone || err.reason === StatusReason.Expired);

@@ -15,7 +15,7 @@ export interface ResourceInfo {
   readonly singular: string;
   readonly namespaced: boolean;
   readonly shortNames: readonly string[];
-  /** Subresources served below an object (status, binding, log). */
+  /** Subresources served below an object (status, binding, log, finalize). */
   readonly subresources: readonly string[];
 }
 
@@ -40,7 +40,7 @@ function info(
   };
 }
 
-export const namespaces = info('', 'Namespace', 'namespaces', false, ['ns'], ['status']);
+export const namespaces = info('', 'Namespace', 'namespaces', false, ['ns'], ['status', 'finalize']);
 export const nodes = info('', 'Node', 'nodes', false, ['no'], ['status']);
 export const pods = info('', 'Pod', 'pods', true, ['po'], ['status', 'binding', 'log']);
 export const persistentVolumes = info('', 'PersistentVolume', 'persistentvolumes', false, ['pv'], ['status']);

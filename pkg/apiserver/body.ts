@@ -7,6 +7,7 @@ import type { Context } from 'koa';
 import { load, JSON_SCHEMA } from 'js-yaml';
 import { badRequest, StatusError } from '../api/errors';
 import { StatusReason } from '../api/meta';
+import { decodeProtobuf, protobufMediaType } from './protobuf';
 
 /** Largest request body accepted, as kube-apiserver's default. */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -60,8 +61,9 @@ function rejectAliases(value: unknown, seen = new Set<object>()): void {
   for (const v of Object.values(value)) rejectAliases(v, seen);
 }
 
-/** Decodes a JSON or YAML document; malformed input is a 400. */
+/** Decodes a JSON, YAML or (for the kinds protobuf.ts knows) protobuf document; malformed input is a 400. */
 export function decodeDocument(raw: Buffer, type: string): unknown {
+  if (type === protobufMediaType) return decodeProtobuf(raw);
   const text = raw.toString('utf8');
   if (!text.trim()) throw badRequest('request body is empty');
   try {

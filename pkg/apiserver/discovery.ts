@@ -7,7 +7,7 @@ import { allResources, apiVersionOf, type ResourceInfo } from '../api/resources'
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function subresourceEntry(r: ResourceInfo, sub: string) {
-  const verbs = sub === 'status' ? ['get', 'patch', 'update'] : sub === 'binding' ? ['create'] : ['get'];
+  const verbs = sub === 'status' ? ['get', 'patch', 'update'] : sub === 'binding' ? ['create'] : sub === 'finalize' ? ['update'] : ['get'];
   const kind = sub === 'binding' ? 'Binding' : sub === 'log' ? 'Pod' : r.kind;
   return { name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, kind, verbs };
 }

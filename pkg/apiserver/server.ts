@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import { isAlreadyExists, serviceUnavailable, notFound, StatusError } from '../api/errors';
+import type { Namespace } from '../api/core/v1';
 import { StatusReason, type KubeObject } from '../api/meta';
 import { namespaces as namespacesInfo } from '../api/resources';
 import { EtcdStore } from '../storage/etcd/store';
@@ -115,7 +116,7 @@ export class ApiServer {
         storage: this.storage,
         cache,
         keyPrefix: config.etcdPrefix,
-        ...(info.namespaced ? { namespaceExists: (ns: string) => this.namespaceExists(ns) } : {}),
+        ...(info.namespaced ? { namespace: (ns: string) => this.namespace(ns) } : {}),
       });
       this.stores.set(storeKey(info.group, info.version, info.resource), store);
     }
@@ -144,14 +145,15 @@ export class ApiServer {
     return s;
   }
 
-  private async namespaceExists(ns: string): Promise<boolean> {
-    const nsStore = this.store('', namespacesInfo.resource);
-    if (nsStore.cache.getCached(nsStore.key(undefined, ns))) return true;
+  /** A namespace as the watch cache has it, else as etcd has it (the cache may lag a create). */
+  private async namespace(ns: string): Promise<Namespace | undefined> {
+    const nsStore = this.store('', namespacesInfo.resource) as Store<Namespace>;
+    const cached = nsStore.cache.getCached(nsStore.key(undefined, ns)) as Namespace | undefined;
+    if (cached) return cached;
     try {
-      await nsStore.get(undefined, ns);
-      return true;
+      return await nsStore.get(undefined, ns);
     } catch (err) {
-      if (err instanceof StatusError && err.code === 404) return false;
+      if (err instanceof StatusError && err.code === 404) return undefined;
       throw err;
     }
   }

@@ -1,6 +1,7 @@
 /** One typed client per resource, sharing a RestClient (and its rate limiter). */
 import type { Lease } from '../api/coordination/v1';
 import type { Binding, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
+import type { KubeObject } from '../api/meta';
 import * as r from '../api/resources';
 import type { StorageClass } from '../api/storage/v1';
 import type { ClientConfig } from './config';
@@ -29,6 +30,16 @@ export class Clientset {
     this.events = new ResourceClient(this.rest, r.events);
     this.storageClasses = new ResourceClient(this.rest, r.storageClasses);
     this.leases = new ResourceClient(this.rest, r.leases);
+  }
+
+  /** The clients of every namespaced resource (what a namespace can contain). */
+  namespacedResources(): ResourceClient<KubeObject>[] {
+    return Object.values(this).filter((c): c is ResourceClient<KubeObject> => c instanceof ResourceClient && c.info.namespaced);
+  }
+
+  /** Writes a namespace's spec.finalizers through namespaces/finalize. */
+  finalizeNamespace(ns: Namespace): Promise<Namespace> {
+    return this.rest.request('PUT', this.namespaces.path(undefined, ns.metadata.name, 'finalize'), { body: ns });
   }
 
   /** Assigns a pod to a node through pods/binding. */

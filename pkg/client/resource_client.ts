@@ -1,6 +1,6 @@
 /**
  * A typed client for one resource: get, list, create, update, updateStatus, patch, delete,
- * watch. `namespace` is ignored for cluster-scoped resources; for namespaced ones an undefined
+ * deleteCollection, watch. `namespace` is ignored for cluster-scoped resources; for namespaced ones an undefined
  * namespace lists/watches across all namespaces.
  */
 import type { DeleteOptions, KubeObject, ObjectList, WatchEvent } from '../api/meta';
@@ -79,6 +79,11 @@ export class ResourceClient<T extends KubeObject> {
 
   delete(name: string, namespace?: string, opts: DeleteOptions = {}): Promise<T> {
     return this.rest.request('DELETE', this.path(namespace, name), { body: { apiVersion: 'v1', kind: 'DeleteOptions', ...opts } });
+  }
+
+  /** Deletes every object of `namespace` a list query selects; resolves with what was deleted or marked. */
+  deleteCollection(namespace?: string, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'> = {}): Promise<ObjectList<T>> {
+    return this.rest.request('DELETE', this.path(namespace), { query: opts as Query });
   }
 
   /**

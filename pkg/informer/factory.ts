@@ -3,6 +3,7 @@
  * process, however many controllers ask for it, so each collection is listed and watched once.
  * Informers made after start() are started by the next start() call (as in client-go).
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Lease } from '../api/coordination/v1';
 import type { Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
@@ -126,6 +127,8 @@ export class SharedInformerFactory {
 
   /** Starts every informer made so far that is not running yet; they stop when `signal` aborts. */
   start(signal: AbortSignal): void {
+    // Every informer (and its reflector) listens for the abort: that many listeners is no leak.
+    setMaxListeners(Math.max(getMaxListeners(signal), 10 + 3 * this.informers.size), signal);
     for (const [key, informer] of this.informers) {
       if (this.running.has(key) || informer.isStarted()) continue;
       this.running.set(key, informer.run(signal));

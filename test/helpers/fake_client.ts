@@ -189,6 +189,12 @@ export class FakeResource<T extends KubeObject> {
     return structuredClone(next as T);
   }
 
+  /** Deletes every object of `namespace` (as DELETE on a collection); resolves with what was deleted or marked. */
+  async deleteCollection(namespace?: string): Promise<ObjectList<T>> {
+    const { metadata, items } = await this.list(namespace);
+    return { metadata, items: await Promise.all(items.map((o) => this.delete(o.metadata.name ?? '', o.metadata.namespace))) };
+  }
+
   async delete(name: string, namespace?: string, _opts?: DeleteOptions): Promise<T> {
     const key = await this.begin('delete', name, namespace);
     const cur = this.objects.get(key);

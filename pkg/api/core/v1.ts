@@ -34,9 +34,17 @@ export type ReclaimPolicy = (typeof ReclaimPolicy)[keyof typeof ReclaimPolicy];
 
 // ---------------------------------------------------------------- Namespace
 
+export interface NamespaceCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
 export interface Namespace extends KubeObject {
   spec?: { finalizers?: string[] };
-  status?: { phase?: 'Active' | 'Terminating' };
+  status?: { phase?: 'Active' | 'Terminating'; conditions?: NamespaceCondition[] };
 }
 
 // ---------------------------------------------------------------- Node

@@ -41,7 +41,7 @@ export interface WriteAttempt {
   old?: KubeObject;
   /** The request body as sent. */
   raw: Buffer;
-  subresource?: 'status';
+  subresource?: string;
   /** The patch media type (patch only). */
   patchType?: string;
 }
@@ -104,13 +104,14 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
   }
   const ns = namespaced ? info.namespace : undefined;
 
-  if (info.subresource && info.subresource !== 'status') {
-    const handler = deps.subresources[`${info.resource}/${info.subresource}`];
-    if (!handler) throw notFound({ resource: `${info.resource}/${info.subresource}` }, info.name ?? '');
+  const subresource = info.subresource;
+  if (subresource && subresource !== 'status' && !store.strategy.updateSubresources?.[subresource]) {
+    const handler = deps.subresources[`${info.resource}/${subresource}`];
+    if (!handler) throw notFound({ resource: `${info.resource}/${subresource}` }, info.name ?? '');
     return handler(ctx, info, store);
   }
-  const subresource = info.subresource === 'status' ? ('status' as const) : undefined;
-  if (subresource && !['get', 'update', 'patch'].includes(info.verb)) {
+  // status: get, update, patch; a strategy's other subresources (namespaces/finalize): update.
+  if (subresource && !(subresource === 'status' ? ['get', 'update', 'patch'] : ['update']).includes(info.verb)) {
     throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
   }
 

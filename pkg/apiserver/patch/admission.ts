@@ -2,8 +2,8 @@
  * The write admission plugged into the resource handler (`deps.admit`): every object about to
  * be written by create, update or patch is checked against the schema (field validation) and
  * gets its managedFields updated for the request's field manager (operation Update). Apply
- * patches keep their own books (see apply.ts); /status writes cannot change metadata, so they
- * are validated but not recorded.
+ * patches keep their own books (see apply.ts); subresource writes (/status, /finalize) cannot
+ * change metadata, so they are validated but not recorded.
  */
 import type { KubeObject } from '../../api/meta';
 import { checkFields, fieldValidationDirective, setWarnings } from '../fieldvalidation';
@@ -31,7 +31,7 @@ export function admitWrite(w: WriteAttempt, now: () => Date = () => new Date()):
     directive: fieldValidationDirective(w.ctx),
   });
   setWarnings(w.ctx, warnings);
-  if (type === applyPatchType || w.subresource === 'status') return w.obj;
+  if (type === applyPatchType || w.subresource) return w.obj;
   const managedFields = recordUpdate({
     old: w.old,
     obj: w.obj,

@@ -24,6 +24,8 @@ import { StorageError, StorageErrorCode } from '../../storage/errors';
 import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
+import type { Namespace } from '../../api/core/v1';
+import { admitCreateInNamespace } from '../admission/namespace_lifecycle';
 import { jsonClone } from '../../util/json/clone';
 import { rfc3339 } from '../../api/time';
 
@@ -40,8 +42,8 @@ export interface ListQuery {
 /** Options of create and update. */
 export interface WriteOptions {
   dryRun?: boolean;
-  /** Update only the status subresource. */
-  subresource?: 'status';
+  /** Update only this subresource (status, or one of the strategy's updateSubresources). */
+  subresource?: string;
 }
 
 /** The result of a delete: the object, and whether it is gone (or only marked). */
@@ -57,8 +59,8 @@ export interface StoreOptions<T extends KubeObject> {
   cache: WatchCache;
   /** etcd key prefix, e.g. /registry. */
   keyPrefix: string;
-  /** Answers whether a namespace exists (namespaced resources only). */
-  namespaceExists?: (ns: string) => Promise<boolean>;
+  /** Reads a namespace (namespaced resources only): creates are admitted against it. */
+  namespace?: (ns: string) => Promise<Namespace | undefined>;
   now?: () => Date;
 }
 
@@ -69,7 +71,7 @@ export class Store<T extends KubeObject = KubeObject> {
   readonly cache: WatchCache;
   private readonly storage: Storage;
   private readonly root: string;
-  private readonly namespaceExists?: (ns: string) => Promise<boolean>;
+  private readonly namespace?: (ns: string) => Promise<Namespace | undefined>;
   private readonly now: () => Date;
 
   constructor(opts: StoreOptions<T>) {
@@ -77,7 +79,7 @@ export class Store<T extends KubeObject = KubeObject> {
     this.storage = opts.storage;
     this.cache = opts.cache;
     this.root = `${opts.keyPrefix.replace(/\/$/, '')}/${opts.strategy.info.resource}/`;
-    if (opts.namespaceExists) this.namespaceExists = opts.namespaceExists;
+    if (opts.namespace) this.namespace = opts.namespace;
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -138,9 +140,7 @@ export class Store<T extends KubeObject = KubeObject> {
         throw badRequest(`the namespace of the provided object does not match the namespace sent on the request`);
       }
       meta.namespace = ns ?? meta.namespace ?? 'default';
-      if (this.namespaceExists && !(await this.namespaceExists(meta.namespace))) {
-        throw notFound({ resource: 'namespaces' }, meta.namespace);
-      }
+      if (this.namespace) admitCreateInNamespace(this.qualified, meta.name ?? meta.generateName ?? '', meta.namespace, await this.namespace(meta.namespace));
     } else {
       delete meta.namespace;
     }
@@ -306,9 +306,16 @@ export class Store<T extends KubeObject = KubeObject> {
       throw conflict(this.qualified, name, `Precondition failed: UID in precondition: ${desired.metadata.uid}, UID in object meta: ${cur.metadata.uid ?? ''}`);
     }
     let next: T;
-    if (opts.subresource === 'status') {
+    const sub = opts.subresource;
+    if (sub === 'status') {
       next = { ...cur, status: (desired as KubeObject & { status?: unknown }).status };
       const errs = this.strategy.validateStatusUpdate(next, cur);
+      if (errs.length) throw toStatusError(info.kind, name, errs);
+    } else if (sub) {
+      const take = this.strategy.updateSubresources?.[sub];
+      if (!take) throw notFound({ resource: `${info.resource}/${sub}` }, name);
+      next = take(desired, cur);
+      const errs = this.strategy.validateUpdate(next, cur);
       if (errs.length) throw toStatusError(info.kind, name, errs);
     } else {
       const owned = cur.metadata;
@@ -339,10 +346,15 @@ export class Store<T extends KubeObject = KubeObject> {
     return next;
   }
 
+  /** True while finalizers (metadata's, or the strategy's own) keep `obj` from being removed. */
+  private held(obj: T): boolean {
+    return (obj.metadata.finalizers?.length ?? 0) > 0 || this.strategy.deletionPending?.(obj) === true;
+  }
+
   /** An object marked for deletion whose finalizers are gone (and grace is over) is removed. */
   private async finishDeletionIfReleased(key: string, obj: T): Promise<T> {
     const m = obj.metadata;
-    if (!m.deletionTimestamp || (m.finalizers?.length ?? 0) > 0 || (m.deletionGracePeriodSeconds ?? 0) > 0) return obj;
+    if (!m.deletionTimestamp || this.held(obj) || (m.deletionGracePeriodSeconds ?? 0) > 0) return obj;
     try {
       return (await this.storage.delete(key, { resourceVersion: m.resourceVersion ?? '' })) as T;
     } catch (err) {
@@ -362,13 +374,13 @@ export class Store<T extends KubeObject = KubeObject> {
     try {
       for (;;) {
         const cur = (await this.storage.get(key)) as T;
+        this.strategy.validateDelete?.(cur);
         const grace = this.strategy.gracePeriod(cur, opts.gracePeriodSeconds);
-        const held = (cur.metadata.finalizers?.length ?? 0) > 0;
-        if (!held && grace === 0) {
+        if (!this.held(cur) && grace === 0) {
           if (dryRun) return { object: this.withTypeMeta(cur), deleted: true };
           try {
             const gone = (await this.storage.delete(key, pre, (c) => {
-              if ((c.metadata.finalizers?.length ?? 0) > 0 || c.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+              if (this.held(c as T) || c.metadata.resourceVersion !== cur.metadata.resourceVersion) {
                 throw new StorageError(StorageErrorCode.KeyExists, key, 'changed');
               }
             })) as T;
@@ -391,7 +403,7 @@ export class Store<T extends KubeObject = KubeObject> {
               m.deletionTimestamp = deadline;
               m.deletionGracePeriodSeconds = grace;
             }
-            return c;
+            return this.strategy.prepareForDeletion ? this.strategy.prepareForDeletion(c as T) : c;
           },
           pre,
         )) as T;

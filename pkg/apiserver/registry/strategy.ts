@@ -29,6 +29,17 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    * `requested` is the client's gracePeriodSeconds.
    */
   gracePeriod(obj: T, requested: number | undefined): number;
+  /**
+   * Other subresources a PUT may write besides status (namespaces/finalize): what the write
+   * takes from the request body; everything else comes from the stored object.
+   */
+  readonly updateSubresources?: Readonly<Record<string, (desired: T, cur: T) => T>>;
+  /** Refuses a DELETE by throwing a StatusError (namespaces: the immortal ones). */
+  validateDelete?(obj: T): void;
+  /** True while something besides metadata.finalizers holds a deleted object (namespaces: spec.finalizers). */
+  deletionPending?(obj: T): boolean;
+  /** What else changes when an object is marked for deletion (namespaces: phase Terminating). */
+  prepareForDeletion?(obj: T): T;
 }
 
 /** Fields of a strategy most resources share; spread and override. */

@@ -1,7 +1,8 @@
 /**
  * kube-controller-manager: builds the shared informers once, then — while it holds the
  * `kube-system/kube-controller-manager` Lease (or always, without leader election) — runs the
- * selected controllers: persistentvolume-binder, pvc-protection, pv-protection, scheduler.
+ * selected controllers: persistentvolume-binder, pvc-protection, pv-protection, scheduler,
+ * namespace.
  * Serves /healthz and /metrics.
  */
 import Koa from 'koa';
@@ -15,6 +16,7 @@ import { SharedInformerFactory } from '../../informer/factory';
 import { Registry } from '../../metrics/registry';
 import { LeaderElector } from '../leaderelection/leader_elector';
 import { ControllerMetrics } from '../runner';
+import { newNamespaceController } from '../namespace/controller';
 import { addSchedulerIndexes, newSchedulerController } from '../scheduler/controller';
 import { ensureBuiltinClasses } from '../volume/persistentvolume/builtin_classes';
 import { addPersistentVolumeIndexes, newPersistentVolumeController } from '../volume/persistentvolume/controller';
@@ -23,7 +25,7 @@ import { NfsProvisioner, type NfsSettings } from '../volume/persistentvolume/nfs
 import { addProtectionIndexes, newPvcProtectionController, newPvProtectionController } from '../volume/protection/controller';
 
 /** Every controller this binary runs, in start order. */
-export const knownControllers = ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'scheduler'] as const;
+export const knownControllers = ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'scheduler', 'namespace'] as const;
 export type ControllerName = (typeof knownControllers)[number];
 
 /** Configuration of a controller-manager. */
@@ -75,6 +77,7 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
   factory.storageClasses();
   factory.pods();
   factory.nodes();
+  factory.namespaces();
   const recorder = new ApiEventRecorder(client.events, 'persistentvolume-controller', log, identity);
   const schedulerRecorder = new ApiEventRecorder(client.events, 'default-scheduler', log, identity);
   const provisioners = [new HostPathProvisioner(cfg.hostPathBaseDir), new NfsProvisioner(cfg.nfs)];
@@ -93,7 +96,9 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
             ? newPvcProtectionController(common)
             : name === 'pv-protection'
               ? newPvProtectionController(common)
-              : newSchedulerController({ ...common, recorder: schedulerRecorder });
+              : name === 'scheduler'
+                ? newSchedulerController({ ...common, recorder: schedulerRecorder })
+                : newNamespaceController(common);
       log.info({ controller: name }, 'starting controller');
       runs.push(c.run(term));
     }

@@ -1,12 +1,13 @@
 /**
  * Pod lifecycle on the real kubelet and dockerd: deletion removes containers, `kubectl logs -f`
- * follows, crash loops back off with `--previous` logs, a missing image waits, and a kubelet
- * SIGKILLed mid-sync and restarted leaves exactly one container per pod.
+ * follows, crash loops back off with `--previous` logs, a missing image waits, deleting a
+ * namespace removes everything in it, and a kubelet SIGKILLed mid-sync and restarted leaves
+ * exactly one container per pod.
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
@@ -110,6 +111,31 @@ describe('e2e/kubelet: pod lifecycle', function () {
     // hostPath tearDown changes nothing on disk, so the kubelet's own log is the observable.
     const tornDown = (l: string): boolean => l.includes('"msg":"volume torn down"') && l.includes(`"podUid":"${uid}"`);
     await waitFor(() => kubeletLog().split('\n').some(tornDown), 30_000, `the kubelet to tear down the volume of force-deleted pod ${uid}`);
+  });
+
+  it('kubectl delete namespace stops its pods, deletes its claims (and their volumes), then the namespace; default cannot be deleted', async () => {
+    const ns = 'team';
+    await c.ok(['create', 'namespace', ns]);
+    const inNs = <T extends { metadata: { namespace?: string } }>(o: T): T => ({ ...o, metadata: { ...o.metadata, namespace: ns } });
+    await create(c, inNs(claimObject('team-claim')), inNs(podObject('team-pod', { claim: 'team-claim', script: 'echo hi > /data/f; sleep 3600' })));
+    await c.waitJsonpath(['get', 'pod', 'team-pod', '-n', ns], '{.status.conditions[?(@.type=="Ready")].status}', 'True');
+    const uid = await c.ok(['get', 'pod', 'team-pod', '-n', ns, '-o', 'jsonpath={.metadata.uid}']);
+    const pv = await c.ok(['get', 'pvc', 'team-claim', '-n', ns, '-o', 'jsonpath={.spec.volumeName}']);
+    const dir = await c.ok(['get', 'pv', pv, '-o', 'jsonpath={.spec.hostPath.path}']);
+    expect(readFileSync(path.join(dir, 'f'), 'utf8')).to.equal('hi\n');
+
+    await c.ok(['delete', 'namespace', ns]); // waits until the namespace is gone
+    const gone = await c.kubectl(['get', 'namespace', ns]);
+    expect(gone.code).to.not.equal(0);
+    expect(gone.stderr).to.contain(`namespaces "${ns}" not found`);
+    expect((await nodeContainers(c.nodeName, true)).filter((x) => x.podUid === uid)).to.deep.equal([]);
+    expect((await c.ok(['get', 'pods,pvc', '-n', ns, '-o', 'name'])).trim()).to.equal('');
+    // The claim's volume is reclaimed by its class's policy (Delete): PV and directory go.
+    await waitFor(async () => (await c.kubectl(['get', 'pv', pv])).code !== 0 && !existsSync(dir), 30_000, `PV ${pv} and ${dir} to be deleted`);
+
+    const refused = await c.kubectl(['delete', 'namespace', 'default']);
+    expect(refused.code).to.not.equal(0);
+    expect(refused.stderr).to.contain('namespaces "default" is forbidden: this namespace may not be deleted');
   });
 
   // Two kill points: right after the first container is created (the restarted kubelet must start

@@ -12,10 +12,10 @@ describe('controller-manager: selectControllers (--controllers)', () => {
     ['*', all],
     ['persistentvolume-binder', ['persistentvolume-binder']],
     ['scheduler,persistentvolume-binder', ['persistentvolume-binder', 'scheduler']],
-    ['*,-scheduler', ['persistentvolume-binder', 'pvc-protection', 'pv-protection']],
-    ['-scheduler,*', ['persistentvolume-binder', 'pvc-protection', 'pv-protection']],
-    ['*,-pvc-protection,-pv-protection', ['persistentvolume-binder', 'scheduler']],
-    [' * , -scheduler ', ['persistentvolume-binder', 'pvc-protection', 'pv-protection']],
+    ['*,-scheduler', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace']],
+    ['-scheduler,*', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace']],
+    ['*,-pvc-protection,-pv-protection', ['persistentvolume-binder', 'scheduler', 'namespace']],
+    [' * , -scheduler ', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace']],
     ['-scheduler', []],
     ['', []],
     ['scheduler,-scheduler', []],
@@ -23,7 +23,7 @@ describe('controller-manager: selectControllers (--controllers)', () => {
   for (const [spec, want] of cases) it(`${JSON.stringify(spec)} → ${JSON.stringify(want)}`, () => expect(selectControllers(spec)).to.deep.equal(want));
 
   it('an unknown name (enabled or disabled) is an error naming it and the known ones', () => {
-    expect(() => selectControllers('*,bogus')).to.throw(/unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler\)/);
+    expect(() => selectControllers('*,bogus')).to.throw(/unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace\)/);
     expect(() => selectControllers('-bogus')).to.throw(/unknown controller "bogus"/);
   });
 });

@@ -1,9 +1,21 @@
-/** Namespace strategy: cluster-scoped; Active on create. */
+/**
+ * Namespace strategy: cluster-scoped; Active on create. Its spec.finalizers change only through
+ * namespaces/finalize; while they are set, a DELETE only marks it (deletionTimestamp, phase
+ * Terminating) until the namespace controller has emptied it and finalized it.
+ */
 import type { Namespace } from '../../../api/core/v1';
 import { defaultNamespace } from '../../../api/defaults';
 import { namespaces } from '../../../api/resources';
-import { validateNamespace } from '../../../api/validation';
+import { validateNamespace, validateNamespaceStatusUpdate } from '../../../api/validation';
+import { admitNamespaceDelete } from '../../admission/namespace_lifecycle';
 import { defaultStrategy, type Strategy } from '../strategy';
+
+/** `ns` with the finalizers of `from` (none when `from` has none). */
+function withFinalizersOf(ns: Namespace, from: Namespace): Namespace {
+  const { finalizers: _dropped, ...spec } = ns.spec ?? {};
+  const finalizers = from.spec?.finalizers;
+  return { ...ns, spec: finalizers ? { ...spec, finalizers } : spec };
+}
 
 export const namespaceStrategy: Strategy<Namespace> = {
   ...defaultStrategy,
@@ -11,7 +23,12 @@ export const namespaceStrategy: Strategy<Namespace> = {
   selectableFields: ['status.phase'],
   prepareForCreate: (ns) => defaultNamespace({ ...ns, status: { phase: 'Active' } }),
   validate: validateNamespace,
-  prepareForUpdate: (ns) => ns,
+  prepareForUpdate: (ns, old) => withFinalizersOf(ns, old),
   validateUpdate: validateNamespace,
+  validateStatusUpdate: validateNamespaceStatusUpdate,
   fields: (ns) => ({ 'status.phase': ns.status?.phase }),
+  updateSubresources: { finalize: (desired, cur) => withFinalizersOf(cur, desired) },
+  validateDelete: (ns) => admitNamespaceDelete(ns.metadata.name ?? ''),
+  deletionPending: (ns) => (ns.spec?.finalizers?.length ?? 0) > 0,
+  prepareForDeletion: (ns) => ({ ...ns, status: { ...ns.status, phase: 'Terminating' } }),
 };
