@@ -137,6 +137,8 @@ export interface DeleteOptions extends TypeMeta {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: string;
+  /** Deprecated in Kubernetes; `false` asks for a 202 when the object is only marked. */
+  orphanDependents?: boolean;
   dryRun?: string[];
 }
 

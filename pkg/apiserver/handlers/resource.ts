@@ -171,8 +171,11 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       return;
     }
     case 'delete': {
-      const result = await store.delete(ns, info.name ?? '', await deleteOptions(ctx));
-      ctx.status = result.deleted ? 200 : 202;
+      const opts = await deleteOptions(ctx);
+      const result = await store.delete(ns, info.name ?? '', opts);
+      // As kube-apiserver: 200 with the object, also when it is only marked (finalizers, grace);
+      // 202 only for a marked object whose client asked for orphanDependents=false.
+      ctx.status = !result.deleted && opts.orphanDependents === false ? 202 : 200;
       ctx.body = deps.render(ctx, store, result.object);
       return;
     }
