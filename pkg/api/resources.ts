@@ -17,7 +17,11 @@ export interface ResourceInfo {
   readonly shortNames: readonly string[];
   /** Subresources served below an object (status, binding, log, finalize). */
   readonly subresources: readonly string[];
+  /** The verbs of the resource itself (discovery lists them; others are a 405). */
+  readonly verbs: readonly string[];
 }
+
+const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function info(
   group: string,
@@ -26,6 +30,7 @@ function info(
   namespaced: boolean,
   shortNames: string[],
   subresources: string[] = [],
+  verbs: string[] = allVerbs,
 ): ResourceInfo {
   return {
     group,
@@ -37,10 +42,12 @@ function info(
     namespaced,
     shortNames,
     subresources,
+    verbs,
   };
 }
 
-export const namespaces = info('', 'Namespace', 'namespaces', false, ['ns'], ['status', 'finalize']);
+// As in Kubernetes, namespaces have no deletecollection: each one is deleted on its own.
+export const namespaces = info('', 'Namespace', 'namespaces', false, ['ns'], ['status', 'finalize'], allVerbs.filter((v) => v !== 'deletecollection'));
 export const nodes = info('', 'Node', 'nodes', false, ['no'], ['status']);
 export const pods = info('', 'Pod', 'pods', true, ['po'], ['status', 'binding', 'log']);
 export const persistentVolumes = info('', 'PersistentVolume', 'persistentvolumes', false, ['pv'], ['status']);

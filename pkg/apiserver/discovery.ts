@@ -4,8 +4,6 @@
  */
 import { allResources, apiVersionOf, type ResourceInfo } from '../api/resources';
 
-const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-
 function subresourceEntry(r: ResourceInfo, sub: string) {
   const verbs = sub === 'status' ? ['get', 'patch', 'update'] : sub === 'binding' ? ['create'] : sub === 'finalize' ? ['update'] : ['get'];
   const kind = sub === 'binding' ? 'Binding' : sub === 'log' ? 'Pod' : r.kind;
@@ -25,7 +23,7 @@ export function resourceList(group: string, version: string) {
         singularName: r.singular,
         namespaced: r.namespaced,
         kind: r.kind,
-        verbs: allVerbs,
+        verbs: r.verbs,
         shortNames: [...r.shortNames],
         storageVersionHash: '',
       },

@@ -110,8 +110,9 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     if (!handler) throw notFound({ resource: `${info.resource}/${subresource}` }, info.name ?? '');
     return handler(ctx, info, store);
   }
-  // status: get, update, patch; a strategy's other subresources (namespaces/finalize): update.
-  if (subresource && !(subresource === 'status' ? ['get', 'update', 'patch'] : ['update']).includes(info.verb)) {
+  // The resource's own verbs; status: get, update, patch; a strategy's other subresources (namespaces/finalize): update.
+  const verbs = !subresource ? store.strategy.info.verbs : subresource === 'status' ? ['get', 'update', 'patch'] : ['update'];
+  if (!verbs.includes(info.verb)) {
     throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
   }
 

@@ -140,10 +140,14 @@ export function resourcePaths(r: ResourceInfo, kindSchema: string, listSchema: s
       parameters: common,
       get: op('list', 'list', `list or watch objects of kind ${r.kind}`, { parameters: listParams, responses: ok(listSchema, ['200']) }),
       post: op('post', 'create', `create a ${r.kind}`, { parameters: writeParams, requestBody: body(['*/*'], kindSchema), responses: ok(kindSchema, ['200', '201', '202']) }),
-      delete: op('deletecollection', 'delete', `delete collection of ${r.kind}`, {
-        parameters: [...listParams.filter((p) => p.name !== 'watch'), params.dryRun, params.gracePeriodSeconds, params.propagationPolicy],
-        responses: ok(metaName('Status'), ['200']),
-      }),
+      ...(r.verbs.includes('deletecollection')
+        ? {
+            delete: op('deletecollection', 'delete', `delete collection of ${r.kind}`, {
+              parameters: [...listParams.filter((p) => p.name !== 'watch'), params.dryRun, params.gracePeriodSeconds, params.propagationPolicy],
+              responses: ok(metaName('Status'), ['200']),
+            }),
+          }
+        : {}),
     },
     [`${base}/{name}`]: {
       parameters: named,

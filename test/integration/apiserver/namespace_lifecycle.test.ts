@@ -90,11 +90,15 @@ describe('apiserver: namespace lifecycle', function () {
     expect(bad.status).to.equal(422);
   });
 
-  it('/finalize is PUT only (GET, PATCH → 405) and discovery lists it', async () => {
+  it('/finalize is PUT only (GET, PATCH → 405), namespaces have no deletecollection (405), and discovery says both', async () => {
     expect((await request(api.url, 'GET', nsPath('life-new/finalize'))).status).to.equal(405);
     expect((await request(api.url, 'PATCH', nsPath('life-new/finalize'), {}, { 'Content-Type': 'application/merge-patch+json' })).status).to.equal(405);
+    expect((await request(api.url, 'DELETE', nsPath())).status).to.equal(405);
+    expect((await request(api.url, 'GET', nsPath('life-new'))).status).to.equal(200);
     const list = (await request<{ resources: { name: string; verbs: string[] }[] }>(api.url, 'GET', '/api/v1')).body;
     expect(list.resources.find((r) => r.name === 'namespaces/finalize')?.verbs).to.deep.equal(['update']);
+    expect(list.resources.find((r) => r.name === 'namespaces')?.verbs).to.not.include('deletecollection');
+    expect(list.resources.find((r) => r.name === 'pods')?.verbs).to.include('deletecollection');
   });
 
   it('finalizing a terminating namespace (no finalizers left) removes it; other finalizers hold it until they go', async () => {
