@@ -31,10 +31,13 @@ describe('apiserver: namespace lifecycle', function () {
     return res.body;
   };
 
-  it('a new namespace is Active with the kubernetes finalizer', async () => {
+  it('a new namespace is Active with the kubernetes finalizer and its name label', async () => {
     const ns = await create('life-new');
     expect(ns.status?.phase).to.equal('Active');
     expect(ns.spec?.finalizers).to.deep.equal(['kubernetes']);
+    expect(ns.metadata.labels).to.deep.equal({ 'kubernetes.io/metadata.name': 'life-new' });
+    const selected = await request<{ items: Ns[] }>(api.url, 'GET', `${nsPath()}?labelSelector=kubernetes.io/metadata.name%3Dlife-new`);
+    expect(selected.body.items.map((n) => n.metadata.name)).to.deep.equal(['life-new']);
   });
 
   it('DELETE marks it Terminating and keeps it; creating content in it is then 403 NamespaceTerminating', async () => {
@@ -74,7 +77,7 @@ describe('apiserver: namespace lifecycle', function () {
     const cur = (await request<Ns>(api.url, 'GET', nsPath('life-new'))).body;
     const put = await request<Ns>(api.url, 'PUT', nsPath('life-new'), { ...cur, metadata: { ...cur.metadata, labels: { a: 'b' } }, spec: { finalizers: [] } });
     expect(put.status).to.equal(200);
-    expect(put.body.metadata.labels).to.deep.equal({ a: 'b' });
+    expect(put.body.metadata.labels).to.deep.equal({ a: 'b', 'kubernetes.io/metadata.name': 'life-new' });
     expect(put.body.spec?.finalizers).to.deep.equal(['kubernetes']);
   });
 
@@ -83,7 +86,7 @@ describe('apiserver: namespace lifecycle', function () {
     const res = await request<Ns>(api.url, 'PUT', nsPath('life-new/finalize'), { ...cur, metadata: { ...cur.metadata, labels: { changed: 'no' } }, spec: { finalizers: ['kubernetes', 'example.com/mine'] } });
     expect(res.status).to.equal(200);
     expect(res.body.spec?.finalizers).to.deep.equal(['kubernetes', 'example.com/mine']);
-    expect(res.body.metadata.labels).to.deep.equal({ a: 'b' });
+    expect(res.body.metadata.labels).to.deep.equal({ a: 'b', 'kubernetes.io/metadata.name': 'life-new' });
     const stale = await request(api.url, 'PUT', nsPath('life-new/finalize'), { ...cur, spec: { finalizers: [] } });
     expect(stale.status).to.equal(409);
     const bad = await request<Status>(api.url, 'PUT', nsPath('life-new/finalize'), { metadata: { name: 'life-new' }, spec: { finalizers: ['not a name!'] } });

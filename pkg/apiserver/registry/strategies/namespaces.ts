@@ -1,10 +1,12 @@
 /**
- * Namespace strategy: cluster-scoped; Active on create. Its spec.finalizers change only through
+ * Namespace strategy: cluster-scoped; Active on create; labelled with its name on every write
+ * (`kubernetes.io/metadata.name`). Its spec.finalizers change only through
  * namespaces/finalize; while they are set, a DELETE only marks it (deletionTimestamp, phase
  * Terminating) until the namespace controller has emptied it and finalized it.
  */
 import type { Namespace } from '../../../api/core/v1';
 import { defaultNamespace } from '../../../api/defaults';
+import { withNameLabel } from '../../../api/defaults/namespace';
 import { namespaces } from '../../../api/resources';
 import { validateNamespace, validateNamespaceStatusUpdate } from '../../../api/validation';
 import { admitNamespaceDelete } from '../../admission/namespace_lifecycle';
@@ -23,7 +25,7 @@ export const namespaceStrategy: Strategy<Namespace> = {
   selectableFields: ['status.phase'],
   prepareForCreate: (ns) => defaultNamespace({ ...ns, status: { phase: 'Active' } }),
   validate: validateNamespace,
-  prepareForUpdate: (ns, old) => withFinalizersOf(ns, old),
+  prepareForUpdate: (ns, old) => withFinalizersOf(withNameLabel(ns), old),
   validateUpdate: validateNamespace,
   validateStatusUpdate: validateNamespaceStatusUpdate,
   fields: (ns) => ({ 'status.phase': ns.status?.phase }),

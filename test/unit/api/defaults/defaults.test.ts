@@ -154,10 +154,11 @@ describe('defaultStorageClass', () => {
 });
 
 describe('defaultNamespace', () => {
-  it('fills phase Active and spec.finalizers [kubernetes]', () => {
+  it('fills phase Active, spec.finalizers [kubernetes] and the kubernetes.io/metadata.name label', () => {
     const ns = defaultNamespace(deepFreeze<Namespace>({ metadata: { name: 'team-a' } }));
     expect(ns.status).to.deep.equal({ phase: 'Active' });
     expect(ns.spec).to.deep.equal({ finalizers: ['kubernetes'] });
+    expect(ns.metadata.labels).to.deep.equal({ 'kubernetes.io/metadata.name': 'team-a' });
     expect(validateNamespace(ns)).to.deep.equal([]);
   });
 
