@@ -19,6 +19,8 @@ export interface ResourceInfo {
   readonly subresources: readonly string[];
   /** The verbs of the resource itself (discovery lists them; others are a 405). */
   readonly verbs: readonly string[];
+  /** Discovery categories (`kubectl get all` lists the resources in category `all`). */
+  readonly categories?: readonly string[];
 }
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -49,7 +51,7 @@ function info(
 // As in Kubernetes, namespaces have no deletecollection: each one is deleted on its own.
 export const namespaces = info('', 'Namespace', 'namespaces', false, ['ns'], ['status', 'finalize'], allVerbs.filter((v) => v !== 'deletecollection'));
 export const nodes = info('', 'Node', 'nodes', false, ['no'], ['status']);
-export const pods = info('', 'Pod', 'pods', true, ['po'], ['status', 'binding', 'log']);
+export const pods = { ...info('', 'Pod', 'pods', true, ['po'], ['status', 'binding', 'log']), categories: ['all'] };
 export const persistentVolumes = info('', 'PersistentVolume', 'persistentvolumes', false, ['pv'], ['status']);
 export const persistentVolumeClaims = info('', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, ['pvc'], [
   'status',

@@ -25,6 +25,7 @@ export function resourceList(group: string, version: string) {
         kind: r.kind,
         verbs: r.verbs,
         shortNames: [...r.shortNames],
+        ...(r.categories ? { categories: [...r.categories] } : {}),
         storageVersionHash: '',
       },
       ...r.subresources.map((s) => subresourceEntry(r, s)),
