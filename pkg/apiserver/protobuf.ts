@@ -91,8 +91,10 @@ class Reader {
   skip(wireType: number): void {
     if (wireType === 0) this.varint();
     else if (wireType === 2) this.bytes();
-    else if (wireType === 1 || wireType === 5) this.pos += wireType === 1 ? 8 : 4;
-    else throw badRequest(`protobuf body: unsupported wire type ${wireType}`);
+    else if (wireType === 1 || wireType === 5) {
+      this.pos += wireType === 1 ? 8 : 4;
+      if (this.pos > this.end) throw badRequest('protobuf body: truncated field');
+    } else throw badRequest(`protobuf body: unsupported wire type ${wireType}`);
   }
 }
 
