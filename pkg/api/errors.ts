@@ -113,6 +113,9 @@ export const isAlreadyExists = (err: unknown): boolean => reasonOf(err) === Stat
 export const isConflict = (err: unknown): boolean => reasonOf(err) === StatusReason.Conflict;
 export const isInvalid = (err: unknown): boolean => reasonOf(err) === StatusReason.Invalid;
 export const isForbidden = (err: unknown): boolean => reasonOf(err) === StatusReason.Forbidden;
+/** True when the error's Status names `cause` among its causes (e.g. NamespaceTerminating). */
+export const hasStatusCause = (err: unknown, cause: string): boolean =>
+  err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === cause);
 /** 410: the resourceVersion is too old (Gone or Expired). */
 export const isGone = (err: unknown): boolean =>
   err instanceof StatusError && (err.code === 410 || err.reason === StatusReason.Gone || err.reason === StatusReason.Expired);

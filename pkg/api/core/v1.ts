@@ -42,6 +42,9 @@ export interface NamespaceCondition {
   message?: string;
 }
 
+/** The StatusCause reason of a create refused because its namespace is being deleted. */
+export const NamespaceTerminatingCause = 'NamespaceTerminating';
+
 export interface Namespace extends KubeObject {
   spec?: { finalizers?: string[] };
   status?: { phase?: 'Active' | 'Terminating'; conditions?: NamespaceCondition[] };

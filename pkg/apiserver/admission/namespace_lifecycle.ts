@@ -4,13 +4,10 @@
  * and the namespaces the system itself relies on cannot be deleted (403).
  */
 import { forbidden, notFound, type Qualified } from '../../api/errors';
-import type { Namespace } from '../../api/core/v1';
+import { NamespaceTerminatingCause, type Namespace } from '../../api/core/v1';
 
 /** Namespaces no DELETE may remove. */
 export const immortalNamespaces: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
-
-/** The StatusCause type of a create refused because its namespace is terminating. */
-export const NamespaceTerminatingCause = 'NamespaceTerminating';
 
 /** Admits the create of `name` (a `q` object) in namespace `ns`, whose stored object is `namespace`. */
 export function admitCreateInNamespace(q: Qualified, name: string, ns: string, namespace: Namespace | undefined): void {

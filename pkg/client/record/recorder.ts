@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Event, EventType, ObjectReference } from '../../api/core/v1';
-import { isAlreadyExists, isNotFound } from '../../api/errors';
+import { NamespaceTerminatingCause, type Event, type EventType, type ObjectReference } from '../../api/core/v1';
+import { hasStatusCause, isAlreadyExists, isNotFound } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import type { DeepReadonly } from '../../informer/readonly';
 import type { ResourceClient } from '../resource_client';
@@ -43,7 +43,9 @@ export class ApiEventRecorder implements EventRecorder {
   /** Records asynchronously, in order. */
   event(obj: DeepReadonly<KubeObject>, type: EventType, reason: string, message: string): void {
     this.chain = this.chain.then(() => this.write(obj, type, reason, message)).catch((err: unknown) => {
-      this.log.warn({ err: (err as Error).message, reason }, 'could not record event');
+      // An object in a namespace being deleted cannot get new events: expected, as in client-go.
+      const level = hasStatusCause(err, NamespaceTerminatingCause) ? 'debug' : 'warn';
+      this.log[level]({ err: (err as Error).message, reason }, 'could not record event');
     });
   }
 

@@ -1,5 +1,6 @@
 /** The event recorder against a real apiserver: repeats aggregate into one Event's count. */
 import { expect } from 'chai';
+import pino from 'pino';
 import type { Event, PersistentVolumeClaim } from '../../../pkg/api/core/v1';
 import { EventType } from '../../../pkg/api/core/v1';
 import { Clientset } from '../../../pkg/client/clientset';
@@ -81,5 +82,18 @@ describe('client: event recorder against a real apiserver', function () {
     const evs = await eventsAbout('third');
     expect(evs).to.have.length(1);
     expect(evs[0]?.count).to.equal(2);
+  });
+
+  it('an object in a namespace being deleted gets no Event, and the refusal is logged at debug, not as a warning', async () => {
+    await cs.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'recorder-ending' } });
+    const target = await cs.persistentVolumeClaims.create(pvc('recorder-ending', 'late'));
+    await cs.namespaces.delete('recorder-ending'); // no namespace controller here: it stays Terminating
+    const logged: { level: number; msg: string }[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => logged.push(JSON.parse(line) as { level: number; msg: string }) });
+    const rec = new ApiEventRecorder(cs.events, 'test-controller', log);
+    rec.event(target, EventType.Normal, 'Late', 'm');
+    await rec.flush();
+    expect((await cs.events.list('recorder-ending')).items).to.deep.equal([]);
+    expect(logged.map((l) => [pino.levels.labels[l.level], l.msg])).to.deep.equal([['debug', 'could not record event']]);
   });
 });
