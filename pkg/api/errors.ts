@@ -112,7 +112,6 @@ export const isNotFound = (err: unknown): boolean => reasonOf(err) === StatusRea
 export const isAlreadyExists = (err: unknown): boolean => reasonOf(err) === StatusReason.AlreadyExists;
 export const isConflict = (err: unknown): boolean => reasonOf(err) === StatusReason.Conflict;
 export const isInvalid = (err: unknown): boolean => reasonOf(err) === StatusReason.Invalid;
-export const isForbidden = (err: unknown): boolean => reasonOf(err) === StatusReason.Forbidden;
 /** True when the error's Status names `cause` among its causes (e.g. NamespaceTerminating). */
 export const hasStatusCause = (err: unknown, cause: string): boolean =>
   err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === cause);

@@ -60,6 +60,20 @@ export const events = info('', 'Event', 'events', true, ['ev']);
 export const storageClasses = info('storage.k8s.io', 'StorageClass', 'storageclasses', false, ['sc']);
 export const leases = info('coordination.k8s.io', 'Lease', 'leases', true, ['lease']);
 
+/** The verbs of a subresource: status is read and written, binding created, finalize replaced, log read. */
+export function subresourceVerbs(sub: string): readonly string[] {
+  switch (sub) {
+    case 'status':
+      return ['get', 'patch', 'update'];
+    case 'binding':
+      return ['create'];
+    case 'finalize':
+      return ['update'];
+    default:
+      return ['get'];
+  }
+}
+
 /** Every served resource, in discovery order. */
 export const allResources: readonly ResourceInfo[] = [
   namespaces,

@@ -2,10 +2,10 @@
  * Discovery documents derived from the resource catalogue: /api (APIVersions), /api/v1 and
  * /apis/<group>/<version> (APIResourceList), /apis (APIGroupList), /apis/<group> (APIGroup).
  */
-import { allResources, apiVersionOf, type ResourceInfo } from '../api/resources';
+import { allResources, apiVersionOf, subresourceVerbs, type ResourceInfo } from '../api/resources';
 
 function subresourceEntry(r: ResourceInfo, sub: string) {
-  const verbs = sub === 'status' ? ['get', 'patch', 'update'] : sub === 'binding' ? ['create'] : sub === 'finalize' ? ['update'] : ['get'];
+  const verbs = [...subresourceVerbs(sub)];
   const kind = sub === 'binding' ? 'Binding' : sub === 'log' ? 'Pod' : r.kind;
   return { name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, kind, verbs };
 }

@@ -7,10 +7,10 @@ import Router from '@koa/router';
 import type { AddressInfo } from 'node:net';
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
-import { isAlreadyExists, serviceUnavailable, notFound, StatusError } from '../api/errors';
+import { isAlreadyExists, isNotFound, serviceUnavailable, notFound, StatusError } from '../api/errors';
 import type { Namespace } from '../api/core/v1';
 import { StatusReason, type KubeObject } from '../api/meta';
-import { namespaces as namespacesInfo } from '../api/resources';
+import { namespaces as namespacesInfo, type ResourceInfo } from '../api/resources';
 import { EtcdStore } from '../storage/etcd/store';
 import type { Storage } from '../storage/interfaces';
 import { coreVersions, group, groupList, resourceList } from './discovery';
@@ -20,7 +20,7 @@ import { boolParam } from './handlers/query';
 import { ApiServerMetrics } from './metrics';
 import { applyJsonPatch, JsonPatchError } from './patch/json';
 import { applyMergePatch, type Json } from './patch/merge';
-import { Store } from './registry/store';
+import { Store, type StoreAdmission } from './registry/store';
 import { allStrategies } from './registry/strategies';
 import { parseResourcePath, type RequestInfo } from './request_info';
 import { WatchCache } from './watch/cache';
@@ -30,6 +30,7 @@ import { decodeDocument } from './body';
 import { registerOpenApiRoutes } from './openapi/routes';
 import { admitWrite } from './patch/admission';
 import { protectOnCreate, StorageObjectInUseProtection } from './admission/storage_object_in_use_protection';
+import { NamespaceLifecycle } from './admission/namespace_lifecycle';
 import { applyPatcher, applyPatchType } from './patch/apply';
 import { strategicMergePatcher, strategicMergePatchType } from './patch/strategic';
 import { renderResponse, watchEncoder } from './tables/render';
@@ -93,6 +94,21 @@ export class ApiServer {
   private readonly log: Logger;
   private readonly storage: Storage;
   private readonly app = new Koa();
+  /** The NamespaceLifecycle admission plugin, reading namespaces from their store. */
+  private readonly lifecycle = new NamespaceLifecycle({
+    cached: (name) => {
+      const nsStore = this.store('', namespacesInfo.resource);
+      return nsStore.cache.getCached(nsStore.key(undefined, name)) as Namespace | undefined;
+    },
+    live: async (name) => {
+      try {
+        return (await this.store('', namespacesInfo.resource).get(undefined, name)) as Namespace;
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+  });
   private server?: ReturnType<Koa['listen']>;
   private ready = false;
   private stopped = false;
@@ -116,7 +132,7 @@ export class ApiServer {
         storage: this.storage,
         cache,
         keyPrefix: config.etcdPrefix,
-        ...(info.namespaced ? { namespace: (ns: string) => this.namespace(ns) } : {}),
+        admission: this.admissionFor(info),
       });
       this.stores.set(storeKey(info.group, info.version, info.resource), store);
     }
@@ -145,17 +161,11 @@ export class ApiServer {
     return s;
   }
 
-  /** A namespace as the watch cache has it, else as etcd has it (the cache may lag a create). */
-  private async namespace(ns: string): Promise<Namespace | undefined> {
-    const nsStore = this.store('', namespacesInfo.resource) as Store<Namespace>;
-    const cached = nsStore.cache.getCached(nsStore.key(undefined, ns)) as Namespace | undefined;
-    if (cached) return cached;
-    try {
-      return await nsStore.get(undefined, ns);
-    } catch (err) {
-      if (err instanceof StatusError && err.code === 404) return undefined;
-      throw err;
-    }
+  /** NamespaceLifecycle's checks, as each store needs them. */
+  private admissionFor(info: ResourceInfo): StoreAdmission<KubeObject> {
+    if (info.namespaced) return { create: (ns, obj) => this.lifecycle.admitCreate(info, obj.metadata.name ?? obj.metadata.generateName ?? '', ns) };
+    if (info.resource !== namespacesInfo.resource) return {};
+    return { delete: (ns) => this.lifecycle.admitDelete(ns.metadata.name ?? ''), deleted: (ns) => this.lifecycle.deleted(ns.metadata.name ?? '') };
   }
 
   private routes(): void {

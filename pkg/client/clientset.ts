@@ -34,7 +34,7 @@ export class Clientset {
 
   /** The clients of every namespaced resource (what a namespace can contain). */
   namespacedResources(): ResourceClient<KubeObject>[] {
-    return Object.values(this).filter((c): c is ResourceClient<KubeObject> => c instanceof ResourceClient && c.info.namespaced);
+    return [this.pods, this.persistentVolumeClaims, this.events, this.leases] as ResourceClient<KubeObject>[];
   }
 
   /** Writes a namespace's spec.finalizers through namespaces/finalize. */

@@ -34,6 +34,22 @@ export type ReclaimPolicy = (typeof ReclaimPolicy)[keyof typeof ReclaimPolicy];
 
 // ---------------------------------------------------------------- Namespace
 
+/** Conditions the namespace controller reports on a namespace being deleted, and their reasons. */
+export const NamespaceConditionType = {
+  ContentFailure: 'NamespaceDeletionContentFailure',
+  ContentRemaining: 'NamespaceContentRemaining',
+  FinalizersRemaining: 'NamespaceFinalizersRemaining',
+} as const;
+export type NamespaceConditionType = (typeof NamespaceConditionType)[keyof typeof NamespaceConditionType];
+export const NamespaceConditionReason = {
+  ContentDeletionFailed: 'ContentDeletionFailed',
+  ContentDeleted: 'ContentDeleted',
+  SomeResourcesRemain: 'SomeResourcesRemain',
+  ContentRemoved: 'ContentRemoved',
+  SomeFinalizersRemain: 'SomeFinalizersRemain',
+  ContentHasNoFinalizers: 'ContentHasNoFinalizers',
+} as const;
+
 export interface NamespaceCondition {
   type: string;
   status: 'True' | 'False' | 'Unknown';

@@ -6,7 +6,7 @@
 import type { Context } from 'koa';
 import { badRequest, isNotFound, notFound, StatusError } from '../../api/errors';
 import { StatusReason, type DeleteOptions, type KubeObject, type ObjectList } from '../../api/meta';
-import { apiVersionOf } from '../../api/resources';
+import { apiVersionOf, subresourceVerbs } from '../../api/resources';
 import { decodeObject, decodeDocument, mediaType, readBody } from '../body';
 import type { Store } from '../registry/store';
 import type { RequestInfo } from '../request_info';
@@ -110,8 +110,7 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     if (!handler) throw notFound({ resource: `${info.resource}/${subresource}` }, info.name ?? '');
     return handler(ctx, info, store);
   }
-  // The resource's own verbs; status: get, update, patch; a strategy's other subresources (namespaces/finalize): update.
-  const verbs = !subresource ? store.strategy.info.verbs : subresource === 'status' ? ['get', 'update', 'patch'] : ['update'];
+  const verbs = subresource ? subresourceVerbs(subresource) : store.strategy.info.verbs;
   if (!verbs.includes(info.verb)) {
     throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
   }

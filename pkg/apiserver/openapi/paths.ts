@@ -162,6 +162,8 @@ export function resourcePaths(r: ResourceInfo, kindSchema: string, listSchema: s
   const collectionDelete = paths[base]?.delete;
   if (collectionDelete) collectionDelete.operationId = `delete${groupPrefix(r.group)}Collection${scope}${r.kind}`;
   if (r.subresources.includes('status')) paths[`${base}/{name}/status`] = { parameters: named, ...itemOps('status', 'Status') };
+  const finalize = itemOps('finalize', 'Finalize').put;
+  if (r.subresources.includes('finalize') && finalize) paths[`${base}/{name}/finalize`] = { parameters: named, put: finalize };
   if (r.namespaced) {
     paths[`${groupVersionPath(r)}/${r.resource}`] = {
       parameters: [params.pretty],

@@ -24,8 +24,6 @@ import { StorageError, StorageErrorCode } from '../../storage/errors';
 import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
-import type { Namespace } from '../../api/core/v1';
-import { admitCreateInNamespace } from '../admission/namespace_lifecycle';
 import { jsonClone } from '../../util/json/clone';
 import { rfc3339 } from '../../api/time';
 
@@ -59,9 +57,18 @@ export interface StoreOptions<T extends KubeObject> {
   cache: WatchCache;
   /** etcd key prefix, e.g. /registry. */
   keyPrefix: string;
-  /** Reads a namespace (namespaced resources only): creates are admitted against it. */
-  namespace?: (ns: string) => Promise<Namespace | undefined>;
+  admission?: StoreAdmission<T>;
   now?: () => Date;
+}
+
+/** Admission checks the store runs around its writes (the apiserver plugs NamespaceLifecycle in). */
+export interface StoreAdmission<T> {
+  /** Before a create in namespace `ns` (namespaced resources); throws to refuse. */
+  create?(ns: string, obj: T): Promise<void>;
+  /** Before a delete of `obj`; throws to refuse. */
+  delete?(obj: T): void;
+  /** After a delete removed `obj` or marked it for deletion. */
+  deleted?(obj: T): void;
 }
 
 
@@ -71,7 +78,7 @@ export class Store<T extends KubeObject = KubeObject> {
   readonly cache: WatchCache;
   private readonly storage: Storage;
   private readonly root: string;
-  private readonly namespace?: (ns: string) => Promise<Namespace | undefined>;
+  private readonly admission: StoreAdmission<T>;
   private readonly now: () => Date;
 
   constructor(opts: StoreOptions<T>) {
@@ -79,7 +86,7 @@ export class Store<T extends KubeObject = KubeObject> {
     this.storage = opts.storage;
     this.cache = opts.cache;
     this.root = `${opts.keyPrefix.replace(/\/$/, '')}/${opts.strategy.info.resource}/`;
-    if (opts.namespace) this.namespace = opts.namespace;
+    this.admission = opts.admission ?? {};
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -140,7 +147,7 @@ export class Store<T extends KubeObject = KubeObject> {
         throw badRequest(`the namespace of the provided object does not match the namespace sent on the request`);
       }
       meta.namespace = ns ?? meta.namespace ?? 'default';
-      if (this.namespace) admitCreateInNamespace(this.qualified, meta.name ?? meta.generateName ?? '', meta.namespace, await this.namespace(meta.namespace));
+      await this.admission.create?.(meta.namespace, { ...input, metadata: meta });
     } else {
       delete meta.namespace;
     }
@@ -374,7 +381,7 @@ export class Store<T extends KubeObject = KubeObject> {
     try {
       for (;;) {
         const cur = (await this.storage.get(key)) as T;
-        this.strategy.validateDelete?.(cur);
+        this.admission.delete?.(cur);
         const grace = this.strategy.gracePeriod(cur, opts.gracePeriodSeconds);
         if (!this.held(cur) && grace === 0) {
           if (dryRun) return { object: this.withTypeMeta(cur), deleted: true };
@@ -384,29 +391,25 @@ export class Store<T extends KubeObject = KubeObject> {
                 throw new StorageError(StorageErrorCode.KeyExists, key, 'changed');
               }
             })) as T;
+            this.admission.deleted?.(gone);
             return { object: this.withTypeMeta(gone), deleted: true };
           } catch (err) {
             if (err instanceof StorageError && err.code === StorageErrorCode.KeyExists) continue;
             throw err;
           }
         }
-        if (dryRun) return { object: this.withTypeMeta(cur), deleted: false };
-        const marked = (await this.storage.guaranteedUpdate(
-          key,
-          (c) => {
-            const m = c.metadata;
-            const deadline = rfc3339(new Date(this.now().getTime() + grace * 1000));
-            if (!m.deletionTimestamp) {
-              m.deletionTimestamp = deadline;
-              m.deletionGracePeriodSeconds = grace;
-            } else if (grace < (m.deletionGracePeriodSeconds ?? 0)) {
-              m.deletionTimestamp = deadline;
-              m.deletionGracePeriodSeconds = grace;
-            }
-            return this.strategy.prepareForDeletion ? this.strategy.prepareForDeletion(c as T) : c;
-          },
-          pre,
-        )) as T;
+        // Marked: deletionTimestamp = now + grace (a shorter grace than before moves it closer).
+        const mark = (c: T): T => {
+          const m = c.metadata;
+          if (!m.deletionTimestamp || grace < (m.deletionGracePeriodSeconds ?? 0)) {
+            m.deletionTimestamp = rfc3339(new Date(this.now().getTime() + grace * 1000));
+            m.deletionGracePeriodSeconds = grace;
+          }
+          return this.strategy.prepareForDeletion ? this.strategy.prepareForDeletion(c) : c;
+        };
+        if (dryRun) return { object: this.withTypeMeta(mark(jsonClone(cur))), deleted: false };
+        const marked = (await this.storage.guaranteedUpdate(key, (c) => mark(c as T), pre)) as T;
+        this.admission.deleted?.(marked);
         const after = await this.finishDeletionIfReleased(key, marked);
         return { object: this.withTypeMeta(after), deleted: after !== marked };
       }

@@ -34,8 +34,6 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    * takes from the request body; everything else comes from the stored object.
    */
   readonly updateSubresources?: Readonly<Record<string, (desired: T, cur: T) => T>>;
-  /** Refuses a DELETE by throwing a StatusError (namespaces: the immortal ones). */
-  validateDelete?(obj: T): void;
   /** True while something besides metadata.finalizers holds a deleted object (namespaces: spec.finalizers). */
   deletionPending?(obj: T): boolean;
   /** What else changes when an object is marked for deletion (namespaces: phase Terminating). */

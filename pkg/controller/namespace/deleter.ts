@@ -5,9 +5,9 @@
  * namespaces/finalize), at which point the apiserver removes it. Content that takes time to go
  * (pods stopping on their node, claims held by pvc-protection) is waited for: the conditions on
  * the namespace's status say what remains, and the namespace is looked at again when such an
- * object goes away (or after `recheckMs`).
+ * object goes away (and, as a safety net, after `recheckMs`).
  */
-import type { Namespace, NamespaceCondition } from '../../api/core/v1';
+import { NamespaceConditionReason as Reason, NamespaceConditionType as Type, type Namespace, type NamespaceCondition } from '../../api/core/v1';
 import { FinalizerKubernetes } from '../../api/defaults/namespace';
 import { isConflict, isNotFound } from '../../api/errors';
 import type { KubeObject, ObjectList } from '../../api/meta';
@@ -15,16 +15,9 @@ import { rfc3339 } from '../../api/time';
 import type { Result, Reconciler } from '../runner';
 import { thaw, type Lister } from '../volume/persistentvolume/deps';
 
-/** Condition types the controller reports on a terminating namespace (as Kubernetes names them). */
-export const NamespaceConditionType = {
-  ContentFailure: 'NamespaceDeletionContentFailure',
-  ContentRemaining: 'NamespaceContentRemaining',
-  FinalizersRemaining: 'NamespaceFinalizersRemaining',
-} as const;
-
 /** One namespaced resource, as the deleter needs it. */
 export interface ContentClient {
-  readonly info: { readonly resource: string };
+  readonly info: { readonly group: string; readonly resource: string };
   deleteCollection(namespace: string): Promise<ObjectList<KubeObject>>;
   list(namespace: string): Promise<ObjectList<KubeObject>>;
 }
@@ -36,7 +29,10 @@ export interface NamespaceDeleterDeps {
   content: readonly ContentClient[];
   namespaceClient: { updateStatus(ns: Namespace): Promise<Namespace> };
   finalize(ns: Namespace): Promise<Namespace>;
-  /** How long to wait before looking again at a namespace whose content is still going (default 5 s). */
+  /**
+   * When to look again at a namespace whose content is still going (default 30 s): a safety net,
+   * since deleting a pod or claim in it already brings it back.
+   */
   recheckMs?: number;
 }
 
@@ -62,7 +58,7 @@ export class NamespaceDeleter implements Reconciler {
   private readonly recheckMs: number;
 
   constructor(private readonly d: NamespaceDeleterDeps) {
-    this.recheckMs = d.recheckMs ?? 5000;
+    this.recheckMs = d.recheckMs ?? 30_000;
   }
 
   async reconcile(name: string): Promise<Result | void> {
@@ -85,7 +81,8 @@ export class NamespaceDeleter implements Reconciler {
     const left: Remaining = { byResource: new Map(), byFinalizer: new Map(), failures: [] };
     await Promise.all(
       this.d.content.map(async (c) => {
-        const resource = c.info.resource;
+        // Named as Kubernetes does: `pods`, `leases.coordination.k8s.io`.
+        const resource = c.info.group ? `${c.info.resource}.${c.info.group}` : c.info.resource;
         try {
           await c.deleteCollection(ns);
           const { items } = await c.list(ns);
@@ -106,14 +103,14 @@ export class NamespaceDeleter implements Reconciler {
     const finalizers = left.byFinalizer.size > 0;
     const wanted: NamespaceCondition[] = [
       failed
-        ? { type: NamespaceConditionType.ContentFailure, status: 'True', reason: 'ContentDeletionFailed', message: `Failed to delete all resource types, ${left.failures.length} remaining: ${[...left.failures].sort().join(', ')}` }
-        : { type: NamespaceConditionType.ContentFailure, status: 'False', reason: 'ContentDeleted', message: 'All content successfully deleted, may be waiting on finalization' },
+        ? { type: Type.ContentFailure, status: 'True', reason: Reason.ContentDeletionFailed, message: `Failed to delete all resource types, ${left.failures.length} remaining: ${[...left.failures].sort().join(', ')}` }
+        : { type: Type.ContentFailure, status: 'False', reason: Reason.ContentDeleted, message: 'All content successfully deleted, may be waiting on finalization' },
       content
-        ? { type: NamespaceConditionType.ContentRemaining, status: 'True', reason: 'SomeResourcesRemain', message: `Some resources are remaining: ${describe(left.byResource, (n) => `has ${n} resource instances`)}` }
-        : { type: NamespaceConditionType.ContentRemaining, status: 'False', reason: 'ContentRemoved', message: 'All content successfully removed' },
+        ? { type: Type.ContentRemaining, status: 'True', reason: Reason.SomeResourcesRemain, message: `Some resources are remaining: ${describe(left.byResource, (n) => `has ${n} resource instances`)}` }
+        : { type: Type.ContentRemaining, status: 'False', reason: Reason.ContentRemoved, message: 'All content successfully removed' },
       finalizers
-        ? { type: NamespaceConditionType.FinalizersRemaining, status: 'True', reason: 'SomeFinalizersRemain', message: `Some content in the namespace has finalizers remaining: ${describe(left.byFinalizer, (n) => `in ${n} resource instances`)}` }
-        : { type: NamespaceConditionType.FinalizersRemaining, status: 'False', reason: 'ContentHasNoFinalizers', message: 'All content-preserving finalizers finished' },
+        ? { type: Type.FinalizersRemaining, status: 'True', reason: Reason.SomeFinalizersRemain, message: `Some content in the namespace has finalizers remaining: ${describe(left.byFinalizer, (n) => `in ${n} resource instances`)}` }
+        : { type: Type.FinalizersRemaining, status: 'False', reason: Reason.ContentHasNoFinalizers, message: 'All content-preserving finalizers finished' },
     ];
     const current = ns.status?.conditions ?? [];
     const now = rfc3339();

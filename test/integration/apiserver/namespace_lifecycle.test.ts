@@ -14,7 +14,7 @@ type Ns = {
   spec?: { finalizers?: string[] };
   status?: { phase?: string };
 };
-type Status = { kind: string; code: number; reason: string; message: string; details?: { causes?: { reason?: string; field?: string }[] } };
+type Status = { kind: string; code: number; reason: string; message: string; details?: { causes?: { reason?: string; message?: string; field?: string }[] } };
 
 const nsPath = (name = ''): string => `/api/v1/namespaces${name ? `/${name}` : ''}`;
 
@@ -55,7 +55,7 @@ describe('apiserver: namespace lifecycle', function () {
     expect(refused.status).to.equal(403);
     expect(refused.body).to.include({ kind: 'Status', code: 403, reason: 'Forbidden' });
     expect(refused.body.message).to.equal('persistentvolumeclaims "after" is forbidden: unable to create new content in namespace life-del because it is being terminated');
-    expect(refused.body.details?.causes?.[0]).to.include({ reason: 'NamespaceTerminating', field: 'metadata.namespace' });
+    expect(refused.body.details?.causes?.[0]).to.deep.equal({ reason: 'NamespaceTerminating', message: 'namespace life-del is being terminated', field: 'metadata.namespace' });
     expect(await api.etcd.list(`${api.prefix}/persistentvolumeclaims/life-del/`).then((l) => l.items.map((o) => o.metadata.name))).to.deep.equal(['before']);
     // Existing content can still be read, changed and deleted.
     expect((await request(api.url, 'DELETE', pvcPath('life-del', 'before'))).status).to.equal(200);
@@ -116,14 +116,45 @@ describe('apiserver: namespace lifecycle', function () {
     expect((await request(api.url, 'GET', nsPath('life-fin'))).status).to.equal(404);
   });
 
-  it('a namespace created without finalizers is removed by its DELETE at once', async () => {
-    await create('life-bare', { finalizers: [] });
-    const del = await request(api.url, 'DELETE', nsPath('life-bare'));
+  it('every new namespace gets the kubernetes finalizer, whatever it asked for, so its DELETE always waits for the controller', async () => {
+    expect((await create('life-bare', { finalizers: [] })).spec?.finalizers).to.deep.equal(['kubernetes']);
+    expect((await create('life-custom', { finalizers: ['example.com/x'] })).spec?.finalizers).to.deep.equal(['example.com/x', 'kubernetes']);
+    const del = await request<Ns>(api.url, 'DELETE', nsPath('life-bare'));
     expect(del.status).to.equal(200);
-    expect((await request(api.url, 'GET', nsPath('life-bare'))).status).to.equal(404);
+    expect(del.body.status?.phase).to.equal('Terminating');
   });
 
-  for (const name of ['default', 'kube-system']) {
+  it('a dry-run DELETE answers the namespace as it would be marked, and writes nothing', async () => {
+    const before = (await request<Ns>(api.url, 'GET', nsPath('life-custom'))).body;
+    const dry = await request<Ns>(api.url, 'DELETE', `${nsPath('life-custom')}?dryRun=All`);
+    expect(dry.status).to.equal(200);
+    expect(dry.body.metadata.deletionTimestamp).to.be.a('string');
+    expect(dry.body.status?.phase).to.equal('Terminating');
+    const after = (await request<Ns>(api.url, 'GET', nsPath('life-custom'))).body;
+    expect(after.metadata.resourceVersion).to.equal(before.metadata.resourceVersion);
+    expect(after.status?.phase).to.equal('Active');
+  });
+
+  it('kubectl create namespace: the protobuf body kubectl 1.32 sends creates it; protobuf to another resource or of another kind is refused', async () => {
+    // Captured from `kubectl create namespace team-a` (Content-Type application/vnd.kubernetes.protobuf).
+    const body = Buffer.from('6b3873000a0f0a02763112094e616d657370616365121e0a160a067465616d2d6112001a0022002a0032003800420012001a020a001a002200', 'hex');
+    const proto = { 'Content-Type': 'application/vnd.kubernetes.protobuf' };
+    const created = await request<Ns>(api.url, 'POST', `${nsPath()}?fieldManager=kubectl-create&fieldValidation=Strict`, body, proto);
+    expect(created.status).to.equal(201);
+    expect(created.body.metadata.name).to.equal('team-a');
+    expect(created.body.spec?.finalizers).to.deep.equal(['kubernetes']);
+    const toPods = await request<Status>(api.url, 'POST', '/api/v1/namespaces/default/pods', body, proto);
+    expect(toPods.status).to.equal(400);
+    expect(toPods.body.message).to.equal('the body is a Namespace, but the URL is for Pod');
+    // DeleteOptions in protobuf: a 415 naming what is accepted, and nothing is deleted.
+    const delOpts = Buffer.from([...Buffer.from('k8s\0'), 0x0a, 0x13, 0x0a, 0x02, ...Buffer.from('v1'), 0x12, 0x0d, ...Buffer.from('DeleteOptions')]);
+    const del = await request<Status>(api.url, 'DELETE', nsPath('team-a'), delOpts, proto);
+    expect(del.status).to.equal(415);
+    expect(del.body.message).to.contain('protobuf bodies are accepted for v1/Namespace only, not v1/DeleteOptions');
+    expect((await request<Ns>(api.url, 'GET', nsPath('team-a'))).body.metadata.deletionTimestamp).to.equal(undefined);
+  });
+
+  for (const name of ['default', 'kube-system', 'kube-public']) {
     it(`${name} cannot be deleted (403) and stays Active`, async () => {
       const res = await request<Status>(api.url, 'DELETE', nsPath(name));
       expect(res.status).to.equal(403);

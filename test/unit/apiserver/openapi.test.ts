@@ -47,6 +47,16 @@ describe('OpenAPI v3', () => {
     }
   });
 
+  it('paths follow the resources’ verbs: namespaces have PUT …/finalize and no collection DELETE; pods have both DELETEs', () => {
+    const paths = buildDocument('', 'v1').paths;
+    const finalize = paths['/api/v1/namespaces/{name}/finalize'];
+    expect(finalize && Object.keys(finalize).filter((k) => k !== 'parameters')).to.deep.equal(['put']);
+    expect(finalize?.put?.operationId).to.equal('replaceCoreV1NamespaceFinalize');
+    expect(paths['/api/v1/namespaces']?.delete).to.equal(undefined);
+    expect(paths['/api/v1/namespaces/{name}']?.delete).to.not.equal(undefined);
+    expect(paths['/api/v1/namespaces/{namespace}/pods']?.delete?.operationId).to.equal('deleteCoreV1CollectionNamespacedPod');
+  });
+
   it('marks lists with their merge keys and list types', () => {
     const podSpec = fieldSchema(schemaForKind('', 'v1', 'Pod'), 'spec');
     const containers = fieldSchema(podSpec, 'containers');

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import type { Namespace, PersistentVolumeClaim, Pod } from '../../../pkg/api/core/v1';
-import { internalError } from '../../../pkg/api/errors';
+import { conflict, internalError, notFound } from '../../../pkg/api/errors';
 import type { KubeObject } from '../../../pkg/api/meta';
 import { NamespaceDeleter } from '../../../pkg/controller/namespace/deleter';
 import { IndexedCache } from '../../../pkg/informer/indexer';
@@ -41,18 +41,20 @@ function fixture(ns: Namespace, content: { pods?: Pod[]; claims?: PersistentVolu
   const cache = new IndexedCache<Namespace>();
   cache.replace([seeded], '1');
   const finalized: Namespace[] = [];
-  const asContent = (resource: string, r: FakeResource<KubeObject>) => ({ info: { resource }, deleteCollection: (n: string) => r.deleteCollection(n), list: (n: string) => r.list(n) });
+  let finalizeError: Error | undefined;
+  const asContent = (resource: string, r: FakeResource<KubeObject>) => ({ info: { group: '', resource }, deleteCollection: (n: string) => r.deleteCollection(n), list: (n: string) => r.list(n) });
   const deleter = new NamespaceDeleter({
     namespaces: cache,
     content: [asContent('pods', pods as unknown as FakeResource<KubeObject>), asContent('persistentvolumeclaims', claims as unknown as FakeResource<KubeObject>)],
     namespaceClient: namespaces,
     finalize: async (n) => {
+      if (finalizeError) throw finalizeError;
       finalized.push(n);
       return n;
     },
     recheckMs: 1234,
   });
-  return { tracker, namespaces, pods, claims, cache, deleter, finalized };
+  return { tracker, namespaces, pods, claims, cache, deleter, finalized, failFinalize: (err: Error) => (finalizeError = err) };
 }
 
 const conditionsOf = (n: Namespace | undefined) => Object.fromEntries((n?.status?.conditions ?? []).map((c) => [c.type, `${c.status} ${c.reason ?? ''}`]));
@@ -111,6 +113,20 @@ describe('namespace deleter', () => {
     });
     // It carries the resourceVersion of the status write (no conflict with our own write).
     expect(f.finalized[0]?.metadata.resourceVersion).to.equal(f.namespaces.peek('empty')?.metadata.resourceVersion);
+  });
+
+  it('a finalize that meets a conflict or a vanished namespace is not an error (the namespace is looked at again on its next change)', async () => {
+    for (const err of [conflict({ resource: 'namespaces' }, 'empty', 'changed'), notFound({ resource: 'namespaces' }, 'empty')]) {
+      const f = fixture(namespace('empty', { deleting: true }));
+      f.failFinalize(err);
+      expect(await f.deleter.reconcile('empty')).to.equal(undefined);
+      expect(f.finalized).to.deep.equal([]);
+    }
+    const f = fixture(namespace('empty', { deleting: true }));
+    f.failFinalize(internalError('boom'));
+    let failure: unknown;
+    await f.deleter.reconcile('empty').catch((e: unknown) => (failure = e));
+    expect(String(failure)).to.contain('boom');
   });
 
   it('a resource that cannot be deleted is reported (ContentDeletionFailed) and the reconcile fails, to be retried', async () => {
