@@ -13,7 +13,7 @@ import { isConflict, isNotFound } from '../../api/errors';
 import type { KubeObject, ObjectList } from '../../api/meta';
 import { rfc3339 } from '../../api/time';
 import type { Result, Reconciler } from '../runner';
-import { thaw, type Lister } from '../volume/persistentvolume/deps';
+import { thaw, type Lister } from '../listers';
 
 /** One namespaced resource, as the deleter needs it. */
 export interface ContentClient {

@@ -12,7 +12,7 @@ import { isConflict, isNotFound } from '../../api/errors';
 import type { EventRecorder } from '../../client/record/recorder';
 import type { DeepReadonly } from '../../informer/readonly';
 import type { Reconciler, Result } from '../runner';
-import type { Lister } from '../volume/persistentvolume/deps';
+import type { Lister } from '../listers';
 import { nodeMatchesAffinity } from './node_affinity';
 
 /** Index of pods by spec.nodeName. */

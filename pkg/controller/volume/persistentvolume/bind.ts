@@ -10,7 +10,8 @@ import type { ObjectReference, PersistentVolume, PersistentVolumeClaim } from '.
 import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../api/core/v1';
 import { isDeepStrictEqual } from 'node:util';
 import { Annotation } from './constants';
-import { thaw, type ControllerContext } from './deps';
+import { thaw } from '../../listers';
+import type { ControllerContext } from './deps';
 import type { DeepReadonly } from '../../../informer/readonly';
 
 /** The claimRef a PV bound to `claim` carries. */

@@ -3,21 +3,9 @@ import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/
 import type { DeleteOptions, KubeObject } from '../../../api/meta';
 import type { StorageClass } from '../../../api/storage/v1';
 import type { EventRecorder } from '../../../client/record/recorder';
-import type { DeepReadonly } from '../../../informer/readonly';
 import type { Provisioner } from './provisioner';
 import type { VolumeIndex } from './volume_index';
-import { jsonClone } from '../../../util/json/clone';
-
-/** A read-only cache view (an informer's lister satisfies it). */
-export interface Lister<T> {
-  get(key: string): DeepReadonly<T> | undefined;
-  byIndex(index: string, value: string): DeepReadonly<T>[];
-}
-
-/** A private, mutable copy of a cached object. */
-export function thaw<T>(obj: DeepReadonly<T>): T {
-  return jsonClone(obj) as T;
-}
+import type { Lister } from '../../listers';
 
 /** The writes the controller makes for one resource (a ResourceClient satisfies it). */
 export interface Writer<T extends KubeObject> {

@@ -14,7 +14,8 @@ import { isNotFound } from '../../../api/errors';
 import type { Result } from '../../runner';
 import { claimKeyOf } from './claim_sync';
 import { Annotation, EventReason } from './constants';
-import { IndexName, thaw, type ControllerContext } from './deps';
+import { thaw } from '../../listers';
+import { IndexName, type ControllerContext } from './deps';
 import type { Provisioner } from './provisioner';
 import { jsonClone } from '../../../util/json/clone';
 

@@ -6,7 +6,7 @@ import type { PersistentVolume } from '../../../api/core/v1';
 import { PersistentVolumePhase } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
 import type { Reconciler } from '../../runner';
-import type { Lister } from '../persistentvolume/deps';
+import type { Lister } from '../../listers';
 import { Finalizer, withFinalizer, withoutFinalizer } from './finalizers';
 
 /** Dependencies of the PV protection reconciler. */

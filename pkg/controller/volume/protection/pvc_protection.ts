@@ -10,7 +10,7 @@ import { splitKey } from '../../../api/meta';
 import type { ObjectList } from '../../../api/meta';
 import type { DeepReadonly } from '../../../informer/readonly';
 import type { Reconciler } from '../../runner';
-import type { Lister } from '../persistentvolume/deps';
+import type { Lister } from '../../listers';
 import { Finalizer, withFinalizer, withoutFinalizer } from './finalizers';
 
 /** Index of pods by the `namespace/claim` keys of the claims they use. */
