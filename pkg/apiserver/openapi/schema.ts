@@ -147,6 +147,8 @@ export const metaName = (n: string): string => `io.k8s.apimachinery.pkg.apis.met
 export const quantityName = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 export const intOrStringName = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 export const coreName = (n: string): string => `io.k8s.api.core.v1.${n}`;
+/** The group/version/kind of a core/v1 kind. */
+export const coreGvk = (kind: string): GroupVersionKind => ({ group: '', version: 'v1', kind });
 export const storageName = (n: string): string => `io.k8s.api.storage.v1.${n}`;
 export const coordinationName = (n: string): string => `io.k8s.api.coordination.v1.${n}`;
 

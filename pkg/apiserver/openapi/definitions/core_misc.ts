@@ -1,6 +1,7 @@
 /** core/v1 schemas of Namespace, Node, Event, Binding and ObjectReference. */
 import {
   bool,
+  coreGvk,
   coreName,
   freeForm,
   int32,
@@ -19,10 +20,7 @@ import {
   struct,
   time,
   type Components,
-  type GroupVersionKind,
 } from '../schema';
-
-const gvk = (k: string): GroupVersionKind => ({ group: '', version: 'v1', kind: k });
 
 const condition = (what: string, heartbeat: boolean) =>
   struct(`${what}Condition contains details for the current condition of this ${what.toLowerCase()}.`, {
@@ -57,12 +55,12 @@ export const coreMiscSchemas: Components = {
     conditions: list(refOnly(coreName('NamespaceCondition')), "Represents the latest available observations of a namespace's current state.", { mergeKey: 'type' }),
     phase: oneOf('Phase is the current lifecycle phase of the namespace. More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/', ['Active', 'Terminating']),
   }),
-  [coreName('Namespace')]: kind(gvk('Namespace'), 'Namespace provides a scope for Names. Use of multiple namespaces is optional.', {
+  [coreName('Namespace')]: kind(coreGvk('Namespace'), 'Namespace provides a scope for Names. Use of multiple namespaces is optional.', {
     ...objectHeader(),
     spec: ref(coreName('NamespaceSpec'), 'Spec defines the behavior of the Namespace.'),
     status: ref(coreName('NamespaceStatus'), 'Status describes the current status of a Namespace.'),
   }),
-  [coreName('NamespaceList')]: listKind(gvk('Namespace'), coreName('Namespace'), 'NamespaceList is a list of Namespaces.'),
+  [coreName('NamespaceList')]: listKind(coreGvk('Namespace'), coreName('Namespace'), 'NamespaceList is a list of Namespaces.'),
 
   [coreName('Taint')]: struct('The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.', {
     effect: oneOf('Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.', [
@@ -130,12 +128,12 @@ export const coreMiscSchemas: Components = {
     volumesAttached: list(refOnly(coreName('AttachedVolume')), 'List of volumes that are attached to the node.'),
     volumesInUse: strings('List of attachable volumes in use (mounted) by the node.'),
   }),
-  [coreName('Node')]: kind(gvk('Node'), 'Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd).', {
+  [coreName('Node')]: kind(coreGvk('Node'), 'Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd).', {
     ...objectHeader(),
     spec: ref(coreName('NodeSpec'), 'Spec defines the behavior of a node. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status'),
     status: ref(coreName('NodeStatus'), 'Most recently observed status of the node. Populated by the system. Read-only.'),
   }),
-  [coreName('NodeList')]: listKind(gvk('Node'), coreName('Node'), 'NodeList is the whole list of all Nodes which have been registered with master.'),
+  [coreName('NodeList')]: listKind(coreGvk('Node'), coreName('Node'), 'NodeList is the whole list of all Nodes which have been registered with master.'),
 
   [coreName('EventSource')]: struct('EventSource contains information for an event.', {
     component: str('Component from which the event is generated.'),
@@ -145,7 +143,7 @@ export const coreMiscSchemas: Components = {
     count: int32('Number of occurrences in this series up to the last heartbeat time'),
     lastObservedTime: microTime('Time of the last occurrence observed'),
   }),
-  [coreName('Event')]: kind(gvk('Event'), 'Event is a report of an event somewhere in the cluster.', {
+  [coreName('Event')]: kind(coreGvk('Event'), 'Event is a report of an event somewhere in the cluster.', {
     ...objectHeader(),
     action: str('What action was taken/failed regarding to the Regarding object.'),
     count: int32('The number of times this event has occurred.'),
@@ -162,8 +160,8 @@ export const coreMiscSchemas: Components = {
     source: ref(coreName('EventSource'), 'The component reporting this event. Should be a short machine understandable string.'),
     type: str('Type of this event (Normal, Warning), new types could be added in the future'),
   }, { required: ['metadata', 'involvedObject'] }),
-  [coreName('EventList')]: listKind(gvk('Event'), coreName('Event'), 'EventList is a list of events.'),
-  [coreName('Binding')]: kind(gvk('Binding'), 'Binding ties one object to another; for example, a pod is bound to a node by a scheduler.', {
+  [coreName('EventList')]: listKind(coreGvk('Event'), coreName('Event'), 'EventList is a list of events.'),
+  [coreName('Binding')]: kind(coreGvk('Binding'), 'Binding ties one object to another; for example, a pod is bound to a node by a scheduler.', {
     ...objectHeader(),
     target: ref(coreName('ObjectReference'), 'The target object that you want to bind to the standard object.'),
   }, { required: ['target'] }),

@@ -1,6 +1,8 @@
 /** core/v1 schemas of storage: PersistentVolume, PersistentVolumeClaim and volume sources. */
+import { supportedHostPathTypes } from '../../../api/validation/persistentvolume';
 import {
   bool,
+  coreGvk,
   coreName,
   freeForm,
   kind,
@@ -19,10 +21,7 @@ import {
   struct,
   time,
   type Components,
-  type GroupVersionKind,
 } from '../schema';
-
-const gvk = (k: string): GroupVersionKind => ({ group: '', version: 'v1', kind: k });
 
 const accessModes = (what: string) =>
   strings(`accessModes contains the desired access modes the ${what} should have. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1`);
@@ -36,16 +35,7 @@ export const volumeSourceSchemas: Components = {
     'Represents a host path mapped into a pod. Host path volumes do not support ownership management or SELinux relabeling.',
     {
       path: str('path of the directory on the host. If the path is a symlink, it will follow the link to the real path. More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath'),
-      type: oneOf('type for HostPath Volume Defaults to "" More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath', [
-        '',
-        'BlockDevice',
-        'CharDevice',
-        'Directory',
-        'DirectoryOrCreate',
-        'File',
-        'FileOrCreate',
-        'Socket',
-      ]),
+      type: oneOf('type for HostPath Volume Defaults to "" More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath', supportedHostPathTypes),
     },
     { required: ['path'] },
   ),
@@ -163,7 +153,7 @@ export const persistentVolumeSchemas: Components = {
     reason: str('reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.'),
   }),
   [coreName('PersistentVolume')]: kind(
-    gvk('PersistentVolume'),
+    coreGvk('PersistentVolume'),
     'PersistentVolume (PV) is a storage resource provisioned by an administrator. It is analogous to a node. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes',
     {
       ...objectHeader(),
@@ -171,7 +161,7 @@ export const persistentVolumeSchemas: Components = {
       status: ref(coreName('PersistentVolumeStatus'), 'status represents the current information/status for the persistent volume. Populated by the system. Read-only. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes'),
     },
   ),
-  [coreName('PersistentVolumeList')]: listKind(gvk('PersistentVolume'), coreName('PersistentVolume'), 'PersistentVolumeList is a list of PersistentVolume items.'),
+  [coreName('PersistentVolumeList')]: listKind(coreGvk('PersistentVolume'), coreName('PersistentVolume'), 'PersistentVolumeList is a list of PersistentVolume items.'),
   [coreName('PersistentVolumeClaimSpec')]: struct(
     'PersistentVolumeClaimSpec describes the common attributes of storage devices and allows a Source for provider-specific attributes',
     {
@@ -211,7 +201,7 @@ export const persistentVolumeSchemas: Components = {
     modifyVolumeStatus: freeForm('ModifyVolumeStatus represents the status object of ControllerModifyVolume operation.'),
     phase: oneOf('phase represents the current phase of PersistentVolumeClaim.', ['Bound', 'Lost', 'Pending', 'Failed']),
   }),
-  [coreName('PersistentVolumeClaim')]: kind(gvk('PersistentVolumeClaim'), "PersistentVolumeClaim is a user's request for and claim to a persistent volume", {
+  [coreName('PersistentVolumeClaim')]: kind(coreGvk('PersistentVolumeClaim'), "PersistentVolumeClaim is a user's request for and claim to a persistent volume", {
     ...objectHeader(),
     spec: ref(
       coreName('PersistentVolumeClaimSpec'),
@@ -223,7 +213,7 @@ export const persistentVolumeSchemas: Components = {
     ),
   }),
   [coreName('PersistentVolumeClaimList')]: listKind(
-    gvk('PersistentVolumeClaim'),
+    coreGvk('PersistentVolumeClaim'),
     coreName('PersistentVolumeClaim'),
     'PersistentVolumeClaimList is a list of PersistentVolumeClaim items.',
   ),
