@@ -118,7 +118,7 @@ export class ApiServer {
   constructor(private readonly config: ApiServerConfig) {
     this.log = config.logger;
     this.storage =
-      config.storage ?? new EtcdStore({ endpoints: config.etcdServers, ...(config.etcdRequestTimeoutMs ? { requestTimeoutMs: config.etcdRequestTimeoutMs } : {}) });
+      config.storage ?? new EtcdStore({ endpoints: config.etcdServers, logger: config.logger, ...(config.etcdRequestTimeoutMs ? { requestTimeoutMs: config.etcdRequestTimeoutMs } : {}) });
     for (const strategy of allStrategies) {
       const info = strategy.info;
       const cache = new WatchCache({

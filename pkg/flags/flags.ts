@@ -90,7 +90,10 @@ export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): Fla
 
 /**
  * The standard main wrapper: parses flags (printing usage on --help, one line and exit 2 on
- * error), runs until SIGTERM/SIGINT, exits 0 on a clean stop and 1 on a crash.
+ * error), runs until SIGTERM/SIGINT, exits 0 on a clean stop and 1 on a crash. An exception
+ * or rejection nobody handled is a bug, not a fault to ride out: it is written as one line
+ * (message and the frame it came from) and the process exits 1 at once rather than run on in
+ * an unknown state; a supervisor restarts it and the level-based components resume.
  */
 export function runMain(command: string, specs: Record<string, FlagSpec>, run: (flags: FlagValues, signal: AbortSignal) => Promise<void>): void {
   let flags: FlagValues | undefined;
@@ -104,6 +107,12 @@ export function runMain(command: string, specs: Record<string, FlagSpec>, run: (
     process.stdout.write(usage(command, specs));
     process.exit(0);
   }
+  const fatal = (err: unknown): void => {
+    process.stderr.write(`${command}: fatal: ${describeFatal(err)}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   const controller = new AbortController();
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => controller.abort());
   run(flags, controller.signal).then(
@@ -113,6 +122,13 @@ export function runMain(command: string, specs: Record<string, FlagSpec>, run: (
       process.exit(err instanceof FlagError ? 2 : 1);
     },
   );
+}
+
+/** One line for an unexpected error: its message and the first frame of its stack. */
+export function describeFatal(err: unknown): string {
+  if (!(err instanceof Error)) return `non-error thrown: ${String(err)}`;
+  const frame = err.stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim();
+  return `${err.name}: ${err.message.replace(/\s+/g, ' ')}${frame ? ` (${frame})` : ''}`;
 }
 
 /** Flag check: a TCP port. */

@@ -4,15 +4,17 @@
  * current value, so a retry costs no extra read); lists page through a range at one revision
  * so that every page of one list is the same snapshot.
  */
-import { ExponentialBackoff, noop } from 'cockatiel';
+import { noop } from 'cockatiel';
 import { Etcd3, type IOptions } from 'etcd3';
 import type * as RPC from 'etcd3/lib/rpc';
+import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/meta';
 import { decodeContinue, encodeContinue } from '../continue';
 import { StorageError, StorageErrorCode } from '../errors';
-import type { ListOptions, ListResult, Preconditions, Storage, StorageWatchHandlers, UpdateFunc } from '../interfaces';
+import type { ListOptions, ListResult, Preconditions, Storage, StorageEvent, StorageWatchHandlers, UpdateFunc } from '../interfaces';
 import { checkPreconditions, sameStoredContent } from '../preconditions';
 import { decode, encode, prefixEnd } from './codec';
+import { PrefixWatch } from './watch';
 import { jsonClone } from '../../util/json/clone';
 
 /** Options of the etcd store. */
@@ -23,6 +25,8 @@ export interface EtcdStoreOptions {
   requestTimeoutMs?: number;
   /** Keys fetched per etcd range call while filtering a list (default 1000). */
   pageSize?: number;
+  /** Where watch reconnects are logged (debug). */
+  logger?: Logger;
 }
 
 function toStorageError(err: unknown, key: string): Error {
@@ -37,18 +41,20 @@ export class EtcdStore implements Storage {
   private readonly client: Etcd3;
   private readonly timeoutMs: number;
   private readonly pageSize: number;
+  private readonly log?: Logger;
 
   constructor(opts: EtcdStoreOptions) {
     const clientOpts: IOptions = {
       hosts: opts.endpoints,
       dialTimeout: 3000,
-      // No per-host circuit breaker (it only delays recovery by seconds after etcd returns);
-      // watches reconnect with a short capped backoff so they resume promptly.
-      faultHandling: { host: () => noop, watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }).next() },
+      // No per-host circuit breaker (it only delays recovery by seconds after etcd returns).
+      // Watches do not use etcd3's watch manager (see ./watch.ts).
+      faultHandling: { host: () => noop },
     };
     this.client = new Etcd3(clientOpts);
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.pageSize = opts.pageSize ?? 1000;
+    this.log = opts.logger;
   }
 
   private call() {
@@ -184,38 +190,22 @@ export class EtcdStore implements Storage {
   }
 
   async watch<T extends KubeObject>(prefix: string, afterRevision: number, h: StorageWatchHandlers<T>): Promise<() => void> {
-    const watcher = await this.client
-      .watch()
-      .prefix(prefix)
-      .startRevision(String(afterRevision + 1))
-      .withPreviousKV()
-      .create();
-    let stopped = false;
-    watcher.on('data', (res: RPC.IWatchResponse) => {
-      for (const ev of res.events) {
-        if (stopped) return;
-        const key = ev.kv.key.toString();
-        if (ev.type === 'Delete') {
-          if (!ev.prev_kv) continue;
-          const object = decode<T>(ev.prev_kv.value, ev.kv.mod_revision);
-          h.onEvent({ type: 'DELETED', key, object, prevObject: object, revision: Number(ev.kv.mod_revision) });
-        } else {
-          const object = decode<T>(ev.kv.value, ev.kv.mod_revision);
-          const prevObject = ev.prev_kv ? decode<T>(ev.prev_kv.value, ev.prev_kv.mod_revision) : undefined;
-          const type = ev.kv.create_revision === ev.kv.mod_revision ? 'ADDED' : 'MODIFIED';
-          h.onEvent({ type, key, object, ...(prevObject ? { prevObject } : {}), revision: Number(ev.kv.mod_revision) });
-        }
-      }
+    const w = new PrefixWatch({
+      client: this.client.watchClient,
+      prefix,
+      afterRevision,
+      ...(this.log ? { logger: this.log } : {}),
+      handlers: {
+        onEvents: (events) => {
+          for (const ev of events) {
+            const se = toStorageEvent<T>(ev);
+            if (se) h.onEvent(se);
+          }
+        },
+        onExpired: (message) => h.onError(new StorageError(StorageErrorCode.Expired, prefix, message)),
+      },
     });
-    watcher.on('error', (err: Error) => {
-      if (stopped) return;
-      stopped = true;
-      h.onError(new StorageError(StorageErrorCode.Expired, prefix, `watch of ${prefix} ended: ${err.message}`));
-    });
-    return () => {
-      stopped = true;
-      void watcher.cancel().catch(() => undefined);
-    };
+    return () => w.stop();
   }
 
   async currentRevision(): Promise<number> {
@@ -236,4 +226,20 @@ export class EtcdStore implements Storage {
   async close(): Promise<void> {
     this.client.close();
   }
+}
+
+/** An etcd watch event as a StorageEvent; a delete whose previous value etcd no longer has is none. */
+function toStorageEvent<T extends KubeObject>(ev: RPC.IEvent): StorageEvent<T> | undefined {
+  const key = ev.kv.key.toString();
+  const revision = Number(ev.kv.mod_revision);
+  if (ev.type === 'Delete') {
+    if (!ev.prev_kv) return undefined;
+    // The last state, stamped with the delete's revision.
+    const object = decode<T>(ev.prev_kv.value, ev.kv.mod_revision);
+    return { type: 'DELETED', key, object, prevObject: object, revision };
+  }
+  const object = decode<T>(ev.kv.value, ev.kv.mod_revision);
+  const prevObject = ev.prev_kv ? decode<T>(ev.prev_kv.value, ev.prev_kv.mod_revision) : undefined;
+  const type = ev.kv.create_revision === ev.kv.mod_revision ? 'ADDED' : 'MODIFIED';
+  return { type, key, object, ...(prevObject ? { prevObject } : {}), revision };
 }

@@ -1,0 +1,132 @@
+/**
+ * One etcd watch of a key prefix, on a gRPC stream of its own.
+ *
+ * Not etcd3's WatchManager: it multiplexes every watcher on one stream and matches responses
+ * to watchers by id, and when a response races a reconnect (etcd restarting under load) it
+ * throws from inside a stream callback, which no caller can catch and which kills the process.
+ * A stream per prefix (the apiserver holds one per resource) needs no id matching at all.
+ *
+ * Contract: every event with a revision after `afterRevision` is delivered once, in revision
+ * order. When the stream breaks (etcd restart, network) the watch re-opens from the revision
+ * after the last one delivered, with a capped backoff, for as long as it takes; only etcd
+ * cancelling the watch (the revision was compacted) ends it, through `onExpired`, once.
+ * `stop()` ends it silently. Nothing here throws into the event loop.
+ */
+import type * as RPC from 'etcd3/lib/rpc';
+import type { Logger } from 'pino';
+import { prefixEnd } from './codec';
+
+/** What a PrefixWatch reports. */
+export interface PrefixWatchHandlers {
+  /** Events of one response, in revision order (already after every revision delivered before). */
+  onEvents(events: RPC.IEvent[]): void;
+  /** etcd cancelled the watch (compacted revision): called once, then nothing more. */
+  onExpired(message: string): void;
+}
+
+/** Options of a PrefixWatch. */
+export interface PrefixWatchOptions {
+  client: RPC.WatchClient;
+  prefix: string;
+  afterRevision: number;
+  handlers: PrefixWatchHandlers;
+  logger?: Logger;
+  /** Reconnect backoff bounds in ms (default 100 → 2,000). */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+type WatchStream = RPC.IDuplexStream<RPC.IWatchRequest, RPC.IWatchResponse>;
+
+/** A self-healing watch of one prefix; see the file comment for its contract. */
+export class PrefixWatch {
+  private readonly opts: PrefixWatchOptions;
+  /** The revision the next (re)opened stream starts at. */
+  private next: number;
+  private stream?: WatchStream;
+  private timer?: NodeJS.Timeout;
+  private backoffMs: number;
+  private done = false;
+
+  constructor(opts: PrefixWatchOptions) {
+    this.opts = opts;
+    this.next = opts.afterRevision + 1;
+    this.backoffMs = opts.minBackoffMs ?? 100;
+    void this.open();
+  }
+
+  /** Ends the watch; no handler is called afterwards. */
+  stop(): void {
+    this.done = true;
+    clearTimeout(this.timer);
+    this.closeStream();
+  }
+
+  private async open(): Promise<void> {
+    if (this.done) return;
+    let stream: WatchStream;
+    try {
+      stream = await this.opts.client.watch();
+    } catch (err) {
+      this.retry(err);
+      return;
+    }
+    if (this.done) {
+      stream.on('error', () => undefined);
+      stream.cancel();
+      return;
+    }
+    this.stream = stream;
+    stream.on('data', (res: RPC.IWatchResponse) => {
+      if (this.stream === stream) this.receive(res);
+    });
+    // A stream that errors or ends without being cancelled by etcd is re-opened.
+    stream.on('error', (err: Error) => {
+      if (this.stream === stream) this.retry(err);
+    });
+    stream.on('end', () => {
+      if (this.stream === stream) this.retry(new Error('watch stream ended'));
+    });
+    const key = Buffer.from(this.opts.prefix);
+    stream.write({ create_request: { key, range_end: prefixEnd(this.opts.prefix), start_revision: String(this.next), prev_kv: true } });
+  }
+
+  private receive(res: RPC.IWatchResponse): void {
+    if (this.done) return;
+    if (res.canceled) {
+      this.done = true;
+      this.closeStream();
+      const compacted = res.compact_revision && res.compact_revision !== '0' ? ` (compacted at ${res.compact_revision})` : '';
+      this.opts.handlers.onExpired(`etcd cancelled the watch of ${this.opts.prefix} from revision ${this.next}${compacted}${res.cancel_reason ? `: ${res.cancel_reason}` : ''}`);
+      return;
+    }
+    this.backoffMs = this.opts.minBackoffMs ?? 100;
+    const events = res.events.filter((ev) => Number(ev.kv.mod_revision) >= this.next);
+    const last = events[events.length - 1];
+    if (!last) return;
+    this.next = Number(last.kv.mod_revision) + 1;
+    try {
+      this.opts.handlers.onEvents(events);
+    } catch (err) {
+      // A handler bug must not unwind into grpc-js; the event is reported and skipped.
+      this.opts.logger?.error({ prefix: this.opts.prefix, err: (err as Error).message }, 'watch handler failed');
+    }
+  }
+
+  private retry(err: unknown): void {
+    if (this.done) return;
+    this.closeStream();
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs ?? 2000);
+    this.opts.logger?.debug({ prefix: this.opts.prefix, err: (err as Error).message, delay }, 'etcd watch stream broke; re-opening');
+    this.timer = setTimeout(() => void this.open(), delay);
+  }
+
+  private closeStream(): void {
+    const s = this.stream;
+    this.stream = undefined;
+    if (!s) return;
+    s.on('error', () => undefined); // its CANCELLED error, and late ones, are expected
+    s.cancel();
+  }
+}
