@@ -10,7 +10,7 @@ import type * as RPC from 'etcd3/lib/rpc';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/meta';
 import { decodeContinue, encodeContinue } from '../continue';
-import { StorageError, StorageErrorCode } from '../errors';
+import { isStorageError, StorageError, StorageErrorCode } from '../errors';
 import type { ListOptions, ListResult, Preconditions, Storage, StorageEvent, StorageWatchHandlers, UpdateFunc } from '../interfaces';
 import { checkPreconditions, sameStoredContent } from '../preconditions';
 import { decode, encode, prefixEnd } from './codec';
@@ -47,9 +47,12 @@ export class EtcdStore implements Storage {
     const clientOpts: IOptions = {
       hosts: opts.endpoints,
       dialTimeout: 3000,
-      // No per-host circuit breaker (it only delays recovery by seconds after etcd returns).
-      // Watches do not use etcd3's watch manager (see ./watch.ts).
-      faultHandling: { host: () => noop },
+      // No per-host circuit breaker (it only delays recovery by seconds after etcd returns), and
+      // no blanket retry: a write whose answer was lost may have been applied, and retrying it
+      // would turn the caller's own create into a 409 or its delete into a 404. Reads retry
+      // (readRpc); writes fail with Unreachable (503) and the client decides, as clientv3's
+      // non-repeatable calls do. Watches do not use etcd3's watch manager (see ./watch.ts).
+      faultHandling: { host: () => noop, global: noop },
     };
     this.client = new Etcd3(clientOpts);
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
@@ -69,6 +72,18 @@ export class EtcdStore implements Storage {
     }
   }
 
+  /** An idempotent read: retried twice, after 50 and 100 ms, when etcd is unreachable. */
+  private async readRpc<R>(key: string, fn: () => Promise<R>): Promise<R> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.rpc(key, fn);
+      } catch (err) {
+        if (attempt >= 2 || !isStorageError(err, StorageErrorCode.Unreachable)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50 << attempt));
+      }
+    }
+  }
+
   async create<T extends KubeObject>(key: string, obj: T): Promise<T> {
     const res = await this.rpc(key, () =>
       this.client.kv.txn(
@@ -84,7 +99,7 @@ export class EtcdStore implements Storage {
   }
 
   private async read<T extends KubeObject>(key: string): Promise<{ obj: T; rev: string } | undefined> {
-    const res = await this.rpc(key, () => this.client.kv.range({ key: Buffer.from(key) }, this.call()));
+    const res = await this.readRpc(key, () => this.client.kv.range({ key: Buffer.from(key) }, this.call()));
     const kv = res.kvs[0];
     return kv ? { obj: decode<T>(kv.value, kv.mod_revision), rev: kv.mod_revision } : undefined;
   }
@@ -171,7 +186,7 @@ export class EtcdStore implements Storage {
       // Without a filter every key is an item: fetch exactly one more than the page needs.
       const wanted = limit - items.length + 1;
       const batch = !limit ? this.pageSize : opts.predicate ? Math.max(wanted, Math.min(this.pageSize, limit * 2)) : wanted;
-      const res = await this.rpc(prefix, () =>
+      const res = await this.readRpc(prefix, () =>
         this.client.kv.range({ key: start, range_end: end, limit: batch, revision }, this.call()),
       );
       if (!revision) revision = Number(res.header.revision);
@@ -209,13 +224,13 @@ export class EtcdStore implements Storage {
   }
 
   async currentRevision(): Promise<number> {
-    const res = await this.rpc('', () => this.client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true }, this.call()));
+    const res = await this.readRpc('', () => this.client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true }, this.call()));
     return Number(res.header.revision);
   }
 
   async checkRevision(revision: number): Promise<void> {
     if (revision <= 0) return;
-    await this.rpc('', () => this.client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true, revision }, this.call()));
+    await this.readRpc('', () => this.client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true, revision }, this.call()));
   }
 
   /** Compacts history up to `revision` (tests and benchmarks use it to force 410s). */
