@@ -28,6 +28,7 @@ import { defaultControllerRateLimiter, RateLimitingQueue } from '../util/workque
 import { RestartBackoff } from './backoff';
 import { NodeStatusManager, sleep } from './node_status';
 import { syncPod, type SyncDeps } from './pod_sync';
+import { watchRuntimeEvents } from './runtime_events';
 import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
 import { startKubeletServer } from './server';
 import { NfsPlugin, NfsPluginName, type VolumePluginManager } from './volume';
@@ -174,21 +175,6 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   };
   pvInformer.addEventHandler({ onAdd: refreshForVolume, onUpdate: (_o, pv) => refreshForVolume(pv), onDelete: (obj) => refreshForVolume(unwrapTombstone(obj)) });
 
-  const watchRuntimeEvents = async (): Promise<void> => {
-    if (!cfg.runtime.events) return;
-    while (!signal.aborted) {
-      try {
-        for await (const ev of cfg.runtime.events(signal)) {
-          const key = podKeyOfLabels(ev.labels);
-          if (key) queue.add(key);
-        }
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'container event stream broke; resubscribing');
-        await sleep(2000, signal);
-      }
-    }
-  };
-
   try {
     await registerWithRetry(nodeStatus, log, signal);
     factory.start(signal);
@@ -202,7 +188,18 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     log.info({ node: cfg.nodeName, port: server.port }, 'kubelet started');
     await Promise.all([
       nodeStatus.run(signal),
-      watchRuntimeEvents(),
+      watchRuntimeEvents({
+        runtime: cfg.runtime,
+        onContainerEvent: (labels) => {
+          const key = podKeyOfLabels(labels);
+          if (key) queue.add(key);
+        },
+        resyncAll: () => {
+          for (const p of pods.list()) queue.add(metaNamespaceKey(p));
+        },
+        signal,
+        logger: log,
+      }),
       runWorkers({ name: 'pod-workers', queue, reconciler: { reconcile }, workers: cfg.workers, logger: log, signal, metrics }),
     ]);
   } finally {

@@ -6,6 +6,7 @@ import { StorageObjectInUseProtection } from '../../pkg/apiserver/admission/stor
 import { ApiServer } from '../../pkg/apiserver/server';
 import { silentLogger } from '../../pkg/log/logger';
 import { EtcdStore } from '../../pkg/storage/etcd/store';
+import type { Storage } from '../../pkg/storage/interfaces';
 import { etcdEndpoints, uniquePrefix } from './etcd';
 
 /** A running test apiserver. */
@@ -19,14 +20,15 @@ export interface TestApiServer {
 }
 
 /**
- * Starts an apiserver and waits until it is ready. Pass `prefix` and `port` of a stopped one to
+ * Starts an apiserver and waits until it is ready (on `storage` if given: e.g. a real etcd store
+ * wrapped to inject faults). Pass `prefix` and `port` of a stopped one to
  * "restart" it: same address, same etcd data (default: a fresh prefix on a free port).
  * No controller-manager runs beside it, so the
  * StorageObjectInUseProtection admission plugin is off unless `protection` is set (with it on,
  * every deleted claim or volume would wait for a protection controller).
  */
 export async function startApiServer(
-  opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number; protection?: boolean } = {},
+  opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number; protection?: boolean; storage?: Storage } = {},
 ): Promise<TestApiServer> {
   const prefix = opts.prefix ?? uniquePrefix();
   const server = new ApiServer({
@@ -38,6 +40,7 @@ export async function startApiServer(
     ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
     ...(opts.watchCacheCapacity ? { watchCacheCapacity: opts.watchCacheCapacity } : {}),
     ...(opts.protection ? {} : { disableAdmissionPlugins: [StorageObjectInUseProtection] }),
+    ...(opts.storage ? { storage: opts.storage } : {}),
   });
   await server.start();
   await server.waitReady();

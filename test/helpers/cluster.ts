@@ -41,6 +41,8 @@ export interface ClusterOptions {
   cmFlags?: string[];
   /** Extra environment for every component. */
   env?: Record<string, string>;
+  /** etcd client URLs (default: the test etcd, ETCD_ENDPOINTS). */
+  etcdEndpoints?: string[];
 }
 
 /** A running test cluster. */
@@ -94,7 +96,7 @@ export class TestCluster {
   }
 
   startApiServer(): ChildProcess {
-    return this.start('kube-apiserver', 'kube-apiserver', [`--etcd-servers=${etcdEndpoints().join(',')}`, `--etcd-prefix=${this.prefix}`, `--port=${this.apiPort}`, '--watch-bookmark-interval=5s']);
+    return this.start('kube-apiserver', 'kube-apiserver', [`--etcd-servers=${(this.opts.etcdEndpoints ?? etcdEndpoints()).join(',')}`, `--etcd-prefix=${this.prefix}`, `--port=${this.apiPort}`, '--watch-bookmark-interval=5s']);
   }
 
   startControllerManager(name = 'kube-controller-manager', extra: string[] = []): ChildProcess {

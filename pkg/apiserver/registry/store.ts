@@ -20,7 +20,7 @@ import { parseLabelSelector, SelectorParseError } from '../../api/labels';
 import { StatusReason, type DeleteOptions, type KubeObject, type ObjectList } from '../../api/meta';
 import { apiVersionOf } from '../../api/resources';
 import { toStatusError, validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation';
-import { StorageError, StorageErrorCode } from '../../storage/errors';
+import { isStorageError, StorageError, StorageErrorCode } from '../../storage/errors';
 import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
@@ -267,22 +267,39 @@ export class Store<T extends KubeObject = KubeObject> {
    */
   async guaranteedUpdate(ns: string | undefined, name: string, mutate: (cur: T) => T, opts: WriteOptions = {}): Promise<T> {
     const key = this.key(ns, name);
-    let result: T;
     try {
-      const tryUpdate = (cur: KubeObject): KubeObject => {
-        const desired = mutate(jsonClone(cur) as T);
-        return this.prepareUpdate(desired, cur as T, opts);
-      };
-      if (opts.dryRun) {
-        result = tryUpdate(await this.storage.get(key)) as T;
-        return this.withTypeMeta(result);
+      for (;;) {
+        // An update that releases an object marked for deletion (its last finalizer removed)
+        // writes nothing: the object is deleted instead, by one compare-and-delete on the
+        // revision the update was computed from, as kube-apiserver does. Writing the release and
+        // deleting afterwards would leave the object marked, without finalizers, forever if etcd
+        // failed between the two.
+        let next: T | undefined;
+        let releasedFrom: string | undefined;
+        const tryUpdate = (cur: KubeObject): KubeObject => {
+          next = this.prepareUpdate(mutate(jsonClone(cur) as T), cur as T, opts);
+          releasedFrom = this.released(next) ? (cur.metadata.resourceVersion ?? '') : undefined;
+          return releasedFrom === undefined ? next : cur;
+        };
+        if (opts.dryRun) {
+          tryUpdate(await this.storage.get(key));
+          return this.withTypeMeta(next as T);
+        }
+        // The watch cache's copy saves the read when it is current (the usual case).
+        const written = (await this.storage.guaranteedUpdate(key, tryUpdate, undefined, this.cache.getCached(key))) as T;
+        if (releasedFrom === undefined || !next) return this.withTypeMeta(written);
+        try {
+          await this.storage.delete(key, { resourceVersion: releasedFrom });
+          return this.withTypeMeta(next);
+        } catch (err) {
+          // Changed since it was read: compute the update again on the new state.
+          if (isStorageError(err, StorageErrorCode.PreconditionFailed)) continue;
+          throw err;
+        }
       }
-      // The watch cache's copy saves the read when it is current (the usual case).
-      result = (await this.storage.guaranteedUpdate(key, tryUpdate, undefined, this.cache.getCached(key))) as T;
     } catch (err) {
       return this.translate(err, name);
     }
-    return this.withTypeMeta(await this.finishDeletionIfReleased(key, result));
   }
 
   /**
@@ -358,10 +375,16 @@ export class Store<T extends KubeObject = KubeObject> {
     return (obj.metadata.finalizers?.length ?? 0) > 0 || this.strategy.deletionPending?.(obj) === true;
   }
 
+  /** True for an object marked for deletion whose finalizers are gone and whose grace is over. */
+  private released(obj: T): boolean {
+    const m = obj.metadata;
+    return !!m.deletionTimestamp && !this.held(obj) && (m.deletionGracePeriodSeconds ?? 0) <= 0;
+  }
+
   /** An object marked for deletion whose finalizers are gone (and grace is over) is removed. */
   private async finishDeletionIfReleased(key: string, obj: T): Promise<T> {
+    if (!this.released(obj)) return obj;
     const m = obj.metadata;
-    if (!m.deletionTimestamp || this.held(obj) || (m.deletionGracePeriodSeconds ?? 0) > 0) return obj;
     try {
       return (await this.storage.delete(key, { resourceVersion: m.resourceVersion ?? '' })) as T;
     } catch (err) {
