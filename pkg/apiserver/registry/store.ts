@@ -381,18 +381,6 @@ export class Store<T extends KubeObject = KubeObject> {
     return !!m.deletionTimestamp && !this.held(obj) && (m.deletionGracePeriodSeconds ?? 0) <= 0;
   }
 
-  /** An object marked for deletion whose finalizers are gone (and grace is over) is removed. */
-  private async finishDeletionIfReleased(key: string, obj: T): Promise<T> {
-    if (!this.released(obj)) return obj;
-    const m = obj.metadata;
-    try {
-      return (await this.storage.delete(key, { resourceVersion: m.resourceVersion ?? '' })) as T;
-    } catch (err) {
-      if (err instanceof StorageError && (err.code === StorageErrorCode.KeyNotFound || err.code === StorageErrorCode.PreconditionFailed)) return obj;
-      throw err;
-    }
-  }
-
   /**
    * Deletes an object. With finalizers, or a grace period (pods on a node), it is only marked
    * (deletionTimestamp) and removed once both are over.
@@ -422,7 +410,10 @@ export class Store<T extends KubeObject = KubeObject> {
           }
         }
         // Marked: deletionTimestamp = now + grace (a shorter grace than before moves it closer).
+        // If the finalizers went meanwhile, nothing is marked: the loop deletes it outright (a
+        // marked-and-released object written first could be left behind by a failing etcd).
         const mark = (c: T): T => {
+          if (!this.held(c) && grace === 0) throw new StorageError(StorageErrorCode.KeyExists, key, 'changed');
           const m = c.metadata;
           if (!m.deletionTimestamp || grace < (m.deletionGracePeriodSeconds ?? 0)) {
             m.deletionTimestamp = rfc3339(new Date(this.now().getTime() + grace * 1000));
@@ -431,10 +422,15 @@ export class Store<T extends KubeObject = KubeObject> {
           return this.strategy.prepareForDeletion ? this.strategy.prepareForDeletion(c) : c;
         };
         if (dryRun) return { object: this.withTypeMeta(mark(jsonClone(cur))), deleted: false };
-        const marked = (await this.storage.guaranteedUpdate(key, (c) => mark(c as T), pre)) as T;
+        let marked: T;
+        try {
+          marked = (await this.storage.guaranteedUpdate(key, (c) => mark(c as T), pre)) as T;
+        } catch (err) {
+          if (err instanceof StorageError && err.code === StorageErrorCode.KeyExists) continue;
+          throw err;
+        }
         this.admission.deleted?.(marked);
-        const after = await this.finishDeletionIfReleased(key, marked);
-        return { object: this.withTypeMeta(after), deleted: after !== marked };
+        return { object: this.withTypeMeta(marked), deleted: false };
       }
     } catch (err) {
       return this.translate(err, name);
