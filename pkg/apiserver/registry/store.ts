@@ -14,6 +14,8 @@ import {
   notFound,
   serviceUnavailable,
   StatusError,
+  tooLargeResourceVersion,
+  causeResourceVersionTooLarge,
 } from '../../api/errors';
 import { parseFieldSelector, FieldSelectorError } from '../../api/fields';
 import { parseLabelSelector, SelectorParseError } from '../../api/labels';
@@ -59,7 +61,15 @@ export interface StoreOptions<T extends KubeObject> {
   keyPrefix: string;
   admission?: StoreAdmission<T>;
   now?: () => Date;
+  /**
+   * How long a read at a resourceVersion newer than the store's waits for the store to reach
+   * it before answering 504 "Too large resource version" (default 3 s, as kube-apiserver).
+   */
+  freshnessWaitMs?: number;
 }
+
+/** Default of StoreOptions.freshnessWaitMs (kube-apiserver's watch cache blockTimeout). */
+export const defaultFreshnessWaitMs = 3000;
 
 /** Admission checks the store runs around its writes (the apiserver plugs NamespaceLifecycle in). */
 export interface StoreAdmission<T> {
@@ -80,6 +90,7 @@ export class Store<T extends KubeObject = KubeObject> {
   private readonly root: string;
   private readonly admission: StoreAdmission<T>;
   private readonly now: () => Date;
+  private readonly freshnessWaitMs: number;
 
   constructor(opts: StoreOptions<T>) {
     this.strategy = opts.strategy;
@@ -88,6 +99,27 @@ export class Store<T extends KubeObject = KubeObject> {
     this.root = `${opts.keyPrefix.replace(/\/$/, '')}/${opts.strategy.info.resource}/`;
     this.admission = opts.admission ?? {};
     this.now = opts.now ?? (() => new Date());
+    this.freshnessWaitMs = opts.freshnessWaitMs ?? defaultFreshnessWaitMs;
+  }
+
+  /**
+   * Waits (bounded by freshnessWaitMs) until the store's revision reaches `rv`; past the
+   * deadline a 504 with cause ResourceVersionTooLarge, as kube-apiserver's watch cache answers.
+   */
+  private async waitForRevision(rv: number): Promise<void> {
+    if (rv <= this.cache.latestRevision) return;
+    const deadline = Date.now() + this.freshnessWaitMs;
+    for (;;) {
+      let current: number;
+      try {
+        current = await this.storage.currentRevision();
+      } catch (err) {
+        return this.translate(err, '');
+      }
+      if (current >= rv) return;
+      if (Date.now() >= deadline) throw tooLargeResourceVersion(rv, current);
+      await new Promise((r) => setTimeout(r, Math.min(100, Math.max(1, deadline - Date.now()))));
+    }
   }
 
   private get qualified() {
@@ -126,6 +158,8 @@ export class Store<T extends KubeObject = KubeObject> {
         throw new StatusError(413, StatusReason.RequestEntityTooLarge, err.message);
       case StorageErrorCode.Unreachable:
         throw serviceUnavailable(`storage is unavailable: ${err.message}`);
+      case StorageErrorCode.ResourceVersionTooLarge:
+        throw new StatusError(504, StatusReason.Timeout, err.message, { causes: [{ reason: causeResourceVersionTooLarge, message: 'Too large resource version' }], retryAfterSeconds: 1 });
     }
   }
 
@@ -206,6 +240,7 @@ export class Store<T extends KubeObject = KubeObject> {
       const rv = Number(q.resourceVersion);
       if (!Number.isSafeInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion: ${q.resourceVersion}`);
       if (q.resourceVersionMatch === 'Exact') revision = rv;
+      await this.waitForRevision(rv);
     } else if (q.resourceVersionMatch === 'Exact') {
       throw badRequest('resourceVersionMatch: Exact requires a non-zero resourceVersion');
     }
@@ -242,6 +277,7 @@ export class Store<T extends KubeObject = KubeObject> {
 
   /** Starts a watch of `ns` from a revision; events are delivered to `sink`. */
   async watch(revision: number, sink: CacheWatcherSink): Promise<CacheWatcher> {
+    await this.waitForRevision(revision);
     return this.cache.watch(revision, sink);
   }
 
