@@ -172,7 +172,7 @@ export function decodeApplyConfiguration(raw: Buffer, expect: { apiVersion: stri
   if (!isRecord(metadata)) throw badRequest('metadata must be an object');
   if (metadata.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil in an apply configuration');
   if (metadata.name !== undefined && metadata.name !== expect.name) {
-    throw badRequest(`the name of the object (${String(metadata.name)}) does not match the name on the URL (${expect.name})`);
+    throw badRequest(`the name of the object (${JSON.stringify(metadata.name)}) does not match the name on the URL (${expect.name})`);
   }
   return { ...doc, metadata: { ...metadata, name: expect.name } } as KubeObject;
 }

@@ -107,7 +107,7 @@ export function applyJsonPatch(doc: Json, ops: unknown): Json {
   for (const raw of ops as unknown[]) {
     if (!isOp(raw)) throw new JsonPatchError('invalid JSON patch operation: each operation must be an object with a string "path"');
     const needsValue = raw.op === 'add' || raw.op === 'replace' || raw.op === 'test';
-    if (needsValue && !hasOwnKey(raw, 'value')) throw new JsonPatchError(`operation ${String(raw.op)} needs a value`);
+    if (needsValue && !hasOwnKey(raw, 'value')) throw new JsonPatchError(`operation ${JSON.stringify(raw.op)} needs a value`);
     if ((raw.op === 'move' || raw.op === 'copy') && typeof getOwn(raw, 'from') !== 'string') throw new JsonPatchError(`operation ${raw.op} needs a string "from"`);
     const value = jsonClone(getOwn<Json>(raw, 'value') ?? null);
     const from = getOwn<string>(raw, 'from') ?? '';
@@ -143,7 +143,7 @@ export function applyJsonPatch(doc: Json, ops: unknown): Json {
         if (!jsonEqual(get(out, raw.path), value)) throw new JsonPatchError(`testing value ${raw.path} failed`, JsonPatchFailure.TestFailed);
         break;
       default:
-        throw new JsonPatchError(`unknown JSON patch operation "${String(getOwn(raw, 'op'))}"`);
+        throw new JsonPatchError(`unknown JSON patch operation ${JSON.stringify(getOwn(raw, 'op')) ?? 'undefined'}`);
     }
   }
   return out;
