@@ -12,11 +12,11 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { prototypeKeys } from '../../helpers/prototypes';
-import { bodyText, headersArb, kinds, patchArb, pathArb, queryArb, type FuzzRequest } from './fuzz_arbitraries';
+import { bodyText, headersArb, kinds, patchArb, pathArb, protobufArb, queryArb, type FuzzRequest } from './fuzz_arbitraries';
 import { etcdState, startInputTestServer, testFreshnessWaitMs, type InputTestServer } from './input_support';
 
 const seed = Number(process.env.FUZZ_SEED ?? '1202');
-const numRuns = Number(process.env.FUZZ_RUNS ?? '150');
+const numRuns = Number(process.env.FUZZ_RUNS ?? '300');
 /** Time budget of one property (ms); the whole file stays well under a minute. */
 const budgetMs = Number(process.env.FUZZ_BUDGET_MS ?? '7000');
 /** No answer within this is a hang. */
@@ -66,7 +66,8 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
     }
     const code = res.status;
     counts[String(code)] = (counts[String(code)] ?? 0) + 1;
-    const what = `${req.method} ${req.path} ${JSON.stringify(req.headers)} ${req.body?.slice(0, 300) ?? ''} → ${code} ${text.slice(0, 300)}`;
+    const sent = typeof req.body === 'string' ? req.body.slice(0, 300) : req.body ? Buffer.from(req.body).toString('base64') : '';
+    const what = `${req.method} ${req.path} ${JSON.stringify(req.headers)} ${sent} → ${code} ${text.slice(0, 300)}`;
     expect(prototypeKeys(), `prototypes changed by ${what}`).to.deep.equal(protoBefore);
     expect(({} as Record<string, unknown>).polluted, what).to.equal(undefined);
     let body: StatusBody | undefined;
@@ -122,6 +123,11 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
         }),
       );
     await run('create/update', 0, arb);
+  });
+
+  it('POST of random protobuf bodies', async () => {
+    const arb = fc.tuple(kindIndex, protobufArb, queryArb).map(([k, body, query]): FuzzRequest => ({ method: 'POST', path: `${kinds[k]?.path ?? ''}${query}`, headers: { 'content-type': 'application/vnd.kubernetes.protobuf' }, body }));
+    await run('protobuf', 5, arb);
   });
 
   it('PATCH of every type with random documents on existing objects', async () => {

@@ -11,7 +11,7 @@ export interface FuzzRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
 }
 
 const dangerous = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
@@ -87,22 +87,51 @@ export const bodyText = (k: number, name: string): fc.Arbitrary<string> =>
     { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
   );
 
-const pointerArb = fc.array(fc.oneof(keyArb, fc.constantFrom('0', '-', '1', '~1', '~0', '')), { maxLength: 4 }).map((ts) => ts.map((t) => `/${t.replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''));
+/** A protobuf body: the k8s envelope magic, then random bytes (or a namespace-shaped envelope). */
+export const protobufArb: fc.Arbitrary<Uint8Array> = fc
+  .tuple(fc.uint8Array({ maxLength: 48 }), fc.boolean())
+  .map(([bytes, envelope]) => {
+    const magic = [0x6b, 0x38, 0x73, 0x00];
+    // runtime.Unknown{typeMeta{apiVersion v1, kind Namespace}, raw: <bytes>}
+    const typeMeta = [0x0a, 0x02, 0x76, 0x31, 0x12, 0x09, ...Buffer.from('Namespace')];
+    const head = envelope ? [0x0a, typeMeta.length, ...typeMeta, 0x12, bytes.length & 0x7f] : [];
+    return Uint8Array.from([...magic, ...head, ...bytes]);
+  });
+
+const tokenArb = fc.oneof(keyArb, fc.constantFrom('0', '-', '1', '~1', '~0', ''));
+const toPointer = (ts: readonly string[]): string => ts.map((t) => `/${t.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+/** JSON pointers; half of them walk through a dangerous name (`/metadata/__proto__/x`). */
+const pointerArb = fc.oneof(
+  fc.array(tokenArb, { maxLength: 4 }).map(toPointer),
+  fc
+    .tuple(fc.constantFrom<string[]>([], ['metadata'], ['spec'], ['metadata', 'labels']), fc.constantFrom('__proto__', '__proto__', 'constructor', 'prototype'), fc.array(tokenArb, { minLength: 1, maxLength: 2 }))
+    .map(([pre, d, rest]) => toPointer([...pre, d, ...rest])),
+);
 
 /** A JSON patch document (usually an array of operations, sometimes not). */
+const opArb = fc.record({ op: fc.constantFrom('add', 'add', 'replace', 'remove', 'move', 'copy', 'test', 'nope'), path: pointerArb, from: pointerArb, value: jsonArb }, { requiredKeys: ['op', 'path'] });
+/** An operation aimed through a dangerous name: `add /metadata/__proto__/x`, `copy` into `/constructor/prototype`… */
+const aimedOpArb = fc
+  .tuple(fc.constantFrom('add', 'add', 'replace', 'copy', 'move'), fc.constantFrom<string[]>([], ['metadata'], ['metadata'], ['spec']), fc.constantFrom('__proto__', '__proto__', 'constructor', 'prototype'), fc.array(keyArb, { minLength: 1, maxLength: 2 }), jsonArb)
+  .map(([op, pre, d, rest, value]) => ({ op, path: toPointer([...pre, d, ...rest]), from: '/metadata', value }));
 export const jsonPatchArb: fc.Arbitrary<string> = fc.oneof(
-  { weight: 6, arbitrary: fc.array(fc.record({ op: fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test', 'nope'), path: pointerArb, from: pointerArb, value: jsonArb }, { requiredKeys: ['op', 'path'] }), { maxLength: 4 }).map((ops) => JSON.stringify(ops)) },
+  { weight: 4, arbitrary: aimedOpArb.map((op) => JSON.stringify([op])) },
+  { weight: 3, arbitrary: opArb.map((op) => JSON.stringify([op])) },
+  { weight: 3, arbitrary: fc.array(opArb, { maxLength: 4 }).map((ops) => JSON.stringify(ops)) },
   { weight: 1, arbitrary: jsonArb.map((v) => JSON.stringify(v) ?? 'null') },
 );
 
 /** A patch request of one of the four types, with its Content-Type and query. */
 export const patchArb = (k: number, name: string): fc.Arbitrary<{ type: string; body: string; query: string }> =>
   fc.oneof(
-    jsonPatchArb.map((body) => ({ type: 'application/json-patch+json', body, query: '' })),
-    bodyText(k, name).map((body) => ({ type: 'application/merge-patch+json', body, query: '' })),
-    bodyText(k, name).map((body) => ({ type: 'application/strategic-merge-patch+json', body, query: '' })),
-    fc.tuple(objectOf(k, name), fc.constantFrom('?fieldManager=fuzz', '?fieldManager=fuzz&force=true', '', '?fieldManager=')).map(([o, query]) => ({ type: 'application/apply-patch+yaml', body: JSON.stringify(o), query })),
-    bodyText(k, name).map((body) => ({ type: 'text/plain', body, query: '' })),
+    { weight: 3, arbitrary: jsonPatchArb.map((body) => ({ type: 'application/json-patch+json', body, query: '' })) },
+    { weight: 2, arbitrary: bodyText(k, name).map((body) => ({ type: 'application/merge-patch+json', body, query: '' })) },
+    { weight: 2, arbitrary: bodyText(k, name).map((body) => ({ type: 'application/strategic-merge-patch+json', body, query: '' })) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(objectOf(k, name), fc.constantFrom('?fieldManager=fuzz', '?fieldManager=fuzz&force=true', '', '?fieldManager=')).map(([o, query]) => ({ type: 'application/apply-patch+yaml', body: JSON.stringify(o), query })),
+    },
+    { weight: 1, arbitrary: bodyText(k, name).map((body) => ({ type: 'text/plain', body, query: '' })) },
   );
 
 /** Query parameters of reads and writes, with garbage values among the meaningful ones. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { request, type Response } from '../../helpers/http';
-import { prototypeKeys } from '../../helpers/prototypes';
+import { expectNoPollution, prototypeKeys } from '../../helpers/prototypes';
 import { pvc, pvcPath } from './fixtures';
 import { etcdState, expectStatus, startInputTestServer, type InputTestServer } from './input_support';
 
@@ -36,6 +36,19 @@ describe('apiserver: no key a client sends reaches a prototype', function () {
     expect(JSON.stringify(created.body)).not.to.include('polluted');
   }
 
+  /** Runs a request; fails (after undoing it) if it added keys to a prototype. */
+  async function polluting<T>(fn: () => Promise<T>): Promise<T> {
+    let out: T | undefined;
+    await expectNoPollution(async () => {
+      out = await fn();
+    });
+    if (out === undefined) throw new Error('no response');
+    return out;
+  }
+
+  /** The object's JSON as etcd holds it. */
+  const stored = async (name: string): Promise<string> => (await api.etcd.get(`${api.prefix}/persistentvolumeclaims/default/${name}`).string()) ?? '';
+
   let n = 0;
   async function target(): Promise<string> {
     const name = `target-${n++}`;
@@ -44,40 +57,45 @@ describe('apiserver: no key a client sends reaches a prototype', function () {
     return name;
   }
 
-  const patches: { name: string; headers: Record<string, string>; body: (name: string) => string; code: number; query?: string }[] = [
+  /** `stored`: text the object in etcd must contain afterwards (a `__proto__` key kept as data, not swallowed). */
+  const patches: { name: string; headers: Record<string, string>; body: (name: string) => string; code: number; query?: string; stored?: string }[] = [
     { name: 'json-patch add /__proto__/polluted', headers: jsonPatch, body: () => '[{"op":"add","path":"/__proto__/polluted","value":"yes"}]', code: 400 },
     { name: 'json-patch add /constructor/prototype/polluted', headers: jsonPatch, body: () => '[{"op":"add","path":"/constructor/prototype/polluted","value":"yes"}]', code: 400 },
     { name: 'json-patch add /metadata/__proto__/polluted', headers: jsonPatch, body: () => '[{"op":"add","path":"/metadata/__proto__/polluted","value":"yes"}]', code: 400 },
     { name: 'json-patch add /metadata/labels/__proto__ (a key)', headers: jsonPatch, body: () => '[{"op":"add","path":"/metadata/labels","value":{}},{"op":"add","path":"/metadata/labels/__proto__","value":"yes"}]', code: 422 },
     { name: 'json-patch add /spec/__proto__ (data: a change to the immutable claim spec)', headers: jsonPatch, body: () => '[{"op":"add","path":"/spec/__proto__","value":{"polluted":"yes"}}]', code: 422 },
-    { name: 'merge-patch {"__proto__":{…}}', headers: mergePatch, body: () => '{"__proto__":{"polluted":"yes"}}', code: 200 },
+    { name: 'merge-patch {"__proto__":{…}}', headers: mergePatch, body: () => '{"__proto__":{"polluted":"yes"}}', code: 200, stored: '"__proto__":{"polluted":"yes"}' },
     { name: 'merge-patch {"__proto__":{…}} under Strict', headers: mergePatch, body: () => '{"__proto__":{"polluted":"yes"}}', code: 400, query: '?fieldValidation=Strict' },
     { name: 'merge-patch metadata.labels.__proto__', headers: mergePatch, body: () => '{"metadata":{"labels":{"__proto__":{"polluted":"yes"}}}}', code: 400 },
-    { name: 'merge-patch constructor.prototype', headers: mergePatch, body: () => '{"constructor":{"prototype":{"polluted":"yes"}}}', code: 200 },
-    { name: 'strategic-merge-patch metadata.__proto__', headers: smp, body: () => '{"metadata":{"__proto__":{"polluted":"yes"}}}', code: 200 },
+    { name: 'merge-patch constructor.prototype', headers: mergePatch, body: () => '{"constructor":{"prototype":{"polluted":"yes"}}}', code: 200, stored: '"constructor":{"prototype":{"polluted":"yes"}}' },
+    { name: 'strategic-merge-patch metadata.__proto__', headers: smp, body: () => '{"metadata":{"__proto__":{"polluted":"yes"}}}', code: 200, stored: '"__proto__":{"polluted":"yes"}' },
     { name: 'strategic-merge-patch $setElementOrder/__proto__', headers: smp, body: () => '{"spec":{"$setElementOrder/__proto__":[{"polluted":"yes"}],"$deleteFromPrimitiveList/constructor":["x"]}}', code: 200 },
-    { name: 'apply-patch+yaml top-level __proto__', headers: apply, body: (name) => pvcYaml(name, '', '__proto__:\n  polluted: "yes"\n'), code: 200, query: '?fieldManager=fuzz&force=true' },
+    { name: 'apply-patch+yaml top-level __proto__', headers: apply, body: (name) => pvcYaml(name, '', '__proto__:\n  polluted: "yes"\n'), code: 200, query: '?fieldManager=fuzz&force=true', stored: '"__proto__":{"polluted":"yes"}' },
     { name: 'apply-patch+yaml labels.__proto__', headers: apply, body: (name) => pvcYaml(name, '  labels:\n    __proto__:\n      polluted: "yes"\n'), code: 400, query: '?fieldManager=fuzz&force=true' },
-    { name: 'apply-patch+yaml labels.constructor', headers: apply, body: (name) => pvcYaml(name, '  labels:\n    constructor: "c"\n    prototype: "p"\n'), code: 200, query: '?fieldManager=fuzz&force=true' },
+    { name: 'apply-patch+yaml labels.constructor', headers: apply, body: (name) => pvcYaml(name, '  labels:\n    constructor: "c"\n    prototype: "p"\n'), code: 200, query: '?fieldManager=fuzz&force=true', stored: '"constructor":"c","prototype":"p"' },
   ];
 
   for (const p of patches) {
     it(`PATCH ${p.name} → ${p.code}, prototypes untouched, updates still work`, async () => {
       const name = await target();
-      const res = await request(api.url, 'PATCH', `${pvcPath('default', name)}${p.query ?? ''}`, p.body(name), p.headers);
+      // Pollution is checked (and undone) right after the request, so each case stands alone.
+      const res = await polluting(() => request(api.url, 'PATCH', `${pvcPath('default', name)}${p.query ?? ''}`, p.body(name), p.headers));
       if (p.code >= 400) expectStatus(res, p.code);
       else expect(res.status, res.text).to.equal(p.code);
+      if (p.stored) expect(await stored(name)).to.include(p.stored);
       await expectHealthy(name);
     });
   }
 
-  const bodies: { name: string; method: 'POST' | 'PUT'; headers: Record<string, string>; body: (name: string) => string; code: number }[] = [
+  /** `stored`: text the object in etcd must still contain after a later update (data survives clones). */
+  const bodies: { name: string; method: 'POST' | 'PUT'; headers: Record<string, string>; body: (name: string) => string; code: number; stored?: string }[] = [
     {
       name: 'POST JSON with metadata.__proto__ and spec.__proto__',
       method: 'POST',
       headers: {},
       body: (name) => `{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"${name}","__proto__":{"polluted":"yes"}},"spec":{"__proto__":{"polluted":"yes"},"storageClassName":"hostPath","accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}`,
       code: 201,
+      stored: '"__proto__":{"polluted":"yes"}',
     },
     {
       name: 'POST JSON with a top-level constructor.prototype',
@@ -86,7 +104,7 @@ describe('apiserver: no key a client sends reaches a prototype', function () {
       body: (name) => `{"constructor":{"prototype":{"polluted":"yes"}},"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"${name}"},"spec":{"storageClassName":"hostPath","accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}`,
       code: 201,
     },
-    { name: 'POST YAML with metadata.__proto__', method: 'POST', headers: yaml, body: (name) => pvcYaml(name, '  __proto__:\n    polluted: "yes"\n'), code: 201 },
+    { name: 'POST YAML with metadata.__proto__', method: 'POST', headers: yaml, body: (name) => pvcYaml(name, '  __proto__:\n    polluted: "yes"\n'), code: 201, stored: '"__proto__":{"polluted":"yes"}' },
     { name: 'POST YAML with labels.__proto__', method: 'POST', headers: yaml, body: (name) => pvcYaml(name, '  labels:\n    __proto__: "yes"\n'), code: 422 },
     {
       name: 'PUT JSON with __proto__ everywhere',
@@ -94,6 +112,7 @@ describe('apiserver: no key a client sends reaches a prototype', function () {
       headers: {},
       body: (name) => `{"__proto__":{"polluted":"yes"},"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"${name}","__proto__":{"polluted":"yes"},"annotations":{"constructor":"x"}},"spec":{"storageClassName":"hostPath","accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"500Mi"}}}}`,
       code: 200,
+      stored: '{"__proto__":{"polluted":"yes"}',
     },
     {
       name: 'PUT YAML with managedFields naming __proto__',
@@ -107,10 +126,11 @@ describe('apiserver: no key a client sends reaches a prototype', function () {
   for (const b of bodies) {
     it(`${b.name} → ${b.code}, prototypes untouched, updates still work`, async () => {
       const name = b.method === 'PUT' ? await target() : `body-${n++}`;
-      const res: Response = await request(api.url, b.method, b.method === 'PUT' ? pvcPath('default', name) : pvcPath('default'), b.body(name), b.headers);
+      const res: Response = await polluting(() => request(api.url, b.method, b.method === 'PUT' ? pvcPath('default', name) : pvcPath('default'), b.body(name), b.headers));
       if (b.code >= 400) expectStatus(res, b.code);
       else expect(res.status, res.text).to.equal(b.code);
       await expectHealthy(b.code >= 400 ? await target() : name);
+      if (b.stored) expect(await stored(name), 'data lost by a later update').to.include(b.stored);
     });
   }
 
