@@ -115,11 +115,13 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
 
   it('POST and PUT of random objects of every kind (JSON, YAML, garbage, odd media types)', async () => {
     const arb = fc
-      .tuple(kindIndex, nameArb, fc.boolean(), headersArb, queryArb)
-      .chain(([k, name, put, headers, query]) =>
+      .tuple(kindIndex, nameArb, fc.boolean(), headersArb, queryArb, fc.nat(3))
+      .chain(([k, name, put, headers, query, typeChoice]) =>
         bodyText(k, name).map((body): FuzzRequest => {
           const base = kinds[k]?.path ?? '';
-          return { method: put ? 'PUT' : 'POST', path: `${put ? `${base}/${name || 'victim'}` : base}${query}`, headers, body };
+          // Mostly JSON (so bodies reach decoding and validation), sometimes the random media type.
+          const h = typeChoice < 3 ? { ...headers, 'content-type': typeChoice === 2 ? 'application/yaml' : 'application/json' } : headers;
+          return { method: put ? 'PUT' : 'POST', path: `${put ? `${base}/${name || 'victim'}` : base}${query}`, headers: h, body };
         }),
       );
     await run('create/update', 0, arb);
@@ -154,8 +156,13 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
   });
 
   it('DELETE of objects and collections with random options', async () => {
-    const arb = fc.tuple(kindIndex, fc.constantFrom('/victim', '/missing', ''), queryArb, headersArb, fc.option(bodyText(0, 'victim'), { nil: undefined })).map(
-      ([k, sub, query, headers, body]): FuzzRequest => ({ method: 'DELETE', path: `${kinds[k]?.path ?? ''}${sub}${query}`, headers, ...(body !== undefined ? { body } : {}) }),
+    const arb = fc.tuple(kindIndex, fc.constantFrom('/victim', '/missing', ''), queryArb, headersArb, fc.option(bodyText(0, 'victim'), { nil: undefined }), fc.boolean()).map(
+      ([k, sub, query, headers, body, json]): FuzzRequest => ({
+        method: 'DELETE',
+        path: `${kinds[k]?.path ?? ''}${sub}${query}`,
+        headers: json ? { ...headers, 'content-type': 'application/json' } : headers,
+        ...(body !== undefined ? { body } : {}),
+      }),
     );
     await run('delete', 4, arb);
   });
