@@ -93,11 +93,30 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-function rejectAliases(value: unknown, seen = new Set<object>()): void {
-  if (typeof value !== 'object' || value === null) return;
-  if (seen.has(value)) throw badRequest('YAML aliases and anchors are not allowed');
-  seen.add(value);
-  for (const v of Object.values(value)) rejectAliases(v, seen);
+/**
+ * Deepest nesting of objects and arrays a body may have. Kubernetes objects nest a few dozen
+ * levels at most; deeper documents would only exhaust the stack of the recursive code that
+ * walks objects (patches, validation, storage), so they are refused up front.
+ */
+export const maxNestingDepth = 512;
+
+/**
+ * Walks a decoded document without recursion: a 400 when it nests deeper than maxNestingDepth,
+ * or (YAML) when a node is reached twice (an alias: no alias bombs).
+ */
+function checkShape(doc: unknown, yaml: boolean): void {
+  const seen = new Set<object>();
+  const stack: { v: unknown; depth: number }[] = [{ v: doc, depth: 0 }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { v, depth } = top;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= maxNestingDepth) throw badRequest(`the request body nests objects and arrays deeper than ${maxNestingDepth} levels`);
+    if (yaml) {
+      if (seen.has(v)) throw badRequest('YAML aliases and anchors are not allowed');
+      seen.add(v);
+    }
+    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push({ v: child, depth: depth + 1 });
+  }
 }
 
 /** Decodes a JSON, YAML or (for the kinds protobuf.ts knows) protobuf document; malformed input is a 400. */
@@ -106,12 +125,10 @@ export function decodeDocument(raw: Buffer, type: string): unknown {
   const text = raw.toString('utf8');
   if (!text.trim()) throw badRequest('request body is empty');
   try {
-    if (type.includes('yaml')) {
-      const doc = load(text, { schema: JSON_SCHEMA });
-      rejectAliases(doc);
-      return doc;
-    }
-    return JSON.parse(text);
+    const yaml = type.includes('yaml');
+    const doc: unknown = yaml ? load(text, { schema: JSON_SCHEMA }) : JSON.parse(text);
+    checkShape(doc, yaml);
+    return doc;
   } catch (err) {
     if (err instanceof StatusError) throw err;
     throw badRequest(`the body of the request was in an unknown format or could not be decoded: ${(err as Error).message.split('\n')[0] ?? ''}`);

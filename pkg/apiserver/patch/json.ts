@@ -96,6 +96,22 @@ function add(doc: Json, path: string, value: Json): Json {
   return doc;
 }
 
+/** Most operations one patch may hold (kube-apiserver's limit). */
+export const maxJsonPatchOperations = 10_000;
+/** Most JSON nodes all `copy` operations of one patch may duplicate (bounds the memory a patch can make). */
+export const maxCopiedNodes = 100_000;
+
+/** Nodes in a JSON value, counting at most `limit + 1`. */
+function nodeCount(v: Json, limit: number): number {
+  let n = 0;
+  const stack: Json[] = [v];
+  for (let cur = stack.pop(); cur !== undefined && n <= limit; cur = stack.pop()) {
+    n++;
+    if (typeof cur === 'object' && cur !== null) for (const c of Object.values(cur)) stack.push(c);
+  }
+  return n;
+}
+
 function isOp(raw: unknown): raw is JsonPatchOp {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && typeof (raw as { path?: unknown }).path === 'string';
 }
@@ -103,6 +119,8 @@ function isOp(raw: unknown): raw is JsonPatchOp {
 /** Applies the operations in order to a copy of `doc`. */
 export function applyJsonPatch(doc: Json, ops: unknown): Json {
   if (!Array.isArray(ops)) throw new JsonPatchError('a JSON patch must be an array of operations');
+  if (ops.length > maxJsonPatchOperations) throw new JsonPatchError(`the allowed maximum operations in a JSON patch is ${maxJsonPatchOperations}, got ${ops.length}`);
+  let copied = 0;
   let out: Json = jsonClone(doc);
   for (const raw of ops as unknown[]) {
     if (!isOp(raw)) throw new JsonPatchError('invalid JSON patch operation: each operation must be an object with a string "path"');
@@ -136,9 +154,13 @@ export function applyJsonPatch(doc: Json, ops: unknown): Json {
         out = add(out, raw.path, v);
         break;
       }
-      case 'copy':
-        out = add(out, raw.path, jsonClone(get(out, from)));
+      case 'copy': {
+        const v = get(out, from);
+        copied += nodeCount(v, maxCopiedNodes - copied);
+        if (copied > maxCopiedNodes) throw new JsonPatchError(`the copy operations of this patch would duplicate more than ${maxCopiedNodes} JSON nodes`);
+        out = add(out, raw.path, jsonClone(v));
         break;
+      }
       case 'test':
         if (!jsonEqual(get(out, raw.path), value)) throw new JsonPatchError(`testing value ${raw.path} failed`, JsonPatchFailure.TestFailed);
         break;

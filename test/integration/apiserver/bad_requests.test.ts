@@ -77,6 +77,17 @@ describe('apiserver: every bad request is a 4xx Status, bounded in time, and wri
       reason: 'Invalid',
       field: 'spec.hostPath.path',
     },
+    { name: 'JSON body nested 5,000 levels deep', method: 'POST', path: pvcPath('default'), body: `{"metadata":{"name":"deep"},"spec":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`, code: 400, reason: 'BadRequest' },
+    { name: 'merge patch nested 100,000 levels deep', method: 'PATCH', path: pvcPath('default', 'victim'), body: `{"spec":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`, headers: { 'Content-Type': 'application/merge-patch+json' }, code: 400 },
+    {
+      name: 'JSON patch whose copies double the object 40 times',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ op: 'copy', from: '/metadata', path: `/metadata/annotations/x${i}` }))),
+      headers: jsonPatch,
+      code: 400,
+    },
+    { name: 'JSON patch of 10,001 operations', method: 'PATCH', path: pvcPath('default', 'victim'), body: JSON.stringify(Array.from({ length: 10_001 }, () => ({ op: 'test', path: '/kind', value: 'PersistentVolumeClaim' }))), headers: jsonPatch, code: 400 },
     {
       name: 'pod subPath that is a number',
       method: 'POST',

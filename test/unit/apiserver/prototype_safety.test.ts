@@ -40,6 +40,14 @@ describe('patch engines treat __proto__, constructor and prototype as data', () 
       expect(() => applyJsonPatch(live(), { op: 'add', path: '/x', value: 1 })).to.throw(JsonPatchError);
     }));
 
+  it('JSON patch: copies are bounded (no exponential growth), and so is the number of operations', () =>
+    expectNoPollution(() => {
+      const ops = Array.from({ length: 40 }, (_, i) => ({ op: 'copy', from: '/metadata', path: `/metadata/x${i}` }));
+      expect(() => applyJsonPatch(live(), ops)).to.throw(JsonPatchError, /duplicate more than/);
+      expect(() => applyJsonPatch(live(), Array.from({ length: 10_001 }, () => ({ op: 'test', path: '/kind', value: 'PersistentVolumeClaim' })))).to.throw(JsonPatchError, /maximum operations/);
+      expect(applyJsonPatch(live(), [{ op: 'copy', from: '/metadata/labels', path: '/metadata/annotations' }])).to.have.nested.property('metadata.annotations.a', 'b');
+    }));
+
   it('merge patch: {"__proto__": {...}} merges as a key', () =>
     expectNoPollution(() => {
       const out = applyMergePatch(live(), parse('{"__proto__":{"polluted":"yes"},"metadata":{"constructor":{"prototype":{"polluted":"yes"}}}}')) as Record<string, Json>;
