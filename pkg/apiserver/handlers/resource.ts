@@ -70,13 +70,16 @@ export function storeKey(group: string, version: string, resource: string): stri
   return `${group}/${version}/${resource}`;
 }
 
+/** A client value for a message: strings as they are, anything else as JSON (never String() of an object). */
+const shown = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+
 function decodeInput(raw: Buffer, type: string, store: Store): KubeObject {
   const body = decodeObject(raw, type);
   const info = store.strategy.info;
   const { apiVersion, kind } = body;
-  if (kind !== undefined && kind !== info.kind) throw badRequest(`the body is a ${JSON.stringify(kind)}, but the URL is for ${info.kind}`);
+  if (kind !== undefined && kind !== info.kind) throw badRequest(`the body is a ${shown(kind)}, but the URL is for ${info.kind}`);
   if (apiVersion !== undefined && apiVersion !== apiVersionOf(info)) {
-    throw badRequest(`the API version in the data (${JSON.stringify(apiVersion)}) does not match the expected API version (${apiVersionOf(info)})`);
+    throw badRequest(`the API version in the data (${shown(apiVersion)}) does not match the expected API version (${apiVersionOf(info)})`);
   }
   if (body.metadata !== undefined && (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata))) {
     throw badRequest('metadata must be an object');
@@ -128,9 +131,9 @@ function checkPatched(obj: unknown, name: string, ns: string | undefined): KubeO
   const meta = (obj as { metadata?: unknown }).metadata;
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw badRequest('the patched object has no metadata object');
   const m = meta as { name?: unknown; namespace?: unknown };
-  if (m.name !== name) throw badRequest(`the name of the object (${typeof m.name === 'string' ? m.name : (JSON.stringify(m.name) ?? '')}) does not match the name on the URL (${name})`);
+  if (m.name !== name) throw badRequest(`the name of the object (${m.name === undefined ? '' : shown(m.name)}) does not match the name on the URL (${name})`);
   if (ns !== undefined && m.namespace !== undefined && m.namespace !== ns) {
-    throw badRequest(`the namespace of the object (${typeof m.namespace === 'string' ? m.namespace : JSON.stringify(m.namespace)}) does not match the namespace on the URL (${ns})`);
+    throw badRequest(`the namespace of the object (${shown(m.namespace)}) does not match the namespace on the URL (${ns})`);
   }
   return obj as KubeObject;
 }
@@ -159,7 +162,7 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
 
   switch (info.verb) {
     case 'get':
-      ctx.body = deps.render(ctx, store, await store.get(ns, info.name ?? ''));
+      ctx.body = deps.render(ctx, store, await store.get(ns, info.name ?? '', stringParam(ctx, 'resourceVersion')));
       return;
     case 'list':
       ctx.body = deps.render(ctx, store, await store.list(ns, listQuery(ctx)));

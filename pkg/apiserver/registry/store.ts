@@ -106,7 +106,7 @@ export class Store<T extends KubeObject = KubeObject> {
    * Waits (bounded by freshnessWaitMs) until the store's revision reaches `rv`; past the
    * deadline a 504 with cause ResourceVersionTooLarge, as kube-apiserver's watch cache answers.
    */
-  private async waitForRevision(rv: number): Promise<void> {
+  async waitForRevision(rv: number): Promise<void> {
     if (rv <= this.cache.latestRevision) return;
     const deadline = Date.now() + this.freshnessWaitMs;
     for (;;) {
@@ -202,8 +202,16 @@ export class Store<T extends KubeObject = KubeObject> {
     }
   }
 
-  /** Reads one object. */
-  async get(ns: string | undefined, name: string): Promise<T> {
+  /**
+   * Reads one object. With a resourceVersion (other than "0"), the store must have reached it
+   * first (a bounded wait, then 504), as kube-apiserver's cached reads.
+   */
+  async get(ns: string | undefined, name: string, resourceVersion?: string): Promise<T> {
+    if (resourceVersion && resourceVersion !== '0') {
+      const rv = Number(resourceVersion);
+      if (!/^\d+$/.test(resourceVersion) || !Number.isSafeInteger(rv)) throw badRequest(`invalid resourceVersion: ${resourceVersion}`);
+      await this.waitForRevision(rv);
+    }
     try {
       return this.withTypeMeta((await this.storage.get(this.key(ns, name))) as T);
     } catch (err) {

@@ -59,6 +59,8 @@ describe('apiserver: every bad request is a 4xx Status, bounded in time, and wri
     { name: 'merge patch with metadata null', method: 'PATCH', path: pvcPath('default', 'victim'), body: '{"metadata":null}', headers: { 'Content-Type': 'application/merge-patch+json' }, code: 400 },
     { name: 'watch far ahead of etcd', method: 'GET', path: `${pvcPath('default')}?watch=true&resourceVersion=${far}`, code: 504, reason: 'Timeout' },
     { name: 'list far ahead of etcd', method: 'GET', path: `${pvcPath('default')}?resourceVersion=${far}`, code: 504, reason: 'Timeout' },
+    { name: 'get far ahead of etcd', method: 'GET', path: `${pvcPath('default', 'victim')}?resourceVersion=${far}`, code: 504, reason: 'Timeout' },
+    { name: 'get at a malformed resourceVersion', method: 'GET', path: `${pvcPath('default', 'victim')}?resourceVersion=1e3`, code: 400 },
     { name: 'list Exact far ahead of etcd', method: 'GET', path: `${pvcPath('default')}?resourceVersion=${far}&resourceVersionMatch=Exact`, code: 504, reason: 'Timeout' },
     { name: 'malformed percent-encoding in the name', method: 'GET', path: `${pvcPath('default')}/%E0%A4%A`, code: 400, reason: 'BadRequest' },
     { name: 'malformed percent-encoding in the namespace', method: 'DELETE', path: '/api/v1/namespaces/%ZZ/persistentvolumeclaims/x', code: 400 },
