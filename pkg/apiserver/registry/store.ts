@@ -6,26 +6,17 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import {
-  alreadyExists,
-  badRequest,
-  conflict,
-  gone,
-  notFound,
-  serviceUnavailable,
-  StatusError,
-  tooLargeResourceVersion,
-  causeResourceVersionTooLarge,
-} from '../../api/errors';
+import { badRequest, conflict, notFound, StatusError } from '../../api/errors';
 import { parseFieldSelector, FieldSelectorError } from '../../api/fields';
 import { parseLabelSelector, SelectorParseError } from '../../api/labels';
-import { StatusReason, type DeleteOptions, type KubeObject, type ObjectList } from '../../api/meta';
+import type { DeleteOptions, KubeObject, ObjectList } from '../../api/meta';
 import { apiVersionOf } from '../../api/resources';
 import { toStatusError, validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation';
 import { StorageError, StorageErrorCode } from '../../storage/errors';
 import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
+import { translateStorageError, waitForRevision } from './storage_errors';
 import { jsonClone } from '../../util/json/clone';
 import { rfc3339 } from '../../api/time';
 
@@ -108,17 +99,10 @@ export class Store<T extends KubeObject = KubeObject> {
    */
   async waitForRevision(rv: number): Promise<void> {
     if (rv <= this.cache.latestRevision) return;
-    const deadline = Date.now() + this.freshnessWaitMs;
-    for (;;) {
-      let current: number;
-      try {
-        current = await this.storage.currentRevision();
-      } catch (err) {
-        return this.translate(err, '');
-      }
-      if (current >= rv) return;
-      if (Date.now() >= deadline) throw tooLargeResourceVersion(rv, current);
-      await new Promise((r) => setTimeout(r, Math.min(100, Math.max(1, deadline - Date.now()))));
+    try {
+      await waitForRevision(this.storage, rv, this.freshnessWaitMs);
+    } catch (err) {
+      this.translate(err, '');
     }
   }
 
@@ -142,30 +126,13 @@ export class Store<T extends KubeObject = KubeObject> {
 
   /** Converts storage failures into API errors naming this resource. */
   private translate(err: unknown, name: string): never {
-    if (!(err instanceof StorageError)) throw err;
-    switch (err.code) {
-      case StorageErrorCode.KeyNotFound:
-        throw notFound(this.qualified, name);
-      case StorageErrorCode.KeyExists:
-        throw alreadyExists(this.qualified, name);
-      case StorageErrorCode.PreconditionFailed:
-        throw conflict(this.qualified, name, err.message);
-      case StorageErrorCode.Expired:
-        throw gone(err.message);
-      case StorageErrorCode.InvalidRequest:
-        throw badRequest(err.message);
-      case StorageErrorCode.TooLarge:
-        throw new StatusError(413, StatusReason.RequestEntityTooLarge, err.message);
-      case StorageErrorCode.Unreachable:
-        throw serviceUnavailable(`storage is unavailable: ${err.message}`);
-      case StorageErrorCode.ResourceVersionTooLarge:
-        throw new StatusError(504, StatusReason.Timeout, err.message, { causes: [{ reason: causeResourceVersionTooLarge, message: 'Too large resource version' }], retryAfterSeconds: 1 });
-    }
+    return translateStorageError(err, this.qualified, name);
   }
 
   private withTypeMeta(obj: T): T {
     return { ...obj, apiVersion: apiVersionOf(this.strategy.info), kind: this.strategy.info.kind };
   }
+
 
   private validateCreate(obj: T): void {
     const errs = [...validateObjectMeta(obj.metadata, { namespaced: this.strategy.info.namespaced }), ...this.strategy.validate(obj)];

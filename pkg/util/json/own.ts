@@ -36,8 +36,3 @@ export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
 export function deleteOwn(obj: object, key: string): void {
   if (hasOwn(obj, key)) delete (obj as Dict)[key];
 }
-
-/** A shallow copy of `obj`'s own enumerable properties (a spread, which defines, never assigns). */
-export function copyOwn<T extends object>(obj: T): T {
-  return { ...obj };
-}
