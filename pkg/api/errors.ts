@@ -100,6 +100,25 @@ export function internalError(message: string): StatusError {
   return new StatusError(500, StatusReason.InternalError, `Internal error occurred: ${message}`);
 }
 
+/** Cause type of a resourceVersion newer than the store has (metav1.CauseTypeResourceVersionTooLarge). */
+export const causeResourceVersionTooLarge = 'ResourceVersionTooLarge';
+
+/**
+ * The 504 kube-apiserver answers a read at a resourceVersion the store has not reached after
+ * a short wait: `Too large resource version: R, current: C`, retry after 1 s.
+ */
+export function tooLargeResourceVersion(requested: number, current: number): StatusError {
+  return new StatusError(504, StatusReason.Timeout, `Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: causeResourceVersionTooLarge, message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
+}
+
+/** 408: the client did not send its request (body) within the server's deadline. */
+export function requestTimeout(message: string): StatusError {
+  return new StatusError(408, StatusReason.Timeout, message);
+}
+
 export function serviceUnavailable(message: string): StatusError {
   return new StatusError(503, StatusReason.ServiceUnavailable, message);
 }

@@ -4,6 +4,7 @@
  * a list of requirements that must all hold.
  */
 import type { LabelSelector, StringMap } from './meta';
+import { getOwn } from '../util/json/own';
 
 /** One requirement of a selector. */
 export interface Requirement {
@@ -28,7 +29,7 @@ function selectorOf(requirements: Requirement[]): Selector {
     empty: () => requirements.length === 0,
     matches(labels) {
       return requirements.every((r) => {
-        const v = labels?.[r.key];
+        const v = labels ? getOwn<string>(labels, r.key) : undefined;
         switch (r.op) {
           case 'in':
             return v !== undefined && r.values.includes(v);

@@ -21,6 +21,7 @@ import type { KubeObject } from '../api/meta';
 import { jsonEqual } from '../util/json/equal';
 import { fieldSchema, itemSchema, resolve, schemaForKind, shapeOf } from './openapi/lookup';
 import type { Schema } from './openapi/schema';
+import { getOwn } from '../util/json/own';
 
 /** The directives of `fieldValidation`. */
 export const FieldValidation = { Strict: 'Strict', Warn: 'Warn', Ignore: 'Ignore' } as const;
@@ -88,7 +89,7 @@ export function schemaProblems(value: unknown, schema: Schema | undefined, old?:
         const childPath = path ? `${path}.${k}` : k;
         const cs = fieldSchema(r, k);
         if (!cs) out.unknown.push(childPath);
-        else walk(child, cs, p?.[k], childPath);
+        else walk(child, cs, p ? getOwn(p, k) : undefined, childPath);
       }
       return;
     }

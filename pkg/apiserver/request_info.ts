@@ -39,6 +39,15 @@ function verbOf(method: string, hasName: boolean, watch: boolean): Verb | undefi
   }
 }
 
+/** A percent-decoded path segment; a malformed escape (`%E0%A4%A`, `%ZZ`) is a 400. */
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw badRequest(`malformed percent-encoding in the URL path segment ${JSON.stringify(s)}`);
+  }
+}
+
 /**
  * Parses the path segments after `/api/v1` or `/apis/{g}/{v}`. Returns undefined for a method
  * no resource supports (the caller answers 405).
@@ -50,7 +59,7 @@ export function parseResourcePath(
   method: string,
   watch: boolean,
 ): RequestInfo | undefined {
-  let parts = segments.filter((s) => s.length > 0).map((s) => decodeURIComponent(s));
+  let parts = segments.filter((s) => s.length > 0).map(decodeSegment);
   let namespace: string | undefined;
   if (parts[0] === 'namespaces' && parts.length > 1) {
     namespace = parts[1];

@@ -4,10 +4,11 @@
  * abort signal) ends watches and closes cleanly.
  */
 import Router from '@koa/router';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
-import { isAlreadyExists, isNotFound, serviceUnavailable, notFound, StatusError } from '../api/errors';
+import { badRequest, isAlreadyExists, isNotFound, serviceUnavailable, notFound, StatusError } from '../api/errors';
 import type { Namespace } from '../api/core/v1';
 import { StatusReason, type KubeObject } from '../api/meta';
 import { namespaces as namespacesInfo, type ResourceInfo } from '../api/resources';
@@ -18,7 +19,7 @@ import { statusErrors } from './errors';
 import { defaultEncoder, handleResource, storeKey, type Patcher, type ResourceHandlerDeps } from './handlers/resource';
 import { boolParam } from './handlers/query';
 import { ApiServerMetrics } from './metrics';
-import { applyJsonPatch, JsonPatchError } from './patch/json';
+import { applyJsonPatch, JsonPatchError, JsonPatchFailure } from './patch/json';
 import { applyMergePatch, type Json } from './patch/merge';
 import { Store, type StoreAdmission } from './registry/store';
 import { allStrategies } from './registry/strategies';
@@ -26,7 +27,7 @@ import { parseResourcePath, type RequestInfo } from './request_info';
 import { WatchCache } from './watch/cache';
 import { podBinding } from './subresources/binding';
 import { podLog } from './subresources/log';
-import { decodeDocument } from './body';
+import { bodyDeadline, decodeDocument, defaultBodyReadTimeoutMs } from './body';
 import { registerOpenApiRoutes } from './openapi/routes';
 import { admitWrite } from './patch/admission';
 import { protectOnCreate, StorageObjectInUseProtection } from './admission/storage_object_in_use_protection';
@@ -53,6 +54,10 @@ export interface ApiServerConfig {
   etcdRequestTimeoutMs?: number;
   /** Injected storage (tests); default an EtcdStore on etcdServers. */
   storage?: Storage;
+  /** Deadline for receiving a request body; past it 408 and the connection is closed (default 60 s). */
+  bodyReadTimeoutMs?: number;
+  /** How long a read at a future resourceVersion waits before its 504 (default 3 s). */
+  freshnessWaitMs?: number;
 }
 
 /** The version this server reports. */
@@ -81,8 +86,10 @@ const basicPatchers: Record<string, Patcher> = {
     try {
       return applyJsonPatch(cur as unknown as Json, jsonValue(raw, 'json')) as unknown as KubeObject;
     } catch (err) {
-      if (err instanceof JsonPatchError) throw new StatusError(422, StatusReason.Invalid, `the server rejected our request due to an error in our request: ${err.message}`);
-      throw err;
+      if (!(err instanceof JsonPatchError)) throw err;
+      // As kube-apiserver: a failed `test` is 422, any other inapplicable patch 400.
+      if (err.failure === JsonPatchFailure.TestFailed) throw new StatusError(422, StatusReason.Invalid, `the server rejected our request due to an error in our request: ${err.message}`);
+      throw badRequest(`the server rejected our request due to an error in our request: ${err.message}`);
     }
   },
 };
@@ -133,6 +140,7 @@ export class ApiServer {
         cache,
         keyPrefix: config.etcdPrefix,
         admission: this.admissionFor(info),
+        ...(config.freshnessWaitMs !== undefined ? { freshnessWaitMs: config.freshnessWaitMs } : {}),
       });
       this.stores.set(storeKey(info.group, info.version, info.resource), store);
     }
@@ -172,6 +180,7 @@ export class ApiServer {
     const router = new Router();
     const app = this.app;
     app.use(statusErrors(this.log));
+    app.use(bodyDeadline(this.config.bodyReadTimeoutMs ?? defaultBodyReadTimeoutMs));
     // Replaces Koa's default handler (stack traces on stderr): a client that goes away
     // mid-stream is normal; anything else goes to the structured log.
     app.on('error', (err: NodeJS.ErrnoException) => {
@@ -279,11 +288,15 @@ export class ApiServer {
 
   /** Listens, then primes the watch caches (retrying until etcd answers). */
   async start(): Promise<void> {
+    // Node's own receive deadline backs up readBody's (a client that never finishes its headers).
+    const bodyMs = this.config.bodyReadTimeoutMs ?? defaultBodyReadTimeoutMs;
+    this.server = createServer({ requestTimeout: bodyMs + 1000, connectionsCheckingInterval: Math.min(30_000, bodyMs) }, this.app.callback());
+    const listening = this.server;
     await new Promise<void>((resolve, reject) => {
-      this.server = this.app.listen(this.config.port, this.config.bindAddress, () => resolve());
-      this.server.once('error', reject);
+      listening.once('error', reject);
+      listening.listen(this.config.port, this.config.bindAddress, () => resolve());
     });
-    this.server?.setTimeout(0);
+    this.server.setTimeout(0);
     this.log.info({ url: this.url }, 'kube-apiserver listening');
     void this.prime();
   }

@@ -15,6 +15,8 @@ export const StorageErrorCode = {
   Unreachable: 'Unreachable',
   /** The encoded object exceeds the largest value the store accepts. */
   TooLarge: 'TooLarge',
+  /** The requested revision is newer than the store's current revision. */
+  ResourceVersionTooLarge: 'ResourceVersionTooLarge',
   /** The request was malformed (bad continue token). */
   InvalidRequest: 'InvalidRequest',
 } as const;

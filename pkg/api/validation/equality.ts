@@ -1,4 +1,5 @@
 /** Value equality for update validation (apimachinery's equality.Semantic, for JSON objects). */
+import { getOwn } from '../../util/json/own';
 
 /**
  * Deep equality of JSON values, as apimachinery's Semantic.DeepEqual is used by update
@@ -15,7 +16,7 @@ export function semanticEqual(a: unknown, b: unknown): boolean {
     const ao = a as Record<string, unknown>;
     const bo = b as Record<string, unknown>;
     const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
-    for (const k of keys) if (!semanticEqual(ao[k], bo[k])) return false;
+    for (const k of keys) if (!semanticEqual(getOwn(ao, k), getOwn(bo, k))) return false;
     return true;
   }
   return false;

@@ -201,7 +201,7 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
   for (const [k, v] of Object.entries(annotations ?? {})) {
     for (const msg of isQualifiedName(k.toLowerCase())) errs.push(invalid(field, k, msg));
     if (typeof v !== 'string') errs.push(invalid(field, v, 'annotation values must be strings'));
-    size += Buffer.byteLength(k) + Buffer.byteLength(typeof v === 'string' ? v : String(v));
+    size += Buffer.byteLength(k) + Buffer.byteLength(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
   }
   if (size > TotalAnnotationSizeLimitBytes) errs.push(tooLong(field, TotalAnnotationSizeLimitBytes));
   return errs;

@@ -11,6 +11,7 @@ import { checkField, isQualifiedName, nameIsDNSSubdomain } from './names';
 import { validateAbsolutePath } from './paths';
 import { validateQuantity } from './quantities';
 import { validateAccessModes, validateStorageClassName, validateVolumeMode } from './volumespec';
+import { getOwn, setOwn } from '../../util/json/own';
 
 /** The volume sources this project implements. */
 export const supportedVolumeSources: readonly string[] = ['hostPath', 'nfs'];
@@ -52,7 +53,7 @@ export function volumeSourceKeys(spec: object): string[] {
 
 function sourceOf(spec: object): Record<string, unknown> {
   const r: Record<string, unknown> = {};
-  for (const k of volumeSourceKeys(spec)) r[k] = (spec as Record<string, unknown>)[k];
+  for (const k of volumeSourceKeys(spec)) setOwn(r, k, getOwn(spec, k));
   return r;
 }
 

@@ -26,7 +26,7 @@ function validateParameters(params: Record<string, string> | undefined): FieldEr
   for (const [k, v] of entries) {
     if (k.length === 0) errs.push(invalid('parameters', params, 'keys can not be empty'));
     if (typeof v !== 'string') errs.push(invalid(`parameters[${k}]`, v, 'must be a string'));
-    size += k.length + String(v).length;
+    size += k.length + (typeof v === 'string' ? v : (JSON.stringify(v) ?? '')).length;
   }
   if (size > maxProvisionerParameterSize) errs.push(tooLong('parameters', maxProvisionerParameterSize));
   return errs;

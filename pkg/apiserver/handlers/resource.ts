@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import { badRequest, isNotFound, notFound, StatusError } from '../../api/errors';
 import { StatusReason, type DeleteOptions, type KubeObject, type ObjectList } from '../../api/meta';
 import { apiVersionOf, subresourceVerbs } from '../../api/resources';
-import { decodeObject, decodeDocument, mediaType, readBody } from '../body';
+import { bodyMediaType, decodeObject, mediaType, readBody } from '../body';
 import type { Store } from '../registry/store';
 import type { RequestInfo } from '../request_info';
 import { serveWatch } from '../watch/stream';
@@ -70,13 +70,16 @@ export function storeKey(group: string, version: string, resource: string): stri
   return `${group}/${version}/${resource}`;
 }
 
-function decodeInput(raw: Buffer, ctx: Context, store: Store): KubeObject {
-  const body = decodeObject(raw, mediaType(ctx.get('content-type')));
+/** A client value for a message: strings as they are, anything else as JSON (never String() of an object). */
+const shown = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+
+function decodeInput(raw: Buffer, type: string, store: Store): KubeObject {
+  const body = decodeObject(raw, type);
   const info = store.strategy.info;
   const { apiVersion, kind } = body;
-  if (kind !== undefined && kind !== info.kind) throw badRequest(`the body is a ${String(kind)}, but the URL is for ${info.kind}`);
+  if (kind !== undefined && kind !== info.kind) throw badRequest(`the body is a ${shown(kind)}, but the URL is for ${info.kind}`);
   if (apiVersion !== undefined && apiVersion !== apiVersionOf(info)) {
-    throw badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${apiVersionOf(info)})`);
+    throw badRequest(`the API version in the data (${shown(apiVersion)}) does not match the expected API version (${apiVersionOf(info)})`);
   }
   if (body.metadata !== undefined && (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata))) {
     throw badRequest('metadata must be an object');
@@ -84,13 +87,55 @@ function decodeInput(raw: Buffer, ctx: Context, store: Store): KubeObject {
   return { ...body, metadata: (body.metadata ?? {}) as KubeObject['metadata'] };
 }
 
+const propagationPolicies: readonly unknown[] = ['Orphan', 'Background', 'Foreground'];
+
+/** Checks the fields of a DeleteOptions body the store reads; a wrong type is a 400. */
+function checkDeleteOptions(o: Record<string, unknown>): DeleteOptions {
+  const grace = o.gracePeriodSeconds;
+  if (grace !== undefined && grace !== null && !(typeof grace === 'number' && Number.isSafeInteger(grace))) throw badRequest('DeleteOptions.gracePeriodSeconds must be an integer');
+  const pre = o.preconditions;
+  if (pre !== undefined && pre !== null) {
+    if (typeof pre !== 'object' || Array.isArray(pre)) throw badRequest('DeleteOptions.preconditions must be an object');
+    for (const k of ['uid', 'resourceVersion'] as const) {
+      const v = (pre as Record<string, unknown>)[k];
+      if (v !== undefined && v !== null && typeof v !== 'string') throw badRequest(`DeleteOptions.preconditions.${k} must be a string`);
+    }
+  }
+  if (o.propagationPolicy !== undefined && o.propagationPolicy !== null && !propagationPolicies.includes(o.propagationPolicy)) {
+    throw badRequest(`DeleteOptions.propagationPolicy: Unsupported value: ${JSON.stringify(o.propagationPolicy)}: supported values: "Orphan", "Background", "Foreground"`);
+  }
+  if (o.orphanDependents !== undefined && o.orphanDependents !== null && typeof o.orphanDependents !== 'boolean') throw badRequest('DeleteOptions.orphanDependents must be a boolean');
+  const dry = o.dryRun;
+  if (dry !== undefined && dry !== null && !(Array.isArray(dry) && dry.every((d) => d === 'All'))) throw badRequest('DeleteOptions.dryRun: only "All" is supported');
+  const opts = { ...o } as DeleteOptions;
+  if (grace === null || (typeof grace === 'number' && grace < 0)) delete opts.gracePeriodSeconds;
+  return opts;
+}
+
 async function deleteOptions(ctx: Context): Promise<DeleteOptions> {
+  const type = ctx.get('content-type') ? bodyMediaType(ctx) : 'application/json';
   const raw = await readBody(ctx);
-  const opts: DeleteOptions = raw.toString().trim() ? (decodeDocument(raw, mediaType(ctx.get('content-type'))) as DeleteOptions) : {};
+  const opts: DeleteOptions = raw.toString().trim() ? checkDeleteOptions(decodeObject(raw, type)) : {};
   const grace = intParam(ctx, 'gracePeriodSeconds');
   if (grace !== undefined) opts.gracePeriodSeconds = grace;
   if (dryRun(ctx)) opts.dryRun = ['All'];
   return opts;
+}
+
+/**
+ * The object a patch produced must still be an object with a metadata object naming the URL's
+ * object (kube-apiserver's checkName): renaming or re-namespacing through a patch is a 400.
+ */
+function checkPatched(obj: unknown, name: string, ns: string | undefined): KubeObject {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw badRequest('the patched object must be a JSON object');
+  const meta = (obj as { metadata?: unknown }).metadata;
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw badRequest('the patched object has no metadata object');
+  const m = meta as { name?: unknown; namespace?: unknown };
+  if (m.name !== name) throw badRequest(`the name of the object (${m.name === undefined ? '' : shown(m.name)}) does not match the name on the URL (${name})`);
+  if (ns !== undefined && m.namespace !== undefined && m.namespace !== ns) {
+    throw badRequest(`the namespace of the object (${shown(m.namespace)}) does not match the namespace on the URL (${ns})`);
+  }
+  return obj as KubeObject;
 }
 
 /** Serves one resource request. */
@@ -117,7 +162,7 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
 
   switch (info.verb) {
     case 'get':
-      ctx.body = deps.render(ctx, store, await store.get(ns, info.name ?? ''));
+      ctx.body = deps.render(ctx, store, await store.get(ns, info.name ?? '', stringParam(ctx, 'resourceVersion')));
       return;
     case 'list':
       ctx.body = deps.render(ctx, store, await store.list(ns, listQuery(ctx)));
@@ -125,8 +170,9 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     case 'watch':
       return watch(ctx, info, store, ns, deps);
     case 'create': {
+      const type = bodyMediaType(ctx);
       const raw = await readBody(ctx);
-      let obj = decodeInput(raw, ctx, store);
+      let obj = decodeInput(raw, type, store);
       if (info.name !== undefined) {
         if (obj.metadata.name && obj.metadata.name !== info.name) {
           throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
@@ -139,8 +185,9 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       return;
     }
     case 'update': {
+      const type = bodyMediaType(ctx);
       const raw = await readBody(ctx);
-      const obj = decodeInput(raw, ctx, store);
+      const obj = decodeInput(raw, type, store);
       const admit = (input: KubeObject, old: KubeObject) =>
         deps.admit ? deps.admit({ ctx, store, verb: 'update', obj: input, raw, old, ...(subresource ? { subresource } : {}) }) : input;
       ctx.body = deps.render(ctx, store, await store.update(ns, info.name ?? '', obj, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }, admit));
@@ -159,14 +206,14 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       const name = info.name ?? '';
       const admit = (obj: KubeObject, old?: KubeObject) =>
         deps.admit ? deps.admit({ ctx, store, verb: 'patch', obj, raw, patchType: type, ...(old ? { old } : {}), ...(subresource ? { subresource } : {}) }) : obj;
-      const apply = (cur: KubeObject) => admit(patcher(cur, raw, pctx), cur);
+      const apply = (cur: KubeObject) => admit(checkPatched(patcher(cur, raw, pctx), name, ns), cur);
       try {
         ctx.body = deps.render(ctx, store, await store.guaranteedUpdate(ns, name, apply, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }));
       } catch (err) {
         if (!isNotFound(err) || subresource || !deps.createOnPatch?.includes(type)) throw err;
         const blank: KubeObject = { apiVersion: apiVersionOf(store.strategy.info), kind: store.strategy.info.kind, metadata: { name, ...(ns ? { namespace: ns } : {}) } };
         ctx.status = 201;
-        ctx.body = deps.render(ctx, store, await store.create(ns, admit(patcher(blank, raw, pctx)), { dryRun: dryRun(ctx) }));
+        ctx.body = deps.render(ctx, store, await store.create(ns, admit(checkPatched(patcher(blank, raw, pctx), name, ns)), { dryRun: dryRun(ctx) }));
       }
       return;
     }

@@ -5,6 +5,7 @@
  */
 import { allSchemas } from './definitions';
 import { refPrefix, type Components, type Schema } from './schema';
+import { getOwn } from '../../util/json/own';
 
 /** What a resolved schema node describes. */
 export type NodeShape = 'struct' | 'map' | 'list' | 'scalar' | 'free';
@@ -38,7 +39,7 @@ function resolveUncached(s: Schema, components: Components): Schema | undefined 
   const overrides: Partial<Schema> = {};
   for (let depth = 0; cur && depth < 16; depth++) {
     for (const k of extensionKeys) if (cur[k] !== undefined && overrides[k] === undefined) Object.assign(overrides, { [k]: cur[k] });
-    const next: Schema | undefined = cur.allOf?.[0] ?? (cur.$ref ? components[cur.$ref.slice(refPrefix.length)] : undefined);
+    const next: Schema | undefined = cur.allOf?.[0] ?? (cur.$ref ? getOwn<Schema>(components, cur.$ref.slice(refPrefix.length)) : undefined);
     if (!next) break;
     cur = next;
   }
@@ -59,7 +60,8 @@ export function shapeOf(s: Schema | undefined): NodeShape {
 export function fieldSchema(s: Schema | undefined, key: string): Schema | undefined {
   const r = resolve(s);
   if (!r) return undefined;
-  const prop = r.properties?.[key];
+  // Own properties only: a field named `constructor` is not Object.prototype.constructor.
+  const prop = r.properties ? getOwn<Schema>(r.properties, key) : undefined;
   if (prop) return resolve(prop);
   if (typeof r.additionalProperties === 'object') return resolve(r.additionalProperties);
   return undefined;

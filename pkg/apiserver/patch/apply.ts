@@ -21,6 +21,7 @@ import type { Schema } from '../openapi/schema';
 import { FieldSet, itemIndex, keyElement, pathString, removePath, valueAt, type FieldPath } from './fieldset';
 import { decodeManagers, encodeManagers, fieldsOf, sameManager, type Manager, type OwnershipScope } from './managedfields';
 import { jsonClone } from '../../util/json/clone';
+import { deleteOwn, getOwn, setOwn } from '../../util/json/own';
 import { rfc3339 } from '../../api/time';
 
 /** The media type of apply patches. */
@@ -35,8 +36,8 @@ export function mergeApplied(live: unknown, cfg: unknown, schema: Schema | undef
   if ((shape === 'struct' || shape === 'map') && isRecord(cfg) && isGranular(r)) {
     const out: Record<string, unknown> = isRecord(live) ? { ...live } : {};
     for (const [k, v] of Object.entries(cfg)) {
-      if (v === null) delete out[k];
-      else out[k] = mergeApplied(out[k], v, fieldSchema(r, k));
+      if (v === null) deleteOwn(out, k);
+      else setOwn(out, k, mergeApplied(getOwn(out, k), v, fieldSchema(r, k)));
     }
     return out;
   }
@@ -50,7 +51,7 @@ export function mergeApplied(live: unknown, cfg: unknown, schema: Schema | undef
     if (sem.type === 'map' && sem.keys.length > 0) {
       const items = itemSchema(r);
       for (const item of cfg) {
-        const keys = isRecord(item) ? Object.fromEntries(sem.keys.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])) : {};
+        const keys = isRecord(item) ? Object.fromEntries(sem.keys.filter((k) => getOwn(item, k) !== undefined).map((k) => [k, getOwn(item, k)])) : {};
         const i = isRecord(item) ? itemIndex(out, keyElement(keys)) : -1;
         if (i >= 0) out[i] = mergeApplied(out[i], item, items);
         else out.push(mergeApplied(undefined, item, items));
@@ -171,7 +172,7 @@ export function decodeApplyConfiguration(raw: Buffer, expect: { apiVersion: stri
   if (!isRecord(metadata)) throw badRequest('metadata must be an object');
   if (metadata.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil in an apply configuration');
   if (metadata.name !== undefined && metadata.name !== expect.name) {
-    throw badRequest(`the name of the object (${String(metadata.name)}) does not match the name on the URL (${expect.name})`);
+    throw badRequest(`the name of the object (${JSON.stringify(metadata.name)}) does not match the name on the URL (${expect.name})`);
   }
   return { ...doc, metadata: { ...metadata, name: expect.name } } as KubeObject;
 }

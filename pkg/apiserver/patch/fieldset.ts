@@ -11,6 +11,7 @@
  * itself is a member) and print as `.spec.containers[name="nginx"].image`.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { deleteOwn, getOwn, hasOwnKey, setOwn } from '../../util/json/own';
 
 /** One path element, in FieldsV1 spelling. */
 export type PathElement = string;
@@ -110,7 +111,7 @@ export function fromFieldsV1(fields: unknown): FieldSet {
     for (const [k, child] of Object.entries(node)) {
       if (k === '.' || !isTrie(child)) continue;
       const p = [...path, k];
-      if ('.' in child || Object.keys(child).length === 0) set.add(p);
+      if (hasOwnKey(child, '.') || Object.keys(child).length === 0) set.add(p);
       walk(child, p);
     }
   };
@@ -125,13 +126,17 @@ export function toFieldsV1(set: FieldSet): Trie {
   for (const path of members) {
     let node = root;
     for (const e of path) {
-      node[e] ??= {};
-      node = node[e] as Trie;
+      let next = getOwn<Trie>(node, e);
+      if (next === undefined) {
+        next = {};
+        setOwn(node, e, next);
+      }
+      node = next;
     }
   }
   for (const path of members) {
     let node: Trie = root;
-    for (const e of path) node = node[e] as Trie;
+    for (const e of path) node = getOwn<Trie>(node, e) ?? {};
     if (Object.keys(node).length > 0) node['.'] = {};
   }
   return root;
@@ -178,7 +183,7 @@ export function itemIndex(list: readonly unknown[], e: PathElement): number {
   if (e.startsWith('k:')) {
     const keys = parseKeyElement(e);
     if (!keys) return -1;
-    return list.findIndex((item) => isRecord(item) && Object.entries(keys).every(([k, v]) => isDeepStrictEqual(item[k], v)));
+    return list.findIndex((item) => isRecord(item) && Object.entries(keys).every(([k, v]) => isDeepStrictEqual(getOwn(item, k), v)));
   }
   if (e.startsWith('v:')) {
     const v = parseJson(e.slice(2));
@@ -197,7 +202,7 @@ export function valueAt(root: unknown, path: FieldPath): unknown {
   for (const e of path) {
     if (e.startsWith('f:')) {
       if (!isRecord(cur)) return undefined;
-      cur = cur[e.slice(2)];
+      cur = getOwn(cur, e.slice(2));
     } else {
       if (!Array.isArray(cur)) return undefined;
       const i = itemIndex(cur, e);
@@ -218,8 +223,8 @@ export function removePath(root: unknown, path: FieldPath): boolean {
   const parent = valueAt(root, path.slice(0, -1));
   const last = path[path.length - 1] ?? '';
   if (last.startsWith('f:')) {
-    if (!isRecord(parent) || !(last.slice(2) in parent)) return false;
-    delete parent[last.slice(2)];
+    if (!isRecord(parent) || !hasOwnKey(parent, last.slice(2))) return false;
+    deleteOwn(parent, last.slice(2));
     return true;
   }
   if (!Array.isArray(parent)) return false;

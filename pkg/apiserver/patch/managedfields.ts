@@ -12,6 +12,7 @@ import type { KubeObject, ManagedFieldsEntry } from '../../api/meta';
 import { fieldSchema, isGranular, itemSchema, listSemantics, resolve, shapeOf } from '../openapi/lookup';
 import type { Schema } from '../openapi/schema';
 import { jsonEqual } from '../../util/json/equal';
+import { getOwn } from '../../util/json/own';
 import { childKey, fieldElement, FieldSet, fromFieldsV1, indexElement, keyElement, pathKey, toFieldsV1, valueElement, type FieldPath } from './fieldset';
 import { rfc3339 } from '../../api/time';
 
@@ -87,7 +88,7 @@ export function fieldsOf(value: unknown, schema: Schema | undefined, scope: Owne
             const e = indexElement(i);
             return leaf([...path, e], childKey(key, e), item);
           }
-          const e = keyElement(Object.fromEntries(sem.keys.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])));
+          const e = keyElement(Object.fromEntries(sem.keys.filter((k) => getOwn(item, k) !== undefined).map((k) => [k, getOwn(item, k)])));
           const p = [...path, e];
           const itemKey = childKey(key, e);
           all.add(p, itemKey);

@@ -20,6 +20,7 @@ import { fieldSchema, itemSchema, patchMeta, resolve, schemaForKind } from '../o
 import type { Schema } from '../openapi/schema';
 import type { Json } from './merge';
 import { jsonClone } from '../../util/json/clone';
+import { deleteOwn, getOwn, setOwn } from '../../util/json/own';
 
 type JsonObject = { [k: string]: Json };
 
@@ -47,17 +48,17 @@ function clean(value: Json, schema: Schema | undefined): Json | undefined {
 }
 
 function keyOf(item: Json, mergeKey: string): Json | undefined {
-  return isObject(item) ? item[mergeKey] : undefined;
+  return isObject(item) ? getOwn<Json>(item, mergeKey) : undefined;
 }
 
 function mergeKeyedList(original: Json[], patch: Json[], mergeKey: string, items: Schema | undefined): Json[] {
   const result = original.map((o) => jsonClone(o));
   for (const p of patch) {
     if (!isObject(p)) throw new StrategicMergePatchError(`the list item ${JSON.stringify(p)} is not an object, but the list is merged by key "${mergeKey}"`);
-    const key = p[mergeKey];
+    const key = getOwn<Json>(p, mergeKey);
     if (key === undefined) throw new StrategicMergePatchError(`map: ${JSON.stringify(p)} does not contain declared merge key: ${mergeKey}`);
     const idx = result.findIndex((o) => isDeepStrictEqual(keyOf(o, mergeKey), key));
-    if (p[directive] === 'delete') {
+    if (getOwn(p, directive) === 'delete') {
       for (let i = result.length - 1; i >= 0; i--) if (isDeepStrictEqual(keyOf(result[i] ?? null, mergeKey), key)) result.splice(i, 1);
       continue;
     }
@@ -75,8 +76,9 @@ function mergeKeyedList(original: Json[], patch: Json[], mergeKey: string, items
 export function mergeList(original: Json | undefined, patch: Json[], schema: Schema | undefined): Json[] {
   const meta = patchMeta(schema);
   const items = itemSchema(schema);
-  const replaceAll = patch.some((p) => isObject(p) && p[directive] === 'replace' && Object.keys(p).length === 1);
-  const elements = patch.filter((p) => !(isObject(p) && p[directive] === 'replace' && Object.keys(p).length === 1));
+  const isReplaceAll = (p: Json): boolean => isObject(p) && getOwn(p, directive) === 'replace' && Object.keys(p).length === 1;
+  const replaceAll = patch.some(isReplaceAll);
+  const elements = patch.filter((p) => !isReplaceAll(p));
   if (replaceAll || !meta.strategies.includes('merge')) {
     return elements.map((e) => clean(e, items)).filter((e): e is Json => e !== undefined);
   }
@@ -85,7 +87,7 @@ export function mergeList(original: Json | undefined, patch: Json[], schema: Sch
   const result = orig.map((o) => jsonClone(o));
   for (const v of elements) {
     if (isObject(v) || Array.isArray(v)) throw new StrategicMergePatchError(`merging a list of scalars, but the patch holds ${JSON.stringify(v)}`);
-    if (!result.some((o) => isDeepStrictEqual(o, v))) result.push(v);
+    if (!result.some((o) => isDeepStrictEqual(o, v))) result.push(jsonClone(v));
   }
   return result;
 }
@@ -107,12 +109,12 @@ function orderBy(list: Json[], order: Json[], mergeKey: string | undefined): Jso
  * (`$patch: delete`).
  */
 export function mergeObject(original: JsonObject, patch: JsonObject, schema: Schema | undefined): JsonObject | undefined {
-  const mode = patch[directive];
+  const mode = getOwn(patch, directive);
   if (mode === 'delete') return undefined;
   if (mode !== undefined && mode !== 'replace' && mode !== 'merge') throw new StrategicMergePatchError(`unknown patch type: ${JSON.stringify(mode)} in map: ${JSON.stringify(patch)}`);
   let result: JsonObject = mode === 'replace' ? {} : { ...original };
 
-  const retain = patch[retainKeysDirective];
+  const retain = getOwn<Json>(patch, retainKeysDirective);
   if (retain !== undefined) {
     if (!Array.isArray(retain)) throw new StrategicMergePatchError('$retainKeys must be a list of field names');
     const keep = new Set(retain.filter((k): k is string => typeof k === 'string'));
@@ -122,19 +124,19 @@ export function mergeObject(original: JsonObject, patch: JsonObject, schema: Sch
   for (const [k, pv] of Object.entries(patch)) {
     if (isDirectiveKey(k)) continue;
     if (pv === null) {
-      delete result[k];
+      deleteOwn(result, k);
       continue;
     }
     const fs = fieldSchema(schema, k);
-    const ov = result[k];
+    const ov = getOwn<Json>(result, k);
     if (isObject(pv)) {
       const merged = mergeObject(isObject(ov) ? ov : {}, pv, fs);
-      if (merged === undefined) delete result[k];
-      else result[k] = merged;
+      if (merged === undefined) deleteOwn(result, k);
+      else setOwn(result, k, merged);
     } else if (Array.isArray(pv)) {
-      result[k] = mergeList(ov, pv, fs);
+      setOwn(result, k, mergeList(ov, pv, fs));
     } else {
-      result[k] = pv;
+      setOwn(result, k, pv);
     }
   }
 
@@ -142,13 +144,13 @@ export function mergeObject(original: JsonObject, patch: JsonObject, schema: Sch
     if (k.startsWith(deleteFromPrimitivePrefix)) {
       const field = k.slice(deleteFromPrimitivePrefix.length);
       if (!Array.isArray(pv)) throw new StrategicMergePatchError(`${k} must be a list`);
-      const cur = result[field];
-      if (Array.isArray(cur)) result[field] = cur.filter((v) => !pv.some((d) => isDeepStrictEqual(d, v)));
+      const cur = getOwn<Json>(result, field);
+      if (Array.isArray(cur)) setOwn(result, field, cur.filter((v) => !pv.some((d) => isDeepStrictEqual(d, v))));
     } else if (k.startsWith(setElementOrderPrefix)) {
       const field = k.slice(setElementOrderPrefix.length);
       if (!Array.isArray(pv)) throw new StrategicMergePatchError(`${k} must be a list`);
-      const cur = result[field];
-      if (Array.isArray(cur)) result[field] = orderBy(cur, pv, patchMeta(fieldSchema(schema, field)).mergeKey);
+      const cur = getOwn<Json>(result, field);
+      if (Array.isArray(cur)) setOwn(result, field, orderBy(cur, pv, patchMeta(fieldSchema(schema, field)).mergeKey));
     }
   }
   return result;

@@ -6,24 +6,17 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import {
-  alreadyExists,
-  badRequest,
-  conflict,
-  gone,
-  notFound,
-  serviceUnavailable,
-  StatusError,
-} from '../../api/errors';
+import { badRequest, conflict, notFound, StatusError } from '../../api/errors';
 import { parseFieldSelector, FieldSelectorError } from '../../api/fields';
 import { parseLabelSelector, SelectorParseError } from '../../api/labels';
-import { StatusReason, type DeleteOptions, type KubeObject, type ObjectList } from '../../api/meta';
+import type { DeleteOptions, KubeObject, ObjectList } from '../../api/meta';
 import { apiVersionOf } from '../../api/resources';
 import { toStatusError, validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation';
 import { isStorageError, StorageError, StorageErrorCode } from '../../storage/errors';
 import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
+import { translateStorageError, waitForRevision } from './storage_errors';
 import { jsonClone } from '../../util/json/clone';
 import { rfc3339 } from '../../api/time';
 
@@ -59,7 +52,15 @@ export interface StoreOptions<T extends KubeObject> {
   keyPrefix: string;
   admission?: StoreAdmission<T>;
   now?: () => Date;
+  /**
+   * How long a read at a resourceVersion newer than the store's waits for the store to reach
+   * it before answering 504 "Too large resource version" (default 3 s, as kube-apiserver).
+   */
+  freshnessWaitMs?: number;
 }
+
+/** Default of StoreOptions.freshnessWaitMs (kube-apiserver's watch cache blockTimeout). */
+export const defaultFreshnessWaitMs = 3000;
 
 /** Admission checks the store runs around its writes (the apiserver plugs NamespaceLifecycle in). */
 export interface StoreAdmission<T> {
@@ -80,6 +81,7 @@ export class Store<T extends KubeObject = KubeObject> {
   private readonly root: string;
   private readonly admission: StoreAdmission<T>;
   private readonly now: () => Date;
+  private readonly freshnessWaitMs: number;
 
   constructor(opts: StoreOptions<T>) {
     this.strategy = opts.strategy;
@@ -88,6 +90,20 @@ export class Store<T extends KubeObject = KubeObject> {
     this.root = `${opts.keyPrefix.replace(/\/$/, '')}/${opts.strategy.info.resource}/`;
     this.admission = opts.admission ?? {};
     this.now = opts.now ?? (() => new Date());
+    this.freshnessWaitMs = opts.freshnessWaitMs ?? defaultFreshnessWaitMs;
+  }
+
+  /**
+   * Waits (bounded by freshnessWaitMs) until the store's revision reaches `rv`; past the
+   * deadline a 504 with cause ResourceVersionTooLarge, as kube-apiserver's watch cache answers.
+   */
+  async waitForRevision(rv: number): Promise<void> {
+    if (rv <= this.cache.latestRevision) return;
+    try {
+      await waitForRevision(this.storage, rv, this.freshnessWaitMs);
+    } catch (err) {
+      this.translate(err, '');
+    }
   }
 
   private get qualified() {
@@ -110,28 +126,13 @@ export class Store<T extends KubeObject = KubeObject> {
 
   /** Converts storage failures into API errors naming this resource. */
   private translate(err: unknown, name: string): never {
-    if (!(err instanceof StorageError)) throw err;
-    switch (err.code) {
-      case StorageErrorCode.KeyNotFound:
-        throw notFound(this.qualified, name);
-      case StorageErrorCode.KeyExists:
-        throw alreadyExists(this.qualified, name);
-      case StorageErrorCode.PreconditionFailed:
-        throw conflict(this.qualified, name, err.message);
-      case StorageErrorCode.Expired:
-        throw gone(err.message);
-      case StorageErrorCode.InvalidRequest:
-        throw badRequest(err.message);
-      case StorageErrorCode.TooLarge:
-        throw new StatusError(413, StatusReason.RequestEntityTooLarge, err.message);
-      case StorageErrorCode.Unreachable:
-        throw serviceUnavailable(`storage is unavailable: ${err.message}`);
-    }
+    return translateStorageError(err, this.qualified, name);
   }
 
   private withTypeMeta(obj: T): T {
     return { ...obj, apiVersion: apiVersionOf(this.strategy.info), kind: this.strategy.info.kind };
   }
+
 
   private validateCreate(obj: T): void {
     const errs = [...validateObjectMeta(obj.metadata, { namespaced: this.strategy.info.namespaced }), ...this.strategy.validate(obj)];
@@ -168,8 +169,16 @@ export class Store<T extends KubeObject = KubeObject> {
     }
   }
 
-  /** Reads one object. */
-  async get(ns: string | undefined, name: string): Promise<T> {
+  /**
+   * Reads one object. With a resourceVersion (other than "0"), the store must have reached it
+   * first (a bounded wait, then 504), as kube-apiserver's cached reads.
+   */
+  async get(ns: string | undefined, name: string, resourceVersion?: string): Promise<T> {
+    if (resourceVersion && resourceVersion !== '0') {
+      const rv = Number(resourceVersion);
+      if (!/^\d+$/.test(resourceVersion) || !Number.isSafeInteger(rv)) throw badRequest(`invalid resourceVersion: ${resourceVersion}`);
+      await this.waitForRevision(rv);
+    }
     try {
       return this.withTypeMeta((await this.storage.get(this.key(ns, name))) as T);
     } catch (err) {
@@ -206,6 +215,7 @@ export class Store<T extends KubeObject = KubeObject> {
       const rv = Number(q.resourceVersion);
       if (!Number.isSafeInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion: ${q.resourceVersion}`);
       if (q.resourceVersionMatch === 'Exact') revision = rv;
+      await this.waitForRevision(rv);
     } else if (q.resourceVersionMatch === 'Exact') {
       throw badRequest('resourceVersionMatch: Exact requires a non-zero resourceVersion');
     }
@@ -242,6 +252,7 @@ export class Store<T extends KubeObject = KubeObject> {
 
   /** Starts a watch of `ns` from a revision; events are delivered to `sink`. */
   async watch(revision: number, sink: CacheWatcherSink): Promise<CacheWatcher> {
+    await this.waitForRevision(revision);
     return this.cache.watch(revision, sink);
   }
 

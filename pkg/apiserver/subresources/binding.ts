@@ -5,7 +5,8 @@
 import type { Context } from 'koa';
 import type { Binding, Pod } from '../../api/core/v1';
 import { badRequest, conflict } from '../../api/errors';
-import { decodeObject, mediaType, readBody } from '../body';
+import { bodyMediaType, decodeObject, readBody } from '../body';
+import { isDNS1123Subdomain } from '../../api/validation/names';
 import type { Store } from '../registry/store';
 import type { RequestInfo } from '../request_info';
 import { rfc3339 } from '../../api/time';
@@ -13,9 +14,12 @@ import { rfc3339 } from '../../api/time';
 /** Serves pods/binding. */
 export async function podBinding(ctx: Context, info: RequestInfo, store: Store): Promise<void> {
   if (info.verb !== 'create') throw badRequest('pods/binding only supports POST');
-  const body = decodeObject(await readBody(ctx), mediaType(ctx.get('content-type'))) as unknown as Binding;
-  const node = body.target?.name;
+  const type = bodyMediaType(ctx);
+  const body = decodeObject(await readBody(ctx), type) as unknown as Binding;
+  const target: unknown = body.target;
+  const node: unknown = typeof target === 'object' && target !== null ? (target as { name?: unknown }).name : undefined;
   if (!node) throw badRequest('binding target name is required');
+  if (typeof node !== 'string' || isDNS1123Subdomain(node).length > 0) throw badRequest(`binding target name ${JSON.stringify(node)} is not a valid node name`);
   if (body.metadata?.name && body.metadata.name !== info.name) throw badRequest('binding name does not match the pod name');
   const podName = info.name ?? '';
   const now = rfc3339();

@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/meta';
-import { gone } from '../../api/errors';
+import { gone, serviceUnavailable, tooLargeResourceVersion } from '../../api/errors';
 import { isStorageError, StorageErrorCode } from '../../storage/errors';
 import type { Storage, StorageEvent } from '../../storage/interfaces';
 
@@ -127,6 +127,8 @@ export class WatchCache {
       await this.storage.checkRevision(revision);
     } catch (err) {
       if (isStorageError(err, StorageErrorCode.Expired)) throw gone(`too old resource version: ${revision} (compacted)`);
+      if (isStorageError(err, StorageErrorCode.ResourceVersionTooLarge)) throw tooLargeResourceVersion(revision, this.latest);
+      if (isStorageError(err, StorageErrorCode.Unreachable)) throw serviceUnavailable(`storage is unavailable: ${err.message}`);
       throw err;
     }
     if (revision < this.oldest) throw gone(`too old resource version: ${revision} (${this.oldest})`);

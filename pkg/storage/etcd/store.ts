@@ -33,6 +33,7 @@ function toStorageError(err: unknown, key: string): Error {
   if (err instanceof StorageError) return err;
   const msg = err instanceof Error ? err.message : String(err);
   if (/compacted/.test(msg)) return new StorageError(StorageErrorCode.Expired, key, `The resourceVersion for the provided list is too old: ${msg}`);
+  if (/future revision/.test(msg)) return new StorageError(StorageErrorCode.ResourceVersionTooLarge, key, `Too large resource version: ${msg}`);
   return new StorageError(StorageErrorCode.Unreachable, key, `etcd: ${msg}`);
 }
 

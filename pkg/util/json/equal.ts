@@ -2,7 +2,8 @@
  * Equality of JSON values as they would be serialized: object fields whose value is undefined
  * are absent (JSON.stringify drops them), key order does not matter, and an undefined array item
  * equals null. Much cheaper than util.isDeepStrictEqual or a stringify round trip on the write
- * path, where every update compares objects.
+ * path, where every update compares objects. Only own enumerable keys count (a key such as
+ * `constructor` on one side never matches what the other side inherits).
  */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -16,12 +17,12 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
   let present = 0;
-  for (const k in x) {
+  for (const k of Object.keys(x)) {
     const v = x[k];
     if (v === undefined) continue;
     present++;
-    if (!jsonEqual(v, y[k])) return false;
+    if (!Object.hasOwn(y, k) || !jsonEqual(v, y[k])) return false;
   }
-  for (const k in y) if (y[k] !== undefined) present--;
+  for (const k of Object.keys(y)) if (y[k] !== undefined) present--;
   return present === 0;
 }
