@@ -26,7 +26,7 @@ export interface TestApiServer {
  * every deleted claim or volume would wait for a protection controller).
  */
 export async function startApiServer(
-  opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number; protection?: boolean } = {},
+  opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number; protection?: boolean; hostPathRoots?: string[] } = {},
 ): Promise<TestApiServer> {
   const prefix = opts.prefix ?? uniquePrefix();
   const server = new ApiServer({
@@ -38,6 +38,7 @@ export async function startApiServer(
     ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
     ...(opts.watchCacheCapacity ? { watchCacheCapacity: opts.watchCacheCapacity } : {}),
     ...(opts.protection ? {} : { disableAdmissionPlugins: [StorageObjectInUseProtection] }),
+    ...(opts.hostPathRoots ? { hostPathRoots: opts.hostPathRoots } : {}),
   });
   await server.start();
   await server.waitReady();
