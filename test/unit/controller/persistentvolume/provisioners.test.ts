@@ -254,6 +254,9 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
     symlinkSync(victim, path.join(base, 'evil'));
     const cases: [string, RegExp][] = [
       [path.join(base, 'evil'), /not strictly under a root/],
+      // Missing: resolved through its deepest existing ancestor, the symlink.
+      [path.join(base, 'evil', 'missing', 'deeper'), /resolves to .*victim\/missing\/deeper, which is not strictly under a root/],
+      [path.join(base, 'never-made'), /names directory .* but the PV's directory resolves to/],
       [`${base}/x/../../victim`, /must not contain "\.\."/],
       [`${legit.spec.hostPath?.path ?? ''}/../default-d-w`, /must not contain "\.\."/],
       [other.spec.hostPath?.path ?? '', /names directory .* but the PV's directory resolves to/],
