@@ -15,6 +15,7 @@
  *   3. the PV is created; `complete` adds its uid;
  *   4. after the storage and the PV object are deleted, `remove` drops the record.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { StorageType } from './constants';
@@ -86,7 +87,8 @@ export class FileProvisioningRecords implements ProvisioningRecords {
   async put(record: ProvisioningRecord): Promise<void> {
     const file = this.file(record.pvName);
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
+    // Unique per write: two workers may complete the same record at once (same content).
+    const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     const fh = await open(tmp, 'w', 0o600);
     try {
       await fh.writeFile(`${JSON.stringify(record)}\n`);
