@@ -12,7 +12,11 @@
 # KUBESTORE_DATA_DIR and survives a down/up cycle unless --clean is given.
 #
 # Environment (defaults):
-#   KUBESTORE_DATA_DIR=/var/lib/kubestore   etcd data, volumes/, nfs-export/, kubelet/
+#   KUBESTORE_DATA_DIR=/var/lib/kubestore   etcd data, volumes/, nfs-export/, kubelet/,
+#                                           controller-manager/provisioning-records/
+#   HOSTPATH_BASE_DIR=<data>/volumes        hostPath volumes of classes without parameters.path
+#   HOSTPATH_ALLOWED_ROOTS=                 comma-separated roots hostPath classes may name in
+#                                           parameters.path (given to apiserver and controller-manager)
 #   KUBESTORE_RUN_DIR=<repo>/.run           logs, pids, kubeconfig
 #   ETCD_PORT=2379 (peer: +1)  API_PORT=8080  CM_PORT=10257  KUBELET_PORT=10250
 #   NODE_NAME=<hostname>  NFS_SERVER=localhost  IS_NFS_SERVER=true (this host serves the export)
@@ -38,6 +42,10 @@ NODE_NAME="${NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}"
 export NFS_SERVER="${NFS_SERVER:-localhost}"
 export IS_NFS_SERVER="${IS_NFS_SERVER:-true}"
 export NFS_EXPORT_ROOT="${NFS_EXPORT_ROOT:-${DATA_DIR}/nfs-export}"
+HOSTPATH_BASE_DIR="${HOSTPATH_BASE_DIR:-${DATA_DIR}/volumes}"
+HOSTPATH_ALLOWED_ROOTS="${HOSTPATH_ALLOWED_ROOTS:-}"
+# The controller-manager's own records of what it provisioned: outside every volume root.
+PROVISIONING_RECORD_DIR="${DATA_DIR}/controller-manager/provisioning-records"
 KUBECONFIG_FILE="${RUN_DIR}/kubeconfig"
 COMPONENTS=(kube-apiserver kube-controller-manager kubelet)
 
@@ -49,7 +57,7 @@ for arg in "$@"; do
     --detach) mode=detach ;;
     --clean) clean=true ;;
     -h | --help)
-      sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -107,7 +115,8 @@ if [[ "${clean}" == true ]]; then
   kube::log::status "--clean: removing ${DATA_DIR}"
   rm -rf "${DATA_DIR}"
 fi
-mkdir -p "${DATA_DIR}/volumes" "${NFS_EXPORT_ROOT}" "${DATA_DIR}/kubelet"
+mkdir -p "${HOSTPATH_BASE_DIR}" "${NFS_EXPORT_ROOT}" "${DATA_DIR}/kubelet"
+mkdir -p -m 0700 "${PROVISIONING_RECORD_DIR}"
 
 # --- start ---------------------------------------------------------------------------
 fail() {
@@ -136,13 +145,16 @@ fi
 echo "${KUBE_ETCD_PID}" >"${RUN_DIR}/etcd.pid"
 
 kube::log::status "starting kube-apiserver on 127.0.0.1:${API_PORT}"
-start_component kube-apiserver --etcd-servers="${KUBE_ETCD_ENDPOINT}" --bind-address=127.0.0.1 --port="${API_PORT}"
+# Both binaries get the same hostPath roots: the apiserver refuses StorageClasses outside them,
+# the controller-manager provisions and reclaims only inside them.
+HOSTPATH_FLAGS=(--hostpath-base-dir="${HOSTPATH_BASE_DIR}" --hostpath-allowed-roots="${HOSTPATH_ALLOWED_ROOTS}")
+start_component kube-apiserver --etcd-servers="${KUBE_ETCD_ENDPOINT}" --bind-address=127.0.0.1 --port="${API_PORT}" "${HOSTPATH_FLAGS[@]}"
 kube::util::wait_for 60 healthy "http://127.0.0.1:${API_PORT}/readyz" || fail kube-apiserver
 kube::kubeconfig::write "${KUBECONFIG_FILE}" "http://127.0.0.1:${API_PORT}"
 
 kube::log::status "starting kube-controller-manager (healthz on 127.0.0.1:${CM_PORT})"
 start_component kube-controller-manager --kubeconfig="${KUBECONFIG_FILE}" --port="${CM_PORT}" \
-  --hostpath-base-dir="${DATA_DIR}/volumes" --nfs-export-root="${NFS_EXPORT_ROOT}"
+  "${HOSTPATH_FLAGS[@]}" --nfs-export-root="${NFS_EXPORT_ROOT}" --provisioning-record-dir="${PROVISIONING_RECORD_DIR}"
 kube::util::wait_for 30 healthy "http://127.0.0.1:${CM_PORT}/healthz" || fail kube-controller-manager
 
 kube::log::status "starting kubelet for node ${NODE_NAME} (port ${KUBELET_PORT})"

@@ -1,10 +1,20 @@
 /** kube-controller-manager: parse flags → validate → run(config, signal). */
 import { configFromFlags } from '../../pkg/client/config';
-import { run, selectControllers } from '../../pkg/controller/manager/controller_manager';
+import { defaultProvisioningRecordDir, recordDirProblem, run, selectControllers } from '../../pkg/controller/manager/controller_manager';
+import { hostPathProblem, parseRoots } from '../../pkg/util/fsroots/roots';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
 import { newLogger } from '../../pkg/log/logger';
 
 const env = process.env;
+
+function rootsProblem(v: string | number | boolean): string | undefined {
+  try {
+    parseRoots(String(v));
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
 
 runMain(
   'kube-controller-manager',
@@ -32,6 +42,17 @@ runMain(
     'kube-api-qps': { type: 'int', default: 500, help: 'Client-side request rate limit (0 = unlimited).' },
     'kube-api-burst': { type: 'int', default: 1000, help: 'Client-side request burst.' },
     'hostpath-base-dir': { type: 'string', default: env.HOSTPATH_BASE_DIR ?? '/var/lib/kubestore/volumes', help: 'Directory under which hostPath volumes are provisioned (env HOSTPATH_BASE_DIR).' },
+    'hostpath-allowed-roots': {
+      type: 'string',
+      default: env.HOSTPATH_ALLOWED_ROOTS ?? '',
+      help: 'Comma-separated absolute directories a hostPath StorageClass parameters.path may name, besides --hostpath-base-dir (env HOSTPATH_ALLOWED_ROOTS; give kube-apiserver the same value).',
+      check: rootsProblem,
+    },
+    'provisioning-record-dir': {
+      type: 'string',
+      default: defaultProvisioningRecordDir,
+      help: 'Directory of the PV controller\'s own provisioning records (what it created; reclaim deletes nothing without one). Must not be inside a volume root.',
+    },
     'nfs-export-root': { type: 'string', default: env.NFS_EXPORT_ROOT ?? '/var/lib/kubestore/nfs-export', help: 'Local directory backing the NFS export on the NFS server (env NFS_EXPORT_ROOT).' },
     'nfs-export-path': { type: 'string', default: env.NFS_EXPORT_PATH ?? '/exports', help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).' },
     'bind-address': { type: 'string', default: '127.0.0.1', help: 'Address of /healthz and /metrics.' },
@@ -47,9 +68,14 @@ runMain(
     } catch (err) {
       throw new FlagError((err as Error).message);
     }
-    for (const dir of ['hostpath-base-dir', 'nfs-export-root', 'nfs-export-path'] as const) {
-      if (!String(f[dir]).startsWith('/')) throw new FlagError(`--${dir} must be an absolute path`);
+    for (const dir of ['hostpath-base-dir', 'nfs-export-root', 'nfs-export-path', 'provisioning-record-dir'] as const) {
+      const problem = hostPathProblem(String(f[dir]));
+      if (problem) throw new FlagError(`--${dir} ${problem}`);
     }
+    const allowedRoots = parseRoots(String(f['hostpath-allowed-roots']));
+    const roots = [String(f['hostpath-base-dir']), String(f['nfs-export-root']), ...allowedRoots];
+    const recordProblem = recordDirProblem(String(f['provisioning-record-dir']), roots);
+    if (recordProblem) throw new FlagError(`--provisioning-record-dir ${recordProblem}`);
     await run(
       {
         client: { ...client, qps: Number(f['kube-api-qps']), burst: Number(f['kube-api-burst']) },
@@ -60,6 +86,8 @@ runMain(
         retryPeriodMs: Number(f['leader-elect-retry-period']),
         workers: Number(f['concurrent-workers']),
         hostPathBaseDir: String(f['hostpath-base-dir']),
+        hostPathAllowedRoots: allowedRoots,
+        provisioningRecordDir: String(f['provisioning-record-dir']),
         nfs: {
           server: env.NFS_SERVER || 'localhost',
           isServer: isNfsServer === 'true' || isNfsServer === '1',

@@ -32,6 +32,7 @@ import { registerOpenApiRoutes } from './openapi/routes';
 import { admitWrite } from './patch/admission';
 import { protectOnCreate, StorageObjectInUseProtection } from './admission/storage_object_in_use_protection';
 import { NamespaceLifecycle } from './admission/namespace_lifecycle';
+import { admitHostPathClass, defaultHostPathBaseDir } from './admission/hostpath_storage_class';
 import { applyPatcher, applyPatchType } from './patch/apply';
 import { strategicMergePatcher, strategicMergePatchType } from './patch/strategic';
 import { renderResponse, watchEncoder } from './tables/render';
@@ -52,6 +53,8 @@ export interface ApiServerConfig {
   disableAdmissionPlugins?: readonly string[];
   /** Deadline of each etcd request; past it the API answers 503 (default 10 s). */
   etcdRequestTimeoutMs?: number;
+  /** Directories a hostPath StorageClass parameters.path may name: --hostpath-base-dir and --hostpath-allowed-roots (default [defaultHostPathBaseDir]). */
+  hostPathRoots?: readonly string[];
   /** Injected storage (tests); default an EtcdStore on etcdServers. */
   storage?: Storage;
   /** Deadline for receiving a request body; past it 408 and the connection is closed (default 60 s). */
@@ -153,6 +156,7 @@ export class ApiServer {
       watchEncoder: watchEncoder(defaultEncoder),
       admit: (w) => {
         const obj = admitWrite(w);
+        admitHostPathClass(w.store.strategy.info.resource, obj, w.old, config.hostPathRoots ?? [defaultHostPathBaseDir]);
         return w.verb === 'create' && protect ? protectOnCreate(w.store.strategy.info.resource, obj) : obj;
       },
       createOnPatch: [applyPatchType],

@@ -28,7 +28,7 @@ export interface TestApiServer {
  * every deleted claim or volume would wait for a protection controller).
  */
 export async function startApiServer(
-  opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number; protection?: boolean; storage?: Storage } = {},
+  opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number; protection?: boolean; storage?: Storage; hostPathRoots?: string[] } = {},
 ): Promise<TestApiServer> {
   const prefix = opts.prefix ?? uniquePrefix();
   const server = new ApiServer({
@@ -41,6 +41,7 @@ export async function startApiServer(
     ...(opts.watchCacheCapacity ? { watchCacheCapacity: opts.watchCacheCapacity } : {}),
     ...(opts.protection ? {} : { disableAdmissionPlugins: [StorageObjectInUseProtection] }),
     ...(opts.storage ? { storage: opts.storage } : {}),
+    ...(opts.hostPathRoots ? { hostPathRoots: opts.hostPathRoots } : {}),
   });
   await server.start();
   await server.waitReady();

@@ -39,6 +39,8 @@ export interface ClusterOptions {
   controllerManager?: boolean;
   /** Extra controller-manager flags. */
   cmFlags?: string[];
+  /** Extra kube-apiserver flags. */
+  apiFlags?: string[];
   /** Extra environment for every component. */
   env?: Record<string, string>;
   /** etcd client URLs (default: the test etcd, ETCD_ENDPOINTS). */
@@ -54,6 +56,8 @@ export class TestCluster {
   readonly nodeName = `node-${Math.random().toString(36).slice(2, 8)}`;
   readonly hostPathBase: string;
   readonly nfsExportRoot: string;
+  /** The controller-manager's --provisioning-record-dir. */
+  readonly recordDir: string;
   apiPort = 0;
   cmPort = 0;
   private readonly cacheDir: string;
@@ -64,6 +68,7 @@ export class TestCluster {
     this.cacheDir = path.join(this.dir, 'kubectl-cache');
     this.hostPathBase = path.join(this.dir, 'volumes');
     this.nfsExportRoot = path.join(this.dir, 'nfs-export');
+    this.recordDir = path.join(this.dir, 'kcm-records');
     mkdirSync(this.hostPathBase, { recursive: true });
     mkdirSync(this.nfsExportRoot, { recursive: true });
   }
@@ -96,7 +101,7 @@ export class TestCluster {
   }
 
   startApiServer(): ChildProcess {
-    return this.start('kube-apiserver', 'kube-apiserver', [`--etcd-servers=${(this.opts.etcdEndpoints ?? etcdEndpoints()).join(',')}`, `--etcd-prefix=${this.prefix}`, `--port=${this.apiPort}`, '--watch-bookmark-interval=5s']);
+    return this.start('kube-apiserver', 'kube-apiserver', [`--etcd-servers=${(this.opts.etcdEndpoints ?? etcdEndpoints()).join(',')}`, `--etcd-prefix=${this.prefix}`, `--port=${this.apiPort}`, '--watch-bookmark-interval=5s', `--hostpath-base-dir=${this.hostPathBase}`, ...(this.opts.apiFlags ?? [])]);
   }
 
   startControllerManager(name = 'kube-controller-manager', extra: string[] = []): ChildProcess {
@@ -104,6 +109,7 @@ export class TestCluster {
       `--kubeconfig=${this.kubeconfig}`,
       `--port=0`,
       `--hostpath-base-dir=${this.hostPathBase}`,
+      `--provisioning-record-dir=${this.recordDir}`,
       '--leader-elect=false',
       ...(this.opts.cmFlags ?? []),
       ...extra,

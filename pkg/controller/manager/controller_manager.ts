@@ -22,7 +22,21 @@ import { ensureBuiltinClasses } from '../volume/persistentvolume/builtin_classes
 import { addPersistentVolumeIndexes, newPersistentVolumeController } from '../volume/persistentvolume/controller';
 import { HostPathProvisioner } from '../volume/persistentvolume/hostpath_provisioner';
 import { NfsProvisioner, type NfsSettings } from '../volume/persistentvolume/nfs_provisioner';
+import { FileProvisioningRecords } from '../volume/persistentvolume/provisioning_records';
+import { lexicallyWithin } from '../../util/fsroots/roots';
 import { addProtectionIndexes, newPvcProtectionController, newPvProtectionController } from '../volume/protection/controller';
+
+/** Default of --provisioning-record-dir. */
+export const defaultProvisioningRecordDir = '/var/lib/kubestore/controller-manager/provisioning-records';
+
+/**
+ * Why a record directory is unsafe: inside a volume root (a pod or a hostPath PV could write
+ * records there) or a root inside it. Undefined when it is fine.
+ */
+export function recordDirProblem(recordDir: string, roots: readonly string[]): string | undefined {
+  const bad = roots.find((r) => lexicallyWithin(recordDir, r, false) || lexicallyWithin(r, recordDir, false));
+  return bad ? `must not be inside or contain the volume root ${bad}: pods could write records there` : undefined;
+}
 
 /** Every controller this binary runs, in start order. */
 export const knownControllers = ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'scheduler', 'namespace'] as const;
@@ -39,6 +53,10 @@ export interface ControllerManagerConfig {
   retryPeriodMs?: number;
   workers: number;
   hostPathBaseDir: string;
+  /** --hostpath-allowed-roots: roots a StorageClass `parameters.path` may name besides the base dir. */
+  hostPathAllowedRoots?: readonly string[];
+  /** --provisioning-record-dir: where the PV controller keeps its provisioning records (default defaultProvisioningRecordDir). */
+  provisioningRecordDir?: string;
   nfs: NfsSettings;
   bindAddress: string;
   port: number;
@@ -80,7 +98,8 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
   factory.namespaces();
   const recorder = new ApiEventRecorder(client.events, 'persistentvolume-controller', log, identity);
   const schedulerRecorder = new ApiEventRecorder(client.events, 'default-scheduler', log, identity);
-  const provisioners = [new HostPathProvisioner(cfg.hostPathBaseDir), new NfsProvisioner(cfg.nfs)];
+  const records = new FileProvisioningRecords(cfg.provisioningRecordDir ?? defaultProvisioningRecordDir);
+  const provisioners = [new HostPathProvisioner({ baseDir: cfg.hostPathBaseDir, allowedRoots: cfg.hostPathAllowedRoots ?? [], records }), new NfsProvisioner(cfg.nfs, records)];
 
   const runControllers = async (term: AbortSignal): Promise<void> => {
     factory.start(signal);
@@ -91,7 +110,7 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
     for (const name of selected) {
       const c =
         name === 'persistentvolume-binder'
-          ? newPersistentVolumeController({ ...common, provisioners, recorder })
+          ? newPersistentVolumeController({ ...common, provisioners, records, recorder })
           : name === 'pvc-protection'
             ? newPvcProtectionController(common)
             : name === 'pv-protection'

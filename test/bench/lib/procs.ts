@@ -145,6 +145,7 @@ export async function startControllerManager(o: { logDir: string; master: string
       `--master=${o.master}`,
       '--leader-elect=false',
       `--hostpath-base-dir=${o.hostPathBaseDir}`,
+      `--provisioning-record-dir=${o.logDir}/kcm-records`,
       `--concurrent-workers=${o.workers ?? 8}`,
       '--kube-api-qps=0',
       `--port=${port}`,

@@ -35,6 +35,11 @@ describe('e2e: the binaries', function () {
     ['kube-apiserver', ['--no-such-flag'], /unknown flag: --no-such-flag/],
     ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--controllers=*,bogus'], /unknown controller "bogus"/],
     ['kube-controller-manager', [], /one of --kubeconfig or --master is required/],
+    ['kube-apiserver', ['--hostpath-allowed-roots=/srv/a,relative'], /root "relative" must be an absolute path/],
+    ['kube-apiserver', ['--hostpath-allowed-roots=/'], /root "\/" is not allowed/],
+    ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--hostpath-allowed-roots=/srv/../etc'], /root "\/srv\/..\/etc" must not contain "\.\."/],
+    ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--hostpath-base-dir=/srv/v', '--provisioning-record-dir=/srv/v/records'], /--provisioning-record-dir must not be inside or contain the volume root \/srv\/v/],
+    ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--provisioning-record-dir=records'], /--provisioning-record-dir must be an absolute path/],
     ['kubelet', ['--master=http://127.0.0.1:1', '--root-dir=relative'], /--root-dir must be an absolute path/],
     ['kubelet', ['--kubeconfig=/nonexistent/kubeconfig'], /cannot read kubeconfig/],
   ];

@@ -18,6 +18,8 @@ export interface InProcessControllerManager {
   identity: string;
   hostPathBase: string;
   nfsExportRoot: string;
+  /** Its --provisioning-record-dir (`<dir>/records`). */
+  recordDir: string;
   /** Aborts it and waits until it has stopped (rejects if it crashed). */
   stop(): Promise<void>;
 }
@@ -30,6 +32,8 @@ export interface InProcessOptions {
   identity?: string;
   controllers?: string;
   workers?: number;
+  /** --hostpath-allowed-roots (default none). */
+  hostPathAllowedRoots?: string[];
 }
 
 /** Starts `run()` of the controller-manager against `url`, with --leader-elect=false. */
@@ -38,6 +42,7 @@ export function startControllerManager(o: InProcessOptions): InProcessController
   const dir = o.dir ?? mkdtempSync(path.join(os.tmpdir(), 'kubestore-kcm-'));
   const hostPathBase = path.join(dir, 'volumes');
   const nfsExportRoot = path.join(dir, 'nfs-export');
+  const recordDir = path.join(dir, 'records');
   mkdirSync(nfsExportRoot, { recursive: true });
   const identity = o.identity ?? `kcm-${Math.random().toString(36).slice(2, 8)}`;
   const ac = new AbortController();
@@ -49,6 +54,8 @@ export function startControllerManager(o: InProcessOptions): InProcessController
       leaderElect: false,
       workers: o.workers ?? 4,
       hostPathBaseDir: hostPathBase,
+      hostPathAllowedRoots: o.hostPathAllowedRoots ?? [],
+      provisioningRecordDir: recordDir,
       nfs: { server: 'localhost', isServer: true, exportRoot: nfsExportRoot, exportPath: '/exports' },
       bindAddress: '127.0.0.1',
       port: 0,
@@ -63,6 +70,7 @@ export function startControllerManager(o: InProcessOptions): InProcessController
     identity,
     hostPathBase,
     nfsExportRoot,
+    recordDir,
     stop: async () => {
       ac.abort();
       await done.catch(() => undefined);

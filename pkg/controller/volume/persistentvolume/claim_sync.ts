@@ -21,6 +21,7 @@ import { thaw } from '../../listers';
 import { IndexName, type ControllerContext } from './deps';
 import type { DeepReadonly } from '../../../informer/readonly';
 import { ProvisioningError } from './provisioner';
+import { prepareRecord } from './provisioning_records';
 import { rfc3339 } from '../../../api/time';
 
 /** The class object of a claim, or a synthesized built-in one before its object exists. */
@@ -51,6 +52,7 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
     const name = match.metadata.name ?? '';
     ctx.index.reserve(name, key);
     try {
+      if (preBound) await adoptVolume(ctx, preBound);
       await bind(ctx, claim, match);
     } finally {
       ctx.index.release(name, key);
@@ -145,7 +147,11 @@ async function markMismatch(
 async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeClaim, pvName: string): Promise<void> {
   const existing = ctx.volumes.get(pvName);
   if (existing) {
-    if (!existing.spec.claimRef || refersTo(existing, claim)) await bind(ctx, claim, existing);
+    if (!existing.spec.claimRef || refersTo(existing, claim)) {
+      // A crash between the PV's create and its record's completion is finished here.
+      await adoptVolume(ctx, existing);
+      await bind(ctx, claim, existing);
+    }
     return;
   }
   const className = claim.spec.storageClassName ?? '';
@@ -173,6 +179,8 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
     if (err instanceof ProvisioningError) throw new Error(message);
     throw err;
   }
+  // The record comes before the PV (see provisioning_records.ts and reclaim_guard.ts).
+  await prepareRecord(ctx.records, { pvName, claimUid: claim.metadata.uid ?? '', claim: claimKeyOf(claim.metadata), type: provisioner.type, path: made.localPath });
   const pv: PersistentVolume = {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
@@ -199,8 +207,14 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
     created = await ctx.pvClient.get(pvName);
     if (created.spec.claimRef && !refersTo(created, claim)) return;
   }
+  await provisioner.adopt(created);
   ctx.recorder.event(claim, EventType.Normal, EventReason.ProvisioningSucceeded, `Successfully provisioned volume ${pvName} using ${sc.provisioner}`);
   await bind(ctx, claim, created);
+}
+
+/** Lets the provisioner of a PV complete its provisioning record (a no-op unless it is uncompleted and matches). */
+async function adoptVolume(ctx: ControllerContext, pv: DeepReadonly<PersistentVolume>): Promise<void> {
+  await ctx.provisioners.find((p) => p.owns(pv))?.adopt(pv);
 }
 
 /** The claim key of a namespace/name pair (helper for handlers). */

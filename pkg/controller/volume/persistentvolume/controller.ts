@@ -23,6 +23,7 @@ import { runWorkers, type ControllerMetrics } from '../../runner';
 import { claimKeyOf, syncClaim } from './claim_sync';
 import { IndexName, type ControllerContext } from './deps';
 import type { Provisioner } from './provisioner';
+import type { ProvisioningRecords } from './provisioning_records';
 import { VolumeIndex, isMatchable } from './volume_index';
 import { syncVolume } from './volume_sync';
 
@@ -31,6 +32,7 @@ export interface PersistentVolumeControllerOptions {
   factory: SharedInformerFactory;
   client: Clientset;
   provisioners: readonly Provisioner[];
+  records: ProvisioningRecords;
   recorder: EventRecorder;
   logger: Logger;
   metrics?: ControllerMetrics;
@@ -105,6 +107,7 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
     pvcClient: o.client.persistentVolumeClaims,
     index,
     provisioners: o.provisioners,
+    records: o.records,
     recorder: o.recorder,
     enqueueClaim: (key) => claimQueue.add(key),
   };

@@ -4,6 +4,7 @@ import type { DeleteOptions, KubeObject } from '../../../api/meta';
 import type { StorageClass } from '../../../api/storage/v1';
 import type { EventRecorder } from '../../../client/record/recorder';
 import type { Provisioner } from './provisioner';
+import type { ProvisioningRecords } from './provisioning_records';
 import type { VolumeIndex } from './volume_index';
 import type { Lister } from '../../listers';
 
@@ -35,6 +36,8 @@ export interface ControllerContext {
   pvcClient: Writer<PersistentVolumeClaim>;
   index: VolumeIndex;
   provisioners: readonly Provisioner[];
+  /** The controller's own provisioning records (what it made; see provisioning_records.ts). */
+  records: ProvisioningRecords;
   recorder: EventRecorder;
   /** Asks for a claim to be reconciled (e.g. after its volume changed). */
   enqueueClaim(key: string): void;

@@ -1,55 +1,57 @@
 /**
  * hostPath provisioner: a directory `<base>/<namespace>-<claim>-<pv>` where base is the class's
- * `path` parameter or the controller's --hostpath-base-dir.
+ * `path` parameter or the controller's --hostpath-base-dir. A class path must be equal to or
+ * under the base dir or one of --hostpath-allowed-roots (else ProvisioningFailed); volume
+ * directories are strictly under one of them. Delete and Recycle go through the reclaim guard.
  */
-import path from 'node:path';
 import type { PersistentVolume } from '../../../api/core/v1';
+import type { DeepReadonly } from '../../../informer/readonly';
+import { requestedPathProblem } from '../../../util/fsroots/roots';
 import { Annotation, Provisioner as Names, StorageType } from './constants';
-import { createVolumeDir, emptyVolumeDir, removeVolumeDir } from './local_dirs';
-import { baseAnnotation, ProvisioningError, safeSegment, type ProvisionRequest, type Provisioner } from './provisioner';
+import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked } from './local_dirs';
+import { ProvisioningError, safeSegment, type ProvisionRequest, type Provisioner } from './provisioner';
+import type { ProvisioningRecords } from './provisioning_records';
+import { adoptRecord, type GuardContext } from './reclaim_guard';
 
-/** Provisions hostPath volumes under a base directory. */
+/** Configuration of the hostPath provisioner. */
+export interface HostPathOptions {
+  /** --hostpath-base-dir: where volumes of classes without a `path` go. */
+  baseDir: string;
+  /** --hostpath-allowed-roots: further roots a class `path` may name. */
+  allowedRoots: readonly string[];
+  records: ProvisioningRecords;
+}
+
+/** Provisions hostPath volumes under the allowed roots. */
 export class HostPathProvisioner implements Provisioner {
   readonly type = StorageType.HostPath;
+  private readonly guard: GuardContext;
 
-  constructor(private readonly defaultBase: string) {}
-
-  private baseFor(param: string | undefined): string {
-    const base = param ?? this.defaultBase;
-    if (!path.isAbsolute(base) || base.split('/').includes('..')) throw new ProvisioningError(`hostPath base directory "${base}" must be absolute without ".."`);
-    return path.normalize(base);
+  constructor(private readonly o: HostPathOptions) {
+    this.guard = { records: o.records, roots: [o.baseDir, ...o.allowedRoots], type: StorageType.HostPath };
   }
 
   async provision(req: ProvisionRequest) {
-    const base = this.baseFor(req.storageClass.parameters?.path);
-    const dir = await createVolumeDir(base, safeSegment(req.claim.metadata.namespace ?? 'default', req.claim.metadata.name ?? '', req.pvName));
-    return { source: { hostPath: { path: dir, type: 'DirectoryOrCreate' } }, annotations: { [baseAnnotation]: base } };
+    const base = req.storageClass.parameters?.path ?? this.o.baseDir;
+    const problem = requestedPathProblem(base, this.guard.roots);
+    if (problem) throw new ProvisioningError(`parameters.path: ${problem} (see --hostpath-allowed-roots)`);
+    const dir = await createVolumeDir(base, safeSegment(req.claim.metadata.namespace ?? 'default', req.claim.metadata.name ?? '', req.pvName), this.guard.roots);
+    return { source: { hostPath: { path: dir.path, type: 'DirectoryOrCreate' } }, annotations: {}, localPath: dir.real };
   }
 
-  owns(pv: PersistentVolume): boolean {
-    const annotations = pv.metadata.annotations;
-    return annotations?.[Annotation.ProvisionedBy] === Names.HostPath && annotations[baseAnnotation] !== undefined && pv.spec.hostPath !== undefined;
+  owns(pv: DeepReadonly<PersistentVolume>): boolean {
+    return pv.metadata.annotations?.[Annotation.ProvisionedBy] === Names.HostPath && pv.spec.hostPath !== undefined;
   }
 
-  private located(pv: PersistentVolume): { base: string; dir: string } {
-    const dir = pv.spec.hostPath?.path ?? '';
-    return { base: path.dirname(dir), dir };
+  async adopt(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+    if (pv.spec.hostPath) await adoptRecord(pv, pv.spec.hostPath.path, this.guard);
   }
 
-  async delete(pv: PersistentVolume): Promise<void> {
-    await removeVolumeDir(this.baseOfProvisioned(pv), this.located(pv).dir);
+  async delete(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+    await removeVolumeDirChecked(pv, pv.spec.hostPath?.path ?? '', this.guard);
   }
 
-  async recycle(pv: PersistentVolume): Promise<void> {
-    await emptyVolumeDir(this.baseOfProvisioned(pv), this.located(pv).dir);
-  }
-
-  /** The base recorded at provisioning time must still be the directory's parent. */
-  private baseOfProvisioned(pv: PersistentVolume): string {
-    const { base } = this.located(pv);
-    const recorded = pv.metadata.annotations?.[baseAnnotation];
-    if (!recorded) throw new ProvisioningError(`volume directory ${pv.spec.hostPath?.path ?? ''} has no recorded base (${baseAnnotation}): not provisioned here`);
-    if (path.normalize(recorded) !== base) throw new ProvisioningError(`volume directory ${pv.spec.hostPath?.path ?? ''} is not under its recorded base ${recorded}`);
-    return base;
+  async recycle(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+    await emptyVolumeDirChecked(pv, pv.spec.hostPath?.path ?? '', this.guard);
   }
 }

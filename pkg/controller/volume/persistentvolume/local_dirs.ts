@@ -1,52 +1,85 @@
 /**
- * Safe creation and removal of volume directories under a base directory: the directory must
- * resolve (through any symlinks) to a path strictly inside the base, so no name or symlink can
- * make the controller create or delete anything outside it.
+ * Creation and removal of volume directories. A directory is created only as
+ * `<base>/<segment>` where base is equal to or under a configured root, and only if its real
+ * path ends up strictly under that root's real path (no name or planted symlink leads outside).
+ * Removal and emptying act on a real path the caller has verified (reclaim_guard.ts).
  */
-import { mkdir, readdir, realpath, rm, chmod } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { lexicallyWithin, requestedPathProblem } from '../../../util/fsroots/roots';
+import type { PersistentVolume } from '../../../api/core/v1';
+import type { DeepReadonly } from '../../../informer/readonly';
 import { ProvisioningError } from './provisioner';
+import { ReclaimRefusal, verifyReclaim, type GuardContext } from './reclaim_guard';
+import { describeRoots, locate, resolvePath } from './volume_roots';
 
-/** Resolves `dir` and fails unless it lies strictly inside `base`. */
-export async function insideBase(base: string, dir: string): Promise<string> {
-  const realBase = await realpath(base);
-  const real = await realpath(dir);
-  const rel = path.relative(realBase, real);
-  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new ProvisioningError(`refusing to use ${dir}: it resolves to ${real}, outside ${realBase}`);
-  }
-  return real;
+/** A directory made by createVolumeDir. */
+export interface VolumeDir {
+  /** `<base>/<segment>`, as the PV names it. */
+  path: string;
+  /** Its real path (what the provisioning record keeps). */
+  real: string;
 }
 
 /**
  * Creates `base/segment` (mode 0777 so containers running as any user can write, as the
- * Kubernetes hostPath provisioner does) and returns its path. Idempotent.
+ * Kubernetes hostPath provisioner does) and returns it. Idempotent. `base` must be equal to or
+ * under one of `roots`; the new directory must resolve strictly under that root.
  */
-export async function createVolumeDir(base: string, segment: string): Promise<string> {
-  if (!path.isAbsolute(base)) throw new ProvisioningError(`base directory ${base} is not absolute`);
-  if (!segment || segment.includes('/') || segment === '.' || segment === '..') throw new ProvisioningError(`invalid volume directory name "${segment}"`);
+export async function createVolumeDir(base: string, segment: string, roots: readonly string[]): Promise<VolumeDir> {
+  const problem = requestedPathProblem(base, roots);
+  if (problem) throw new ProvisioningError(`base directory ${problem}`);
+  if (!segment || segment.includes('/') || segment.includes('\0') || segment === '.' || segment === '..') throw new ProvisioningError(`invalid volume directory name "${segment}"`);
+  const root = roots.find((r) => lexicallyWithin(base, r, false)) ?? '';
+  // The root is the administrator's: create it if missing. Then make sure the base does not
+  // lead out of it through a symlink before creating anything below the root.
+  await mkdir(root, { recursive: true, mode: 0o755 });
+  const realRoot = (await resolvePath(root)).real;
+  const resolvedBase = await resolvePath(base);
+  if (!lexicallyWithin(resolvedBase.real, realRoot, false)) throw new ProvisioningError(`refusing to use ${base}: it resolves to ${resolvedBase.real}, outside the root ${realRoot}`);
   await mkdir(base, { recursive: true, mode: 0o755 });
-  const dir = path.join(base, segment);
+  const dir = path.join(path.normalize(base), segment);
   await mkdir(dir, { recursive: true, mode: 0o777 });
   // Check before chmod: a symlink planted at `dir` must not get its target made world-writable.
-  await insideBase(base, dir);
-  await chmod(dir, 0o777);
-  return dir;
+  const where = await locate(dir, [root]);
+  const realBase = (await resolvePath(base)).real;
+  if (!where.root || where.real !== path.join(realBase, segment)) {
+    throw new ProvisioningError(`refusing to use ${dir}: it resolves to ${where.real}, not a directory strictly under ${describeRoots([realRoot])}`);
+  }
+  await chmod(where.real, 0o777);
+  return { path: dir, real: where.real };
 }
 
-/** Deletes a volume directory if (and only if) it lies inside `base`. Missing is fine. */
-export async function removeVolumeDir(base: string, dir: string): Promise<void> {
+async function assertNotSymlink(real: string): Promise<void> {
+  if ((await lstat(real)).isSymbolicLink()) throw new ProvisioningError(`refusing to touch ${real}: it became a symlink`);
+}
+
+/** Deletes a verified real directory path and everything in it (symlinks inside are unlinked, not followed). */
+export async function removeVerifiedDir(real: string): Promise<void> {
   try {
-    await insideBase(base, dir);
+    await assertNotSymlink(real);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
-  await rm(dir, { recursive: true, force: true });
+  await rm(real, { recursive: true, force: true });
 }
 
-/** Removes everything inside a volume directory (which must lie inside `base`). */
-export async function emptyVolumeDir(base: string, dir: string): Promise<void> {
-  const real = await insideBase(base, dir);
+/** Removes everything inside a verified real directory path and keeps the directory. */
+export async function emptyVerifiedDir(real: string): Promise<void> {
+  await assertNotSymlink(real);
   for (const entry of await readdir(real)) await rm(path.join(real, entry), { recursive: true, force: true });
+}
+
+/** Deletes the directory of `pv` once the reclaim guard proved it ours; a missing one is fine. */
+export async function removeVolumeDirChecked(pv: DeepReadonly<PersistentVolume>, localPath: string, g: GuardContext): Promise<void> {
+  const where = await verifyReclaim(pv, localPath, g);
+  if (where.exists) await removeVerifiedDir(where.real);
+}
+
+/** Empties the directory of `pv` once the reclaim guard proved it ours. */
+export async function emptyVolumeDirChecked(pv: DeepReadonly<PersistentVolume>, localPath: string, g: GuardContext): Promise<void> {
+  const where = await verifyReclaim(pv, localPath, g);
+  if (!where.exists) throw new ReclaimRefusal(`its directory ${where.real} does not exist, so it cannot be recycled`);
+  await emptyVerifiedDir(where.real);
 }

@@ -6,14 +6,19 @@
  *
  * Path mapping: the server exports `exportRoot` (a local directory) as `exportPath`
  * (default /exports), so the PV path `/exports/a` is the local directory `<exportRoot>/a`.
+ * The export root is the only root: Delete and Recycle go through the reclaim guard with it.
  */
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume } from '../../../api/core/v1';
+import type { DeepReadonly } from '../../../informer/readonly';
+import { hostPathProblem } from '../../../util/fsroots/roots';
 import { Annotation, Provisioner as Names, StorageType } from './constants';
-import { createVolumeDir, emptyVolumeDir, removeVolumeDir } from './local_dirs';
-import { baseAnnotation, ProvisioningError, safeSegment, type ProvisionRequest, type Provisioner } from './provisioner';
+import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked } from './local_dirs';
+import { ProvisioningError, safeSegment, type ProvisionRequest, type Provisioner } from './provisioner';
+import type { ProvisioningRecords } from './provisioning_records';
+import { adoptRecord, ReclaimRefusal, type GuardContext } from './reclaim_guard';
 
 /** NFS settings (seed: NFS_SERVER, IS_NFS_SERVER). */
 export interface NfsSettings {
@@ -32,8 +37,9 @@ export function isLocalServer(server: string, settings: NfsSettings): boolean {
   return ['localhost', '127.0.0.1', '::1', os.hostname(), settings.server].includes(server);
 }
 
-/** Maps an exported path to the local directory behind it; undefined when outside the export. */
+/** Maps an exported path to the local directory behind it; undefined when outside the export (or with "..", NUL, relative). */
 export function localExportDir(exported: string, settings: NfsSettings): string | undefined {
+  if (hostPathProblem(exported)) return undefined;
   const norm = path.posix.normalize(exported);
   const rel = path.posix.relative(settings.exportPath, norm);
   if (rel.startsWith('..') || path.posix.isAbsolute(rel)) return undefined;
@@ -52,13 +58,21 @@ async function kernelSupportsNfs(): Promise<boolean> {
 /** Provisions NFS volumes as subdirectories of an export. */
 export class NfsProvisioner implements Provisioner {
   readonly type = StorageType.NFS;
+  private readonly guard: GuardContext;
 
-  constructor(private readonly settings: NfsSettings) {}
+  constructor(
+    private readonly settings: NfsSettings,
+    records: ProvisioningRecords,
+  ) {
+    this.guard = { records, roots: [settings.exportRoot], type: StorageType.NFS };
+  }
 
   async provision(req: ProvisionRequest) {
     const server = req.storageClass.parameters?.server ?? this.settings.server;
     const exported = req.storageClass.parameters?.path ?? this.settings.exportPath;
     const sub = safeSegment(req.claim.metadata.namespace ?? 'default', req.claim.metadata.name ?? '', req.pvName);
+    const problem = hostPathProblem(exported);
+    if (problem) throw new ProvisioningError(`parameters.path "${exported}" ${problem}`);
     const localBase = this.settings.isServer && isLocalServer(server, this.settings) ? localExportDir(exported, this.settings) : undefined;
     if (!localBase) {
       const why = (await kernelSupportsNfs())
@@ -66,32 +80,37 @@ export class NfsProvisioner implements Provisioner {
         : `this machine's kernel has no NFS client (no nfs in /proc/filesystems), so ${server}:${exported} cannot be mounted to create the volume directory; run the controller-manager with IS_NFS_SERVER=true on the NFS server`;
       throw new ProvisioningError(why);
     }
-    await createVolumeDir(localBase, sub);
-    return {
-      source: { nfs: { server, path: path.posix.join(exported, sub) } },
-      annotations: { [baseAnnotation]: localBase },
-    };
+    const dir = await createVolumeDir(localBase, sub, this.guard.roots);
+    return { source: { nfs: { server, path: path.posix.join(exported, sub) } }, annotations: {}, localPath: dir.real };
   }
 
-  owns(pv: PersistentVolume): boolean {
+  owns(pv: DeepReadonly<PersistentVolume>): boolean {
     return pv.metadata.annotations?.[Annotation.ProvisionedBy] === Names.NFS && pv.spec.nfs !== undefined;
   }
 
-  private localDir(pv: PersistentVolume): { base: string; dir: string } {
+  /** The local directory behind the PV's export path; undefined when it is not local to this controller. */
+  private localDir(pv: DeepReadonly<PersistentVolume>): string | undefined {
     const nfs = pv.spec.nfs;
-    const dir = nfs && this.settings.isServer && isLocalServer(nfs.server, this.settings) ? localExportDir(nfs.path, this.settings) : undefined;
-    const base = pv.metadata.annotations?.[baseAnnotation];
-    if (!dir || !base) throw new ProvisioningError(`the export of ${nfs?.server ?? ''}:${nfs?.path ?? ''} is not local to this controller (IS_NFS_SERVER=${String(this.settings.isServer)})`);
-    return { base, dir };
+    return nfs && this.settings.isServer && isLocalServer(nfs.server, this.settings) ? localExportDir(nfs.path, this.settings) : undefined;
   }
 
-  async delete(pv: PersistentVolume): Promise<void> {
-    const { base, dir } = this.localDir(pv);
-    await removeVolumeDir(base, dir);
+  private mustBeLocal(pv: DeepReadonly<PersistentVolume>): string {
+    const dir = this.localDir(pv);
+    const nfs = pv.spec.nfs;
+    if (!dir) throw new ReclaimRefusal(`its export ${nfs?.server ?? ''}:${nfs?.path ?? ''} is not a directory of this NFS server's export ${this.settings.exportPath} (IS_NFS_SERVER=${String(this.settings.isServer)})`);
+    return dir;
   }
 
-  async recycle(pv: PersistentVolume): Promise<void> {
-    const { base, dir } = this.localDir(pv);
-    await emptyVolumeDir(base, dir);
+  async adopt(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+    const dir = this.localDir(pv);
+    if (dir) await adoptRecord(pv, dir, this.guard);
+  }
+
+  async delete(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+    await removeVolumeDirChecked(pv, this.mustBeLocal(pv), this.guard);
+  }
+
+  async recycle(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+    await emptyVolumeDirChecked(pv, this.mustBeLocal(pv), this.guard);
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeSpec } from '../../../api/core/v1';
 import type { StorageClass } from '../../../api/storage/v1';
+import type { DeepReadonly } from '../../../informer/readonly';
 import type { StorageType } from './constants';
 
 /** What a provisioner is asked to create. */
@@ -14,14 +15,13 @@ export interface ProvisionRequest {
   storageClass: StorageClass;
 }
 
-/** The source of a new volume plus annotations recording how it was made. */
+/** The source of a new volume, annotations to add to the PV, and what the provisioning record keeps. */
 export interface Provisioned {
   source: Pick<PersistentVolumeSpec, 'hostPath' | 'nfs'>;
   annotations: Record<string, string>;
+  /** The real local path of the directory made (recorded before the PV is created). */
+  localPath: string;
 }
-
-/** Records the base directory a volume was provisioned under (checked again before deletion). */
-export const baseAnnotation = 'kubestore.io/provisioned-base';
 
 /** A failure the claim should show as a ProvisioningFailed event (retried with backoff). */
 export class ProvisioningError extends Error {}
@@ -31,12 +31,18 @@ export interface Provisioner {
   readonly type: StorageType;
   /** Creates the storage (idempotent for the same pvName) and returns the PV's source fields. */
   provision(req: ProvisionRequest): Promise<Provisioned>;
-  /** True when this provisioner created the PV's storage and may delete it. */
-  owns(pv: PersistentVolume): boolean;
-  /** Deletes the storage of a PV it owns. */
-  delete(pv: PersistentVolume): Promise<void>;
-  /** Empties the storage (Recycle) without removing it. */
-  recycle(pv: PersistentVolume): Promise<void>;
+  /**
+   * True when the PV says it is of this provisioner (annotation and source): this only picks
+   * the provisioner to ask; whether its storage may be touched is proven by delete/recycle
+   * from the controller's own records (reclaim_guard.ts).
+   */
+  owns(pv: DeepReadonly<PersistentVolume>): boolean;
+  /** Completes the provisioning record of a PV it created (fills in the uid; see reclaim_guard.ts). */
+  adopt(pv: DeepReadonly<PersistentVolume>): Promise<void>;
+  /** Deletes the storage of a PV it provisioned; ReclaimRefusal when that is not proven. */
+  delete(pv: DeepReadonly<PersistentVolume>): Promise<void>;
+  /** Empties the storage (Recycle) without removing it; ReclaimRefusal when not proven. */
+  recycle(pv: DeepReadonly<PersistentVolume>): Promise<void>;
 }
 
 /** Turns claim and PV names into one safe path segment: [a-z0-9.-], no leading dots. */

@@ -2,9 +2,12 @@
  * Reconciles one PersistentVolume: its phase follows its claimRef (Available / Bound /
  * Released), and a Released volume is reclaimed by its policy:
  *   Retain  → stays Released with its data;
- *   Delete  → backing storage deleted (only storage this controller provisioned, only under its
- *             base directory), then the PV object;
+ *   Delete  → backing storage deleted, then the PV object, then its provisioning record;
  *   Recycle → storage emptied, claimRef cleared, Available again.
+ * Storage is touched only when the reclaim guard proves from the controller's own records and
+ * configured roots that this controller made it (reclaim_guard.ts); otherwise the PV goes
+ * Failed with a Warning event saying why, and the data stays. A PV being deleted is not
+ * reclaimed again. The record of a PV that is gone from the apiserver is dropped.
  * Before touching data the claim is re-read from the apiserver (not the cache) and the PV is
  * re-read too: if the claim still exists, or the PV was re-bound, nothing is deleted.
  */
@@ -17,6 +20,7 @@ import { Annotation, EventReason } from './constants';
 import { thaw } from '../../listers';
 import { IndexName, type ControllerContext } from './deps';
 import type { Provisioner } from './provisioner';
+import { ReclaimRefusal } from './reclaim_guard';
 import { jsonClone } from '../../../util/json/clone';
 
 async function setPhase(ctx: ControllerContext, pv: PersistentVolume, phase: PersistentVolumePhase, message?: string): Promise<PersistentVolume> {
@@ -46,6 +50,7 @@ export async function syncVolume(ctx: ControllerContext, name: string): Promise<
   const cached = ctx.volumes.get(name);
   if (!cached) {
     ctx.index.delete(name);
+    await forgetRecordOfDeleted(ctx, name);
     for (const claim of ctx.claims.byIndex(IndexName.ClaimByVolume, name)) ctx.enqueueClaim(claimKeyOf(claim.metadata));
     return;
   }
@@ -90,6 +95,23 @@ export async function syncVolume(ctx: ControllerContext, name: string): Promise<
   return reclaim(ctx, name);
 }
 
+/**
+ * A PV gone from the cache: if its record names a uid (the PV was created) and the apiserver
+ * confirms no PV of that name exists, the record is dropped. An uncompleted record is kept: it
+ * may be of a PV about to be created (see provisioning_records.ts).
+ */
+async function forgetRecordOfDeleted(ctx: ControllerContext, name: string): Promise<void> {
+  const record = await ctx.records.get(name);
+  if (!record?.pvUid) return;
+  try {
+    const live = await ctx.pvClient.get(name);
+    if (live.metadata.uid === record.pvUid) return;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await ctx.records.remove(name);
+  }
+}
+
 async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
   // Re-read the PV itself: it may have been re-bound since the cache saw it.
   let pv: PersistentVolume;
@@ -99,7 +121,7 @@ async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
     if (isNotFound(err)) return;
     throw err;
   }
-  if (pv.status?.phase !== PersistentVolumePhase.Released || (await claimStillExists(ctx, pv))) return;
+  if (pv.metadata.deletionTimestamp || pv.status?.phase !== PersistentVolumePhase.Released || (await claimStillExists(ctx, pv))) return;
   const policy = pv.spec.persistentVolumeReclaimPolicy ?? 'Retain';
   if (policy === 'Retain') return;
   const provisioner = ctx.provisioners.find((p) => p.owns(pv));
@@ -116,6 +138,12 @@ async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
   try {
     await step.run(provisioner);
   } catch (err) {
+    if (err instanceof ReclaimRefusal) {
+      const message = `${step.refusal}: ${err.message}; its data was left in place`;
+      ctx.recorder.event(pv, EventType.Warning, step.reason, message);
+      await setPhase(ctx, pv, PersistentVolumePhase.Failed, message);
+      return;
+    }
     ctx.recorder.event(pv, EventType.Warning, step.reason, `${step.failure}: ${(err as Error).message}`);
     throw err;
   }
@@ -125,6 +153,7 @@ async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
+    await ctx.records.remove(name);
     ctx.recorder.event(pv, EventType.Normal, EventReason.VolumeDelete, `Deleted volume ${name} and its storage`);
     return;
   }

@@ -15,6 +15,8 @@ import { Annotation, Provisioner as ProvisionerName, StorageType } from '../../.
 import { addPersistentVolumeIndexes } from '../../../../pkg/controller/volume/persistentvolume/controller';
 import { IndexName, type ControllerContext } from '../../../../pkg/controller/volume/persistentvolume/deps';
 import { ProvisioningError, type Provisioned, type ProvisionRequest, type Provisioner } from '../../../../pkg/controller/volume/persistentvolume/provisioner';
+import { MemoryProvisioningRecords } from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
+import type { DeepReadonly } from '../../../../pkg/informer/readonly';
 import { isMatchable, VolumeIndex } from '../../../../pkg/controller/volume/persistentvolume/volume_index';
 import { syncVolume } from '../../../../pkg/controller/volume/persistentvolume/volume_sync';
 import type { SharedInformerFactory } from '../../../../pkg/informer/factory';
@@ -106,6 +108,7 @@ export class FakeProvisioner implements Provisioner {
   readonly provisioned: string[] = [];
   readonly deleted: string[] = [];
   readonly recycled: string[] = [];
+  readonly adopted: string[] = [];
   /** How many of the next provision calls fail (Infinity: all). */
   failProvisions = 0;
   failWith: () => Error = () => new ProvisioningError('fake backend is full');
@@ -126,14 +129,19 @@ export class FakeProvisioner implements Provisioner {
     }
     this.provisioned.push(req.pvName);
     const source = this.type === StorageType.NFS ? { nfs: { server: 'localhost', path: `/exports/${req.pvName}` } } : { hostPath: { path: `/volumes/${req.pvName}`, type: 'DirectoryOrCreate' } };
-    return { source, annotations: { 'test/provisioned-for': req.claim.metadata.name ?? '' } };
+    return { source, annotations: { 'test/provisioned-for': req.claim.metadata.name ?? '' }, localPath: source.hostPath?.path ?? `/export-root/${req.pvName}` };
   }
 
-  owns(volume: PersistentVolume): boolean {
+  owns(volume: DeepReadonly<PersistentVolume>): boolean {
     return volume.metadata.annotations?.[Annotation.ProvisionedBy] === this.name;
   }
 
-  async delete(volume: PersistentVolume): Promise<void> {
+  async adopt(volume: DeepReadonly<PersistentVolume>): Promise<void> {
+    await Promise.resolve();
+    this.adopted.push(volume.metadata.name ?? '');
+  }
+
+  async delete(volume: DeepReadonly<PersistentVolume>): Promise<void> {
     await Promise.resolve();
     if (this.failDeletes > 0) {
       this.failDeletes--;
@@ -142,7 +150,7 @@ export class FakeProvisioner implements Provisioner {
     this.deleted.push(volume.metadata.name ?? '');
   }
 
-  async recycle(volume: PersistentVolume): Promise<void> {
+  async recycle(volume: DeepReadonly<PersistentVolume>): Promise<void> {
     await Promise.resolve();
     if (this.failRecycles > 0) {
       this.failRecycles--;
@@ -181,6 +189,7 @@ export class PVHarness {
   readonly recorder = new FakeRecorder();
   readonly hostPath = new FakeProvisioner(StorageType.HostPath);
   readonly nfs = new FakeProvisioner(StorageType.NFS);
+  readonly records = new MemoryProvisioningRecords();
   readonly claimQueue = new Set<string>();
   readonly volumeQueue = new Set<string>();
   readonly errors: ReconcileError[] = [];
@@ -209,6 +218,7 @@ export class PVHarness {
       pvcClient: this.pvcs,
       index: this.index,
       provisioners: [this.hostPath, this.nfs],
+      records: this.records,
       recorder: this.recorder,
       enqueueClaim: (key) => this.claimQueue.add(key),
     };
