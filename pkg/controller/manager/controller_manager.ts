@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ClientConfig } from '../../client/config';
 import { Clientset } from '../../client/clientset';
-import { ApiEventRecorder } from '../../client/record/recorder';
+import { EventBroadcaster } from '../../client/record/broadcaster';
 import { SharedInformerFactory } from '../../informer/factory';
 import { Registry } from '../../metrics/registry';
 import { LeaderElector } from '../leaderelection/leader_elector';
@@ -78,8 +78,9 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
   factory.pods();
   factory.nodes();
   factory.namespaces();
-  const recorder = new ApiEventRecorder(client.events, 'persistentvolume-controller', log, identity);
-  const schedulerRecorder = new ApiEventRecorder(client.events, 'default-scheduler', log, identity);
+  const events = new EventBroadcaster({ events: client.events, logger: log, registry });
+  const recorder = events.newRecorder('persistentvolume-controller', identity);
+  const schedulerRecorder = events.newRecorder('default-scheduler', identity);
   const provisioners = [new HostPathProvisioner(cfg.hostPathBaseDir), new NfsProvisioner(cfg.nfs)];
 
   const runControllers = async (term: AbortSignal): Promise<void> => {
@@ -123,6 +124,7 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
       await runControllers(signal);
     }
   } finally {
+    events.shutdown();
     await server.stop();
     client.close();
   }
