@@ -20,7 +20,7 @@ import { EventCorrelator, type SeriesEntry } from './correlator';
 import { EventMetrics } from './metrics';
 import type { EventRecorder } from './recorder';
 import { EventSink, type EventWriteClient } from './sink';
-import { BroadcastRecorder } from './source_recorder';
+import { BroadcastRecorder, type EventAction } from './source_recorder';
 import { SpamFilter } from './spam_filter';
 
 /** Dependencies and tuning of a broadcaster (defaults follow client-go). */
@@ -48,7 +48,7 @@ export interface EventBroadcasterOptions {
 }
 
 /** Correlates, filters and writes the events of every recorder made from it. */
-export class EventBroadcaster {
+export class EventBroadcaster implements EventAction {
   readonly metrics: EventMetrics;
   private readonly clock: Clock;
   private readonly correlator: EventCorrelator;
@@ -105,8 +105,13 @@ export class EventBroadcaster {
       }
       this.send(entry);
     } catch (err) {
-      this.o.logger.warn({ err: (err as Error).message, reason: ev.reason }, 'could not record event');
+      this.failed(err, ev.reason ?? '');
     }
+  }
+
+  /** Logs an occurrence that could not be recorded. */
+  failed(err: unknown, reason: string): void {
+    this.o.logger.warn({ err: err instanceof Error ? err.message : String(err), reason }, 'could not record event');
   }
 
   /**

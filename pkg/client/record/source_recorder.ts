@@ -12,6 +12,8 @@ import type { EventRecorder } from './recorder';
 /** Where a recorder's Events go (the broadcaster). */
 export interface EventAction {
   action(ev: Event): void;
+  /** Hears about an Event that could not even be built (logged, never thrown). */
+  failed(err: unknown, reason: string): void;
 }
 
 /** The reference an Event keeps to the object it is about. */
@@ -42,8 +44,16 @@ export class BroadcastRecorder implements EventRecorder {
     private readonly source: RecorderSource,
   ) {}
 
-  /** Builds the Event and hands it over; returns at once. */
+  /** Builds the Event and hands it over; returns at once and never throws. */
   event(obj: DeepReadonly<KubeObject>, type: EventType, reason: string, message: string): void {
+    try {
+      this.broadcaster.action(this.build(obj, type, reason, message));
+    } catch (err) {
+      this.broadcaster.failed(err, reason);
+    }
+  }
+
+  private build(obj: DeepReadonly<KubeObject>, type: EventType, reason: string, message: string): Event {
     const now = rfc3339(new Date(this.source.clock.now()));
     const host = this.source.host ?? '';
     const ev: Event = {
@@ -61,6 +71,6 @@ export class BroadcastRecorder implements EventRecorder {
       lastTimestamp: now,
       count: 1,
     };
-    this.broadcaster.action(ev);
+    return ev;
   }
 }
