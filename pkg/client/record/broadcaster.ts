@@ -6,7 +6,9 @@
  *   it carries the new count: done → a repeat within `repeatIntervalMs` of the series' last
  *   write? held back, one timer per series sends the latest count when the interval is over
  *   (the series refresh of k8s.io/client-go/tools/events) → spam filter (per object) →
- *   the bounded sink (concurrent writers, one lane per object, first occurrences first).
+ *   the bounded sink (concurrent writers, one lane per object, first occurrences first); when
+ *   the sink is full the write is dropped, counted, and the series offered again `dropRetryMs`
+ *   later (its count keeps growing meanwhile).
  *
  * So a level-based controller that re-reports the same problem on every sync costs one create
  * and then at most one count update per series per interval, however often it resyncs.
@@ -34,8 +36,15 @@ export interface EventBroadcasterOptions {
   maxQueued?: number;
   /** Concurrent writers (default 4). */
   workers?: number;
-  /** Least time between two writes of one series (default 300,000 ms). */
+  /** Least time between two writes of one series (default 300,000 ms) … */
   repeatIntervalMs?: number;
+  /**
+   * … stretched per series by up to this fraction (default 0.2, fixed per series by its name's
+   * hash), so thousands of series created together are not all refreshed in the same second.
+   */
+  repeatJitter?: number;
+  /** A series whose write was dropped (queue full) is offered again after this long (default 10,000 ms). */
+  dropRetryMs?: number;
   /** Series, aggregation and spam-filter records remembered (default 16,384 each). */
   cacheSize?: number;
   /** Spam filter: writes per object at once (default 25) … */
@@ -55,11 +64,15 @@ export class EventBroadcaster implements EventAction {
   private readonly filter: SpamFilter;
   private readonly sink: EventSink;
   private readonly repeatIntervalMs: number;
+  private readonly dropRetryMs: number;
+  private readonly repeatJitter: number;
   private readonly timers = new Map<SeriesEntry, TimerHandle>();
 
   constructor(private readonly o: EventBroadcasterOptions) {
     this.clock = o.clock ?? realClock;
     this.repeatIntervalMs = o.repeatIntervalMs ?? 300_000;
+    this.dropRetryMs = o.dropRetryMs ?? 10_000;
+    this.repeatJitter = o.repeatJitter ?? 0.2;
     this.metrics = new EventMetrics(o.registry, () => this.sink.depth);
     this.correlator = new EventCorrelator({
       clock: this.clock,
@@ -97,7 +110,7 @@ export class EventBroadcaster implements EventAction {
         this.metrics.coalesced.inc();
         return;
       }
-      const dueAt = entry.lastSentMs + this.repeatIntervalMs;
+      const dueAt = entry.lastSentMs + this.refreshIntervalOf(entry);
       if (!first && (this.sink.isInFlight(entry) || this.clock.now() < dueAt)) {
         this.metrics.deferred.inc();
         this.armTimer(entry, dueAt);
@@ -136,13 +149,25 @@ export class EventBroadcaster implements EventAction {
     for (const entry of [...this.timers.keys()]) this.cancelTimer(entry);
   }
 
+  /** Queue full → dropped (counted), offered again later; else the spam filter decides. */
   private send(entry: SeriesEntry): void {
+    if (!this.sink.hasRoom()) {
+      this.metrics.dropped.inc();
+      this.armTimer(entry, this.clock.now() + this.dropRetryMs);
+      return;
+    }
     if (!this.filter.allow(entry.event)) {
       this.metrics.filtered.inc();
       this.armTimer(entry, this.clock.now() + this.repeatIntervalMs);
       return;
     }
-    if (!this.sink.enqueue(entry)) this.armTimer(entry, this.clock.now() + this.repeatIntervalMs);
+    this.sink.enqueue(entry);
+  }
+
+  /** The series' refresh interval: repeatIntervalMs stretched by its fixed share of the jitter. */
+  private refreshIntervalOf(entry: SeriesEntry): number {
+    const spread = parseInt(entry.name.slice(-6), 16) / 0xffffff;
+    return this.repeatIntervalMs * (1 + this.repeatJitter * (Number.isFinite(spread) ? spread : 0));
   }
 
   private armTimer(entry: SeriesEntry, at: number): void {
@@ -151,7 +176,7 @@ export class EventBroadcaster implements EventAction {
       this.timers.delete(entry);
       if (entry.count <= entry.sentCount || this.sink.isWaiting(entry)) return;
       if (this.sink.isInFlight(entry)) {
-        this.armTimer(entry, this.clock.now() + this.repeatIntervalMs);
+        this.armTimer(entry, this.clock.now() + this.refreshIntervalOf(entry));
         return;
       }
       this.send(entry);

@@ -102,6 +102,11 @@ export class EventSink {
     return this.inFlight.has(entry);
   }
 
+  /** True when one more write may wait. */
+  hasRoom(): boolean {
+    return this.waiting.size < this.maxQueued;
+  }
+
   /** Queues a write of the series; false (and counted) when the queue is full. */
   enqueue(entry: SeriesEntry): boolean {
     if (this.waiting.has(entry)) return true;

@@ -31,7 +31,7 @@ function setup(o: Partial<EventBroadcasterOptions> = {}) {
   const clock = new FakeClock(t0);
   const client = new FakeEventClient();
   const registry = new Registry();
-  const b = new EventBroadcaster({ events: client, logger: silentLogger(), clock, registry, ...o });
+  const b = new EventBroadcaster({ events: client, logger: silentLogger(), clock, registry, repeatJitter: 0, ...o });
   const rec = b.newRecorder('persistentvolume-controller', 'host-1');
   /** The value of one sample on the rendered /metrics page. */
   const metric = (line: string): number => {
@@ -85,6 +85,24 @@ describe('client/record: event broadcaster', () => {
     for (const n of names) expect(perObject(n), n).to.be.within(36, 37);
     expect(client.calls.filter((c) => c.verb === 'create')).to.have.length(100);
     expect(client.eventsAbout('c7')[0]?.count).to.be.within(715, 721);
+  });
+
+  it('refreshes of series created together are spread over 5–6 minutes (per-series jitter), not sent in one burst', async () => {
+    const { clock, client, rec } = setup({ repeatJitter: 0.2 });
+    const names = Array.from({ length: 300 }, (_, i) => `j${i}`);
+    for (const n of names) rec.event(claim(n), EventType.Warning, 'ProvisioningFailed', notFound);
+    await settle();
+    for (const n of names) rec.event(claim(n), EventType.Warning, 'ProvisioningFailed', notFound);
+    const patches = () => client.calls.filter((c) => c.verb === 'patch').length;
+    const seen: number[] = [];
+    for (let s = 0; s <= 6; s++) {
+      clock.setTime(t0 + 5 * minute + s * 10_000);
+      await settle();
+      seen.push(patches());
+    }
+    expect(seen[0], 'few at exactly 5 min').to.be.below(30);
+    expect(seen[3], 'about half by 5.5 min').to.be.within(90, 210);
+    expect(seen[6], 'all by 6 min').to.equal(300);
   });
 
   it('the spam filter: 25 writes about one object at once, then one per 5 minutes; other objects have their own budget', async () => {
@@ -145,8 +163,8 @@ describe('client/record: event broadcaster', () => {
     expect(metric('event_recorder_coalesced_total')).to.equal(4);
   });
 
-  it('bounded: beyond maxQueued waiting writes new ones are dropped and counted on /metrics; a dropped event recurring later is written', async () => {
-    const { client, rec, metric, registry } = setup({ workers: 2, maxQueued: 5 });
+  it('bounded: beyond maxQueued waiting writes new ones are dropped and counted on /metrics; a dropped series is offered again (10 s later, or when it recurs)', async () => {
+    const { clock, client, rec, metric, registry } = setup({ workers: 2, maxQueued: 5 });
     client.hold = true;
     for (let i = 0; i < 10; i++) rec.event(claim(`q${i}`), EventType.Warning, 'ProvisioningFailed', notFound);
     await settle();
@@ -161,6 +179,10 @@ describe('client/record: event broadcaster', () => {
     rec.event(claim('q9'), EventType.Warning, 'ProvisioningFailed', notFound);
     await settle();
     expect(client.eventsAbout('q9')[0]?.count, 'both occurrences counted').to.equal(2);
+    expect(client.store.size).to.equal(8);
+    clock.step(10_000);
+    await settle();
+    expect(client.store.size, 'the other dropped ones, retried').to.equal(10);
   });
 
   it('writes about one object go one at a time and in order, while other objects are written concurrently', async () => {
