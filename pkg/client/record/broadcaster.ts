@@ -6,9 +6,11 @@
  *   it carries the new count: done → a repeat within `repeatIntervalMs` of the series' last
  *   write? held back, one timer per series sends the latest count when the interval is over
  *   (the series refresh of k8s.io/client-go/tools/events) → spam filter (per object) →
- *   the bounded sink (concurrent writers, one lane per object, first occurrences first); when
- *   the sink is full the write is dropped, counted, and the series offered again `dropRetryMs`
- *   later (its count keeps growing meanwhile).
+ *   the bounded sink (concurrent writers, one lane per object, first occurrences first). When
+ *   the sink's queue is full the write is dropped from it and counted
+ *   (event_recorder_dropped_total); the series stays marked unsent in a set bounded by the
+ *   correlator's LRU cache and is offered again, first occurrences first, as soon as the queue
+ *   has room (a series forgotten by the cache meanwhile is lost).
  *
  * So a level-based controller that re-reports the same problem on every sync costs one create
  * and then at most one count update per series per interval, however often it resyncs.
@@ -43,8 +45,6 @@ export interface EventBroadcasterOptions {
    * hash), so thousands of series created together are not all refreshed in the same second.
    */
   repeatJitter?: number;
-  /** A series whose write was dropped (queue full) is offered again after this long (default 10,000 ms). */
-  dropRetryMs?: number;
   /** Series, aggregation and spam-filter records remembered (default 16,384 each). */
   cacheSize?: number;
   /** Spam filter: writes per object at once (default 25) … */
@@ -64,20 +64,26 @@ export class EventBroadcaster implements EventAction {
   private readonly filter: SpamFilter;
   private readonly sink: EventSink;
   private readonly repeatIntervalMs: number;
-  private readonly dropRetryMs: number;
+  /** Series whose write found the queue full, by kind; insertion-ordered (oldest first). */
+  private readonly overflowFirst = new Set<SeriesEntry>();
+  private readonly overflowRepeat = new Set<SeriesEntry>();
+  private draining = false;
   private readonly repeatJitter: number;
   private readonly timers = new Map<SeriesEntry, TimerHandle>();
 
   constructor(private readonly o: EventBroadcasterOptions) {
     this.clock = o.clock ?? realClock;
     this.repeatIntervalMs = o.repeatIntervalMs ?? 300_000;
-    this.dropRetryMs = o.dropRetryMs ?? 10_000;
     this.repeatJitter = o.repeatJitter ?? 0.2;
     this.metrics = new EventMetrics(o.registry, () => this.sink.depth);
     this.correlator = new EventCorrelator({
       clock: this.clock,
       ...(o.cacheSize ? { cacheSize: o.cacheSize } : {}),
-      onEvict: (entry) => this.cancelTimer(entry),
+      onEvict: (entry) => {
+        this.cancelTimer(entry);
+        this.overflowFirst.delete(entry);
+        this.overflowRepeat.delete(entry);
+      },
     });
     this.filter = new SpamFilter({
       clock: this.clock,
@@ -90,6 +96,7 @@ export class EventBroadcaster implements EventAction {
       clock: this.clock,
       logger: o.logger,
       metrics: this.metrics,
+      onRoom: () => this.drainOverflow(),
       ...(o.maxQueued !== undefined ? { maxQueued: o.maxQueued } : {}),
       ...(o.workers ? { workers: o.workers } : {}),
       ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
@@ -106,7 +113,7 @@ export class EventBroadcaster implements EventAction {
   action(ev: Event): void {
     try {
       const { entry, first } = this.correlator.observe(ev);
-      if (this.sink.isWaiting(entry)) {
+      if (this.sink.isWaiting(entry) || this.overflowFirst.has(entry) || this.overflowRepeat.has(entry)) {
         this.metrics.coalesced.inc();
         return;
       }
@@ -149,11 +156,14 @@ export class EventBroadcaster implements EventAction {
     for (const entry of [...this.timers.keys()]) this.cancelTimer(entry);
   }
 
-  /** Queue full → dropped (counted), offered again later; else the spam filter decides. */
+  /** Queue full → dropped (counted) and remembered for when there is room; else the spam filter decides. */
   private send(entry: SeriesEntry): void {
     if (!this.sink.hasRoom()) {
-      this.metrics.dropped.inc();
-      this.armTimer(entry, this.clock.now() + this.dropRetryMs);
+      const overflow = entry.onServer ? this.overflowRepeat : this.overflowFirst;
+      if (!overflow.has(entry)) {
+        overflow.add(entry);
+        this.metrics.dropped.inc();
+      }
       return;
     }
     if (!this.filter.allow(entry.event)) {
@@ -162,6 +172,28 @@ export class EventBroadcaster implements EventAction {
       return;
     }
     this.sink.enqueue(entry);
+  }
+
+  /** Offers remembered series to the sink while it has room, first occurrences first. */
+  private drainOverflow(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (const overflow of [this.overflowFirst, this.overflowRepeat]) {
+        for (const entry of overflow) {
+          if (!this.sink.hasRoom()) return;
+          overflow.delete(entry);
+          if (entry.count > entry.sentCount && !this.sink.isWaiting(entry) && !this.sink.isInFlight(entry)) this.send(entry);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Series remembered because the queue was full (tests, metrics). */
+  get overflowSize(): number {
+    return this.overflowFirst.size + this.overflowRepeat.size;
   }
 
   /** The series' refresh interval: repeatIntervalMs stretched by its fixed share of the jitter. */

@@ -37,6 +37,8 @@ export interface EventSinkOptions {
   clock: Clock;
   logger: Logger;
   metrics: EventMetrics;
+  /** Called when writes left the queue and there is room again. */
+  onRoom?: () => void;
   /** Writes that may wait (default 1000). */
   maxQueued?: number;
   /** Concurrent writers (default 4). */
@@ -149,6 +151,7 @@ export class EventSink {
   }
 
   private pump(): void {
+    let taken = 0;
     while (this.active < this.workers) {
       const lane = this.readyFirst.shift() ?? this.readyRepeat.shift();
       if (!lane) break;
@@ -159,11 +162,13 @@ export class EventSink {
         continue;
       }
       this.waiting.delete(entry);
+      taken++;
       this.inFlight.add(entry);
       lane.busy = true;
       this.active++;
       void this.run(lane, entry, 1);
     }
+    if (taken > 0 && this.hasRoom()) this.o.onRoom?.();
     if (this.isIdle()) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
