@@ -204,6 +204,13 @@ async function main(): Promise<void> {
     latencyRow(`new claim → VolumeMismatch visible, worst of ${ours.mismatch.length + ours.missedMismatch}`, (r) => worst(r.mismatch, r.missedMismatch)),
     row({
       benchmark,
+      figure: `first ProvisioningFailed of all ${fmt(claims)} claims written, from controller-manager start`,
+      value: ours.initialMs,
+      ...(base ? { baseline: base.initialMs } : {}),
+      format: (n) => `${fmt(n / 1000, 1)} s`,
+    }),
+    row({
+      benchmark,
       figure: `event writes/min in steady state (${fmt(claims)} Pending, resync ${fmt(resyncMs / 1000)} s)`,
       value: writes(ours),
       ...(base ? { baseline: writes(base) } : {}),
