@@ -183,7 +183,9 @@ export class EventBroadcaster implements EventAction {
         for (const entry of overflow) {
           if (!this.sink.hasRoom()) return;
           overflow.delete(entry);
-          if (entry.count > entry.sentCount && !this.sink.isWaiting(entry) && !this.sink.isInFlight(entry)) this.send(entry);
+          if (entry.count <= entry.sentCount || this.sink.isWaiting(entry)) continue;
+          if (this.sink.isInFlight(entry)) this.armTimer(entry, this.clock.now() + this.refreshIntervalOf(entry));
+          else this.send(entry);
         }
       }
     } finally {
