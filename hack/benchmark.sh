@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in test/bench/ and prints one combined table.
 #
-#   hack/benchmark.sh [apiserver|watch|informer|binding|kubelet ...]   (default: all, in that order)
+#   hack/benchmark.sh [apiserver|watch|informer|binding|kubelet|events ...]   (default: all, in that order)
 #
 # Builds (npm run build; npm ci first when node_modules is stale), starts a FRESH throwaway etcd
 # on a free loopback port, makes sure dockerd and a local busybox:latest image exist when the
@@ -27,18 +27,18 @@ source hack/lib/deps.sh
 # shellcheck source=hack/lib/etcd.sh
 source hack/lib/etcd.sh
 
-all=(apiserver watch informer binding kubelet)
+all=(apiserver watch informer binding kubelet events)
 selected=()
 for arg in "$@"; do
   case "${arg}" in
-    apiserver | watch | informer | binding | kubelet) selected+=("${arg}") ;;
+    apiserver | watch | informer | binding | kubelet | events) selected+=("${arg}") ;;
     all) selected+=("${all[@]}") ;;
     -h | --help)
       sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
-      echo "usage: hack/benchmark.sh [apiserver|watch|informer|binding|kubelet ...]" >&2
+      echo "usage: hack/benchmark.sh [apiserver|watch|informer|binding|kubelet|events ...]" >&2
       exit 2
       ;;
   esac

@@ -16,7 +16,7 @@ import { isNotFound } from '../api/errors';
 import { splitKey } from '../api/meta';
 import type { ClientConfig } from '../client/config';
 import { Clientset } from '../client/clientset';
-import { ApiEventRecorder } from '../client/record/recorder';
+import { EventBroadcaster } from '../client/record/broadcaster';
 import { PatchType } from '../client/resource_client';
 import { runWorkers, ControllerMetrics, type Result } from '../controller/runner';
 import { SharedInformerFactory } from '../informer/factory';
@@ -65,7 +65,8 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   const client = new Clientset({ ...cfg.client, userAgent: `kubelet/${cfg.nodeName}` });
   const registry = new Registry();
   const metrics = new ControllerMetrics(registry);
-  const recorder = new ApiEventRecorder(client.events, 'kubelet', log, cfg.nodeName);
+  const events = new EventBroadcaster({ events: client.events, logger: log, registry });
+  const recorder = events.newRecorder('kubelet', cfg.nodeName);
   const factory = new SharedInformerFactory(client, { logger: log, resyncPeriodMs: 60_000 });
   const podInformer = factory.pods({ fieldSelector: `spec.nodeName=${cfg.nodeName}` });
   const claimInformer = factory.persistentVolumeClaims();
@@ -204,6 +205,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     ]);
   } finally {
     volumes.stop();
+    events.shutdown();
     await server.stop();
     client.close();
   }

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ClientConfig } from '../../client/config';
 import { Clientset } from '../../client/clientset';
-import { ApiEventRecorder } from '../../client/record/recorder';
+import { EventBroadcaster } from '../../client/record/broadcaster';
 import { SharedInformerFactory } from '../../informer/factory';
 import { Registry } from '../../metrics/registry';
 import { LeaderElector } from '../leaderelection/leader_elector';
@@ -96,8 +96,9 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
   factory.pods();
   factory.nodes();
   factory.namespaces();
-  const recorder = new ApiEventRecorder(client.events, 'persistentvolume-controller', log, identity);
-  const schedulerRecorder = new ApiEventRecorder(client.events, 'default-scheduler', log, identity);
+  const events = new EventBroadcaster({ events: client.events, logger: log, registry });
+  const recorder = events.newRecorder('persistentvolume-controller', identity);
+  const schedulerRecorder = events.newRecorder('default-scheduler', identity);
   const records = new FileProvisioningRecords(cfg.provisioningRecordDir ?? defaultProvisioningRecordDir);
   const provisioners = [new HostPathProvisioner({ baseDir: cfg.hostPathBaseDir, allowedRoots: cfg.hostPathAllowedRoots ?? [], records }), new NfsProvisioner(cfg.nfs, records)];
 
@@ -142,6 +143,7 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
       await runControllers(signal);
     }
   } finally {
+    events.shutdown();
     await server.stop();
     client.close();
   }

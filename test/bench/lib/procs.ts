@@ -56,10 +56,12 @@ export class Component {
     args: string[],
     logDir: string,
     env: Record<string, string> = {},
+    /** Checkout whose dist/ holds the binary (default: this one; a baseline build otherwise). */
+    root = repoRoot,
   ) {
     this.logFile = path.join(logDir, `${name}.log`);
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    this.proc = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist/cmd', cmd, 'main.js'), ...args], {
+    this.proc = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/cmd', cmd, 'main.js'), ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -135,8 +137,11 @@ export interface ControllerManagerProc {
   url: string;
 }
 
-/** Starts kube-controller-manager against `master` (no leader election, no client rate limit). */
-export async function startControllerManager(o: { logDir: string; master: string; hostPathBaseDir: string; workers?: number; extra?: string[] }): Promise<ControllerManagerProc> {
+/**
+ * Starts kube-controller-manager against `master` (no leader election, no client rate limit);
+ * `root` runs another checkout's build (a baseline).
+ */
+export async function startControllerManager(o: { logDir: string; master: string; hostPathBaseDir: string; workers?: number; extra?: string[]; root?: string }): Promise<ControllerManagerProc> {
   const port = await freePort();
   const component = new Component(
     'kube-controller-manager',
@@ -152,6 +157,8 @@ export async function startControllerManager(o: { logDir: string; master: string
       ...(o.extra ?? []),
     ],
     o.logDir,
+    {},
+    o.root,
   );
   const url = `http://127.0.0.1:${port}`;
   await waitHttpOk(`${url}/healthz`, component);
