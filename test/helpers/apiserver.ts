@@ -3,7 +3,7 @@
  * unique key prefix so test files never see each other's objects.
  */
 import { StorageObjectInUseProtection } from '../../pkg/apiserver/admission/storage_object_in_use_protection';
-import { ApiServer } from '../../pkg/apiserver/server';
+import { ApiServer, type ApiServerConfig } from '../../pkg/apiserver/server';
 import { silentLogger } from '../../pkg/log/logger';
 import { EtcdStore } from '../../pkg/storage/etcd/store';
 import type { Storage } from '../../pkg/storage/interfaces';
@@ -28,7 +28,7 @@ export interface TestApiServer {
  * every deleted claim or volume would wait for a protection controller).
  */
 export async function startApiServer(
-  opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number; protection?: boolean; storage?: Storage; hostPathRoots?: string[] } = {},
+  opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number; protection?: boolean; storage?: Storage; hostPathRoots?: string[]; config?: Partial<ApiServerConfig> } = {},
 ): Promise<TestApiServer> {
   const prefix = opts.prefix ?? uniquePrefix();
   const server = new ApiServer({
@@ -42,6 +42,7 @@ export async function startApiServer(
     ...(opts.protection ? {} : { disableAdmissionPlugins: [StorageObjectInUseProtection] }),
     ...(opts.storage ? { storage: opts.storage } : {}),
     ...(opts.hostPathRoots ? { hostPathRoots: opts.hostPathRoots } : {}),
+    ...opts.config,
   });
   await server.start();
   await server.waitReady();

@@ -5,10 +5,9 @@
  */
 import { expect } from 'chai';
 import { Etcd3 } from 'etcd3';
-import { StorageObjectInUseProtection } from '../../../pkg/apiserver/admission/storage_object_in_use_protection';
-import { ApiServer } from '../../../pkg/apiserver/server';
-import { silentLogger } from '../../../pkg/log/logger';
-import { etcdEndpoints, uniquePrefix } from '../../helpers/etcd';
+import type { ApiServer } from '../../../pkg/apiserver/server';
+import { startApiServer } from '../../helpers/apiserver';
+import { etcdEndpoints } from '../../helpers/etcd';
 import type { Response } from '../../helpers/http';
 
 /** An apiserver under test plus a direct etcd client. */
@@ -27,27 +26,15 @@ export const testFreshnessWaitMs = 300;
 
 /** Starts an apiserver on a fresh prefix and waits until it is ready. */
 export async function startInputTestServer(): Promise<InputTestServer> {
-  const prefix = uniquePrefix();
-  const server = new ApiServer({
-    etcdServers: etcdEndpoints(),
-    etcdPrefix: prefix,
-    bindAddress: '127.0.0.1',
-    port: 0,
-    logger: silentLogger(),
-    disableAdmissionPlugins: [StorageObjectInUseProtection],
-    bodyReadTimeoutMs: testBodyReadTimeoutMs,
-    freshnessWaitMs: testFreshnessWaitMs,
-  });
-  await server.start();
-  await server.waitReady();
+  const api = await startApiServer({ config: { bodyReadTimeoutMs: testBodyReadTimeoutMs, freshnessWaitMs: testFreshnessWaitMs } });
   const etcd = new Etcd3({ hosts: etcdEndpoints() });
   return {
-    server,
-    url: server.url,
-    prefix,
+    server: api.server,
+    url: api.url,
+    prefix: api.prefix,
     etcd,
     stop: async () => {
-      await server.stop();
+      await api.stop();
       etcd.close();
     },
   };
