@@ -11,6 +11,7 @@ import { bodyMediaType, decodeObject, mediaType, readBody } from '../body';
 import type { Store } from '../registry/store';
 import type { RequestInfo } from '../request_info';
 import { serveWatch } from '../watch/stream';
+import { getOwn } from '../../util/json/own';
 import { boolParam, dryRun, intParam, listQuery, stringParam } from './query';
 
 /** Applies a patch document of one media type to the current object. */
@@ -195,7 +196,8 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     }
     case 'patch': {
       const type = mediaType(ctx.get('content-type'));
-      const patcher = deps.patchers[type];
+      // Own keys only: a Content-Type of `constructor` or `__proto__` must not find Object's.
+      const patcher = getOwn<Patcher>(deps.patchers, type);
       if (!patcher) {
         throw new StatusError(415, StatusReason.UnsupportedMediaType, `the body of the request was in an unknown format - accepted media types include: ${Object.keys(deps.patchers).join(', ')}`);
       }

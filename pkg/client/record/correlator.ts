@@ -71,6 +71,19 @@ function aggregateKey(ev: Event): string {
   return [ev.source?.component ?? '', ev.source?.host ?? '', o.kind ?? '', o.namespace ?? '', o.name ?? '', o.uid ?? '', o.apiVersion ?? '', ev.type ?? '', ev.reason ?? ''].join('\u0000');
 }
 
+/** Longest Event name the apiserver accepts (a DNS subdomain). */
+const maxEventNameLength = 253;
+
+/**
+ * `<object name>.<hash>`, with the object name cut so the whole stays a valid DNS subdomain:
+ * an object may have a name of 253 characters, and its Events must not be refused for it.
+ */
+export function eventName(objectName: string, hash: string): string {
+  const room = maxEventNameLength - hash.length - 1;
+  const prefix = objectName.length > room ? objectName.slice(0, room).replace(/[^a-z0-9]+$/, '') : objectName;
+  return `${prefix}.${hash}`;
+}
+
 /** Counts repeats and combines message floods, in bounded memory. */
 export class EventCorrelator {
   private readonly series: LruCache<string, SeriesEntry>;
@@ -111,7 +124,7 @@ export class EventCorrelator {
     const hash = createHash('sha1').update(key).digest('hex').slice(0, 12);
     const entry: SeriesEntry = {
       key,
-      name: `${ev.involvedObject.name ?? ''}.${hash}`,
+      name: eventName(ev.involvedObject.name ?? '', hash),
       namespace,
       event: { ...ev, message, metadata: { ...ev.metadata, namespace } },
       count: 1,

@@ -1,6 +1,7 @@
 /** Evaluates a PV's required node affinity against a node (matchExpressions on labels, matchFields on metadata.name). */
 import type { Node, NodeSelectorRequirement, VolumeNodeAffinity } from '../../api/core/v1';
 import type { DeepReadonly } from '../../informer/readonly';
+import { getOwn } from '../../util/json/own';
 
 function requirementHolds(r: DeepReadonly<NodeSelectorRequirement>, value: string | undefined): boolean {
   const values = r.values ?? [];
@@ -24,10 +25,11 @@ function requirementHolds(r: DeepReadonly<NodeSelectorRequirement>, value: strin
 export function nodeMatchesAffinity(node: DeepReadonly<Node>, affinity: DeepReadonly<VolumeNodeAffinity> | undefined): boolean {
   const terms = affinity?.required?.nodeSelectorTerms;
   if (!terms || terms.length === 0) return true;
+  // A requirement's key is client-chosen: only own labels count (`constructor` is no label).
   const labels = node.metadata.labels ?? {};
   return terms.some(
     (t) =>
-      (t.matchExpressions ?? []).every((r) => requirementHolds(r, labels[r.key])) &&
+      (t.matchExpressions ?? []).every((r) => requirementHolds(r, getOwn<string>(labels, r.key))) &&
       (t.matchFields ?? []).every((r) => requirementHolds(r, r.key === 'metadata.name' ? node.metadata.name : undefined)),
   );
 }

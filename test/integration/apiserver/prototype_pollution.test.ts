@@ -167,6 +167,17 @@ describe('apiserver: no key a client sends reaches a prototype', function () {
     }
   });
 
+  it('a patch Content-Type naming an Object.prototype member (constructor, __proto__, toString) is 415 and writes nothing', async () => {
+    const name = await target();
+    for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'constructor; charset=utf-8']) {
+      const before = await etcdState(api.etcd, api.prefix);
+      const res = await polluting(() => request(api.url, 'PATCH', pvcPath('default', name), '{"metadata":{"labels":{"x":"y"}}}', { 'Content-Type': type }));
+      expectStatus(res, 415, 'UnsupportedMediaType');
+      expect(await etcdState(api.etcd, api.prefix), type).to.deep.equal(before);
+    }
+    await expectHealthy(name);
+  });
+
   it('payloads that fail write nothing to etcd', async () => {
     const name = await target();
     const before = await etcdState(api.etcd, api.prefix);

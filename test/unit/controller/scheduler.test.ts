@@ -158,6 +158,17 @@ describe('scheduler: nodeMatchesAffinity', () => {
       { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['west'] }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }] } },
       true,
     ],
+    // Keys the node does not have as own labels are absent, whatever Object.prototype holds.
+    ['Exists on "constructor" (not a label of the node)', term({ key: 'constructor', operator: 'Exists' }), false],
+    ['DoesNotExist on "constructor"', term({ key: 'constructor', operator: 'DoesNotExist' }), true],
+    ['DoesNotExist on "__proto__"', term({ key: '__proto__', operator: 'DoesNotExist' }), true],
+    ['NotIn on "toString"', term({ key: 'toString', operator: 'NotIn', values: ['x'] }), true],
+    ['Exists on "hasOwnProperty"', term({ key: 'hasOwnProperty', operator: 'Exists' }), false],
   ];
   for (const [name, affinity, want] of cases) it(name, () => expect(nodeMatchesAffinity(n, affinity)).to.equal(want));
+  it('a node label named "constructor" is matched as data', () => {
+    const c = node('n2', { labels: { constructor: 'yes' } });
+    expect(nodeMatchesAffinity(c, term({ key: 'constructor', operator: 'In', values: ['yes'] }))).to.equal(true);
+    expect(nodeMatchesAffinity(c, term({ key: 'constructor', operator: 'DoesNotExist' }))).to.equal(false);
+  });
 });

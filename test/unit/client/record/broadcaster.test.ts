@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { EventType } from '../../../../pkg/api/core/v1';
 import type { KubeObject } from '../../../../pkg/api/meta';
 import { EventBroadcaster, type EventBroadcasterOptions } from '../../../../pkg/client/record/broadcaster';
-import { combinedMessagePrefix } from '../../../../pkg/client/record/correlator';
+import { combinedMessagePrefix, eventName } from '../../../../pkg/client/record/correlator';
 import { SpamFilter } from '../../../../pkg/client/record/spam_filter';
 import { silentLogger } from '../../../../pkg/log/logger';
 import { Registry } from '../../../../pkg/metrics/registry';
@@ -44,6 +44,21 @@ function setup(o: Partial<EventBroadcasterOptions> = {}) {
 const notFound = 'storageclass.storage.k8s.io "missing" not found';
 
 describe('client/record: event broadcaster', () => {
+  it('an object with a 253-character name gets Events named as a valid DNS subdomain (cut, not refused)', async () => {
+    const { client, rec } = setup();
+    const long = `${'a'.repeat(239)}.b-${'c'.repeat(11)}`;
+    expect(long.length).to.equal(253);
+    rec.event(claim(long), EventType.Warning, 'ProvisioningFailed', notFound);
+    await settle();
+    const [created] = client.eventsAbout(long);
+    const name = created?.metadata?.name ?? '';
+    expect(name.length).to.be.at.most(253);
+    expect(name).to.match(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+    expect(name).not.to.include('..');
+    expect(created?.involvedObject.name).to.equal(long);
+    expect(eventName('short', 'abc')).to.equal('short.abc');
+  });
+
   it('a repeat is held back and the series refresh (5 min after the last write) carries the latest count and lastTimestamp', async () => {
     const { clock, client, rec, metric } = setup();
     rec.event(claim('a'), EventType.Warning, 'ProvisioningFailed', notFound);
