@@ -24,9 +24,12 @@ export interface VolumeDir {
 /**
  * Creates `base/segment` (mode 0777 so containers running as any user can write, as the
  * Kubernetes hostPath provisioner does) and returns it. Idempotent. `base` must be equal to or
- * under one of `roots`; the new directory must resolve strictly under that root.
+ * under one of `g.roots`; the new directory must resolve strictly under that root; and `base`
+ * must not be, or lie inside, a volume this controller provisioned (`g.records`): a volume
+ * made inside another would be deleted with it, and its pods could reach it.
  */
-export async function createVolumeDir(base: string, segment: string, roots: readonly string[]): Promise<VolumeDir> {
+export async function createVolumeDir(base: string, segment: string, g: Pick<GuardContext, 'roots' | 'records'>): Promise<VolumeDir> {
+  const roots = g.roots;
   const problem = requestedPathProblem(base, roots);
   if (problem) throw new ProvisioningError(`base directory ${problem}`);
   if (!segment || segment.includes('/') || segment.includes('\0') || segment === '.' || segment === '..') throw new ProvisioningError(`invalid volume directory name "${segment}"`);
@@ -37,6 +40,8 @@ export async function createVolumeDir(base: string, segment: string, roots: read
   const realRoot = (await resolvePath(root)).real;
   const resolvedBase = await resolvePath(base);
   if (!lexicallyWithin(resolvedBase.real, realRoot, false)) throw new ProvisioningError(`refusing to use ${base}: it resolves to ${resolvedBase.real}, outside the root ${realRoot}`);
+  const host = (await g.records.list()).find((r) => lexicallyWithin(resolvedBase.real, r.path, false));
+  if (host) throw new ProvisioningError(`refusing to use ${base}: it lies inside the directory of volume ${host.pvName} (${host.path})`);
   await mkdir(base, { recursive: true, mode: 0o755 });
   const dir = path.join(path.normalize(base), segment);
   await mkdir(dir, { recursive: true, mode: 0o777 });

@@ -80,7 +80,7 @@ export class NfsProvisioner implements Provisioner {
         : `this machine's kernel has no NFS client (no nfs in /proc/filesystems), so ${server}:${exported} cannot be mounted to create the volume directory; run the controller-manager with IS_NFS_SERVER=true on the NFS server`;
       throw new ProvisioningError(why);
     }
-    const dir = await createVolumeDir(localBase, sub, this.guard.roots);
+    const dir = await createVolumeDir(localBase, sub, this.guard);
     return { source: { nfs: { server, path: path.posix.join(exported, sub) } }, annotations: {}, localPath: dir.real };
   }
 

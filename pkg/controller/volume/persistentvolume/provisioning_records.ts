@@ -16,7 +16,7 @@
  *   4. after the storage and the PV object are deleted, `remove` drops the record.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { StorageType } from './constants';
 
@@ -39,6 +39,8 @@ export interface ProvisioningRecords {
   get(pvName: string): Promise<ProvisioningRecord | undefined>;
   put(record: ProvisioningRecord): Promise<void>;
   remove(pvName: string): Promise<void>;
+  /** Every record (nesting checks: no volume may be made or reclaimed inside another). */
+  list(): Promise<ProvisioningRecord[]>;
 }
 
 /**
@@ -102,6 +104,18 @@ export class FileProvisioningRecords implements ProvisioningRecords {
   async remove(pvName: string): Promise<void> {
     await rm(this.file(pvName), { force: true });
   }
+
+  async list(): Promise<ProvisioningRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const records = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => this.get(n.slice(0, -'.json'.length))));
+    return records.filter((r): r is ProvisioningRecord => r !== undefined);
+  }
 }
 
 /** Records in memory (unit tests). */
@@ -122,5 +136,10 @@ export class MemoryProvisioningRecords implements ProvisioningRecords {
   async remove(pvName: string): Promise<void> {
     await Promise.resolve();
     this.records.delete(pvName);
+  }
+
+  async list(): Promise<ProvisioningRecord[]> {
+    await Promise.resolve();
+    return [...this.records.values()].map((r) => ({ ...r }));
   }
 }

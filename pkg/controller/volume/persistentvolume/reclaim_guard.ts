@@ -9,7 +9,8 @@
  *   2. a provisioning record exists for the PV's name, of this storage type;
  *   3. the record names this PV's uid (a PV deleted and re-created under the same name by
  *      someone else has another uid);
- *   4. the record names the same real path.
+ *   4. the record names the same real path;
+ *   5. no other record's directory lies inside it (it would go with it).
  *
  * Failing any of these is a ReclaimRefusal: the PV goes Failed with a Warning event saying which,
  * and nothing on disk is touched.
@@ -27,7 +28,7 @@
  */
 import type { PersistentVolume } from '../../../api/core/v1';
 import type { DeepReadonly } from '../../../informer/readonly';
-import { hostPathProblem } from '../../../util/fsroots/roots';
+import { hostPathProblem, lexicallyWithin } from '../../../util/fsroots/roots';
 import { Annotation, Provisioner as Names, StorageType } from './constants';
 import type { ProvisioningRecord, ProvisioningRecords } from './provisioning_records';
 import { describeRoots, locate, type Located } from './volume_roots';
@@ -93,5 +94,7 @@ export async function verifyReclaim(pv: DeepReadonly<PersistentVolume>, localPat
     throw new ReclaimRefusal(`the provisioning record of PV ${name} names PV uid ${record.pvUid}, but this PV has uid ${pv.metadata.uid ?? '(none)'}: it is not the volume this controller provisioned`);
   }
   if (record.path !== where.real) throw new ReclaimRefusal(`the provisioning record of PV ${name} names directory ${record.path}, but the PV's directory resolves to ${where.real}`);
+  const nested = (await g.records.list()).find((r) => r.pvName !== name && lexicallyWithin(r.path, where.real, true));
+  if (nested) throw new ReclaimRefusal(`its directory ${where.real} contains the directory of volume ${nested.pvName} (${nested.path})`);
   return where;
 }

@@ -15,9 +15,12 @@ import { HostPathProvisioner } from '../../../../pkg/controller/volume/persisten
 import { createVolumeDir } from '../../../../pkg/controller/volume/persistentvolume/local_dirs';
 import { localExportDir, NfsProvisioner, type NfsSettings } from '../../../../pkg/controller/volume/persistentvolume/nfs_provisioner';
 import { ProvisioningError, safeSegment, type Provisioner } from '../../../../pkg/controller/volume/persistentvolume/provisioner';
-import { FileProvisioningRecords, prepareRecord } from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
+import { FileProvisioningRecords, MemoryProvisioningRecords, prepareRecord } from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
 import { ReclaimRefusal } from '../../../../pkg/controller/volume/persistentvolume/reclaim_guard';
 import { pvc, sc } from './harness';
+
+/** createVolumeDir's context: one root, no volumes recorded yet. */
+const only = (root: string) => ({ roots: [root], records: new MemoryProvisioningRecords() });
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
@@ -83,20 +86,20 @@ describe('PV controller: local volume directories', () => {
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('createVolumeDir makes base/segment with mode 0777 (and the base), idempotently', async () => {
-    const dir = await createVolumeDir(base, 'default-c-pv', [base]);
+    const dir = await createVolumeDir(base, 'default-c-pv', only(base));
     expect(dir.path).to.equal(path.join(base, 'default-c-pv'));
     expect(dir.real).to.equal(path.join(base, 'default-c-pv'));
     expect(statSync(dir.path).isDirectory()).to.equal(true);
     expect(statSync(dir.path).mode & 0o777).to.equal(0o777);
     writeFileSync(path.join(dir.path, 'f'), 'x');
-    expect((await createVolumeDir(base, 'default-c-pv', [base])).path).to.equal(dir.path);
+    expect((await createVolumeDir(base, 'default-c-pv', only(base))).path).to.equal(dir.path);
     expect(readdirSync(dir.path)).to.deep.equal(['f']);
   });
 
   it('createVolumeDir refuses names with a slash, ".", ".." or NUL, and a base that is relative or outside the roots', async () => {
-    for (const seg of ['a/b', '.', '..', '', 'a\0b']) expect(await rejection(createVolumeDir(base, seg, [base])), seg).to.be.instanceOf(ProvisioningError);
+    for (const seg of ['a/b', '.', '..', '', 'a\0b']) expect(await rejection(createVolumeDir(base, seg, only(base))), seg).to.be.instanceOf(ProvisioningError);
     for (const bad of ['relative/base', outside, `${base}/../outside`, `${base}\0x`]) {
-      expect(await rejection(createVolumeDir(bad, 'x', [base])), bad).to.be.instanceOf(ProvisioningError);
+      expect(await rejection(createVolumeDir(bad, 'x', only(base))), bad).to.be.instanceOf(ProvisioningError);
     }
     expect(readdirSync(outside)).to.deep.equal(['precious']);
   });
@@ -104,10 +107,10 @@ describe('PV controller: local volume directories', () => {
   it('createVolumeDir refuses a symlink escaping the root (as the volume or as the base), without touching its target', async () => {
     mkdirSync(base);
     symlinkSync(outside, path.join(base, 'evil'));
-    const err = await rejection(createVolumeDir(base, 'evil', [base]));
+    const err = await rejection(createVolumeDir(base, 'evil', only(base)));
     expect(err).to.be.instanceOf(ProvisioningError);
     expect(err.message).to.match(/outside|not a directory strictly under/);
-    const viaBase = await rejection(createVolumeDir(path.join(base, 'evil'), 'v', [base]));
+    const viaBase = await rejection(createVolumeDir(path.join(base, 'evil'), 'v', only(base)));
     expect(viaBase).to.be.instanceOf(ProvisioningError);
     expect(statSync(outside).mode & 0o777, 'the outside directory keeps its mode').to.equal(0o700);
     expect(readdirSync(outside)).to.deep.equal(['precious']);

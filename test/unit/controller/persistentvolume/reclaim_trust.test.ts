@@ -15,6 +15,7 @@ import { Annotation, Provisioner as Names } from '../../../../pkg/controller/vol
 import { HostPathProvisioner } from '../../../../pkg/controller/volume/persistentvolume/hostpath_provisioner';
 import { NfsProvisioner } from '../../../../pkg/controller/volume/persistentvolume/nfs_provisioner';
 import { FileProvisioningRecords, type ProvisioningRecord } from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
+import { safeSegment } from '../../../../pkg/controller/volume/persistentvolume/provisioner';
 import { builtinClasses, pv, pvc, PVHarness, sc } from './harness';
 
 describe('PV controller: reclaim trusts only its own records and roots (real provisioners, fake API)', () => {
@@ -192,6 +193,33 @@ describe('PV controller: reclaim trusts only its own records and roots (real pro
     expect(ev?.message ?? '').to.match(/parameters\.path: .*anywhere is not under an allowed root/);
     expect(existsSync(anywhere)).to.equal(false);
     expect(h.pv('pvc-uid-e')).to.equal(undefined);
+  });
+
+  it('no volume inside another: a class naming a provisioned directory gets ProvisioningFailed, and a volume containing a recorded one is not reclaimed', async () => {
+    const outer = path.join(base, safeSegment('default', 'a', 'pvc-uid-a'));
+    const h = harness({ classes: [...builtinClasses(), sc('nested', Names.HostPath, { parameters: { path: outer } })], pvcs: [pvc('a')] });
+    h.maxRetries = 0;
+    await h.run();
+    expect(h.pv('pvc-uid-a')?.spec.hostPath?.path).to.equal(outer);
+    await h.pvcs.create(pvc('b', { className: 'nested' }));
+    h.syncCaches();
+    await h.run();
+    const failed = h.recorder.events.find((e) => e.reason === 'ProvisioningFailed' && e.object === 'default/b');
+    expect(failed?.message ?? '').to.match(/lies inside the directory of volume pvc-uid-a/);
+    expect(h.pv('pvc-uid-b')).to.equal(undefined);
+    intact(outer, []);
+
+    // A recorded volume inside it (as an older build could make) keeps the outer one from being deleted.
+    const inner = path.join(outer, 'inner');
+    mkdirSync(inner);
+    writeFileSync(path.join(inner, 'precious'), 'data');
+    await records.put({ pvName: 'inner', claimUid: 'uid-i', claim: 'default/i', type: 'hostPath', path: inner, pvUid: 'pv-uid-i' });
+    await h.pvcs.delete('a', 'default');
+    h.syncCaches();
+    await h.run();
+    expect(h.pv('pvc-uid-a')?.status?.phase).to.equal('Failed');
+    expect(h.recorder.events.find((e) => e.reason === 'VolumeFailedDelete')?.message ?? '').to.match(/contains the directory of volume inner/);
+    intact(inner, ['precious']);
   });
 
   it('NFS: a forged PV naming a directory of the export without a record is refused; a provisioned one is deleted', async () => {
