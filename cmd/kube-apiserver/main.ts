@@ -1,8 +1,8 @@
 /** kube-apiserver: parse flags → validate → run(config, signal). */
 import { StorageObjectInUseProtection } from '../../pkg/apiserver/admission/storage_object_in_use_protection';
-import { defaultHostPathBaseDir } from '../../pkg/apiserver/admission/hostpath_storage_class';
 import { run } from '../../pkg/apiserver/server';
-import { hostPathProblem, parseRoots } from '../../pkg/util/fsroots/roots';
+import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
+import { parseRoots } from '../../pkg/util/fsroots/roots';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
 import { newLogger } from '../../pkg/log/logger';
 
@@ -31,25 +31,7 @@ runMain(
         return unknown.length ? `unknown admission plugin(s): ${unknown.join(', ')}` : undefined;
       },
     },
-    'hostpath-base-dir': {
-      type: 'string',
-      default: process.env.HOSTPATH_BASE_DIR ?? defaultHostPathBaseDir,
-      help: 'The controller-manager\'s --hostpath-base-dir (env HOSTPATH_BASE_DIR): hostPath StorageClasses may name it in parameters.path.',
-      check: (v) => hostPathProblem(String(v)),
-    },
-    'hostpath-allowed-roots': {
-      type: 'string',
-      default: process.env.HOSTPATH_ALLOWED_ROOTS ?? '',
-      help: 'Comma-separated absolute directories a hostPath StorageClass parameters.path may name besides --hostpath-base-dir (env HOSTPATH_ALLOWED_ROOTS; give the controller-manager the same value).',
-      check: (v) => {
-        try {
-          parseRoots(String(v));
-          return undefined;
-        } catch (err) {
-          return (err as Error).message;
-        }
-      },
-    },
+    ...hostPathRootFlags('the controller-manager'),
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
   async (f, signal) => {

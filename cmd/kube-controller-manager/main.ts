@@ -1,20 +1,12 @@
 /** kube-controller-manager: parse flags → validate → run(config, signal). */
 import { configFromFlags } from '../../pkg/client/config';
 import { defaultProvisioningRecordDir, recordDirProblem, run, selectControllers } from '../../pkg/controller/manager/controller_manager';
+import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
 import { hostPathProblem, parseRoots } from '../../pkg/util/fsroots/roots';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
 import { newLogger } from '../../pkg/log/logger';
 
 const env = process.env;
-
-function rootsProblem(v: string | number | boolean): string | undefined {
-  try {
-    parseRoots(String(v));
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
 
 runMain(
   'kube-controller-manager',
@@ -41,13 +33,7 @@ runMain(
     'concurrent-workers': { type: 'int', default: 4, help: 'Workers per controller.', check: (v) => (Number(v) >= 1 ? undefined : 'must be at least 1') },
     'kube-api-qps': { type: 'int', default: 500, help: 'Client-side request rate limit (0 = unlimited).' },
     'kube-api-burst': { type: 'int', default: 1000, help: 'Client-side request burst.' },
-    'hostpath-base-dir': { type: 'string', default: env.HOSTPATH_BASE_DIR ?? '/var/lib/kubestore/volumes', help: 'Directory under which hostPath volumes are provisioned (env HOSTPATH_BASE_DIR).' },
-    'hostpath-allowed-roots': {
-      type: 'string',
-      default: env.HOSTPATH_ALLOWED_ROOTS ?? '',
-      help: 'Comma-separated absolute directories a hostPath StorageClass parameters.path may name, besides --hostpath-base-dir (env HOSTPATH_ALLOWED_ROOTS; give kube-apiserver the same value).',
-      check: rootsProblem,
-    },
+    ...hostPathRootFlags('kube-apiserver'),
     'provisioning-record-dir': {
       type: 'string',
       default: defaultProvisioningRecordDir,

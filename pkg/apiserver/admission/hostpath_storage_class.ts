@@ -13,9 +13,6 @@ import type { KubeObject, StatusCause } from '../../api/meta';
 import { invalid } from '../../api/errors';
 import { requestedPathProblem } from '../../util/fsroots/roots';
 
-/** The default of kube-apiserver's --hostpath-base-dir (the controller-manager's default too). */
-export const defaultHostPathBaseDir = '/var/lib/kubestore/volumes';
-
 const hostPathProvisioner = 'kubestore.io/hostpath';
 
 interface ClassShape {

@@ -14,6 +14,9 @@ export function hostPathProblem(p: string): string | undefined {
   return undefined;
 }
 
+/** Default of --hostpath-base-dir. */
+export const defaultHostPathBaseDir = '/var/lib/kubestore/volumes';
+
 /** True when `p` equals `root` (unless `strict`) or lies under it, comparing normalised paths. */
 export function lexicallyWithin(p: string, root: string, strict: boolean): boolean {
   const rel = path.posix.relative(path.posix.normalize(root), path.posix.normalize(p));
