@@ -184,10 +184,15 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
     expect((await rt.inspectContainer(id))?.state).to.equal(RuntimeContainerState.Running);
     const ac = new AbortController();
     const stream = await rt.containerLogs(id, { follow: true, signal: ac.signal });
-    const text = readAll(stream);
-    await waitFor(async () => (await logsOf(id)).includes('started'), 10_000, 'the sleeper to log');
+    let text = '';
+    const ended = new Promise<void>((resolve) => stream.once('end', resolve));
+    stream.on('data', (chunk: Buffer | string) => (text += chunk.toString()));
+    // Abort only once the followed stream itself has the line (the container may have logged it
+    // before the follow delivered it).
+    await waitFor(() => text.includes('started'), 10_000, 'the followed stream to carry the sleeper\'s line');
     ac.abort();
-    expect(await text).to.equal('started\n');
+    await ended;
+    expect(text).to.equal('started\n');
 
     await rt.stopContainer(id, 1);
     const stopped = await rt.inspectContainer(id);
