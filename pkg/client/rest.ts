@@ -3,6 +3,7 @@
  * Status bodies turned into StatusErrors, and streaming GETs for watches and logs.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { StatusError } from '../api/errors';
 import { StatusReason, type Status } from '../api/meta';
@@ -48,12 +49,29 @@ export function errorFromResponse(code: number, body: string): StatusError {
 /** Low-level client for one apiserver. */
 export class RestClient {
   private readonly base: URL;
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly agent: http.Agent;
+  private readonly transport: typeof http.request;
   private readonly limiter: TokenBucket;
   private readonly timeoutMs: number;
 
   constructor(readonly config: ClientConfig) {
     this.base = new URL(config.server);
+    if (this.base.protocol === 'https:') {
+      const tls = config.tls ?? {};
+      // rejectUnauthorized stays on unless the kubeconfig says insecure-skip-tls-verify.
+      this.agent = new https.Agent({
+        keepAlive: true,
+        maxSockets: 64,
+        rejectUnauthorized: !tls.insecureSkipVerify,
+        ...(tls.ca ? { ca: tls.ca } : {}),
+        ...(tls.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
+        ...(tls.serverName ? { servername: tls.serverName } : {}),
+      });
+      this.transport = https.request;
+    } else if (this.base.protocol === 'http:') {
+      this.agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+      this.transport = http.request;
+    } else throw new Error(`unsupported apiserver URL ${config.server}: use http:// or https://`);
     this.limiter = new TokenBucket(config.qps ?? 50, config.burst ?? 100);
     this.timeoutMs = config.timeoutMs ?? 30_000;
   }
@@ -70,7 +88,7 @@ export class RestClient {
   private open(method: string, path: string, o: RequestOptions, body: Buffer | undefined, timeoutMs: number): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       let response: IncomingMessage | undefined;
-      const req = http.request(
+      const req = this.transport(
         {
           protocol: this.base.protocol,
           hostname: this.base.hostname,
