@@ -148,7 +148,7 @@ kube::log::status "starting kube-apiserver on 127.0.0.1:${API_PORT}"
 # Both binaries get the same hostPath roots: the apiserver refuses StorageClasses outside them,
 # the controller-manager provisions and reclaims only inside them.
 HOSTPATH_FLAGS=(--hostpath-base-dir="${HOSTPATH_BASE_DIR}" --hostpath-allowed-roots="${HOSTPATH_ALLOWED_ROOTS}")
-start_component kube-apiserver --etcd-servers="${KUBE_ETCD_ENDPOINT}" --bind-address=127.0.0.1 --port="${API_PORT}" "${HOSTPATH_FLAGS[@]}"
+start_component kube-apiserver --etcd-servers="${KUBE_ETCD_ENDPOINT}" --bind-address=127.0.0.1 --port="${API_PORT}" --secure-port=0 "${HOSTPATH_FLAGS[@]}"
 kube::util::wait_for 60 healthy "http://127.0.0.1:${API_PORT}/readyz" || fail kube-apiserver
 kube::kubeconfig::write "${KUBECONFIG_FILE}" "http://127.0.0.1:${API_PORT}"
 

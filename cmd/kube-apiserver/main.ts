@@ -4,6 +4,10 @@ import { run } from '../../pkg/apiserver/server';
 import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
 import { parseRoots } from '../../pkg/util/fsroots/roots';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { loadTokenFile } from '../../pkg/apiserver/authentication/token_file';
+import { AuthorizationMode } from '../../pkg/apiserver/authorization/modes';
 import { newLogger } from '../../pkg/log/logger';
 
 function endpoints(v: string | number | boolean): string | undefined {
@@ -13,13 +17,46 @@ function endpoints(v: string | number | boolean): string | undefined {
   return undefined;
 }
 
+const modes: readonly string[] = Object.values(AuthorizationMode);
+
+function authorizationModes(v: string | number | boolean): string | undefined {
+  const list = String(v).split(',');
+  const bad = list.filter((m) => !modes.includes(m));
+  if (bad.length) return `unknown authorization mode(s) ${bad.map((m) => JSON.stringify(m)).join(', ')} (known: ${modes.join(', ')})`;
+  if (new Set(list).size !== list.length) return 'a mode may be named only once';
+  return undefined;
+}
+
+/** True for addresses only this host can reach. */
+function isLoopback(address: string): boolean {
+  if (address === 'localhost') return true;
+  if (isIP(address) === 4) return address.startsWith('127.');
+  return address === '::1';
+}
+
+function pemFile(flag: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new FlagError(`--${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
 runMain(
   'kube-apiserver',
   {
     'etcd-servers': { type: 'string', default: 'http://127.0.0.1:2379', help: 'Comma-separated etcd client URLs.', check: endpoints },
     'etcd-prefix': { type: 'string', default: '/registry', help: 'Prefix of every key in etcd.', check: (v) => (String(v).startsWith('/') ? undefined : 'must start with /') },
     'bind-address': { type: 'string', default: '127.0.0.1', help: 'Address to listen on.' },
-    port: { type: 'int', default: 8080, help: 'Port to serve HTTP on.', check: isPort },
+    'secure-port': { type: 'int', default: 6443, help: 'Port to serve HTTPS on, with authentication and authorization (0 = none).', check: isPort },
+    'tls-cert-file': { type: 'string', default: '', help: 'PEM serving certificate (chain) of the secure port.' },
+    'tls-private-key-file': { type: 'string', default: '', help: 'PEM private key of --tls-cert-file.' },
+    'client-ca-file': { type: 'string', default: '', help: 'PEM CA bundle: client certificates it signs authenticate as CN (user) and O (groups).' },
+    'token-auth-file': { type: 'string', default: '', help: 'Static bearer tokens, CSV: token,user,uid,"group1,group2".' },
+    'anonymous-auth': { type: 'bool', default: true, help: 'Requests without credentials are system:anonymous (RBAC lets them read only /healthz, /livez, /readyz, /version).' },
+    'authorization-mode': { type: 'string', default: 'Node,RBAC', help: `Ordered authorizers on the secure port (${modes.join(', ')}).`, check: authorizationModes },
+    'audit-log-path': { type: 'string', default: '', help: 'Append one JSON audit event per request to this file.' },
+    port: { type: 'int', default: 0, help: 'TEST MODE: plain-HTTP port with NO authentication or authorization (0 = none); loopback --bind-address only.', check: isPort },
     'watch-bookmark-interval': { type: 'duration', default: 60_000, help: 'Interval of BOOKMARK events on watches that allow them.' },
     'etcd-request-timeout': { type: 'duration', default: 10_000, help: 'Deadline of each etcd request; past it requests fail with 503.' },
     'disable-admission-plugins': {
@@ -36,12 +73,34 @@ runMain(
   },
   async (f, signal) => {
     if (typeof f['etcd-servers'] !== 'string') throw new FlagError('--etcd-servers is required');
+    const bindAddress = String(f['bind-address']);
+    const port = Number(f.port);
+    const securePort = Number(f['secure-port']);
+    if (port !== 0 && !isLoopback(bindAddress)) throw new FlagError(`--port serves plain HTTP without authentication: it is a test mode for loopback addresses only, not --bind-address=${bindAddress}`);
+    if (port === 0 && securePort === 0) throw new FlagError('nothing to serve: set --secure-port (with --tls-cert-file) or the --port test mode');
+    const certFile = String(f['tls-cert-file']);
+    const keyFile = String(f['tls-private-key-file']);
+    if (securePort !== 0 && (!certFile || !keyFile)) throw new FlagError(`--secure-port=${securePort} needs --tls-cert-file and --tls-private-key-file (or --secure-port=0 with the --port test mode)`);
+    const secure =
+      securePort === 0
+        ? undefined
+        : {
+            port: securePort,
+            cert: pemFile('tls-cert-file', certFile),
+            key: pemFile('tls-private-key-file', keyFile),
+            anonymous: Boolean(f['anonymous-auth']),
+            ...(f['client-ca-file'] ? { clientCA: pemFile('client-ca-file', String(f['client-ca-file'])) } : {}),
+            ...(f['token-auth-file'] ? { tokens: tokenFile(String(f['token-auth-file'])) } : {}),
+          };
     await run(
       {
         etcdServers: String(f['etcd-servers']).split(','),
         etcdPrefix: String(f['etcd-prefix']),
-        bindAddress: String(f['bind-address']),
-        port: Number(f.port),
+        bindAddress,
+        ...(port !== 0 ? { port } : {}),
+        ...(secure ? { secure } : {}),
+        authorizationModes: String(f['authorization-mode']).split(',') as AuthorizationMode[],
+        ...(f['audit-log-path'] ? { auditLogPath: String(f['audit-log-path']) } : {}),
         bookmarkIntervalMs: Number(f['watch-bookmark-interval']),
         etcdRequestTimeoutMs: Number(f['etcd-request-timeout']),
         hostPathRoots: parseRoots([String(f['hostpath-base-dir']), String(f['hostpath-allowed-roots'])].join(',')),
@@ -52,3 +111,11 @@ runMain(
     );
   },
 );
+
+function tokenFile(file: string) {
+  try {
+    return loadTokenFile(file);
+  } catch (err) {
+    throw new FlagError((err as Error).message);
+  }
+}

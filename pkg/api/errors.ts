@@ -72,9 +72,14 @@ export function conflict(q: Qualified, name: string, why: string): StatusError {
   );
 }
 
-/** 403: the request is well-formed but refused (`namespaces "default" is forbidden: …`). */
+/**
+ * 403: the request is well-formed but refused, worded as Kubernetes' NewForbidden:
+ * `namespaces "default" is forbidden: …`, `persistentvolumes is forbidden: …` (no name),
+ * `forbidden: …` (no resource: a non-resource URL).
+ */
 export function forbidden(q: Qualified, name: string, why: string, causes?: StatusCause[]): StatusError {
-  return new StatusError(403, StatusReason.Forbidden, `${qualifiedName(q)} "${name}" is forbidden: ${why}`, {
+  const what = !q.resource ? 'forbidden' : name ? `${qualifiedName(q)} "${name}" is forbidden` : `${qualifiedName(q)} is forbidden`;
+  return new StatusError(403, StatusReason.Forbidden, `${what}: ${why}`, {
     name,
     kind: q.resource,
     ...(q.group ? { group: q.group } : {}),
@@ -131,6 +136,8 @@ export const isNotFound = (err: unknown): boolean => reasonOf(err) === StatusRea
 export const isAlreadyExists = (err: unknown): boolean => reasonOf(err) === StatusReason.AlreadyExists;
 export const isConflict = (err: unknown): boolean => reasonOf(err) === StatusReason.Conflict;
 export const isInvalid = (err: unknown): boolean => reasonOf(err) === StatusReason.Invalid;
+export const isForbidden = (err: unknown): boolean => reasonOf(err) === StatusReason.Forbidden;
+export const isUnauthorized = (err: unknown): boolean => reasonOf(err) === StatusReason.Unauthorized;
 /** True when the error's Status names `cause` among its causes (e.g. NamespaceTerminating). */
 export const hasStatusCause = (err: unknown, cause: string): boolean =>
   err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === cause);

@@ -86,6 +86,7 @@ export const StatusReason = {
   ServiceUnavailable: 'ServiceUnavailable',
   InternalError: 'InternalError',
   Forbidden: 'Forbidden',
+  Unauthorized: 'Unauthorized',
   Unknown: '',
 } as const;
 export type StatusReason = (typeof StatusReason)[keyof typeof StatusReason];

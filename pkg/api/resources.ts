@@ -60,6 +60,25 @@ export const events = info('', 'Event', 'events', true, ['ev']);
 export const storageClasses = info('storage.k8s.io', 'StorageClass', 'storageclasses', false, ['sc']);
 export const leases = info('coordination.k8s.io', 'Lease', 'leases', true, ['lease']);
 
+/** Reviews: create-only resources that are answered, never stored (authentication and authorization questions). */
+const review = (group: string, kind: string, resource: string, namespaced = false): ResourceInfo => info(group, kind, resource, namespaced, [], [], ['create']);
+export const selfSubjectReviews = review('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews');
+export const tokenReviews = review('authentication.k8s.io', 'TokenReview', 'tokenreviews');
+export const selfSubjectAccessReviews = review('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews');
+export const selfSubjectRulesReviews = review('authorization.k8s.io', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews');
+export const subjectAccessReviews = review('authorization.k8s.io', 'SubjectAccessReview', 'subjectaccessreviews');
+export const localSubjectAccessReviews = review('authorization.k8s.io', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true);
+
+/** The review resources, in discovery order. */
+export const reviewResources: readonly ResourceInfo[] = [
+  selfSubjectReviews,
+  tokenReviews,
+  localSubjectAccessReviews,
+  selfSubjectAccessReviews,
+  selfSubjectRulesReviews,
+  subjectAccessReviews,
+];
+
 /** The verbs of a subresource: status is read and written, binding created, finalize replaced, log read. */
 export function subresourceVerbs(sub: string): readonly string[] {
   switch (sub) {
@@ -74,7 +93,7 @@ export function subresourceVerbs(sub: string): readonly string[] {
   }
 }
 
-/** Every served resource, in discovery order. */
+/** Every stored resource, in discovery order (the reviews are served besides them). */
 export const allResources: readonly ResourceInfo[] = [
   namespaces,
   nodes,

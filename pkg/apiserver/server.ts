@@ -5,6 +5,8 @@
  */
 import Router from '@koa/router';
 import { createServer } from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
+import { constants as cryptoConstants } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
@@ -37,14 +39,48 @@ import { defaultHostPathBaseDir } from '../util/fsroots/roots';
 import { applyPatcher, applyPatchType } from './patch/apply';
 import { strategicMergePatcher, strategicMergePatchType } from './patch/strategic';
 import { renderResponse, watchEncoder } from './tables/render';
+import { x509Authenticator } from './authentication/x509';
+import { tokenAuthenticator, type TokenAuthenticator } from './authentication/token_file';
+import type { Authenticator } from './authentication/authenticator';
+import type { UserInfo } from './authentication/user';
+import { AuthorizationMode, newAuthorizationChain, type AuthorizationChain } from './authorization/modes';
+import { authentication } from './filters/authentication';
+import { authorization } from './filters/authorization';
+import { impersonation } from './filters/impersonation';
+import { AuditLog } from './filters/audit';
+import { reviewHandlers, type ReviewHandler } from './reviews';
+
+/** The secure port: TLS serving and how its requests are authenticated. */
+export interface SecureServingConfig {
+  /** 0 picks a free port. */
+  port: number;
+  /** PEM serving certificate (chain) and key (--tls-cert-file, --tls-private-key-file). */
+  cert: Buffer;
+  key: Buffer;
+  /** PEM CA bundle that signs client certificates (--client-ca-file); none: no x509 authentication. */
+  clientCA?: Buffer;
+  /** Static bearer tokens (--token-auth-file). */
+  tokens?: ReadonlyMap<string, UserInfo>;
+  /** --anonymous-auth (default true): requests without credentials are system:anonymous. */
+  anonymous?: boolean;
+}
 
 /** Configuration of an apiserver. */
 export interface ApiServerConfig {
   etcdServers: string[];
   etcdPrefix: string;
   bindAddress: string;
-  /** 0 picks a free port. */
-  port: number;
+  /**
+   * The plain-HTTP test port (undefined: none; 0 picks a free port). Its requests skip
+   * authentication and authorization, as kube-apiserver's old insecure port; loopback only.
+   */
+  port?: number;
+  /** The secure port (undefined: none). */
+  secure?: SecureServingConfig;
+  /** --authorization-mode, in order (default AlwaysAllow). */
+  authorizationModes?: readonly AuthorizationMode[];
+  /** --audit-log-path: one JSON audit event per request. */
+  auditLogPath?: string;
   logger: Logger;
   /** Interval of BOOKMARK events on watches that allow them (default 60 s). */
   bookmarkIntervalMs?: number;
@@ -121,6 +157,11 @@ export class ApiServer {
     },
   });
   private server?: ReturnType<Koa['listen']>;
+  private secureServer?: ReturnType<typeof createSecureServer>;
+  /** The --authorization-mode chain (tests ask it directly). */
+  readonly authorization: AuthorizationChain;
+  private readonly reviews: Map<string, ReviewHandler>;
+  private readonly audit?: AuditLog;
   private ready = false;
   private stopped = false;
   /** Extra patch types, renderers and subresources plug in here before start(). */
@@ -148,6 +189,9 @@ export class ApiServer {
       });
       this.stores.set(storeKey(info.group, info.version, info.resource), store);
     }
+    this.authorization = newAuthorizationChain(config.authorizationModes ?? [AuthorizationMode.AlwaysAllow], { store: (g, r) => this.store(g, r) });
+    this.reviews = reviewHandlers({ authorizer: this.authorization.authorizer, ruleResolvers: this.authorization.ruleResolvers, tokens: this.tokenAuthenticators });
+    if (config.auditLogPath) this.audit = new AuditLog(config.auditLogPath);
     const protect = !(config.disableAdmissionPlugins ?? []).includes(StorageObjectInUseProtection);
     this.deps = {
       stores: this.stores,
@@ -165,6 +209,10 @@ export class ApiServer {
       onWatch: (resource, delta) => this.metrics.watch(resource, delta),
     };
     this.routes();
+  }
+
+  private get tokenAuthenticators(): TokenAuthenticator[] {
+    return this.config.secure?.tokens ? [tokenAuthenticator(this.config.secure.tokens)] : [];
   }
 
   /** The store of a resource (tests and built-in subresources use it). */
@@ -204,6 +252,11 @@ export class ApiServer {
         } else this.metrics.requests.inc({ ...labels, code: '200' });
       }
     });
+    const authenticators: Authenticator[] = [...(this.config.secure?.clientCA ? [x509Authenticator] : []), ...this.tokenAuthenticators];
+    app.use(authentication({ authenticators, anonymous: this.config.secure?.anonymous ?? true, logger: this.log }));
+    if (this.audit) app.use(this.audit.middleware());
+    app.use(impersonation(this.authorization.authorizer));
+    app.use(authorization(this.authorization.authorizer));
     router.get(['/healthz', '/livez'], (ctx) => {
       ctx.type = 'text/plain';
       ctx.body = 'ok';
@@ -225,7 +278,7 @@ export class ApiServer {
       ctx.body = this.metrics.registry.render();
     });
     router.get('/api', (ctx) => {
-      ctx.body = coreVersions(`${this.config.bindAddress}:${this.port}`);
+      ctx.body = coreVersions(`${ctx.req.socket.localAddress ?? this.config.bindAddress}:${ctx.req.socket.localPort ?? this.port}`);
     });
     router.get('/api/v1', (ctx) => {
       ctx.body = resourceList('', 'v1');
@@ -250,6 +303,8 @@ export class ApiServer {
         throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
       }
       ctx.state.requestInfo = info;
+      const review = this.reviews.get(storeKey(info.group, info.version, info.resource));
+      if (review) return review(ctx, info);
       if (!this.ready) throw serviceUnavailable('the apiserver is starting: storage is not ready yet');
       await handleResource(ctx, info, this.deps);
     };
@@ -276,14 +331,24 @@ export class ApiServer {
     }
   }
 
-  /** The port the server listens on. */
+  /** The plain-HTTP port the server listens on (0 when it has none). */
   get port(): number {
-    return (this.server?.address() as AddressInfo | null)?.port ?? this.config.port;
+    return (this.server?.address() as AddressInfo | null)?.port ?? this.config.port ?? 0;
   }
 
-  /** http://host:port of this server. */
+  /** http://host:port of the plain-HTTP test port. */
   get url(): string {
     return `http://${this.config.bindAddress}:${this.port}`;
+  }
+
+  /** The secure port the server listens on (0 when it has none). */
+  get securePort(): number {
+    return (this.secureServer?.address() as AddressInfo | null)?.port ?? this.config.secure?.port ?? 0;
+  }
+
+  /** https://host:port of the secure port. */
+  get secureUrl(): string {
+    return `https://${this.config.bindAddress}:${this.securePort}`;
   }
 
   /** True once storage answered and watch caches are primed. */
@@ -291,18 +356,42 @@ export class ApiServer {
     return this.ready;
   }
 
-  /** Listens, then primes the watch caches (retrying until etcd answers). */
+  /** Listens (plain test port and/or secure port), then primes the watch caches (retrying until etcd answers). */
   async start(): Promise<void> {
     // Node's own receive deadline backs up readBody's (a client that never finishes its headers).
     const bodyMs = this.config.bodyReadTimeoutMs ?? defaultBodyReadTimeoutMs;
-    this.server = createServer({ requestTimeout: bodyMs + 1000, connectionsCheckingInterval: Math.min(30_000, bodyMs) }, this.app.callback());
-    const listening = this.server;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('error', reject);
-      listening.listen(this.config.port, this.config.bindAddress, () => resolve());
-    });
-    this.server.setTimeout(0);
-    this.log.info({ url: this.url }, 'kube-apiserver listening');
+    const timeouts = { requestTimeout: bodyMs + 1000, connectionsCheckingInterval: Math.min(30_000, bodyMs) };
+    const listen = async (server: ReturnType<typeof createServer>, port: number) => {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, this.config.bindAddress, () => resolve());
+      });
+      server.setTimeout(0);
+    };
+    if (this.config.port !== undefined) {
+      this.server = createServer(timeouts, this.app.callback());
+      await listen(this.server, this.config.port);
+      this.log.info({ url: this.url }, 'kube-apiserver listening (plain HTTP test port: no authentication or authorization)');
+    }
+    const secure = this.config.secure;
+    if (secure) {
+      this.secureServer = createSecureServer(
+        {
+          ...timeouts,
+          cert: secure.cert,
+          key: secure.key,
+          minVersion: 'TLSv1.2',
+          // Ask for a client certificate, but let requests without one (or with a bad one) reach the
+          // authentication filter: it decides between x509, token, anonymous and 401.
+          ...(secure.clientCA ? { ca: secure.clientCA, requestCert: true, rejectUnauthorized: false } : {}),
+          // Full handshakes only: every connection's client certificate is verified afresh.
+          secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+        },
+        this.app.callback(),
+      );
+      await listen(this.secureServer, secure.port);
+      this.log.info({ url: this.secureUrl }, 'kube-apiserver listening');
+    }
     void this.prime();
   }
 
@@ -346,11 +435,17 @@ export class ApiServer {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const s of this.stores.values()) s.cache.stop();
-    await new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await Promise.all(
+      [this.server, this.secureServer].map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            if (!server) return resolve();
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+    await this.audit?.close();
     await this.storage.close();
   }
 }

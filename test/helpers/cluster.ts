@@ -101,7 +101,7 @@ export class TestCluster {
   }
 
   startApiServer(): ChildProcess {
-    return this.start('kube-apiserver', 'kube-apiserver', [`--etcd-servers=${(this.opts.etcdEndpoints ?? etcdEndpoints()).join(',')}`, `--etcd-prefix=${this.prefix}`, `--port=${this.apiPort}`, '--watch-bookmark-interval=5s', `--hostpath-base-dir=${this.hostPathBase}`, ...(this.opts.apiFlags ?? [])]);
+    return this.start('kube-apiserver', 'kube-apiserver', [`--etcd-servers=${(this.opts.etcdEndpoints ?? etcdEndpoints()).join(',')}`, `--etcd-prefix=${this.prefix}`, `--port=${this.apiPort}`, '--secure-port=0', '--watch-bookmark-interval=5s', `--hostpath-base-dir=${this.hostPathBase}`, ...(this.opts.apiFlags ?? [])]);
   }
 
   startControllerManager(name = 'kube-controller-manager', extra: string[] = []): ChildProcess {

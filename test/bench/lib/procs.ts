@@ -124,7 +124,7 @@ export interface ApiServerProc {
 /** Starts kube-apiserver on a fresh prefix of the bench etcd and waits for /readyz. */
 export async function startApiServer(o: { logDir: string; prefix: string; name?: string }): Promise<ApiServerProc> {
   const port = await freePort();
-  const component = new Component(o.name ?? 'kube-apiserver', 'kube-apiserver', [`--etcd-servers=${etcdEndpoint()}`, `--etcd-prefix=${o.prefix}`, `--port=${port}`, '--bind-address=127.0.0.1'], o.logDir);
+  const component = new Component(o.name ?? 'kube-apiserver', 'kube-apiserver', [`--etcd-servers=${etcdEndpoint()}`, `--etcd-prefix=${o.prefix}`, `--port=${port}`, '--secure-port=0', '--bind-address=127.0.0.1'], o.logDir);
   const url = `http://127.0.0.1:${port}`;
   await waitHttpOk(`${url}/readyz`, component);
   return { component, url, prefix: o.prefix };

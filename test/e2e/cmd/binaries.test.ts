@@ -67,7 +67,7 @@ describe('e2e: the binaries', function () {
     await etcd.stop();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const api = spawn(process.execPath, [bin('kube-apiserver'), `--etcd-servers=${etcd.endpoint}`, `--port=${port}`, '--etcd-request-timeout=2s'], { stdio: 'ignore' });
+    const api = spawn(process.execPath, [bin('kube-apiserver'), `--etcd-servers=${etcd.endpoint}`, `--port=${port}`, '--secure-port=0', '--etcd-request-timeout=2s'], { stdio: 'ignore' });
     try {
       await waitFor(async () => (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)), 15_000, 'apiserver healthz');
       expect((await request(url, 'GET', '/readyz')).status).to.equal(503);

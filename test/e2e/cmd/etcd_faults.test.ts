@@ -24,7 +24,7 @@ describe('e2e: kube-apiserver under etcd kill -9', function () {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     let stderr = '';
-    const api = spawn(process.execPath, [bin, `--etcd-servers=${etcd.endpoint}`, `--port=${port}`, '--etcd-request-timeout=2s', '--disable-admission-plugins=StorageObjectInUseProtection'], {
+    const api = spawn(process.execPath, [bin, `--etcd-servers=${etcd.endpoint}`, `--port=${port}`, '--secure-port=0', '--etcd-request-timeout=2s', '--disable-admission-plugins=StorageObjectInUseProtection'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     api.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

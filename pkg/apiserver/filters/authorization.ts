@@ -1,0 +1,31 @@
+/**
+ * The authorization filter: every authenticated request on the secure port is turned into
+ * Attributes and put to the authorizer chain; anything but Allow is Kubernetes' 403 Status.
+ */
+import type { Context, Next } from 'koa';
+import { requestUser } from '../authentication/request';
+import { Decision, type Attributes, type Authorizer } from '../authorization/authorizer';
+import { forbiddenError, requestAttributes } from '../authorization/request_attributes';
+import { isInsecureRequest } from './authentication';
+
+interface AuthzState {
+  authorization?: Attributes;
+}
+
+/** The Attributes the request was authorized with (undefined on the plain test port). */
+export function requestAuthorization(ctx: Context): Attributes | undefined {
+  return (ctx.state as AuthzState).authorization;
+}
+
+/** Koa middleware: authorizes the request or throws 403. */
+export function authorization(authorizer: Authorizer) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    if (!isInsecureRequest(ctx)) {
+      const attrs = requestAttributes(requestUser(ctx), ctx.method, ctx.path, new URLSearchParams(ctx.querystring));
+      (ctx.state as AuthzState).authorization = attrs;
+      const result = authorizer.authorize(attrs);
+      if (result.decision !== Decision.Allow) throw forbiddenError(attrs, result.reason);
+    }
+    await next();
+  };
+}
