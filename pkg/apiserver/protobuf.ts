@@ -52,8 +52,38 @@ const namespace: Schema = {
   3: f('status', { 1: f('phase', 'string') }),
 };
 
+// The reviews kubectl's typed clients send (auth can-i, auth whoami), from k8s.io/api
+// authorization/v1 and authentication/v1 generated.proto. User extra (a map of lists) is not decoded.
+const resourceAttributes: Schema = {
+  1: f('namespace', 'string'),
+  2: f('verb', 'string'),
+  3: f('group', 'string'),
+  4: f('version', 'string'),
+  5: f('resource', 'string'),
+  6: f('subresource', 'string'),
+  7: f('name', 'string'),
+  8: f('fieldSelector', { 1: f('rawSelector', 'string') }),
+};
+const nonResourceAttributes: Schema = { 1: f('path', 'string'), 2: f('verb', 'string') };
+const accessReviewSpec: Schema = {
+  1: f('resourceAttributes', resourceAttributes),
+  2: f('nonResourceAttributes', nonResourceAttributes),
+  3: f('user', 'string'),
+  4: f('groups', 'string', true),
+  6: f('uid', 'string'),
+};
+const review = (spec: Schema): Schema => ({ 1: f('metadata', objectMeta), 2: f('spec', spec) });
+
 /** The kinds a protobuf body may carry, by apiVersion/kind. */
-const kinds: Readonly<Record<string, Schema>> = { 'v1/Namespace': namespace };
+const kinds: Readonly<Record<string, Schema>> = {
+  'v1/Namespace': namespace,
+  'authentication.k8s.io/v1/SelfSubjectReview': { 1: f('metadata', objectMeta) },
+  'authentication.k8s.io/v1/TokenReview': review({ 1: f('token', 'string'), 2: f('audiences', 'string', true) }),
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': review(accessReviewSpec),
+  'authorization.k8s.io/v1/SubjectAccessReview': review(accessReviewSpec),
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': review(accessReviewSpec),
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': review({ 1: f('namespace', 'string') }),
+};
 
 /** Reads protobuf wire format from a slice of a buffer. */
 class Reader {

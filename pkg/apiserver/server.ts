@@ -253,8 +253,8 @@ export class ApiServer {
       }
     });
     const authenticators: Authenticator[] = [...(this.config.secure?.clientCA ? [x509Authenticator] : []), ...this.tokenAuthenticators];
-    app.use(authentication({ authenticators, anonymous: this.config.secure?.anonymous ?? true, logger: this.log }));
     if (this.audit) app.use(this.audit.middleware());
+    app.use(authentication({ authenticators, anonymous: this.config.secure?.anonymous ?? true, logger: this.log }));
     app.use(impersonation(this.authorization.authorizer));
     app.use(authorization(this.authorization.authorizer));
     router.get(['/healthz', '/livez'], (ctx) => {

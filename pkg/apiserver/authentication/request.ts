@@ -7,11 +7,24 @@ import type { UserInfo } from './user';
 
 interface AuthState {
   user?: UserInfo;
+  authenticated?: UserInfo;
 }
 
-/** Records who made the request (the authentication and impersonation filters call this). */
+/** Records who the request acts as (the authentication filter, then impersonation, call this). */
 export function setRequestUser(ctx: Context, user: UserInfo): void {
-  (ctx.state as AuthState).user = user;
+  const state = ctx.state as AuthState;
+  state.authenticated ??= user;
+  state.user = user;
+}
+
+/** Who authenticated (before impersonation), or undefined when nobody did (a 401). */
+export function authenticatedUser(ctx: Context): UserInfo | undefined {
+  return (ctx.state as AuthState).authenticated;
+}
+
+/** Who the request acts as, or undefined when nobody authenticated. */
+export function actingUser(ctx: Context): UserInfo | undefined {
+  return (ctx.state as AuthState).user;
 }
 
 /** Who made the request; throws when no filter authenticated it (a wiring bug, not a client error). */

@@ -8,8 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Context, Next } from 'koa';
 import { StatusError } from '../../api/errors';
-import { requestUser } from '../authentication/request';
-import type { UserInfo } from '../authentication/user';
+import { actingUser, authenticatedUser } from '../authentication/request';
 import type { Attributes } from '../authorization/authorizer';
 import { requestAttributes } from '../authorization/request_attributes';
 
@@ -21,16 +20,10 @@ export class AuditLog {
     this.out = createWriteStream(path, { flags: 'a', mode: 0o600 });
   }
 
-  /** Koa middleware recording each request; place it right after authentication. */
+  /** Koa middleware recording each request; place it before authentication. */
   middleware() {
     return async (ctx: Context, next: Next): Promise<void> => {
       const received = new Date().toISOString();
-      let authenticated: UserInfo | undefined;
-      try {
-        authenticated = requestUser(ctx);
-      } catch {
-        authenticated = undefined;
-      }
       let code = 0;
       try {
         await next();
@@ -39,18 +32,14 @@ export class AuditLog {
         code = err instanceof StatusError ? err.code : 500;
         throw err;
       } finally {
-        this.write(ctx, authenticated, code, received);
+        this.write(ctx, code, received);
       }
     };
   }
 
-  private write(ctx: Context, authenticated: UserInfo | undefined, code: number, received: string): void {
-    let acting: UserInfo | undefined;
-    try {
-      acting = requestUser(ctx);
-    } catch {
-      acting = undefined;
-    }
+  private write(ctx: Context, code: number, received: string): void {
+    const authenticated = authenticatedUser(ctx);
+    const acting = actingUser(ctx);
     const who = authenticated ?? acting ?? { username: '', groups: [] };
     let a: Attributes | undefined;
     try {
