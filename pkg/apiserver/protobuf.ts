@@ -196,7 +196,7 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
     throw new StatusError(
       415,
       StatusReason.UnsupportedMediaType,
-      `protobuf bodies are accepted for ${Object.keys(kinds).join(', ')} only, not ${meta.apiVersion ?? '?'}/${meta.kind ?? '?'}: send application/json or application/yaml`,
+      `protobuf bodies are not accepted for ${meta.apiVersion ?? '?'}/${meta.kind ?? '?'} (only for Namespace and the auth reviews): send application/json or application/yaml`,
     );
   }
   return { apiVersion: meta.apiVersion, kind: meta.kind, ...decodeMessage(raw, schema) };
