@@ -43,7 +43,8 @@ export function newAuthorizationChain(modes: readonly AuthorizationMode[], _sour
         break;
       case AuthorizationMode.Node:
       case AuthorizationMode.RBAC:
-        throw new Error(`authorization mode ${mode} is not built yet`);
+        // Being built on their own branches: until they land these modes have no opinion (→ 403).
+        break;
     }
   }
   return {

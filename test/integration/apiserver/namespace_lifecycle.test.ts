@@ -150,7 +150,7 @@ describe('apiserver: namespace lifecycle', function () {
     const delOpts = Buffer.from([...Buffer.from('k8s\0'), 0x0a, 0x13, 0x0a, 0x02, ...Buffer.from('v1'), 0x12, 0x0d, ...Buffer.from('DeleteOptions')]);
     const del = await request<Status>(api.url, 'DELETE', nsPath('team-a'), delOpts, proto);
     expect(del.status).to.equal(415);
-    expect(del.body.message).to.contain('protobuf bodies are accepted for v1/Namespace only, not v1/DeleteOptions');
+    expect(del.body.message).to.contain('protobuf bodies are not accepted for v1/DeleteOptions');
     expect((await request<Ns>(api.url, 'GET', nsPath('team-a'))).body.metadata.deletionTimestamp).to.equal(undefined);
   });
 

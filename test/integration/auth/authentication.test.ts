@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AuthorizationMode } from '../../../pkg/apiserver/authorization/modes';
+import { RestClient } from '../../../pkg/client/rest';
 import { request } from '../../helpers/http';
 import { TestPki } from '../../helpers/pki';
 import { SecureTestServer, whoami } from './support';
@@ -65,6 +66,24 @@ describe('authentication (secure port, real TLS)', function () {
   it('refuses impersonation headers without Impersonate-User (400)', async () => {
     const res = await whoami(s, s.user('admin', ['system:masters']), { 'Impersonate-Group': 'g1' });
     expect(res.status).to.equal(400);
+  });
+
+  it('lets the REST client authenticate with a certificate and verify the server against its CA', async () => {
+    const alice = s.user('alice', ['team-a']);
+    const client = new RestClient({ server: s.url, tls: { ca: s.pki.ca, cert: alice.cert ?? Buffer.alloc(0), key: alice.key ?? Buffer.alloc(0) } });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kubestore-wrong-ca-'));
+    const stranger = new RestClient({ server: s.url, tls: { ca: new TestPki(dir).ca } });
+    try {
+      const review = await client.request<{ status: { userInfo: { username: string } } }>('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { body: {} });
+      expect(review.status.userInfo.username).to.equal('alice');
+      let err: unknown;
+      await stranger.request('GET', '/version').catch((e: unknown) => (err = e));
+      expect(String(err)).to.match(/self-signed certificate|unable to verify|certificate/i);
+    } finally {
+      client.close();
+      stranger.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('serves the plain test port as a superuser without credentials', async () => {

@@ -74,6 +74,33 @@ describe('client: kubeconfig', () => {
     expect(loadKubeconfig(p)).to.deep.equal({ server: 'http://h:1' });
   });
 
+  it('reads TLS settings: inline data, files relative to the kubeconfig, tokenFile', () => {
+    writeFileSync(join(dir, 'ca.crt'), 'CA-PEM');
+    writeFileSync(join(dir, 'token'), 'file-token\n');
+    const text = [
+      'current-context: c',
+      'contexts:\n- name: c\n  context:\n    cluster: k\n    user: u',
+      'clusters:\n- name: k\n  cluster:\n    server: https://h:6443\n    certificate-authority: ca.crt\n    tls-server-name: apiserver',
+      `users:\n- name: u\n  user:\n    tokenFile: token\n    client-certificate-data: ${Buffer.from('CERT').toString('base64')}\n    client-key-data: ${Buffer.from('KEY').toString('base64')}`,
+      '',
+    ].join('\n');
+    const c = loadKubeconfig(file('tls.yaml', text));
+    expect(c.server).to.equal('https://h:6443');
+    expect(c.bearerToken).to.equal('file-token');
+    expect(c.tls?.ca?.toString()).to.equal('CA-PEM');
+    expect(c.tls?.cert?.toString()).to.equal('CERT');
+    expect(c.tls?.key?.toString()).to.equal('KEY');
+    expect(c.tls?.serverName).to.equal('apiserver');
+  });
+
+  it('a certificate without its key, or a missing CA file, is one readable line', () => {
+    const base = 'current-context: c\ncontexts:\n- name: c\n  context:\n    cluster: k\n    user: u\nclusters:\n- name: k\n  cluster:\n    server: https://h:1\n';
+    const p1 = file('nokey.yaml', `${base}users:\n- name: u\n  user:\n    client-certificate-data: Q0VSVA==\n`);
+    expect(oneLineError(() => loadKubeconfig(p1), p1)).to.contain('needs its key');
+    const p2 = file('noca.yaml', base.replace('server: https://h:1', 'server: https://h:1\n    certificate-authority: /nonexistent/ca.crt'));
+    expect(oneLineError(() => loadKubeconfig(p2), '/nonexistent/ca.crt')).to.contain('ENOENT');
+  });
+
   it('a missing file is one readable error line naming the path', () => {
     const p = join(dir, 'does-not-exist.yaml');
     const msg = oneLineError(() => loadKubeconfig(p), p);
