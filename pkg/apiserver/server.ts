@@ -161,6 +161,8 @@ export class ApiServer {
   /** The --authorization-mode chain (tests ask it directly). */
   readonly authorization: AuthorizationChain;
   private readonly reviews: Map<string, ReviewHandler>;
+  /** --token-auth-file's authenticator (requests and TokenReviews). */
+  private readonly tokenAuthenticators: TokenAuthenticator[];
   private readonly audit?: AuditLog;
   private ready = false;
   private stopped = false;
@@ -190,6 +192,7 @@ export class ApiServer {
       this.stores.set(storeKey(info.group, info.version, info.resource), store);
     }
     this.authorization = newAuthorizationChain(config.authorizationModes ?? [AuthorizationMode.AlwaysAllow], { store: (g, r) => this.store(g, r) });
+    this.tokenAuthenticators = config.secure?.tokens ? [tokenAuthenticator(config.secure.tokens)] : [];
     this.reviews = reviewHandlers({ authorizer: this.authorization.authorizer, ruleResolvers: this.authorization.ruleResolvers, tokens: this.tokenAuthenticators });
     if (config.auditLogPath) this.audit = new AuditLog(config.auditLogPath);
     const protect = !(config.disableAdmissionPlugins ?? []).includes(StorageObjectInUseProtection);
@@ -209,10 +212,6 @@ export class ApiServer {
       onWatch: (resource, delta) => this.metrics.watch(resource, delta),
     };
     this.routes();
-  }
-
-  private get tokenAuthenticators(): TokenAuthenticator[] {
-    return this.config.secure?.tokens ? [tokenAuthenticator(this.config.secure.tokens)] : [];
   }
 
   /** The store of a resource (tests and built-in subresources use it). */
