@@ -17,9 +17,19 @@
 #   HOSTPATH_BASE_DIR=<data>/volumes        hostPath volumes of classes without parameters.path
 #   HOSTPATH_ALLOWED_ROOTS=                 comma-separated roots hostPath classes may name in
 #                                           parameters.path (given to apiserver and controller-manager)
-#   KUBESTORE_RUN_DIR=<repo>/.run           logs, pids, kubeconfig
-#   ETCD_PORT=2379 (peer: +1)  API_PORT=8080  CM_PORT=10257  KUBELET_PORT=10250
+#   KUBESTORE_RUN_DIR=<repo>/.run           logs, pids, kubeconfigs, audit.log, pki/ (the CA and
+#                                           every certificate; kept across restarts)
+#   ETCD_PORT=2379 (peer: +1)  API_SECURE_PORT=6443  CM_PORT=10257  KUBELET_PORT=10250
 #   NODE_NAME=<hostname>  NFS_SERVER=localhost  IS_NFS_SERVER=true (this host serves the export)
+#   AUTHORIZATION_MODE=Node,RBAC            the apiserver's --authorization-mode
+#   KUBESTORE_PLAIN_HTTP=false              true: TEST MODE, no TLS and no authentication or
+#                                           authorization at all: the apiserver serves only its
+#                                           plain-HTTP --port on 127.0.0.1:API_PORT (8080)
+#
+# By default everything authenticates: a CA and certificates under RUN_DIR/pki (openssl, see
+# hack/lib/pki.sh), one identity and kubeconfig per component, the apiserver on TLS with
+# --client-ca-file and --authorization-mode, and RUN_DIR/kubeconfig for the admin
+# (CN=kubestore-admin, O=system:masters).
 
 set -euo pipefail
 
@@ -31,11 +41,16 @@ source hack/lib/deps.sh
 source hack/lib/etcd.sh
 # shellcheck source=hack/lib/kubeconfig.sh
 source hack/lib/kubeconfig.sh
+# shellcheck source=hack/lib/pki.sh
+source hack/lib/pki.sh
 
 DATA_DIR="${KUBESTORE_DATA_DIR:-/var/lib/kubestore}"
 RUN_DIR="${KUBESTORE_RUN_DIR:-${KUBE_ROOT}/.run}"
 ETCD_PORT="${ETCD_PORT:-2379}"
 API_PORT="${API_PORT:-8080}"
+API_SECURE_PORT="${API_SECURE_PORT:-6443}"
+AUTHORIZATION_MODE="${AUTHORIZATION_MODE:-Node,RBAC}"
+PLAIN_HTTP="${KUBESTORE_PLAIN_HTTP:-false}"
 CM_PORT="${CM_PORT:-10257}"
 KUBELET_PORT="${KUBELET_PORT:-10250}"
 NODE_NAME="${NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}"
@@ -47,6 +62,8 @@ HOSTPATH_ALLOWED_ROOTS="${HOSTPATH_ALLOWED_ROOTS:-}"
 # The controller-manager's own records of what it provisioned: outside every volume root.
 PROVISIONING_RECORD_DIR="${DATA_DIR}/controller-manager/provisioning-records"
 KUBECONFIG_FILE="${RUN_DIR}/kubeconfig"
+PKI_DIR="${RUN_DIR}/pki"
+AUDIT_LOG="${RUN_DIR}/audit.log"
 COMPONENTS=(kube-apiserver kube-controller-manager kubelet)
 
 mode=up
@@ -57,7 +74,7 @@ for arg in "$@"; do
     --detach) mode=detach ;;
     --clean) clean=true ;;
     -h | --help)
-      sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -102,7 +119,7 @@ fi
 
 # --- dependencies -----------------------------------------------------------------------
 mkdir -p "${RUN_DIR}"
-kube::deps::apt curl ca-certificates
+kube::deps::apt curl ca-certificates openssl
 kube::deps::node_modules
 kube::deps::etcd
 if ! kube::deps::docker "${RUN_DIR}" || ! kube::deps::busybox_image; then
@@ -135,7 +152,77 @@ start_component() {
   echo $! >"${RUN_DIR}/${name}.pid"
 }
 
-healthy() { curl -fsS --max-time 2 "$1" >/dev/null 2>&1; }
+# curl as the admin (over TLS, trusting only the cluster CA), or plainly in the test mode.
+admin_curl() {
+  if [[ "${PLAIN_HTTP}" == true ]]; then
+    curl -fsS --max-time 2 "$@"
+  else
+    curl -fsS --max-time 2 --cacert "${PKI_DIR}/ca.crt" --cert "${PKI_DIR}/admin.crt" --key "${PKI_DIR}/admin.key" "$@"
+  fi
+}
+healthy() { admin_curl "$1" >/dev/null 2>&1; }
+
+# --- certificates and kubeconfigs -------------------------------------------------------
+# One identity per component, as kubeadm names them; RBAC's bootstrap bindings and the Node
+# authorizer give each what it needs and nothing more.
+if [[ "${PLAIN_HTTP}" == true ]]; then
+  kube::log::status "KUBESTORE_PLAIN_HTTP=true: TEST MODE, no TLS, no authentication, no authorization"
+  API_URL="http://127.0.0.1:${API_PORT}"
+  APISERVER_SERVING=(--port="${API_PORT}" --secure-port=0)
+  kube::kubeconfig::write "${KUBECONFIG_FILE}" "${API_URL}" kubestore-admin
+  CM_KUBECONFIG="${KUBECONFIG_FILE}"
+  KUBELET_KUBECONFIG="${KUBECONFIG_FILE}"
+  KUBELET_SCHEME=http
+  KUBELET_SERVING=()
+else
+  kube::log::status "certificates in ${PKI_DIR} (CA ${PKI_DIR}/ca.crt)"
+  API_URL="https://127.0.0.1:${API_SECURE_PORT}"
+  if ! {
+    kube::pki::ca "${PKI_DIR}" &&
+      kube::pki::serving_cert "${PKI_DIR}" kube-apiserver "DNS:localhost,IP:127.0.0.1" &&
+      kube::pki::serving_cert "${PKI_DIR}" "kubelet-serving-${NODE_NAME}" "DNS:${NODE_NAME},DNS:localhost,IP:127.0.0.1" &&
+      kube::pki::client_cert "${PKI_DIR}" admin kubestore-admin system:masters &&
+      kube::pki::client_cert "${PKI_DIR}" kube-controller-manager system:kube-controller-manager &&
+      kube::pki::client_cert "${PKI_DIR}" "kubelet-${NODE_NAME}" "system:node:${NODE_NAME}" system:nodes &&
+      kube::pki::client_cert "${PKI_DIR}" kube-apiserver-kubelet-client kube-apiserver-kubelet-client system:masters
+  }; then
+    kube::log::error "could not make the certificates in ${PKI_DIR} (is openssl installed?)"
+    exit 1
+  fi
+  CM_KUBECONFIG="${RUN_DIR}/kube-controller-manager.kubeconfig"
+  KUBELET_KUBECONFIG="${RUN_DIR}/kubelet.kubeconfig"
+  kube::kubeconfig::write "${KUBECONFIG_FILE}" "${API_URL}" kubestore-admin "${PKI_DIR}/ca.crt" "${PKI_DIR}/admin.crt" "${PKI_DIR}/admin.key"
+  kube::kubeconfig::write "${CM_KUBECONFIG}" "${API_URL}" system:kube-controller-manager \
+    "${PKI_DIR}/ca.crt" "${PKI_DIR}/kube-controller-manager.crt" "${PKI_DIR}/kube-controller-manager.key"
+  kube::kubeconfig::write "${KUBELET_KUBECONFIG}" "${API_URL}" "system:node:${NODE_NAME}" \
+    "${PKI_DIR}/ca.crt" "${PKI_DIR}/kubelet-${NODE_NAME}.crt" "${PKI_DIR}/kubelet-${NODE_NAME}.key"
+  APISERVER_SERVING=(
+    --secure-port="${API_SECURE_PORT}"
+    --tls-cert-file="${PKI_DIR}/kube-apiserver.crt" --tls-private-key-file="${PKI_DIR}/kube-apiserver.key"
+    --client-ca-file="${PKI_DIR}/ca.crt"
+    --authorization-mode="${AUTHORIZATION_MODE}"
+    --audit-log-path="${AUDIT_LOG}"
+    --kubelet-client-certificate="${PKI_DIR}/kube-apiserver-kubelet-client.crt"
+    --kubelet-client-key="${PKI_DIR}/kube-apiserver-kubelet-client.key"
+    --kubelet-certificate-authority="${PKI_DIR}/ca.crt"
+  )
+  # The kubelet's server: TLS, clients authenticated by the CA or a TokenReview, authorized by
+  # a SubjectAccessReview (nodes/log, nodes/proxy, ...).
+  KUBELET_SCHEME=https
+  KUBELET_SERVING=(
+    --tls-cert-file="${PKI_DIR}/kubelet-serving-${NODE_NAME}.crt" --tls-private-key-file="${PKI_DIR}/kubelet-serving-${NODE_NAME}.key"
+    --client-ca-file="${PKI_DIR}/ca.crt" --authentication-token-webhook --authorization-mode=Webhook
+  )
+  # TRANSITIONAL (until the kubelet's TLS server lands from auth/node): a kubelet without it
+  # keeps its plain server, and the apiserver reaches it plainly.
+  if ! node dist/cmd/kubelet/main.js --help 2>&1 | grep -q -- '--tls-cert-file'; then
+    kube::log::status "this kubelet has no TLS server yet: its port stays plain HTTP"
+    KUBELET_SCHEME=http
+    KUBELET_SERVING=()
+    APISERVER_SERVING=("${APISERVER_SERVING[@]:0:6}")
+  fi
+fi
+
 
 kube::log::status "starting etcd on 127.0.0.1:${ETCD_PORT} (data ${DATA_DIR}/etcd)"
 if ! kube::etcd::start "${DATA_DIR}/etcd" "${ETCD_PORT}" "${RUN_DIR}/etcd.log"; then
@@ -144,23 +231,22 @@ if ! kube::etcd::start "${DATA_DIR}/etcd" "${ETCD_PORT}" "${RUN_DIR}/etcd.log"; 
 fi
 echo "${KUBE_ETCD_PID}" >"${RUN_DIR}/etcd.pid"
 
-kube::log::status "starting kube-apiserver on 127.0.0.1:${API_PORT}"
+kube::log::status "starting kube-apiserver on ${API_URL}"
 # Both binaries get the same hostPath roots: the apiserver refuses StorageClasses outside them,
 # the controller-manager provisions and reclaims only inside them.
 HOSTPATH_FLAGS=(--hostpath-base-dir="${HOSTPATH_BASE_DIR}" --hostpath-allowed-roots="${HOSTPATH_ALLOWED_ROOTS}")
-start_component kube-apiserver --etcd-servers="${KUBE_ETCD_ENDPOINT}" --bind-address=127.0.0.1 --port="${API_PORT}" --secure-port=0 "${HOSTPATH_FLAGS[@]}"
-kube::util::wait_for 60 healthy "http://127.0.0.1:${API_PORT}/readyz" || fail kube-apiserver
-kube::kubeconfig::write "${KUBECONFIG_FILE}" "http://127.0.0.1:${API_PORT}"
+start_component kube-apiserver --etcd-servers="${KUBE_ETCD_ENDPOINT}" --bind-address=127.0.0.1 "${APISERVER_SERVING[@]}" "${HOSTPATH_FLAGS[@]}"
+kube::util::wait_for 60 healthy "${API_URL}/readyz" || fail kube-apiserver
 
 kube::log::status "starting kube-controller-manager (healthz on 127.0.0.1:${CM_PORT})"
-start_component kube-controller-manager --kubeconfig="${KUBECONFIG_FILE}" --port="${CM_PORT}" \
+start_component kube-controller-manager --kubeconfig="${CM_KUBECONFIG}" --port="${CM_PORT}" \
   "${HOSTPATH_FLAGS[@]}" --nfs-export-root="${NFS_EXPORT_ROOT}" --provisioning-record-dir="${PROVISIONING_RECORD_DIR}"
-kube::util::wait_for 30 healthy "http://127.0.0.1:${CM_PORT}/healthz" || fail kube-controller-manager
+kube::util::wait_for 30 curl -fsS --max-time 2 "http://127.0.0.1:${CM_PORT}/healthz" || fail kube-controller-manager
 
 kube::log::status "starting kubelet for node ${NODE_NAME} (port ${KUBELET_PORT})"
-start_component kubelet --kubeconfig="${KUBECONFIG_FILE}" --node-name="${NODE_NAME}" --port="${KUBELET_PORT}" \
-  --root-dir="${DATA_DIR}/kubelet" --nfs-export-root="${NFS_EXPORT_ROOT}"
-kube::util::wait_for 30 healthy "http://127.0.0.1:${KUBELET_PORT}/healthz" || fail kubelet
+start_component kubelet --kubeconfig="${KUBELET_KUBECONFIG}" --node-name="${NODE_NAME}" --port="${KUBELET_PORT}" \
+  "${KUBELET_SERVING[@]}" --root-dir="${DATA_DIR}/kubelet" --nfs-export-root="${NFS_EXPORT_ROOT}"
+kube::util::wait_for 30 healthy "${KUBELET_SCHEME}://127.0.0.1:${KUBELET_PORT}/healthz" || fail kubelet
 node_ready() {
   KUBECONFIG="${KUBECONFIG_FILE}" kubectl get node "${NODE_NAME}" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -q True
 }
@@ -168,9 +254,16 @@ if command -v kubectl >/dev/null 2>&1; then
   kube::util::wait_for 30 node_ready || fail kubelet
 fi
 
+if [[ "${PLAIN_HTTP}" == true ]]; then
+  SECURITY="TEST MODE: plain HTTP on ${API_URL}, no authentication or authorization."
+else
+  SECURITY="API ${API_URL} (TLS; x509 client certificates; --authorization-mode=${AUTHORIZATION_MODE})
+Certificates: ${PKI_DIR} (CA ca.crt, admin = CN=kubestore-admin O=system:masters)   Audit log: ${AUDIT_LOG}"
+fi
 cat <<MSG
 
 Local cluster is up. Logs: ${RUN_DIR}/*.log   Data: ${DATA_DIR}
+${SECURITY}
 
   export KUBECONFIG=${KUBECONFIG_FILE}
   kubectl get nodes,storageclasses
