@@ -1,25 +1,33 @@
 /**
- * The chaos workload's API client: plain HTTP against the apiserver that rides out the faults
+ * The chaos workload's API client (the cluster's admin requests) that rides out the faults
  * the run injects. A request that fails on the network, or with a 5xx/429, is sent again until
  * a deadline; any other answer is returned to the caller. A create sent again after its answer
  * was lost may meet its own object (409): callers treat AlreadyExists as done.
  */
-import { request, type Response } from '../helpers/http';
+/** An answer of the apiserver. */
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+  text: string;
+}
 
-/** The retrying client; `base` is read per request (the apiserver keeps its port across restarts). */
+/** Sends one request (e.g. TestCluster.request: the apiserver keeps its port across restarts). */
+export type Send = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse<T>>;
+
+/** The retrying client. */
 export class ChaosApi {
   constructor(
-    private readonly base: () => string,
+    private readonly send: Send,
     private readonly deadlineMs = 120_000,
   ) {}
 
   /** Sends until the apiserver gives a non-5xx answer (or throws past the deadline). */
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response<T>> {
+  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>> {
     const deadline = Date.now() + this.deadlineMs;
     let last = '';
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
       try {
-        const r = await request<T>(this.base(), method, path, body, headers);
+        const r = await this.send<T>(method, path, body, headers);
         if (r.status < 500 && r.status !== 429) return r;
         last = `${r.status} ${r.text.slice(0, 200)}`;
       } catch (err) {

@@ -83,7 +83,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   };
   try {
     await cluster.up();
-    const api = new ChaosApi(() => cluster.url);
+    const api = new ChaosApi((method, p, body, headers) => cluster.request(method, p, body, headers));
     const workload = new Workload(api, path.join(cluster.dir, 'static'));
     const inject = async (fault: Fault): Promise<void> => {
       const downtime = 100 + Math.floor(rand() * 1900);

@@ -1,15 +1,24 @@
 /**
  * Starts a whole local cluster from the built binaries, as child processes: kube-apiserver on
  * the test etcd (unique key prefix), kube-controller-manager and (optionally) a kubelet on the
- * real dockerd, each on free loopback ports with its own temp directories; writes a kubeconfig
- * and runs the real kubectl against it with a fresh --cache-dir.
+ * real dockerd, each on free loopback ports with its own temp directories; runs the real
+ * kubectl against it with a fresh --cache-dir.
+ *
+ * Secure by default, as hack/local-up-cluster.sh: a CA in <dir>/pki, the apiserver on TLS with
+ * --client-ca-file and --authorization-mode, an audit log (<dir>/audit.log), and each component
+ * with its own identity and kubeconfig (kubectl: the admin, in system:masters). `plain: true`
+ * is the apiserver's --port test mode instead (no TLS, no authentication or authorization).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, createWriteStream } from 'node:fs';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ClusterPki, adminUser } from './cluster_pki';
 import { etcdEndpoints, uniquePrefix } from './etcd';
+import { request } from './http';
+import { tlsRequest, type TlsResponse } from './https';
+import { writeKubeconfigFile } from './kubeconfig';
 import { waitFor } from './wait';
 
 const root = path.resolve(__dirname, '../../..');
@@ -33,8 +42,28 @@ export interface KubectlResult {
   stderr: string;
 }
 
+/**
+ * The --authorization-mode of secure test clusters.
+ * TRANSITIONAL: AlwaysAllow until the RBAC and Node authorizers land; then 'Node,RBAC'.
+ */
+export const clusterAuthorizationMode = 'AlwaysAllow';
+
+let kubeletTls: boolean | undefined;
+/**
+ * TRANSITIONAL (until the kubelet's TLS server lands): whether the built kubelet takes
+ * --tls-cert-file; without it the kubelet keeps its plain server.
+ */
+function kubeletServesTls(): boolean {
+  kubeletTls ??= spawnSync(process.execPath, [path.join(root, 'dist/cmd/kubelet/main.js'), '--help'], { encoding: 'utf8' }).stdout.includes('--tls-cert-file');
+  return kubeletTls;
+}
+
 /** Options of startCluster. */
 export interface ClusterOptions {
+  /** The apiserver's plain-HTTP --port test mode: no TLS, no authentication, no authorization. */
+  plain?: boolean;
+  /** --authorization-mode of a secure cluster (default clusterAuthorizationMode). */
+  authorizationMode?: string;
   kubelet?: boolean;
   controllerManager?: boolean;
   /** Extra controller-manager flags. */
@@ -51,7 +80,12 @@ export interface ClusterOptions {
 export class TestCluster {
   readonly procs = new Map<string, ChildProcess>();
   readonly dir: string;
+  /** The admin's kubeconfig (what `kubectl()` uses). */
   readonly kubeconfig: string;
+  /** The certificates (undefined for a plain cluster). */
+  readonly pki?: ClusterPki;
+  /** --audit-log-path of a secure cluster. */
+  readonly auditLog: string;
   readonly prefix = uniquePrefix();
   readonly nodeName = `node-${Math.random().toString(36).slice(2, 8)}`;
   readonly hostPathBase: string;
@@ -69,12 +103,36 @@ export class TestCluster {
     this.hostPathBase = path.join(this.dir, 'volumes');
     this.nfsExportRoot = path.join(this.dir, 'nfs-export');
     this.recordDir = path.join(this.dir, 'kcm-records');
+    this.auditLog = path.join(this.dir, 'audit.log');
     mkdirSync(this.hostPathBase, { recursive: true });
     mkdirSync(this.nfsExportRoot, { recursive: true });
+    if (!opts.plain) this.pki = new ClusterPki(path.join(this.dir, 'pki'), this.nodeName);
   }
 
+  /** https://127.0.0.1:<secure port> (http://… for a plain cluster). */
   get url(): string {
-    return `http://127.0.0.1:${this.apiPort}`;
+    return `${this.pki ? 'https' : 'http'}://127.0.0.1:${this.apiPort}`;
+  }
+
+  /** One request to the apiserver as the admin (plainly on a plain cluster). */
+  async request<T = Record<string, unknown>>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<TlsResponse<T>> {
+    if (this.pki) return tlsRequest<T>(this.url, this.pki.identity(this.pki.admin), method, p, { ...(body !== undefined ? { body } : {}), headers });
+    const r = await request<T>(this.url, method, p, body, headers);
+    return { status: r.status, headers: Object.fromEntries(r.headers.entries()), body: r.body, text: r.text };
+  }
+
+  /** The kubeconfig of a component: its own identity on a secure cluster, the admin's on a plain one. */
+  private componentKubeconfig(name: 'kube-controller-manager' | 'kubelet'): string {
+    if (!this.pki) return this.kubeconfig;
+    return name === 'kubelet'
+      ? this.pki.kubeconfig(path.join(this.dir, 'kubelet.kubeconfig'), this.url, `system:node:${this.nodeName}`, this.pki.kubelet)
+      : this.pki.kubeconfig(path.join(this.dir, 'kube-controller-manager.kubeconfig'), this.url, 'system:kube-controller-manager', this.pki.controllerManager);
+  }
+
+  /** Writes a kubeconfig for another user (a client certificate CN=user, O=groups); returns its path. */
+  userKubeconfig(user: string, groups: string[] = []): string {
+    if (!this.pki) throw new Error('a plain cluster has no users');
+    return this.pki.kubeconfig(path.join(this.dir, `${user}.kubeconfig`), this.url, user, this.pki.user(user, groups));
   }
 
   private env(): NodeJS.ProcessEnv {
@@ -100,13 +158,30 @@ export class TestCluster {
     }
   }
 
+  /** The apiserver's serving, authentication and authorization flags. */
+  private servingFlags(): string[] {
+    const pki = this.pki;
+    if (!pki) return [`--port=${this.apiPort}`, '--secure-port=0'];
+    return [
+      `--secure-port=${this.apiPort}`,
+      `--tls-cert-file=${pki.apiserverServing.certFile}`,
+      `--tls-private-key-file=${pki.apiserverServing.keyFile}`,
+      `--client-ca-file=${pki.pki.caFile}`,
+      `--authorization-mode=${this.opts.authorizationMode ?? clusterAuthorizationMode}`,
+      `--audit-log-path=${this.auditLog}`,
+      ...(kubeletServesTls()
+        ? [`--kubelet-client-certificate=${pki.apiserverKubeletClient.certFile}`, `--kubelet-client-key=${pki.apiserverKubeletClient.keyFile}`, `--kubelet-certificate-authority=${pki.pki.caFile}`]
+        : []),
+    ];
+  }
+
   startApiServer(): ChildProcess {
-    return this.start('kube-apiserver', 'kube-apiserver', [`--etcd-servers=${(this.opts.etcdEndpoints ?? etcdEndpoints()).join(',')}`, `--etcd-prefix=${this.prefix}`, `--port=${this.apiPort}`, '--secure-port=0', '--watch-bookmark-interval=5s', `--hostpath-base-dir=${this.hostPathBase}`, ...(this.opts.apiFlags ?? [])]);
+    return this.start('kube-apiserver', 'kube-apiserver', [`--etcd-servers=${(this.opts.etcdEndpoints ?? etcdEndpoints()).join(',')}`, `--etcd-prefix=${this.prefix}`, ...this.servingFlags(), '--watch-bookmark-interval=5s', `--hostpath-base-dir=${this.hostPathBase}`, ...(this.opts.apiFlags ?? [])]);
   }
 
   startControllerManager(name = 'kube-controller-manager', extra: string[] = []): ChildProcess {
     return this.start(name, 'kube-controller-manager', [
-      `--kubeconfig=${this.kubeconfig}`,
+      `--kubeconfig=${this.componentKubeconfig('kube-controller-manager')}`,
       `--port=0`,
       `--hostpath-base-dir=${this.hostPathBase}`,
       `--provisioning-record-dir=${this.recordDir}`,
@@ -117,35 +192,29 @@ export class TestCluster {
   }
 
   startKubelet(): ChildProcess {
+    const pki = this.pki;
+    // The kubelet's server: TLS, clients authenticated by the CA or a TokenReview, authorized by a SubjectAccessReview.
+    const serving =
+      pki && kubeletServesTls()
+        ? [`--tls-cert-file=${pki.kubeletServing.certFile}`, `--tls-private-key-file=${pki.kubeletServing.keyFile}`, `--client-ca-file=${pki.pki.caFile}`, '--authentication-token-webhook', '--authorization-mode=Webhook']
+        : [];
     return this.start('kubelet', 'kubelet', [
-      `--kubeconfig=${this.kubeconfig}`,
+      `--kubeconfig=${this.componentKubeconfig('kubelet')}`,
       `--node-name=${this.nodeName}`,
       `--root-dir=${path.join(this.dir, 'kubelet')}`,
       '--port=0',
       '--node-status-update-frequency=2s',
+      ...serving,
     ]);
   }
 
   /** Starts the components and waits until the apiserver is ready (and the node, with a kubelet). */
   async up(): Promise<void> {
     this.apiPort = await freePort();
-    writeFileSync(
-      this.kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'clusters:',
-        `- name: test\n  cluster:\n    server: ${this.url}\n    insecure-skip-tls-verify: true`,
-        'users:',
-        '- name: test\n  user: {}',
-        'contexts:',
-        '- name: test\n  context:\n    cluster: test\n    user: test',
-        'current-context: test',
-        '',
-      ].join('\n'),
-    );
+    if (this.pki) this.pki.kubeconfig(this.kubeconfig, this.url, adminUser, this.pki.admin);
+    else writeKubeconfigFile(this.kubeconfig, { server: this.url });
     this.startApiServer();
-    await waitFor(async () => (await fetch(`${this.url}/readyz`).then((r) => r.ok).catch(() => false)), 30_000, `apiserver ready\n${this.logTail('kube-apiserver')}`);
+    await waitFor(async () => (await this.request('GET', '/readyz').catch(() => undefined))?.status === 200, 30_000, `apiserver ready\n${this.logTail('kube-apiserver')}`);
     if (this.opts.controllerManager !== false) this.startControllerManager();
     if (this.opts.kubelet) {
       this.startKubelet();
@@ -160,10 +229,10 @@ export class TestCluster {
     }
   }
 
-  /** Runs the real kubectl against this cluster. */
-  kubectl(args: string[], input?: string): Promise<KubectlResult> {
+  /** Runs the real kubectl against this cluster (as the admin, or with another user's `kubeconfig`). */
+  kubectl(args: string[], input?: string, kubeconfig = this.kubeconfig): Promise<KubectlResult> {
     return new Promise((resolve) => {
-      const child = execFile('kubectl', [`--kubeconfig=${this.kubeconfig}`, `--cache-dir=${this.cacheDir}`, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const child = execFile('kubectl', [`--kubeconfig=${kubeconfig}`, `--cache-dir=${this.cacheDir}`, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
         resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
       });
@@ -172,8 +241,8 @@ export class TestCluster {
   }
 
   /** Runs kubectl and fails with its output unless it exits 0. */
-  async ok(args: string[], input?: string): Promise<string> {
-    const r = await this.kubectl(args, input);
+  async ok(args: string[], input?: string, kubeconfig = this.kubeconfig): Promise<string> {
+    const r = await this.kubectl(args, input, kubeconfig);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
     return r.stdout;
   }

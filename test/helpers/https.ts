@@ -1,4 +1,5 @@
 /** Raw HTTPS requests for auth tests: a CA to trust, an optional client certificate, any headers. */
+import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 
 /** Who is asking, and whom to trust. */
@@ -11,6 +12,7 @@ export interface TlsIdentity {
 /** A response: status and the decoded JSON (or text) body. */
 export interface TlsResponse<T = Record<string, unknown>> {
   status: number;
+  headers: IncomingHttpHeaders;
   body: T;
   text: string;
 }
@@ -48,7 +50,7 @@ export function tlsRequest<T = Record<string, unknown>>(
           } catch {
             // not JSON
           }
-          resolve({ status: res.statusCode ?? 0, body: body as T, text });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body as T, text });
         });
         res.on('error', reject);
       },
