@@ -14,6 +14,7 @@ import { mkdtempSync, mkdirSync, readFileSync, createWriteStream } from 'node:fs
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { AuthorizationMode } from '../../pkg/apiserver/authorization/modes';
 import { ClusterPki, adminUser } from './cluster_pki';
 import { etcdEndpoints, uniquePrefix } from './etcd';
 import { request } from './http';
@@ -43,10 +44,10 @@ export interface KubectlResult {
 }
 
 /**
- * The --authorization-mode of secure test clusters.
- * TRANSITIONAL: AlwaysAllow until the RBAC and Node authorizers land; then 'Node,RBAC'.
+ * The --authorization-mode of secure test clusters (and the in-process kubectl harness).
+ * TRANSITIONAL: AlwaysAllow until the RBAC and Node authorizers land; then [Node, RBAC].
  */
-export const clusterAuthorizationMode = 'AlwaysAllow';
+export const clusterAuthorizationModes: AuthorizationMode[] = [AuthorizationMode.AlwaysAllow];
 
 let kubeletTls: boolean | undefined;
 /**
@@ -62,7 +63,7 @@ function kubeletServesTls(): boolean {
 export interface ClusterOptions {
   /** The apiserver's plain-HTTP --port test mode: no TLS, no authentication, no authorization. */
   plain?: boolean;
-  /** --authorization-mode of a secure cluster (default clusterAuthorizationMode). */
+  /** --authorization-mode of a secure cluster (default clusterAuthorizationModes). */
   authorizationMode?: string;
   kubelet?: boolean;
   controllerManager?: boolean;
@@ -167,7 +168,7 @@ export class TestCluster {
       `--tls-cert-file=${pki.apiserverServing.certFile}`,
       `--tls-private-key-file=${pki.apiserverServing.keyFile}`,
       `--client-ca-file=${pki.pki.caFile}`,
-      `--authorization-mode=${this.opts.authorizationMode ?? clusterAuthorizationMode}`,
+      `--authorization-mode=${this.opts.authorizationMode ?? clusterAuthorizationModes.join(',')}`,
       `--audit-log-path=${this.auditLog}`,
       ...(kubeletServesTls()
         ? [`--kubelet-client-certificate=${pki.apiserverKubeletClient.certFile}`, `--kubelet-client-key=${pki.apiserverKubeletClient.keyFile}`, `--kubelet-certificate-authority=${pki.pki.caFile}`]

@@ -1,7 +1,8 @@
 /**
  * @kubernetes/client-node (unmodified, 1.4.x) against the apiserver: `makeInformer` over the
- * PVCs of a namespace, reading a kubeconfig file. The informer talks to the apiserver through
- * WatchProxy, which forwards everything as is and records each watch, so the tests can check
+ * PVCs of a namespace, reading a TLS kubeconfig file (the CA and an admin client certificate).
+ * The informer talks to the apiserver's secure port through WatchProxy (which admits only a
+ * client certificate of the CA), which forwards everything as is and records each watch, so the tests can check
  * the protocol (what was streamed, who ended each watch) and hold a re-watch back while they
  * change things.
  *
@@ -14,9 +15,9 @@
  */
 import { expect } from 'chai';
 import type { CoreV1Api, Informer, KubeConfig, ObjectCache, V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
+import type { TestApiServer } from '../../helpers/apiserver';
 import { waitFor } from '../../helpers/wait';
-import { createNamespace, kube, names, pvc, pvcPath, versions, WatchProxy, writeKubeconfig, type Obj } from './support';
+import { ClientsPki, createNamespace, kube, names, pvc, pvcPath, versions, WatchProxy, type Obj } from './support';
 
 type K8s = typeof import('@kubernetes/client-node');
 
@@ -41,19 +42,19 @@ describe('e2e: @kubernetes/client-node informer', function () {
   let k8s: K8s;
   let api: TestApiServer;
   let proxy: WatchProxy;
-  let kubeconfig: { file: string; cleanup(): void };
+  let pki: ClientsPki;
   let kc: KubeConfig;
   let core: CoreV1Api;
   let running: Recorded[] = [];
 
   before(async () => {
     k8s = await import('@kubernetes/client-node');
-    api = await startApiServer();
-    proxy = new WatchProxy(api.url);
+    pki = new ClientsPki();
+    api = await pki.start();
+    proxy = new WatchProxy(api.server.secureUrl, pki);
     await proxy.start();
-    kubeconfig = writeKubeconfig(proxy.url);
     kc = new k8s.KubeConfig();
-    kc.loadFromFile(kubeconfig.file);
+    kc.loadFromFile(pki.kubeconfig(proxy.url));
     core = kc.makeApiClient(k8s.CoreV1Api);
   });
 
@@ -65,7 +66,7 @@ describe('e2e: @kubernetes/client-node informer', function () {
   after(async () => {
     await proxy?.stop();
     await api?.stop();
-    kubeconfig?.cleanup();
+    pki?.cleanup();
   });
 
   /** Starts an informer on the PVCs of `ns`; `watchQuery` is appended to the watch path. */
@@ -189,10 +190,11 @@ describe('e2e: @kubernetes/client-node informer', function () {
     // an `error` event by client-node's design, not what this test is about).
     proxy.pause();
     const port = Number(new URL(api.url).port);
+    const securePort = api.server.securePort;
     await api.stop();
     await waitFor(() => proxy.heldCount >= 1, 10_000, "the informer's re-watch");
     expect(proxy.watchesOf(pvcPath(ns))[before - 1]?.endedBy, 'the apiserver ended the watch').to.equal('server');
-    api = await startApiServer({ prefix: api.prefix, port });
+    api = await pki.start({ prefix: api.prefix, port, securePort });
     proxy.resume();
     await watchOpened(ns, before);
 

@@ -1,6 +1,7 @@
 /**
  * The Kubernetes Python client (Debian's python3-kubernetes, unmodified) against the
- * apiserver: test/e2e/clients/py_watch.py loads a kubeconfig file and runs
+ * apiserver's secure port: test/e2e/clients/py_watch.py loads a TLS kubeconfig (the CA and an
+ * admin client certificate) and runs
  * `watch.Watch().stream(CoreV1Api().list_namespaced_persistent_volume_claim, ...)`, printing
  * one JSON line per event. Checked: ADDED/MODIFIED/DELETED arrive as typed objects; the
  * server-side timeout ends the stream; a watch from a compacted resourceVersion gets the 410
@@ -11,9 +12,9 @@
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
+import type { TestApiServer } from '../../helpers/apiserver';
 import { waitFor } from '../../helpers/wait';
-import { createNamespace, kube, pvc, pvcPath, writeKubeconfig } from './support';
+import { ClientsPki, createNamespace, kube, pvc, pvcPath } from './support';
 
 /** The script's source (tsc does not copy it to dist/). */
 const script = path.resolve(__dirname, '../../../../test/e2e/clients/py_watch.py');
@@ -76,7 +77,8 @@ describe('e2e: Kubernetes Python client watch', function () {
 
   let python: string | undefined;
   let api: TestApiServer;
-  let kubeconfig: { file: string; cleanup(): void };
+  let pki: ClientsPki | undefined;
+  let kubeconfig: string;
   const ns = 'py-watch';
   const procs: PyWatch[] = [];
 
@@ -86,8 +88,9 @@ describe('e2e: Kubernetes Python client watch', function () {
       console.log("    skipped: no python3 can 'import kubernetes' (install Debian's python3-kubernetes; hack/test.sh does)");
       this.skip();
     }
-    api = await startApiServer();
-    kubeconfig = writeKubeconfig(api.url);
+    pki = new ClientsPki();
+    api = await pki.start();
+    kubeconfig = pki.kubeconfig(api.server.secureUrl);
     await createNamespace(api.url, ns);
   });
 
@@ -95,11 +98,11 @@ describe('e2e: Kubernetes Python client watch', function () {
 
   after(async () => {
     await api?.stop();
-    kubeconfig?.cleanup();
+    pki?.cleanup();
   });
 
   function run(resourceVersion: string, timeoutSeconds: number, maxEvents: number): PyWatch {
-    const p = new PyWatch(python ?? 'python3', [kubeconfig.file, ns, resourceVersion, String(timeoutSeconds), String(maxEvents)]);
+    const p = new PyWatch(python ?? 'python3', [kubeconfig, ns, resourceVersion, String(timeoutSeconds), String(maxEvents)]);
     procs.push(p);
     return p;
   }

@@ -1,44 +1,61 @@
 /**
- * Support for the client-library tests: a kubeconfig file for a server URL, a tiny JSON HTTP
- * helper (writes and lists that bypass the clients under test) and WatchProxy, a transparent
- * HTTP proxy between a client and the apiserver that records every watch it forwards and can
- * hold new watch requests back (so a test can make changes while a client is not watching).
+ * Support for the client-library tests: a secure apiserver (TLS, x509 client certificates,
+ * the test clusters' authorization modes) with an admin kubeconfig the clients load, a tiny
+ * JSON HTTP helper (writes and lists on the plain test port that bypass the clients under test)
+ * and WatchProxy, a transparent TLS proxy between a client and the apiserver that records
+ * every watch it forwards and can hold new watch requests back (so a test can make changes
+ * while a client is not watching).
  */
 import http from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Groups } from '../../../pkg/apiserver/authentication/user';
+import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
+import { clusterAuthorizationModes } from '../../helpers/cluster';
+import { adminUser } from '../../helpers/cluster_pki';
+import type { TlsIdentity } from '../../helpers/https';
+import { writeKubeconfigFile } from '../../helpers/kubeconfig';
+import { TestPki, type CertPair } from '../../helpers/pki';
 
-/** A temporary directory holding a kubeconfig for `server`; `cleanup` removes it. */
-export function writeKubeconfig(server: string): { file: string; cleanup(): void } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kubestore-clients-'));
-  const file = path.join(dir, 'kubeconfig');
-  writeFileSync(
-    file,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: kubestore',
-      '  cluster:',
-      `    server: ${server}`,
-      // client-node 1.x refuses a plain-http server unless TLS verification is off for it.
-      '    insecure-skip-tls-verify: true',
-      'users:',
-      '- name: kubestore-admin',
-      '  user: {}',
-      'contexts:',
-      '- name: kubestore',
-      '  context:',
-      '    cluster: kubestore',
-      '    user: kubestore-admin',
-      '    namespace: default',
-      'current-context: kubestore',
-      '',
-    ].join('\n'),
-  );
-  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+/**
+ * A CA, the apiserver's serving certificate and an admin client certificate in a temp dir;
+ * `start` runs an apiserver with them (its secure port beside the plain test port);
+ * `kubeconfig(server)` is the admin's TLS kubeconfig for `server`.
+ */
+export class ClientsPki {
+  readonly dir = mkdtempSync(path.join(os.tmpdir(), 'kubestore-clients-'));
+  readonly pki = new TestPki(path.join(this.dir, 'pki'));
+  readonly serving: CertPair = this.pki.serving('kube-apiserver');
+  readonly admin: CertPair = this.pki.client('admin', adminUser, [Groups.Masters]);
+
+  /** The admin's TLS identity. */
+  get identity(): TlsIdentity {
+    return { ca: this.pki.ca, cert: this.admin.cert, key: this.admin.key };
+  }
+
+  /** Starts (or, given the `prefix` and ports of a stopped one, restarts) a secure apiserver. */
+  start(o: { prefix?: string; port?: number; securePort?: number } = {}): Promise<TestApiServer> {
+    return startApiServer({
+      ...(o.prefix ? { prefix: o.prefix } : {}),
+      ...(o.port ? { port: o.port } : {}),
+      config: { secure: { port: o.securePort ?? 0, cert: this.serving.cert, key: this.serving.key, clientCA: this.pki.ca }, authorizationModes: clusterAuthorizationModes },
+    });
+  }
+
+  /** Writes the admin's kubeconfig for `server` (https, the CA and the client certificate embedded). */
+  kubeconfig(server: string): string {
+    const file = path.join(this.dir, 'kubeconfig');
+    writeKubeconfigFile(file, { server, user: adminUser, ca: this.pki.ca, cert: this.admin.cert, key: this.admin.key });
+    return file;
+  }
+
+  /** Removes the temp dir. */
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }
 
 /** An object as the tests see it (only metadata is looked at). */
@@ -95,18 +112,25 @@ export interface ProxiedWatch {
 }
 
 /**
- * A transparent HTTP proxy to `target`. Every request is forwarded as is; watch requests
+ * A transparent TLS proxy to the https `target`: it serves with `pki`'s apiserver certificate,
+ * admits only clients presenting a certificate of its CA, and forwards every request as is with
+ * the admin's certificate (the client's TLS session ends at the proxy). Watch requests
  * (`watch=true`) are recorded with the event lines the apiserver streamed back. While paused,
  * new watch requests are held (not forwarded) until `resume()`; other requests pass.
  */
 export class WatchProxy {
   readonly watches: ProxiedWatch[] = [];
-  private readonly server: http.Server;
+  private readonly server: https.Server;
+  private readonly agent: https.Agent;
   private paused = false;
   private held: Array<() => void> = [];
 
-  constructor(public target: string) {
-    this.server = http.createServer((req, res) => this.handle(req, res));
+  constructor(
+    public target: string,
+    pki: ClientsPki,
+  ) {
+    this.server = https.createServer({ cert: pki.serving.cert, key: pki.serving.key, ca: pki.pki.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => this.handle(req, res));
+    this.agent = new https.Agent({ ...pki.identity, keepAlive: true });
   }
 
   async start(): Promise<void> {
@@ -114,7 +138,7 @@ export class WatchProxy {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   /** Watch requests waiting for `resume()`. */
@@ -146,6 +170,7 @@ export class WatchProxy {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    this.agent.destroy();
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -161,12 +186,13 @@ export class WatchProxy {
     const target = new URL(this.target);
     const record: ProxiedWatch | undefined = isWatch ? { path: url.pathname, query: url.searchParams, events: [] } : undefined;
     if (record) this.watches.push(record);
-    const up = http.request({
+    const up = https.request({
       host: target.hostname,
       port: target.port,
       method: req.method,
       path: req.url,
       headers: { ...req.headers, host: target.host },
+      agent: this.agent,
     });
     let clientGone = false;
     res.on('close', () => {

@@ -1,19 +1,25 @@
 /**
  * The kubectl e2e harness: a real etcd (ETCD_ENDPOINTS when hack/test.sh provides one, else
  * /usr/bin/etcd started here on free loopback ports), an in-process ApiServer on a free port,
- * a kubeconfig, and the real kubectl run with a fresh --cache-dir. Long-running kubectl
+ * secure as a test cluster (TLS, x509 client certificates, the cluster's authorization modes),
+ * an admin kubeconfig (system:masters), and the real kubectl run with a fresh --cache-dir. Long-running kubectl
  * commands (`get -w`, `delete` waiting on finalizers) are spawned and read line by line with
  * deadlines.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../../pkg/log/logger';
 import { StorageObjectInUseProtection } from '../../../pkg/apiserver/admission/storage_object_in_use_protection';
 import { ApiServer } from '../../../pkg/apiserver/server';
+import { Groups } from '../../../pkg/apiserver/authentication/user';
 import { uniquePrefix } from '../../helpers/etcd';
-import { freePort } from '../../helpers/cluster';
+import { clusterAuthorizationModes, freePort } from '../../helpers/cluster';
+import { adminUser } from '../../helpers/cluster_pki';
+import { tlsRequest, type TlsIdentity, type TlsResponse } from '../../helpers/https';
+import { writeKubeconfigFile } from '../../helpers/kubeconfig';
+import { TestPki } from '../../helpers/pki';
 import { waitFor } from '../../helpers/wait';
 
 /** The outcome of one kubectl run. */
@@ -98,6 +104,7 @@ export class KubectlHarness {
     readonly dir: string,
     private readonly kubeconfig: string,
     private readonly cacheDir: string,
+    private readonly admin: TlsIdentity,
     private readonly etcd?: ChildProcess,
   ) {}
 
@@ -105,34 +112,29 @@ export class KubectlHarness {
   static async start(): Promise<KubectlHarness> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kubestore-kubectl-'));
     const { endpoints, proc } = await startEtcd(dir);
+    const pki = new TestPki(path.join(dir, 'pki'));
+    const serving = pki.serving('kube-apiserver');
+    const admin = pki.client('admin', adminUser, [Groups.Masters]);
     // No controller-manager here: without it, protection finalizers would hold every deleted claim.
     const server = new ApiServer({
       etcdServers: endpoints,
       etcdPrefix: uniquePrefix(),
       bindAddress: '127.0.0.1',
-      port: 0,
+      secure: { port: 0, cert: serving.cert, key: serving.key, clientCA: pki.ca },
+      authorizationModes: clusterAuthorizationModes,
       logger: silentLogger(),
       disableAdmissionPlugins: [StorageObjectInUseProtection],
     });
     await server.start();
     await server.waitReady(30_000);
     const kubeconfig = path.join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'clusters:',
-        `- name: e2e\n  cluster:\n    server: ${server.url}`,
-        'users:',
-        '- name: e2e\n  user: {}',
-        'contexts:',
-        '- name: e2e\n  context:\n    cluster: e2e\n    user: e2e\n    namespace: default',
-        'current-context: e2e',
-        '',
-      ].join('\n'),
-    );
-    return new KubectlHarness(server, dir, kubeconfig, path.join(dir, 'cache'), proc);
+    writeKubeconfigFile(kubeconfig, { server: server.secureUrl, user: adminUser, ca: pki.ca, cert: admin.cert, key: admin.key });
+    return new KubectlHarness(server, dir, kubeconfig, path.join(dir, 'cache'), { ca: pki.ca, cert: admin.cert, key: admin.key }, proc);
+  }
+
+  /** One raw request to the apiserver as the admin (what kubectl never sends). */
+  request<T = Record<string, unknown>>(method: string, p: string, body?: string, headers: Record<string, string> = {}): Promise<TlsResponse<T>> {
+    return tlsRequest<T>(this.server.secureUrl, this.admin, method, p, { ...(body !== undefined ? { body } : {}), headers });
   }
 
   private args(args: readonly string[]): string[] {

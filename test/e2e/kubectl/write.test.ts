@@ -120,14 +120,13 @@ describe('kubectl e2e: create, apply, patch, delete', function () {
 
   it('duplicate JSON fields: 400 under Strict, a Warning header under Warn (raw HTTP, as kubectl never sends them)', async () => {
     const body = `{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"dup","name":"dup"},"spec":{"accessModes":["ReadWriteOnce"],"storageClassName":"hostPath","resources":{"requests":{"storage":"1Gi"}}}}`;
-    const post = (directive: string) =>
-      fetch(`${h.server.url}/api/v1/namespaces/${ns}/persistentvolumeclaims?fieldValidation=${directive}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (directive: string) => h.request<{ message: string }>('POST', `/api/v1/namespaces/${ns}/persistentvolumeclaims?fieldValidation=${directive}`, body);
     const strict = await post('Strict');
     expect(strict.status).to.equal(400);
-    expect(((await strict.json()) as { message: string }).message).to.contain('strict decoding error: duplicate field "metadata.name"');
+    expect(strict.body.message).to.contain('strict decoding error: duplicate field "metadata.name"');
     const warn = await post('Warn');
     expect(warn.status).to.equal(201);
-    expect(warn.headers.get('warning')).to.equal('299 - "duplicate field \\"metadata.name\\""');
+    expect(warn.headers.warning).to.equal('299 - "duplicate field \\"metadata.name\\""');
   });
 
   it('--validate=warn prints the Warning header and keeps the object; --validate=ignore is silent', async () => {
