@@ -59,6 +59,11 @@ export const persistentVolumeClaims = info('', 'PersistentVolumeClaim', 'persist
 export const events = info('', 'Event', 'events', true, ['ev']);
 export const storageClasses = info('storage.k8s.io', 'StorageClass', 'storageclasses', false, ['sc']);
 export const leases = info('coordination.k8s.io', 'Lease', 'leases', true, ['lease']);
+const rbac = 'rbac.authorization.k8s.io';
+export const clusterRoles = info(rbac, 'ClusterRole', 'clusterroles', false, []);
+export const clusterRoleBindings = info(rbac, 'ClusterRoleBinding', 'clusterrolebindings', false, []);
+export const roles = info(rbac, 'Role', 'roles', true, []);
+export const roleBindings = info(rbac, 'RoleBinding', 'rolebindings', true, []);
 
 /** Reviews: create-only resources that are answered, never stored (authentication and authorization questions). */
 const review = (group: string, kind: string, resource: string, namespaced = false): ResourceInfo => info(group, kind, resource, namespaced, [], [], ['create']);
@@ -103,6 +108,10 @@ export const allResources: readonly ResourceInfo[] = [
   events,
   storageClasses,
   leases,
+  clusterRoleBindings,
+  clusterRoles,
+  roleBindings,
+  roles,
 ];
 
 /** `v1` for core, `group/v1` otherwise. */

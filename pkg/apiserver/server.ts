@@ -35,6 +35,10 @@ import { admitWrite } from './patch/admission';
 import { protectOnCreate, StorageObjectInUseProtection } from './admission/storage_object_in_use_protection';
 import { NamespaceLifecycle } from './admission/namespace_lifecycle';
 import { admitHostPathClass } from './admission/hostpath_storage_class';
+import { rbacGroup } from '../api/rbac/v1';
+import { ensureBootstrapPolicy } from './authorization/rbac/bootstrap/reconcile';
+import { checkEscalation } from './authorization/rbac/escalation';
+import { requestUser } from './authentication/request';
 import { defaultHostPathBaseDir } from '../util/fsroots/roots';
 import { applyPatcher, applyPatchType } from './patch/apply';
 import { strategicMergePatcher, strategicMergePatchType } from './patch/strategic';
@@ -204,7 +208,10 @@ export class ApiServer {
       watchEncoder: watchEncoder(defaultEncoder),
       admit: (w) => {
         const obj = admitWrite(w);
-        admitHostPathClass(w.store.strategy.info.resource, obj, w.old, config.hostPathRoots ?? [defaultHostPathBaseDir]);
+        const resource = w.store.strategy.info.resource;
+        admitHostPathClass(resource, obj, w.old, config.hostPathRoots ?? [defaultHostPathBaseDir]);
+        const ns = w.store.strategy.info.namespaced ? ((w.ctx.state.requestInfo as RequestInfo).namespace ?? obj.metadata.namespace ?? 'default') : '';
+        if (!w.subresource) checkEscalation(this.authorization, requestUser(w.ctx), resource, ns, obj);
         return w.verb === 'create' && protect ? protectOnCreate(w.store.strategy.info.resource, obj) : obj;
       },
       createOnPatch: [applyPatchType],
@@ -406,8 +413,11 @@ export class ApiServer {
   private async prime(): Promise<void> {
     for (let delay = 200; !this.stopped; delay = Math.min(delay * 2, 5000)) {
       try {
-        await Promise.all([...this.stores.values()].map((s) => s.cache.start()));
+        // Defaults first, straight to storage: the caches' first list then holds them, so the
+        // first request after ready is already authorized by the default bindings.
         await this.ensureDefaultNamespaces();
+        await ensureBootstrapPolicy({ clusterRoles: this.store(rbacGroup, 'clusterroles'), clusterRoleBindings: this.store(rbacGroup, 'clusterrolebindings') });
+        await Promise.all([...this.stores.values()].map((s) => s.cache.start()));
         this.ready = true;
         this.log.info('storage ready');
         return;

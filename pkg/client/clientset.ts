@@ -2,6 +2,7 @@
 import type { Lease } from '../api/coordination/v1';
 import type { Binding, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
 import type { KubeObject } from '../api/meta';
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../api/rbac/v1';
 import * as r from '../api/resources';
 import type { StorageClass } from '../api/storage/v1';
 import type { ClientConfig } from './config';
@@ -19,6 +20,10 @@ export class Clientset {
   readonly events: ResourceClient<Event>;
   readonly storageClasses: ResourceClient<StorageClass>;
   readonly leases: ResourceClient<Lease>;
+  readonly clusterRoles: ResourceClient<ClusterRole>;
+  readonly clusterRoleBindings: ResourceClient<ClusterRoleBinding>;
+  readonly roles: ResourceClient<Role>;
+  readonly roleBindings: ResourceClient<RoleBinding>;
 
   constructor(config: ClientConfig) {
     this.rest = new RestClient(config);
@@ -30,11 +35,15 @@ export class Clientset {
     this.events = new ResourceClient(this.rest, r.events);
     this.storageClasses = new ResourceClient(this.rest, r.storageClasses);
     this.leases = new ResourceClient(this.rest, r.leases);
+    this.clusterRoles = new ResourceClient(this.rest, r.clusterRoles);
+    this.clusterRoleBindings = new ResourceClient(this.rest, r.clusterRoleBindings);
+    this.roles = new ResourceClient(this.rest, r.roles);
+    this.roleBindings = new ResourceClient(this.rest, r.roleBindings);
   }
 
   /** The clients of every namespaced resource (what a namespace can contain). */
   namespacedResources(): ResourceClient<KubeObject>[] {
-    return [this.pods, this.persistentVolumeClaims, this.events, this.leases] as ResourceClient<KubeObject>[];
+    return [this.pods, this.persistentVolumeClaims, this.events, this.leases, this.roleBindings, this.roles] as ResourceClient<KubeObject>[];
   }
 
   /** Writes a namespace's spec.finalizers through namespaces/finalize. */

@@ -22,3 +22,4 @@ export * from './namespace';
 export * from './node';
 export * from './event';
 export * from './lease';
+export * from './rbac';

@@ -10,6 +10,7 @@ import type { Store } from '../registry/store';
 import { eventPrinter, leasePrinter, namespacePrinter, nodePrinter } from './core';
 import { includeObjectParam, negotiate, type IncludeObject, type Representation } from './negotiate';
 import { podPrinter } from './pod';
+import { bindingPrinter } from './rbac';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage';
 import { column, nameColumn, type Table, type TablePrinter, type TableRow } from './types';
 
@@ -23,6 +24,8 @@ export const printers: Readonly<Record<string, TablePrinter>> = {
   events: eventPrinter,
   namespaces: namespacePrinter,
   leases: leasePrinter,
+  rolebindings: bindingPrinter,
+  clusterrolebindings: bindingPrinter,
 };
 
 /** NAME, CREATED AT: the table of kinds without a printer. */

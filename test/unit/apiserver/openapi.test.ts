@@ -19,7 +19,7 @@ function refs(v: unknown, out: string[] = []): string[] {
 describe('OpenAPI v3', () => {
   it('indexes one document per group-version with a hash', () => {
     const idx = openApiIndex();
-    expect(Object.keys(idx.paths).sort()).to.deep.equal(['api/v1', 'apis/coordination.k8s.io/v1', 'apis/storage.k8s.io/v1']);
+    expect(Object.keys(idx.paths).sort()).to.deep.equal(['api/v1', 'apis/coordination.k8s.io/v1', 'apis/rbac.authorization.k8s.io/v1', 'apis/storage.k8s.io/v1']);
     expect(idx.paths['api/v1']?.serverRelativeURL).to.match(/^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]{128}$/);
   });
 

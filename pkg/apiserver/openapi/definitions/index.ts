@@ -7,9 +7,10 @@ import { affinitySchemas, podMiscSchemas } from './core_pod_scheduling';
 import { envSourceSchemas, projectionSchemas } from './core_pod_sources';
 import { persistentVolumeSchemas, volumeSourceSchemas } from './core_volumes';
 import { metaSchemas } from './meta';
+import { rbacSchemas } from './rbac';
 import { storageSchemas } from './storage';
 
-/** All component schemas (apimachinery, core/v1, storage.k8s.io/v1, coordination.k8s.io/v1). */
+/** All component schemas (apimachinery, core/v1, storage.k8s.io/v1, coordination.k8s.io/v1, rbac.authorization.k8s.io/v1). */
 export const allSchemas: Readonly<Components> = {
   ...metaSchemas,
   ...volumeSourceSchemas,
@@ -24,4 +25,5 @@ export const allSchemas: Readonly<Components> = {
   ...coreMiscSchemas,
   ...storageSchemas,
   ...coordinationSchemas,
+  ...rbacSchemas,
 };

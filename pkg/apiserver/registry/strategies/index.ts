@@ -8,6 +8,7 @@ import { nodeStrategy } from './nodes';
 import { persistentVolumeClaimStrategy } from './persistentvolumeclaims';
 import { persistentVolumeStrategy } from './persistentvolumes';
 import { podStrategy } from './pods';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac';
 import { storageClassStrategy } from './storageclasses';
 
 export const allStrategies: readonly Strategy<KubeObject>[] = [
@@ -19,4 +20,8 @@ export const allStrategies: readonly Strategy<KubeObject>[] = [
   eventStrategy,
   storageClassStrategy,
   leaseStrategy,
+  clusterRoleBindingStrategy,
+  clusterRoleStrategy,
+  roleBindingStrategy,
+  roleStrategy,
 ] as unknown as Strategy<KubeObject>[];
