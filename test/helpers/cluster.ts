@@ -54,7 +54,7 @@ let kubeletTls: boolean | undefined;
  * TRANSITIONAL (until the kubelet's TLS server lands): whether the built kubelet takes
  * --tls-cert-file; without it the kubelet keeps its plain server.
  */
-function kubeletServesTls(): boolean {
+export function kubeletServesTls(): boolean {
   kubeletTls ??= spawnSync(process.execPath, [path.join(root, 'dist/cmd/kubelet/main.js'), '--help'], { encoding: 'utf8' }).stdout.includes('--tls-cert-file');
   return kubeletTls;
 }
