@@ -74,6 +74,21 @@ const accessReviewSpec: Schema = {
 };
 const review = (spec: Schema): Schema => ({ 1: f('metadata', objectMeta), 2: f('spec', spec) });
 
+// rbac/v1 (kubectl create role / clusterrole / rolebinding / clusterrolebinding). Aggregation
+// selectors keep only matchLabels (aggregation is stored, not acted on).
+const policyRule: Schema = {
+  1: f('verbs', 'string', true),
+  2: f('apiGroups', 'string', true),
+  3: f('resources', 'string', true),
+  4: f('resourceNames', 'string', true),
+  5: f('nonResourceURLs', 'string', true),
+};
+const subject: Schema = { 1: f('kind', 'string'), 2: f('apiGroup', 'string'), 3: f('name', 'string'), 4: f('namespace', 'string') };
+const roleRef: Schema = { 1: f('apiGroup', 'string'), 2: f('kind', 'string'), 3: f('name', 'string') };
+const role: Schema = { 1: f('metadata', objectMeta), 2: f('rules', policyRule, true) };
+const clusterRole: Schema = { ...role, 3: f('aggregationRule', { 1: f('clusterRoleSelectors', { 1: f('matchLabels', 'stringMap') }, true) }) };
+const roleBinding: Schema = { 1: f('metadata', objectMeta), 2: f('subjects', subject, true), 3: f('roleRef', roleRef) };
+
 /** The kinds a protobuf body may carry, by apiVersion/kind. */
 const kinds: Readonly<Record<string, Schema>> = {
   'v1/Namespace': namespace,
@@ -83,6 +98,10 @@ const kinds: Readonly<Record<string, Schema>> = {
   'authorization.k8s.io/v1/SubjectAccessReview': review(accessReviewSpec),
   'authorization.k8s.io/v1/LocalSubjectAccessReview': review(accessReviewSpec),
   'authorization.k8s.io/v1/SelfSubjectRulesReview': review({ 1: f('namespace', 'string') }),
+  'rbac.authorization.k8s.io/v1/Role': role,
+  'rbac.authorization.k8s.io/v1/ClusterRole': clusterRole,
+  'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': roleBinding,
 };
 
 /** Reads protobuf wire format from a slice of a buffer. */
@@ -196,7 +215,7 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
     throw new StatusError(
       415,
       StatusReason.UnsupportedMediaType,
-      `protobuf bodies are not accepted for ${meta.apiVersion ?? '?'}/${meta.kind ?? '?'} (only for Namespace and the auth reviews): send application/json or application/yaml`,
+      `protobuf bodies are not accepted for ${meta.apiVersion ?? '?'}/${meta.kind ?? '?'} (only for Namespace, RBAC and the auth reviews): send application/json or application/yaml`,
     );
   }
   return { apiVersion: meta.apiVersion, kind: meta.kind, ...decodeMessage(raw, schema) };

@@ -73,7 +73,7 @@ describe('apiserver: protobuf request bodies', () => {
   it('a kind it has no schema for is a 415 asking for JSON', () => {
     const err = statusOf(() => decodeProtobuf(envelope('v1', 'Pod', msg(bytesField(1, msg(bytesField(1, 'p')))))));
     expect(err.code).to.equal(415);
-    expect(err.message).to.equal('protobuf bodies are not accepted for v1/Pod (only for Namespace and the auth reviews): send application/json or application/yaml');
+    expect(err.message).to.equal('protobuf bodies are not accepted for v1/Pod (only for Namespace, RBAC and the auth reviews): send application/json or application/yaml');
   });
 
   it('malformed bodies are 400s: no magic, truncated field, truncated varint, a wrong wire type', () => {
