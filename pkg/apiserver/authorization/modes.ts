@@ -6,6 +6,8 @@
 import { Groups } from '../authentication/user';
 import type { Store } from '../registry/store';
 import { allow, Decision, noOpinion, type Attributes, type AuthorizationResult, type Authorizer, type RuleResolver } from './authorizer';
+import { NodeGraph } from './node/graph';
+import { NodeAuthorizer } from './node/node_authorizer';
 
 /** The modes kube-apiserver's --authorization-mode takes that this server implements. */
 export const AuthorizationMode = { AlwaysAllow: 'AlwaysAllow', AlwaysDeny: 'AlwaysDeny', Node: 'Node', RBAC: 'RBAC' } as const;
@@ -29,7 +31,7 @@ const privilegedGroups: Authorizer = {
 };
 
 /** Builds the chain for `modes` (already validated, in order). */
-export function newAuthorizationChain(modes: readonly AuthorizationMode[], _sources: AuthorizerSources): AuthorizationChain {
+export function newAuthorizationChain(modes: readonly AuthorizationMode[], sources: AuthorizerSources): AuthorizationChain {
   const authorizers: Authorizer[] = [];
   const ruleResolvers: RuleResolver[] = [];
   if (modes.includes(AuthorizationMode.RBAC)) authorizers.push(privilegedGroups);
@@ -41,9 +43,14 @@ export function newAuthorizationChain(modes: readonly AuthorizationMode[], _sour
       case AuthorizationMode.AlwaysDeny:
         authorizers.push(alwaysDeny);
         break;
-      case AuthorizationMode.Node:
+      case AuthorizationMode.Node: {
+        const node = new NodeAuthorizer(new NodeGraph(sources));
+        authorizers.push(node);
+        ruleResolvers.push(node);
+        break;
+      }
       case AuthorizationMode.RBAC:
-        // Being built on their own branches: until they land these modes have no opinion (→ 403).
+        // Being built on its own branch: until it lands this mode has no opinion (→ 403).
         break;
     }
   }
