@@ -1,5 +1,6 @@
 /** kube-apiserver: parse flags → validate → run(config, signal). */
 import { StorageObjectInUseProtection } from '../../pkg/apiserver/admission/storage_object_in_use_protection';
+import { NodeRestriction } from '../../pkg/apiserver/admission/node_restriction';
 import { run } from '../../pkg/apiserver/server';
 import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
 import { parseRoots } from '../../pkg/util/fsroots/roots';
@@ -62,9 +63,9 @@ runMain(
     'disable-admission-plugins': {
       type: 'string',
       default: '',
-      help: `Admission plugins to turn off (known: ${StorageObjectInUseProtection}).`,
+      help: `Admission plugins to turn off (known: ${StorageObjectInUseProtection}, ${NodeRestriction}).`,
       check: (v) => {
-        const unknown = String(v).split(',').filter((p) => p && p !== StorageObjectInUseProtection);
+        const unknown = String(v).split(',').filter((p) => p && p !== StorageObjectInUseProtection && p !== NodeRestriction);
         return unknown.length ? `unknown admission plugin(s): ${unknown.join(', ')}` : undefined;
       },
     },

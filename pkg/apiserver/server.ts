@@ -35,6 +35,7 @@ import { admitWrite } from './patch/admission';
 import { protectOnCreate, StorageObjectInUseProtection } from './admission/storage_object_in_use_protection';
 import { NamespaceLifecycle } from './admission/namespace_lifecycle';
 import { admitHostPathClass } from './admission/hostpath_storage_class';
+import { NodeRestriction, nodeRestriction } from './admission/node_restriction';
 import { defaultHostPathBaseDir } from '../util/fsroots/roots';
 import { applyPatcher, applyPatchType } from './patch/apply';
 import { strategicMergePatcher, strategicMergePatchType } from './patch/strategic';
@@ -196,6 +197,7 @@ export class ApiServer {
     this.reviews = reviewHandlers({ authorizer: this.authorization.authorizer, ruleResolvers: this.authorization.ruleResolvers, tokens: this.tokenAuthenticators });
     if (config.auditLogPath) this.audit = new AuditLog(config.auditLogPath);
     const protect = !(config.disableAdmissionPlugins ?? []).includes(StorageObjectInUseProtection);
+    const restrictNodes = !(config.disableAdmissionPlugins ?? []).includes(NodeRestriction);
     this.deps = {
       stores: this.stores,
       patchers: { ...basicPatchers, [strategicMergePatchType]: strategicMergePatcher, [applyPatchType]: applyPatcher },
@@ -205,8 +207,10 @@ export class ApiServer {
       admit: (w) => {
         const obj = admitWrite(w);
         admitHostPathClass(w.store.strategy.info.resource, obj, w.old, config.hostPathRoots ?? [defaultHostPathBaseDir]);
+        if (restrictNodes) nodeRestriction.write(w, obj);
         return w.verb === 'create' && protect ? protectOnCreate(w.store.strategy.info.resource, obj) : obj;
       },
+      ...(restrictNodes ? { admitDelete: nodeRestriction.delete } : {}),
       createOnPatch: [applyPatchType],
       bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
       onWatch: (resource, delta) => this.metrics.watch(resource, delta),
