@@ -4,9 +4,7 @@ import { NodeRestriction } from '../../pkg/apiserver/admission/node_restriction'
 import { run } from '../../pkg/apiserver/server';
 import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
 import { parseRoots } from '../../pkg/util/fsroots/roots';
-import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
-import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { FlagError, isLoopbackAddress, isPort, pemFlagFile, runMain } from '../../pkg/flags/flags';
 import { loadTokenFile } from '../../pkg/apiserver/authentication/token_file';
 import { AuthorizationMode } from '../../pkg/apiserver/authorization/modes';
 import { newLogger } from '../../pkg/log/logger';
@@ -26,21 +24,6 @@ function authorizationModes(v: string | number | boolean): string | undefined {
   if (bad.length) return `unknown authorization mode(s) ${bad.map((m) => JSON.stringify(m)).join(', ')} (known: ${modes.join(', ')})`;
   if (new Set(list).size !== list.length) return 'a mode may be named only once';
   return undefined;
-}
-
-/** True for addresses only this host can reach. */
-function isLoopback(address: string): boolean {
-  if (address === 'localhost') return true;
-  if (isIP(address) === 4) return address.startsWith('127.');
-  return address === '::1';
-}
-
-function pemFile(flag: string, file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new FlagError(`--${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
 }
 
 runMain(
@@ -77,7 +60,7 @@ runMain(
     const bindAddress = String(f['bind-address']);
     const port = Number(f.port);
     const securePort = Number(f['secure-port']);
-    if (port !== 0 && !isLoopback(bindAddress)) throw new FlagError(`--port serves plain HTTP without authentication: it is a test mode for loopback addresses only, not --bind-address=${bindAddress}`);
+    if (port !== 0 && !isLoopbackAddress(bindAddress)) throw new FlagError(`--port serves plain HTTP without authentication: it is a test mode for loopback addresses only, not --bind-address=${bindAddress}`);
     if (port === 0 && securePort === 0) throw new FlagError('nothing to serve: set --secure-port (with --tls-cert-file) or the --port test mode');
     const certFile = String(f['tls-cert-file']);
     const keyFile = String(f['tls-private-key-file']);
@@ -87,10 +70,10 @@ runMain(
         ? undefined
         : {
             port: securePort,
-            cert: pemFile('tls-cert-file', certFile),
-            key: pemFile('tls-private-key-file', keyFile),
+            cert: pemFlagFile('tls-cert-file', certFile),
+            key: pemFlagFile('tls-private-key-file', keyFile),
             anonymous: Boolean(f['anonymous-auth']),
-            ...(f['client-ca-file'] ? { clientCA: pemFile('client-ca-file', String(f['client-ca-file'])) } : {}),
+            ...(f['client-ca-file'] ? { clientCA: pemFlagFile('client-ca-file', String(f['client-ca-file'])) } : {}),
             ...(f['token-auth-file'] ? { tokens: tokenFile(String(f['token-auth-file'])) } : {}),
           };
     await run(
