@@ -39,6 +39,9 @@ runMain(
     'token-auth-file': { type: 'string', default: '', help: 'Static bearer tokens, CSV: token,user,uid,"group1,group2".' },
     'anonymous-auth': { type: 'bool', default: true, help: 'Requests without credentials are system:anonymous (RBAC lets them read only /healthz, /livez, /readyz, /version).' },
     'authorization-mode': { type: 'string', default: 'Node,RBAC', help: `Ordered authorizers on the secure port (${modes.join(', ')}).`, check: authorizationModes },
+    'kubelet-client-certificate': { type: 'string', default: '', help: 'PEM client certificate the apiserver presents to kubelets (pods/log); with it, or the CA, kubelets are reached over HTTPS.' },
+    'kubelet-client-key': { type: 'string', default: '', help: 'PEM private key of --kubelet-client-certificate.' },
+    'kubelet-certificate-authority': { type: 'string', default: '', help: "PEM CA bundle that signs the kubelets' serving certificates (without it they are not verified)." },
     'audit-log-path': { type: 'string', default: '', help: 'Append one JSON audit event per request to this file.' },
     port: { type: 'int', default: 0, help: 'TEST MODE: plain-HTTP port with NO authentication or authorization (0 = none); loopback --bind-address only.', check: isPort },
     'watch-bookmark-interval': { type: 'duration', default: 60_000, help: 'Interval of BOOKMARK events on watches that allow them.' },
@@ -76,6 +79,14 @@ runMain(
             ...(f['client-ca-file'] ? { clientCA: pemFlagFile('client-ca-file', String(f['client-ca-file'])) } : {}),
             ...(f['token-auth-file'] ? { tokens: tokenFile(String(f['token-auth-file'])) } : {}),
           };
+    const kubeletCert = String(f['kubelet-client-certificate']);
+    const kubeletKey = String(f['kubelet-client-key']);
+    if (Boolean(kubeletCert) !== Boolean(kubeletKey)) throw new FlagError('--kubelet-client-certificate and --kubelet-client-key go together');
+    const kubeletCA = String(f['kubelet-certificate-authority']);
+    const kubeletClient = {
+      ...(kubeletCert ? { cert: pemFlagFile('kubelet-client-certificate', kubeletCert), key: pemFlagFile('kubelet-client-key', kubeletKey) } : {}),
+      ...(kubeletCA ? { ca: pemFlagFile('kubelet-certificate-authority', kubeletCA) } : {}),
+    };
     await run(
       {
         etcdServers: String(f['etcd-servers']).split(','),
@@ -85,6 +96,7 @@ runMain(
         ...(secure ? { secure } : {}),
         authorizationModes: String(f['authorization-mode']).split(',') as AuthorizationMode[],
         ...(f['audit-log-path'] ? { auditLogPath: String(f['audit-log-path']) } : {}),
+        ...(kubeletCert || kubeletCA ? { kubeletClient } : {}),
         bookmarkIntervalMs: Number(f['watch-bookmark-interval']),
         etcdRequestTimeoutMs: Number(f['etcd-request-timeout']),
         hostPathRoots: parseRoots([String(f['hostpath-base-dir']), String(f['hostpath-allowed-roots'])].join(',')),

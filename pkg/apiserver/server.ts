@@ -28,7 +28,7 @@ import { allStrategies } from './registry/strategies';
 import { parseResourcePath, type RequestInfo } from './request_info';
 import { WatchCache } from './watch/cache';
 import { podBinding } from './subresources/binding';
-import { podLog } from './subresources/log';
+import { kubeletTls, podLog, type KubeletClientConfig } from './subresources/log';
 import { bodyDeadline, decodeDocument, defaultBodyReadTimeoutMs } from './body';
 import { registerOpenApiRoutes } from './openapi/routes';
 import { admitWrite } from './patch/admission';
@@ -80,6 +80,8 @@ export interface ApiServerConfig {
   secure?: SecureServingConfig;
   /** --authorization-mode, in order (default AlwaysAllow). */
   authorizationModes?: readonly AuthorizationMode[];
+  /** How pods/log reaches kubelets (--kubelet-client-certificate, --kubelet-client-key, --kubelet-certificate-authority); none: plain HTTP. */
+  kubeletClient?: KubeletClientConfig;
   /** --audit-log-path: one JSON audit event per request. */
   auditLogPath?: string;
   logger: Logger;
@@ -201,7 +203,7 @@ export class ApiServer {
     this.deps = {
       stores: this.stores,
       patchers: { ...basicPatchers, [strategicMergePatchType]: strategicMergePatcher, [applyPatchType]: applyPatcher },
-      subresources: { 'pods/binding': podBinding, 'pods/log': podLog(() => this.store('', 'nodes')) },
+      subresources: { 'pods/binding': podBinding, 'pods/log': podLog(() => this.store('', 'nodes'), config.kubeletClient) },
       render: renderResponse,
       watchEncoder: watchEncoder(defaultEncoder),
       admit: (w) => {
@@ -216,6 +218,7 @@ export class ApiServer {
       onWatch: (resource, delta) => this.metrics.watch(resource, delta),
     };
     this.routes();
+    if (kubeletTls(config.kubeletClient) && !config.kubeletClient.ca) this.log.warn('no --kubelet-certificate-authority: the serving certificates of kubelets are not verified');
   }
 
   /** The store of a resource (tests and built-in subresources use it). */
