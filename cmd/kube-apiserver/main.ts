@@ -1,11 +1,10 @@
 /** kube-apiserver: parse flags → validate → run(config, signal). */
 import { StorageObjectInUseProtection } from '../../pkg/apiserver/admission/storage_object_in_use_protection';
+import { NodeRestriction } from '../../pkg/apiserver/admission/node_restriction';
 import { run } from '../../pkg/apiserver/server';
 import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
 import { parseRoots } from '../../pkg/util/fsroots/roots';
-import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
-import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { FlagError, isLoopbackAddress, isPort, pemFlagFile, runMain } from '../../pkg/flags/flags';
 import { loadTokenFile } from '../../pkg/apiserver/authentication/token_file';
 import { AuthorizationMode } from '../../pkg/apiserver/authorization/modes';
 import { newLogger } from '../../pkg/log/logger';
@@ -27,21 +26,6 @@ function authorizationModes(v: string | number | boolean): string | undefined {
   return undefined;
 }
 
-/** True for addresses only this host can reach. */
-function isLoopback(address: string): boolean {
-  if (address === 'localhost') return true;
-  if (isIP(address) === 4) return address.startsWith('127.');
-  return address === '::1';
-}
-
-function pemFile(flag: string, file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new FlagError(`--${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
-
 runMain(
   'kube-apiserver',
   {
@@ -55,6 +39,9 @@ runMain(
     'token-auth-file': { type: 'string', default: '', help: 'Static bearer tokens, CSV: token,user,uid,"group1,group2".' },
     'anonymous-auth': { type: 'bool', default: true, help: 'Requests without credentials are system:anonymous (RBAC lets them read only /healthz, /livez, /readyz, /version).' },
     'authorization-mode': { type: 'string', default: 'Node,RBAC', help: `Ordered authorizers on the secure port (${modes.join(', ')}).`, check: authorizationModes },
+    'kubelet-client-certificate': { type: 'string', default: '', help: 'PEM client certificate the apiserver presents to kubelets (pods/log); with it, or the CA, kubelets are reached over HTTPS.' },
+    'kubelet-client-key': { type: 'string', default: '', help: 'PEM private key of --kubelet-client-certificate.' },
+    'kubelet-certificate-authority': { type: 'string', default: '', help: "PEM CA bundle that signs the kubelets' serving certificates (without it they are not verified)." },
     'audit-log-path': { type: 'string', default: '', help: 'Append one JSON audit event per request to this file.' },
     port: { type: 'int', default: 0, help: 'TEST MODE: plain-HTTP port with NO authentication or authorization (0 = none); loopback --bind-address only.', check: isPort },
     'watch-bookmark-interval': { type: 'duration', default: 60_000, help: 'Interval of BOOKMARK events on watches that allow them.' },
@@ -62,9 +49,9 @@ runMain(
     'disable-admission-plugins': {
       type: 'string',
       default: '',
-      help: `Admission plugins to turn off (known: ${StorageObjectInUseProtection}).`,
+      help: `Admission plugins to turn off (known: ${StorageObjectInUseProtection}, ${NodeRestriction}).`,
       check: (v) => {
-        const unknown = String(v).split(',').filter((p) => p && p !== StorageObjectInUseProtection);
+        const unknown = String(v).split(',').filter((p) => p && p !== StorageObjectInUseProtection && p !== NodeRestriction);
         return unknown.length ? `unknown admission plugin(s): ${unknown.join(', ')}` : undefined;
       },
     },
@@ -76,7 +63,7 @@ runMain(
     const bindAddress = String(f['bind-address']);
     const port = Number(f.port);
     const securePort = Number(f['secure-port']);
-    if (port !== 0 && !isLoopback(bindAddress)) throw new FlagError(`--port serves plain HTTP without authentication: it is a test mode for loopback addresses only, not --bind-address=${bindAddress}`);
+    if (port !== 0 && !isLoopbackAddress(bindAddress)) throw new FlagError(`--port serves plain HTTP without authentication: it is a test mode for loopback addresses only, not --bind-address=${bindAddress}`);
     if (port === 0 && securePort === 0) throw new FlagError('nothing to serve: set --secure-port (with --tls-cert-file) or the --port test mode');
     const certFile = String(f['tls-cert-file']);
     const keyFile = String(f['tls-private-key-file']);
@@ -86,12 +73,20 @@ runMain(
         ? undefined
         : {
             port: securePort,
-            cert: pemFile('tls-cert-file', certFile),
-            key: pemFile('tls-private-key-file', keyFile),
+            cert: pemFlagFile('tls-cert-file', certFile),
+            key: pemFlagFile('tls-private-key-file', keyFile),
             anonymous: Boolean(f['anonymous-auth']),
-            ...(f['client-ca-file'] ? { clientCA: pemFile('client-ca-file', String(f['client-ca-file'])) } : {}),
+            ...(f['client-ca-file'] ? { clientCA: pemFlagFile('client-ca-file', String(f['client-ca-file'])) } : {}),
             ...(f['token-auth-file'] ? { tokens: tokenFile(String(f['token-auth-file'])) } : {}),
           };
+    const kubeletCert = String(f['kubelet-client-certificate']);
+    const kubeletKey = String(f['kubelet-client-key']);
+    if (Boolean(kubeletCert) !== Boolean(kubeletKey)) throw new FlagError('--kubelet-client-certificate and --kubelet-client-key go together');
+    const kubeletCA = String(f['kubelet-certificate-authority']);
+    const kubeletClient = {
+      ...(kubeletCert ? { cert: pemFlagFile('kubelet-client-certificate', kubeletCert), key: pemFlagFile('kubelet-client-key', kubeletKey) } : {}),
+      ...(kubeletCA ? { ca: pemFlagFile('kubelet-certificate-authority', kubeletCA) } : {}),
+    };
     await run(
       {
         etcdServers: String(f['etcd-servers']).split(','),
@@ -101,6 +96,7 @@ runMain(
         ...(secure ? { secure } : {}),
         authorizationModes: String(f['authorization-mode']).split(',') as AuthorizationMode[],
         ...(f['audit-log-path'] ? { auditLogPath: String(f['audit-log-path']) } : {}),
+        ...(kubeletCert || kubeletCA ? { kubeletClient } : {}),
         bookmarkIntervalMs: Number(f['watch-bookmark-interval']),
         etcdRequestTimeoutMs: Number(f['etcd-request-timeout']),
         hostPathRoots: parseRoots([String(f['hostpath-base-dir']), String(f['hostpath-allowed-roots'])].join(',')),

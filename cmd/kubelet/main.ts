@@ -2,8 +2,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { configFromFlags } from '../../pkg/client/config';
-import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
-import { run } from '../../pkg/kubelet/kubelet';
+import { FlagError, isLoopbackAddress, isPort, pemFlagFile, runMain, type FlagValues } from '../../pkg/flags/flags';
+import { KubeletAuthorizationMode } from '../../pkg/kubelet/auth/authorization';
+import { run, type KubeletServingConfig } from '../../pkg/kubelet/kubelet';
 import { LinuxMounter } from '../../pkg/kubelet/mount/linux_mounter';
 import { DockerRuntime } from '../../pkg/kubelet/runtime/docker/docker_runtime';
 import { DefaultDockerEndpoint, parseDockerEndpoint } from '../../pkg/kubelet/runtime/docker/endpoint';
@@ -11,6 +12,31 @@ import { newVolumePluginManager, nfsEnvOptions } from '../../pkg/kubelet/volume'
 import { newLogger } from '../../pkg/log/logger';
 
 const env = process.env;
+const authorizationModes: readonly string[] = Object.values(KubeletAuthorizationMode);
+
+/** The secure server from the TLS and auth flags; undefined (plain HTTP, loopback only) without --tls-cert-file. */
+function serving(f: FlagValues): KubeletServingConfig | undefined {
+  const certFile = String(f['tls-cert-file']);
+  const keyFile = String(f['tls-private-key-file']);
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new FlagError('--tls-cert-file and --tls-private-key-file go together');
+  if (!certFile) {
+    const bind = String(f['bind-address']);
+    if (!isLoopbackAddress(bind)) throw new FlagError(`without --tls-cert-file the kubelet serves plain HTTP with no authentication: a test mode for loopback addresses only, not --bind-address=${bind}`);
+    if (f['client-ca-file']) throw new FlagError('--client-ca-file needs --tls-cert-file (client certificates are only read over TLS)');
+    return undefined;
+  }
+  return {
+    cert: pemFlagFile('tls-cert-file', certFile),
+    key: pemFlagFile('tls-private-key-file', keyFile),
+    ...(f['client-ca-file'] ? { clientCA: pemFlagFile('client-ca-file', String(f['client-ca-file'])) } : {}),
+    anonymous: Boolean(f['anonymous-auth']),
+    tokenWebhook: Boolean(f['authentication-token-webhook']),
+    tokenWebhookCacheTtlMs: Number(f['authentication-token-webhook-cache-ttl']),
+    authorizationMode: String(f['authorization-mode']) as KubeletAuthorizationMode,
+    authorizedTtlMs: Number(f['authorization-webhook-cache-authorized-ttl']),
+    unauthorizedTtlMs: Number(f['authorization-webhook-cache-unauthorized-ttl']),
+  };
+}
 
 runMain(
   'kubelet',
@@ -26,6 +52,20 @@ runMain(
     'nfs-export-path': { type: 'string', default: env.NFS_EXPORT_PATH ?? '/exports', help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).' },
     'bind-address': { type: 'string', default: '127.0.0.1', help: 'Address of the kubelet server (logs, /healthz, /metrics).' },
     port: { type: 'int', default: 10250, help: 'Port of the kubelet server (0 = any).', check: isPort },
+    'tls-cert-file': { type: 'string', default: '', help: 'PEM serving certificate of the kubelet server; without it the server is plain HTTP with no authentication (test mode, loopback only).' },
+    'tls-private-key-file': { type: 'string', default: '', help: 'PEM private key of --tls-cert-file.' },
+    'client-ca-file': { type: 'string', default: '', help: 'PEM CA bundle: client certificates it signs authenticate as CN (user) and O (groups).' },
+    'anonymous-auth': { type: 'bool', default: false, help: 'Requests without credentials are system:anonymous (then authorized like any user).' },
+    'authentication-token-webhook': { type: 'bool', default: true, help: 'Check bearer tokens with a TokenReview to the apiserver.' },
+    'authentication-token-webhook-cache-ttl': { type: 'duration', default: 120_000, help: 'How long TokenReview answers are cached.' },
+    'authorization-mode': {
+      type: 'string',
+      default: KubeletAuthorizationMode.Webhook,
+      help: `How requests are authorized (${authorizationModes.join(', ')}); Webhook asks the apiserver with a SubjectAccessReview on nodes/log, nodes/metrics or nodes/proxy.`,
+      check: (v) => (authorizationModes.includes(String(v)) ? undefined : `must be one of ${authorizationModes.join(', ')}`),
+    },
+    'authorization-webhook-cache-authorized-ttl': { type: 'duration', default: 300_000, help: 'How long an allowing SubjectAccessReview answer is cached.' },
+    'authorization-webhook-cache-unauthorized-ttl': { type: 'duration', default: 30_000, help: 'How long a refusing SubjectAccessReview answer is cached.' },
     'concurrent-pod-workers': { type: 'int', default: 8, help: 'Pods synced in parallel.', check: (v) => (Number(v) >= 1 ? undefined : 'must be at least 1') },
     'node-status-update-frequency': { type: 'duration', default: 10_000, help: 'Heartbeat period (lease renewal, runtime check).' },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
@@ -45,6 +85,7 @@ runMain(
       throw new FlagError(`--docker-endpoint: ${(err as Error).message}`);
     }
     const networkMode = String(f['network-mode']);
+    const tls = serving(f);
     await run(
       {
         client,
@@ -62,6 +103,7 @@ runMain(
         workers: Number(f['concurrent-pod-workers']),
         heartbeatMs: Number(f['node-status-update-frequency']),
         logger: newLogger('kubelet', Number(f.v)),
+        ...(tls ? { tls } : {}),
       },
       signal,
     );

@@ -74,8 +74,8 @@ const accessReviewSpec: Schema = {
 };
 const review = (spec: Schema): Schema => ({ 1: f('metadata', objectMeta), 2: f('spec', spec) });
 
-// What `kubectl create role|clusterrole|rolebinding|clusterrolebinding` sends, from k8s.io/api
-// rbac/v1 generated.proto. A ClusterRole's aggregationRule (label selectors) is not decoded.
+// rbac/v1 (kubectl create role / clusterrole / rolebinding / clusterrolebinding). Aggregation
+// selectors keep only matchLabels (aggregation is stored, not acted on).
 const policyRule: Schema = {
   1: f('verbs', 'string', true),
   2: f('apiGroups', 'string', true),
@@ -83,13 +83,11 @@ const policyRule: Schema = {
   4: f('resourceNames', 'string', true),
   5: f('nonResourceURLs', 'string', true),
 };
-const role: Schema = { 1: f('metadata', objectMeta), 2: f('rules', policyRule, true) };
 const subject: Schema = { 1: f('kind', 'string'), 2: f('apiGroup', 'string'), 3: f('name', 'string'), 4: f('namespace', 'string') };
-const roleBinding: Schema = {
-  1: f('metadata', objectMeta),
-  2: f('subjects', subject, true),
-  3: f('roleRef', { 1: f('apiGroup', 'string'), 2: f('kind', 'string'), 3: f('name', 'string') }),
-};
+const roleRef: Schema = { 1: f('apiGroup', 'string'), 2: f('kind', 'string'), 3: f('name', 'string') };
+const role: Schema = { 1: f('metadata', objectMeta), 2: f('rules', policyRule, true) };
+const clusterRole: Schema = { ...role, 3: f('aggregationRule', { 1: f('clusterRoleSelectors', { 1: f('matchLabels', 'stringMap') }, true) }) };
+const roleBinding: Schema = { 1: f('metadata', objectMeta), 2: f('subjects', subject, true), 3: f('roleRef', roleRef) };
 
 /** The kinds a protobuf body may carry, by apiVersion/kind. */
 const kinds: Readonly<Record<string, Schema>> = {
@@ -101,7 +99,7 @@ const kinds: Readonly<Record<string, Schema>> = {
   'authorization.k8s.io/v1/LocalSubjectAccessReview': review(accessReviewSpec),
   'authorization.k8s.io/v1/SelfSubjectRulesReview': review({ 1: f('namespace', 'string') }),
   'rbac.authorization.k8s.io/v1/Role': role,
-  'rbac.authorization.k8s.io/v1/ClusterRole': role,
+  'rbac.authorization.k8s.io/v1/ClusterRole': clusterRole,
   'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': roleBinding,
 };
@@ -217,7 +215,7 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
     throw new StatusError(
       415,
       StatusReason.UnsupportedMediaType,
-      `protobuf bodies are not accepted for ${meta.apiVersion ?? '?'}/${meta.kind ?? '?'} (only for Namespace, the auth reviews and RBAC): send application/json or application/yaml`,
+      `protobuf bodies are not accepted for ${meta.apiVersion ?? '?'}/${meta.kind ?? '?'} (only for Namespace, RBAC and the auth reviews): send application/json or application/yaml`,
     );
   }
   return { apiVersion: meta.apiVersion, kind: meta.kind, ...decodeMessage(raw, schema) };

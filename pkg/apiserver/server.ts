@@ -28,13 +28,14 @@ import { allStrategies } from './registry/strategies';
 import { parseResourcePath, type RequestInfo } from './request_info';
 import { WatchCache } from './watch/cache';
 import { podBinding } from './subresources/binding';
-import { podLog } from './subresources/log';
+import { kubeletTls, podLog, type KubeletClientConfig } from './subresources/log';
 import { bodyDeadline, decodeDocument, defaultBodyReadTimeoutMs } from './body';
 import { registerOpenApiRoutes } from './openapi/routes';
 import { admitWrite } from './patch/admission';
 import { protectOnCreate, StorageObjectInUseProtection } from './admission/storage_object_in_use_protection';
 import { NamespaceLifecycle } from './admission/namespace_lifecycle';
 import { admitHostPathClass } from './admission/hostpath_storage_class';
+import { NodeRestriction, nodeRestriction } from './admission/node_restriction';
 import { rbacGroup } from '../api/rbac/v1';
 import { ensureBootstrapPolicy } from './authorization/rbac/bootstrap/reconcile';
 import { checkEscalation } from './authorization/rbac/escalation';
@@ -83,6 +84,8 @@ export interface ApiServerConfig {
   secure?: SecureServingConfig;
   /** --authorization-mode, in order (default AlwaysAllow). */
   authorizationModes?: readonly AuthorizationMode[];
+  /** How pods/log reaches kubelets (--kubelet-client-certificate, --kubelet-client-key, --kubelet-certificate-authority); none: plain HTTP. */
+  kubeletClient?: KubeletClientConfig;
   /** --audit-log-path: one JSON audit event per request. */
   auditLogPath?: string;
   logger: Logger;
@@ -200,25 +203,29 @@ export class ApiServer {
     this.reviews = reviewHandlers({ authorizer: this.authorization.authorizer, ruleResolvers: this.authorization.ruleResolvers, tokens: this.tokenAuthenticators });
     if (config.auditLogPath) this.audit = new AuditLog(config.auditLogPath);
     const protect = !(config.disableAdmissionPlugins ?? []).includes(StorageObjectInUseProtection);
+    const restrictNodes = !(config.disableAdmissionPlugins ?? []).includes(NodeRestriction);
     this.deps = {
       stores: this.stores,
       patchers: { ...basicPatchers, [strategicMergePatchType]: strategicMergePatcher, [applyPatchType]: applyPatcher },
-      subresources: { 'pods/binding': podBinding, 'pods/log': podLog(() => this.store('', 'nodes')) },
+      subresources: { 'pods/binding': podBinding, 'pods/log': podLog(() => this.store('', 'nodes'), config.kubeletClient) },
       render: renderResponse,
       watchEncoder: watchEncoder(defaultEncoder),
       admit: (w) => {
         const obj = admitWrite(w);
         const resource = w.store.strategy.info.resource;
         admitHostPathClass(resource, obj, w.old, config.hostPathRoots ?? [defaultHostPathBaseDir]);
+        if (restrictNodes) nodeRestriction.write(w, obj);
         const ns = w.store.strategy.info.namespaced ? ((w.ctx.state.requestInfo as RequestInfo).namespace ?? obj.metadata.namespace ?? 'default') : '';
         if (!w.subresource) checkEscalation(this.authorization, requestUser(w.ctx), resource, ns, obj);
-        return w.verb === 'create' && protect ? protectOnCreate(w.store.strategy.info.resource, obj) : obj;
+        return w.verb === 'create' && protect ? protectOnCreate(resource, obj) : obj;
       },
+      ...(restrictNodes ? { admitDelete: nodeRestriction.delete } : {}),
       createOnPatch: [applyPatchType],
       bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
       onWatch: (resource, delta) => this.metrics.watch(resource, delta),
     };
     this.routes();
+    if (kubeletTls(config.kubeletClient) && !config.kubeletClient.ca) this.log.warn('no --kubelet-certificate-authority: the serving certificates of kubelets are not verified');
   }
 
   /** The store of a resource (tests and built-in subresources use it). */

@@ -3,6 +3,8 @@
  * declared once with type, default and help. `--help` prints them; a bad flag or value exits 2
  * with one clear line.
  */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 /** A flag declaration. */
 export interface FlagSpec {
@@ -134,3 +136,19 @@ export function describeFatal(err: unknown): string {
 /** Flag check: a TCP port. */
 export const isPort = (v: string | number | boolean): string | undefined =>
   typeof v === 'number' && v >= 0 && v <= 65535 ? undefined : 'must be a port number between 0 and 65535';
+
+/** True for addresses only this host can reach (plain-HTTP test modes are limited to them). */
+export function isLoopbackAddress(address: string): boolean {
+  if (address === 'localhost') return true;
+  if (isIP(address) === 4) return address.startsWith('127.');
+  return address === '::1';
+}
+
+/** Reads the PEM file a flag names; an unreadable file is a FlagError naming the flag. */
+export function pemFlagFile(flag: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new FlagError(`--${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}

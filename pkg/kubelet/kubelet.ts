@@ -2,16 +2,21 @@
  * The kubelet: runs the pods assigned to its node as Docker containers.
  *
  *   pod informer (spec.nodeName=<node>) ─┐
- *   claim / PV informers ── volume manager (populator → DSW, reconciler → ASW) ─┤
+ *   claim / PV GETs per pod sync ── volume manager (populator → DSW, reconciler → ASW) ─┤
  *   runtime container events ────────────────────────────────────────────────────┴→ pod work queue
  *   pod workers (N, one pod never twice at once) → syncPod → Docker + pods/status
  *
  * Pods are keyed `namespace/name`; a sync also removes containers of an older pod with the same
  * name (different uid) and of pods that no longer exist, so a kubelet restarted at any point
  * adopts what runs, cleans what is orphaned, and finishes half-done work.
+ *
+ * The kubelet reads only what the Node authorizer lets it: its own pods (a field-selected
+ * informer), and the claims and volumes they use, fetched with GETs on every sync of a pod
+ * (ClaimFetcher); a pod whose claims are not usable yet is synced again with backoff, so a
+ * claim that binds later is seen without a list or watch of all claims.
  */
 import type { Logger } from 'pino';
-import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
+import type { Pod } from '../api/core/v1';
 import { isNotFound } from '../api/errors';
 import { splitKey } from '../api/meta';
 import type { ClientConfig } from '../client/config';
@@ -30,10 +35,12 @@ import { NodeStatusManager, sleep } from './node_status';
 import { syncPod, type SyncDeps } from './pod_sync';
 import { watchRuntimeEvents } from './runtime_events';
 import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
-import { startKubeletServer } from './server';
+import { startKubeletServer, type KubeletTls } from './server';
+import { KubeletAuthenticator } from './auth/authentication';
+import { KubeletAuthorizer, type KubeletAuthorizationMode } from './auth/authorization';
 import { NfsPlugin, NfsPluginName, type VolumePluginManager } from './volume';
 import { desiredPod, type VolumeListers } from './volumemanager/populator';
-import type { Lister } from '../informer/lister';
+import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
 import { VolumeManager } from './volumemanager/volume_manager';
 import { jsonClone } from '../util/json/clone';
 
@@ -51,6 +58,54 @@ export interface KubeletConfig {
   workers: number;
   heartbeatMs?: number;
   logger: Logger;
+  /** The secure server (undefined: plain HTTP, no authentication: a test mode). */
+  tls?: KubeletServingConfig;
+}
+
+/** --tls-cert-file and friends: how the kubelet's server is secured. */
+export interface KubeletServingConfig {
+  cert: Buffer;
+  key: Buffer;
+  /** --client-ca-file: x509 client certificates. */
+  clientCA?: Buffer;
+  /** --anonymous-auth. */
+  anonymous: boolean;
+  /** --authentication-token-webhook: bearer tokens checked with TokenReviews. */
+  tokenWebhook: boolean;
+  /** --authentication-token-webhook-cache-ttl. */
+  tokenWebhookCacheTtlMs?: number;
+  /** --authorization-mode. */
+  authorizationMode: KubeletAuthorizationMode;
+  /** --authorization-webhook-cache-authorized-ttl / -unauthorized-ttl. */
+  authorizedTtlMs?: number;
+  unauthorizedTtlMs?: number;
+}
+
+/** The secure server's options, its webhooks going through the kubelet's own client. */
+function secureServing(t: KubeletServingConfig, client: Clientset, nodeName: string, logger: Logger): KubeletTls {
+  const post = (path: string, body: unknown) => client.rest.request<unknown>('POST', path, { body });
+  return {
+    cert: t.cert,
+    key: t.key,
+    ...(t.clientCA ? { clientCA: t.clientCA } : {}),
+    auth: {
+      nodeName,
+      authenticator: new KubeletAuthenticator({
+        x509: t.clientCA !== undefined,
+        anonymous: t.anonymous,
+        logger,
+        ...(t.tokenWebhook ? { webhook: post } : {}),
+        ...(t.tokenWebhookCacheTtlMs !== undefined ? { webhookCacheTtlMs: t.tokenWebhookCacheTtlMs } : {}),
+      }),
+      authorizer: new KubeletAuthorizer({
+        mode: t.authorizationMode,
+        webhook: post,
+        logger,
+        ...(t.authorizedTtlMs !== undefined ? { authorizedTtlMs: t.authorizedTtlMs } : {}),
+        ...(t.unauthorizedTtlMs !== undefined ? { unauthorizedTtlMs: t.unauthorizedTtlMs } : {}),
+      }),
+    },
+  };
 }
 
 function podKeyOfLabels(labels: Record<string, string>): string | undefined {
@@ -69,9 +124,13 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   const recorder = events.newRecorder('kubelet', cfg.nodeName);
   const factory = new SharedInformerFactory(client, { logger: log, resyncPeriodMs: 60_000 });
   const podInformer = factory.pods({ fieldSelector: `spec.nodeName=${cfg.nodeName}` });
-  const claimInformer = factory.persistentVolumeClaims();
-  const pvInformer = factory.persistentVolumes();
   const pods = podInformer.lister();
+  const claims = new ClaimFetcher({
+    get: {
+      claim: orUndefined((ns: string, name: string) => client.persistentVolumeClaims.get(name, ns)),
+      volume: orUndefined((name: string) => client.persistentVolumes.get(name)),
+    },
+  });
   const queue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
   const keyByUid = new Map<string, string>();
 
@@ -79,7 +138,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     plugins: cfg.plugins,
     rootDir: cfg.rootDir,
     logger: log.child({ component: 'volumemanager' }),
-    listers: volumesListers(claimInformer.lister(), pvInformer.lister()),
+    listers: claims,
     onPodChanged: (uid) => {
       const key = keyByUid.get(uid);
       if (key) queue.add(key);
@@ -94,6 +153,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     healthy: () => true,
     metrics: registry,
     logger: log,
+    ...(cfg.tls ? { tls: secureServing(cfg.tls, client, cfg.nodeName, log.child({ component: 'kubelet-server' })) } : {}),
   });
   const nodeStatus = new NodeStatusManager({
     client,
@@ -138,6 +198,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
         await cfg.runtime.removeContainer(c.id);
       }
       volumes.removePod(uid);
+      claims.forget(uid);
       keyByUid.delete(uid);
     }
     // Pods under this key that are gone but had no container (force-deleted while waiting for
@@ -145,13 +206,21 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     for (const [uid, k] of keyByUid) {
       if (k !== key || uid === pod?.metadata.uid) continue;
       volumes.removePod(uid);
+      claims.forget(uid);
       keyByUid.delete(uid);
     }
     if (!pod) return;
     keyByUid.set(pod.metadata.uid ?? '', key);
-    if (!pod.metadata.deletionTimestamp) volumes.setPod(pod);
+    let retryAfterMs: number | undefined;
+    if (!pod.metadata.deletionTimestamp) {
+      // Fresh reads of the pod's claims and volumes (a failed GET retries the whole sync).
+      retryAfterMs = (await claims.fetch(pod)).retryAfterMs;
+      volumes.setPod(pod);
+    }
     try {
-      return await syncPod(deps, pod);
+      const result = await syncPod(deps, pod);
+      const after = [result?.requeueAfter, retryAfterMs].filter((ms): ms is number => ms !== undefined);
+      return after.length ? { requeueAfter: Math.min(...after) } : undefined;
     } catch (err) {
       if (isNotFound(err)) return;
       throw err;
@@ -163,24 +232,11 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     onUpdate: (_o, p) => queue.add(metaNamespaceKey(p)),
     onDelete: (obj) => queue.add(metaNamespaceKey(unwrapTombstone(obj))),
   });
-  const usesClaim = (claimKey: string) => (pod: Pod) =>
-    (pod.spec.volumes ?? []).some((v) => v.persistentVolumeClaim && `${pod.metadata.namespace ?? 'default'}/${v.persistentVolumeClaim.claimName}` === claimKey);
-  claimInformer.addEventHandler({
-    onAdd: (c) => volumes.refresh(usesClaim(metaNamespaceKey(c))),
-    onUpdate: (_o, c) => volumes.refresh(usesClaim(metaNamespaceKey(c))),
-    onDelete: (obj) => volumes.refresh(usesClaim(metaNamespaceKey(unwrapTombstone(obj)))),
-  });
-  const refreshForVolume = (pv: DeepReadonly<{ metadata: { name?: string } }>) => {
-    const claimKeys = new Set(claimInformer.lister().list().filter((c) => c.spec.volumeName === pv.metadata.name).map((c) => metaNamespaceKey(c)));
-    if (claimKeys.size) volumes.refresh((pod) => [...claimKeys].some((k) => usesClaim(k)(pod)));
-  };
-  pvInformer.addEventHandler({ onAdd: refreshForVolume, onUpdate: (_o, pv) => refreshForVolume(pv), onDelete: (obj) => refreshForVolume(unwrapTombstone(obj)) });
-
   try {
     await registerWithRetry(nodeStatus, log, signal);
     factory.start(signal);
     await factory.waitForCacheSync(signal);
-    await unmountOrphanedVolumes(cfg, pods.list(), volumesListers(claimInformer.lister(), pvInformer.lister()), log);
+    await unmountOrphanedVolumes(cfg, pods.list(), claims, log);
     // Adopt or clean up whatever the runtime already runs for us.
     for (const c of await cfg.runtime.listContainers().catch(() => [])) {
       const key = podKeyOfLabels(c.labels);
@@ -211,19 +267,22 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   }
 }
 
-/** The claim and PV lookups of the volume populator. */
-function volumesListers(claims: Lister<PersistentVolumeClaim>, pvs: Lister<PersistentVolume>): VolumeListers {
-  return { claim: (key) => claims.get(key), volume: (name) => pvs.get(name) };
-}
-
 /**
  * After a restart, shared NFS mounts left by pods that are gone are unmounted (the volume
  * manager's actual state starts empty and would never see them); mounts of pods still here
  * are re-attached by their next setUp.
  */
-async function unmountOrphanedVolumes(cfg: KubeletConfig, pods: readonly DeepReadonly<Pod>[], listers: VolumeListers, log: Logger): Promise<void> {
+async function unmountOrphanedVolumes(cfg: KubeletConfig, pods: readonly DeepReadonly<Pod>[], claims: ClaimFetcher, log: Logger): Promise<void> {
   const nfs = cfg.plugins.findPluginByName(NfsPluginName);
   if (!(nfs instanceof NfsPlugin)) return;
+  try {
+    await Promise.all(pods.map((p) => claims.fetch(p)));
+  } catch (err) {
+    // Without every pod's volumes known, nothing can be called orphaned.
+    log.warn({ err: (err as Error).message }, 'could not read the claims of this node\'s pods; orphaned volume mounts are left for now');
+    return;
+  }
+  const listers: VolumeListers = claims;
   const keep = new Set(pods.flatMap((p) => desiredPod(p, listers).volumes.flatMap((v) => (v.pv?.metadata.name ? [v.pv.metadata.name] : []))));
   try {
     const removed = await nfs.unmountOrphans(cfg.rootDir, keep);

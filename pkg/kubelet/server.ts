@@ -1,16 +1,26 @@
 /**
- * The kubelet's HTTP server: /healthz, /metrics, and container logs at
+ * The kubelet's server: /healthz, /metrics, and container logs at
  * /containerLogs/{namespace}/{pod}/{container}?tailLines=&follow=&previous=&timestamps=
  * (the apiserver proxies pods/log here).
+ *
+ * With a serving certificate (--tls-cert-file) it is HTTPS and every request but /healthz is
+ * authenticated (401) and authorized as nodes/{log,metrics,proxy} (403), see auth/. Without one
+ * it is plain HTTP with neither: a test mode, for loopback addresses only (cmd/kubelet checks).
  */
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Context, type Next } from 'koa';
+import { createServer } from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
+import { constants as cryptoConstants } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Pod } from '../api/core/v1';
 import type { DeepReadonly } from '../informer/readonly';
 import { badRequest, notFound, StatusError } from '../api/errors';
 import { statusErrors } from '../apiserver/errors';
+import { forbiddenError } from '../apiserver/authorization/request_attributes';
+import type { KubeletAuthenticator } from './auth/authentication';
+import { kubeletAttributes, openKubeletPaths, type KubeletAuthorizer } from './auth/authorization';
 import type { Registry } from '../metrics/registry';
 import { containerAttempt, ContainerLabel, type ContainerRuntime } from './runtime/interface';
 
@@ -24,6 +34,33 @@ export interface KubeletServerOptions {
   healthy(): boolean;
   metrics: Registry;
   logger: Logger;
+  /** HTTPS (undefined: the plain-HTTP test mode, without authentication or authorization). */
+  tls?: KubeletTls;
+}
+
+/** The secure kubelet server: serving certificate, client CA, and who may do what. */
+export interface KubeletTls {
+  /** PEM serving certificate (chain) and key (--tls-cert-file, --tls-private-key-file). */
+  cert: Buffer;
+  key: Buffer;
+  /** PEM CA bundle of client certificates (--client-ca-file). */
+  clientCA?: Buffer;
+  /** Authentication and authorization of every request but /healthz. */
+  auth: { nodeName: string; authenticator: KubeletAuthenticator; authorizer: KubeletAuthorizer };
+}
+
+/** Middleware: authenticates (401) and authorizes (403) the request as an access to this node. */
+function authFilter(auth: KubeletTls['auth']) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    if (!openKubeletPaths.includes(ctx.path)) {
+      const user = await auth.authenticator.authenticate(ctx.req);
+      const attrs = kubeletAttributes(user, auth.nodeName, ctx.method, ctx.path);
+      const decision = await auth.authorizer.authorize(attrs);
+      if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
+    }
+    delete ctx.req.headers.authorization;
+    await next();
+  };
 }
 
 function intQuery(v: unknown, name: string): number | undefined {
@@ -42,6 +79,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
   app.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') o.logger.warn({ err: err.message }, 'kubelet server error');
   });
+  if (o.tls) app.use(authFilter(o.tls.auth));
   router.get('/healthz', (ctx) => {
     ctx.type = 'text/plain';
     if (!o.healthy()) ctx.status = 503;
@@ -80,8 +118,21 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
   });
   app.use(router.routes());
   const server = await new Promise<ReturnType<Koa['listen']>>((resolve, reject) => {
-    const s = app.listen(o.port, o.address, () => resolve(s));
+    const s = o.tls
+      ? createSecureServer(
+          {
+            cert: o.tls.cert,
+            key: o.tls.key,
+            minVersion: 'TLSv1.2',
+            // Ask for a client certificate; the auth filter decides between x509, token, anonymous and 401.
+            ...(o.tls.clientCA ? { ca: o.tls.clientCA, requestCert: true, rejectUnauthorized: false } : {}),
+            secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+          },
+          app.callback(),
+        )
+      : createServer(app.callback());
     s.once('error', reject);
+    s.listen(o.port, o.address, () => resolve(s));
   });
   return {
     port: (server.address() as AddressInfo).port,

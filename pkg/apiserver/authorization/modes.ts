@@ -8,6 +8,8 @@ import type { Store } from '../registry/store';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../../api/rbac/v1';
 import { rbacGroup } from '../../api/rbac/v1';
 import { allow, Decision, noOpinion, type Attributes, type AuthorizationResult, type Authorizer, type RuleResolver } from './authorizer';
+import { NodeGraph } from './node/graph';
+import { NodeAuthorizer } from './node/node_authorizer';
 import { RbacAuthorizer } from './rbac/authorizer';
 import { GrantResolver, type RbacObjects } from './rbac/resolver';
 
@@ -67,9 +69,12 @@ export function newAuthorizationChain(modes: readonly AuthorizationMode[], sourc
       case AuthorizationMode.AlwaysDeny:
         authorizers.push(alwaysDeny);
         break;
-      case AuthorizationMode.Node:
-        // Being built on its own branch: until it lands this mode has no opinion (→ 403).
+      case AuthorizationMode.Node: {
+        const node = new NodeAuthorizer(new NodeGraph(sources));
+        authorizers.push(node);
+        ruleResolvers.push(node);
         break;
+      }
       case AuthorizationMode.RBAC: {
         const rbac = new RbacAuthorizer(grants);
         authorizers.push(rbac);

@@ -50,6 +50,18 @@ export interface WriteAttempt {
 /** Checks and completes a write (field validation, managedFields); throws to refuse it. */
 export type WriteAdmitter = (w: WriteAttempt) => KubeObject;
 
+/** A delete (name '' for deletecollection) about to be carried out (see `ResourceHandlerDeps.admitDelete`). */
+export interface DeleteAttempt {
+  ctx: Context;
+  store: Store;
+  namespace: string | undefined;
+  name: string;
+  opts: DeleteOptions;
+}
+
+/** Checks a delete; resolves with the options to delete with (it may add preconditions); throws to refuse. */
+export type DeleteAdmitter = (d: DeleteAttempt) => Promise<DeleteOptions>;
+
 /** The handler's wiring. */
 export interface ResourceHandlerDeps {
   stores: Map<string, Store>;
@@ -61,6 +73,8 @@ export interface ResourceHandlerDeps {
   bookmarkIntervalMs: number;
   /** Called on every create/update/patch before the store writes (inside the retry loop for patch). */
   admit?: WriteAdmitter;
+  /** Called before every delete and deletecollection. */
+  admitDelete?: DeleteAdmitter;
   /** Patch media types that create a missing object (server-side apply). */
   createOnPatch?: readonly string[];
   onWatch?: (resource: string, delta: 1 | -1) => void;
@@ -220,7 +234,8 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       return;
     }
     case 'delete': {
-      const opts = await deleteOptions(ctx);
+      const requested = await deleteOptions(ctx);
+      const opts = deps.admitDelete ? await deps.admitDelete({ ctx, store, namespace: ns, name: info.name ?? '', opts: requested }) : requested;
       const result = await store.delete(ns, info.name ?? '', opts);
       // As kube-apiserver: 200 with the object, also when it is only marked (finalizers, grace);
       // 202 only for a marked object whose client asked for orphanDependents=false.
@@ -228,9 +243,12 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       ctx.body = deps.render(ctx, store, result.object);
       return;
     }
-    case 'deletecollection':
-      ctx.body = deps.render(ctx, store, await store.deleteCollection(ns, listQuery(ctx), await deleteOptions(ctx)));
+    case 'deletecollection': {
+      const requested = await deleteOptions(ctx);
+      const opts = deps.admitDelete ? await deps.admitDelete({ ctx, store, namespace: ns, name: '', opts: requested }) : requested;
+      ctx.body = deps.render(ctx, store, await store.deleteCollection(ns, listQuery(ctx), opts));
       return;
+    }
   }
 }
 

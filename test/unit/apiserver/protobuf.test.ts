@@ -9,12 +9,6 @@ import { decodeProtobuf } from '../../../pkg/apiserver/protobuf';
 
 /** Captured from `kubectl create namespace team-a` (Content-Type application/vnd.kubernetes.protobuf). */
 const kubectlCreateNamespace = '6b3873000a0f0a02763112094e616d657370616365121e0a160a067465616d2d6112001a0022002a0032003800420012001a020a001a002200';
-/** Captured from `kubectl create rolebinding alice-edit --clusterrole=edit --user=alice --group=g1 -n team-a`. */
-const kubectlCreateRoleBinding = '6b3873000a2b0a1c726261632e617574686f72697a6174696f6e2e6b38732e696f2f7631120b526f6c6542696e64696e6712a8010a200a0a616c6963652d6564697412001a067465616d2d6122002a00320038004200122a0a04557365721219726261632e617574686f72697a6174696f6e2e6b38732e696f1a05616c696365220012280a0547726f75701219726261632e617574686f72697a6174696f6e2e6b38732e696f1a02673122001a2e0a19726261632e617574686f72697a6174696f6e2e6b38732e696f120b436c7573746572526f6c651a04656469741a002200';
-/** Captured from `kubectl create clusterrolebinding cb --clusterrole=view --user=bob`. */
-const kubectlCreateClusterRoleBinding = '6b3873000a320a1c726261632e617574686f72697a6174696f6e2e6b38732e696f2f76311212436c7573746572526f6c6542696e64696e67126e0a120a02636212001a0022002a0032003800420012280a04557365721219726261632e617574686f72697a6174696f6e2e6b38732e696f1a03626f6222001a2e0a19726261632e617574686f72697a6174696f6e2e6b38732e696f120b436c7573746572526f6c651a04766965771a002200';
-/** Captured from `kubectl create clusterrole cr1 --verb=get --non-resource-url=/healthz`. */
-const kubectlCreateClusterRole = '6b3873000a2b0a1c726261632e617574686f72697a6174696f6e2e6b38732e696f2f7631120b436c7573746572526f6c6512260a130a0363723112001a0022002a00320038004200120f0a036765742a082f6865616c74687a1a002200';
 
 // A minimal protobuf encoder for the fixtures.
 const varint = (n: number): number[] => {
@@ -44,33 +38,6 @@ const statusOf = (fn: () => unknown): { code: number; message: string } => {
 describe('apiserver: protobuf request bodies', () => {
   it("decodes kubectl's `create namespace` body; empty fields are left out, as with omitempty", () => {
     expect(decodeProtobuf(Buffer.from(kubectlCreateNamespace, 'hex'))).to.deep.equal({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
-  });
-
-  it("decodes kubectl's `create rolebinding`, `create clusterrolebinding` and `create clusterrole` bodies", () => {
-    const rbac = 'rbac.authorization.k8s.io';
-    expect(decodeProtobuf(Buffer.from(kubectlCreateRoleBinding, 'hex'))).to.deep.equal({
-      apiVersion: `${rbac}/v1`,
-      kind: 'RoleBinding',
-      metadata: { name: 'alice-edit', namespace: 'team-a' },
-      subjects: [
-        { kind: 'User', apiGroup: rbac, name: 'alice' },
-        { kind: 'Group', apiGroup: rbac, name: 'g1' },
-      ],
-      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'edit' },
-    });
-    expect(decodeProtobuf(Buffer.from(kubectlCreateClusterRoleBinding, 'hex'))).to.deep.equal({
-      apiVersion: `${rbac}/v1`,
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'cb' },
-      subjects: [{ kind: 'User', apiGroup: rbac, name: 'bob' }],
-      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'view' },
-    });
-    expect(decodeProtobuf(Buffer.from(kubectlCreateClusterRole, 'hex'))).to.deep.equal({
-      apiVersion: `${rbac}/v1`,
-      kind: 'ClusterRole',
-      metadata: { name: 'cr1' },
-      rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }],
-    });
   });
 
   it('decodes labels, annotations, finalizers, generation, timestamps and status, skipping unknown fields', () => {
@@ -106,7 +73,7 @@ describe('apiserver: protobuf request bodies', () => {
   it('a kind it has no schema for is a 415 asking for JSON', () => {
     const err = statusOf(() => decodeProtobuf(envelope('v1', 'Pod', msg(bytesField(1, msg(bytesField(1, 'p')))))));
     expect(err.code).to.equal(415);
-    expect(err.message).to.equal('protobuf bodies are not accepted for v1/Pod (only for Namespace, the auth reviews and RBAC): send application/json or application/yaml');
+    expect(err.message).to.equal('protobuf bodies are not accepted for v1/Pod (only for Namespace, RBAC and the auth reviews): send application/json or application/yaml');
   });
 
   it('malformed bodies are 400s: no magic, truncated field, truncated varint, a wrong wire type', () => {

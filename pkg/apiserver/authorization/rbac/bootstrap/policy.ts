@@ -45,11 +45,7 @@ const viewRules: PolicyRule[] = [
   rule(read, [''], ['persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'pods/log', 'pods/status', 'events']),
   rule(read, [''], ['namespaces', 'namespaces/status']),
 ];
-const editRules: PolicyRule[] = [
-  ...viewRules,
-  rule(write, [''], ['persistentvolumeclaims', 'pods']),
-  rule(['create'], [''], ['pods/binding']),
-];
+const editRules: PolicyRule[] = [...viewRules, rule(write, [''], ['persistentvolumeclaims', 'pods'])];
 const adminRules: PolicyRule[] = [
   ...editRules,
   rule([...read, ...write], [rbacGroup], ['roles', 'rolebindings']),
