@@ -213,14 +213,6 @@ else
     --tls-cert-file="${PKI_DIR}/kubelet-serving-${NODE_NAME}.crt" --tls-private-key-file="${PKI_DIR}/kubelet-serving-${NODE_NAME}.key"
     --client-ca-file="${PKI_DIR}/ca.crt" --authentication-token-webhook --authorization-mode=Webhook
   )
-  # TRANSITIONAL (until the kubelet's TLS server lands from auth/node): a kubelet without it
-  # keeps its plain server, and the apiserver reaches it plainly.
-  if ! node dist/cmd/kubelet/main.js --help 2>&1 | grep -q -- '--tls-cert-file'; then
-    kube::log::status "this kubelet has no TLS server yet: its port stays plain HTTP"
-    KUBELET_SCHEME=http
-    KUBELET_SERVING=()
-    APISERVER_SERVING=("${APISERVER_SERVING[@]:0:6}")
-  fi
 fi
 
 

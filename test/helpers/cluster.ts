@@ -9,7 +9,7 @@
  * with its own identity and kubeconfig (kubectl: the admin, in system:masters). `plain: true`
  * is the apiserver's --port test mode instead (no TLS, no authentication or authorization).
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -43,21 +43,8 @@ export interface KubectlResult {
   stderr: string;
 }
 
-/**
- * The --authorization-mode of secure test clusters (and the in-process kubectl harness).
- * TRANSITIONAL: AlwaysAllow until the RBAC and Node authorizers land; then [Node, RBAC].
- */
-export const clusterAuthorizationModes: AuthorizationMode[] = [AuthorizationMode.AlwaysAllow];
-
-let kubeletTls: boolean | undefined;
-/**
- * TRANSITIONAL (until the kubelet's TLS server lands): whether the built kubelet takes
- * --tls-cert-file; without it the kubelet keeps its plain server.
- */
-export function kubeletServesTls(): boolean {
-  kubeletTls ??= spawnSync(process.execPath, [path.join(root, 'dist/cmd/kubelet/main.js'), '--help'], { encoding: 'utf8' }).stdout.includes('--tls-cert-file');
-  return kubeletTls;
-}
+/** The --authorization-mode of secure test clusters (and the in-process kubectl harness), as local-up-cluster's. */
+export const clusterAuthorizationModes: AuthorizationMode[] = [AuthorizationMode.Node, AuthorizationMode.RBAC];
 
 /** Options of startCluster. */
 export interface ClusterOptions {
@@ -170,9 +157,9 @@ export class TestCluster {
       `--client-ca-file=${pki.pki.caFile}`,
       `--authorization-mode=${this.opts.authorizationMode ?? clusterAuthorizationModes.join(',')}`,
       `--audit-log-path=${this.auditLog}`,
-      ...(kubeletServesTls()
-        ? [`--kubelet-client-certificate=${pki.apiserverKubeletClient.certFile}`, `--kubelet-client-key=${pki.apiserverKubeletClient.keyFile}`, `--kubelet-certificate-authority=${pki.pki.caFile}`]
-        : []),
+      `--kubelet-client-certificate=${pki.apiserverKubeletClient.certFile}`,
+      `--kubelet-client-key=${pki.apiserverKubeletClient.keyFile}`,
+      `--kubelet-certificate-authority=${pki.pki.caFile}`,
     ];
   }
 
@@ -195,10 +182,9 @@ export class TestCluster {
   startKubelet(): ChildProcess {
     const pki = this.pki;
     // The kubelet's server: TLS, clients authenticated by the CA or a TokenReview, authorized by a SubjectAccessReview.
-    const serving =
-      pki && kubeletServesTls()
-        ? [`--tls-cert-file=${pki.kubeletServing.certFile}`, `--tls-private-key-file=${pki.kubeletServing.keyFile}`, `--client-ca-file=${pki.pki.caFile}`, '--authentication-token-webhook', '--authorization-mode=Webhook']
-        : [];
+    const serving = pki
+      ? [`--tls-cert-file=${pki.kubeletServing.certFile}`, `--tls-private-key-file=${pki.kubeletServing.keyFile}`, `--client-ca-file=${pki.pki.caFile}`, '--authentication-token-webhook', '--authorization-mode=Webhook']
+      : [];
     return this.start('kubelet', 'kubelet', [
       `--kubeconfig=${this.componentKubeconfig('kubelet')}`,
       `--node-name=${this.nodeName}`,

@@ -10,7 +10,7 @@
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { clusterAuthorizationModes, kubeletServesTls, type TestCluster } from '../../helpers/cluster';
+import type { TestCluster } from '../../helpers/cluster';
 import { tlsRequest } from '../../helpers/https';
 import { waitFor } from '../../helpers/wait';
 import { claimObject, podObject, useKubeletCluster } from '../kubelet/support';
@@ -50,14 +50,6 @@ describe('e2e/auth: alice, bound to edit in team-a (real kubectl, generated kube
   let c: TestCluster;
   let alice: string;
 
-  before(function () {
-    // TRANSITIONAL: until the Node authorizer and the kubelet's TLS server land, test clusters
-    // run AlwaysAllow and this suite has nothing to check.
-    if (!clusterAuthorizationModes.includes('RBAC') || !kubeletServesTls()) {
-      console.log('    skipped: test clusters do not run Node,RBAC with a TLS kubelet yet');
-      this.skip();
-    }
-  });
   useKubeletCluster((cluster) => (c = cluster));
 
   /** kubectl as alice. */
