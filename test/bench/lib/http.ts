@@ -1,8 +1,10 @@
 /**
- * A minimal HTTP/JSON client for the benchmarks (node:http with a keep-alive agent, so the
- * measured cost is the server's, not connection setup), and a line-by-line watch reader.
+ * A minimal HTTP/JSON client for the benchmarks (node:http, or node:https with a client
+ * certificate, over a keep-alive agent, so the measured cost is the server's, not connection
+ * setup), and a line-by-line watch reader.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { KubeObject, ObjectList } from '../../../pkg/api/meta';
 import { wallMs } from './stats';
 
@@ -23,21 +25,37 @@ export class HttpError extends Error {
   }
 }
 
-/** JSON requests to one server over a keep-alive agent. */
+/** Whom an https client trusts and who it is (PEM). */
+export interface ClientTls {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+/** JSON requests to one server over a keep-alive agent (https: with `tls`'s CA and client certificate). */
 export class JsonClient {
   readonly agent: http.Agent;
   private readonly base: URL;
+  private readonly send: typeof http.request;
 
-  constructor(server: string, maxSockets = 64) {
+  constructor(server: string, maxSockets = 64, tls?: ClientTls) {
     this.base = new URL(server);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+    const pool = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
+    if (this.base.protocol === 'https:') {
+      if (!tls) throw new Error(`${server}: an https server needs the client's TLS settings`);
+      this.agent = new https.Agent({ ...pool, ca: tls.ca, cert: tls.cert, key: tls.key });
+      this.send = https.request;
+    } else {
+      this.agent = new http.Agent(pool);
+      this.send = http.request;
+    }
   }
 
   /** Sends a request; `body` may be pre-serialized JSON. Resolves with any status. */
   raw<T>(method: string, path: string, body?: string | object): Promise<JsonResponse<T>> {
     const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     return new Promise((resolve, reject) => {
-      const req = http.request(
+      const req = this.send(
         {
           hostname: this.base.hostname,
           port: this.base.port,

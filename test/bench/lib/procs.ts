@@ -121,13 +121,44 @@ export interface ApiServerProc {
   prefix: string;
 }
 
-/** Starts kube-apiserver on a fresh prefix of the bench etcd and waits for /readyz. */
-export async function startApiServer(o: { logDir: string; prefix: string; name?: string }): Promise<ApiServerProc> {
+/** The secure port of a benchmarked apiserver: its PEM files and --authorization-mode. */
+export interface SecureServing {
+  certFile: string;
+  keyFile: string;
+  clientCAFile: string;
+  authorizationMode: string;
+}
+
+/**
+ * Starts kube-apiserver on a fresh prefix of the bench etcd and waits for /readyz. Plain by
+ * default (the --port test mode; `url` is http://); with `secure`, `url` is its TLS port
+ * (x509 client certificates, `secure.authorizationMode`) and the plain test port serves only the
+ * readiness check.
+ */
+export async function startApiServer(o: { logDir: string; prefix: string; name?: string; secure?: SecureServing }): Promise<ApiServerProc> {
   const port = await freePort();
-  const component = new Component(o.name ?? 'kube-apiserver', 'kube-apiserver', [`--etcd-servers=${etcdEndpoint()}`, `--etcd-prefix=${o.prefix}`, `--port=${port}`, '--secure-port=0', '--bind-address=127.0.0.1'], o.logDir);
-  const url = `http://127.0.0.1:${port}`;
-  await waitHttpOk(`${url}/readyz`, component);
-  return { component, url, prefix: o.prefix };
+  const securePort = o.secure ? await freePort() : 0;
+  const secureFlags = o.secure
+    ? [`--tls-cert-file=${o.secure.certFile}`, `--tls-private-key-file=${o.secure.keyFile}`, `--client-ca-file=${o.secure.clientCAFile}`, `--authorization-mode=${o.secure.authorizationMode}`]
+    : [];
+  const component = new Component(
+    o.name ?? 'kube-apiserver',
+    'kube-apiserver',
+    [`--etcd-servers=${etcdEndpoint()}`, `--etcd-prefix=${o.prefix}`, `--port=${port}`, `--secure-port=${securePort}`, ...secureFlags, '--bind-address=127.0.0.1'],
+    o.logDir,
+  );
+  await waitHttpOk(`http://127.0.0.1:${port}/readyz`, component);
+  return { component, url: o.secure ? `https://127.0.0.1:${securePort}` : `http://127.0.0.1:${port}`, prefix: o.prefix };
+}
+
+const clockTicksPerSecond = 100; // Linux USER_HZ
+
+/** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat. */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command: state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
 }
 
 /** A running controller-manager binary. */
