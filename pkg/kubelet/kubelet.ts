@@ -35,9 +35,8 @@ import { NodeStatusManager, sleep } from './node_status';
 import { syncPod, type SyncDeps } from './pod_sync';
 import { watchRuntimeEvents } from './runtime_events';
 import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
-import { startKubeletServer, type KubeletTls } from './server';
-import { KubeletAuthenticator } from './auth/authentication';
-import { KubeletAuthorizer, type KubeletAuthorizationMode } from './auth/authorization';
+import { startKubeletServer } from './server';
+import { secureServing, type KubeletServingConfig } from './auth/serving';
 import { NfsPlugin, NfsPluginName, type VolumePluginManager } from './volume';
 import { desiredPod, type VolumeListers } from './volumemanager/populator';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
@@ -60,52 +59,6 @@ export interface KubeletConfig {
   logger: Logger;
   /** The secure server (undefined: plain HTTP, no authentication: a test mode). */
   tls?: KubeletServingConfig;
-}
-
-/** --tls-cert-file and friends: how the kubelet's server is secured. */
-export interface KubeletServingConfig {
-  cert: Buffer;
-  key: Buffer;
-  /** --client-ca-file: x509 client certificates. */
-  clientCA?: Buffer;
-  /** --anonymous-auth. */
-  anonymous: boolean;
-  /** --authentication-token-webhook: bearer tokens checked with TokenReviews. */
-  tokenWebhook: boolean;
-  /** --authentication-token-webhook-cache-ttl. */
-  tokenWebhookCacheTtlMs?: number;
-  /** --authorization-mode. */
-  authorizationMode: KubeletAuthorizationMode;
-  /** --authorization-webhook-cache-authorized-ttl / -unauthorized-ttl. */
-  authorizedTtlMs?: number;
-  unauthorizedTtlMs?: number;
-}
-
-/** The secure server's options, its webhooks going through the kubelet's own client. */
-function secureServing(t: KubeletServingConfig, client: Clientset, nodeName: string, logger: Logger): KubeletTls {
-  const post = (path: string, body: unknown) => client.rest.request<unknown>('POST', path, { body });
-  return {
-    cert: t.cert,
-    key: t.key,
-    ...(t.clientCA ? { clientCA: t.clientCA } : {}),
-    auth: {
-      nodeName,
-      authenticator: new KubeletAuthenticator({
-        x509: t.clientCA !== undefined,
-        anonymous: t.anonymous,
-        logger,
-        ...(t.tokenWebhook ? { webhook: post } : {}),
-        ...(t.tokenWebhookCacheTtlMs !== undefined ? { webhookCacheTtlMs: t.tokenWebhookCacheTtlMs } : {}),
-      }),
-      authorizer: new KubeletAuthorizer({
-        mode: t.authorizationMode,
-        webhook: post,
-        logger,
-        ...(t.authorizedTtlMs !== undefined ? { authorizedTtlMs: t.authorizedTtlMs } : {}),
-        ...(t.unauthorizedTtlMs !== undefined ? { unauthorizedTtlMs: t.unauthorizedTtlMs } : {}),
-      }),
-    },
-  };
 }
 
 function podKeyOfLabels(labels: Record<string, string>): string | undefined {
@@ -153,7 +106,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     healthy: () => true,
     metrics: registry,
     logger: log,
-    ...(cfg.tls ? { tls: secureServing(cfg.tls, client, cfg.nodeName, log.child({ component: 'kubelet-server' })) } : {}),
+    ...(cfg.tls ? { tls: secureServing(cfg.tls, (path, body) => client.rest.request<unknown>('POST', path, { body }), cfg.nodeName, log.child({ component: 'kubelet-server' })) } : {}),
   });
   const nodeStatus = new NodeStatusManager({
     client,

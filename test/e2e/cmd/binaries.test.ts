@@ -42,6 +42,11 @@ describe('e2e: the binaries', function () {
     ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--provisioning-record-dir=records'], /--provisioning-record-dir must be an absolute path/],
     ['kubelet', ['--master=http://127.0.0.1:1', '--root-dir=relative'], /--root-dir must be an absolute path/],
     ['kubelet', ['--kubeconfig=/nonexistent/kubeconfig'], /cannot read kubeconfig/],
+    ['kubelet', ['--master=http://127.0.0.1:1', '--bind-address=0.0.0.0'], /without --tls-cert-file the kubelet serves plain HTTP with no authentication: a test mode for loopback addresses only/],
+    ['kubelet', ['--master=http://127.0.0.1:1', '--tls-cert-file=/tmp/x.crt'], /--tls-cert-file and --tls-private-key-file go together/],
+    ['kubelet', ['--master=http://127.0.0.1:1', '--tls-cert-file=/nonexistent.crt', '--tls-private-key-file=/nonexistent.key'], /--tls-cert-file \/nonexistent.crt: ENOENT/],
+    ['kubelet', ['--master=http://127.0.0.1:1', '--authorization-mode=RBAC'], /--authorization-mode.*must be one of AlwaysAllow, Webhook/],
+    ['kube-apiserver', ['--port=8080', '--secure-port=0', '--kubelet-client-certificate=/tmp/x.crt'], /--kubelet-client-certificate and --kubelet-client-key go together/],
   ];
   for (const [name, args, re] of badFlags) {
     it(`${name} ${args.join(' ') || '(no flags)'} → exit 2 with one readable line`, async () => {
