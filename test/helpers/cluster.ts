@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { AuthorizationMode } from '../../pkg/apiserver/authorization/modes';
+import { loadKubeconfig, type ClientConfig } from '../../pkg/client/config';
 import { ClusterPki, adminUser } from './cluster_pki';
 import { etcdEndpoints, uniquePrefix } from './etcd';
 import { request } from './http';
@@ -107,6 +108,11 @@ export class TestCluster {
     if (this.pki) return tlsRequest<T>(this.url, this.pki.identity(this.pki.admin), method, p, { ...(body !== undefined ? { body } : {}), headers });
     const r = await request<T>(this.url, method, p, body, headers);
     return { status: r.status, headers: Object.fromEntries(r.headers.entries()), body: r.body, text: r.text };
+  }
+
+  /** The admin's client settings (its kubeconfig: the CA and client certificate on a secure cluster). */
+  clientConfig(): ClientConfig {
+    return loadKubeconfig(this.kubeconfig);
   }
 
   /** The kubeconfig of a component: its own identity on a secure cluster, the admin's on a plain one. */

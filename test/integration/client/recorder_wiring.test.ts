@@ -41,7 +41,7 @@ describe('client: event recorder wired into the controller-manager binary', func
     cluster = new TestCluster({ controllerManager: false, kubelet: false });
     await cluster.up();
     cluster.startControllerManager('kube-controller-manager', [`--port=${port}`]);
-    client = new Clientset({ server: cluster.url, qps: 0 });
+    client = new Clientset({ ...cluster.clientConfig(), qps: 0 });
     await waitFor(async () => fetch(`${cmUrl}/healthz`).then((r) => r.ok).catch(() => false), 30_000, `controller-manager /healthz\n${cluster.logTail('kube-controller-manager')}`);
   });
 

@@ -20,7 +20,7 @@ describe('controller-manager (binary): killed mid-provisioning and restarted', f
   before(async () => {
     cluster = new TestCluster({ controllerManager: false, kubelet: false });
     await cluster.up();
-    client = new Clientset({ server: cluster.url, qps: 0 });
+    client = new Clientset({ ...cluster.clientConfig(), qps: 0 });
     await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   });
 
