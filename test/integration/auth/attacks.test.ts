@@ -3,16 +3,31 @@
  * way around authorization that was tried and must stay shut. A user allowed only to list may
  * not watch by spelling `watch` differently from `true`; escalation prevention holds on every
  * write path (merge, JSON and strategic patches, server-side apply, PUT, dry run); a namespace
- * admin's LocalSubjectAccessReview cannot ask about URLs; odd impersonation headers are 4xx.
+ * admin's LocalSubjectAccessReview cannot ask about URLs; odd impersonation headers are 4xx;
+ * expired, chained and serving certificates do not authenticate.
  */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { AuthorizationMode } from '../../../pkg/apiserver/authorization/modes';
 import { request } from '../../helpers/http';
 import { waitFor } from '../../helpers/wait';
-import { SecureTestServer } from './support';
+import { SecureTestServer, whoami } from './support';
 
 const rbac = '/apis/rbac.authorization.k8s.io/v1';
 const user = (name: string) => ({ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name });
+/** Signs a client certificate for `subject` with openssl: by the test CA, or by another certificate; `days` may be negative (expired). */
+function forge(dir: string, name: string, subject: string, days: number, signer = 'ca'): { cert: Buffer; key: Buffer } {
+  const f = (ext: string) => path.join(dir, `${name}.${ext}`);
+  const sh = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  sh('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', f('key'));
+  sh('req', '-new', '-key', f('key'), '-subj', subject, '-out', f('csr'));
+  writeFileSync(f('ext'), 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
+  sh('x509', '-req', '-in', f('csr'), '-CA', `${signer}.crt`, '-CAkey', `${signer}.key`, '-CAcreateserial', '-days', String(days), '-extfile', f('ext'), '-out', f('crt'));
+  return { cert: readFileSync(f('crt')), key: readFileSync(f('key')) };
+}
+
 const everything = [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }];
 
 describe('Authorization under attack', function () {
@@ -105,5 +120,17 @@ describe('Authorization under attack', function () {
     const extra = await as({ 'Impersonate-User': 'bob', 'Impersonate-Extra-%ZZ': 'x' });
     expect(extra.status, extra.text).to.equal(403);
     expect(extra.body.message).to.equal('userextras.authentication.k8s.io "x" is forbidden: User "ivan" cannot impersonate resource "userextras/%zz" in API group "authentication.k8s.io" at the cluster scope');
+  });
+
+  it('refuses an expired certificate, one signed by a client certificate and a serving certificate with 401', async () => {
+    const dir = s.pki.dir;
+    const expired = forge(dir, 'expired', '/O=system:masters/CN=old-admin', -1);
+    expect((await whoami(s, { ca: s.pki.ca, ...expired })).status).to.equal(401);
+    const leaf = forge(dir, 'leaf', '/CN=leaf', 30);
+    const chained = forge(dir, 'chained', '/O=system:masters/CN=root', 30, 'leaf');
+    expect((await whoami(s, { ca: s.pki.ca, cert: Buffer.concat([chained.cert, leaf.cert]), key: chained.key })).status).to.equal(401);
+    expect((await whoami(s, { ca: s.pki.ca, ...leaf })).body.status?.userInfo?.username).to.equal('leaf');
+    const serving = s.pki.serving('kubelet-serving');
+    expect((await whoami(s, { ca: s.pki.ca, cert: serving.cert, key: serving.key })).status).to.equal(401);
   });
 });
