@@ -109,6 +109,9 @@ describe('Authorization under attack', function () {
     expect(String(res.body.message)).to.include('spec.nonResourceAttributes: Invalid value: disallowed on this kind of request');
     const ok = await s.request(s.user('carol'), 'POST', path, { body: { spec: { user: 'ivan', resourceAttributes: { namespace: 'team-a', verb: 'get', resource: 'pods' } } } });
     expect(ok.status, ok.text).to.equal(201);
+    // Asking about another user cluster-wide needs create on subjectaccessreviews, which admin does not grant.
+    const sar = await s.request(s.user('carol'), 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: { spec: { user: 'ivan', resourceAttributes: { namespace: 'team-a', verb: 'get', resource: 'pods' } } } });
+    expect(sar.status).to.equal(403);
   });
 
   it('impersonates only what the impersonate verb names, and a malformed extra key is no 500', async () => {
