@@ -47,7 +47,7 @@ runMain(
     'node-name': { type: 'string', default: os.hostname().toLowerCase(), help: 'Name of this node.' },
     'root-dir': { type: 'string', default: '/var/lib/kubestore/kubelet', help: 'Directory for kubelet state (NFS mount points).' },
     'docker-endpoint': { type: 'string', default: DefaultDockerEndpoint, help: 'Docker daemon endpoint (unix:///path or tcp://host:port).' },
-    'network-mode': { type: 'string', default: 'host', help: 'Docker network mode of pod containers (host, none, bridge).' },
+    'network-mode': { type: 'string', default: 'none', help: "Docker network mode of pod containers: none (only the pod's own loopback), bridge, or host (shares the host's loopback, where etcd listens: trusted pods only)." },
     'node-ip': { type: 'string', default: '127.0.0.1', help: 'The IP this node reports.' },
     'nfs-export-root': { type: 'string', default: env.NFS_EXPORT_ROOT ?? '/var/lib/kubestore/nfs-export', help: 'Local directory backing the NFS export when IS_NFS_SERVER=true (env NFS_EXPORT_ROOT).' },
     'nfs-export-path': { type: 'string', default: env.NFS_EXPORT_PATH ?? '/exports', help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).' },

@@ -7,6 +7,7 @@
  */
 import { forbidden, type StatusError } from '../../api/errors';
 import type { UserInfo } from '../authentication/user';
+import { boolValue } from '../handlers/query';
 import { parseResourcePath } from '../request_info';
 import type { Attributes } from './authorizer';
 
@@ -29,7 +30,7 @@ export function requestAttributes(user: UserInfo, method: string, path: string, 
   const apiGroup = named ? (named[1] ?? '') : '';
   const apiVersion = core ? 'v1' : (named?.[2] ?? '');
   const rest = core?.[1] ?? named?.[3];
-  const info = rest === undefined ? undefined : parseResourcePath(apiGroup, apiVersion, rest.split('/'), method, query.get('watch') === 'true' || query.get('watch') === '1');
+  const info = rest === undefined ? undefined : parseResourcePath(apiGroup, apiVersion, rest.split('/'), method, boolValue(query.get('watch')));
   if (!info) return { user, verb: method.toLowerCase(), resourceRequest: false, apiGroup: '', apiVersion: '', resource: '', subresource: '', namespace: '', name: '', path };
   const fieldSelector = fieldRequirements(query.get('fieldSelector') ?? undefined);
   let name = info.name ?? '';

@@ -15,6 +15,15 @@ import { isInsecureRequest } from './authentication';
 
 const extraPrefix = 'impersonate-extra-';
 
+/** An Impersonate-Extra-<key> key is percent-encoded; a malformed one is kept as sent, as Kubernetes does. */
+function extraKey(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
+}
+
 function headerValues(ctx: Context, name: string): string[] {
   const v = ctx.req.headersDistinct[name];
   return (v ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -46,7 +55,7 @@ export function impersonation(authorizer: Authorizer) {
     const uid = headerValues(ctx, 'impersonate-uid')[0];
     const groups = headerValues(ctx, 'impersonate-group');
     const extra: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-    for (const h of headers) if (h.startsWith(extraPrefix)) extra[decodeURIComponent(h.slice(extraPrefix.length))] = headerValues(ctx, h);
+    for (const h of headers) if (h.startsWith(extraPrefix)) extra[extraKey(h.slice(extraPrefix.length))] = headerValues(ctx, h);
     if (!user) throw badRequest(`requested impersonation of ${headers.join(', ')} without impersonating a user`);
     if (!isInsecureRequest(ctx)) {
       const requester = requestUser(ctx);

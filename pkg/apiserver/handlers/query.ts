@@ -21,8 +21,12 @@ export function intParam(ctx: Context, name: string): number | undefined {
  * `0` or `false` in any case is false; any other value is true (the Python client sends `True`).
  */
 export function boolParam(ctx: Context, name: string): boolean {
-  const v = str(ctx, name);
-  return v !== undefined && v !== '0' && v.toLowerCase() !== 'false';
+  return boolValue(str(ctx, name));
+}
+
+/** A boolean parameter's value read as boolParam reads it (the authorization filter reads `watch` with it too). */
+export function boolValue(v: string | null | undefined): boolean {
+  return v !== undefined && v !== null && v !== '0' && v.toLowerCase() !== 'false';
 }
 
 /** A string parameter. */

@@ -42,6 +42,8 @@ function specAttributes(spec: SpecReader, user: UserInfo, namespace?: string): A
   const non = spec.object('nonResourceAttributes');
   if (Boolean(res) === Boolean(non)) throw spec.invalid('', 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
   if (non) {
+    // A LocalSubjectAccessReview is about one namespace: a namespace admin may not ask about URLs.
+    if (namespace !== undefined) throw spec.invalid('nonResourceAttributes', 'disallowed on this kind of request');
     return { user, verb: non.string('verb'), resourceRequest: false, apiGroup: '', apiVersion: '', resource: '', subresource: '', namespace: '', name: '', path: non.string('path') };
   }
   const r = res as SpecReader;

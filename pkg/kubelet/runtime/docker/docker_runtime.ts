@@ -3,8 +3,9 @@
  *
  * - Never pulls: a missing image is `ImageNotPresentError` (these machines have no registry).
  * - Network mode defaults to `none` (a private network namespace with only loopback), which
- *   works with any dockerd configuration, including `--bridge=none`; a pod with
- *   `hostNetwork: true` asks for `host` per container, and `--network-mode bridge` is an option.
+ *   works with any dockerd configuration, including `--bridge=none`. `hostNetwork` is not
+ *   honoured (a pod on the host network would reach etcd on the host's loopback); the
+ *   kubelet's `--network-mode bridge` or `host` is the operator's choice.
  * - Docker's restart policy is always `no`: the kubelet's pod worker owns restarts.
  * - Errors are classified by HTTP status and socket error code, never by message text.
  */
