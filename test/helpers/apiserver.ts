@@ -3,7 +3,8 @@
  * unique key prefix so test files never see each other's objects.
  */
 import { StorageObjectInUseProtection } from '../../pkg/apiserver/admission/storage_object_in_use_protection';
-import { ApiServer, type ApiServerConfig } from '../../pkg/apiserver/server';
+import type { ApiServerConfig } from '../../pkg/apiserver/config';
+import { ApiServer } from '../../pkg/apiserver/server';
 import { silentLogger } from '../../pkg/log/logger';
 import { EtcdStore } from '../../pkg/storage/etcd/store';
 import type { Storage } from '../../pkg/storage/interfaces';

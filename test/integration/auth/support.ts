@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { UserInfo } from '../../../pkg/apiserver/authentication/user';
 import type { AuthorizationMode } from '../../../pkg/apiserver/authorization/modes';
-import type { ApiServerConfig } from '../../../pkg/apiserver/server';
+import type { ApiServerConfig } from '../../../pkg/apiserver/config';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { tlsRequest, type TlsIdentity, type TlsResponse } from '../../helpers/https';
 import { TestPki } from '../../helpers/pki';
