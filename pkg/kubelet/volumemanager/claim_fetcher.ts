@@ -11,6 +11,7 @@
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/core/v1';
 import { isNotFound } from '../../api/errors';
 import type { DeepReadonly } from '../../informer/readonly';
+import { ItemExponentialFailureRateLimiter } from '../../util/workqueue/rate_limiters';
 import type { VolumeListers } from './populator';
 
 /** The two reads; both resolve undefined for a 404 and throw on any other failure. */
@@ -58,13 +59,11 @@ export class ClaimFetcher implements VolumeListers {
   private readonly claims = new Map<string, PersistentVolumeClaim>();
   private readonly volumes = new Map<string, PersistentVolume>();
   private readonly reads = new Map<string, PodReads>();
-  private readonly unsettled = new Map<string, number>();
-  private readonly initialRetryMs: number;
-  private readonly maxRetryMs: number;
+  /** Per-pod (uid) doubling retry delays of unsettled pods. */
+  private readonly unsettled: ItemExponentialFailureRateLimiter;
 
   constructor(private readonly o: ClaimFetcherOptions) {
-    this.initialRetryMs = o.initialRetryMs ?? 250;
-    this.maxRetryMs = o.maxRetryMs ?? 8000;
+    this.unsettled = new ItemExponentialFailureRateLimiter(o.initialRetryMs ?? 250, o.maxRetryMs ?? 8000);
   }
 
   /** The claim namespace/name as last fetched. */
@@ -98,19 +97,17 @@ export class ClaimFetcher implements VolumeListers {
     if (previous) this.collect(previous);
     const settled = claims.every(([, c]) => c !== undefined) && bound.length === claims.length && volumes.every(([, v]) => v !== undefined);
     if (settled) {
-      this.unsettled.delete(uid);
+      this.unsettled.forget(uid);
       return { settled };
     }
-    const attempt = this.unsettled.get(uid) ?? 0;
-    this.unsettled.set(uid, attempt + 1);
-    return { settled, retryAfterMs: Math.min(this.initialRetryMs * 2 ** Math.min(attempt, 30), this.maxRetryMs) };
+    return { settled, retryAfterMs: this.unsettled.when(uid) };
   }
 
   /** The pod is gone: its reads are dropped unless another pod uses them. */
   forget(podUid: string): void {
     const r = this.reads.get(podUid);
     this.reads.delete(podUid);
-    this.unsettled.delete(podUid);
+    this.unsettled.forget(podUid);
     if (r) this.collect(r);
   }
 

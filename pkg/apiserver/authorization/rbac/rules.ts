@@ -54,7 +54,7 @@ function atomCovered(owner: PolicyRule, atom: PolicyRule): boolean {
   if (!ownerHas(owner.verbs, verb)) return false;
   const [url] = atom.nonResourceURLs ?? [];
   if (url !== undefined) {
-    return (owner.nonResourceURLs ?? []).some((u) => u === ruleAll || u === url || (u.endsWith('*') && url.startsWith(u.slice(0, -1))));
+    return urlMatches(owner, url);
   }
   const [group = '', resource = ''] = [atom.apiGroups?.[0], atom.resources?.[0]];
   if (!ownerHas(owner.apiGroups, group)) return false;
