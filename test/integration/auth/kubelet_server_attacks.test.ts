@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { AuthorizationMode } from '../../../pkg/apiserver/authorization/modes';
 import { RestClient } from '../../../pkg/client/rest';
-import { KubeletAuthenticator } from '../../../pkg/kubelet/auth/authentication';
-import { KubeletAuthorizationMode, KubeletAuthorizer } from '../../../pkg/kubelet/auth/authorization';
+import { secureServing } from '../../../pkg/kubelet/auth/serving';
+import { KubeletAuthorizationMode } from '../../../pkg/kubelet/auth/authorization';
 import { FakeRuntime } from '../../../pkg/kubelet/runtime/fake/fake_runtime';
 import { startKubeletServer } from '../../../pkg/kubelet/server';
 import { silentLogger } from '../../../pkg/log/logger';
@@ -45,16 +45,7 @@ describe('kubelet TLS server: authentication and authorization through the apise
       healthy: () => true,
       metrics: new Registry(),
       logger,
-      tls: {
-        cert: serving.cert,
-        key: serving.key,
-        clientCA: s.pki.ca,
-        auth: {
-          nodeName: 'node-a',
-          authenticator: new KubeletAuthenticator({ x509: true, webhook: post, anonymous, logger }),
-          authorizer: new KubeletAuthorizer({ mode: KubeletAuthorizationMode.Webhook, webhook: post, logger }),
-        },
-      },
+      tls: secureServing({ cert: serving.cert, key: serving.key, clientCA: s.pki.ca, anonymous, tokenWebhook: true, authorizationMode: KubeletAuthorizationMode.Webhook }, post, 'node-a', logger),
     });
     const url = `https://127.0.0.1:${server.port}`;
     kubelets.push({ url, stop: server.stop });
