@@ -142,3 +142,50 @@ describe('RBAC bad input', function () {
     await stillDecides();
   });
 });
+
+describe('RBAC bad input on update and patch', function () {
+  this.timeout(60_000);
+  let s: SecureTestServer;
+  const admin = () => s.user('nsadmin');
+  before(async () => {
+    s = await SecureTestServer.start({ modes: [AuthorizationMode.Node, AuthorizationMode.RBAC] });
+    expect((await request(s.api.url, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } })).status).to.equal(201);
+    const b = await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, {
+      apiVersion: api, kind: 'RoleBinding', metadata: { name: 'nsadmin' }, roleRef: { ...ref, name: 'admin' }, subjects: [{ ...alice, name: 'nsadmin' }],
+    });
+    expect(b.status).to.equal(201);
+    expect((await request(s.api.url, 'POST', `${rbac}/namespaces/team/roles`, { apiVersion: api, kind: 'Role', metadata: { name: 'r' }, rules: [goodRule] })).status).to.equal(201);
+    expect((await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, { apiVersion: api, kind: 'RoleBinding', metadata: { name: 'rb' }, roleRef: ref, subjects: [alice] })).status).to.equal(201);
+    await waitFor(async () => (await s.request(admin(), 'GET', `${rbac}/namespaces/team/roles/r`)).status === 200);
+  });
+  after(() => s.stop());
+
+  const merge = { 'Content-Type': 'application/merge-patch+json' };
+  const cases: [string, string, unknown][] = [
+    ['a Role patched to a null rule', 'roles/r', { rules: [null] }],
+    ['a Role patched to rules a string', 'roles/r', { rules: 'x' }],
+    ['a Role patched to a rule with null verbs', 'roles/r', { rules: [{ ...goodRule, verbs: null }] }],
+    ['a RoleBinding patched to roleRef null', 'rolebindings/rb', { roleRef: null }],
+    ['a RoleBinding patched to roleRef a string', 'rolebindings/rb', { roleRef: 'x' }],
+    ['a RoleBinding patched to a null subject', 'rolebindings/rb', { subjects: [null] }],
+  ];
+  for (const [what, p, patch] of cases) {
+    it(`refuses ${what} over TLS`, async () => {
+      const res = await s.request(admin(), 'PATCH', `${rbac}/namespaces/team/${p}`, { body: patch, headers: merge });
+      expect(res.status, JSON.stringify(res.body)).to.be.oneOf([400, 422]);
+      const put = await s.request(admin(), 'PUT', `${rbac}/namespaces/team/${p}`, { body: { apiVersion: api, kind: p.startsWith('roles') ? 'Role' : 'RoleBinding', metadata: { name: p.split('/')[1] }, ...(patch as object) } });
+      expect(put.status, JSON.stringify(put.body)).to.be.oneOf([400, 409, 422]);
+    });
+  }
+  it('leaves the objects and authorization intact', async () => {
+    expect(((await request(s.api.url, 'GET', `${rbac}/namespaces/team/roles/r`)).body as { rules: unknown[] }).rules).to.deep.equal([goodRule]);
+    expect((await s.request(s.user('alice'), 'GET', '/api/v1/namespaces/team/pods')).status).to.equal(200);
+    expect((await s.request(s.user('alice'), 'GET', '/api/v1/namespaces/default/pods')).status).to.equal(403);
+  });
+  it('answers random protobuf RBAC bodies over TLS with 4xx', async () => {
+    for (const body of [Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x12, 0xff, 0x01]), Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x12, 0x02, 0x1a, 0x00])]) {
+      const res = await s.request(admin(), 'POST', `${rbac}/namespaces/team/roles`, { body, headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf' } });
+      expect(res.status, JSON.stringify(res.body)).to.be.within(400, 499);
+    }
+  });
+});
