@@ -189,3 +189,28 @@ describe('RBAC bad input on update and patch', function () {
     }
   });
 });
+
+describe('Node authorizer graph with bad pods', function () {
+  this.timeout(60_000);
+  let s: SecureTestServer;
+  const pod = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec } });
+  before(async () => {
+    s = await SecureTestServer.start({ modes: [AuthorizationMode.Node, AuthorizationMode.RBAC] });
+  });
+  after(() => s.stop());
+
+  it('refuses malformed pod volumes and node names, and the graph still answers', async () => {
+    const good = await request(s.api.url, 'POST', '/api/v1/namespaces/default/pods', pod('good', { nodeName: 'node-a' }));
+    expect(good.status, JSON.stringify(good.body)).to.equal(201);
+    const nodeA = s.user('system:node:node-a', ['system:nodes']);
+    await waitFor(async () => (await s.request(nodeA, 'GET', '/api/v1/namespaces/default/pods/good')).status === 200);
+    for (const spec of [{ nodeName: 'node-a', volumes: [null] }, { nodeName: 'node-a', volumes: 'x' }, { nodeName: 'node-a', volumes: [{ name: 'v', persistentVolumeClaim: null }] }, { nodeName: { a: 1 } }, { nodeName: 'node-a', volumes: [{ name: 'v', persistentVolumeClaim: { claimName: { a: 1 } } }] }]) {
+      const res = await request(s.api.url, 'POST', '/api/v1/namespaces/default/pods', pod('bad', spec));
+      expect(res.status, `${JSON.stringify(spec)} ${JSON.stringify(res.body)}`).to.be.oneOf([400, 422]);
+    }
+    const later = await request(s.api.url, 'POST', '/api/v1/namespaces/default/pods', pod('later', { nodeName: 'node-a' }));
+    expect(later.status).to.equal(201);
+    await waitFor(async () => (await s.request(nodeA, 'GET', '/api/v1/namespaces/default/pods/later')).status === 200);
+    expect((await s.request(s.user('system:node:node-b', ['system:nodes']), 'GET', '/api/v1/namespaces/default/pods/later')).status).to.equal(403);
+  });
+});
