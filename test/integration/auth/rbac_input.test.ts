@@ -48,6 +48,17 @@ const badBindings: [string, Record<string, unknown>][] = [
   ['subject name __proto__ kind', { roleRef: ref, subjects: [{ kind: '__proto__', apiGroup: ref.apiGroup, name: 'x' }] }],
 ];
 
+/** A secure server with namespace `team` and user `nsadmin` bound to ClusterRole admin there. */
+async function startWithTeamAdmin(): Promise<SecureTestServer> {
+    const s = await SecureTestServer.start({ modes: [AuthorizationMode.Node, AuthorizationMode.RBAC] });
+    expect((await request(s.api.url, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } })).status).to.equal(201);
+    const b = await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, {
+      apiVersion: api, kind: 'RoleBinding', metadata: { name: 'nsadmin' }, roleRef: { ...ref, name: 'admin' }, subjects: [{ ...alice, name: 'nsadmin' }],
+    });
+    expect(b.status).to.equal(201);
+  return s;
+}
+
 describe('RBAC bad input', function () {
   this.timeout(120_000);
   let s: SecureTestServer;
@@ -56,12 +67,7 @@ describe('RBAC bad input', function () {
     via === 'plain' ? request(s.api.url, 'POST', path, body) : s.request(admin(), 'POST', path, { body });
 
   before(async () => {
-    s = await SecureTestServer.start({ modes: [AuthorizationMode.Node, AuthorizationMode.RBAC] });
-    expect((await request(s.api.url, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } })).status).to.equal(201);
-    const b = await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, {
-      apiVersion: api, kind: 'RoleBinding', metadata: { name: 'nsadmin' }, roleRef: { ...ref, name: 'admin' }, subjects: [{ ...alice, name: 'nsadmin' }],
-    });
-    expect(b.status).to.equal(201);
+    s = await startWithTeamAdmin();
     await waitFor(async () => (await s.request(admin(), 'GET', '/api/v1/namespaces/team/pods')).status === 200);
   });
   after(() => s.stop());
@@ -148,12 +154,7 @@ describe('RBAC bad input on update and patch', function () {
   let s: SecureTestServer;
   const admin = () => s.user('nsadmin');
   before(async () => {
-    s = await SecureTestServer.start({ modes: [AuthorizationMode.Node, AuthorizationMode.RBAC] });
-    expect((await request(s.api.url, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } })).status).to.equal(201);
-    const b = await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, {
-      apiVersion: api, kind: 'RoleBinding', metadata: { name: 'nsadmin' }, roleRef: { ...ref, name: 'admin' }, subjects: [{ ...alice, name: 'nsadmin' }],
-    });
-    expect(b.status).to.equal(201);
+    s = await startWithTeamAdmin();
     expect((await request(s.api.url, 'POST', `${rbac}/namespaces/team/roles`, { apiVersion: api, kind: 'Role', metadata: { name: 'r' }, rules: [goodRule] })).status).to.equal(201);
     expect((await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, { apiVersion: api, kind: 'RoleBinding', metadata: { name: 'rb' }, roleRef: ref, subjects: [alice] })).status).to.equal(201);
     await waitFor(async () => (await s.request(admin(), 'GET', `${rbac}/namespaces/team/roles/r`)).status === 200);
