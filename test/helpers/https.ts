@@ -26,7 +26,7 @@ export function tlsRequest<T = Record<string, unknown>>(
   o: { body?: unknown; headers?: Record<string, string | string[]> } = {},
 ): Promise<TlsResponse<T>> {
   const url = new URL(path, base);
-  const payload = o.body === undefined ? undefined : Buffer.from(typeof o.body === 'string' ? o.body : JSON.stringify(o.body));
+  const payload = o.body === undefined ? undefined : Buffer.isBuffer(o.body) ? o.body : Buffer.from(typeof o.body === 'string' ? o.body : JSON.stringify(o.body));
   return new Promise((resolve, reject) => {
     const req = https.request(
       {
