@@ -164,7 +164,7 @@ export class ApiServer {
         admitHostPathClass(resource, obj, w.old, config.hostPathRoots ?? [defaultHostPathBaseDir]);
         if (restrictNodes) nodeRestriction.write(w, obj);
         const ns = w.store.strategy.info.namespaced ? ((w.ctx.state.requestInfo as RequestInfo).namespace ?? obj.metadata.namespace ?? 'default') : '';
-        if (!w.subresource) checkEscalation(this.authorization, requestUser(w.ctx), resource, ns, obj);
+        if (!w.subresource) checkEscalation(this.authorization, requestUser(w.ctx), resource, ns, obj, () => w.store.strategy.validate(obj).length === 0);
         return w.verb === 'create' && protect ? protectOnCreate(resource, obj) : obj;
       },
       ...(restrictNodes ? { admitDelete: nodeRestriction.delete } : {}),

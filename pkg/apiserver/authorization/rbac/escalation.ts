@@ -10,7 +10,6 @@ import type { KubeObject } from '../../../api/meta';
 import type { PolicyRule, Role, RoleBinding } from '../../../api/rbac/v1';
 import { rbacGroup } from '../../../api/rbac/v1';
 import { clusterRoleBindings, clusterRoles, roleBindings, roles } from '../../../api/resources';
-import { validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from '../../../api/validation';
 import { Groups, type UserInfo } from '../../authentication/user';
 import { Decision, type Authorizer } from '../authorizer';
 import type { GrantResolver } from './resolver';
@@ -33,22 +32,15 @@ function refuseUnheld(resource: string, name: string, user: UserInfo, missing: r
   throw forbidden({ group: rbacGroup, resource }, name, why);
 }
 
-/** The RBAC validators: a malformed object skips the check, so validation answers it (422). */
-const validators: Record<string, (o: never) => readonly unknown[]> = {
-  [roles.resource]: validateRole,
-  [clusterRoles.resource]: validateClusterRole,
-  [roleBindings.resource]: validateRoleBinding,
-  [clusterRoleBindings.resource]: validateClusterRoleBinding,
-};
+const rbacResources: readonly string[] = [roles.resource, clusterRoles.resource, roleBindings.resource, clusterRoleBindings.resource];
 
 /**
  * Throws 403 when `user` writing `obj` (a role or binding in `namespace`, '' for cluster
- * objects) would grant permissions the user lacks; other resources pass untouched.
+ * objects) would grant permissions the user lacks; other resources pass untouched, and so does
+ * an object `isValid` (the resource's strategy) rejects: validation answers it with a 422.
  */
-export function checkEscalation(deps: EscalationDeps, user: UserInfo, resource: string, namespace: string, obj: KubeObject): void {
-  if (user.groups.includes(Groups.Masters)) return;
-  const validate = Object.hasOwn(validators, resource) ? validators[resource] : undefined;
-  if (!validate || validate(obj as never).length) return;
+export function checkEscalation(deps: EscalationDeps, user: UserInfo, resource: string, namespace: string, obj: KubeObject, isValid: () => boolean): void {
+  if (!rbacResources.includes(resource) || user.groups.includes(Groups.Masters) || !isValid()) return;
   const name = obj.metadata.name ?? '';
   if (resource === roles.resource || resource === clusterRoles.resource) {
     if (allowed(deps, user, 'escalate', resource, namespace, name)) return;
