@@ -1,5 +1,5 @@
 /** kube-controller-manager: parse flags → validate → run(config, signal). */
-import { configFromFlags } from '../../pkg/client/config';
+import { type ClientConfig, configFromFlags } from '../../pkg/client/config';
 import { defaultProvisioningRecordDir, recordDirProblem, run, selectControllers } from '../../pkg/controller/manager/controller_manager';
 import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
 import { hostPathProblem, parseRoots } from '../../pkg/util/fsroots/roots';
@@ -48,7 +48,7 @@ runMain(
   async (f, signal) => {
     const isNfsServer = (env.IS_NFS_SERVER ?? 'false').toLowerCase();
     if (!['true', 'false', '1', '0', ''].includes(isNfsServer)) throw new FlagError(`IS_NFS_SERVER must be true or false, not "${env.IS_NFS_SERVER ?? ''}"`);
-    let client;
+    let client: ClientConfig;
     try {
       client = configFromFlags(String(f.kubeconfig), String(f.master));
     } catch (err) {

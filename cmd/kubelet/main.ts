@@ -1,7 +1,7 @@
 /** kubelet: parse flags → validate → run(config, signal). */
 import os from 'node:os';
 import path from 'node:path';
-import { configFromFlags } from '../../pkg/client/config';
+import { type ClientConfig, configFromFlags } from '../../pkg/client/config';
 import { FlagError, isLoopbackAddress, isPort, pemFlagFile, runMain, type FlagValues } from '../../pkg/flags/flags';
 import { KubeletAuthorizationMode } from '../../pkg/kubelet/auth/authorization';
 import { run } from '../../pkg/kubelet/kubelet';
@@ -72,7 +72,7 @@ runMain(
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
   async (f, signal) => {
-    let client;
+    let client: ClientConfig;
     try {
       client = configFromFlags(String(f.kubeconfig), String(f.master));
     } catch (err) {

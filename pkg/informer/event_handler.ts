@@ -60,7 +60,7 @@ export class HandlerSet<T> {
   /** Delivers `n` to `h` alone; never throws. */
   deliver(h: ResourceEventHandler<T>, n: Notification<T>): void {
     try {
-      let result: void | Promise<void> = undefined;
+      let result: void | Promise<void> ;
       if (n.type === 'add') result = h.onAdd?.(n.obj);
       else if (n.type === 'update') result = h.onUpdate?.(n.oldObj, n.newObj);
       else result = h.onDelete?.(n.obj);

@@ -19,7 +19,7 @@
  */
 import type { Logger } from 'pino';
 import { isGone, StatusError } from '../api/errors';
-import type { KubeObject, Status } from '../api/meta';
+import type { KubeObject, ObjectList, Status } from '../api/meta';
 import type { Watch } from '../client/resource_client';
 import { newLogger } from '../log/logger';
 import { type Clock, realClock } from '../util/clock/clock';
@@ -127,7 +127,7 @@ export class Reflector<T extends KubeObject> {
     const anyVersion = this.consistentList ? {} : { resourceVersion: '0' };
     for (;;) {
       const paged = this.pageSize > 0;
-      let page;
+      let page: ObjectList<T>;
       try {
         page = await abortable(this.lw.list(paged ? { limit: this.pageSize, ...(cont ? { continue: cont } : anyVersion) } : anyVersion), signal);
       } catch (err) {

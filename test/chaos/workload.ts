@@ -142,7 +142,7 @@ export class Workload {
       r.dir = pv.spec.hostPath?.path;
       if (r.pod) {
         const p = podBy.get(r.pod.name);
-        if (!p || p.status?.phase !== 'Running') out.push(`pod ${r.pod.name} is ${p?.status?.phase ?? 'missing'}`);
+        if (p?.status?.phase !== 'Running') out.push(`pod ${r.pod.name} is ${p?.status?.phase ?? 'missing'}`);
         else r.pod.uid = p.metadata.uid;
         if (!r.dir || readIfExists(path.join(r.dir, 'token'))?.trim() !== r.pod.token) out.push(`token of ${r.pod.name} not on disk yet`);
       }

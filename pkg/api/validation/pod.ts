@@ -66,13 +66,13 @@ function validatePodSpec(spec: PodSpec): FieldError[] {
   if (grace !== undefined && grace !== null && (!Number.isInteger(grace) || grace < 0)) {
     errs.push(invalid('spec.terminationGracePeriodSeconds', grace, 'must be greater than or equal to 0'));
   }
-  const deadline = spec['activeDeadlineSeconds'];
+  const deadline = spec.activeDeadlineSeconds;
   if (deadline !== undefined && deadline !== null && (typeof deadline !== 'number' || !Number.isInteger(deadline) || deadline < 1 || deadline > 2147483647)) {
     errs.push(invalid('spec.activeDeadlineSeconds', deadline, 'must be between 1 and 2147483647, inclusive'));
   }
   const dns = spec.dnsPolicy;
   if (dns !== undefined && !supportedDNSPolicies.includes(dns)) errs.push(notSupported('spec.dnsPolicy', dns, supportedDNSPolicies));
-  if (dns === 'None' && !spec['dnsConfig']) errs.push(required('spec.dnsConfig', 'must provide `dnsConfig` when `dnsPolicy` is None'));
+  if (dns === 'None' && !spec.dnsConfig) errs.push(required('spec.dnsConfig', 'must provide `dnsConfig` when `dnsPolicy` is None'));
   errs.push(...validateOptionalName(spec.nodeName, 'spec.nodeName', isDNS1123Subdomain));
   errs.push(...validateOptionalName(spec.schedulerName, 'spec.schedulerName', isDNS1123Subdomain));
   errs.push(...validateLabels(spec.nodeSelector, 'spec.nodeSelector'));
@@ -115,8 +115,8 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   const munged: PodSpec = {
     ...pod.spec,
     containers: newContainers.map((c, i) => ({ ...c, image: oldContainers[i]?.image ?? c.image })),
-    activeDeadlineSeconds: old.spec['activeDeadlineSeconds'],
-    tolerations: old.spec['tolerations'],
+    activeDeadlineSeconds: old.spec.activeDeadlineSeconds,
+    tolerations: old.spec.tolerations,
     nodeName: old.spec.nodeName,
   };
   if (!semanticEqual(munged, old.spec)) errs.push(forbidden('spec', podUpdateForbiddenMessage));

@@ -80,13 +80,13 @@ export function admitNodeWrite(w: NodeRestrictionWrite): void {
     const labels = (w.obj as Node).metadata.labels ?? {};
     const before = w.old?.metadata.labels ?? {};
     const keys = new Set([...Object.keys(labels), ...(w.old ? Object.keys(before) : [])]);
-    const touched = [...keys].filter((k) => isRestrictedNodeLabel(k) && (!w.old || Object.prototype.hasOwnProperty.call(labels, k) !== Object.prototype.hasOwnProperty.call(before, k) || labels[k] !== before[k])).sort();
+    const touched = [...keys].filter((k) => isRestrictedNodeLabel(k) && (!w.old || Object.hasOwn(labels, k) !== Object.hasOwn(before, k) || labels[k] !== before[k])).sort();
     if (touched.length === 0) return;
     throw refuse(w, name, w.old ? `node "${node}" is not allowed to modify labels: ${touched.join(', ')}` : `node "${node}" is not allowed to set the following labels: ${touched.join(', ')}`);
   }
   if (w.group === '' && w.resource === 'pods') {
     if (w.verb === 'create') {
-      const mirror = Object.prototype.hasOwnProperty.call(w.obj.metadata.annotations ?? {}, mirrorPodAnnotation);
+      const mirror = Object.hasOwn(w.obj.metadata.annotations ?? {}, mirrorPodAnnotation);
       throw refuse(w, name, mirror ? `node "${node}" can not create pods: this cluster runs no mirror pods` : `pod does not have "${mirrorPodAnnotation}" annotation, node "${node}" can only create mirror pods`);
     }
     if (w.subresource !== 'status') throw refuse(w, name, `unexpected operation "${op}", node "${node}" can only update pod status`);

@@ -59,13 +59,19 @@ export function fieldsOf(value: unknown, schema: Schema | undefined, scope: Owne
   };
   // `key` is pathKey(path), built along the walk.
   const walk = (v: unknown, s: Schema | undefined, path: FieldPath, key: string): void => {
-    if (v === null || v === undefined) return leaf(path, key, v);
+    if (v === null || v === undefined) {
+      leaf(path, key, v);
+      return;
+    }
     const r = resolve(s);
     const shape = shapeOf(r);
     if ((shape === 'struct' || shape === 'map') && isRecord(v) && isGranular(r)) {
       if (shape === 'map') all.add(path, key);
       const entries = Object.entries(v);
-      if (shape === 'struct' && entries.length === 0) return leaf(path, key, v);
+      if (shape === 'struct' && entries.length === 0) {
+        leaf(path, key, v);
+        return;
+      }
       for (const [k, child] of entries) {
         const e = fieldElement(k);
         walk(child, fieldSchema(r, k), [...path, e], childKey(key, e));

@@ -73,7 +73,7 @@ export function recordResults(rows: ResultRow[]): void {
     rows.map((r) => [r.benchmark, r.figure, r.value, r.baseline, r.ratio, r.target]),
   );
   const file = process.env.BENCH_RESULTS;
-  if (file) appendFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  if (file) appendFileSync(file, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
 }
 
 /** Builds a row from numbers (ratio = value ÷ baseline). */

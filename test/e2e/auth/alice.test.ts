@@ -55,7 +55,7 @@ describe('e2e/auth: alice, bound to edit in team-a (real kubectl, generated kube
   /** kubectl as alice. */
   const asAlice = (args: string[], input?: string) => c.kubectl(args, input, alice);
 
-  before(async function () {
+  before(async () => {
     if (!c) return;
     alice = c.userKubeconfig('alice');
     await c.ok(['create', 'namespace', 'team-a']);

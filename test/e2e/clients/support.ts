@@ -6,7 +6,7 @@
  * every watch it forwards and can hold new watch requests back (so a test can make changes
  * while a client is not watching).
  */
-import http from 'node:http';
+import type http from 'node:http';
 import https from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';

@@ -68,7 +68,7 @@ spec:
         writeFileSync(path.join(dir, 'precious'), 'data');
       }
       const names = [`forged-out-${tag}`, `forged-in-${tag}`];
-      await c.ok(['apply', '-f', '-'], yaml(names[0] ?? '', outside, policy) + '---' + yaml(names[1] ?? '', inBase, policy));
+      await c.ok(['apply', '-f', '-'], `${yaml(names[0] ?? '', outside, policy)}---${yaml(names[1] ?? '', inBase, policy)}`);
       for (const n of names) await c.waitJsonpath(['get', 'pvc', n], '{.status.phase}', 'Bound');
       await c.ok(['delete', 'pvc', ...names, '--wait=false']);
       for (const n of names) {

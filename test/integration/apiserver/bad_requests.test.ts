@@ -28,7 +28,7 @@ function rawExchange(port: number, bytes: string, deadlineMs: number): Promise<{
   });
 }
 
-describe('apiserver: every bad request is a 4xx Status, bounded in time, and writes nothing', function () {
+describe('apiserver: every bad request is a 4xx Status, bounded in time, and writes nothing', () => {
   let api: InputTestServer;
   before(async () => {
     api = await startInputTestServer();

@@ -3,7 +3,7 @@ import { request } from '../../helpers/http';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { pvc, pvcPath } from './fixtures';
 
-describe('apiserver: optimistic concurrency', function () {
+describe('apiserver: optimistic concurrency', () => {
   let api: TestApiServer;
   before(async () => {
     api = await startApiServer();

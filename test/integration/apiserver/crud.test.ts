@@ -6,7 +6,7 @@ import { pv, pvc, pvcPath, pvPath } from './fixtures';
 type Obj = { metadata: Record<string, unknown> & { resourceVersion?: string; name?: string }; status?: Record<string, unknown>; spec?: Record<string, unknown> };
 type List = { metadata: { resourceVersion: string; continue?: string }; items: Obj[] };
 
-describe('apiserver: CRUD semantics over etcd', function () {
+describe('apiserver: CRUD semantics over etcd', () => {
   let api: TestApiServer;
   before(async () => {
     api = await startApiServer();
@@ -66,7 +66,7 @@ describe('apiserver: CRUD semantics over etcd', function () {
     const viaMain = await request<Obj>(api.url, 'PUT', pvPath('seed-pv'), { ...cur, status: { phase: 'Bound' } });
     expect(viaMain.body.status?.phase).to.equal('Pending');
     expect(viaMain.body.metadata.generation).to.equal(1);
-    const viaStatus = await request<Obj>(api.url, 'PUT', pvPath('seed-pv') + '/status', { ...viaMain.body, status: { phase: 'Available' }, metadata: { ...viaMain.body.metadata, labels: { x: 'y' } } });
+    const viaStatus = await request<Obj>(api.url, 'PUT', `${pvPath('seed-pv')}/status`, { ...viaMain.body, status: { phase: 'Available' }, metadata: { ...viaMain.body.metadata, labels: { x: 'y' } } });
     expect(viaStatus.status).to.equal(200);
     expect(viaStatus.body.status?.phase).to.equal('Available');
     expect(viaStatus.body.metadata.labels).to.equal(undefined);
@@ -218,7 +218,7 @@ describe('apiserver: CRUD semantics over etcd', function () {
   });
 });
 
-describe('apiserver: StorageObjectInUseProtection admission', function () {
+describe('apiserver: StorageObjectInUseProtection admission', () => {
   let api: TestApiServer;
   before(async () => {
     api = await startApiServer({ protection: true });

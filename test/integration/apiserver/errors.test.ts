@@ -3,7 +3,7 @@ import { request } from '../../helpers/http';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { pv, pvc, pvcPath, pvPath } from './fixtures';
 
-describe('apiserver: bad input gets a Status with the right code and writes nothing', function () {
+describe('apiserver: bad input gets a Status with the right code and writes nothing', () => {
   let api: TestApiServer;
   before(async () => {
     api = await startApiServer();

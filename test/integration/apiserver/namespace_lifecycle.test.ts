@@ -18,7 +18,7 @@ type Status = { kind: string; code: number; reason: string; message: string; det
 
 const nsPath = (name = ''): string => `/api/v1/namespaces${name ? `/${name}` : ''}`;
 
-describe('apiserver: namespace lifecycle', function () {
+describe('apiserver: namespace lifecycle', () => {
   let api: TestApiServer;
   before(async () => {
     api = await startApiServer();

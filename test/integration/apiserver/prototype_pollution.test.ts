@@ -15,7 +15,7 @@ const yaml = { 'Content-Type': 'application/yaml' };
 const pvcYaml = (name: string, extraMeta = '', extraTop = ''): string =>
   `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ${name}\n${extraMeta}spec:\n  storageClassName: hostPath\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 500Mi\n${extraTop}`;
 
-describe('apiserver: no key a client sends reaches a prototype', function () {
+describe('apiserver: no key a client sends reaches a prototype', () => {
   let api: InputTestServer;
   let protoBefore: string[];
   before(async () => {

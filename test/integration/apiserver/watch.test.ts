@@ -12,7 +12,7 @@ async function etcdWatchers(): Promise<number> {
   return Number(m?.[1] ?? NaN);
 }
 
-describe('apiserver: watch', function () {
+describe('apiserver: watch', () => {
   let api: TestApiServer;
   before(async () => {
     api = await startApiServer({ bookmarkIntervalMs: 200 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { StatusError } from '../../../pkg/api/errors';
 import type { KubeObject } from '../../../pkg/api/meta';
-import { CachedEvent, WatchCache } from '../../../pkg/apiserver/watch/cache';
+import { type CachedEvent, WatchCache } from '../../../pkg/apiserver/watch/cache';
 import { silentLogger } from '../../../pkg/log/logger';
 import type { Storage, StorageWatchHandlers } from '../../../pkg/storage/interfaces';
 import { MemoryStore } from '../../../pkg/storage/memory/store';

@@ -6,7 +6,7 @@
 import type { PolicyRule } from '../../../api/rbac/v1';
 import type { UserInfo } from '../../authentication/user';
 import { allow, noOpinion, type Attributes, type AuthorizationResult, type Authorizer, type RuleResolver, type RulesResult } from '../authorizer';
-import { GrantResolver } from './resolver';
+import type { GrantResolver } from './resolver';
 import { ruleAllows } from './rules';
 
 function subjectString(u: UserInfo): string {

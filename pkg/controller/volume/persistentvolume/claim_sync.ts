@@ -20,7 +20,7 @@ import { Annotation, classType, EventReason, MismatchCondition, volumeType, type
 import { thaw } from '../../listers';
 import { IndexName, type ControllerContext } from './deps';
 import type { DeepReadonly } from '../../../informer/readonly';
-import { ProvisioningError } from './provisioner';
+import { type Provisioned, ProvisioningError } from './provisioner';
 import { prepareRecord } from './provisioning_records';
 import { rfc3339 } from '../../../api/time';
 
@@ -170,7 +170,7 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
     ctx.recorder.event(claim, EventType.Normal, EventReason.FailedBinding, `waiting for a volume to be created by provisioner "${sc.provisioner}" (not one of this controller's); or for a matching volume`);
     return;
   }
-  let made;
+  let made: Provisioned;
   try {
     made = await provisioner.provision({ pvName, claim, storageClass: thaw<StorageClass>(sc) });
   } catch (err) {

@@ -10,7 +10,7 @@
  * - Errors are classified by HTTP status and socket error code, never by message text.
  */
 import readline from 'node:readline';
-import { PassThrough, Readable } from 'node:stream';
+import { type PassThrough, Readable } from 'node:stream';
 import Dockerode from 'dockerode';
 import {
   ContainerEventType,

@@ -99,7 +99,7 @@ describe('validatePod', () => {
     { name: 'restartPolicy Never', mutate: (p) => (p.spec.restartPolicy = 'Never'), want: [] },
     { name: 'terminationGracePeriodSeconds ≥ 0', mutate: (p) => (p.spec.terminationGracePeriodSeconds = -1), want: ['spec.terminationGracePeriodSeconds FieldValueInvalid'] },
     { name: 'terminationGracePeriodSeconds 0', mutate: (p) => (p.spec.terminationGracePeriodSeconds = 0), want: [] },
-    { name: 'activeDeadlineSeconds ≥ 1', mutate: (p) => (p.spec['activeDeadlineSeconds'] = 0), want: ['spec.activeDeadlineSeconds FieldValueInvalid'] },
+    { name: 'activeDeadlineSeconds ≥ 1', mutate: (p) => (p.spec.activeDeadlineSeconds = 0), want: ['spec.activeDeadlineSeconds FieldValueInvalid'] },
     { name: 'dnsPolicy known', mutate: (p) => (p.spec.dnsPolicy = 'Google'), want: ['spec.dnsPolicy FieldValueNotSupported'] },
     { name: 'nodeName a DNS subdomain', mutate: (p) => (p.spec.nodeName = 'Node_1'), want: ['spec.nodeName FieldValueInvalid'] },
     { name: 'nodeSelector labels valid', mutate: (p) => (p.spec.nodeSelector = { 'a b': 'c' }), want: ['spec.nodeSelector FieldValueInvalid'] },
@@ -119,8 +119,8 @@ describe('validatePodUpdate', () => {
   const rows: Row<Pod>[] = [
     { name: 'labels may change', mutate: (p) => (p.metadata.labels = { a: 'b' }), want: [] },
     { name: 'container images may change', mutate: (p) => (c0(p).image = 'busybox:1.36'), want: [] },
-    { name: 'activeDeadlineSeconds may change', mutate: (p) => (p.spec['activeDeadlineSeconds'] = 60), want: [] },
-    { name: 'tolerations may change', mutate: (p) => (p.spec['tolerations'] = [{ key: 'k', operator: 'Exists' }]), want: [] },
+    { name: 'activeDeadlineSeconds may change', mutate: (p) => (p.spec.activeDeadlineSeconds = 60), want: [] },
+    { name: 'tolerations may change', mutate: (p) => (p.spec.tolerations = [{ key: 'k', operator: 'Exists' }]), want: [] },
     { name: 'images stay required', mutate: (p) => (c0(p).image = ''), want: ['spec.containers[0].image FieldValueRequired'] },
     {
       name: 'other container fields are immutable',
