@@ -82,8 +82,7 @@ kube::deps::node_modules
 prune_stale_tests
 # Lint and format check first: a lint error fails the run before any test starts.
 kube::log::status "biome ci (lint + format check)"
-node_modules/.bin/biome ci --reporter=summary . >/dev/null 2>&1 || {
-  node_modules/.bin/biome ci . || true
+node_modules/.bin/biome ci . || {
   kube::log::error "lint failed: run 'npm run format' to fix formatting, then fix what 'npm run lint' reports"
   exit 1
 }
