@@ -1,6 +1,11 @@
 /** kube-controller-manager: parse flags → validate → run(config, signal). */
 import { type ClientConfig, configFromFlags } from '../../pkg/client/config';
-import { defaultProvisioningRecordDir, recordDirProblem, run, selectControllers } from '../../pkg/controller/manager/controller_manager';
+import {
+  defaultProvisioningRecordDir,
+  recordDirProblem,
+  run,
+  selectControllers,
+} from '../../pkg/controller/manager/controller_manager';
 import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
 import { hostPathProblem, parseRoots } from '../../pkg/util/fsroots/roots';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
@@ -26,28 +31,46 @@ runMain(
         }
       },
     },
-    'leader-elect': { type: 'bool', default: true, help: 'Run only while holding the kube-system/kube-controller-manager Lease.' },
+    'leader-elect': {
+      type: 'bool',
+      default: true,
+      help: 'Run only while holding the kube-system/kube-controller-manager Lease.',
+    },
     'leader-elect-lease-duration': { type: 'duration', default: 15_000, help: 'Lease duration.' },
     'leader-elect-renew-deadline': { type: 'duration', default: 10_000, help: 'Renew deadline.' },
     'leader-elect-retry-period': { type: 'duration', default: 2_000, help: 'Retry period.' },
-    'concurrent-workers': { type: 'int', default: 4, help: 'Workers per controller.', check: (v) => (Number(v) >= 1 ? undefined : 'must be at least 1') },
+    'concurrent-workers': {
+      type: 'int',
+      default: 4,
+      help: 'Workers per controller.',
+      check: (v) => (Number(v) >= 1 ? undefined : 'must be at least 1'),
+    },
     'kube-api-qps': { type: 'int', default: 500, help: 'Client-side request rate limit (0 = unlimited).' },
     'kube-api-burst': { type: 'int', default: 1000, help: 'Client-side request burst.' },
     ...hostPathRootFlags('kube-apiserver'),
     'provisioning-record-dir': {
       type: 'string',
       default: defaultProvisioningRecordDir,
-      help: 'Directory of the PV controller\'s own provisioning records (what it created; reclaim deletes nothing without one). Must not be inside a volume root.',
+      help: "Directory of the PV controller's own provisioning records (what it created; reclaim deletes nothing without one). Must not be inside a volume root.",
     },
-    'nfs-export-root': { type: 'string', default: env.NFS_EXPORT_ROOT ?? '/var/lib/kubestore/nfs-export', help: 'Local directory backing the NFS export on the NFS server (env NFS_EXPORT_ROOT).' },
-    'nfs-export-path': { type: 'string', default: env.NFS_EXPORT_PATH ?? '/exports', help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).' },
+    'nfs-export-root': {
+      type: 'string',
+      default: env.NFS_EXPORT_ROOT ?? '/var/lib/kubestore/nfs-export',
+      help: 'Local directory backing the NFS export on the NFS server (env NFS_EXPORT_ROOT).',
+    },
+    'nfs-export-path': {
+      type: 'string',
+      default: env.NFS_EXPORT_PATH ?? '/exports',
+      help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).',
+    },
     'bind-address': { type: 'string', default: '127.0.0.1', help: 'Address of /healthz and /metrics.' },
     port: { type: 'int', default: 10257, help: 'Port of /healthz and /metrics (0 = any).', check: isPort },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
   async (f, signal) => {
     const isNfsServer = (env.IS_NFS_SERVER ?? 'false').toLowerCase();
-    if (!['true', 'false', '1', '0', ''].includes(isNfsServer)) throw new FlagError(`IS_NFS_SERVER must be true or false, not "${env.IS_NFS_SERVER ?? ''}"`);
+    if (!['true', 'false', '1', '0', ''].includes(isNfsServer))
+      throw new FlagError(`IS_NFS_SERVER must be true or false, not "${env.IS_NFS_SERVER ?? ''}"`);
     let client: ClientConfig;
     try {
       client = configFromFlags(String(f.kubeconfig), String(f.master));

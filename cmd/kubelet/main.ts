@@ -19,11 +19,16 @@ const authorizationModes: readonly string[] = Object.values(KubeletAuthorization
 function serving(f: FlagValues): KubeletServingConfig | undefined {
   const certFile = String(f['tls-cert-file']);
   const keyFile = String(f['tls-private-key-file']);
-  if (Boolean(certFile) !== Boolean(keyFile)) throw new FlagError('--tls-cert-file and --tls-private-key-file go together');
+  if (Boolean(certFile) !== Boolean(keyFile))
+    throw new FlagError('--tls-cert-file and --tls-private-key-file go together');
   if (!certFile) {
     const bind = String(f['bind-address']);
-    if (!isLoopbackAddress(bind)) throw new FlagError(`without --tls-cert-file the kubelet serves plain HTTP with no authentication: a test mode for loopback addresses only, not --bind-address=${bind}`);
-    if (f['client-ca-file']) throw new FlagError('--client-ca-file needs --tls-cert-file (client certificates are only read over TLS)');
+    if (!isLoopbackAddress(bind))
+      throw new FlagError(
+        `without --tls-cert-file the kubelet serves plain HTTP with no authentication: a test mode for loopback addresses only, not --bind-address=${bind}`,
+      );
+    if (f['client-ca-file'])
+      throw new FlagError('--client-ca-file needs --tls-cert-file (client certificates are only read over TLS)');
     return undefined;
   }
   return {
@@ -45,30 +50,92 @@ runMain(
     kubeconfig: { type: 'string', default: '', help: 'Path to a kubeconfig naming the apiserver.' },
     master: { type: 'string', default: '', help: 'The apiserver URL.' },
     'node-name': { type: 'string', default: os.hostname().toLowerCase(), help: 'Name of this node.' },
-    'root-dir': { type: 'string', default: '/var/lib/kubestore/kubelet', help: 'Directory for kubelet state (NFS mount points).' },
-    'docker-endpoint': { type: 'string', default: DefaultDockerEndpoint, help: 'Docker daemon endpoint (unix:///path or tcp://host:port).' },
-    'network-mode': { type: 'string', default: 'none', help: "Docker network mode of pod containers: none (only the pod's own loopback), bridge, or host (shares the host's loopback, where etcd listens: trusted pods only)." },
+    'root-dir': {
+      type: 'string',
+      default: '/var/lib/kubestore/kubelet',
+      help: 'Directory for kubelet state (NFS mount points).',
+    },
+    'docker-endpoint': {
+      type: 'string',
+      default: DefaultDockerEndpoint,
+      help: 'Docker daemon endpoint (unix:///path or tcp://host:port).',
+    },
+    'network-mode': {
+      type: 'string',
+      default: 'none',
+      help: "Docker network mode of pod containers: none (only the pod's own loopback), bridge, or host (shares the host's loopback, where etcd listens: trusted pods only).",
+    },
     'node-ip': { type: 'string', default: '127.0.0.1', help: 'The IP this node reports.' },
-    'nfs-export-root': { type: 'string', default: env.NFS_EXPORT_ROOT ?? '/var/lib/kubestore/nfs-export', help: 'Local directory backing the NFS export when IS_NFS_SERVER=true (env NFS_EXPORT_ROOT).' },
-    'nfs-export-path': { type: 'string', default: env.NFS_EXPORT_PATH ?? '/exports', help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).' },
-    'bind-address': { type: 'string', default: '127.0.0.1', help: 'Address of the kubelet server (logs, /healthz, /metrics).' },
+    'nfs-export-root': {
+      type: 'string',
+      default: env.NFS_EXPORT_ROOT ?? '/var/lib/kubestore/nfs-export',
+      help: 'Local directory backing the NFS export when IS_NFS_SERVER=true (env NFS_EXPORT_ROOT).',
+    },
+    'nfs-export-path': {
+      type: 'string',
+      default: env.NFS_EXPORT_PATH ?? '/exports',
+      help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).',
+    },
+    'bind-address': {
+      type: 'string',
+      default: '127.0.0.1',
+      help: 'Address of the kubelet server (logs, /healthz, /metrics).',
+    },
     port: { type: 'int', default: 10250, help: 'Port of the kubelet server (0 = any).', check: isPort },
-    'tls-cert-file': { type: 'string', default: '', help: 'PEM serving certificate of the kubelet server; without it the server is plain HTTP with no authentication (test mode, loopback only).' },
+    'tls-cert-file': {
+      type: 'string',
+      default: '',
+      help: 'PEM serving certificate of the kubelet server; without it the server is plain HTTP with no authentication (test mode, loopback only).',
+    },
     'tls-private-key-file': { type: 'string', default: '', help: 'PEM private key of --tls-cert-file.' },
-    'client-ca-file': { type: 'string', default: '', help: 'PEM CA bundle: client certificates it signs authenticate as CN (user) and O (groups).' },
-    'anonymous-auth': { type: 'bool', default: false, help: 'Requests without credentials are system:anonymous (then authorized like any user).' },
-    'authentication-token-webhook': { type: 'bool', default: true, help: 'Check bearer tokens with a TokenReview to the apiserver.' },
-    'authentication-token-webhook-cache-ttl': { type: 'duration', default: 120_000, help: 'How long TokenReview answers are cached.' },
+    'client-ca-file': {
+      type: 'string',
+      default: '',
+      help: 'PEM CA bundle: client certificates it signs authenticate as CN (user) and O (groups).',
+    },
+    'anonymous-auth': {
+      type: 'bool',
+      default: false,
+      help: 'Requests without credentials are system:anonymous (then authorized like any user).',
+    },
+    'authentication-token-webhook': {
+      type: 'bool',
+      default: true,
+      help: 'Check bearer tokens with a TokenReview to the apiserver.',
+    },
+    'authentication-token-webhook-cache-ttl': {
+      type: 'duration',
+      default: 120_000,
+      help: 'How long TokenReview answers are cached.',
+    },
     'authorization-mode': {
       type: 'string',
       default: KubeletAuthorizationMode.Webhook,
       help: `How requests are authorized (${authorizationModes.join(', ')}); Webhook asks the apiserver with a SubjectAccessReview on nodes/log, nodes/metrics or nodes/proxy.`,
-      check: (v) => (authorizationModes.includes(String(v)) ? undefined : `must be one of ${authorizationModes.join(', ')}`),
+      check: (v) =>
+        authorizationModes.includes(String(v)) ? undefined : `must be one of ${authorizationModes.join(', ')}`,
     },
-    'authorization-webhook-cache-authorized-ttl': { type: 'duration', default: 300_000, help: 'How long an allowing SubjectAccessReview answer is cached.' },
-    'authorization-webhook-cache-unauthorized-ttl': { type: 'duration', default: 30_000, help: 'How long a refusing SubjectAccessReview answer is cached.' },
-    'concurrent-pod-workers': { type: 'int', default: 8, help: 'Pods synced in parallel.', check: (v) => (Number(v) >= 1 ? undefined : 'must be at least 1') },
-    'node-status-update-frequency': { type: 'duration', default: 10_000, help: 'Heartbeat period (lease renewal, runtime check).' },
+    'authorization-webhook-cache-authorized-ttl': {
+      type: 'duration',
+      default: 300_000,
+      help: 'How long an allowing SubjectAccessReview answer is cached.',
+    },
+    'authorization-webhook-cache-unauthorized-ttl': {
+      type: 'duration',
+      default: 30_000,
+      help: 'How long a refusing SubjectAccessReview answer is cached.',
+    },
+    'concurrent-pod-workers': {
+      type: 'int',
+      default: 8,
+      help: 'Pods synced in parallel.',
+      check: (v) => (Number(v) >= 1 ? undefined : 'must be at least 1'),
+    },
+    'node-status-update-frequency': {
+      type: 'duration',
+      default: 10_000,
+      help: 'Heartbeat period (lease renewal, runtime check).',
+    },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
   async (f, signal) => {
@@ -93,10 +160,18 @@ runMain(
         nodeName: String(f['node-name']),
         rootDir,
         hostIP: String(f['node-ip']),
-        runtime: new DockerRuntime({ endpoint: String(f['docker-endpoint']), defaultNetworkMode: networkMode, nodeName: String(f['node-name']) }),
+        runtime: new DockerRuntime({
+          endpoint: String(f['docker-endpoint']),
+          defaultNetworkMode: networkMode,
+          nodeName: String(f['node-name']),
+        }),
         plugins: newVolumePluginManager({
           mounter: new LinuxMounter(),
-          nfs: { ...nfsEnvOptions(env), exportRoot: String(f['nfs-export-root']), exportPath: String(f['nfs-export-path']) },
+          nfs: {
+            ...nfsEnvOptions(env),
+            exportRoot: String(f['nfs-export-root']),
+            exportPath: String(f['nfs-export-path']),
+          },
         }),
         networkMode,
         bindAddress: String(f['bind-address']),

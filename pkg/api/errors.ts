@@ -34,7 +34,12 @@ export class StatusError extends Error {
 
   /** Rebuilds the error from a Status body received over the wire. */
   static fromStatus(s: Status): StatusError {
-    return new StatusError(s.code, s.reason ?? StatusReason.Unknown, s.message ?? `request failed with ${s.code}`, s.details);
+    return new StatusError(
+      s.code,
+      s.reason ?? StatusReason.Unknown,
+      s.message ?? `request failed with ${s.code}`,
+      s.details,
+    );
   }
 }
 
@@ -78,7 +83,11 @@ export function conflict(q: Qualified, name: string, why: string): StatusError {
  * `forbidden: …` (no resource: a non-resource URL).
  */
 export function forbidden(q: Qualified, name: string, why: string, causes?: StatusCause[]): StatusError {
-  const what = !q.resource ? 'forbidden' : name ? `${qualifiedName(q)} "${name}" is forbidden` : `${qualifiedName(q)} is forbidden`;
+  const what = !q.resource
+    ? 'forbidden'
+    : name
+      ? `${qualifiedName(q)} "${name}" is forbidden`
+      : `${qualifiedName(q)} is forbidden`;
   return new StatusError(403, StatusReason.Forbidden, `${what}: ${why}`, {
     name,
     kind: q.resource,
@@ -143,4 +152,5 @@ export const hasStatusCause = (err: unknown, cause: string): boolean =>
   err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === cause);
 /** 410: the resourceVersion is too old (Gone or Expired). */
 export const isGone = (err: unknown): boolean =>
-  err instanceof StatusError && (err.code === 410 || err.reason === StatusReason.Gone || err.reason === StatusReason.Expired);
+  err instanceof StatusError &&
+  (err.code === 410 || err.reason === StatusReason.Gone || err.reason === StatusReason.Expired);

@@ -162,7 +162,7 @@ export interface WatchEvent<T = KubeObject> {
 /** `namespace/name` (or `name` for cluster-scoped objects): the key caches and queues use. */
 export function objectKey(obj: { metadata: Pick<ObjectMeta, 'name' | 'namespace'> }): string {
   const { namespace, name } = obj.metadata;
-  return namespace ? `${namespace}/${name ?? ''}` : name ?? '';
+  return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
 }
 
 /** Splits a `namespace/name` key; cluster-scoped keys have no namespace. */

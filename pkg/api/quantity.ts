@@ -38,7 +38,10 @@ function divCeil(a: bigint, b: bigint): bigint {
 /** Parses a quantity string; throws QuantityError on garbage. */
 export function parseQuantity(input: string): Quantity {
   const m = pattern.exec(input.trim() === input ? input : '');
-  if (!m) throw new QuantityError(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
+  if (!m)
+    throw new QuantityError(
+      `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+    );
   const [, sign = '', num = '', suffix = ''] = m;
   const [intPart = '', fracPart = ''] = num.split('.');
   // mantissa = digits / 10^fracLen
@@ -49,8 +52,9 @@ export function parseQuantity(input: string): Quantity {
   if (mult !== undefined) {
     milli = divCeil(digits * mult * 1000n, pow10(fracLen));
   } else {
-    const exp = suffix === '' || suffix in decimal ? decimal[suffix] ?? 0 : Number(suffix.slice(1));
-    if (!Number.isSafeInteger(exp) || Math.abs(exp) > 100) throw new QuantityError(`quantity exponent out of range: ${input}`);
+    const exp = suffix === '' || suffix in decimal ? (decimal[suffix] ?? 0) : Number(suffix.slice(1));
+    if (!Number.isSafeInteger(exp) || Math.abs(exp) > 100)
+      throw new QuantityError(`quantity exponent out of range: ${input}`);
     const scale = exp + 3 - fracLen;
     milli = scale >= 0 ? digits * pow10(scale) : divCeil(digits, pow10(-scale));
   }

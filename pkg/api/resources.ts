@@ -49,13 +49,26 @@ function info(
 }
 
 // As in Kubernetes, namespaces have no deletecollection: each one is deleted on its own.
-export const namespaces = info('', 'Namespace', 'namespaces', false, ['ns'], ['status', 'finalize'], allVerbs.filter((v) => v !== 'deletecollection'));
+export const namespaces = info(
+  '',
+  'Namespace',
+  'namespaces',
+  false,
+  ['ns'],
+  ['status', 'finalize'],
+  allVerbs.filter((v) => v !== 'deletecollection'),
+);
 export const nodes = info('', 'Node', 'nodes', false, ['no'], ['status']);
 export const pods = { ...info('', 'Pod', 'pods', true, ['po'], ['status', 'binding', 'log']), categories: ['all'] };
 export const persistentVolumes = info('', 'PersistentVolume', 'persistentvolumes', false, ['pv'], ['status']);
-export const persistentVolumeClaims = info('', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, ['pvc'], [
-  'status',
-]);
+export const persistentVolumeClaims = info(
+  '',
+  'PersistentVolumeClaim',
+  'persistentvolumeclaims',
+  true,
+  ['pvc'],
+  ['status'],
+);
 export const events = info('', 'Event', 'events', true, ['ev']);
 export const storageClasses = info('storage.k8s.io', 'StorageClass', 'storageclasses', false, ['sc']);
 export const leases = info('coordination.k8s.io', 'Lease', 'leases', true, ['lease']);
@@ -66,13 +79,27 @@ export const roles = info(rbac, 'Role', 'roles', true, []);
 export const roleBindings = info(rbac, 'RoleBinding', 'rolebindings', true, []);
 
 /** Reviews: create-only resources that are answered, never stored (authentication and authorization questions). */
-const review = (group: string, kind: string, resource: string, namespaced = false): ResourceInfo => info(group, kind, resource, namespaced, [], [], ['create']);
+const review = (group: string, kind: string, resource: string, namespaced = false): ResourceInfo =>
+  info(group, kind, resource, namespaced, [], [], ['create']);
 export const selfSubjectReviews = review('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews');
 export const tokenReviews = review('authentication.k8s.io', 'TokenReview', 'tokenreviews');
-export const selfSubjectAccessReviews = review('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews');
-export const selfSubjectRulesReviews = review('authorization.k8s.io', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews');
+export const selfSubjectAccessReviews = review(
+  'authorization.k8s.io',
+  'SelfSubjectAccessReview',
+  'selfsubjectaccessreviews',
+);
+export const selfSubjectRulesReviews = review(
+  'authorization.k8s.io',
+  'SelfSubjectRulesReview',
+  'selfsubjectrulesreviews',
+);
 export const subjectAccessReviews = review('authorization.k8s.io', 'SubjectAccessReview', 'subjectaccessreviews');
-export const localSubjectAccessReviews = review('authorization.k8s.io', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true);
+export const localSubjectAccessReviews = review(
+  'authorization.k8s.io',
+  'LocalSubjectAccessReview',
+  'localsubjectaccessreviews',
+  true,
+);
 
 /** The review resources, in discovery order. */
 export const reviewResources: readonly ResourceInfo[] = [

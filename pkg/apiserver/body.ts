@@ -34,7 +34,8 @@ export async function readBody(ctx: Context): Promise<Buffer> {
   if (declared > maxBodyBytes) throw tooLarge();
   const req = ctx.req;
   if (req.readableEnded) return Buffer.alloc(0);
-  const deadlineMs = typeof ctx.state.bodyReadTimeoutMs === 'number' ? ctx.state.bodyReadTimeoutMs : defaultBodyReadTimeoutMs;
+  const deadlineMs =
+    typeof ctx.state.bodyReadTimeoutMs === 'number' ? ctx.state.bodyReadTimeoutMs : defaultBodyReadTimeoutMs;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -42,7 +43,11 @@ export async function readBody(ctx: Context): Promise<Buffer> {
       cleanup();
       ctx.set('Connection', 'close');
       ctx.res.once('finish', () => req.socket.destroy());
-      reject(requestTimeout(`the request body did not arrive within ${deadlineMs} ms (${size} of ${declared || 'unknown'} bytes received)`));
+      reject(
+        requestTimeout(
+          `the request body did not arrive within ${deadlineMs} ms (${size} of ${declared || 'unknown'} bytes received)`,
+        ),
+      );
     }, deadlineMs);
     const onData = (b: Buffer): void => {
       size += b.length;
@@ -70,11 +75,21 @@ export async function readBody(ctx: Context): Promise<Buffer> {
 }
 
 function tooLarge(): StatusError {
-  return new StatusError(413, StatusReason.RequestEntityTooLarge, `request body too large (limit ${maxBodyBytes} bytes)`);
+  return new StatusError(
+    413,
+    StatusReason.RequestEntityTooLarge,
+    `request body too large (limit ${maxBodyBytes} bytes)`,
+  );
 }
 
 /** Media types of object bodies (create, update, delete options); none given means JSON. */
-const objectMediaTypes = new Set(['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', protobufMediaType]);
+const objectMediaTypes = new Set([
+  'application/json',
+  'application/yaml',
+  'application/x-yaml',
+  'text/yaml',
+  protobufMediaType,
+]);
 
 /**
  * The media type of a request's object body: its Content-Type without parameters (JSON when
@@ -83,7 +98,11 @@ const objectMediaTypes = new Set(['application/json', 'application/yaml', 'appli
 export function bodyMediaType(ctx: Pick<Context, 'get'>): string {
   const type = mediaType(ctx.get('content-type')) || 'application/json';
   if (!objectMediaTypes.has(type)) {
-    throw new StatusError(415, StatusReason.UnsupportedMediaType, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${protobufMediaType}`);
+    throw new StatusError(
+      415,
+      StatusReason.UnsupportedMediaType,
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${protobufMediaType}`,
+    );
   }
   return type;
 }
@@ -110,12 +129,14 @@ function checkShape(doc: unknown, yaml: boolean): void {
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     const { v, depth } = top;
     if (typeof v !== 'object' || v === null) continue;
-    if (depth >= maxNestingDepth) throw badRequest(`the request body nests objects and arrays deeper than ${maxNestingDepth} levels`);
+    if (depth >= maxNestingDepth)
+      throw badRequest(`the request body nests objects and arrays deeper than ${maxNestingDepth} levels`);
     if (yaml) {
       if (seen.has(v)) throw badRequest('YAML aliases and anchors are not allowed');
       seen.add(v);
     }
-    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push({ v: child, depth: depth + 1 });
+    for (const child of Object.values(v))
+      if (typeof child === 'object' && child !== null) stack.push({ v: child, depth: depth + 1 });
   }
 }
 
@@ -131,13 +152,16 @@ export function decodeDocument(raw: Buffer, type: string): unknown {
     return doc;
   } catch (err) {
     if (err instanceof StatusError) throw err;
-    throw badRequest(`the body of the request was in an unknown format or could not be decoded: ${(err as Error).message.split('\n')[0] ?? ''}`);
+    throw badRequest(
+      `the body of the request was in an unknown format or could not be decoded: ${(err as Error).message.split('\n')[0] ?? ''}`,
+    );
   }
 }
 
 /** Decodes a body that must be a JSON/YAML object (a Kubernetes object or options). */
 export function decodeObject(raw: Buffer, type: string): Record<string, unknown> {
   const doc = decodeDocument(raw, type);
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw badRequest('the request body must be an object');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw badRequest('the request body must be an object');
   return doc as Record<string, unknown>;
 }

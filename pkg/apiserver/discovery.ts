@@ -2,7 +2,13 @@
  * Discovery documents derived from the resource catalogue: /api (APIVersions), /api/v1 and
  * /apis/<group>/<version> (APIResourceList), /apis (APIGroupList), /apis/<group> (APIGroup).
  */
-import { allResources as storedResources, apiVersionOf, reviewResources, subresourceVerbs, type ResourceInfo } from '../api/resources';
+import {
+  allResources as storedResources,
+  apiVersionOf,
+  reviewResources,
+  subresourceVerbs,
+  type ResourceInfo,
+} from '../api/resources';
 
 const allResources = [...storedResources, ...reviewResources];
 

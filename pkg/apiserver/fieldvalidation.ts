@@ -71,7 +71,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * Unknown fields and type errors of `value` against `schema`, skipping subtrees equal to the
  * same place in `old` (fields already stored are not the request's doing).
  */
-export function schemaProblems(value: unknown, schema: Schema | undefined, old?: unknown): Pick<FieldProblems, 'unknown' | 'typeErrors'> {
+export function schemaProblems(
+  value: unknown,
+  schema: Schema | undefined,
+  old?: unknown,
+): Pick<FieldProblems, 'unknown' | 'typeErrors'> {
   const out = { unknown: [] as string[], typeErrors: [] as string[] };
   const walk = (v: unknown, s: Schema | undefined, prev: unknown, path: string): void => {
     if (v === null || v === undefined || (prev !== undefined && jsonEqual(v, prev))) return;
@@ -171,7 +175,18 @@ export function duplicateFields(raw: string): string[] {
     } else if (c === '"') {
       str();
     } else {
-      for (let c = raw.charCodeAt(i); i < raw.length && c !== 0x2c && c !== 0x7d && c !== 0x5d && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09; c = raw.charCodeAt(++i));
+      for (
+        let c = raw.charCodeAt(i);
+        i < raw.length &&
+        c !== 0x2c &&
+        c !== 0x7d &&
+        c !== 0x5d &&
+        c !== 0x20 &&
+        c !== 0x0a &&
+        c !== 0x0d &&
+        c !== 0x09;
+        c = raw.charCodeAt(++i)
+      );
     }
   };
   try {
@@ -216,12 +231,16 @@ export function checkFields(c: FieldCheck): string[] {
   const duplicate = c.rawJson ? duplicateFields(c.rawJson) : [];
   const messages = problemMessages({ unknown, duplicate });
   if (messages.length === 0) return [];
-  if (c.directive === FieldValidation.Strict) throw badRequest(`${prefix}: strict decoding error: ${messages.join(', ')}`);
+  if (c.directive === FieldValidation.Strict)
+    throw badRequest(`${prefix}: strict decoding error: ${messages.join(', ')}`);
   return messages;
 }
 
 /** Sets the Warning headers of a response (replacing earlier ones of the same request). */
 export function setWarnings(ctx: Pick<Context, 'set'>, messages: readonly string[]): void {
   if (messages.length === 0) return;
-  ctx.set('Warning', messages.map((m) => `299 - ${JSON.stringify(m)}`));
+  ctx.set(
+    'Warning',
+    messages.map((m) => `299 - ${JSON.stringify(m)}`),
+  );
 }

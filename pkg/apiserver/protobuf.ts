@@ -29,7 +29,11 @@ interface FieldSpec {
 /** A message: its fields by number. */
 type Schema = Readonly<Record<number, FieldSpec>>;
 
-const f = (name: string, type: FieldType, repeated = false): FieldSpec => ({ name, type, ...(repeated ? { repeated } : {}) });
+const f = (name: string, type: FieldType, repeated = false): FieldSpec => ({
+  name,
+  type,
+  ...(repeated ? { repeated } : {}),
+});
 
 const typeMeta: Schema = { 1: f('apiVersion', 'string'), 2: f('kind', 'string') };
 const objectMeta: Schema = {
@@ -83,10 +87,18 @@ const policyRule: Schema = {
   4: f('resourceNames', 'string', true),
   5: f('nonResourceURLs', 'string', true),
 };
-const subject: Schema = { 1: f('kind', 'string'), 2: f('apiGroup', 'string'), 3: f('name', 'string'), 4: f('namespace', 'string') };
+const subject: Schema = {
+  1: f('kind', 'string'),
+  2: f('apiGroup', 'string'),
+  3: f('name', 'string'),
+  4: f('namespace', 'string'),
+};
 const roleRef: Schema = { 1: f('apiGroup', 'string'), 2: f('kind', 'string'), 3: f('name', 'string') };
 const role: Schema = { 1: f('metadata', objectMeta), 2: f('rules', policyRule, true) };
-const clusterRole: Schema = { ...role, 3: f('aggregationRule', { 1: f('clusterRoleSelectors', { 1: f('matchLabels', 'stringMap') }, true) }) };
+const clusterRole: Schema = {
+  ...role,
+  3: f('aggregationRule', { 1: f('clusterRoleSelectors', { 1: f('matchLabels', 'stringMap') }, true) }),
+};
 const roleBinding: Schema = { 1: f('metadata', objectMeta), 2: f('subjects', subject, true), 3: f('roleRef', roleRef) };
 
 /** The kinds a protobuf body may carry, by apiVersion/kind. */
@@ -189,7 +201,8 @@ function decodeMessage(buf: Buffer, schema: Schema): Record<string, Value> {
       continue;
     }
     const v = decodeField(r, wireType, spec.type);
-    if (spec.type === 'stringMap') out[spec.name] = { ...(out[spec.name] as Record<string, Value> | undefined), ...(v as Record<string, Value>) };
+    if (spec.type === 'stringMap')
+      out[spec.name] = { ...(out[spec.name] as Record<string, Value> | undefined), ...(v as Record<string, Value>) };
     else if (spec.repeated) out[spec.name] = [...((out[spec.name] as Value[] | undefined) ?? []), v ?? ''];
     else if (v !== undefined) out[spec.name] = v;
   }
@@ -199,7 +212,8 @@ function decodeMessage(buf: Buffer, schema: Schema): Record<string, Value> {
 
 /** Decodes a protobuf request body into an object (apiVersion and kind from its envelope). */
 export function decodeProtobuf(body: Buffer): Record<string, unknown> {
-  if (body.length < magic.length || !body.subarray(0, magic.length).equals(magic)) throw badRequest('protobuf body: missing the k8s\\0 prefix');
+  if (body.length < magic.length || !body.subarray(0, magic.length).equals(magic))
+    throw badRequest('protobuf body: missing the k8s\\0 prefix');
   // runtime.Unknown: 1 typeMeta, 2 raw (the object's message), 3 contentEncoding, 4 contentType.
   const r = new Reader(body, magic.length);
   let meta: { apiVersion?: string; kind?: string } = {};

@@ -76,14 +76,20 @@ function jsonValue(raw: Buffer, type: string): Json {
 
 /** Built-in patch types (strategic merge and apply are added by the server when available). */
 const basicPatchers: Record<string, Patcher> = {
-  'application/merge-patch+json': (cur, raw) => applyMergePatch(cur as unknown as Json, jsonValue(raw, 'json')) as unknown as KubeObject,
+  'application/merge-patch+json': (cur, raw) =>
+    applyMergePatch(cur as unknown as Json, jsonValue(raw, 'json')) as unknown as KubeObject,
   'application/json-patch+json': (cur, raw) => {
     try {
       return applyJsonPatch(cur as unknown as Json, jsonValue(raw, 'json')) as unknown as KubeObject;
     } catch (err) {
       if (!(err instanceof JsonPatchError)) throw err;
       // As kube-apiserver: a failed `test` is 422, any other inapplicable patch 400.
-      if (err.failure === JsonPatchFailure.TestFailed) throw new StatusError(422, StatusReason.Invalid, `the server rejected our request due to an error in our request: ${err.message}`);
+      if (err.failure === JsonPatchFailure.TestFailed)
+        throw new StatusError(
+          422,
+          StatusReason.Invalid,
+          `the server rejected our request due to an error in our request: ${err.message}`,
+        );
       throw badRequest(`the server rejected our request due to an error in our request: ${err.message}`);
     }
   },
@@ -127,7 +133,12 @@ export class ApiServer {
   constructor(private readonly config: ApiServerConfig) {
     this.log = config.logger;
     this.storage =
-      config.storage ?? new EtcdStore({ endpoints: config.etcdServers, logger: config.logger, ...(config.etcdRequestTimeoutMs ? { requestTimeoutMs: config.etcdRequestTimeoutMs } : {}) });
+      config.storage ??
+      new EtcdStore({
+        endpoints: config.etcdServers,
+        logger: config.logger,
+        ...(config.etcdRequestTimeoutMs ? { requestTimeoutMs: config.etcdRequestTimeoutMs } : {}),
+      });
     for (const strategy of allStrategies) {
       const info = strategy.info;
       const cache = new WatchCache({
@@ -146,16 +157,25 @@ export class ApiServer {
       });
       this.stores.set(storeKey(info.group, info.version, info.resource), store);
     }
-    this.authorization = newAuthorizationChain(config.authorizationModes ?? [AuthorizationMode.AlwaysAllow], { store: (g, r) => this.store(g, r) });
+    this.authorization = newAuthorizationChain(config.authorizationModes ?? [AuthorizationMode.AlwaysAllow], {
+      store: (g, r) => this.store(g, r),
+    });
     this.tokenAuthenticators = config.secure?.tokens ? [tokenAuthenticator(config.secure.tokens)] : [];
-    this.reviews = reviewHandlers({ authorizer: this.authorization.authorizer, ruleResolvers: this.authorization.ruleResolvers, tokens: this.tokenAuthenticators });
+    this.reviews = reviewHandlers({
+      authorizer: this.authorization.authorizer,
+      ruleResolvers: this.authorization.ruleResolvers,
+      tokens: this.tokenAuthenticators,
+    });
     if (config.auditLogPath) this.audit = new AuditLog(config.auditLogPath);
     const protect = !(config.disableAdmissionPlugins ?? []).includes(StorageObjectInUseProtection);
     const restrictNodes = !(config.disableAdmissionPlugins ?? []).includes(NodeRestriction);
     this.deps = {
       stores: this.stores,
       patchers: { ...basicPatchers, [strategicMergePatchType]: strategicMergePatcher, [applyPatchType]: applyPatcher },
-      subresources: { 'pods/binding': podBinding, 'pods/log': podLog(() => this.store('', 'nodes'), config.kubeletClient) },
+      subresources: {
+        'pods/binding': podBinding,
+        'pods/log': podLog(() => this.store('', 'nodes'), config.kubeletClient),
+      },
       render: renderResponse,
       watchEncoder: watchEncoder(defaultEncoder),
       admit: (w) => {
@@ -163,8 +183,18 @@ export class ApiServer {
         const resource = w.store.strategy.info.resource;
         admitHostPathClass(resource, obj, w.old, config.hostPathRoots ?? [defaultHostPathBaseDir]);
         if (restrictNodes) nodeRestriction.write(w, obj);
-        const ns = w.store.strategy.info.namespaced ? ((w.ctx.state.requestInfo as RequestInfo).namespace ?? obj.metadata.namespace ?? 'default') : '';
-        if (!w.subresource) checkEscalation(this.authorization, requestUser(w.ctx), resource, ns, obj, () => w.store.strategy.validate(obj).length === 0);
+        const ns = w.store.strategy.info.namespaced
+          ? ((w.ctx.state.requestInfo as RequestInfo).namespace ?? obj.metadata.namespace ?? 'default')
+          : '';
+        if (!w.subresource)
+          checkEscalation(
+            this.authorization,
+            requestUser(w.ctx),
+            resource,
+            ns,
+            obj,
+            () => w.store.strategy.validate(obj).length === 0,
+          );
         return w.verb === 'create' && protect ? protectOnCreate(resource, obj) : obj;
       },
       ...(restrictNodes ? { admitDelete: nodeRestriction.delete } : {}),
@@ -173,7 +203,8 @@ export class ApiServer {
       onWatch: (resource, delta) => this.metrics.watch(resource, delta),
     };
     this.routes();
-    if (kubeletTls(config.kubeletClient) && !config.kubeletClient.ca) this.log.warn('no --kubelet-certificate-authority: the serving certificates of kubelets are not verified');
+    if (kubeletTls(config.kubeletClient) && !config.kubeletClient.ca)
+      this.log.warn('no --kubelet-certificate-authority: the serving certificates of kubelets are not verified');
   }
 
   /** The store of a resource (tests and built-in subresources use it). */
@@ -185,9 +216,15 @@ export class ApiServer {
 
   /** NamespaceLifecycle's checks, as each store needs them. */
   private admissionFor(info: ResourceInfo): StoreAdmission<KubeObject> {
-    if (info.namespaced) return { create: (ns, obj) => this.lifecycle.admitCreate(info, obj.metadata.name ?? obj.metadata.generateName ?? '', ns) };
+    if (info.namespaced)
+      return {
+        create: (ns, obj) => this.lifecycle.admitCreate(info, obj.metadata.name ?? obj.metadata.generateName ?? '', ns),
+      };
     if (info.resource !== namespacesInfo.resource) return {};
-    return { delete: (ns) => this.lifecycle.admitDelete(ns.metadata.name ?? ''), deleted: (ns) => this.lifecycle.deleted(ns.metadata.name ?? '') };
+    return {
+      delete: (ns) => this.lifecycle.admitDelete(ns.metadata.name ?? ''),
+      deleted: (ns) => this.lifecycle.deleted(ns.metadata.name ?? ''),
+    };
   }
 
   private routes(): void {
@@ -198,7 +235,8 @@ export class ApiServer {
     // Replaces Koa's default handler (stack traces on stderr): a client that goes away
     // mid-stream is normal; anything else goes to the structured log.
     app.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE' && err.code !== 'ECONNRESET' && err.code !== 'EPIPE') this.log.warn({ err: err.message }, 'server error');
+      if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE' && err.code !== 'ECONNRESET' && err.code !== 'EPIPE')
+        this.log.warn({ err: err.message }, 'server error');
     });
     app.use(async (ctx, next) => {
       const start = process.hrtime.bigint();
@@ -213,7 +251,10 @@ export class ApiServer {
         } else this.metrics.requests.inc({ ...labels, code: '200' });
       }
     });
-    const authenticators: Authenticator[] = [...(this.config.secure?.clientCA ? [x509Authenticator] : []), ...this.tokenAuthenticators];
+    const authenticators: Authenticator[] = [
+      ...(this.config.secure?.clientCA ? [x509Authenticator] : []),
+      ...this.tokenAuthenticators,
+    ];
     if (this.audit) app.use(this.audit.middleware());
     app.use(authentication({ authenticators, anonymous: this.config.secure?.anonymous ?? true, logger: this.log }));
     app.use(impersonation(this.authorization.authorizer));
@@ -239,7 +280,9 @@ export class ApiServer {
       ctx.body = this.metrics.registry.render();
     });
     router.get('/api', (ctx) => {
-      ctx.body = coreVersions(`${ctx.req.socket.localAddress ?? this.config.bindAddress}:${ctx.req.socket.localPort ?? this.port}`);
+      ctx.body = coreVersions(
+        `${ctx.req.socket.localAddress ?? this.config.bindAddress}:${ctx.req.socket.localPort ?? this.port}`,
+      );
     });
     router.get('/api/v1', (ctx) => {
       ctx.body = resourceList('', 'v1');
@@ -254,14 +297,24 @@ export class ApiServer {
     });
     router.get('/apis/:group/:version', (ctx) => {
       const list = resourceList(ctx.params.group ?? '', ctx.params.version ?? '');
-      if (list.resources.length === 0) throw notFound({ resource: 'groupversions' }, `${ctx.params.group ?? ''}/${ctx.params.version ?? ''}`);
+      if (list.resources.length === 0)
+        throw notFound({ resource: 'groupversions' }, `${ctx.params.group ?? ''}/${ctx.params.version ?? ''}`);
       ctx.body = list;
     });
     const serve = async (ctx: Context, groupName: string, version: string, rest: string) => {
       const info = parseResourcePath(groupName, version, rest.split('/'), ctx.method, boolParam(ctx, 'watch'));
-      if (!info) throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
+      if (!info)
+        throw new StatusError(
+          405,
+          StatusReason.MethodNotAllowed,
+          `the server does not allow this method on the requested resource`,
+        );
       if ((info.verb === 'update' || info.verb === 'patch') && !info.name) {
-        throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
+        throw new StatusError(
+          405,
+          StatusReason.MethodNotAllowed,
+          `the server does not allow this method on the requested resource`,
+        );
       }
       ctx.state.requestInfo = info;
       const review = this.reviews.get(storeKey(info.group, info.version, info.resource));
@@ -279,13 +332,17 @@ export class ApiServer {
     });
     app.use(router.allowedMethods({ throw: false }));
     app.use((ctx) => {
-      if (ctx.status === 404 && ctx.body === undefined) throw new StatusError(404, StatusReason.NotFound, `the server could not find the requested resource`);
+      if (ctx.status === 404 && ctx.body === undefined)
+        throw new StatusError(404, StatusReason.NotFound, `the server could not find the requested resource`);
     });
   }
 
   private async etcdAnswers(): Promise<boolean> {
     try {
-      await Promise.race([this.storage.currentRevision(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+      await Promise.race([
+        this.storage.currentRevision(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+      ]);
       return true;
     } catch {
       return false;
@@ -332,7 +389,10 @@ export class ApiServer {
     if (this.config.port !== undefined) {
       this.server = createServer(timeouts, this.app.callback());
       await listen(this.server, this.config.port);
-      this.log.info({ url: this.url }, 'kube-apiserver listening (plain HTTP test port: no authentication or authorization)');
+      this.log.info(
+        { url: this.url },
+        'kube-apiserver listening (plain HTTP test port: no authentication or authorization)',
+      );
     }
     const secure = this.config.secure;
     if (secure) {
@@ -371,7 +431,10 @@ export class ApiServer {
         // Defaults first, straight to storage: the caches' first list then holds them, so the
         // first request after ready is already authorized by the default bindings.
         await this.ensureDefaultNamespaces();
-        await ensureBootstrapPolicy({ clusterRoles: this.store(rbacGroup, 'clusterroles'), clusterRoleBindings: this.store(rbacGroup, 'clusterrolebindings') });
+        await ensureBootstrapPolicy({
+          clusterRoles: this.store(rbacGroup, 'clusterroles'),
+          clusterRoleBindings: this.store(rbacGroup, 'clusterrolebindings'),
+        });
         await Promise.all([...this.stores.values()].map((s) => s.cache.start()));
         this.ready = true;
         this.log.info('storage ready');
@@ -421,4 +484,3 @@ export async function run(config: ApiServerConfig, signal: AbortSignal): Promise
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   await server.stop();
 }
-

@@ -43,7 +43,14 @@ export class Clientset {
 
   /** The clients of every namespaced resource (what a namespace can contain). */
   namespacedResources(): ResourceClient<KubeObject>[] {
-    return [this.pods, this.persistentVolumeClaims, this.events, this.leases, this.roleBindings, this.roles] as ResourceClient<KubeObject>[];
+    return [
+      this.pods,
+      this.persistentVolumeClaims,
+      this.events,
+      this.leases,
+      this.roleBindings,
+      this.roles,
+    ] as ResourceClient<KubeObject>[];
   }
 
   /** Writes a namespace's spec.finalizers through namespaces/finalize. */
@@ -53,7 +60,12 @@ export class Clientset {
 
   /** Assigns a pod to a node through pods/binding. */
   async bindPod(namespace: string, name: string, nodeName: string): Promise<void> {
-    const binding: Binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } };
+    const binding: Binding = {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name, namespace },
+      target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+    };
     await this.rest.request('POST', this.pods.path(namespace, name, 'binding'), { body: binding });
   }
 

@@ -87,17 +87,27 @@ export function loadKubeconfig(file: string): ClientConfig {
   const user = doc.users?.find((u) => u.name === context?.user)?.user ?? {};
   const tokenFile = pem(base, undefined, user.tokenFile, 'token file');
   const token = user.token ?? tokenFile?.toString('utf8').trim();
-  const ca = pem(base, cluster['certificate-authority-data'], cluster['certificate-authority'], 'certificate authority');
+  const ca = pem(
+    base,
+    cluster['certificate-authority-data'],
+    cluster['certificate-authority'],
+    'certificate authority',
+  );
   const cert = pem(base, user['client-certificate-data'], user['client-certificate'], 'client certificate');
   const key = pem(base, user['client-key-data'], user['client-key'], 'client key');
-  if (Boolean(cert) !== Boolean(key)) throw new Error(`kubeconfig ${file}: a client certificate needs its key and a key its certificate`);
+  if (Boolean(cert) !== Boolean(key))
+    throw new Error(`kubeconfig ${file}: a client certificate needs its key and a key its certificate`);
   const tls: ClientTls = {
     ...(ca ? { ca } : {}),
     ...(cert && key ? { cert, key } : {}),
     ...(cluster['insecure-skip-tls-verify'] ? { insecureSkipVerify: true } : {}),
     ...(cluster['tls-server-name'] ? { serverName: cluster['tls-server-name'] } : {}),
   };
-  return { server: cluster.server.replace(/\/$/, ''), ...(token ? { bearerToken: token } : {}), ...(Object.keys(tls).length ? { tls } : {}) };
+  return {
+    server: cluster.server.replace(/\/$/, ''),
+    ...(token ? { bearerToken: token } : {}),
+    ...(Object.keys(tls).length ? { tls } : {}),
+  };
 }
 
 /** Client config from `--kubeconfig` or `--master` (kubeconfig wins when both are given). */

@@ -58,7 +58,10 @@ export class ResourceClient<T extends KubeObject> {
   }
 
   create(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
-    return this.rest.request('POST', this.path(obj.metadata.namespace), { body: obj, query: { dryRun: opts.dryRun ? 'All' : undefined } });
+    return this.rest.request('POST', this.path(obj.metadata.namespace), {
+      body: obj,
+      query: { dryRun: opts.dryRun ? 'All' : undefined },
+    });
   }
 
   update(obj: T): Promise<T> {
@@ -69,7 +72,13 @@ export class ResourceClient<T extends KubeObject> {
     return this.rest.request('PUT', this.path(obj.metadata.namespace, obj.metadata.name, 'status'), { body: obj });
   }
 
-  patch(name: string, namespace: string | undefined, type: PatchType, patch: unknown, opts: { subresource?: string; fieldManager?: string; force?: boolean } = {}): Promise<T> {
+  patch(
+    name: string,
+    namespace: string | undefined,
+    type: PatchType,
+    patch: unknown,
+    opts: { subresource?: string; fieldManager?: string; force?: boolean } = {},
+  ): Promise<T> {
     return this.rest.request('PATCH', this.path(namespace, name, opts.subresource), {
       body: typeof patch === 'string' ? patch : JSON.stringify(patch),
       contentType: type,
@@ -78,11 +87,16 @@ export class ResourceClient<T extends KubeObject> {
   }
 
   delete(name: string, namespace?: string, opts: DeleteOptions = {}): Promise<T> {
-    return this.rest.request('DELETE', this.path(namespace, name), { body: { apiVersion: 'v1', kind: 'DeleteOptions', ...opts } });
+    return this.rest.request('DELETE', this.path(namespace, name), {
+      body: { apiVersion: 'v1', kind: 'DeleteOptions', ...opts },
+    });
   }
 
   /** Deletes every object of `namespace` a list query selects; resolves with what was deleted or marked. */
-  deleteCollection(namespace?: string, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'> = {}): Promise<ObjectList<T>> {
+  deleteCollection(
+    namespace?: string,
+    opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'> = {},
+  ): Promise<ObjectList<T>> {
     return this.rest.request('DELETE', this.path(namespace), { query: opts as Query });
   }
 
@@ -92,7 +106,10 @@ export class ResourceClient<T extends KubeObject> {
    */
   async watch(namespace: string | undefined, opts: ListOptions = {}): Promise<Watch<T>> {
     const ac = new AbortController();
-    const res = await this.rest.stream(this.path(namespace), { query: { ...(opts as Query), watch: 'true' }, signal: ac.signal });
+    const res = await this.rest.stream(this.path(namespace), {
+      query: { ...(opts as Query), watch: 'true' },
+      signal: ac.signal,
+    });
     const events = (async function* () {
       try {
         yield* decodeWatchStream<T>(res);

@@ -26,12 +26,18 @@ export interface RequestOptions {
 
 function queryString(q: Query | undefined): string {
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(q ?? {})) if (v !== undefined && v !== '') parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  for (const [k, v] of Object.entries(q ?? {}))
+    if (v !== undefined && v !== '') parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
 function isStatus(v: unknown): v is Status {
-  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'Status' && typeof (v as { code?: unknown }).code === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v as { kind?: unknown }).kind === 'Status' &&
+    typeof (v as { code?: unknown }).code === 'number'
+  );
 }
 
 /** Builds the StatusError for a failed response body. */
@@ -42,7 +48,14 @@ export function errorFromResponse(code: number, body: string): StatusError {
   } catch {
     // not JSON: fall through
   }
-  const reason = code === 404 ? StatusReason.NotFound : code === 409 ? StatusReason.Conflict : code >= 500 ? StatusReason.InternalError : StatusReason.Unknown;
+  const reason =
+    code === 404
+      ? StatusReason.NotFound
+      : code === 409
+        ? StatusReason.Conflict
+        : code >= 500
+          ? StatusReason.InternalError
+          : StatusReason.Unknown;
   return new StatusError(code, reason, `the server responded with ${code}: ${body.slice(0, 200)}`);
 }
 
@@ -85,7 +98,13 @@ export class RestClient {
     };
   }
 
-  private open(method: string, path: string, o: RequestOptions, body: Buffer | undefined, timeoutMs: number): Promise<IncomingMessage> {
+  private open(
+    method: string,
+    path: string,
+    o: RequestOptions,
+    body: Buffer | undefined,
+    timeoutMs: number,
+  ): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       let response: IncomingMessage | undefined;
       const req = this.transport(
@@ -114,7 +133,13 @@ export class RestClient {
         }, timeoutMs);
         req.once('close', () => clearTimeout(timer));
       }
-      req.on('error', (err) => reject(err instanceof StatusError ? err : new StatusError(503, StatusReason.ServiceUnavailable, `${method} ${path}: ${err.message}`)));
+      req.on('error', (err) =>
+        reject(
+          err instanceof StatusError
+            ? err
+            : new StatusError(503, StatusReason.ServiceUnavailable, `${method} ${path}: ${err.message}`),
+        ),
+      );
       req.end(body);
     });
   }
@@ -122,7 +147,8 @@ export class RestClient {
   /** Sends a request and returns the decoded JSON response; failures are StatusErrors. */
   async request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
     await this.limiter.take();
-    const body = o.body === undefined ? undefined : Buffer.from(typeof o.body === 'string' ? o.body : JSON.stringify(o.body));
+    const body =
+      o.body === undefined ? undefined : Buffer.from(typeof o.body === 'string' ? o.body : JSON.stringify(o.body));
     const res = await this.open(method, path, o, body, o.timeoutMs ?? this.timeoutMs);
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);

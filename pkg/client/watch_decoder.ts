@@ -18,7 +18,16 @@ export function decodeWatchLine<T>(line: string): WatchEvent<T> {
   } catch {
     throw new WatchDecodeError(`malformed watch event: ${line.slice(0, 200)}`);
   }
-  if (typeof v !== 'object' || v === null || !('type' in v) || !('object' in v) || !types.has(String(v.type)) || typeof v.object !== 'object' || v.object === null || Array.isArray(v.object)) {
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    !('type' in v) ||
+    !('object' in v) ||
+    !types.has(String(v.type)) ||
+    typeof v.object !== 'object' ||
+    v.object === null ||
+    Array.isArray(v.object)
+  ) {
     throw new WatchDecodeError(`malformed watch event: ${line.slice(0, 200)}`);
   }
   return v as WatchEvent<T>;

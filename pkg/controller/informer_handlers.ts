@@ -21,7 +21,10 @@ export function enqueueOwnKey<T extends KubeObject>(queue: Enqueuer): ResourceEv
 }
 
 /** A handler that maps every changed object (old and new state) to keys of another queue. */
-export function enqueueMapped<T extends KubeObject>(queue: Enqueuer, keys: (obj: DeepReadonly<T>) => string[]): ResourceEventHandler<T> {
+export function enqueueMapped<T extends KubeObject>(
+  queue: Enqueuer,
+  keys: (obj: DeepReadonly<T>) => string[],
+): ResourceEventHandler<T> {
   const add = (obj: DeepReadonly<T>) => keys(obj).forEach((k) => queue.add(k));
   return {
     onAdd: add,

@@ -47,10 +47,18 @@ export class ControllerMetrics {
   private readonly queues = new Map<string, WorkQueue>();
 
   constructor(registry: Registry) {
-    this.reconciles = registry.register(new Counter('controller_reconcile_total', 'Reconciles by controller and result.'));
-    this.latency = registry.register(new Histogram('controller_reconcile_duration_seconds', 'Reconcile latency by controller.'));
+    this.reconciles = registry.register(
+      new Counter('controller_reconcile_total', 'Reconciles by controller and result.'),
+    );
+    this.latency = registry.register(
+      new Histogram('controller_reconcile_duration_seconds', 'Reconcile latency by controller.'),
+    );
     this.retries = registry.register(new Counter('workqueue_retries_total', 'Items requeued with backoff, by queue.'));
-    registry.register(new Gauge('workqueue_depth', 'Items waiting, by queue.', () => [...this.queues].map(([name, q]) => [{ name }, q.len()])));
+    registry.register(
+      new Gauge('workqueue_depth', 'Items waiting, by queue.', () =>
+        [...this.queues].map(([name, q]) => [{ name }, q.len()]),
+      ),
+    );
   }
 
   /** Tracks a queue's depth under a name. */
@@ -97,7 +105,10 @@ export async function runWorkers(o: RunOptions): Promise<void> {
           o.queue.forget(item);
         } else {
           result = 'error';
-          log.info({ key: item, err: (err as Error).message, retries: o.queue.numRequeues(item) }, 'reconcile failed; requeueing with backoff');
+          log.info(
+            { key: item, err: (err as Error).message, retries: o.queue.numRequeues(item) },
+            'reconcile failed; requeueing with backoff',
+          );
           o.metrics?.retries.inc({ name: o.name });
           o.queue.addRateLimited(item);
         }

@@ -58,7 +58,9 @@ function convert(name: string, spec: FlagSpec, raw: string): string | number | b
 
 /** Usage text listing every flag. */
 export function usage(command: string, specs: Record<string, FlagSpec>): string {
-  const lines = Object.entries(specs).map(([n, s]) => `  --${n} ${s.type === 'bool' ? '' : s.type}\n        ${s.help} (default ${JSON.stringify(s.default)})`);
+  const lines = Object.entries(specs).map(
+    ([n, s]) => `  --${n} ${s.type === 'bool' ? '' : s.type}\n        ${s.help} (default ${JSON.stringify(s.default)})`,
+  );
   return `Usage: ${command} [flags]\n\nFlags:\n${lines.join('\n')}\n`;
 }
 
@@ -97,7 +99,11 @@ export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): Fla
  * (message and the frame it came from) and the process exits 1 at once rather than run on in
  * an unknown state; a supervisor restarts it and the level-based components resume.
  */
-export function runMain(command: string, specs: Record<string, FlagSpec>, run: (flags: FlagValues, signal: AbortSignal) => Promise<void>): void {
+export function runMain(
+  command: string,
+  specs: Record<string, FlagSpec>,
+  run: (flags: FlagValues, signal: AbortSignal) => Promise<void>,
+): void {
   let flags: FlagValues | undefined;
   try {
     flags = parseFlags(process.argv.slice(2), specs);
@@ -129,7 +135,10 @@ export function runMain(command: string, specs: Record<string, FlagSpec>, run: (
 /** One line for an unexpected error: its message and the first frame of its stack. */
 export function describeFatal(err: unknown): string {
   if (!(err instanceof Error)) return `non-error thrown: ${String(err)}`;
-  const frame = err.stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim();
+  const frame = err.stack
+    ?.split('\n')
+    .find((l) => l.trimStart().startsWith('at '))
+    ?.trim();
   return `${err.name}: ${err.message.replace(/\s+/g, ' ')}${frame ? ` (${frame})` : ''}`;
 }
 

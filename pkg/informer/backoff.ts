@@ -21,7 +21,13 @@ export interface BackoffOptions {
 }
 
 /** client-go's reflector backoff: 0.8 s doubling to 30 s, reset after 2 min healthy. */
-export const defaultBackoff: BackoffOptions = { initialMs: 800, maxMs: 30_000, factor: 2, jitter: 0.2, resetAfterMs: 120_000 };
+export const defaultBackoff: BackoffOptions = {
+  initialMs: 800,
+  maxMs: 30_000,
+  factor: 2,
+  jitter: 0.2,
+  resetAfterMs: 120_000,
+};
 
 /** Consecutive-failure backoff driven by an injected clock. Not shared between loops. */
 export class Backoff {

@@ -60,11 +60,12 @@ export class HandlerSet<T> {
   /** Delivers `n` to `h` alone; never throws. */
   deliver(h: ResourceEventHandler<T>, n: Notification<T>): void {
     try {
-      let result: void | Promise<void> ;
+      let result: void | Promise<void>;
       if (n.type === 'add') result = h.onAdd?.(n.obj);
       else if (n.type === 'update') result = h.onUpdate?.(n.oldObj, n.newObj);
       else result = h.onDelete?.(n.obj);
-      if (result instanceof Promise) result.catch((err: unknown) => this.log.error({ err, event: n.type }, 'event handler failed'));
+      if (result instanceof Promise)
+        result.catch((err: unknown) => this.log.error({ err, event: n.type }, 'event handler failed'));
     } catch (err) {
       this.log.error({ err, event: n.type }, 'event handler threw');
     }

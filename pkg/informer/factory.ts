@@ -35,13 +35,25 @@ export interface SharedInformerFactoryOptions {
   /** Reflector tuning shared by every informer. */
   reflector?: SharedInformerOptions<KubeObject>['reflector'];
   /** Builds the ListerWatcher of a client (default listWatchFor; tests inject fakes). */
-  listerWatcher?: <T extends KubeObject>(client: ResourceClient<T>, namespace: string | undefined, selectors: ListWatchSelectors) => ListerWatcher<T>;
+  listerWatcher?: <T extends KubeObject>(
+    client: ResourceClient<T>,
+    namespace: string | undefined,
+    selectors: ListWatchSelectors,
+  ) => ListerWatcher<T>;
 }
 
 /** The clientset parts the factory uses. */
 export type FactoryClientset = Pick<
   Clientset,
-  'rest' | 'namespaces' | 'nodes' | 'pods' | 'persistentVolumes' | 'persistentVolumeClaims' | 'events' | 'storageClasses' | 'leases'
+  | 'rest'
+  | 'namespaces'
+  | 'nodes'
+  | 'pods'
+  | 'persistentVolumes'
+  | 'persistentVolumeClaims'
+  | 'events'
+  | 'storageClasses'
+  | 'leases'
 >;
 
 /** Makes and shares informers; starts them and waits for their caches. */
@@ -63,12 +75,24 @@ export class SharedInformerFactory {
    */
   forResource<T extends KubeObject>(source: ResourceClient<T>, scope?: InformerScope): SharedIndexInformer<T>;
   forResource(source: ResourceInfo, scope?: InformerScope): SharedIndexInformer<KubeObject>;
-  forResource<T extends KubeObject>(source: ResourceClient<T> | ResourceInfo, scope: InformerScope = {}): SharedIndexInformer<T> {
+  forResource<T extends KubeObject>(
+    source: ResourceClient<T> | ResourceInfo,
+    scope: InformerScope = {},
+  ): SharedIndexInformer<T> {
     const client = source instanceof ResourceClient ? source : new ResourceClient<T>(this.clientset.rest, source);
     const info = client.info;
     const namespace = info.namespaced ? (scope.namespace ?? this.opts.namespace) : undefined;
-    const selectors: ListWatchSelectors = { labelSelector: scope.labelSelector || undefined, fieldSelector: scope.fieldSelector || undefined };
-    const key = JSON.stringify([info.group, info.resource, namespace ?? '', selectors.labelSelector ?? '', selectors.fieldSelector ?? '']);
+    const selectors: ListWatchSelectors = {
+      labelSelector: scope.labelSelector || undefined,
+      fieldSelector: scope.fieldSelector || undefined,
+    };
+    const key = JSON.stringify([
+      info.group,
+      info.resource,
+      namespace ?? '',
+      selectors.labelSelector ?? '',
+      selectors.fieldSelector ?? '',
+    ]);
     const existing = this.informers.get(key);
     // Same key means same resource, so the element type is the one this informer was made with.
     if (existing) return existing as unknown as SharedIndexInformer<T>;

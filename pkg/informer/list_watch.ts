@@ -48,7 +48,11 @@ export interface ListWatchSelectors {
  * Adapts a ResourceClient: lists and watches `namespace` (every namespace when undefined or for
  * cluster-scoped resources) with the given selectors applied to both calls.
  */
-export function listWatchFor<T extends KubeObject>(client: ResourceClient<T>, namespace?: string, selectors: ListWatchSelectors = {}): ListerWatcher<T> {
+export function listWatchFor<T extends KubeObject>(
+  client: ResourceClient<T>,
+  namespace?: string,
+  selectors: ListWatchSelectors = {},
+): ListerWatcher<T> {
   const { labelSelector, fieldSelector } = selectors;
   return {
     list: (opts) => client.list(namespace, { ...opts, labelSelector, fieldSelector }),

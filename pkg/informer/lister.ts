@@ -30,7 +30,8 @@ function labelsOf<T extends KubeObject>(obj: DeepReadonly<T>): StringMap | undef
 
 /** A Lister reading `indexer`. */
 export function listerFor<T extends KubeObject>(indexer: Indexer<T>): Lister<T> {
-  const filter = (objs: DeepReadonly<T>[], selector?: LabelMatcher): DeepReadonly<T>[] => (selector ? objs.filter((o) => selector.matches(labelsOf(o))) : objs);
+  const filter = (objs: DeepReadonly<T>[], selector?: LabelMatcher): DeepReadonly<T>[] =>
+    selector ? objs.filter((o) => selector.matches(labelsOf(o))) : objs;
   return {
     get: (key) => indexer.get(key),
     list: (selector) => filter(indexer.list(), selector),

@@ -129,7 +129,10 @@ export class Reflector<T extends KubeObject> {
       const paged = this.pageSize > 0;
       let page: ObjectList<T>;
       try {
-        page = await abortable(this.lw.list(paged ? { limit: this.pageSize, ...(cont ? { continue: cont } : anyVersion) } : anyVersion), signal);
+        page = await abortable(
+          this.lw.list(paged ? { limit: this.pageSize, ...(cont ? { continue: cont } : anyVersion) } : anyVersion),
+          signal,
+        );
       } catch (err) {
         if (!(cont && isGone(err))) throw err;
         this.log.info('continue token expired; listing without paging');
@@ -174,7 +177,10 @@ export class Reflector<T extends KubeObject> {
       w = await abortable(pending, signal);
     } catch (err) {
       if (signal.aborted) {
-        pending.then((late) => late.stop(), () => undefined);
+        pending.then(
+          (late) => late.stop(),
+          () => undefined,
+        );
         return { kind: 'aborted' };
       }
       return isGone(err) ? { kind: 'gone' } : { kind: 'failed', error: err };
@@ -189,10 +195,13 @@ export class Reflector<T extends KubeObject> {
     let stalled = false;
     const stop = (): void => watch.stop();
     signal.addEventListener('abort', stop, { once: true });
-    const watchdog = this.clock.setTimeout(() => {
-      stalled = true;
-      watch.stop();
-    }, (timeoutSeconds + watchGraceSeconds) * 1000);
+    const watchdog = this.clock.setTimeout(
+      () => {
+        stalled = true;
+        watch.stop();
+      },
+      (timeoutSeconds + watchGraceSeconds) * 1000,
+    );
     try {
       for await (const ev of watch.events) {
         if (signal.aborted) break;
@@ -233,7 +242,9 @@ export class Reflector<T extends KubeObject> {
         break;
       case 'ERROR': {
         const status = asStatus(obj);
-        const err = status ? StatusError.fromStatus(status) : new Error(`watch ERROR event without a Status: ${JSON.stringify(obj).slice(0, 200)}`);
+        const err = status
+          ? StatusError.fromStatus(status)
+          : new Error(`watch ERROR event without a Status: ${JSON.stringify(obj).slice(0, 200)}`);
         if (isGone(err)) return 'gone';
         throw err;
       }

@@ -60,7 +60,12 @@ export class SharedIndexInformer<T extends KubeObject> {
     this.cache = new IndexedCache<T>(opts.indexers ?? {});
     this.handlers = new HandlerSet<T>(this.log);
     this.resyncPeriodMs = opts.resyncPeriodMs ?? 0;
-    this.reflector = new Reflector(lw, this.dispatchingStore(), { ...opts.reflector, name: this.name, logger: this.log, clock: this.clock });
+    this.reflector = new Reflector(lw, this.dispatchingStore(), {
+      ...opts.reflector,
+      name: this.name,
+      logger: this.log,
+      clock: this.clock,
+    });
   }
 
   /**
@@ -145,7 +150,8 @@ export class SharedIndexInformer<T extends KubeObject> {
     let timer: TimerHandle | undefined;
     const tick = (): void => {
       if (signal.aborted) return;
-      if (this.synced) for (const obj of this.cache.list()) this.handlers.distribute({ type: 'update', oldObj: obj, newObj: obj });
+      if (this.synced)
+        for (const obj of this.cache.list()) this.handlers.distribute({ type: 'update', oldObj: obj, newObj: obj });
       timer = this.clock.setTimeout(tick, this.resyncPeriodMs);
     };
     timer = this.clock.setTimeout(tick, this.resyncPeriodMs);
@@ -187,7 +193,8 @@ export class SharedIndexInformer<T extends KubeObject> {
           if (!old) handlers.distribute({ type: 'add', obj: cur });
           else if (changed(old, cur)) handlers.distribute({ type: 'update', oldObj: old, newObj: cur });
         }
-        for (const [key, old] of before) handlers.distribute({ type: 'delete', obj: new DeletedFinalStateUnknown(key, old) });
+        for (const [key, old] of before)
+          handlers.distribute({ type: 'delete', obj: new DeletedFinalStateUnknown(key, old) });
         this.markSynced();
       },
     };

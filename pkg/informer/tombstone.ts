@@ -18,7 +18,9 @@ export class DeletedFinalStateUnknown<T> {
 }
 
 /** True when `x` is a tombstone rather than an object. */
-export function isDeletedFinalStateUnknown<T>(x: DeepReadonly<T> | DeletedFinalStateUnknown<T>): x is DeletedFinalStateUnknown<T> {
+export function isDeletedFinalStateUnknown<T>(
+  x: DeepReadonly<T> | DeletedFinalStateUnknown<T>,
+): x is DeletedFinalStateUnknown<T> {
   return x instanceof DeletedFinalStateUnknown;
 }
 

@@ -106,7 +106,16 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     healthy: () => true,
     metrics: registry,
     logger: log,
-    ...(cfg.tls ? { tls: secureServing(cfg.tls, (path, body) => client.rest.request<unknown>('POST', path, { body }), cfg.nodeName, log.child({ component: 'kubelet-server' })) } : {}),
+    ...(cfg.tls
+      ? {
+          tls: secureServing(
+            cfg.tls,
+            (path, body) => client.rest.request<unknown>('POST', path, { body }),
+            cfg.nodeName,
+            log.child({ component: 'kubelet-server' }),
+          ),
+        }
+      : {}),
   });
   const nodeStatus = new NodeStatusManager({
     client,
@@ -210,7 +219,15 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
         signal,
         logger: log,
       }),
-      runWorkers({ name: 'pod-workers', queue, reconciler: { reconcile }, workers: cfg.workers, logger: log, signal, metrics }),
+      runWorkers({
+        name: 'pod-workers',
+        queue,
+        reconciler: { reconcile },
+        workers: cfg.workers,
+        logger: log,
+        signal,
+        metrics,
+      }),
     ]);
   } finally {
     volumes.stop();
@@ -225,18 +242,30 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
  * manager's actual state starts empty and would never see them); mounts of pods still here
  * are re-attached by their next setUp.
  */
-async function unmountOrphanedVolumes(cfg: KubeletConfig, pods: readonly DeepReadonly<Pod>[], claims: ClaimFetcher, log: Logger): Promise<void> {
+async function unmountOrphanedVolumes(
+  cfg: KubeletConfig,
+  pods: readonly DeepReadonly<Pod>[],
+  claims: ClaimFetcher,
+  log: Logger,
+): Promise<void> {
   const nfs = cfg.plugins.findPluginByName(NfsPluginName);
   if (!(nfs instanceof NfsPlugin)) return;
   try {
     await Promise.all(pods.map((p) => claims.fetch(p)));
   } catch (err) {
     // Without every pod's volumes known, nothing can be called orphaned.
-    log.warn({ err: (err as Error).message }, 'could not read the claims of this node\'s pods; orphaned volume mounts are left for now');
+    log.warn(
+      { err: (err as Error).message },
+      "could not read the claims of this node's pods; orphaned volume mounts are left for now",
+    );
     return;
   }
   const listers: VolumeListers = claims;
-  const keep = new Set(pods.flatMap((p) => desiredPod(p, listers).volumes.flatMap((v) => (v.pv?.metadata.name ? [v.pv.metadata.name] : []))));
+  const keep = new Set(
+    pods.flatMap((p) =>
+      desiredPod(p, listers).volumes.flatMap((v) => (v.pv?.metadata.name ? [v.pv.metadata.name] : [])),
+    ),
+  );
   try {
     const removed = await nfs.unmountOrphans(cfg.rootDir, keep);
     if (removed.length) log.info({ volumes: removed }, 'unmounted volumes no pod needs after restart');

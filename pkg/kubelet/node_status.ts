@@ -40,7 +40,6 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-
 /** Keeps the Node object and its Lease current. */
 export class NodeStatusManager {
   private ready: boolean | undefined;
@@ -71,7 +70,8 @@ export class NodeStatusManager {
           type: 'Ready',
           status,
           lastHeartbeatTime: now,
-          lastTransitionTime: previous?.status === status && previous.lastTransitionTime ? previous.lastTransitionTime : now,
+          lastTransitionTime:
+            previous?.status === status && previous.lastTransitionTime ? previous.lastTransitionTime : now,
           reason: ready ? 'KubeletReady' : 'KubeletNotReady',
           message: this.readyMessage,
         },
@@ -109,7 +109,10 @@ export class NodeStatusManager {
       const created = await nodes.create({
         apiVersion: 'v1',
         kind: 'Node',
-        metadata: { name: this.o.nodeName, labels: { 'kubernetes.io/hostname': this.o.nodeName, 'kubernetes.io/os': 'linux' } },
+        metadata: {
+          name: this.o.nodeName,
+          labels: { 'kubernetes.io/hostname': this.o.nodeName, 'kubernetes.io/os': 'linux' },
+        },
         spec: {},
       });
       await nodes.updateStatus({ ...created, status: this.status(ready) });
@@ -126,7 +129,12 @@ export class NodeStatusManager {
       const prev = cur.status?.conditions?.find((c) => c.type === 'Ready');
       await this.o.client.nodes.updateStatus({ ...cur, status: this.status(ready, prev) });
       if (this.ready !== undefined && ready !== this.ready) {
-        this.o.recorder.event(cur, ready ? EventType.Normal : EventType.Warning, ready ? 'NodeReady' : 'NodeNotReady', `Node ${this.o.nodeName} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'} (${this.readyMessage})`);
+        this.o.recorder.event(
+          cur,
+          ready ? EventType.Normal : EventType.Warning,
+          ready ? 'NodeReady' : 'NodeNotReady',
+          `Node ${this.o.nodeName} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'} (${this.readyMessage})`,
+        );
       }
       this.ready = ready;
       this.lastStatusWrite = Date.now();
@@ -136,13 +144,22 @@ export class NodeStatusManager {
 
   private async renewLease(): Promise<void> {
     const leases = this.o.client.leases;
-    const spec = { holderIdentity: this.o.nodeName, leaseDurationSeconds: this.o.leaseDurationSeconds ?? 40, renewTime: microTime() };
+    const spec = {
+      holderIdentity: this.o.nodeName,
+      leaseDurationSeconds: this.o.leaseDurationSeconds ?? 40,
+      renewTime: microTime(),
+    };
     try {
       const cur = await leases.get(this.o.nodeName, 'kube-node-lease');
       await leases.update({ ...cur, spec: { ...cur.spec, ...spec } });
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      const lease: Lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.o.nodeName, namespace: 'kube-node-lease' }, spec };
+      const lease: Lease = {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: this.o.nodeName, namespace: 'kube-node-lease' },
+        spec,
+      };
       await leases.create(lease);
     }
   }

@@ -61,7 +61,6 @@ export interface SyncDeps {
   logger: Logger;
 }
 
-
 function sortedByAttempt(cs: RuntimeContainer[]): RuntimeContainer[] {
   return [...cs].sort((a, b) => containerAttempt(a) - containerAttempt(b));
 }
@@ -71,7 +70,9 @@ function bindsFor(c: Container, volumes: Map<string, ReadyVolume>): string[] {
   return (c.volumeMounts ?? []).flatMap((m) => {
     const v = volumes.get(m.name);
     if (!v) return [];
-    const host = m.subPath ? path.join(v.hostPath, path.normalize(m.subPath).replace(/^(\.\.(\/|$))+/, '')) : v.hostPath;
+    const host = m.subPath
+      ? path.join(v.hostPath, path.normalize(m.subPath).replace(/^(\.\.(\/|$))+/, ''))
+      : v.hostPath;
     return [bindSpec(host, m.mountPath, v.readOnly || m.readOnly === true)];
   });
 }
@@ -92,7 +93,8 @@ export async function syncPod(d: SyncDeps, pod: Pod): Promise<Result | void> {
   if (!vols.ready) {
     if (!vols.pending) d.recorder.event(pod, EventType.Warning, KubeletReason.FailedMount, vols.reason);
     for (const c of pod.spec.containers) {
-      if (!containers.some((rc) => rc.labels[ContainerLabel.ContainerName] === c.name)) waiting.set(c.name, { reason: 'ContainerCreating', message: vols.reason });
+      if (!containers.some((rc) => rc.labels[ContainerLabel.ContainerName] === c.name))
+        waiting.set(c.name, { reason: 'ContainerCreating', message: vols.reason });
     }
   } else {
     for (const c of pod.spec.containers) {
@@ -130,14 +132,22 @@ export async function syncPod(d: SyncDeps, pod: Pod): Promise<Result | void> {
     }
     containers = await d.runtime.listContainers({ podUid: uid });
   }
-  const status = computePodStatus({ pod, containers, waiting, hostIP: d.hostIP, ...(d.networkMode === 'host' ? { podIP: d.hostIP } : {}), now: rfc3339() });
+  const status = computePodStatus({
+    pod,
+    containers,
+    waiting,
+    hostIP: d.hostIP,
+    ...(d.networkMode === 'host' ? { podIP: d.hostIP } : {}),
+    now: rfc3339(),
+  });
   if (!sameStatus(pod.status, status)) await d.pods.patchStatus(ns, name, status);
   return requeueAfter !== undefined ? { requeueAfter } : undefined;
 }
 
 /** Status equality ignoring timestamps that only move forward. */
 function sameStatus(a: PodStatus | undefined, b: PodStatus): boolean {
-  const norm = (s: PodStatus | undefined) => JSON.parse(JSON.stringify(s ?? {}, (k, v: unknown) => (k === 'lastProbeTime' ? undefined : v))) as unknown;
+  const norm = (s: PodStatus | undefined) =>
+    JSON.parse(JSON.stringify(s ?? {}, (k, v: unknown) => (k === 'lastProbeTime' ? undefined : v))) as unknown;
   return isDeepStrictEqual(norm(a), norm(b));
 }
 
@@ -184,7 +194,8 @@ async function startContainer(
     d.recorder.event(pod, EventType.Normal, KubeletReason.Started, `Started container ${c.name}`);
     return { ok: true };
   } catch (err) {
-    if (err instanceof ImageNotPresentError) return { ok: false, waiting: { reason: KubeletReason.ErrImageNeverPull, message: err.message } };
+    if (err instanceof ImageNotPresentError)
+      return { ok: false, waiting: { reason: KubeletReason.ErrImageNeverPull, message: err.message } };
     const reason = (err as { reason?: string }).reason ?? 'CreateContainerError';
     d.recorder.event(pod, EventType.Warning, KubeletReason.Failed, `Error: ${(err as Error).message}`);
     return { ok: false, waiting: { reason, message: (err as Error).message } };
@@ -197,12 +208,19 @@ export async function terminatePod(d: SyncDeps, pod: Pod): Promise<Result | void
   const containers = await d.runtime.listContainers({ podUid: uid });
   const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
   const running = containers.filter((c) => c.state === 'running');
-  if (running.length) d.recorder.event(pod, EventType.Normal, KubeletReason.Killing, `Stopping container${running.length > 1 ? 's' : ''} ${running.map((c) => c.labels[ContainerLabel.ContainerName] ?? '').join(', ')}`);
+  if (running.length)
+    d.recorder.event(
+      pod,
+      EventType.Normal,
+      KubeletReason.Killing,
+      `Stopping container${running.length > 1 ? 's' : ''} ${running.map((c) => c.labels[ContainerLabel.ContainerName] ?? '').join(', ')}`,
+    );
   await Promise.all(running.map((c) => d.runtime.stopContainer(c.id, grace)));
   await Promise.all(containers.map((c) => d.runtime.removeContainer(c.id)));
   d.volumes.removePod(uid);
   await d.volumes.idle();
-  if (!d.volumes.podVolumesTornDown(uid)) throw new Error(`volumes of pod ${pod.metadata.name ?? ''} are not torn down yet`);
+  if (!d.volumes.podVolumesTornDown(uid))
+    throw new Error(`volumes of pod ${pod.metadata.name ?? ''} are not torn down yet`);
   d.backoff.forgetPrefix(`${uid}/`);
   try {
     await d.pods.confirmDeletion(pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', uid);

@@ -93,14 +93,21 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
     const { ns = '', pod: podName = '', container = '' } = ctx.params;
     const pod = o.pod(ns, podName);
     if (!pod) throw notFound({ resource: 'pods' }, podName);
-    if (!pod.spec.containers.some((c) => c.name === container)) throw badRequest(`container ${container} is not valid for pod ${podName}`);
+    if (!pod.spec.containers.some((c) => c.name === container))
+      throw badRequest(`container ${container} is not valid for pod ${podName}`);
     const all = (await o.runtime.listContainers({ podUid: pod.metadata.uid ?? '' }))
       .filter((c) => c.labels[ContainerLabel.ContainerName] === container)
       .sort((a, b) => containerAttempt(a) - containerAttempt(b));
     const previous = ctx.query.previous === 'true';
     const target = previous ? all[all.length - 2] : all[all.length - 1];
     if (!target) {
-      throw new StatusError(400, 'BadRequest', previous ? `previous terminated container "${container}" in pod "${podName}" not found` : `container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`);
+      throw new StatusError(
+        400,
+        'BadRequest',
+        previous
+          ? `previous terminated container "${container}" in pod "${podName}" not found`
+          : `container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`,
+      );
     }
     const ac = new AbortController();
     ctx.req.on('close', () => ac.abort());

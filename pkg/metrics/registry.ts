@@ -34,7 +34,11 @@ export class Counter implements Metric {
   }
 
   render(): string[] {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`, ...[...this.values].map(([k, v]) => `${this.name}${k ? `{${k}}` : ''} ${v}`)];
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} counter`,
+      ...[...this.values].map(([k, v]) => `${this.name}${k ? `{${k}}` : ''} ${v}`),
+    ];
   }
 }
 
@@ -53,7 +57,11 @@ export class Gauge implements Metric {
 
   render(): string[] {
     const entries = this.collect ? this.collect().map(([l, v]) => [labelKey(l), v] as const) : [...this.values];
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, ...entries.map(([k, v]) => `${this.name}${k ? `{${k}}` : ''} ${v}`)];
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} gauge`,
+      ...entries.map(([k, v]) => `${this.name}${k ? `{${k}}` : ''} ${v}`),
+    ];
   }
 }
 

@@ -21,7 +21,13 @@ export function decodeContinue(token: string, prefix: string): ContinueToken {
     const raw: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
     if (typeof raw === 'object' && raw !== null && 'rv' in raw && 'start' in raw) {
       const { rv, start } = raw;
-      if (typeof rv === 'number' && Number.isSafeInteger(rv) && rv > 0 && typeof start === 'string' && start.startsWith(prefix)) {
+      if (
+        typeof rv === 'number' &&
+        Number.isSafeInteger(rv) &&
+        rv > 0 &&
+        typeof start === 'string' &&
+        start.startsWith(prefix)
+      ) {
         return { revision: rv, startAfter: start };
       }
     }

@@ -70,7 +70,12 @@ export interface Storage<T extends KubeObject = KubeObject> {
    * the swap fails, `tryUpdate` throws, or the result is a no-op — the key is read afresh and
    * tried again, so the outcome is the same as without it.
    */
-  guaranteedUpdate(key: string, tryUpdate: UpdateFunc<T>, preconditions?: Preconditions, cachedExisting?: T): Promise<T>;
+  guaranteedUpdate(
+    key: string,
+    tryUpdate: UpdateFunc<T>,
+    preconditions?: Preconditions,
+    cachedExisting?: T,
+  ): Promise<T>;
   /**
    * Deletes a key if the preconditions hold (and `validate`, given the current object, does not
    * throw). Retried on concurrent modification. Returns the deleted object.

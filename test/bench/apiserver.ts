@@ -31,7 +31,15 @@ import { silentLogger } from '../../pkg/log/logger';
 import { TestPki } from '../helpers/pki';
 import { JsonClient, type ClientTls } from './lib/http';
 import { pvc, pvcPath, seqName } from './lib/objects';
-import { benchTempDir, etcdEndpoint, processCpuMs, removeTempDir, startApiServer, uniquePrefix, type ApiServerProc } from './lib/procs';
+import {
+  benchTempDir,
+  etcdEndpoint,
+  processCpuMs,
+  removeTempDir,
+  startApiServer,
+  uniquePrefix,
+  type ApiServerProc,
+} from './lib/procs';
 import { fmt, ms, perSec, printTable, recordResults, row, times } from './lib/table';
 import { percentile, runPool, waitUntil } from './lib/stats';
 
@@ -52,7 +60,12 @@ interface Measurement {
 }
 
 /** Runs `count` ops at `concurrency`; with `pid`, also the CPU that process spent per op. */
-async function measure(concurrency: number, count: number, op: (i: number) => Promise<void>, pid?: number): Promise<Measurement> {
+async function measure(
+  concurrency: number,
+  count: number,
+  op: (i: number) => Promise<void>,
+  pid?: number,
+): Promise<Measurement> {
   const lat: number[] = [];
   const cpu0 = pid ? processCpuMs(pid) : 0;
   const r = await runPool(
@@ -67,7 +80,14 @@ async function measure(concurrency: number, count: number, op: (i: number) => Pr
   );
   if (r.failed > 0) process.stderr.write(`  ${r.failed} operations failed; first: ${String(r.firstError)}\n`);
   const cpu = pid ? { cpuPerOp: (processCpuMs(pid) - cpu0) / Math.max(r.done, 1) } : {};
-  return { rate: (r.done / r.elapsedMs) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), done: r.done, failed: r.failed, ...cpu };
+  return {
+    rate: (r.done / r.elapsedMs) * 1000,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    done: r.done,
+    failed: r.failed,
+    ...cpu,
+  };
 }
 
 const benchUser = 'bench-user';
@@ -85,7 +105,12 @@ async function startSecureApiServer(logDir: string): Promise<{ api: ApiServerPro
     logDir,
     prefix: uniquePrefix('api-tls'),
     name: 'kube-apiserver-tls',
-    secure: { certFile: serving.certFile, keyFile: serving.keyFile, clientCAFile: pki.caFile, authorizationMode: 'Node,RBAC' },
+    secure: {
+      certFile: serving.certFile,
+      keyFile: serving.keyFile,
+      clientCAFile: pki.caFile,
+      authorizationMode: 'Node,RBAC',
+    },
   });
   const admin = new JsonClient(api.url, 1, tls(pki.client('admin', 'bench-admin', [Groups.Masters])));
   const user = tls(pki.client(benchUser, benchUser));
@@ -99,7 +124,14 @@ async function startSecureApiServer(logDir: string): Promise<{ api: ApiServerPro
       subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: benchUser }],
     });
     let n = 0;
-    await waitUntil(async () => (await probe.raw('POST', pvcPath('default'), pvc(`tls-probe-${n++}`, { storageClassName: 'bench' }))).status === 201, 10_000, `${benchUser} may create claims`, 20);
+    await waitUntil(
+      async () =>
+        (await probe.raw('POST', pvcPath('default'), pvc(`tls-probe-${n++}`, { storageClassName: 'bench' }))).status ===
+        201,
+      10_000,
+      `${benchUser} may create claims`,
+      20,
+    );
   } finally {
     admin.close();
     probe.close();
@@ -111,7 +143,13 @@ async function main(): Promise<void> {
   const logDir = benchTempDir('apiserver');
   const child = await startApiServer({ logDir, prefix: uniquePrefix('api') });
   const secure = await startSecureApiServer(logDir);
-  const inproc = new ApiServer({ etcdServers: [etcdEndpoint()], etcdPrefix: uniquePrefix('api-inproc'), bindAddress: '127.0.0.1', port: 0, logger: silentLogger() });
+  const inproc = new ApiServer({
+    etcdServers: [etcdEndpoint()],
+    etcdPrefix: uniquePrefix('api-inproc'),
+    bindAddress: '127.0.0.1',
+    port: 0,
+    logger: silentLogger(),
+  });
   await inproc.start();
   await inproc.waitReady();
   const etcd = new Etcd3({ hosts: etcdEndpoint() });
@@ -125,7 +163,8 @@ async function main(): Promise<void> {
     const stored = await etcd.get(`${child.prefix}/persistentvolumeclaims/default/probe`).buffer();
     if (!stored) throw new Error('probe claim not found in etcd');
     const template = JSON.parse(stored.toString('utf8')) as { metadata: { name: string; uid?: string } };
-    const storedValue = (name: string): Buffer => Buffer.from(JSON.stringify({ ...template, metadata: { ...template.metadata, name, uid: randomUUID() } }));
+    const storedValue = (name: string): Buffer =>
+      Buffer.from(JSON.stringify({ ...template, metadata: { ...template.metadata, name, uid: randomUUID() } }));
 
     const rawCreate = (tag: string) => {
       const n = Math.max(bigCount, warmCount, 1500) + 500;
@@ -134,18 +173,24 @@ async function main(): Promise<void> {
       return async (i: number): Promise<void> => {
         const name = keys[i] ?? `${tag}-${i}`;
         const key = `${rawPrefix}${name}`;
-        const res = await etcd.if(key, 'Create', '==', 0).then(etcd.put(key).value(values[i] ?? storedValue(name))).commit();
+        const res = await etcd
+          .if(key, 'Create', '==', 0)
+          .then(etcd.put(key).value(values[i] ?? storedValue(name)))
+          .commit();
         if (!res.succeeded) throw new Error(`raw create of ${key}: key exists`);
       };
     };
     const apiCreate = (url: string, tag: string, concurrency: number, tls?: ClientTls) => {
       const client = new JsonClient(url, concurrency, tls);
-      const bodies = Array.from({ length: Math.max(bigCount, warmCount, 1500) + 500 }, (_, i) => JSON.stringify(pvc(seqName(tag, i), { storageClassName: 'bench' })));
+      const bodies = Array.from({ length: Math.max(bigCount, warmCount, 1500) + 500 }, (_, i) =>
+        JSON.stringify(pvc(seqName(tag, i), { storageClassName: 'bench' })),
+      );
       return {
         client,
         op: async (i: number): Promise<void> => {
           const res = await client.raw('POST', pvcPath('default'), bodies[i] ?? '');
-          if (res.status !== 201) throw new Error(`POST answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+          if (res.status !== 201)
+            throw new Error(`POST answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
         },
       };
     };
@@ -263,6 +308,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`apiserver benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `apiserver benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

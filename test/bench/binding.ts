@@ -65,7 +65,11 @@ interface BindRun {
  * Creates `names` claims at concurrency 16 and waits until all are Bound (at most maxWaitMs;
  * then the rate is the claims Bound so far over the time so far, and `bound` says how many).
  */
-async function bindConcurrently(c: BenchCluster, names: string[], make: (name: string) => PersistentVolumeClaim): Promise<BindRun> {
+async function bindConcurrently(
+  c: BenchCluster,
+  names: string[],
+  make: (name: string) => PersistentVolumeClaim,
+): Promise<BindRun> {
   const bound = await new PhaseWatch<PersistentVolumeClaim>('Bound').open(c.api.url, c.client, pvcPath('default'));
   const createdAt = new Map<string, number>();
   const t0 = wallMs();
@@ -86,7 +90,13 @@ async function bindConcurrently(c: BenchCluster, names: string[], make: (name: s
   const done = names.filter((n) => bound.reachedAt.has(n));
   const last = done.length === names.length ? Math.max(...done.map((n) => bound.reachedAt.get(n) ?? NaN)) : end;
   const lat = done.map((n) => (bound.reachedAt.get(n) ?? NaN) - (createdAt.get(n) ?? NaN));
-  return { rate: (done.length / (last - t0)) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), elapsedMs: last - t0, bound: done.length };
+  return {
+    rate: (done.length / (last - t0)) * 1000,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    elapsedMs: last - t0,
+    bound: done.length,
+  };
 }
 
 /** The controller-manager's reconcile outcomes and retries (why a scenario was slow). */
@@ -105,9 +115,11 @@ async function doubleBindings(c: BenchCluster): Promise<number> {
   const pvs = await c.client.list<PersistentVolume>(pvPath());
   const claimsList = await c.client.list<PersistentVolumeClaim>(pvcPath('default'));
   const byVolume = new Map<string, number>();
-  for (const cl of claimsList.items) if (cl.spec.volumeName) byVolume.set(cl.spec.volumeName, (byVolume.get(cl.spec.volumeName) ?? 0) + 1);
+  for (const cl of claimsList.items)
+    if (cl.spec.volumeName) byVolume.set(cl.spec.volumeName, (byVolume.get(cl.spec.volumeName) ?? 0) + 1);
   const byClaim = new Map<string, number>();
-  for (const pv of pvs.items) if (pv.spec.claimRef?.name) byClaim.set(pv.spec.claimRef.name, (byClaim.get(pv.spec.claimRef.name) ?? 0) + 1);
+  for (const pv of pvs.items)
+    if (pv.spec.claimRef?.name) byClaim.set(pv.spec.claimRef.name, (byClaim.get(pv.spec.claimRef.name) ?? 0) + 1);
   return [...byVolume.values(), ...byClaim.values()].filter((n) => n > 1).length;
 }
 
@@ -124,11 +136,36 @@ async function scenarioA(rows: ResultRow[], notes: string[]): Promise<void> {
     const bound = putRate / writesPerBinding;
     printTable(
       `Benchmark 4a: ${fmt(claims)} claims → ${fmt(claims)} pre-created Available static PVs`,
-      ['binds/s', 'sequential PUT/s', 'PUT/s ÷ 4', 'ratio', 'claim create → Bound p50 / p99', 'elapsed', 'Bound', 'double bindings'],
-      [[perSec(r.rate), perSec(putRate), perSec(bound), `${fmt(r.rate / bound, 2)}×`, `${ms(r.p50)} / ${ms(r.p99)}`, ms(r.elapsedMs), `${fmt(r.bound)}/${fmt(claims)}`, String(doubles)]],
-      [`PV setup (create ${fmt(claims)} + controller marks them Available) took ${ms(setupMs)}; claims created at concurrency 16`, `${stats} (the PV setup's included)`],
+      [
+        'binds/s',
+        'sequential PUT/s',
+        'PUT/s ÷ 4',
+        'ratio',
+        'claim create → Bound p50 / p99',
+        'elapsed',
+        'Bound',
+        'double bindings',
+      ],
+      [
+        [
+          perSec(r.rate),
+          perSec(putRate),
+          perSec(bound),
+          `${fmt(r.rate / bound, 2)}×`,
+          `${ms(r.p50)} / ${ms(r.p99)}`,
+          ms(r.elapsedMs),
+          `${fmt(r.bound)}/${fmt(claims)}`,
+          String(doubles),
+        ],
+      ],
+      [
+        `PV setup (create ${fmt(claims)} + controller marks them Available) took ${ms(setupMs)}; claims created at concurrency 16`,
+        `${stats} (the PV setup's included)`,
+      ],
     );
-    notes.push(`(a) sequential PUT rate ${perSec(putRate)} (one claim, ${500} PUTs in a row), so the bound is ${perSec(bound)}; double bindings: ${doubles}`);
+    notes.push(
+      `(a) sequential PUT rate ${perSec(putRate)} (one claim, ${500} PUTs in a row), so the bound is ${perSec(bound)}; double bindings: ${doubles}`,
+    );
     rows.push(
       row({
         benchmark,
@@ -177,7 +214,9 @@ async function scenarioB(rows: ResultRow[]): Promise<void> {
       [fmt(small), ms(s.mean), ms(s.p50), ms(s.p95), ms(s.setupMs)],
       [fmt(large), ms(l.mean), ms(l.p50), ms(l.p95), ms(l.setupMs)],
     ],
-    [`each case on a fresh apiserver + controller-manager; ${seqClaims + warmupClaims} spare PVs so at least the stated number stays Available; first ${warmupClaims} claims are warm-up`],
+    [
+      `each case on a fresh apiserver + controller-manager; ${seqClaims + warmupClaims} spare PVs so at least the stated number stays Available; first ${warmupClaims} claims are warm-up`,
+    ],
   );
   rows.push(
     row({
@@ -197,7 +236,12 @@ async function scenarioC(rows: ResultRow[], notes: string[]): Promise<void> {
     const putRate = await sequentialPutRate(c.client);
     await c.startControllerManager();
     const base = `${c.dir}/volumes`;
-    await waitUntil(async () => (await c.client.raw('GET', '/apis/storage.k8s.io/v1/storageclasses/hostPath')).status === 200, 30_000, 'built-in StorageClass hostPath', 50);
+    await waitUntil(
+      async () => (await c.client.raw('GET', '/apis/storage.k8s.io/v1/storageclasses/hostPath')).status === 200,
+      30_000,
+      'built-in StorageClass hostPath',
+      50,
+    );
     if (c.cm) await waitControllerIdle(c.cm, 30_000);
     const names = Array.from({ length: claims }, (_, i) => seqName('c', i));
     const r = await bindConcurrently(c, names, (n) => pvc(n, { storageClassName: 'hostPath' }));
@@ -208,12 +252,47 @@ async function scenarioC(rows: ResultRow[], notes: string[]): Promise<void> {
     const bound = putRate / writesPerBinding;
     printTable(
       `Benchmark 4c: ${fmt(claims)} dynamically provisioned hostPath claims`,
-      ['binds/s', 'sequential PUT/s ÷ 4', 'ratio', 'claim create → Bound p50 / p99', 'elapsed', 'Bound', 'PVs', 'directories', 'double bindings'],
-      [[perSec(r.rate), perSec(bound), `${fmt(r.rate / bound, 2)}×`, `${ms(r.p50)} / ${ms(r.p99)}`, ms(r.elapsedMs), `${fmt(r.bound)}/${fmt(claims)}`, fmt(pvs.items.length), fmt(dirs), String(doubles)]],
-      ['a provisioned binding is a mkdir + PV create + 3 updates (PV status, PVC volumeName, PVC status), plus protection finalizers', stats],
+      [
+        'binds/s',
+        'sequential PUT/s ÷ 4',
+        'ratio',
+        'claim create → Bound p50 / p99',
+        'elapsed',
+        'Bound',
+        'PVs',
+        'directories',
+        'double bindings',
+      ],
+      [
+        [
+          perSec(r.rate),
+          perSec(bound),
+          `${fmt(r.rate / bound, 2)}×`,
+          `${ms(r.p50)} / ${ms(r.p99)}`,
+          ms(r.elapsedMs),
+          `${fmt(r.bound)}/${fmt(claims)}`,
+          fmt(pvs.items.length),
+          fmt(dirs),
+          String(doubles),
+        ],
+      ],
+      [
+        'a provisioned binding is a mkdir + PV create + 3 updates (PV status, PVC volumeName, PVC status), plus protection finalizers',
+        stats,
+      ],
     );
-    notes.push(`(c) ${fmt(pvs.items.length)} PVs and ${fmt(dirs)} directories for ${fmt(claims)} claims; double bindings: ${doubles}`);
-    rows.push(row({ benchmark, figure: `(c) dynamic hostPath provisioning, ${fmt(claims)} claims → Bound/s (vs sequential PUT/s ÷ 4)${r.bound < claims ? ` — only ${fmt(r.bound)} Bound within ${fmt(maxWaitMs / 1000)} s` : ''}`, value: r.rate, baseline: bound, format: (n) => perSec(n) }));
+    notes.push(
+      `(c) ${fmt(pvs.items.length)} PVs and ${fmt(dirs)} directories for ${fmt(claims)} claims; double bindings: ${doubles}`,
+    );
+    rows.push(
+      row({
+        benchmark,
+        figure: `(c) dynamic hostPath provisioning, ${fmt(claims)} claims → Bound/s (vs sequential PUT/s ÷ 4)${r.bound < claims ? ` — only ${fmt(r.bound)} Bound within ${fmt(maxWaitMs / 1000)} s` : ''}`,
+        value: r.rate,
+        baseline: bound,
+        format: (n) => perSec(n),
+      }),
+    );
   } finally {
     await c.stop();
   }
@@ -232,6 +311,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`binding benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `binding benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -70,18 +70,29 @@ async function eventRequests(apiUrl: string): Promise<Map<string, number>> {
   for (const [labels, v] of await scrapeMetric(apiUrl, 'apiserver_request_total')) {
     if (!labels.includes('resource="events"')) continue;
     const verb = /verb="([^"]+)"/.exec(labels)?.[1] ?? '';
-    if (verb === 'create' || verb === 'patch' || verb === 'get' || verb === 'update') out.set(verb, (out.get(verb) ?? 0) + v);
+    if (verb === 'create' || verb === 'patch' || verb === 'get' || verb === 'update')
+      out.set(verb, (out.get(verb) ?? 0) + v);
   }
   return out;
 }
 
 /** Creates a claim after opening a watch for its `reason` event; resolves with the sample. */
-async function sampleEvent(c: BenchCluster, name: string, reason: string, make: () => Promise<unknown>): Promise<Sample> {
+async function sampleEvent(
+  c: BenchCluster,
+  name: string,
+  reason: string,
+  make: () => Promise<unknown>,
+): Promise<Sample> {
   const sample: Sample = { createdAt: NaN };
-  sample.watch = await openWatch(c.api.url, `/api/v1/namespaces/default/events?watch=true&fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`, (ev, at) => {
-    const e = ev.object as Event;
-    if ((ev.type === 'ADDED' || ev.type === 'MODIFIED') && e.reason === reason && sample.seenAt === undefined) sample.seenAt = at;
-  });
+  sample.watch = await openWatch(
+    c.api.url,
+    `/api/v1/namespaces/default/events?watch=true&fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`,
+    (ev, at) => {
+      const e = ev.object as Event;
+      if ((ev.type === 'ADDED' || ev.type === 'MODIFIED') && e.reason === reason && sample.seenAt === undefined)
+        sample.seenAt = at;
+    },
+  );
   sample.createdAt = wallMs();
   await make();
   return sample;
@@ -95,13 +106,27 @@ async function runOnce(label: string, root: string | undefined): Promise<RunResu
       await c.client.create(pvcPath('default'), pvc(seqName('pending', i), { storageClassName: missingClass }));
     });
     if (made.failed) throw new Error(`${made.failed} claim creates failed: ${String(made.firstError)}`);
-    await c.client.create(pvPath(), hostPathPV('resync-trigger', { storageClassName: missingClass, path: `${c.dir}/trigger`, storage: '1Mi' }));
+    await c.client.create(
+      pvPath(),
+      hostPathPV('resync-trigger', { storageClassName: missingClass, path: `${c.dir}/trigger`, storage: '1Mi' }),
+    );
 
     const before = await eventRequests(c.api.url);
     const t0 = wallMs();
-    c.cm = await startControllerManager({ logDir: c.dir, master: c.api.url, hostPathBaseDir: `${c.dir}/volumes`, workers: 8, ...(root ? { root } : {}) });
+    c.cm = await startControllerManager({
+      logDir: c.dir,
+      master: c.api.url,
+      hostPathBaseDir: `${c.dir}/volumes`,
+      workers: 8,
+      ...(root ? { root } : {}),
+    });
     // The first report of every Pending claim: wait until the apiserver answered that many creates.
-    await waitUntil(async () => ((await eventRequests(c.api.url)).get('create') ?? 0) - (before.get('create') ?? 0) >= claims, 300_000, `${claims} ProvisioningFailed events created`, 250).catch(() => undefined);
+    await waitUntil(
+      async () => ((await eventRequests(c.api.url)).get('create') ?? 0) - (before.get('create') ?? 0) >= claims,
+      300_000,
+      `${claims} ProvisioningFailed events created`,
+      250,
+    ).catch(() => undefined);
     const initialMs = wallMs() - t0;
     const initialCreates = ((await eventRequests(c.api.url)).get('create') ?? 0) - (before.get('create') ?? 0);
 
@@ -122,11 +147,22 @@ async function runOnce(label: string, root: string | undefined): Promise<RunResu
     const mismatch: Sample[] = [];
     for (let i = 0; wallMs() - windowStart < windowMs; i++) {
       const name = seqName('probe', i, 3);
-      failed.push(await sampleEvent(c, name, 'ProvisioningFailed', () => c.client.create(pvcPath('default'), pvc(name, { storageClassName: missingClass }))));
+      failed.push(
+        await sampleEvent(c, name, 'ProvisioningFailed', () =>
+          c.client.create(pvcPath('default'), pvc(name, { storageClassName: missingClass })),
+        ),
+      );
       const pvName = seqName('mismatch-pv', i, 3);
-      await c.client.create(pvPath(), hostPathPV(pvName, { storageClassName: 'hostPath', path: `${c.dir}/static/${pvName}` }));
+      await c.client.create(
+        pvPath(),
+        hostPathPV(pvName, { storageClassName: 'hostPath', path: `${c.dir}/static/${pvName}` }),
+      );
       const claimName = seqName('mismatch', i, 3);
-      mismatch.push(await sampleEvent(c, claimName, 'VolumeMismatch', () => c.client.create(pvcPath('default'), pvc(claimName, { storageClassName: 'nfs', volumeName: pvName }))));
+      mismatch.push(
+        await sampleEvent(c, claimName, 'VolumeMismatch', () =>
+          c.client.create(pvcPath('default'), pvc(claimName, { storageClassName: 'nfs', volumeName: pvName })),
+        ),
+      );
       const next = windowStart + (i + 1) * sampleMs;
       if (next - windowStart >= windowMs) break;
       await sleep(Math.max(0, next - wallMs()));
@@ -139,10 +175,18 @@ async function runOnce(label: string, root: string | undefined): Promise<RunResu
     resync = undefined;
     // Give late samples until maxWaitMs after their create.
     const all = [...failed, ...mismatch];
-    await waitUntil(() => all.every((s) => s.seenAt !== undefined || wallMs() - s.createdAt > maxWaitMs), maxWaitMs + 5000, 'sample events', 100).catch(() => undefined);
+    await waitUntil(
+      () => all.every((s) => s.seenAt !== undefined || wallMs() - s.createdAt > maxWaitMs),
+      maxWaitMs + 5000,
+      'sample events',
+      100,
+    ).catch(() => undefined);
     for (const s of all) s.watch?.close();
-    const latencies = (xs: Sample[]) => xs.filter((s) => s.seenAt !== undefined).map((s) => (s.seenAt ?? 0) - s.createdAt);
-    const dropped = [...(await scrapeMetric(c.cm.url, 'event_recorder_dropped_total').catch(() => new Map<string, number>())).values()].reduce((a, b) => a + b, 0);
+    const latencies = (xs: Sample[]) =>
+      xs.filter((s) => s.seenAt !== undefined).map((s) => (s.seenAt ?? 0) - s.createdAt);
+    const dropped = [
+      ...(await scrapeMetric(c.cm.url, 'event_recorder_dropped_total').catch(() => new Map<string, number>())).values(),
+    ].reduce((a, b) => a + b, 0);
     return {
       label,
       initialMs,
@@ -160,7 +204,9 @@ async function runOnce(label: string, root: string | undefined): Promise<RunResu
   }
 }
 
-const summary = (xs: number[], missed: number): string => (xs.length ? `${ms(median(xs))} / ${ms(Math.max(...xs))}` : '—') + (missed ? ` (${missed} not within ${fmt(maxWaitMs / 1000)} s)` : '');
+const summary = (xs: number[], missed: number): string =>
+  (xs.length ? `${ms(median(xs))} / ${ms(Math.max(...xs))}` : '—') +
+  (missed ? ` (${missed} not within ${fmt(maxWaitMs / 1000)} s)` : '');
 const worst = (xs: number[], missed: number): number => (missed ? Infinity : xs.length ? Math.max(...xs) : NaN);
 
 async function main(): Promise<void> {
@@ -168,10 +214,19 @@ async function main(): Promise<void> {
   if (baselineRoot) runs.push(await runOnce('baseline', baselineRoot));
   const [ours, base] = runs;
   if (!ours) throw new Error('no run');
-  const writes = (r: RunResult) => (r.perMinute.get('create') ?? 0) + (r.perMinute.get('patch') ?? 0) + (r.perMinute.get('update') ?? 0);
+  const writes = (r: RunResult) =>
+    (r.perMinute.get('create') ?? 0) + (r.perMinute.get('patch') ?? 0) + (r.perMinute.get('update') ?? 0);
   printTable(
     `Benchmark 6: events with ${fmt(claims)} Pending claims of a missing class, resync every ${fmt(resyncMs / 1000)} s`,
-    ['controller-manager', 'first reports (creates) / time', 'ProvisioningFailed p50 / max', 'VolumeMismatch p50 / max', 'event writes/min (create+patch)', 'gets/min', 'dropped'],
+    [
+      'controller-manager',
+      'first reports (creates) / time',
+      'ProvisioningFailed p50 / max',
+      'VolumeMismatch p50 / max',
+      'event writes/min (create+patch)',
+      'gets/min',
+      'dropped',
+    ],
     runs.map((r) => [
       r.label === 'ours' ? 'this build' : `baseline (${baselineRoot})`,
       `${fmt(r.initialCreates)} / ${ms(r.initialMs)}`,
@@ -200,8 +255,13 @@ async function main(): Promise<void> {
     };
   };
   const rows: ResultRow[] = [
-    latencyRow(`new claim → ProvisioningFailed visible, worst of ${ours.failed.length + ours.missedFailed} (${fmt(claims)} claims Pending; vs the old serial recorder)`, (r) => worst(r.failed, r.missedFailed)),
-    latencyRow(`new claim → VolumeMismatch visible, worst of ${ours.mismatch.length + ours.missedMismatch}`, (r) => worst(r.mismatch, r.missedMismatch)),
+    latencyRow(
+      `new claim → ProvisioningFailed visible, worst of ${ours.failed.length + ours.missedFailed} (${fmt(claims)} claims Pending; vs the old serial recorder)`,
+      (r) => worst(r.failed, r.missedFailed),
+    ),
+    latencyRow(`new claim → VolumeMismatch visible, worst of ${ours.mismatch.length + ours.missedMismatch}`, (r) =>
+      worst(r.mismatch, r.missedMismatch),
+    ),
     row({
       benchmark,
       figure: `first ProvisioningFailed of all ${fmt(claims)} claims written, from controller-manager start`,

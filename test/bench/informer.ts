@@ -50,22 +50,31 @@ async function main(): Promise<void> {
   const client = new JsonClient(api.url, 32);
   try {
     process.stderr.write(`creating ${objects} claims\n`);
-    const bodies = Array.from({ length: objects }, (_, i) => JSON.stringify(pvc(seqName('inf', i), { storageClassName: 'bench', labels: { app: 'bench', shard: String(i % 16) } })));
+    const bodies = Array.from({ length: objects }, (_, i) =>
+      JSON.stringify(
+        pvc(seqName('inf', i), { storageClassName: 'bench', labels: { app: 'bench', shard: String(i % 16) } }),
+      ),
+    );
     const made = await runPool(32, objects, async (i) => {
       const res = await client.raw('POST', pvcPath(namespace), bodies[i] ?? '');
       if (res.status !== 201) throw new Error(`create answered ${res.status}`);
     });
     if (made.failed) throw new Error(`${made.failed} creates failed: ${String(made.firstError)}`);
-    process.stderr.write(`created ${objects} claims in ${ms(made.elapsedMs)} (${perSec((objects / made.elapsedMs) * 1000)})\n`);
+    process.stderr.write(
+      `created ${objects} claims in ${ms(made.elapsedMs)} (${perSec((objects / made.elapsedMs) * 1000)})\n`,
+    );
     const listed = await client.list(pvcPath(namespace));
     const listBytes = Buffer.byteLength(JSON.stringify(listed));
 
     const results: Record<Kind, InformerChildResult[]> = { ours: [], 'client-node': [], 'ours-unpaged': [] };
     for (let r = 0; r < rounds; r++) {
-      const order: Kind[] = r % 2 === 0 ? ['ours', 'client-node', 'ours-unpaged'] : ['ours-unpaged', 'client-node', 'ours'];
+      const order: Kind[] =
+        r % 2 === 0 ? ['ours', 'client-node', 'ours-unpaged'] : ['ours-unpaged', 'client-node', 'ours'];
       for (const kind of order) {
         const res = await runChild(kind, api.url);
-        process.stderr.write(`round ${r + 1} ${kind}: synced in ${ms(res.syncMs)}, heap +${fmt((res.heapAfter - res.heapBefore) / 1024 / 1024, 1)} MiB\n`);
+        process.stderr.write(
+          `round ${r + 1} ${kind}: synced in ${ms(res.syncMs)}, heap +${fmt((res.heapAfter - res.heapBefore) / 1024 / 1024, 1)} MiB\n`,
+        );
         results[kind].push(res);
       }
     }
@@ -86,9 +95,27 @@ async function main(): Promise<void> {
       `Benchmark 3: informer vs @kubernetes/client-node makeInformer, ${fmt(objects)} PVCs (apiserver binary)`,
       ['informer', 'time to synced (median)', 'runs (ms)', 'heap retained', 'heap per cached object'],
       [
-        ['ours: SharedInformerFactory(Clientset).persistentVolumeClaims()', ms(o.sync), o.syncs, `${fmt(o.heapMiB, 1)} MiB`, bytes(o.perObject)],
-        ['@kubernetes/client-node 1.4 makeInformer', ms(c.sync), c.syncs, `${fmt(c.heapMiB, 1)} MiB`, bytes(c.perObject)],
-        ['diagnostic: ours with reflector pageSize 0 (one unpaged list, like client-node)', ms(u.sync), u.syncs, `${fmt(u.heapMiB, 1)} MiB`, bytes(u.perObject)],
+        [
+          'ours: SharedInformerFactory(Clientset).persistentVolumeClaims()',
+          ms(o.sync),
+          o.syncs,
+          `${fmt(o.heapMiB, 1)} MiB`,
+          bytes(o.perObject),
+        ],
+        [
+          '@kubernetes/client-node 1.4 makeInformer',
+          ms(c.sync),
+          c.syncs,
+          `${fmt(c.heapMiB, 1)} MiB`,
+          bytes(c.perObject),
+        ],
+        [
+          'diagnostic: ours with reflector pageSize 0 (one unpaged list, like client-node)',
+          ms(u.sync),
+          u.syncs,
+          `${fmt(u.heapMiB, 1)} MiB`,
+          bytes(u.perObject),
+        ],
       ],
       [
         `${rounds} rounds, kinds alternating, each in a fresh \`node --expose-gc\` process; heap = heapUsed after GC, after sync − before start`,
@@ -98,8 +125,22 @@ async function main(): Promise<void> {
       ],
     );
     recordResults([
-      row({ benchmark, figure: `time to synced, ${fmt(objects)} PVCs (ours vs client-node)`, value: o.sync, baseline: c.sync, format: ms, target: { text: '≤ 1.0× client-node', met: o.sync <= c.sync } }),
-      row({ benchmark, figure: 'heap per cached object (ours vs client-node)', value: o.perObject, baseline: c.perObject, format: bytes, target: { text: '≤ 1.0× client-node', met: o.perObject <= c.perObject } }),
+      row({
+        benchmark,
+        figure: `time to synced, ${fmt(objects)} PVCs (ours vs client-node)`,
+        value: o.sync,
+        baseline: c.sync,
+        format: ms,
+        target: { text: '≤ 1.0× client-node', met: o.sync <= c.sync },
+      }),
+      row({
+        benchmark,
+        figure: 'heap per cached object (ours vs client-node)',
+        value: o.perObject,
+        baseline: c.perObject,
+        format: bytes,
+        target: { text: '≤ 1.0× client-node', met: o.perObject <= c.perObject },
+      }),
     ]);
   } finally {
     client.close();
@@ -109,6 +150,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`informer benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `informer benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

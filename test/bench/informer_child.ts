@@ -35,7 +35,10 @@ async function ours(url: string, namespace: string, count: number, pageSize?: nu
   const { Clientset } = await import('../../pkg/client/clientset');
   const { SharedInformerFactory } = await import('../../pkg/informer/factory');
   const { silentLogger } = await import('../../pkg/log/logger');
-  const factory = new SharedInformerFactory(new Clientset({ server: url }), { logger: silentLogger(), ...(pageSize !== undefined ? { reflector: { pageSize } } : {}) });
+  const factory = new SharedInformerFactory(new Clientset({ server: url }), {
+    logger: silentLogger(),
+    ...(pageSize !== undefined ? { reflector: { pageSize } } : {}),
+  });
   const informer = factory.persistentVolumeClaims({ namespace });
   const ac = new AbortController();
   const heapBefore = await settle();
@@ -50,7 +53,14 @@ async function ours(url: string, namespace: string, count: number, pageSize?: nu
   const stillCached = informer.lister().list().length;
   ac.abort();
   await factory.stopped();
-  return { kind: pageSize === 0 ? 'ours-unpaged' : 'ours', syncMs, startResolvedMs: NaN, cached: stillCached, heapBefore, heapAfter };
+  return {
+    kind: pageSize === 0 ? 'ours-unpaged' : 'ours',
+    syncMs,
+    startResolvedMs: NaN,
+    cached: stillCached,
+    heapBefore,
+    heapAfter,
+  };
 }
 
 async function clientNode(url: string, namespace: string, count: number): Promise<InformerChildResult> {
@@ -63,7 +73,9 @@ async function clientNode(url: string, namespace: string, count: number): Promis
     currentContext: 'bench',
   });
   const api = kc.makeApiClient(k8s.CoreV1Api);
-  const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${namespace}/persistentvolumeclaims`, () => api.listNamespacedPersistentVolumeClaim({ namespace }));
+  const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${namespace}/persistentvolumeclaims`, () =>
+    api.listNamespacedPersistentVolumeClaim({ namespace }),
+  );
   let adds = 0;
   let onSynced: () => void = () => undefined;
   const synced = new Promise<void>((r) => (onSynced = r));
@@ -94,7 +106,13 @@ async function main(): Promise<void> {
   const [kind = '', url = '', namespace = 'default', countText = '0'] = process.argv.slice(2);
   const count = Number(countText);
   const result =
-    kind === 'ours' ? await ours(url, namespace, count) : kind === 'ours-unpaged' ? await ours(url, namespace, count, 0) : kind === 'client-node' ? await clientNode(url, namespace, count) : undefined;
+    kind === 'ours'
+      ? await ours(url, namespace, count)
+      : kind === 'ours-unpaged'
+        ? await ours(url, namespace, count, 0)
+        : kind === 'client-node'
+          ? await clientNode(url, namespace, count)
+          : undefined;
   if (!result) throw new Error(`unknown informer kind "${kind}" (ours|ours-unpaged|client-node)`);
   await new Promise<void>((resolve, reject) => {
     if (!process.send) return reject(new Error('no IPC channel: fork this from informer.js'));

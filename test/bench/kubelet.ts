@@ -47,15 +47,28 @@ async function removeContainers(): Promise<void> {
 
 async function nodeReady(c: BenchCluster): Promise<boolean> {
   const res = await c.client.raw<Node>('GET', `/api/v1/nodes/${nodeName}`);
-  return res.status === 200 && (res.body.status?.conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True');
+  return (
+    res.status === 200 && (res.body.status?.conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True')
+  );
 }
 
 async function main(): Promise<void> {
   try {
     await docker(['image', 'inspect', image], 15_000);
   } catch (err) {
-    process.stdout.write(`\n### Benchmark 5: kubelet — SKIPPED: docker or ${image} unavailable (${(err as Error).message.split('\n')[0] ?? ''})\n`);
-    recordResults([{ benchmark, figure: 'pod create → Running p50 (vs docker run -d)', value: 'skipped (no docker)', baseline: '—', ratio: '—', target: '≤ +300 ms overhead at p50' }]);
+    process.stdout.write(
+      `\n### Benchmark 5: kubelet — SKIPPED: docker or ${image} unavailable (${(err as Error).message.split('\n')[0] ?? ''})\n`,
+    );
+    recordResults([
+      {
+        benchmark,
+        figure: 'pod create → Running p50 (vs docker run -d)',
+        value: 'skipped (no docker)',
+        baseline: '—',
+        ratio: '—',
+        target: '≤ +300 ms overhead at p50',
+      },
+    ]);
     return;
   }
   await removeContainers();
@@ -63,7 +76,18 @@ async function main(): Promise<void> {
   let kubelet: Component | undefined;
   try {
     await c.startControllerManager();
-    kubelet = new Component('kubelet', 'kubelet', [`--master=${c.api.url}`, `--node-name=${nodeName}`, `--root-dir=${path.join(c.dir, 'kubelet')}`, '--port=0', '--node-status-update-frequency=2s'], c.dir);
+    kubelet = new Component(
+      'kubelet',
+      'kubelet',
+      [
+        `--master=${c.api.url}`,
+        `--node-name=${nodeName}`,
+        `--root-dir=${path.join(c.dir, 'kubelet')}`,
+        '--port=0',
+        '--node-status-update-frequency=2s',
+      ],
+      c.dir,
+    );
     const k = kubelet;
     await waitUntil(
       async () => {
@@ -83,8 +107,14 @@ async function main(): Promise<void> {
       const dir = path.join(c.dir, 'volumes', seqName('pv', i, 3));
       mkdirSync(dir, { recursive: true });
       dirs.push(dir);
-      await c.client.create(pvPath(), hostPathPV(seqName('kpv', i, 3), { storageClassName: 'bench-kubelet', path: dir }));
-      await c.client.create(pvcPath('default'), pvc(seqName('kclaim', i, 3), { storageClassName: 'bench-kubelet', volumeName: seqName('kpv', i, 3) }));
+      await c.client.create(
+        pvPath(),
+        hostPathPV(seqName('kpv', i, 3), { storageClassName: 'bench-kubelet', path: dir }),
+      );
+      await c.client.create(
+        pvcPath('default'),
+        pvc(seqName('kclaim', i, 3), { storageClassName: 'bench-kubelet', volumeName: seqName('kpv', i, 3) }),
+      );
     }
     await bound.waitCount(total, 60_000, `${total} pre-bound claims`);
     bound.close();
@@ -95,10 +125,25 @@ async function main(): Promise<void> {
     for (let i = 0; i < total; i++) {
       const name = seqName('kpod', i, 3);
       const t0 = wallMs();
-      await c.client.create(podPath('default'), sleepPod(name, { nodeName, claimName: seqName('kclaim', i, 3), image }));
+      await c.client.create(
+        podPath('default'),
+        sleepPod(name, { nodeName, claimName: seqName('kclaim', i, 3), image }),
+      );
       const at = await running.waitFor(name, 60_000);
       const t1 = wallMs();
-      const id = await docker(['run', '-d', '--network', 'host', '--label', baselineLabel, '-v', `${dirs[i] ?? ''}:/data`, image, 'sleep', '3600']);
+      const id = await docker([
+        'run',
+        '-d',
+        '--network',
+        'host',
+        '--label',
+        baselineLabel,
+        '-v',
+        `${dirs[i] ?? ''}:/data`,
+        image,
+        'sleep',
+        '3600',
+      ]);
       const t2 = wallMs();
       const state = await docker(['inspect', '-f', '{{.State.Running}}', id]);
       if (state !== 'true') throw new Error(`baseline container ${id} is not running (${state})`);
@@ -116,21 +161,59 @@ async function main(): Promise<void> {
       `Benchmark 5: pod with a PVC, create → Running (watch) vs docker run -d, ${pods} each`,
       ['path', 'p50', 'p95', 'min', 'max'],
       [
-        ['kubelet pod (apiserver → kubelet → dockerd → status → watch)', ms(p.p50), ms(p.p95), ms(Math.min(...podLat)), ms(Math.max(...podLat))],
-        ['docker run -d (CLI returns, container started)', ms(d.p50), ms(d.p95), ms(Math.min(...dockerLat)), ms(Math.max(...dockerLat))],
+        [
+          'kubelet pod (apiserver → kubelet → dockerd → status → watch)',
+          ms(p.p50),
+          ms(p.p95),
+          ms(Math.min(...podLat)),
+          ms(Math.max(...podLat)),
+        ],
+        [
+          'docker run -d (CLI returns, container started)',
+          ms(d.p50),
+          ms(d.p95),
+          ms(Math.min(...dockerLat)),
+          ms(Math.max(...dockerLat)),
+        ],
         ['overhead', ms(p.p50 - d.p50), ms(p.p95 - d.p95), '', ''],
       ],
-      [`image ${image}, \`sleep 3600\`, host network, the claim's hostPath directory bind-mounted at /data; pods and docker runs alternate; first of each is warm-up`],
+      [
+        `image ${image}, \`sleep 3600\`, host network, the claim's hostPath directory bind-mounted at /data; pods and docker runs alternate; first of each is warm-up`,
+      ],
     );
     recordResults([
-      row({ benchmark, figure: 'pod create → Running p50 (vs docker run -d)', value: p.p50, baseline: d.p50, format: ms, target: { text: '≤ +300 ms overhead at p50', met: p.p50 - d.p50 <= 300 } }),
-      row({ benchmark, figure: 'pod create → Running p95 (vs docker run -d)', value: p.p95, baseline: d.p95, format: ms }),
-      row({ benchmark, figure: 'overhead at p50 (pod − docker run)', value: p.p50 - d.p50, format: ms, target: { text: '≤ 300 ms', met: p.p50 - d.p50 <= 300 } }),
+      row({
+        benchmark,
+        figure: 'pod create → Running p50 (vs docker run -d)',
+        value: p.p50,
+        baseline: d.p50,
+        format: ms,
+        target: { text: '≤ +300 ms overhead at p50', met: p.p50 - d.p50 <= 300 },
+      }),
+      row({
+        benchmark,
+        figure: 'pod create → Running p95 (vs docker run -d)',
+        value: p.p95,
+        baseline: d.p95,
+        format: ms,
+      }),
+      row({
+        benchmark,
+        figure: 'overhead at p50 (pod − docker run)',
+        value: p.p50 - d.p50,
+        format: ms,
+        target: { text: '≤ 300 ms', met: p.p50 - d.p50 <= 300 },
+      }),
     ]);
 
     // Delete the pods through the API (the kubelet stops their containers), then clean up.
     for (let i = 0; i < total; i++) await c.client.raw('DELETE', podPath('default', seqName('kpod', i, 3)));
-    await waitUntil(async () => (await c.client.list(podPath('default'))).items.length === 0, 30_000, 'pods deleted', 200).catch(() => undefined);
+    await waitUntil(
+      async () => (await c.client.list(podPath('default'))).items.length === 0,
+      30_000,
+      'pods deleted',
+      200,
+    ).catch(() => undefined);
   } finally {
     await kubelet?.stop();
     await removeContainers();
@@ -139,6 +222,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`kubelet benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `kubelet benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -15,10 +15,25 @@ function main(): void {
         .filter((l) => l.trim())
         .map((l) => JSON.parse(l) as ResultRow)
     : [];
-  for (const name of failed) rows.push({ benchmark: name, figure: 'benchmark failed (see its output above)', value: '—', baseline: '—', ratio: '—', target: '—' });
-  process.stdout.write(`\n## Benchmark results\n\n${markdownTable(['benchmark', 'figure', 'value', 'baseline', 'ratio', 'target'], rows.map((r) => [r.benchmark, r.figure, r.value, r.baseline, r.ratio, r.target]))}\n`);
+  for (const name of failed)
+    rows.push({
+      benchmark: name,
+      figure: 'benchmark failed (see its output above)',
+      value: '—',
+      baseline: '—',
+      ratio: '—',
+      target: '—',
+    });
+  process.stdout.write(
+    `\n## Benchmark results\n\n${markdownTable(
+      ['benchmark', 'figure', 'value', 'baseline', 'ratio', 'target'],
+      rows.map((r) => [r.benchmark, r.figure, r.value, r.baseline, r.ratio, r.target]),
+    )}\n`,
+  );
   const missed = rows.filter((r) => r.target.endsWith('(MISSED)'));
-  process.stdout.write(`\n${rows.length} figures; ${missed.length} missed their target${missed.length ? `: ${missed.map((r) => `${r.benchmark} — ${r.figure}`).join('; ')}` : ''}.\n`);
+  process.stdout.write(
+    `\n${rows.length} figures; ${missed.length} missed their target${missed.length ? `: ${missed.map((r) => `${r.benchmark} — ${r.figure}`).join('; ')}` : ''}.\n`,
+  );
 }
 
 main();

@@ -34,14 +34,19 @@ async function main(): Promise<void> {
   const logDir = benchTempDir('watch');
   const api = await startApiServer({ logDir, prefix: uniquePrefix('watch') });
   const client = new JsonClient(api.url, writers);
-  const receiver = fork(path.join(__dirname, 'watch_receiver.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const receiver = fork(path.join(__dirname, 'watch_receiver.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const messages: FromReceiver[] = [];
   const waiters: (() => void)[] = [];
   receiver.on('message', (m: FromReceiver) => {
     messages.push(m);
     waiters.splice(0).forEach((w) => w());
   });
-  const next = async <K extends FromReceiver['type']>(type: K, timeoutMs: number): Promise<Extract<FromReceiver, { type: K }>> => {
+  const next = async <K extends FromReceiver['type']>(
+    type: K,
+    timeoutMs: number,
+  ): Promise<Extract<FromReceiver, { type: K }>> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const err = messages.find((m) => m.type === 'error');
@@ -63,11 +68,21 @@ async function main(): Promise<void> {
   try {
     const list = await client.list(pvcPath('default'));
     const rv = list.metadata.resourceVersion ?? '0';
-    send({ type: 'start', url: api.url, path: pvcPath('default'), resourceVersion: rv, watchers, etcdEndpoint: etcdEndpoint(), etcdKeyPrefix: `${api.prefix}/persistentvolumeclaims/default/` });
+    send({
+      type: 'start',
+      url: api.url,
+      path: pvcPath('default'),
+      resourceVersion: rv,
+      watchers,
+      etcdEndpoint: etcdEndpoint(),
+      etcdKeyPrefix: `${api.prefix}/persistentvolumeclaims/default/`,
+    });
     await next('ready', 30_000);
     process.stderr.write(`${watchers} watchers open; creating ${objects} claims (${writers} writers)\n`);
 
-    const bodies = Array.from({ length: objects }, (_, i) => JSON.stringify(pvc(seqName('w', i), { storageClassName: 'bench' })));
+    const bodies = Array.from({ length: objects }, (_, i) =>
+      JSON.stringify(pvc(seqName('w', i), { storageClassName: 'bench' })),
+    );
     const created: [string, number][] = [];
     const pool = await runPool(
       writers,
@@ -89,9 +104,33 @@ async function main(): Promise<void> {
       `Benchmark 2: watch delivery, ${watchers} watchers × ${fmt(pool.done)} creates (apiserver binary) vs one raw etcd watch`,
       ['path', 'lost', 'duplicated', 'p50', 'p90', 'p99', 'max'],
       [
-        [`apiserver watch (${r.watchers} watchers)`, fmt(r.lost), fmt(r.duplicated), ms(r.api.p50), ms(r.api.p90), ms(r.api.p99), ms(r.api.max)],
-        ['raw etcd watch (1 watcher)', fmt(r.etcd.lost), fmt(r.etcd.duplicated), ms(r.etcd.p50), ms(r.etcd.p90), ms(r.etcd.p99), ms(r.etcd.max)],
-        ['apiserver watch − etcd watch arrival (added delay)', '', '', ms(r.addedOverEtcd.p50), ms(r.addedOverEtcd.p90), ms(r.addedOverEtcd.p99), ms(r.addedOverEtcd.max)],
+        [
+          `apiserver watch (${r.watchers} watchers)`,
+          fmt(r.lost),
+          fmt(r.duplicated),
+          ms(r.api.p50),
+          ms(r.api.p90),
+          ms(r.api.p99),
+          ms(r.api.max),
+        ],
+        [
+          'raw etcd watch (1 watcher)',
+          fmt(r.etcd.lost),
+          fmt(r.etcd.duplicated),
+          ms(r.etcd.p50),
+          ms(r.etcd.p90),
+          ms(r.etcd.p99),
+          ms(r.etcd.max),
+        ],
+        [
+          'apiserver watch − etcd watch arrival (added delay)',
+          '',
+          '',
+          ms(r.addedOverEtcd.p50),
+          ms(r.addedOverEtcd.p90),
+          ms(r.addedOverEtcd.p99),
+          ms(r.addedOverEtcd.max),
+        ],
       ],
       [
         `writes: ${fmt(pool.done)} PVC creates at concurrency ${writers}, ${perSec(writeRate)}; latency = create response → arrival (wall clock, both processes)`,
@@ -100,10 +139,40 @@ async function main(): Promise<void> {
       ],
     );
     recordResults([
-      row({ benchmark, figure: `events lost (${r.watchers} watchers × ${fmt(pool.done)} creates)`, value: r.lost, baseline: r.etcd.lost, format: (n) => fmt(n), ratio: '—', target: { text: '0 lost', met: r.lost === 0 } }),
-      row({ benchmark, figure: 'events duplicated', value: r.duplicated, baseline: r.etcd.duplicated, format: (n) => fmt(n), ratio: '—', target: { text: '0 duplicated', met: r.duplicated === 0 } }),
-      row({ benchmark, figure: 'delivery latency p50 (create response → arrival; vs raw etcd watch)', value: r.api.p50, baseline: r.etcd.p50, format: ms, ratio: delta(r.api.p50, r.etcd.p50) }),
-      row({ benchmark, figure: 'delivery latency p99 (create response → arrival; vs raw etcd watch)', value: r.api.p99, baseline: r.etcd.p99, format: ms, ratio: delta(r.api.p99, r.etcd.p99) }),
+      row({
+        benchmark,
+        figure: `events lost (${r.watchers} watchers × ${fmt(pool.done)} creates)`,
+        value: r.lost,
+        baseline: r.etcd.lost,
+        format: (n) => fmt(n),
+        ratio: '—',
+        target: { text: '0 lost', met: r.lost === 0 },
+      }),
+      row({
+        benchmark,
+        figure: 'events duplicated',
+        value: r.duplicated,
+        baseline: r.etcd.duplicated,
+        format: (n) => fmt(n),
+        ratio: '—',
+        target: { text: '0 duplicated', met: r.duplicated === 0 },
+      }),
+      row({
+        benchmark,
+        figure: 'delivery latency p50 (create response → arrival; vs raw etcd watch)',
+        value: r.api.p50,
+        baseline: r.etcd.p50,
+        format: ms,
+        ratio: delta(r.api.p50, r.etcd.p50),
+      }),
+      row({
+        benchmark,
+        figure: 'delivery latency p99 (create response → arrival; vs raw etcd watch)',
+        value: r.api.p99,
+        baseline: r.etcd.p99,
+        format: ms,
+        ratio: delta(r.api.p99, r.etcd.p99),
+      }),
     ]);
   } finally {
     if (receiver.exitCode === null) receiver.kill('SIGTERM');

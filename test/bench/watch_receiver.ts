@@ -9,7 +9,14 @@ import { Etcd3, type Watcher } from 'etcd3';
 import http from 'node:http';
 import { openWatch, type WatchHandle } from './lib/http';
 import { sortedPercentile, sleep, wallMs } from './lib/stats';
-import type { ExpectMessage, FromReceiver, LatencySummary, ResultMessage, StartMessage, ToReceiver } from './lib/watch_protocol';
+import type {
+  ExpectMessage,
+  FromReceiver,
+  LatencySummary,
+  ResultMessage,
+  StartMessage,
+  ToReceiver,
+} from './lib/watch_protocol';
 
 /** One watcher's deliveries. */
 interface Deliveries {
@@ -40,7 +47,10 @@ let stopping = false;
 
 /** Keeps one watcher open, resuming from its last resourceVersion if the server ends it early. */
 async function follow(start: StartMessage, d: Deliveries, agent: http.Agent): Promise<void> {
-  const onEvent = (ev: { type: string; object: { metadata: { name?: string; resourceVersion?: string } } }, at: number): void => {
+  const onEvent = (
+    ev: { type: string; object: { metadata: { name?: string; resourceVersion?: string } } },
+    at: number,
+  ): void => {
     if (ev.type === 'BOOKMARK' || ev.type === 'ERROR') return;
     const name = ev.object.metadata.name ?? '';
     d.lastRV = ev.object.metadata.resourceVersion ?? d.lastRV;
@@ -64,11 +74,21 @@ let readyCount = 0;
 
 async function run(start: StartMessage): Promise<void> {
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-  const watchers: Deliveries[] = Array.from({ length: start.watchers }, () => ({ first: new Map(), duplicated: 0, lastRV: start.resourceVersion, reconnects: 0, opened: false }));
+  const watchers: Deliveries[] = Array.from({ length: start.watchers }, () => ({
+    first: new Map(),
+    duplicated: 0,
+    lastRV: start.resourceVersion,
+    reconnects: 0,
+    opened: false,
+  }));
   const etcdSeen = new Map<string, number>();
   let etcdDup = 0;
   const etcd = new Etcd3({ hosts: start.etcdEndpoint });
-  const watcher: Watcher = await etcd.watch().prefix(start.etcdKeyPrefix).startRevision(String(Number(start.resourceVersion) + 1)).create();
+  const watcher: Watcher = await etcd
+    .watch()
+    .prefix(start.etcdKeyPrefix)
+    .startRevision(String(Number(start.resourceVersion) + 1))
+    .create();
   watcher.on('put', (kv) => {
     const at = wallMs();
     const key = kv.key.toString('utf8');
@@ -76,7 +96,9 @@ async function run(start: StartMessage): Promise<void> {
     if (etcdSeen.has(name)) etcdDup++;
     else etcdSeen.set(name, at);
   });
-  const following = watchers.map((d) => follow(start, d, agent).catch((err: unknown) => send({ type: 'error', message: `watch failed: ${String(err)}` })));
+  const following = watchers.map((d) =>
+    follow(start, d, agent).catch((err: unknown) => send({ type: 'error', message: `watch failed: ${String(err)}` })),
+  );
   while (readyCount < start.watchers) await sleep(5);
   send({ type: 'ready' });
 
@@ -88,7 +110,11 @@ async function run(start: StartMessage): Promise<void> {
   const created = new Map(expect.created);
   const deadline = Date.now() + expect.waitMs;
   const complete = (d: Deliveries): boolean => [...created.keys()].every((n) => d.first.has(n));
-  while (Date.now() < deadline && !(watchers.every((d) => d.first.size >= created.size && complete(d)) && etcdSeen.size >= created.size)) await sleep(20);
+  while (
+    Date.now() < deadline &&
+    !(watchers.every((d) => d.first.size >= created.size && complete(d)) && etcdSeen.size >= created.size)
+  )
+    await sleep(20);
   // A short grace period to catch late duplicates.
   await sleep(200);
   stopping = true;

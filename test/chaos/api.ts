@@ -12,7 +12,12 @@ export interface ApiResponse<T> {
 }
 
 /** Sends one request (e.g. TestCluster.request: the apiserver keeps its port across restarts). */
-export type Send = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse<T>>;
+export type Send = <T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<ApiResponse<T>>;
 
 /** The retrying client. */
 export class ChaosApi {
@@ -22,7 +27,12 @@ export class ChaosApi {
   ) {}
 
   /** Sends until the apiserver gives a non-5xx answer (or throws past the deadline). */
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>> {
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse<T>> {
     const deadline = Date.now() + this.deadlineMs;
     let last = '';
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
@@ -33,7 +43,8 @@ export class ChaosApi {
       } catch (err) {
         last = (err as Error).message;
       }
-      if (Date.now() > deadline) throw new Error(`${method} ${path}: no answer within ${this.deadlineMs} ms (last: ${last})`);
+      if (Date.now() > deadline)
+        throw new Error(`${method} ${path}: no answer within ${this.deadlineMs} ms (last: ${last})`);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -47,7 +58,8 @@ export class ChaosApi {
   /** Deletes an object; 200/202 or 404 (already gone) are both done. */
   async remove(path: string): Promise<void> {
     const r = await this.call('DELETE', path);
-    if (r.status !== 200 && r.status !== 202 && r.status !== 404) throw new Error(`DELETE ${path}: ${r.status} ${r.text}`);
+    if (r.status !== 200 && r.status !== 202 && r.status !== 404)
+      throw new Error(`DELETE ${path}: ${r.status} ${r.text}`);
   }
 
   /** The items of a list. */

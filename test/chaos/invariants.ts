@@ -31,7 +31,8 @@ export async function checkInvariants(api: ChaosApi, workload: Workload, nodeNam
     list.push(c.metadata.name ?? '');
     claimsOfPv.set(c.spec.volumeName, list);
   }
-  for (const [pv, names] of claimsOfPv) if (names.length > 1) out.push(`PV ${pv} is the volume of ${names.length} bound claims: ${names.join(', ')}`);
+  for (const [pv, names] of claimsOfPv)
+    if (names.length > 1) out.push(`PV ${pv} is the volume of ${names.length} bound claims: ${names.join(', ')}`);
   const claimByUid = new Map(claims.map((c) => [c.metadata.uid ?? '', c]));
   const pvsOfClaim = new Map<string, string[]>();
   for (const pv of pvs) {
@@ -40,28 +41,36 @@ export async function checkInvariants(api: ChaosApi, workload: Workload, nodeNam
     pvsOfClaim.set(ref.uid, [...(pvsOfClaim.get(ref.uid) ?? []), pv.metadata.name ?? '']);
     const claim = claimByUid.get(ref.uid);
     if (pv.status?.phase === 'Bound' && claim && claim.spec.volumeName !== pv.metadata.name) {
-      out.push(`PV ${pv.metadata.name ?? ''} is Bound to claim ${ref.name ?? ''} whose volume is ${claim.spec.volumeName ?? '(none)'}`);
+      out.push(
+        `PV ${pv.metadata.name ?? ''} is Bound to claim ${ref.name ?? ''} whose volume is ${claim.spec.volumeName ?? '(none)'}`,
+      );
     }
   }
-  for (const [uid, names] of pvsOfClaim) if (names.length > 1) out.push(`claim uid ${uid} has ${names.length} PVs: ${names.join(', ')}`);
+  for (const [uid, names] of pvsOfClaim)
+    if (names.length > 1) out.push(`claim uid ${uid} has ${names.length} PVs: ${names.join(', ')}`);
 
   for (const r of workload.live()) {
     if (!r.dir || r.kind === ClaimKind.Mismatch) continue;
     if (!existsSync(r.dir)) out.push(`directory ${r.dir} of live claim ${r.name} was removed`);
-    if (r.pod && readIfExists(path.join(r.dir, 'token'))?.trim() !== r.pod.token) out.push(`data of pod ${r.pod.name} in ${r.dir} is not intact`);
-    if (r.kind === ClaimKind.Static && readIfExists(path.join(r.dir, 'keep')) !== r.pvName) out.push(`static volume ${r.dir} was emptied`);
+    if (r.pod && readIfExists(path.join(r.dir, 'token'))?.trim() !== r.pod.token)
+      out.push(`data of pod ${r.pod.name} in ${r.dir} is not intact`);
+    if (r.kind === ClaimKind.Static && readIfExists(path.join(r.dir, 'keep')) !== r.pvName)
+      out.push(`static volume ${r.dir} was emptied`);
   }
   for (const r of workload.deleted()) {
     if (!r.dir) continue;
     const deleteKind = r.kind === ClaimKind.Dynamic || r.kind === ClaimKind.Named;
-    if (deleteKind && existsSync(r.dir)) out.push(`directory ${r.dir} of deleted Delete-policy claim ${r.name} is still there`);
-    if (r.kind === ClaimKind.Static && readIfExists(path.join(r.dir, 'keep')) !== r.pvName) out.push(`Retain volume ${r.dir} of deleted claim ${r.name} lost its data`);
+    if (deleteKind && existsSync(r.dir))
+      out.push(`directory ${r.dir} of deleted Delete-policy claim ${r.name} is still there`);
+    if (r.kind === ClaimKind.Static && readIfExists(path.join(r.dir, 'keep')) !== r.pvName)
+      out.push(`Retain volume ${r.dir} of deleted claim ${r.name} lost its data`);
   }
 
   const podUids = new Set(pods.map((p) => p.metadata.uid ?? ''));
   const running = new Map<string, number>();
   for (const c of await nodeContainers(nodeName)) {
-    if (!podUids.has(c.podUid)) out.push(`container ${c.id.slice(0, 12)} runs for pod ${c.pod} (uid ${c.podUid}) that does not exist`);
+    if (!podUids.has(c.podUid))
+      out.push(`container ${c.id.slice(0, 12)} runs for pod ${c.pod} (uid ${c.podUid}) that does not exist`);
     running.set(c.podUid, (running.get(c.podUid) ?? 0) + 1);
   }
   for (const [uid, n] of running) if (n > 1) out.push(`pod uid ${uid} has ${n} running containers`);

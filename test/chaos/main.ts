@@ -19,9 +19,16 @@ function print(r: ChaosReport): void {
   for (const [fault, times] of Object.entries(r.convergenceMs)) {
     const sorted = [...times].sort((a, b) => a - b);
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    lines.push(`| ${fault} | ${r.faults[fault as keyof typeof r.faults]} | ${s(percentile(sorted, 50))} | ${s(percentile(sorted, 90))} | ${s(sorted[sorted.length - 1] ?? 0)} |`);
+    lines.push(
+      `| ${fault} | ${r.faults[fault as keyof typeof r.faults]} | ${s(percentile(sorted, 50))} | ${s(percentile(sorted, 90))} | ${s(sorted[sorted.length - 1] ?? 0)} |`,
+    );
   }
-  lines.push('', ...(r.violations.length ? ['violations:', ...r.violations.map((v) => `  - ${v}`), `(component logs kept in ${r.dir})`] : ['violations: none']));
+  lines.push(
+    '',
+    ...(r.violations.length
+      ? ['violations:', ...r.violations.map((v) => `  - ${v}`), `(component logs kept in ${r.dir})`]
+      : ['violations: none']),
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

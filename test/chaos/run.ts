@@ -135,12 +135,17 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const offset = Math.floor(rand() * faults.length);
     for (let i = 0; i < opts.cycles; i++) {
       const fault = faults[(offset + i) % faults.length] ?? Fault.Etcd;
-      const work = Promise.all([workload.createCycle(i, randomBytes(8).toString('hex')), i > 0 ? workload.deleteCycle(i - 1) : undefined]);
+      const work = Promise.all([
+        workload.createCycle(i, randomBytes(8).toString('hex')),
+        i > 0 ? workload.deleteCycle(i - 1) : undefined,
+      ]);
       await delay(Math.floor(rand() * 1500));
       await inject(fault);
       await work;
       const ms = await converge(`cycle ${i} (${fault})`);
-      const violations = (await checkInvariants(api, workload, cluster.nodeName)).map((v) => `cycle ${i} (${fault}): ${v}`);
+      const violations = (await checkInvariants(api, workload, cluster.nodeName)).map(
+        (v) => `cycle ${i} (${fault}): ${v}`,
+      );
       report.violations.push(...violations);
       report.faults[fault]++;
       report.convergenceMs[fault].push(ms);

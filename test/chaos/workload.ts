@@ -71,7 +71,11 @@ export class Workload {
       { name: `mis-${i}`, kind: ClaimKind.Mismatch, pvName: `nfs-pv-${i}`, deleted: false },
     ];
     this.claims.set(i, records);
-    const pv = (name: string, spec: Partial<PersistentVolume['spec']>, labels: Record<string, string> = {}): PersistentVolume => ({
+    const pv = (
+      name: string,
+      spec: Partial<PersistentVolume['spec']>,
+      labels: Record<string, string> = {},
+    ): PersistentVolume => ({
       apiVersion: 'v1',
       kind: 'PersistentVolume',
       metadata: { name, labels },
@@ -85,13 +89,26 @@ export class Workload {
     named.spec.volumeName = `named-pv-${i}`;
     const mismatch = claimObject(`mis-${i}`);
     mismatch.spec.volumeName = `nfs-pv-${i}`;
-    const pod = podObject(`pod-${i}`, { claim: `dyn-${i}`, script: `echo ${token} > /data/token && trap 'exit 0' TERM && while true; do sleep 1; done` });
+    const pod = podObject(`pod-${i}`, {
+      claim: `dyn-${i}`,
+      script: `echo ${token} > /data/token && trap 'exit 0' TERM && while true; do sleep 1; done`,
+    });
     await Promise.all([
-      this.api.create(pvsPath, pv(staticPv, { storageClassName: 'manual', hostPath: { path: staticDir } }, { 'chaos/pv': staticPv })).then(() => this.api.create(claimsPath, selClaim)),
+      this.api
+        .create(
+          pvsPath,
+          pv(staticPv, { storageClassName: 'manual', hostPath: { path: staticDir } }, { 'chaos/pv': staticPv }),
+        )
+        .then(() => this.api.create(claimsPath, selClaim)),
       this.api.create(claimsPath, claimObject(`dyn-${i}`)).then(() => this.api.create(podsPath, pod)),
       this.api.create(claimsPath, claimObject(`dyn2-${i}`)),
       this.api.create(claimsPath, named),
-      this.api.create(pvsPath, pv(`nfs-pv-${i}`, { storageClassName: 'nfs', nfs: { server: 'localhost', path: `/exports/chaos-${i}` } })).then(() => this.api.create(claimsPath, mismatch)),
+      this.api
+        .create(
+          pvsPath,
+          pv(`nfs-pv-${i}`, { storageClassName: 'nfs', nfs: { server: 'localhost', path: `/exports/chaos-${i}` } }),
+        )
+        .then(() => this.api.create(claimsPath, mismatch)),
     ]);
   }
 
@@ -144,7 +161,8 @@ export class Workload {
         const p = podBy.get(r.pod.name);
         if (p?.status?.phase !== 'Running') out.push(`pod ${r.pod.name} is ${p?.status?.phase ?? 'missing'}`);
         else r.pod.uid = p.metadata.uid;
-        if (!r.dir || readIfExists(path.join(r.dir, 'token'))?.trim() !== r.pod.token) out.push(`token of ${r.pod.name} not on disk yet`);
+        if (!r.dir || readIfExists(path.join(r.dir, 'token'))?.trim() !== r.pod.token)
+          out.push(`token of ${r.pod.name} not on disk yet`);
       }
     }
     for (const r of this.deleted()) {

@@ -29,7 +29,16 @@ export interface TestApiServer {
  * every deleted claim or volume would wait for a protection controller).
  */
 export async function startApiServer(
-  opts: { bookmarkIntervalMs?: number; watchCacheCapacity?: number; prefix?: string; port?: number; protection?: boolean; storage?: Storage; hostPathRoots?: string[]; config?: Partial<ApiServerConfig> } = {},
+  opts: {
+    bookmarkIntervalMs?: number;
+    watchCacheCapacity?: number;
+    prefix?: string;
+    port?: number;
+    protection?: boolean;
+    storage?: Storage;
+    hostPathRoots?: string[];
+    config?: Partial<ApiServerConfig>;
+  } = {},
 ): Promise<TestApiServer> {
   const prefix = opts.prefix ?? uniquePrefix();
   const server = new ApiServer({

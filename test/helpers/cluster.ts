@@ -104,8 +104,17 @@ export class TestCluster {
   }
 
   /** One request to the apiserver as the admin (plainly on a plain cluster). */
-  async request<T = Record<string, unknown>>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<TlsResponse<T>> {
-    if (this.pki) return tlsRequest<T>(this.url, this.pki.identity(this.pki.admin), method, p, { ...(body !== undefined ? { body } : {}), headers });
+  async request<T = Record<string, unknown>>(
+    method: string,
+    p: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<TlsResponse<T>> {
+    if (this.pki)
+      return tlsRequest<T>(this.url, this.pki.identity(this.pki.admin), method, p, {
+        ...(body !== undefined ? { body } : {}),
+        headers,
+      });
     const r = await request<T>(this.url, method, p, body, headers);
     return { status: r.status, headers: Object.fromEntries(r.headers.entries()), body: r.body, text: r.text };
   }
@@ -119,8 +128,18 @@ export class TestCluster {
   private componentKubeconfig(name: 'kube-controller-manager' | 'kubelet'): string {
     if (!this.pki) return this.kubeconfig;
     return name === 'kubelet'
-      ? this.pki.kubeconfig(path.join(this.dir, 'kubelet.kubeconfig'), this.url, `system:node:${this.nodeName}`, this.pki.kubelet)
-      : this.pki.kubeconfig(path.join(this.dir, 'kube-controller-manager.kubeconfig'), this.url, 'system:kube-controller-manager', this.pki.controllerManager);
+      ? this.pki.kubeconfig(
+          path.join(this.dir, 'kubelet.kubeconfig'),
+          this.url,
+          `system:node:${this.nodeName}`,
+          this.pki.kubelet,
+        )
+      : this.pki.kubeconfig(
+          path.join(this.dir, 'kube-controller-manager.kubeconfig'),
+          this.url,
+          'system:kube-controller-manager',
+          this.pki.controllerManager,
+        );
   }
 
   /** Writes a kubeconfig for another user (a client certificate CN=user, O=groups); returns its path. */
@@ -130,13 +149,23 @@ export class TestCluster {
   }
 
   private env(): NodeJS.ProcessEnv {
-    return { ...process.env, IS_NFS_SERVER: 'true', NFS_SERVER: 'localhost', NFS_EXPORT_ROOT: this.nfsExportRoot, LOG_LEVEL: 'debug', ...this.opts.env };
+    return {
+      ...process.env,
+      IS_NFS_SERVER: 'true',
+      NFS_SERVER: 'localhost',
+      NFS_EXPORT_ROOT: this.nfsExportRoot,
+      LOG_LEVEL: 'debug',
+      ...this.opts.env,
+    };
   }
 
   /** Starts one component binary; its output goes to <dir>/<name>.log. */
   start(name: string, cmd: string, args: string[]): ChildProcess {
     const log = createWriteStream(path.join(this.dir, `${name}.log`), { flags: 'a' });
-    const p = spawn(process.execPath, [path.join(root, 'dist/cmd', cmd, 'main.js'), ...args], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [path.join(root, 'dist/cmd', cmd, 'main.js'), ...args], {
+      env: this.env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     p.stdout?.pipe(log);
     p.stderr?.pipe(log);
     this.procs.set(name, p);
@@ -146,7 +175,10 @@ export class TestCluster {
   /** The tail of a component's log (for failure messages). */
   logTail(name: string, lines = 30): string {
     try {
-      return readFileSync(path.join(this.dir, `${name}.log`), 'utf8').split('\n').slice(-lines).join('\n');
+      return readFileSync(path.join(this.dir, `${name}.log`), 'utf8')
+        .split('\n')
+        .slice(-lines)
+        .join('\n');
     } catch {
       return '';
     }
@@ -170,7 +202,14 @@ export class TestCluster {
   }
 
   startApiServer(): ChildProcess {
-    return this.start('kube-apiserver', 'kube-apiserver', [`--etcd-servers=${(this.opts.etcdEndpoints ?? etcdEndpoints()).join(',')}`, `--etcd-prefix=${this.prefix}`, ...this.servingFlags(), '--watch-bookmark-interval=5s', `--hostpath-base-dir=${this.hostPathBase}`, ...(this.opts.apiFlags ?? [])]);
+    return this.start('kube-apiserver', 'kube-apiserver', [
+      `--etcd-servers=${(this.opts.etcdEndpoints ?? etcdEndpoints()).join(',')}`,
+      `--etcd-prefix=${this.prefix}`,
+      ...this.servingFlags(),
+      '--watch-bookmark-interval=5s',
+      `--hostpath-base-dir=${this.hostPathBase}`,
+      ...(this.opts.apiFlags ?? []),
+    ]);
   }
 
   startControllerManager(name = 'kube-controller-manager', extra: string[] = []): ChildProcess {
@@ -189,7 +228,13 @@ export class TestCluster {
     const pki = this.pki;
     // The kubelet's server: TLS, clients authenticated by the CA or a TokenReview, authorized by a SubjectAccessReview.
     const serving = pki
-      ? [`--tls-cert-file=${pki.kubeletServing.certFile}`, `--tls-private-key-file=${pki.kubeletServing.keyFile}`, `--client-ca-file=${pki.pki.caFile}`, '--authentication-token-webhook', '--authorization-mode=Webhook']
+      ? [
+          `--tls-cert-file=${pki.kubeletServing.certFile}`,
+          `--tls-private-key-file=${pki.kubeletServing.keyFile}`,
+          `--client-ca-file=${pki.pki.caFile}`,
+          '--authentication-token-webhook',
+          '--authorization-mode=Webhook',
+        ]
       : [];
     return this.start('kubelet', 'kubelet', [
       `--kubeconfig=${this.componentKubeconfig('kubelet')}`,
@@ -207,13 +252,23 @@ export class TestCluster {
     if (this.pki) this.pki.kubeconfig(this.kubeconfig, this.url, adminUser, this.pki.admin);
     else writeKubeconfigFile(this.kubeconfig, { server: this.url });
     this.startApiServer();
-    await waitFor(async () => (await this.request('GET', '/readyz').catch(() => undefined))?.status === 200, 30_000, `apiserver ready\n${this.logTail('kube-apiserver')}`);
+    await waitFor(
+      async () => (await this.request('GET', '/readyz').catch(() => undefined))?.status === 200,
+      30_000,
+      `apiserver ready\n${this.logTail('kube-apiserver')}`,
+    );
     if (this.opts.controllerManager !== false) this.startControllerManager();
     if (this.opts.kubelet) {
       this.startKubelet();
       await waitFor(
         async () => {
-          const r = await this.kubectl(['get', 'node', this.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+          const r = await this.kubectl([
+            'get',
+            'node',
+            this.nodeName,
+            '-o',
+            'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+          ]);
           return r.stdout === 'True';
         },
         30_000,
@@ -225,10 +280,19 @@ export class TestCluster {
   /** Runs the real kubectl against this cluster (as the admin, or with another user's `kubeconfig`). */
   kubectl(args: string[], input?: string, kubeconfig = this.kubeconfig): Promise<KubectlResult> {
     return new Promise((resolve) => {
-      const child = execFile('kubectl', [`--kubeconfig=${kubeconfig}`, `--cache-dir=${this.cacheDir}`, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-        resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
-      });
+      const child = execFile(
+        'kubectl',
+        [`--kubeconfig=${kubeconfig}`, `--cache-dir=${this.cacheDir}`, ...args],
+        { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err
+            ? typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code
+              : 1
+            : 0;
+          resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
+        },
+      );
       if (input !== undefined) child.stdin?.end(input);
     });
   }
@@ -275,6 +339,8 @@ export class TestCluster {
 /** Deletes every pod's containers a kubelet left (by the node label) — e2e cleanup. */
 export async function removeNodeContainers(nodeName: string): Promise<void> {
   await new Promise<void>((resolve) => {
-    execFile('sh', ['-c', `docker ps -aq --filter label=io.kubestore.node=${nodeName} | xargs -r docker rm -f`], () => resolve());
+    execFile('sh', ['-c', `docker ps -aq --filter label=io.kubestore.node=${nodeName} | xargs -r docker rm -f`], () =>
+      resolve(),
+    );
   });
 }

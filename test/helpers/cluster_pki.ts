@@ -35,7 +35,9 @@ export class ClusterPki {
     this.admin = this.pki.client('admin', adminUser, [Groups.Masters]);
     this.controllerManager = this.pki.client('kube-controller-manager', Users.KubeControllerManager);
     this.kubelet = this.pki.client(`kubelet-${nodeName}`, `${nodeUserPrefix}${nodeName}`, [Groups.Nodes]);
-    this.apiserverKubeletClient = this.pki.client(apiserverKubeletClientUser, apiserverKubeletClientUser, [Groups.Masters]);
+    this.apiserverKubeletClient = this.pki.client(apiserverKubeletClientUser, apiserverKubeletClientUser, [
+      Groups.Masters,
+    ]);
   }
 
   /** A client certificate for `user` in `groups` (CN = user, one O per group). */

@@ -11,7 +11,9 @@ export function etcdEndpoints(): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   if (endpoints.length === 0) {
-    throw new Error('ETCD_ENDPOINTS is not set: integration tests need a running etcd, e.g. ETCD_ENDPOINTS=http://127.0.0.1:2379 (hack/test.sh starts one)');
+    throw new Error(
+      'ETCD_ENDPOINTS is not set: integration tests need a running etcd, e.g. ETCD_ENDPOINTS=http://127.0.0.1:2379 (hack/test.sh starts one)',
+    );
   }
   return endpoints;
 }

@@ -121,8 +121,13 @@ export class FakeResource<T extends KubeObject> {
 
   async list(namespace?: string): Promise<ObjectList<T>> {
     await this.begin('list', '');
-    const items = [...this.objects.values()].filter((o) => !this.opts.namespaced || namespace === undefined || o.metadata.namespace === namespace);
-    return { metadata: { resourceVersion: String(this.tracker.revision) }, items: items.map((o) => structuredClone(o)) };
+    const items = [...this.objects.values()].filter(
+      (o) => !this.opts.namespaced || namespace === undefined || o.metadata.namespace === namespace,
+    );
+    return {
+      metadata: { resourceVersion: String(this.tracker.revision) },
+      items: items.map((o) => structuredClone(o)),
+    };
   }
 
   async create(obj: T): Promise<T> {
@@ -148,9 +153,14 @@ export class FakeResource<T extends KubeObject> {
     if (!cur) throw notFound(this.qualified, name);
     const rv = obj.metadata.resourceVersion;
     if (rv && rv !== cur.metadata.resourceVersion) {
-      throw conflict(this.qualified, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw conflict(
+        this.qualified,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     }
-    if (obj.metadata.uid && obj.metadata.uid !== cur.metadata.uid) throw conflict(this.qualified, name, 'Precondition failed: UID mismatch');
+    if (obj.metadata.uid && obj.metadata.uid !== cur.metadata.uid)
+      throw conflict(this.qualified, name, 'Precondition failed: UID mismatch');
     return cur;
   }
 
@@ -192,7 +202,10 @@ export class FakeResource<T extends KubeObject> {
   /** Deletes every object of `namespace` (as DELETE on a collection); resolves with what was deleted or marked. */
   async deleteCollection(namespace?: string): Promise<ObjectList<T>> {
     const { metadata, items } = await this.list(namespace);
-    return { metadata, items: await Promise.all(items.map((o) => this.delete(o.metadata.name ?? '', o.metadata.namespace))) };
+    return {
+      metadata,
+      items: await Promise.all(items.map((o) => this.delete(o.metadata.name ?? '', o.metadata.namespace))),
+    };
   }
 
   async delete(name: string, namespace?: string, _opts?: DeleteOptions): Promise<T> {

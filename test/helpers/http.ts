@@ -19,7 +19,9 @@ export async function request<T = Record<string, unknown>>(
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) } : {}),
+    ...(body !== undefined
+      ? { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }
+      : {}),
   });
   const text = await res.text();
   let parsed: unknown = text;

@@ -26,7 +26,12 @@ export function tlsRequest<T = Record<string, unknown>>(
   o: { body?: unknown; headers?: Record<string, string | string[]> } = {},
 ): Promise<TlsResponse<T>> {
   const url = new URL(path, base);
-  const payload = o.body === undefined ? undefined : Buffer.isBuffer(o.body) ? o.body : Buffer.from(typeof o.body === 'string' ? o.body : JSON.stringify(o.body));
+  const payload =
+    o.body === undefined
+      ? undefined
+      : Buffer.isBuffer(o.body)
+        ? o.body
+        : Buffer.from(typeof o.body === 'string' ? o.body : JSON.stringify(o.body));
   return new Promise((resolve, reject) => {
     const req = https.request(
       {
@@ -37,7 +42,10 @@ export function tlsRequest<T = Record<string, unknown>>(
         ca: id.ca,
         ...(id.cert && id.key ? { cert: id.cert, key: id.key } : {}),
         agent: false,
-        headers: { ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}), ...o.headers },
+        headers: {
+          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
+          ...o.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

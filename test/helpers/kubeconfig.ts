@@ -25,8 +25,13 @@ const b64 = (pem: Buffer): string => pem.toString('base64');
 /** The kubeconfig YAML for `spec`. */
 export function kubeconfigYaml(spec: KubeconfigSpec): string {
   const user = spec.user ?? 'kubestore-admin';
-  const cluster = spec.ca ? [`    certificate-authority-data: ${b64(spec.ca)}`] : ['    insecure-skip-tls-verify: true'];
-  const creds = spec.cert && spec.key ? [`    client-certificate-data: ${b64(spec.cert)}`, `    client-key-data: ${b64(spec.key)}`] : ['    {}'];
+  const cluster = spec.ca
+    ? [`    certificate-authority-data: ${b64(spec.ca)}`]
+    : ['    insecure-skip-tls-verify: true'];
+  const creds =
+    spec.cert && spec.key
+      ? [`    client-certificate-data: ${b64(spec.cert)}`, `    client-key-data: ${b64(spec.key)}`]
+      : ['    {}'];
   return [
     'apiVersion: v1',
     'kind: Config',

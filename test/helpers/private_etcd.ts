@@ -28,12 +28,34 @@ export class PrivateEtcd {
       this.peerPort = await freePort();
     }
     const peer = `http://127.0.0.1:${this.peerPort}`;
-    this.proc = spawn('/usr/bin/etcd', [
-      '--name', 'private', '--data-dir', path.join(this.dir, 'data'),
-      '--listen-client-urls', this.endpoint, '--advertise-client-urls', this.endpoint,
-      '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `private=${peer}`,
-    ], { stdio: 'ignore' });
-    await waitFor(async () => (await fetch(`${this.endpoint}/health`).then((r) => r.ok).catch(() => false)), 20_000, 'private etcd healthy');
+    this.proc = spawn(
+      '/usr/bin/etcd',
+      [
+        '--name',
+        'private',
+        '--data-dir',
+        path.join(this.dir, 'data'),
+        '--listen-client-urls',
+        this.endpoint,
+        '--advertise-client-urls',
+        this.endpoint,
+        '--listen-peer-urls',
+        peer,
+        '--initial-advertise-peer-urls',
+        peer,
+        '--initial-cluster',
+        `private=${peer}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitFor(
+      async () =>
+        await fetch(`${this.endpoint}/health`)
+          .then((r) => r.ok)
+          .catch(() => false),
+      20_000,
+      'private etcd healthy',
+    );
   }
 
   /** Kills etcd (SIGKILL) and waits for it to exit. */

@@ -17,7 +17,10 @@ export async function expectNoPollution(fn: () => unknown): Promise<void> {
     await fn();
   } finally {
     const added: string[] = [];
-    for (const [proto, before] of [[Object.prototype, objBefore], [Array.prototype, arrBefore]] as const) {
+    for (const [proto, before] of [
+      [Object.prototype, objBefore],
+      [Array.prototype, arrBefore],
+    ] as const) {
       for (const k of Reflect.ownKeys(proto)) {
         if (before.has(k)) continue;
         added.push(String(k));

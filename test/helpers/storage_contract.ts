@@ -56,7 +56,10 @@ interface Recorder {
 async function record(store: Storage<Thing>, prefix: string, after: number): Promise<Recorder> {
   const events: StorageEvent<Thing>[] = [];
   const errors: Error[] = [];
-  const stop = await store.watch(prefix, after, { onEvent: (ev) => events.push(ev), onError: (err) => errors.push(err) });
+  const stop = await store.watch(prefix, after, {
+    onEvent: (ev) => events.push(ev),
+    onError: (err) => errors.push(err),
+  });
   return { events, errors, stop };
 }
 
@@ -106,10 +109,14 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
       });
 
       it('of 20 concurrent creates of one key exactly one succeeds', async () => {
-        const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.create(k('race'), thing('race', i))));
+        const results = await Promise.allSettled(
+          Array.from({ length: 20 }, (_, i) => store.create(k('race'), thing('race', i))),
+        );
         const won = results.filter((r): r is PromiseFulfilledResult<Thing> => r.status === 'fulfilled');
         expect(won).to.have.length(1);
-        for (const r of results) if (r.status === 'rejected') expect(isStorageError(r.reason, StorageErrorCode.KeyExists), String(r.reason)).to.equal(true);
+        for (const r of results)
+          if (r.status === 'rejected')
+            expect(isStorageError(r.reason, StorageErrorCode.KeyExists), String(r.reason)).to.equal(true);
         expect(await store.get(k('race'))).to.deep.equal(won[0]?.value);
       });
 
@@ -157,7 +164,9 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         );
         const final = await store.get(k('counter'));
         expect(final.spec.n).to.equal(20);
-        expect(results.map((r) => r.spec.n).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(results.map((r) => r.spec.n).sort((a, b) => a - b)).to.deep.equal(
+          Array.from({ length: 20 }, (_, i) => i + 1),
+        );
         expect(new Set(results.map(rv)).size, 'every update wrote its own revision').to.equal(20);
         expect(Math.max(...results.map(rv))).to.equal(rv(final));
       });
@@ -168,11 +177,23 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         const results = [
           await store.guaranteedUpdate(k('noop'), (cur) => cur),
           // Only the resourceVersion differs.
-          await store.guaranteedUpdate(k('noop'), (cur) => ({ ...cur, metadata: { ...cur.metadata, resourceVersion: '1' } })),
+          await store.guaranteedUpdate(k('noop'), (cur) => ({
+            ...cur,
+            metadata: { ...cur.metadata, resourceVersion: '1' },
+          })),
           // Same content, other key order.
-          await store.guaranteedUpdate(k('noop'), (cur) => ({ spec: cur.spec, metadata: cur.metadata, kind: cur.kind, apiVersion: cur.apiVersion })),
+          await store.guaranteedUpdate(k('noop'), (cur) => ({
+            spec: cur.spec,
+            metadata: cur.metadata,
+            kind: cur.kind,
+            apiVersion: cur.apiVersion,
+          })),
           // Only undefined-valued fields added: they do not survive encoding.
-          await store.guaranteedUpdate(k('noop'), (cur) => ({ ...cur, status: undefined, metadata: { ...cur.metadata, generation: undefined } })),
+          await store.guaranteedUpdate(k('noop'), (cur) => ({
+            ...cur,
+            status: undefined,
+            metadata: { ...cur.metadata, generation: undefined },
+          })),
         ];
         for (const r of results) expect(r.metadata.resourceVersion).to.equal(created.metadata.resourceVersion);
         expect(await store.currentRevision()).to.equal(before);
@@ -181,8 +202,14 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
 
       it('checks uid and resourceVersion preconditions; a throwing tryUpdate aborts with its error', async () => {
         const created = await store.create(k('pre'), thing('pre'));
-        await expectStorageError(store.guaranteedUpdate(k('pre'), bump, { uid: 'other' }), StorageErrorCode.PreconditionFailed);
-        await expectStorageError(store.guaranteedUpdate(k('pre'), bump, { resourceVersion: String(rv(created) + 1000) }), StorageErrorCode.PreconditionFailed);
+        await expectStorageError(
+          store.guaranteedUpdate(k('pre'), bump, { uid: 'other' }),
+          StorageErrorCode.PreconditionFailed,
+        );
+        await expectStorageError(
+          store.guaranteedUpdate(k('pre'), bump, { resourceVersion: String(rv(created) + 1000) }),
+          StorageErrorCode.PreconditionFailed,
+        );
         const boom = new Error('boom');
         let caught: unknown;
         await store
@@ -192,7 +219,10 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
           .catch((err: unknown) => (caught = err));
         expect(caught).to.equal(boom);
         expect(await store.get(k('pre'))).to.deep.equal(created);
-        const ok = await store.guaranteedUpdate(k('pre'), bump, { uid: 'uid-pre', resourceVersion: created.metadata.resourceVersion ?? '' });
+        const ok = await store.guaranteedUpdate(k('pre'), bump, {
+          uid: 'uid-pre',
+          resourceVersion: created.metadata.resourceVersion ?? '',
+        });
         expect(ok.spec.n).to.equal(1);
       });
 
@@ -214,7 +244,12 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         );
         expect(pinned.spec.n).to.equal(3);
         // "Set n to 0" is a no-op against the stale copy but not against the stored object.
-        const reset = await store.guaranteedUpdate(k('cached'), (cur) => ({ ...cur, spec: { ...cur.spec, n: 0 } }), undefined, stale);
+        const reset = await store.guaranteedUpdate(
+          k('cached'),
+          (cur) => ({ ...cur, spec: { ...cur.spec, n: 0 } }),
+          undefined,
+          stale,
+        );
         expect(reset.spec.n).to.equal(0);
         expect((await store.get(k('cached'))).spec.n).to.equal(0);
       });
@@ -229,7 +264,10 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         const created = await store.create(k('d'), thing('d'));
         const updated = await store.guaranteedUpdate(k('d'), bump);
         await expectStorageError(store.delete(k('d'), { uid: 'other' }), StorageErrorCode.PreconditionFailed);
-        await expectStorageError(store.delete(k('d'), { resourceVersion: created.metadata.resourceVersion ?? '' }), StorageErrorCode.PreconditionFailed);
+        await expectStorageError(
+          store.delete(k('d'), { resourceVersion: created.metadata.resourceVersion ?? '' }),
+          StorageErrorCode.PreconditionFailed,
+        );
         const veto = new Error('has finalizers');
         let caught: unknown;
         let validated: Thing | undefined;
@@ -243,9 +281,14 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         expect(validated).to.deep.equal(updated);
         expect(await store.get(k('d'))).to.deep.equal(updated);
 
-        const deleted = await store.delete(k('d'), { uid: 'uid-d', resourceVersion: updated.metadata.resourceVersion ?? '' });
+        const deleted = await store.delete(k('d'), {
+          uid: 'uid-d',
+          resourceVersion: updated.metadata.resourceVersion ?? '',
+        });
         expect(deleted.spec.n).to.equal(1);
-        expect(rv(deleted)).to.be.greaterThan(rv(updated)).and.at.most(await store.currentRevision());
+        expect(rv(deleted))
+          .to.be.greaterThan(rv(updated))
+          .and.at.most(await store.currentRevision());
         await expectStorageError(store.get(k('d')), StorageErrorCode.KeyNotFound);
         await expectStorageError(store.delete(k('d')), StorageErrorCode.KeyNotFound);
         const recreated = await store.create(k('d'), thing('d', 3));
@@ -288,7 +331,9 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         expect(names(fresh.items)).to.include('item-12b').and.not.include(pad(15));
         expect(fresh.revision).to.be.greaterThan(p1.revision);
         const exact = await store.list(dir, { revision: p1.revision });
-        expect(names(exact.items), 'a read at an exact older revision').to.deep.equal(Array.from({ length: 25 }, (_, i) => pad(i)));
+        expect(names(exact.items), 'a read at an exact older revision').to.deep.equal(
+          Array.from({ length: 25 }, (_, i) => pad(i)),
+        );
         expect(exact.revision).to.equal(p1.revision);
       });
 
@@ -304,11 +349,7 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
           cont = page.continue;
           pages++;
         } while (cont && pages < 10);
-        expect(seen).to.deep.equal([
-          [0, 3, 6, 9],
-          [12, 15, 18, 21],
-          [24],
-        ]);
+        expect(seen).to.deep.equal([[0, 3, 6, 9], [12, 15, 18, 21], [24]]);
         const none = await store.list(dir, { limit: 4, predicate: () => false });
         expect(none.items).to.deep.equal([]);
         expect(none.continue).to.equal(undefined);
@@ -318,8 +359,14 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         await store.create(k('a'), thing('a'));
         await expectStorageError(store.list(dir, { continue: 'not a token!' }), StorageErrorCode.InvalidRequest);
         const rev = await store.currentRevision();
-        await expectStorageError(store.list(dir, { continue: encodeContinue({ revision: rev, startAfter: '/elsewhere/x' }) }), StorageErrorCode.InvalidRequest);
-        await expectStorageError(store.list(dir, { continue: Buffer.from('{"rv":"x"}').toString('base64url') }), StorageErrorCode.InvalidRequest);
+        await expectStorageError(
+          store.list(dir, { continue: encodeContinue({ revision: rev, startAfter: '/elsewhere/x' }) }),
+          StorageErrorCode.InvalidRequest,
+        );
+        await expectStorageError(
+          store.list(dir, { continue: Buffer.from('{"rv":"x"}').toString('base64url') }),
+          StorageErrorCode.InvalidRequest,
+        );
       });
     });
 
@@ -402,7 +449,11 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         const other = await record(store, dir, start);
         stopped.stop();
         await store.create(k('s'), thing('s'));
-        await waitFor(() => w.events.length === 1 && other.events.length === 1, 5000, 'both live watches to see the write');
+        await waitFor(
+          () => w.events.length === 1 && other.events.length === 1,
+          5000,
+          'both live watches to see the write',
+        );
         const first = w.events[0];
         if (first) first.object.spec.n = 42;
         expect(other.events[0]?.object.spec.n).to.equal(0);
@@ -432,7 +483,10 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         await fx.compact(now);
 
         await expectStorageError(store.list(dir, { revision: old }), StorageErrorCode.Expired);
-        await expectStorageError(store.list(dir, { limit: 1, continue: page.continue ?? '' }), StorageErrorCode.Expired);
+        await expectStorageError(
+          store.list(dir, { limit: 1, continue: page.continue ?? '' }),
+          StorageErrorCode.Expired,
+        );
         await expectStorageError(store.checkRevision(old), StorageErrorCode.Expired);
         const expired = await record(store, dir, old);
         await waitFor(() => expired.errors.length > 0, 5000, 'the watch from a compacted revision to fail');

@@ -4,7 +4,11 @@
  * Polls `cond` every 10 ms until it returns true; rejects after `timeoutMs` with an error
  * naming `what`. A `cond` that throws rejects at once with that error.
  */
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'a condition'): Promise<void> {
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  what = 'a condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;

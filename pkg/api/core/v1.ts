@@ -164,8 +164,7 @@ export const PersistentVolumeClaimPhase = {
   Lost: 'Lost',
   Failed: 'Failed',
 } as const;
-export type PersistentVolumeClaimPhase =
-  (typeof PersistentVolumeClaimPhase)[keyof typeof PersistentVolumeClaimPhase];
+export type PersistentVolumeClaimPhase = (typeof PersistentVolumeClaimPhase)[keyof typeof PersistentVolumeClaimPhase];
 
 export interface PersistentVolumeClaimCondition {
   type: string;
@@ -322,6 +321,3 @@ export interface Event extends KubeObject {
   reportingComponent?: string;
   reportingInstance?: string;
 }
-
-
-

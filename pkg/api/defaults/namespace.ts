@@ -10,7 +10,9 @@ export const LabelMetadataName = 'kubernetes.io/metadata.name';
 /** A copy of `ns` labelled `kubernetes.io/metadata.name=<its name>` (set on every write, as Kubernetes does). */
 export function withNameLabel(ns: Namespace): Namespace {
   const name = ns.metadata.name;
-  return name ? { ...ns, metadata: { ...ns.metadata, labels: { ...ns.metadata.labels, [LabelMetadataName]: name } } } : ns;
+  return name
+    ? { ...ns, metadata: { ...ns.metadata, labels: { ...ns.metadata.labels, [LabelMetadataName]: name } } }
+    : ns;
 }
 
 /**

@@ -20,7 +20,11 @@ export const supportedTerminationMessagePolicies: readonly string[] = ['File', '
  * has an absolute mountPath without '..', unique within the container, and an optional
  * relative subPath that stays below the volume.
  */
-export function validateVolumeMounts(mounts: readonly VolumeMount[] | undefined, volumes: ReadonlySet<string>, field: string): FieldError[] {
+export function validateVolumeMounts(
+  mounts: readonly VolumeMount[] | undefined,
+  volumes: ReadonlySet<string>,
+  field: string,
+): FieldError[] {
   const errs: FieldError[] = [];
   const seen = new Set<string>();
   (mounts ?? []).forEach((m, j) => {
@@ -41,12 +45,22 @@ function validateContainer(c: Container, volumes: ReadonlySet<string>, field: st
   const errs: FieldError[] = [];
   if (!c.image) errs.push(required(`${field}.image`));
   else if (typeof c.image !== 'string') errs.push(invalid(`${field}.image`, c.image, 'must be a string'));
-  else if (c.image.trim() !== c.image) errs.push(invalid(`${field}.image`, c.image, 'must not have leading or trailing whitespace'));
+  else if (c.image.trim() !== c.image)
+    errs.push(invalid(`${field}.image`, c.image, 'must not have leading or trailing whitespace'));
   if (c.imagePullPolicy !== undefined && !supportedPullPolicies.includes(c.imagePullPolicy)) {
     errs.push(notSupported(`${field}.imagePullPolicy`, c.imagePullPolicy, supportedPullPolicies));
   }
-  if (c.terminationMessagePolicy !== undefined && !supportedTerminationMessagePolicies.includes(c.terminationMessagePolicy)) {
-    errs.push(notSupported(`${field}.terminationMessagePolicy`, c.terminationMessagePolicy, supportedTerminationMessagePolicies));
+  if (
+    c.terminationMessagePolicy !== undefined &&
+    !supportedTerminationMessagePolicies.includes(c.terminationMessagePolicy)
+  ) {
+    errs.push(
+      notSupported(
+        `${field}.terminationMessagePolicy`,
+        c.terminationMessagePolicy,
+        supportedTerminationMessagePolicies,
+      ),
+    );
   }
   (c.env ?? []).forEach((e, k) => {
     const p = `${field}.env[${k}].name`;
@@ -57,7 +71,8 @@ function validateContainer(c: Container, volumes: ReadonlySet<string>, field: st
     const p = `${field}.ports[${k}]`;
     const n = port.containerPort;
     if (n === undefined || n === null || n === 0) errs.push(required(`${p}.containerPort`));
-    else if (!Number.isInteger(n) || n < 1 || n > 65535) errs.push(invalid(`${p}.containerPort`, n, 'must be between 1 and 65535, inclusive'));
+    else if (!Number.isInteger(n) || n < 1 || n > 65535)
+      errs.push(invalid(`${p}.containerPort`, n, 'must be between 1 and 65535, inclusive'));
     if (port.protocol !== undefined && !supportedPortProtocols.includes(port.protocol)) {
       errs.push(notSupported(`${p}.protocol`, port.protocol, supportedPortProtocols));
     }
@@ -72,7 +87,11 @@ function validateContainer(c: Container, volumes: ReadonlySet<string>, field: st
  * `spec.containers`: at least one; each name a unique DNS label; each image set; pull policy,
  * env names, ports, resources and volume mounts (against the declared `volumes`) valid.
  */
-export function validateContainers(containers: readonly Container[] | undefined, volumes: ReadonlySet<string>, field: string): FieldError[] {
+export function validateContainers(
+  containers: readonly Container[] | undefined,
+  volumes: ReadonlySet<string>,
+  field: string,
+): FieldError[] {
   if (!Array.isArray(containers) || containers.length === 0) return [required(field)];
   const errs: FieldError[] = [];
   const names = new Set<string>();

@@ -33,7 +33,8 @@ export function validateEvent(ev: Event): FieldError[] {
       errs.push(invalid('involvedObject.namespace', objNs, 'does not match event.namespace'));
     }
   }
-  if (ev.type !== undefined && !supportedEventTypes.includes(ev.type)) errs.push(notSupported('type', ev.type, supportedEventTypes));
+  if (ev.type !== undefined && !supportedEventTypes.includes(ev.type))
+    errs.push(notSupported('type', ev.type, supportedEventTypes));
   if (ev.count !== undefined && ev.count !== null && (typeof ev.count !== 'number' || ev.count < 0)) {
     errs.push(invalid('count', ev.count, 'must be greater than or equal to 0'));
   }

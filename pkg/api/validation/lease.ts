@@ -15,8 +15,10 @@ function isInt(v: unknown): v is number {
 export function validateLease(lease: Lease): FieldError[] {
   const errs = validateObjectName(lease.metadata, nameIsDNSSubdomain);
   const d = lease.spec?.leaseDurationSeconds;
-  if (d !== undefined && d !== null && (!isInt(d) || d <= 0)) errs.push(invalid('spec.leaseDurationSeconds', d, 'must be greater than 0'));
+  if (d !== undefined && d !== null && (!isInt(d) || d <= 0))
+    errs.push(invalid('spec.leaseDurationSeconds', d, 'must be greater than 0'));
   const t = lease.spec?.leaseTransitions;
-  if (t !== undefined && t !== null && (!isInt(t) || t < 0)) errs.push(invalid('spec.leaseTransitions', t, 'must be greater than or equal to 0'));
+  if (t !== undefined && t !== null && (!isInt(t) || t < 0))
+    errs.push(invalid('spec.leaseTransitions', t, 'must be greater than or equal to 0'));
   return errs;
 }

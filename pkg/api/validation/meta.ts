@@ -67,7 +67,9 @@ function validateCommonMeta(meta: ObjectMeta): FieldError[] {
     if (ref.controller) controllers++;
   });
   if (controllers > 1) {
-    errs.push(invalid('metadata.ownerReferences', meta.ownerReferences, 'Only one reference can have Controller set to true'));
+    errs.push(
+      invalid('metadata.ownerReferences', meta.ownerReferences, 'Only one reference can have Controller set to true'),
+    );
   }
   return errs;
 }
@@ -82,7 +84,8 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, opts: ObjectMet
   const nameFn = opts.nameFn ?? nameIsPathSegment;
   const errs: FieldError[] = [];
   if (meta.generateName) {
-    for (const msg of nameFn(meta.generateName, true)) errs.push(invalid('metadata.generateName', meta.generateName, msg));
+    for (const msg of nameFn(meta.generateName, true))
+      errs.push(invalid('metadata.generateName', meta.generateName, msg));
   }
   if (!meta.name) {
     if (!meta.generateName) errs.push(required('metadata.name', 'name or generateName is required'));
@@ -91,7 +94,8 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, opts: ObjectMet
   }
   if (opts.namespaced) {
     if (!meta.namespace) errs.push(required('metadata.namespace'));
-    else for (const msg of isDNS1123Label(meta.namespace)) errs.push(invalid('metadata.namespace', meta.namespace, msg));
+    else
+      for (const msg of isDNS1123Label(meta.namespace)) errs.push(invalid('metadata.namespace', meta.namespace, msg));
   } else if (meta.namespace) {
     errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
@@ -115,11 +119,17 @@ export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta): Fie
       errs.push(invalid(`metadata.${f}`, meta[f] ?? null, 'field is immutable; may only be changed via deletion'));
     }
   }
-  if ((meta.generation ?? 0) < (old.generation ?? 0)) errs.push(invalid('metadata.generation', meta.generation ?? 0, 'must not be decremented'));
+  if ((meta.generation ?? 0) < (old.generation ?? 0))
+    errs.push(invalid('metadata.generation', meta.generation ?? 0, 'must not be decremented'));
   if (old.deletionTimestamp) {
     const added = (meta.finalizers ?? []).filter((f) => !(old.finalizers ?? []).includes(f));
     if (added.length) {
-      errs.push(forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`));
+      errs.push(
+        forbidden(
+          'metadata.finalizers',
+          `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+        ),
+      );
     }
   }
   errs.push(...validateCommonMeta(meta));

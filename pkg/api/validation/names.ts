@@ -74,7 +74,8 @@ export function isDNS1123Label(value: string): string[] {
 export function isDNS1123Subdomain(value: string): string[] {
   const errs: string[] = [];
   if (value.length > DNS1123SubdomainMaxLength) errs.push(maxLenError(DNS1123SubdomainMaxLength));
-  if (!dns1123SubdomainRegexp.test(value)) errs.push(regexError(dns1123SubdomainErrMsg, dns1123SubdomainFmt, 'example.com'));
+  if (!dns1123SubdomainRegexp.test(value))
+    errs.push(regexError(dns1123SubdomainErrMsg, dns1123SubdomainFmt, 'example.com'));
   return errs;
 }
 
@@ -87,7 +88,8 @@ export function isDNS1123Subdomain(value: string): string[] {
 export function isMixedCaseName(value: string): string[] {
   const errs: string[] = [];
   if (value.length > DNS1123SubdomainMaxLength) errs.push(maxLenError(DNS1123SubdomainMaxLength));
-  if (!mixedCaseNameRegexp.test(value)) errs.push(regexError(mixedCaseNameErrMsg, mixedCaseNameFmt, 'hostPath', 'fast-ssd'));
+  if (!mixedCaseNameRegexp.test(value))
+    errs.push(regexError(mixedCaseNameErrMsg, mixedCaseNameFmt, 'hostPath', 'fast-ssd'));
   return errs;
 }
 
@@ -125,14 +127,16 @@ export function isQualifiedName(value: string): string[] {
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
   if (value.length > LabelValueMaxLength) errs.push(maxLenError(LabelValueMaxLength));
-  if (!labelValueRegexp.test(value)) errs.push(regexError(labelValueErrMsg, labelValueFmt, 'MyValue', 'my_value', '12345'));
+  if (!labelValueRegexp.test(value))
+    errs.push(regexError(labelValueErrMsg, labelValueFmt, 'MyValue', 'my_value', '12345'));
   return errs;
 }
 
 /** Problems of `value` as an environment variable name (`MY_ENV.NAME`; not starting with a digit). */
 export function isEnvVarName(value: string): string[] {
   const errs: string[] = [];
-  if (!envVarNameRegexp.test(value)) errs.push(regexError(envVarNameErrMsg, envVarNameFmt, 'my.env-name', 'MY_ENV.NAME', 'MyEnvName1'));
+  if (!envVarNameRegexp.test(value))
+    errs.push(regexError(envVarNameErrMsg, envVarNameFmt, 'my.env-name', 'MY_ENV.NAME', 'MyEnvName1'));
   if (value === '.') errs.push("must not be '.'");
   else if (value === '..') errs.push("must not be '..'");
   else if (value.startsWith('..')) errs.push("must not start with '..'");
@@ -162,7 +166,8 @@ function maskTrailingDash(name: string): string {
 }
 
 /** Names that are DNS subdomains: pods, PVs, PVCs, nodes, leases. */
-export const nameIsDNSSubdomain: NameValidator = (name, prefix) => isDNS1123Subdomain(prefix ? maskTrailingDash(name) : name);
+export const nameIsDNSSubdomain: NameValidator = (name, prefix) =>
+  isDNS1123Subdomain(prefix ? maskTrailingDash(name) : name);
 /** Names that are DNS labels: namespaces. */
 export const nameIsDNSLabel: NameValidator = (name, prefix) => isDNS1123Label(prefix ? maskTrailingDash(name) : name);
 /** Mixed-case names: storage classes and events (see isMixedCaseName). */

@@ -15,7 +15,8 @@ export function validateNamespace(ns: Namespace): FieldError[] {
   const errs = validateObjectName(ns.metadata, nameIsDNSLabel);
   errs.push(...validateFinalizers(ns.spec?.finalizers, 'spec.finalizers'));
   const phase = ns.status?.phase;
-  if (phase !== undefined && !supportedNamespacePhases.includes(phase)) errs.push(notSupported('status.phase', phase, supportedNamespacePhases));
+  if (phase !== undefined && !supportedNamespacePhases.includes(phase))
+    errs.push(notSupported('status.phase', phase, supportedNamespacePhases));
   return errs;
 }
 
@@ -26,7 +27,11 @@ export function validateNamespace(ns: Namespace): FieldError[] {
 export function validateNamespaceStatusUpdate(ns: Namespace): FieldError[] {
   const phase = ns.status?.phase;
   if (!ns.metadata.deletionTimestamp) {
-    return phase === 'Active' ? [] : [invalid('status.phase', phase, "may only be 'Active' if `deletionTimestamp` is empty")];
+    return phase === 'Active'
+      ? []
+      : [invalid('status.phase', phase, "may only be 'Active' if `deletionTimestamp` is empty")];
   }
-  return phase === 'Terminating' ? [] : [invalid('status.phase', phase, "may only be 'Terminating' if `deletionTimestamp` is not empty")];
+  return phase === 'Terminating'
+    ? []
+    : [invalid('status.phase', phase, "may only be 'Terminating' if `deletionTimestamp` is not empty")];
 }

@@ -6,7 +6,13 @@ import { nameIsDNSSubdomain } from './names';
 import { validateResourceList } from './quantities';
 
 /** Node address types (sorted). */
-export const supportedNodeAddressTypes: readonly string[] = ['ExternalDNS', 'ExternalIP', 'Hostname', 'InternalDNS', 'InternalIP'];
+export const supportedNodeAddressTypes: readonly string[] = [
+  'ExternalDNS',
+  'ExternalIP',
+  'Hostname',
+  'InternalDNS',
+  'InternalIP',
+];
 /** Condition statuses. */
 export const supportedConditionStatuses: readonly string[] = ['False', 'True', 'Unknown'];
 
@@ -24,11 +30,13 @@ export function validateNode(node: Node): FieldError[] {
   (status.conditions ?? []).forEach((c, i) => {
     const p = `status.conditions[${i}]`;
     if (!c.type) errs.push(required(`${p}.type`));
-    if (!supportedConditionStatuses.includes(c.status)) errs.push(notSupported(`${p}.status`, c.status ?? '', supportedConditionStatuses));
+    if (!supportedConditionStatuses.includes(c.status))
+      errs.push(notSupported(`${p}.status`, c.status ?? '', supportedConditionStatuses));
   });
   (status.addresses ?? []).forEach((a, i) => {
     const p = `status.addresses[${i}]`;
-    if (!supportedNodeAddressTypes.includes(a.type)) errs.push(notSupported(`${p}.type`, a.type ?? '', supportedNodeAddressTypes));
+    if (!supportedNodeAddressTypes.includes(a.type))
+      errs.push(notSupported(`${p}.type`, a.type ?? '', supportedNodeAddressTypes));
     if (!a.address) errs.push(required(`${p}.address`));
   });
   const port = status.daemonEndpoints?.kubeletEndpoint?.Port;

@@ -3,7 +3,12 @@
  * narrowed to this project's two volume sources: `hostPath` and `nfs`.
  */
 import path from 'node:path';
-import { PersistentVolumePhase, type NodeSelectorRequirement, type PersistentVolume, type VolumeNodeAffinity } from '../core/v1';
+import {
+  PersistentVolumePhase,
+  type NodeSelectorRequirement,
+  type PersistentVolume,
+  type VolumeNodeAffinity,
+} from '../core/v1';
 import { semanticEqual } from './equality';
 import { type FieldError, forbidden, invalid, notSupported, required, validateImmutableField } from './field';
 import { validateObjectName } from './meta';
@@ -63,11 +68,13 @@ function validateNodeSelectorRequirement(req: NodeSelectorRequirement, field: st
   switch (req.operator) {
     case 'In':
     case 'NotIn':
-      if (values.length === 0) errs.push(required(`${field}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+      if (values.length === 0)
+        errs.push(required(`${field}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
       break;
     case 'Exists':
     case 'DoesNotExist':
-      if (values.length > 0) errs.push(forbidden(`${field}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+      if (values.length > 0)
+        errs.push(forbidden(`${field}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
       break;
     case 'Gt':
     case 'Lt':
@@ -85,11 +92,14 @@ function validateNodeSelectorRequirement(req: NodeSelectorRequirement, field: st
 function validateVolumeNodeAffinity(aff: VolumeNodeAffinity, field: string): FieldError[] {
   if (!aff.required) return [required(`${field}.required`, 'must specify required node constraints')];
   const terms = aff.required.nodeSelectorTerms ?? [];
-  if (terms.length === 0) return [required(`${field}.required.nodeSelectorTerms`, 'must have at least one node selector term')];
+  if (terms.length === 0)
+    return [required(`${field}.required.nodeSelectorTerms`, 'must have at least one node selector term')];
   return terms.flatMap((term, i) => {
     const p = `${field}.required.nodeSelectorTerms[${i}]`;
     return [
-      ...(term.matchExpressions ?? []).flatMap((r, j) => validateNodeSelectorRequirement(r, `${p}.matchExpressions[${j}]`)),
+      ...(term.matchExpressions ?? []).flatMap((r, j) =>
+        validateNodeSelectorRequirement(r, `${p}.matchExpressions[${j}]`),
+      ),
       ...(term.matchFields ?? []).flatMap((r, j) => validateNodeSelectorRequirement(r, `${p}.matchFields[${j}]`)),
     ];
   });
@@ -101,7 +111,8 @@ function validateSource(pv: PersistentVolume): FieldError[] {
   const keys = volumeSourceKeys(spec);
   const errs: FieldError[] = [];
   for (const k of keys) {
-    if (!supportedVolumeSources.includes(k)) errs.push(forbidden(`spec.${k}`, 'only hostPath and nfs volume sources are supported'));
+    if (!supportedVolumeSources.includes(k))
+      errs.push(forbidden(`spec.${k}`, 'only hostPath and nfs volume sources are supported'));
   }
   const supported = keys.filter((k) => supportedVolumeSources.includes(k));
   if (keys.length === 0) errs.push(required('spec', 'must specify a volume type'));
@@ -112,7 +123,8 @@ function validateSource(pv: PersistentVolume): FieldError[] {
     if (t !== undefined && t !== null && !supportedHostPathTypes.includes(t)) {
       errs.push(notSupported('spec.hostPath.type', t, supportedHostPathTypes));
     }
-    if (spec.mountOptions?.length) errs.push(forbidden('spec.mountOptions', 'may not specify mount options for this volume type'));
+    if (spec.mountOptions?.length)
+      errs.push(forbidden('spec.mountOptions', 'may not specify mount options for this volume type'));
   }
   if (spec.nfs) {
     if (!spec.nfs.server) errs.push(required('spec.nfs.server'));
@@ -144,10 +156,14 @@ export function validatePersistentVolume(pv: PersistentVolume): FieldError[] {
   }
   if (policy === 'Recycle') {
     if (spec.hostPath?.path && path.posix.normalize(spec.hostPath.path) === '/') {
-      errs.push(forbidden('spec.persistentVolumeReclaimPolicy', "may not be 'recycle' for a hostPath volume with path '/'"));
+      errs.push(
+        forbidden('spec.persistentVolumeReclaimPolicy', "may not be 'recycle' for a hostPath volume with path '/'"),
+      );
     }
     if (spec.nfs?.path && path.posix.normalize(spec.nfs.path) === '/') {
-      errs.push(forbidden('spec.persistentVolumeReclaimPolicy', "may not be 'recycle' for an nfs volume with path '/'"));
+      errs.push(
+        forbidden('spec.persistentVolumeReclaimPolicy', "may not be 'recycle' for an nfs volume with path '/'"),
+      );
     }
   }
   errs.push(...validateStorageClassName(spec.storageClassName, 'spec.storageClassName'));
@@ -170,7 +186,13 @@ export function validatePersistentVolumeUpdate(pv: PersistentVolume, old: Persis
     errs.push(forbidden('spec.persistentvolumesource', 'spec.persistentvolumesource is immutable after creation'));
   }
   // An absent mode is Filesystem (objects stored before defaulting compare equal to defaulted ones).
-  errs.push(...validateImmutableField(pv.spec?.volumeMode ?? 'Filesystem', old.spec?.volumeMode ?? 'Filesystem', 'spec.volumeMode'));
+  errs.push(
+    ...validateImmutableField(
+      pv.spec?.volumeMode ?? 'Filesystem',
+      old.spec?.volumeMode ?? 'Filesystem',
+      'spec.volumeMode',
+    ),
+  );
   return errs;
 }
 

@@ -34,7 +34,8 @@ export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): Field
   errs.push(...validateResourceList(otherRequests, 'spec.resources.requests'));
   errs.push(...validateResourceList(spec.resources?.limits, 'spec.resources.limits'));
   if (spec.volumeName !== undefined && spec.volumeName !== '') {
-    for (const msg of isDNS1123Subdomain(String(spec.volumeName))) errs.push(invalid('spec.volumeName', spec.volumeName, msg));
+    for (const msg of isDNS1123Subdomain(String(spec.volumeName)))
+      errs.push(invalid('spec.volumeName', spec.volumeName, msg));
   }
   errs.push(...validateStorageClassName(spec.storageClassName, 'spec.storageClassName'));
   errs.push(...validateVolumeMode(spec.volumeMode, 'spec.volumeMode'));
@@ -51,7 +52,10 @@ export const claimSpecImmutableMessage =
  * `resources.requests.storage` and `volumeAttributesClassName`. The storage request never
  * shrinks below its previous value.
  */
-export function validatePersistentVolumeClaimUpdate(pvc: PersistentVolumeClaim, old: PersistentVolumeClaim): FieldError[] {
+export function validatePersistentVolumeClaimUpdate(
+  pvc: PersistentVolumeClaim,
+  old: PersistentVolumeClaim,
+): FieldError[] {
   const errs = validatePersistentVolumeClaim(pvc);
   const newSpec: PersistentVolumeClaimSpec = jsonClone(pvc.spec ?? {});
   const oldSpec: PersistentVolumeClaimSpec = jsonClone(old.spec ?? {});

@@ -23,7 +23,10 @@ export const onlyPVCVolumesMessage = 'only persistentVolumeClaim volumes are sup
  * with a claimName. Any other source key (emptyDir, hostPath, configMap, …) is forbidden at
  * `spec.volumes[i].<key>`. Returns the errors and the declared names (for volume mounts).
  */
-export function validateVolumes(volumes: readonly Volume[] | undefined, field: string): { errs: FieldError[]; names: Set<string> } {
+export function validateVolumes(
+  volumes: readonly Volume[] | undefined,
+  field: string,
+): { errs: FieldError[]; names: Set<string> } {
   const errs: FieldError[] = [];
   const names = new Set<string>();
   (volumes ?? []).forEach((vol, i) => {
@@ -39,7 +42,8 @@ export function validateVolumes(volumes: readonly Volume[] | undefined, field: s
       names.add(vol.name);
     }
     const sources = Object.keys(vol).filter((k) => k !== 'name' && vol[k] !== undefined && vol[k] !== null);
-    for (const k of sources) if (k !== 'persistentVolumeClaim') errs.push(forbidden(`${p}.${k}`, onlyPVCVolumesMessage));
+    for (const k of sources)
+      if (k !== 'persistentVolumeClaim') errs.push(forbidden(`${p}.${k}`, onlyPVCVolumesMessage));
     if (sources.length === 0) errs.push(required(p, 'must specify a volume type'));
     const pvc = vol.persistentVolumeClaim;
     if (pvc !== undefined && pvc !== null) {
@@ -67,12 +71,18 @@ function validatePodSpec(spec: PodSpec): FieldError[] {
     errs.push(invalid('spec.terminationGracePeriodSeconds', grace, 'must be greater than or equal to 0'));
   }
   const deadline = spec.activeDeadlineSeconds;
-  if (deadline !== undefined && deadline !== null && (typeof deadline !== 'number' || !Number.isInteger(deadline) || deadline < 1 || deadline > 2147483647)) {
+  if (
+    deadline !== undefined &&
+    deadline !== null &&
+    (typeof deadline !== 'number' || !Number.isInteger(deadline) || deadline < 1 || deadline > 2147483647)
+  ) {
     errs.push(invalid('spec.activeDeadlineSeconds', deadline, 'must be between 1 and 2147483647, inclusive'));
   }
   const dns = spec.dnsPolicy;
-  if (dns !== undefined && !supportedDNSPolicies.includes(dns)) errs.push(notSupported('spec.dnsPolicy', dns, supportedDNSPolicies));
-  if (dns === 'None' && !spec.dnsConfig) errs.push(required('spec.dnsConfig', 'must provide `dnsConfig` when `dnsPolicy` is None'));
+  if (dns !== undefined && !supportedDNSPolicies.includes(dns))
+    errs.push(notSupported('spec.dnsPolicy', dns, supportedDNSPolicies));
+  if (dns === 'None' && !spec.dnsConfig)
+    errs.push(required('spec.dnsConfig', 'must provide `dnsConfig` when `dnsPolicy` is None'));
   errs.push(...validateOptionalName(spec.nodeName, 'spec.nodeName', isDNS1123Subdomain));
   errs.push(...validateOptionalName(spec.schedulerName, 'spec.schedulerName', isDNS1123Subdomain));
   errs.push(...validateLabels(spec.nodeSelector, 'spec.nodeSelector'));

@@ -13,7 +13,8 @@ export const isNotPositiveErrorMsg = 'must be greater than zero';
 /** The parsed quantity, or the field error saying why `value` is not one. */
 export function parseQuantityField(value: unknown, field: string): { quantity: Quantity } | { error: FieldError } {
   if (value === undefined || value === null || value === '') return { error: required(field) };
-  if (typeof value !== 'string' && typeof value !== 'number') return { error: invalid(field, value, 'must be a quantity') };
+  if (typeof value !== 'string' && typeof value !== 'number')
+    return { error: invalid(field, value, 'must be a quantity') };
   try {
     return { quantity: parseQuantity(String(value)) };
   } catch (err) {

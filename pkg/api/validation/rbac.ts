@@ -19,18 +19,31 @@ function stringList(v: unknown, field: string): FieldError[] {
 
 function validateRule(rule: PolicyRule, field: string, namespaced: boolean): FieldError[] {
   if (rule === null || typeof rule !== 'object') return [invalid(field, rule, 'must be an object')];
-  const errs = (['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const).flatMap((k) => stringList(rule[k], `${field}.${k}`));
+  const errs = (['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const).flatMap((k) =>
+    stringList(rule[k], `${field}.${k}`),
+  );
   if (errs.length) return errs;
   if (!rule.verbs?.length) errs.push(required(`${field}.verbs`, 'verbs must contain at least one value'));
   if (rule.nonResourceURLs?.length) {
-    if (namespaced) errs.push(invalid(`${field}.nonResourceURLs`, rule.nonResourceURLs, 'namespaced rules cannot apply to non-resource URLs'));
+    if (namespaced)
+      errs.push(
+        invalid(`${field}.nonResourceURLs`, rule.nonResourceURLs, 'namespaced rules cannot apply to non-resource URLs'),
+      );
     if (rule.apiGroups?.length || rule.resources?.length || rule.resourceNames?.length) {
-      errs.push(invalid(`${field}.nonResourceURLs`, rule.nonResourceURLs, 'rules cannot apply to both regular resources and non-resource URLs'));
+      errs.push(
+        invalid(
+          `${field}.nonResourceURLs`,
+          rule.nonResourceURLs,
+          'rules cannot apply to both regular resources and non-resource URLs',
+        ),
+      );
     }
     return errs;
   }
-  if (!rule.apiGroups?.length) errs.push(required(`${field}.apiGroups`, 'resource rules must supply at least one api group'));
-  if (!rule.resources?.length) errs.push(required(`${field}.resources`, 'resource rules must supply at least one resource'));
+  if (!rule.apiGroups?.length)
+    errs.push(required(`${field}.apiGroups`, 'resource rules must supply at least one api group'));
+  if (!rule.resources?.length)
+    errs.push(required(`${field}.resources`, 'resource rules must supply at least one resource'));
   return errs;
 }
 
@@ -56,7 +69,8 @@ function validateSubject(s: Subject, field: string, bindingNamespaced: boolean):
   if (typeof s.name !== 'string' || s.name === '') errs.push(required(`${field}.name`));
   switch (s.kind) {
     case SubjectKind.ServiceAccount:
-      if (typeof s.name === 'string' && s.name) errs.push(...isDNS1123Subdomain(s.name).map((m) => invalid(`${field}.name`, s.name, m)));
+      if (typeof s.name === 'string' && s.name)
+        errs.push(...isDNS1123Subdomain(s.name).map((m) => invalid(`${field}.name`, s.name, m)));
       if (s.apiGroup) errs.push(notSupported(`${field}.apiGroup`, s.apiGroup, ['']));
       if (!bindingNamespaced && !s.namespace) errs.push(required(`${field}.namespace`));
       break;
@@ -70,7 +84,11 @@ function validateSubject(s: Subject, field: string, bindingNamespaced: boolean):
   return errs;
 }
 
-function validateBinding(b: RoleBinding | ClusterRoleBinding, roleKinds: readonly string[], namespaced: boolean): FieldError[] {
+function validateBinding(
+  b: RoleBinding | ClusterRoleBinding,
+  roleKinds: readonly string[],
+  namespaced: boolean,
+): FieldError[] {
   const errs = validateObjectName(b.metadata, nameIsPathSegment);
   const ref = b.roleRef as RoleBinding['roleRef'] | undefined;
   if (!ref || typeof ref !== 'object') return [...errs, required('roleRef')];
@@ -79,7 +97,8 @@ function validateBinding(b: RoleBinding | ClusterRoleBinding, roleKinds: readonl
   if (typeof ref.name !== 'string' || ref.name === '') errs.push(required('roleRef.name'));
   else errs.push(...isValidPathSegmentName(ref.name).map((m) => invalid('roleRef.name', ref.name, m)));
   const subjects: unknown = b.subjects;
-  if (subjects !== undefined && subjects !== null && !Array.isArray(subjects)) errs.push(invalid('subjects', subjects, 'must be a list'));
+  if (subjects !== undefined && subjects !== null && !Array.isArray(subjects))
+    errs.push(invalid('subjects', subjects, 'must be a list'));
   else (b.subjects ?? []).forEach((s, i) => errs.push(...validateSubject(s, `subjects[${i}]`, namespaced)));
   return errs;
 }
@@ -95,7 +114,9 @@ export function validateClusterRoleBinding(b: ClusterRoleBinding): FieldError[] 
 }
 
 /** Either binding's update: valid, and roleRef unchanged ("cannot change roleRef"). */
-export function validateBindingUpdate<T extends RoleBinding | ClusterRoleBinding>(validate: (b: T) => FieldError[]): (b: T, old: T) => FieldError[] {
+export function validateBindingUpdate<T extends RoleBinding | ClusterRoleBinding>(
+  validate: (b: T) => FieldError[],
+): (b: T, old: T) => FieldError[] {
   return (b, old) => {
     const errs = validate(b);
     if (!semanticEqual(b.roleRef, old.roleRef)) errs.push(invalid('roleRef', b.roleRef, 'cannot change roleRef'));

@@ -6,7 +6,16 @@
 import type { StorageClass } from '../storage/v1';
 import { VolumeBindingMode } from '../storage/v1';
 import { semanticEqual } from './equality';
-import { type FieldError, forbidden, invalid, notSupported, required, tooLong, tooMany, validateImmutableField } from './field';
+import {
+  type FieldError,
+  forbidden,
+  invalid,
+  notSupported,
+  required,
+  tooLong,
+  tooMany,
+  validateImmutableField,
+} from './field';
 import { validateObjectName } from './meta';
 import { isQualifiedName, nameIsMixedCase } from './names';
 
@@ -21,7 +30,8 @@ const maxProvisionerParameterLen = 512;
 function validateParameters(params: Record<string, string> | undefined): FieldError[] {
   const entries = Object.entries(params ?? {});
   const errs: FieldError[] = [];
-  if (entries.length > maxProvisionerParameterLen) errs.push(tooMany('parameters', entries.length, maxProvisionerParameterLen));
+  if (entries.length > maxProvisionerParameterLen)
+    errs.push(tooMany('parameters', entries.length, maxProvisionerParameterLen));
   let size = 0;
   for (const [k, v] of entries) {
     if (k.length === 0) errs.push(invalid('parameters', params, 'keys can not be empty'));
@@ -41,7 +51,9 @@ export function validateStorageClass(sc: StorageClass): FieldError[] {
   const errs = validateObjectName(sc.metadata, nameIsMixedCase);
   if (!sc.provisioner) errs.push(required('provisioner'));
   else if (typeof sc.provisioner !== 'string') errs.push(invalid('provisioner', sc.provisioner, 'must be a string'));
-  else for (const msg of isQualifiedName(sc.provisioner.toLowerCase())) errs.push(invalid('provisioner', sc.provisioner, msg));
+  else
+    for (const msg of isQualifiedName(sc.provisioner.toLowerCase()))
+      errs.push(invalid('provisioner', sc.provisioner, msg));
   errs.push(...validateParameters(sc.parameters));
   if (sc.reclaimPolicy !== undefined && !supportedClassReclaimPolicies.includes(sc.reclaimPolicy)) {
     errs.push(notSupported('reclaimPolicy', sc.reclaimPolicy, supportedClassReclaimPolicies));
@@ -58,9 +70,11 @@ export function validateStorageClass(sc: StorageClass): FieldError[] {
  */
 export function validateStorageClassUpdate(sc: StorageClass, old: StorageClass): FieldError[] {
   const errs = validateStorageClass(sc);
-  if (!semanticEqual(sc.parameters ?? {}, old.parameters ?? {})) errs.push(forbidden('parameters', 'updates to parameters are forbidden.'));
+  if (!semanticEqual(sc.parameters ?? {}, old.parameters ?? {}))
+    errs.push(forbidden('parameters', 'updates to parameters are forbidden.'));
   if (sc.provisioner !== old.provisioner) errs.push(forbidden('provisioner', 'updates to provisioner are forbidden.'));
-  if (sc.reclaimPolicy !== old.reclaimPolicy) errs.push(forbidden('reclaimPolicy', 'updates to reclaimPolicy are forbidden.'));
+  if (sc.reclaimPolicy !== old.reclaimPolicy)
+    errs.push(forbidden('reclaimPolicy', 'updates to reclaimPolicy are forbidden.'));
   errs.push(...validateImmutableField(sc.volumeBindingMode, old.volumeBindingMode, 'volumeBindingMode'));
   return errs;
 }

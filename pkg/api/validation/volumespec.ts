@@ -16,9 +16,14 @@ export const supportedVolumeModes: readonly string[] = ['Block', 'Filesystem'];
  * `field` lists known access modes (`Unsupported value` at `field` otherwise, as Kubernetes
  * reports it); ReadWriteOncePod excludes the others; with `requireOne`, the list is non-empty.
  */
-export function validateAccessModes(modes: readonly unknown[] | undefined, field: string, requireOne: boolean): FieldError[] {
+export function validateAccessModes(
+  modes: readonly unknown[] | undefined,
+  field: string,
+  requireOne: boolean,
+): FieldError[] {
   const errs: FieldError[] = [];
-  if (modes !== undefined && modes !== null && !Array.isArray(modes)) return [invalid(field, modes, 'must be a list of access modes')];
+  if (modes !== undefined && modes !== null && !Array.isArray(modes))
+    return [invalid(field, modes, 'must be a list of access modes')];
   const list = modes ?? [];
   if (requireOne && list.length === 0) errs.push(required(field));
   let rwop = false;
@@ -36,7 +41,9 @@ export function validateAccessModes(modes: readonly unknown[] | undefined, field
 /** An optional volumeMode is Block or Filesystem. */
 export function validateVolumeMode(mode: unknown, field: string): FieldError[] {
   if (mode === undefined || mode === null) return [];
-  return typeof mode === 'string' && supportedVolumeModes.includes(mode) ? [] : [notSupported(field, mode, supportedVolumeModes)];
+  return typeof mode === 'string' && supportedVolumeModes.includes(mode)
+    ? []
+    : [notSupported(field, mode, supportedVolumeModes)];
 }
 
 /**

@@ -24,7 +24,12 @@ interface ClassShape {
  * Admits the write of `obj` (a storageclasses object; other resources pass) against `roots`;
  * throws a 422 StatusError when its hostPath `parameters.path` is not allowed.
  */
-export function admitHostPathClass(resource: string, obj: KubeObject, old: KubeObject | undefined, roots: readonly string[]): void {
+export function admitHostPathClass(
+  resource: string,
+  obj: KubeObject,
+  old: KubeObject | undefined,
+  roots: readonly string[],
+): void {
   if (resource !== 'storageclasses') return;
   const sc = obj as unknown as ClassShape;
   if (sc.provisioner !== hostPathProvisioner) return;
@@ -33,6 +38,10 @@ export function admitHostPathClass(resource: string, obj: KubeObject, old: KubeO
   if (old && (old as unknown as ClassShape).parameters?.path === p) return;
   const problem = typeof p === 'string' ? requestedPathProblem(p, roots) : 'must be a string';
   if (!problem) return;
-  const cause: StatusCause = { reason: 'FieldValueInvalid', field: 'parameters.path', message: `Invalid value: ${JSON.stringify(p)}: ${problem} (kube-apiserver --hostpath-base-dir, --hostpath-allowed-roots)` };
+  const cause: StatusCause = {
+    reason: 'FieldValueInvalid',
+    field: 'parameters.path',
+    message: `Invalid value: ${JSON.stringify(p)}: ${problem} (kube-apiserver --hostpath-base-dir, --hostpath-allowed-roots)`,
+  };
   throw invalid('StorageClass', obj.metadata.name ?? '', [cause]);
 }

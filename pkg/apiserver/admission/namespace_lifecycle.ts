@@ -36,14 +36,19 @@ export class NamespaceLifecycle {
     if (!namespace) throw notFound({ resource: 'namespaces' }, ns);
     if (namespace.status?.phase === 'Terminating' || namespace.metadata.deletionTimestamp) {
       throw forbidden(q, name, `unable to create new content in namespace ${ns} because it is being terminated`, [
-        { reason: NamespaceTerminatingCause, message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' },
+        {
+          reason: NamespaceTerminatingCause,
+          message: `namespace ${ns} is being terminated`,
+          field: 'metadata.namespace',
+        },
       ]);
     }
   }
 
   /** Admits the DELETE of namespace `name`. */
   admitDelete(name: string): void {
-    if (immortalNamespaces.has(name)) throw forbidden({ resource: 'namespaces' }, name, 'this namespace may not be deleted');
+    if (immortalNamespaces.has(name))
+      throw forbidden({ resource: 'namespaces' }, name, 'this namespace may not be deleted');
   }
 
   /** Notes that namespace `name` was just deleted or marked for deletion. */

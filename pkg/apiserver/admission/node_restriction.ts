@@ -66,7 +66,11 @@ export function isRestrictedNodeLabel(key: string): boolean {
 }
 
 function refuse(t: NodeRestrictionTarget, name: string, why: string): StatusError {
-  return forbidden({ resource: t.subresource ? `${t.resource}/${t.subresource}` : t.resource, group: t.group }, name, why);
+  return forbidden(
+    { resource: t.subresource ? `${t.resource}/${t.subresource}` : t.resource, group: t.group },
+    name,
+    why,
+  );
 }
 
 /** Admits a write; throws a 403 StatusError to refuse it. */
@@ -80,25 +84,46 @@ export function admitNodeWrite(w: NodeRestrictionWrite): void {
     const labels = (w.obj as Node).metadata.labels ?? {};
     const before = w.old?.metadata.labels ?? {};
     const keys = new Set([...Object.keys(labels), ...(w.old ? Object.keys(before) : [])]);
-    const touched = [...keys].filter((k) => isRestrictedNodeLabel(k) && (!w.old || Object.hasOwn(labels, k) !== Object.hasOwn(before, k) || labels[k] !== before[k])).sort();
+    const touched = [...keys]
+      .filter(
+        (k) =>
+          isRestrictedNodeLabel(k) &&
+          (!w.old || Object.hasOwn(labels, k) !== Object.hasOwn(before, k) || labels[k] !== before[k]),
+      )
+      .sort();
     if (touched.length === 0) return;
-    throw refuse(w, name, w.old ? `node "${node}" is not allowed to modify labels: ${touched.join(', ')}` : `node "${node}" is not allowed to set the following labels: ${touched.join(', ')}`);
+    throw refuse(
+      w,
+      name,
+      w.old
+        ? `node "${node}" is not allowed to modify labels: ${touched.join(', ')}`
+        : `node "${node}" is not allowed to set the following labels: ${touched.join(', ')}`,
+    );
   }
   if (w.group === '' && w.resource === 'pods') {
     if (w.verb === 'create') {
       const mirror = Object.hasOwn(w.obj.metadata.annotations ?? {}, mirrorPodAnnotation);
-      throw refuse(w, name, mirror ? `node "${node}" can not create pods: this cluster runs no mirror pods` : `pod does not have "${mirrorPodAnnotation}" annotation, node "${node}" can only create mirror pods`);
+      throw refuse(
+        w,
+        name,
+        mirror
+          ? `node "${node}" can not create pods: this cluster runs no mirror pods`
+          : `pod does not have "${mirrorPodAnnotation}" annotation, node "${node}" can only create mirror pods`,
+      );
     }
-    if (w.subresource !== 'status') throw refuse(w, name, `unexpected operation "${op}", node "${node}" can only update pod status`);
+    if (w.subresource !== 'status')
+      throw refuse(w, name, `unexpected operation "${op}", node "${node}" can only update pod status`);
     const stored = (w.old ?? w.obj) as Pod;
-    if (stored.spec?.nodeName !== node) throw refuse(w, name, `node "${node}" can only update pod status for pods with spec.nodeName set to itself`);
+    if (stored.spec?.nodeName !== node)
+      throw refuse(w, name, `node "${node}" can only update pod status for pods with spec.nodeName set to itself`);
     return;
   }
   if (w.group === 'coordination.k8s.io' && w.resource === 'leases') admitLease(w, node, name);
 }
 
 function admitLease(t: NodeRestrictionTarget, node: string, name: string): void {
-  if (t.namespace !== nodeLeaseNamespace) throw refuse(t, name, `can only access leases in the "${nodeLeaseNamespace}" system namespace`);
+  if (t.namespace !== nodeLeaseNamespace)
+    throw refuse(t, name, `can only access leases in the "${nodeLeaseNamespace}" system namespace`);
   if (name !== node) throw refuse(t, name, 'can only access node lease with the same name as the requesting node');
 }
 
@@ -106,7 +131,9 @@ function admitLease(t: NodeRestrictionTarget, node: string, name: string): void 
 export async function admitNodeDelete(d: NodeRestrictionDelete): Promise<DeleteOptions> {
   const node = nodeNameOf(d.user);
   if (node === undefined) return d.opts;
-  const guarded = (d.group === '' && (d.resource === 'nodes' || d.resource === 'pods')) || (d.group === 'coordination.k8s.io' && d.resource === 'leases');
+  const guarded =
+    (d.group === '' && (d.resource === 'nodes' || d.resource === 'pods')) ||
+    (d.group === 'coordination.k8s.io' && d.resource === 'leases');
   if (!guarded) return d.opts;
   if (d.name === '') throw refuse(d, '', `node "${node}" can not delete collections of ${d.resource}`);
   if (d.resource === 'nodes') {
@@ -118,7 +145,8 @@ export async function admitNodeDelete(d: NodeRestrictionDelete): Promise<DeleteO
     return d.opts;
   }
   const pod = (await d.current()) as Pod;
-  if (pod.spec?.nodeName !== node) throw refuse(d, d.name, `node "${node}" can only delete pods with spec.nodeName set to itself`);
+  if (pod.spec?.nodeName !== node)
+    throw refuse(d, d.name, `node "${node}" can only delete pods with spec.nodeName set to itself`);
   const uid = d.opts.preconditions?.uid ?? pod.metadata.uid;
   return { ...d.opts, preconditions: { ...d.opts.preconditions, ...(uid ? { uid } : {}) } };
 }
@@ -133,9 +161,20 @@ function target(w: WriteAttempt | DeleteAttempt): NodeRestrictionTarget {
 /** The plugin as the resource handler calls it (`deps.admit` after the other write checks, and `deps.admitDelete`). */
 export const nodeRestriction = {
   write(w: WriteAttempt, obj: KubeObject): void {
-    admitNodeWrite({ ...target(w), verb: w.verb, obj, ...(w.old ? { old: w.old } : {}), ...(w.subresource ? { subresource: w.subresource } : {}) });
+    admitNodeWrite({
+      ...target(w),
+      verb: w.verb,
+      obj,
+      ...(w.old ? { old: w.old } : {}),
+      ...(w.subresource ? { subresource: w.subresource } : {}),
+    });
   },
   delete(d: DeleteAttempt): Promise<DeleteOptions> {
-    return admitNodeDelete({ ...target(d), name: d.name, opts: d.opts, current: () => d.store.get(d.namespace, d.name) });
+    return admitNodeDelete({
+      ...target(d),
+      name: d.name,
+      opts: d.opts,
+      current: () => d.store.get(d.namespace, d.name),
+    });
   },
 };

@@ -28,7 +28,11 @@ export function unauthorized(): StatusError {
 export type AuthenticationResult = { user: UserInfo } | { failures: string[] };
 
 /** Tries `authenticators` in order; adds system:authenticated; anonymous when allowed and nothing was presented. */
-export function authenticateRequest(req: IncomingMessage, authenticators: readonly Authenticator[], anonymous: boolean): AuthenticationResult {
+export function authenticateRequest(
+  req: IncomingMessage,
+  authenticators: readonly Authenticator[],
+  anonymous: boolean,
+): AuthenticationResult {
   const failures: string[] = [];
   for (const a of authenticators) {
     let user: UserInfo | undefined;

@@ -46,9 +46,17 @@ export function parseTokenFile(text: string, source = 'token file'): Map<string,
       throw new Error(`${source} line ${i + 1}: ${(err as Error).message}`);
     }
     const [token = '', username = '', uid = '', groups = ''] = f;
-    if (f.length < 3 || !token || !username) throw new Error(`${source} line ${i + 1}: want token,user,uid[,"group1,group2"]`);
+    if (f.length < 3 || !token || !username)
+      throw new Error(`${source} line ${i + 1}: want token,user,uid[,"group1,group2"]`);
     if (tokens.has(token)) throw new Error(`${source} line ${i + 1}: duplicate token`);
-    tokens.set(token, { username, ...(uid ? { uid } : {}), groups: groups.split(',').map((g) => g.trim()).filter(Boolean) });
+    tokens.set(token, {
+      username,
+      ...(uid ? { uid } : {}),
+      groups: groups
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean),
+    });
   });
   return tokens;
 }
@@ -59,7 +67,9 @@ export function loadTokenFile(path: string): Map<string, UserInfo> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read --token-auth-file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(
+      `cannot read --token-auth-file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return parseTokenFile(text, path);
 }

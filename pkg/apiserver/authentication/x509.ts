@@ -18,7 +18,10 @@ export const x509Authenticator: Authenticator = {
     if (!socket.encrypted || typeof socket.getPeerCertificate !== 'function') return undefined;
     const cert = socket.getPeerCertificate();
     if (!cert || Object.keys(cert).length === 0) return undefined;
-    if (!socket.authorized) throw new Error(`x509: certificate rejected: ${String(socket.authorizationError ?? 'not signed by --client-ca-file')}`);
+    if (!socket.authorized)
+      throw new Error(
+        `x509: certificate rejected: ${String(socket.authorizationError ?? 'not signed by --client-ca-file')}`,
+      );
     const subject = cert.subject as Record<string, string | string[] | undefined> | undefined;
     const cn = asList(subject?.CN)[0];
     if (!cn) throw new Error('x509: the certificate has no subject common name');

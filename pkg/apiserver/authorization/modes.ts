@@ -7,14 +7,27 @@ import { Groups } from '../authentication/user';
 import type { Store } from '../registry/store';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../../api/rbac/v1';
 import { rbacGroup } from '../../api/rbac/v1';
-import { allow, Decision, noOpinion, type Attributes, type AuthorizationResult, type Authorizer, type RuleResolver } from './authorizer';
+import {
+  allow,
+  Decision,
+  noOpinion,
+  type Attributes,
+  type AuthorizationResult,
+  type Authorizer,
+  type RuleResolver,
+} from './authorizer';
 import { NodeGraph } from './node/graph';
 import { NodeAuthorizer } from './node/node_authorizer';
 import { RbacAuthorizer } from './rbac/authorizer';
 import { GrantResolver, type RbacObjects } from './rbac/resolver';
 
 /** The modes kube-apiserver's --authorization-mode takes that this server implements. */
-export const AuthorizationMode = { AlwaysAllow: 'AlwaysAllow', AlwaysDeny: 'AlwaysDeny', Node: 'Node', RBAC: 'RBAC' } as const;
+export const AuthorizationMode = {
+  AlwaysAllow: 'AlwaysAllow',
+  AlwaysDeny: 'AlwaysDeny',
+  Node: 'Node',
+  RBAC: 'RBAC',
+} as const;
 export type AuthorizationMode = (typeof AuthorizationMode)[keyof typeof AuthorizationMode];
 
 /** What authorizers read: the apiserver's stores (their watch caches). */
@@ -56,7 +69,10 @@ function cachedRbacObjects(sources: AuthorizerSources): RbacObjects {
 }
 
 /** Builds the chain for `modes` (already validated, in order). */
-export function newAuthorizationChain(modes: readonly AuthorizationMode[], sources: AuthorizerSources): AuthorizationChain {
+export function newAuthorizationChain(
+  modes: readonly AuthorizationMode[],
+  sources: AuthorizerSources,
+): AuthorizationChain {
   const grants = new GrantResolver(cachedRbacObjects(sources));
   const authorizers: Authorizer[] = [];
   const ruleResolvers: RuleResolver[] = [];

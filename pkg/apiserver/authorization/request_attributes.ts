@@ -30,8 +30,23 @@ export function requestAttributes(user: UserInfo, method: string, path: string, 
   const apiGroup = named ? (named[1] ?? '') : '';
   const apiVersion = core ? 'v1' : (named?.[2] ?? '');
   const rest = core?.[1] ?? named?.[3];
-  const info = rest === undefined ? undefined : parseResourcePath(apiGroup, apiVersion, rest.split('/'), method, boolValue(query.get('watch')));
-  if (!info) return { user, verb: method.toLowerCase(), resourceRequest: false, apiGroup: '', apiVersion: '', resource: '', subresource: '', namespace: '', name: '', path };
+  const info =
+    rest === undefined
+      ? undefined
+      : parseResourcePath(apiGroup, apiVersion, rest.split('/'), method, boolValue(query.get('watch')));
+  if (!info)
+    return {
+      user,
+      verb: method.toLowerCase(),
+      resourceRequest: false,
+      apiGroup: '',
+      apiVersion: '',
+      resource: '',
+      subresource: '',
+      namespace: '',
+      name: '',
+      path,
+    };
   const fieldSelector = fieldRequirements(query.get('fieldSelector') ?? undefined);
   let name = info.name ?? '';
   // A list or watch of one object by metadata.name is authorized as that object (kubectl get x -w).

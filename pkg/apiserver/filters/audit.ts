@@ -56,7 +56,9 @@ export class AuditLog {
       requestURI: ctx.url,
       verb: a?.verb ?? ctx.method.toLowerCase(),
       user: { username: who.username, ...(who.uid ? { uid: who.uid } : {}), groups: who.groups },
-      ...(acting && authenticated && acting !== authenticated ? { impersonatedUser: { username: acting.username, groups: acting.groups } } : {}),
+      ...(acting && authenticated && acting !== authenticated
+        ? { impersonatedUser: { username: acting.username, groups: acting.groups } }
+        : {}),
       sourceIPs: [ctx.req.socket.remoteAddress ?? ''],
       userAgent: ctx.get('user-agent'),
       ...(a?.resourceRequest

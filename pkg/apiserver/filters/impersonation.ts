@@ -26,7 +26,10 @@ function extraKey(encoded: string): string {
 
 function headerValues(ctx: Context, name: string): string[] {
   const v = ctx.req.headersDistinct[name];
-  return (v ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return (v ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 interface Wanted {
@@ -39,10 +42,16 @@ interface Wanted {
 
 function wantedOf(user: string, uid: string | undefined, groups: string[], extra: Record<string, string[]>): Wanted[] {
   const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(user);
-  const wanted: Wanted[] = [sa ? { resource: 'serviceaccounts', apiGroup: '', namespace: sa[1] ?? '', name: sa[2] ?? '' } : { resource: 'users', apiGroup: '', name: user }];
+  const wanted: Wanted[] = [
+    sa
+      ? { resource: 'serviceaccounts', apiGroup: '', namespace: sa[1] ?? '', name: sa[2] ?? '' }
+      : { resource: 'users', apiGroup: '', name: user },
+  ];
   if (uid) wanted.push({ resource: 'uids', apiGroup: 'authentication.k8s.io', name: uid });
   for (const g of groups) wanted.push({ resource: 'groups', apiGroup: '', name: g });
-  for (const [k, vs] of Object.entries(extra)) for (const v of vs) wanted.push({ resource: 'userextras', apiGroup: 'authentication.k8s.io', subresource: k, name: v });
+  for (const [k, vs] of Object.entries(extra))
+    for (const v of vs)
+      wanted.push({ resource: 'userextras', apiGroup: 'authentication.k8s.io', subresource: k, name: v });
   return wanted;
 }
 
@@ -55,7 +64,8 @@ export function impersonation(authorizer: Authorizer) {
     const uid = headerValues(ctx, 'impersonate-uid')[0];
     const groups = headerValues(ctx, 'impersonate-group');
     const extra: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-    for (const h of headers) if (h.startsWith(extraPrefix)) extra[extraKey(h.slice(extraPrefix.length))] = headerValues(ctx, h);
+    for (const h of headers)
+      if (h.startsWith(extraPrefix)) extra[extraKey(h.slice(extraPrefix.length))] = headerValues(ctx, h);
     if (!user) throw badRequest(`requested impersonation of ${headers.join(', ')} without impersonating a user`);
     if (!isInsecureRequest(ctx)) {
       const requester = requestUser(ctx);

@@ -92,11 +92,17 @@ function decodeInput(raw: Buffer, type: string, store: Store): KubeObject {
   const body = decodeObject(raw, type);
   const info = store.strategy.info;
   const { apiVersion, kind } = body;
-  if (kind !== undefined && kind !== info.kind) throw badRequest(`the body is a ${shown(kind)}, but the URL is for ${info.kind}`);
+  if (kind !== undefined && kind !== info.kind)
+    throw badRequest(`the body is a ${shown(kind)}, but the URL is for ${info.kind}`);
   if (apiVersion !== undefined && apiVersion !== apiVersionOf(info)) {
-    throw badRequest(`the API version in the data (${shown(apiVersion)}) does not match the expected API version (${apiVersionOf(info)})`);
+    throw badRequest(
+      `the API version in the data (${shown(apiVersion)}) does not match the expected API version (${apiVersionOf(info)})`,
+    );
   }
-  if (body.metadata !== undefined && (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata))) {
+  if (
+    body.metadata !== undefined &&
+    (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata))
+  ) {
     throw badRequest('metadata must be an object');
   }
   return { ...body, metadata: (body.metadata ?? {}) as KubeObject['metadata'] };
@@ -107,21 +113,32 @@ const propagationPolicies: readonly unknown[] = ['Orphan', 'Background', 'Foregr
 /** Checks the fields of a DeleteOptions body the store reads; a wrong type is a 400. */
 function checkDeleteOptions(o: Record<string, unknown>): DeleteOptions {
   const grace = o.gracePeriodSeconds;
-  if (grace !== undefined && grace !== null && !(typeof grace === 'number' && Number.isSafeInteger(grace))) throw badRequest('DeleteOptions.gracePeriodSeconds must be an integer');
+  if (grace !== undefined && grace !== null && !(typeof grace === 'number' && Number.isSafeInteger(grace)))
+    throw badRequest('DeleteOptions.gracePeriodSeconds must be an integer');
   const pre = o.preconditions;
   if (pre !== undefined && pre !== null) {
-    if (typeof pre !== 'object' || Array.isArray(pre)) throw badRequest('DeleteOptions.preconditions must be an object');
+    if (typeof pre !== 'object' || Array.isArray(pre))
+      throw badRequest('DeleteOptions.preconditions must be an object');
     for (const k of ['uid', 'resourceVersion'] as const) {
       const v = (pre as Record<string, unknown>)[k];
-      if (v !== undefined && v !== null && typeof v !== 'string') throw badRequest(`DeleteOptions.preconditions.${k} must be a string`);
+      if (v !== undefined && v !== null && typeof v !== 'string')
+        throw badRequest(`DeleteOptions.preconditions.${k} must be a string`);
     }
   }
-  if (o.propagationPolicy !== undefined && o.propagationPolicy !== null && !propagationPolicies.includes(o.propagationPolicy)) {
-    throw badRequest(`DeleteOptions.propagationPolicy: Unsupported value: ${JSON.stringify(o.propagationPolicy)}: supported values: "Orphan", "Background", "Foreground"`);
+  if (
+    o.propagationPolicy !== undefined &&
+    o.propagationPolicy !== null &&
+    !propagationPolicies.includes(o.propagationPolicy)
+  ) {
+    throw badRequest(
+      `DeleteOptions.propagationPolicy: Unsupported value: ${JSON.stringify(o.propagationPolicy)}: supported values: "Orphan", "Background", "Foreground"`,
+    );
   }
-  if (o.orphanDependents !== undefined && o.orphanDependents !== null && typeof o.orphanDependents !== 'boolean') throw badRequest('DeleteOptions.orphanDependents must be a boolean');
+  if (o.orphanDependents !== undefined && o.orphanDependents !== null && typeof o.orphanDependents !== 'boolean')
+    throw badRequest('DeleteOptions.orphanDependents must be a boolean');
   const dry = o.dryRun;
-  if (dry !== undefined && dry !== null && !(Array.isArray(dry) && dry.every((d) => d === 'All'))) throw badRequest('DeleteOptions.dryRun: only "All" is supported');
+  if (dry !== undefined && dry !== null && !(Array.isArray(dry) && dry.every((d) => d === 'All')))
+    throw badRequest('DeleteOptions.dryRun: only "All" is supported');
   const opts = { ...o } as DeleteOptions;
   if (grace === null || (typeof grace === 'number' && grace < 0)) delete opts.gracePeriodSeconds;
   return opts;
@@ -142,13 +159,20 @@ async function deleteOptions(ctx: Context): Promise<DeleteOptions> {
  * object (kube-apiserver's checkName): renaming or re-namespacing through a patch is a 400.
  */
 function checkPatched(obj: unknown, name: string, ns: string | undefined): KubeObject {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw badRequest('the patched object must be a JSON object');
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    throw badRequest('the patched object must be a JSON object');
   const meta = (obj as { metadata?: unknown }).metadata;
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw badRequest('the patched object has no metadata object');
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
+    throw badRequest('the patched object has no metadata object');
   const m = meta as { name?: unknown; namespace?: unknown };
-  if (m.name !== name) throw badRequest(`the name of the object (${m.name === undefined ? '' : shown(m.name)}) does not match the name on the URL (${name})`);
+  if (m.name !== name)
+    throw badRequest(
+      `the name of the object (${m.name === undefined ? '' : shown(m.name)}) does not match the name on the URL (${name})`,
+    );
   if (ns !== undefined && m.namespace !== undefined && m.namespace !== ns) {
-    throw badRequest(`the namespace of the object (${shown(m.namespace)}) does not match the namespace on the URL (${ns})`);
+    throw badRequest(
+      `the namespace of the object (${shown(m.namespace)}) does not match the namespace on the URL (${ns})`,
+    );
   }
   return obj as KubeObject;
 }
@@ -172,7 +196,11 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
   }
   const verbs = subresource ? subresourceVerbs(subresource) : store.strategy.info.verbs;
   if (!verbs.includes(info.verb)) {
-    throw new StatusError(405, StatusReason.MethodNotAllowed, `the server does not allow this method on the requested resource`);
+    throw new StatusError(
+      405,
+      StatusReason.MethodNotAllowed,
+      `the server does not allow this method on the requested resource`,
+    );
   }
 
   switch (info.verb) {
@@ -190,7 +218,9 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       let obj = decodeInput(raw, type, store);
       if (info.name !== undefined) {
         if (obj.metadata.name && obj.metadata.name !== info.name) {
-          throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
+          throw badRequest(
+            `the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`,
+          );
         }
         obj.metadata.name = info.name;
       }
@@ -204,8 +234,20 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       const raw = await readBody(ctx);
       const obj = decodeInput(raw, type, store);
       const admit = (input: KubeObject, old: KubeObject) =>
-        deps.admit ? deps.admit({ ctx, store, verb: 'update', obj: input, raw, old, ...(subresource ? { subresource } : {}) }) : input;
-      ctx.body = deps.render(ctx, store, await store.update(ns, info.name ?? '', obj, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }, admit));
+        deps.admit
+          ? deps.admit({ ctx, store, verb: 'update', obj: input, raw, old, ...(subresource ? { subresource } : {}) })
+          : input;
+      ctx.body = deps.render(
+        ctx,
+        store,
+        await store.update(
+          ns,
+          info.name ?? '',
+          obj,
+          { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) },
+          admit,
+        ),
+      );
       return;
     }
     case 'patch': {
@@ -213,7 +255,11 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       // Own keys only: a Content-Type of `constructor` or `__proto__` must not find Object's.
       const patcher = getOwn<Patcher>(deps.patchers, type);
       if (!patcher) {
-        throw new StatusError(415, StatusReason.UnsupportedMediaType, `the body of the request was in an unknown format - accepted media types include: ${Object.keys(deps.patchers).join(', ')}`);
+        throw new StatusError(
+          415,
+          StatusReason.UnsupportedMediaType,
+          `the body of the request was in an unknown format - accepted media types include: ${Object.keys(deps.patchers).join(', ')}`,
+        );
       }
       const raw = await readBody(ctx);
       const pctx: PatchContext = { store, force: boolParam(ctx, 'force'), ...(subresource ? { subresource } : {}) };
@@ -221,21 +267,49 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
       if (fm) pctx.fieldManager = fm;
       const name = info.name ?? '';
       const admit = (obj: KubeObject, old?: KubeObject) =>
-        deps.admit ? deps.admit({ ctx, store, verb: 'patch', obj, raw, patchType: type, ...(old ? { old } : {}), ...(subresource ? { subresource } : {}) }) : obj;
+        deps.admit
+          ? deps.admit({
+              ctx,
+              store,
+              verb: 'patch',
+              obj,
+              raw,
+              patchType: type,
+              ...(old ? { old } : {}),
+              ...(subresource ? { subresource } : {}),
+            })
+          : obj;
       const apply = (cur: KubeObject) => admit(checkPatched(patcher(cur, raw, pctx), name, ns), cur);
       try {
-        ctx.body = deps.render(ctx, store, await store.guaranteedUpdate(ns, name, apply, { dryRun: dryRun(ctx), ...(subresource ? { subresource } : {}) }));
+        ctx.body = deps.render(
+          ctx,
+          store,
+          await store.guaranteedUpdate(ns, name, apply, {
+            dryRun: dryRun(ctx),
+            ...(subresource ? { subresource } : {}),
+          }),
+        );
       } catch (err) {
         if (!isNotFound(err) || subresource || !deps.createOnPatch?.includes(type)) throw err;
-        const blank: KubeObject = { apiVersion: apiVersionOf(store.strategy.info), kind: store.strategy.info.kind, metadata: { name, ...(ns ? { namespace: ns } : {}) } };
+        const blank: KubeObject = {
+          apiVersion: apiVersionOf(store.strategy.info),
+          kind: store.strategy.info.kind,
+          metadata: { name, ...(ns ? { namespace: ns } : {}) },
+        };
         ctx.status = 201;
-        ctx.body = deps.render(ctx, store, await store.create(ns, admit(checkPatched(patcher(blank, raw, pctx), name, ns)), { dryRun: dryRun(ctx) }));
+        ctx.body = deps.render(
+          ctx,
+          store,
+          await store.create(ns, admit(checkPatched(patcher(blank, raw, pctx), name, ns)), { dryRun: dryRun(ctx) }),
+        );
       }
       return;
     }
     case 'delete': {
       const requested = await deleteOptions(ctx);
-      const opts = deps.admitDelete ? await deps.admitDelete({ ctx, store, namespace: ns, name: info.name ?? '', opts: requested }) : requested;
+      const opts = deps.admitDelete
+        ? await deps.admitDelete({ ctx, store, namespace: ns, name: info.name ?? '', opts: requested })
+        : requested;
       const result = await store.delete(ns, info.name ?? '', opts);
       // As kube-apiserver: 200 with the object, also when it is only marked (finalizers, grace);
       // 202 only for a marked object whose client asked for orphanDependents=false.
@@ -245,14 +319,22 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     }
     case 'deletecollection': {
       const requested = await deleteOptions(ctx);
-      const opts = deps.admitDelete ? await deps.admitDelete({ ctx, store, namespace: ns, name: '', opts: requested }) : requested;
+      const opts = deps.admitDelete
+        ? await deps.admitDelete({ ctx, store, namespace: ns, name: '', opts: requested })
+        : requested;
       ctx.body = deps.render(ctx, store, await store.deleteCollection(ns, listQuery(ctx), opts));
       return;
     }
   }
 }
 
-async function watch(ctx: Context, info: RequestInfo, store: Store, ns: string | undefined, deps: ResourceHandlerDeps): Promise<void> {
+async function watch(
+  ctx: Context,
+  info: RequestInfo,
+  store: Store,
+  ns: string | undefined,
+  deps: ResourceHandlerDeps,
+): Promise<void> {
   const q = listQuery(ctx);
   const selected = store.matcher(q, info.name);
   const matches = (o: KubeObject) => (ns === undefined || o.metadata.namespace === ns) && selected(o);

@@ -38,8 +38,10 @@ function resolveUncached(s: Schema, components: Components): Schema | undefined 
   let cur: Schema | undefined = s;
   const overrides: Partial<Schema> = {};
   for (let depth = 0; cur && depth < 16; depth++) {
-    for (const k of extensionKeys) if (cur[k] !== undefined && overrides[k] === undefined) Object.assign(overrides, { [k]: cur[k] });
-    const next: Schema | undefined = cur.allOf?.[0] ?? (cur.$ref ? getOwn<Schema>(components, cur.$ref.slice(refPrefix.length)) : undefined);
+    for (const k of extensionKeys)
+      if (cur[k] !== undefined && overrides[k] === undefined) Object.assign(overrides, { [k]: cur[k] });
+    const next: Schema | undefined =
+      cur.allOf?.[0] ?? (cur.$ref ? getOwn<Schema>(components, cur.$ref.slice(refPrefix.length)) : undefined);
     if (!next) break;
     cur = next;
   }
@@ -78,7 +80,9 @@ const byKind = new Map<string, Schema | undefined>();
 export function schemaForKind(group: string, version: string, kind: string): Schema | undefined {
   const key = `${group}/${version}/${kind}`;
   if (!byKind.has(key)) {
-    const found = Object.values(allSchemas).find((s) => s['x-kubernetes-group-version-kind']?.some((g) => g.group === group && g.version === version && g.kind === kind));
+    const found = Object.values(allSchemas).find((s) =>
+      s['x-kubernetes-group-version-kind']?.some((g) => g.group === group && g.version === version && g.kind === kind),
+    );
     byKind.set(key, found);
   }
   return byKind.get(key);
@@ -94,7 +98,7 @@ export interface ListSemantics {
 export function listSemantics(s: Schema | undefined): ListSemantics {
   const r = resolve(s);
   const type = r?.['x-kubernetes-list-type'] ?? 'atomic';
-  return { type, keys: type === 'map' ? r?.['x-kubernetes-list-map-keys'] ?? [] : [] };
+  return { type, keys: type === 'map' ? (r?.['x-kubernetes-list-map-keys'] ?? []) : [] };
 }
 
 /** True for maps and structs whose fields are owned one by one (not replaced as a whole). */

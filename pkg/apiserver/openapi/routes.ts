@@ -33,5 +33,7 @@ export function registerOpenApiRoutes(router: Router): void {
     serveJson(ctx, doc.json, doc.hash, ctx.query.hash === doc.hash);
   };
   router.get('/openapi/v3/api/:version', (ctx) => serveDocument(ctx, `api/${ctx.params.version ?? ''}`));
-  router.get('/openapi/v3/apis/:group/:version', (ctx) => serveDocument(ctx, `apis/${ctx.params.group ?? ''}/${ctx.params.version ?? ''}`));
+  router.get('/openapi/v3/apis/:group/:version', (ctx) =>
+    serveDocument(ctx, `apis/${ctx.params.group ?? ''}/${ctx.params.version ?? ''}`),
+  );
 }

@@ -101,7 +101,8 @@ export function list(items: Schema, description: string, opts: ListOptions = {})
   if (opts.mergeKey) s['x-kubernetes-patch-merge-key'] = opts.mergeKey;
   if (strategy) s['x-kubernetes-patch-strategy'] = strategy;
   const scalarItems = items.type !== undefined && items.type !== 'object' && items.type !== 'array';
-  const listType = opts.listType ?? (opts.mergeKey ? 'map' : strategy?.split(',').includes('merge') && scalarItems ? 'set' : 'atomic');
+  const listType =
+    opts.listType ?? (opts.mergeKey ? 'map' : strategy?.split(',').includes('merge') && scalarItems ? 'set' : 'atomic');
   s['x-kubernetes-list-type'] = listType;
   if (listType === 'map') s['x-kubernetes-list-map-keys'] = opts.mapKeys ?? (opts.mergeKey ? [opts.mergeKey] : []);
   return s;
@@ -114,7 +115,12 @@ export function strings(description: string, opts: ListOptions = {}): Schema {
 
 /** A map with string keys. */
 export function mapOf(values: Schema, description: string, mapType?: 'atomic' | 'granular'): Schema {
-  return { description, type: 'object', additionalProperties: values, ...(mapType ? { 'x-kubernetes-map-type': mapType } : {}) };
+  return {
+    description,
+    type: 'object',
+    additionalProperties: values,
+    ...(mapType ? { 'x-kubernetes-map-type': mapType } : {}),
+  };
 }
 
 /** A string→string map (labels, annotations, parameters). */
@@ -138,7 +144,12 @@ export function struct(description: string, properties: Record<string, Schema>, 
 }
 
 /** A top-level kind: a struct carrying its group/version/kind. */
-export function kind(gvk: GroupVersionKind, description: string, properties: Record<string, Schema>, extra: Partial<Schema> = {}): Schema {
+export function kind(
+  gvk: GroupVersionKind,
+  description: string,
+  properties: Record<string, Schema>,
+  extra: Partial<Schema> = {},
+): Schema {
   return struct(description, properties, { ...extra, 'x-kubernetes-group-version-kind': [gvk] });
 }
 
@@ -187,9 +198,17 @@ export function objectHeader(): Record<string, Schema> {
 
 /** The XxxList kind of an item kind. */
 export function listKind(gvk: GroupVersionKind, itemName: string, description: string): Schema {
-  return kind({ ...gvk, kind: `${gvk.kind}List` }, description, {
-    ...typeMeta(),
-    items: list(refOnly(itemName), `items is a list of ${gvk.kind} objects.`),
-    metadata: ref(metaName('ListMeta'), 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds'),
-  }, { required: ['items'] });
+  return kind(
+    { ...gvk, kind: `${gvk.kind}List` },
+    description,
+    {
+      ...typeMeta(),
+      items: list(refOnly(itemName), `items is a list of ${gvk.kind} objects.`),
+      metadata: ref(
+        metaName('ListMeta'),
+        'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+      ),
+    },
+    { required: ['items'] },
+  );
 }

@@ -32,7 +32,10 @@ export interface ServedDocument {
 /** The component name of a resource's kind (found by its group-version-kind). */
 function componentOf(group: string, version: string, kind: string): string {
   for (const [name, s] of Object.entries(allSchemas)) {
-    if (s['x-kubernetes-group-version-kind']?.some((g) => g.group === group && g.version === version && g.kind === kind)) return name;
+    if (
+      s['x-kubernetes-group-version-kind']?.some((g) => g.group === group && g.version === version && g.kind === kind)
+    )
+      return name;
   }
   throw new Error(`no OpenAPI schema for ${group}/${version} ${kind}`);
 }
@@ -59,12 +62,18 @@ export function buildDocument(group: string, version: string): OpenApiDocument {
   const resources: ResourceInfo[] = allResources.filter((r) => r.group === group && r.version === version);
   const paths: Record<string, PathItem> = {};
   for (const r of resources) {
-    Object.assign(paths, resourcePaths(r, componentOf(r.group, r.version, r.kind), componentOf(r.group, r.version, r.listKind)));
+    Object.assign(
+      paths,
+      resourcePaths(r, componentOf(r.group, r.version, r.kind), componentOf(r.group, r.version, r.listKind)),
+    );
   }
   const names = new Set<string>();
   collectRefs(paths, names);
   if (group === '') names.add('io.k8s.api.core.v1.Binding');
-  collectRefs([...names].map((n) => allSchemas[n]), names);
+  collectRefs(
+    [...names].map((n) => allSchemas[n]),
+    names,
+  );
   names.add(metaName('Status'));
   const schemas: Components = {};
   for (const n of [...names].sort()) {
@@ -77,7 +86,14 @@ export function buildDocument(group: string, version: string): OpenApiDocument {
     paths,
     components: {
       schemas,
-      securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
+      securitySchemes: {
+        BearerToken: {
+          type: 'apiKey',
+          description: 'Bearer Token authentication',
+          name: 'authorization',
+          in: 'header',
+        },
+      },
     },
   };
 }
@@ -107,6 +123,7 @@ export function servedDocuments(): Map<string, ServedDocument> {
 /** The `/openapi/v3` discovery document. */
 export function openApiIndex(): { paths: Record<string, { serverRelativeURL: string }> } {
   const paths: Record<string, { serverRelativeURL: string }> = {};
-  for (const d of servedDocuments().values()) paths[d.path] = { serverRelativeURL: `/openapi/v3/${d.path}?hash=${d.hash}` };
+  for (const d of servedDocuments().values())
+    paths[d.path] = { serverRelativeURL: `/openapi/v3/${d.path}?hash=${d.hash}` };
   return { paths };
 }

@@ -13,7 +13,11 @@ import { schemaForKind } from '../openapi/lookup';
 import { applyPatchType } from './apply';
 import { managerName, recordUpdate } from './managedfields';
 
-const jsonBodies = new Set(['application/json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+const jsonBodies = new Set([
+  'application/json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+]);
 
 function queryString(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;

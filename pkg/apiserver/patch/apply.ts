@@ -19,7 +19,14 @@ import type { Patcher } from '../handlers/resource';
 import { fieldSchema, isGranular, itemSchema, listSemantics, resolve, schemaForKind, shapeOf } from '../openapi/lookup';
 import type { Schema } from '../openapi/schema';
 import { FieldSet, itemIndex, keyElement, pathString, removePath, valueAt, type FieldPath } from './fieldset';
-import { decodeManagers, encodeManagers, fieldsOf, sameManager, type Manager, type OwnershipScope } from './managedfields';
+import {
+  decodeManagers,
+  encodeManagers,
+  fieldsOf,
+  sameManager,
+  type Manager,
+  type OwnershipScope,
+} from './managedfields';
 import { jsonClone } from '../../util/json/clone';
 import { deleteOwn, getOwn, setOwn } from '../../util/json/own';
 import { rfc3339 } from '../../api/time';
@@ -51,7 +58,9 @@ export function mergeApplied(live: unknown, cfg: unknown, schema: Schema | undef
     if (sem.type === 'map' && sem.keys.length > 0) {
       const items = itemSchema(r);
       for (const item of cfg) {
-        const keys = isRecord(item) ? Object.fromEntries(sem.keys.filter((k) => getOwn(item, k) !== undefined).map((k) => [k, getOwn(item, k)])) : {};
+        const keys = isRecord(item)
+          ? Object.fromEntries(sem.keys.filter((k) => getOwn(item, k) !== undefined).map((k) => [k, getOwn(item, k)]))
+          : {};
         const i = isRecord(item) ? itemIndex(out, keyElement(keys)) : -1;
         if (i >= 0) out[i] = mergeApplied(out[i], item, items);
         else out.push(mergeApplied(undefined, item, items));
@@ -76,7 +85,11 @@ function managerLabel(m: Manager): string {
 
 /** The 409 kube-apiserver returns for apply conflicts. */
 export function conflictError(conflicts: readonly ApplyConflict[]): StatusError {
-  const causes: StatusCause[] = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${managerLabel(c.manager)}`, field: pathString(c.path) }));
+  const causes: StatusCause[] = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${managerLabel(c.manager)}`,
+    field: pathString(c.path),
+  }));
   let message: string;
   const first = conflicts[0];
   if (conflicts.length === 1 && first) {
@@ -87,7 +100,9 @@ export function conflictError(conflicts: readonly ApplyConflict[]): StatusError 
       const label = managerLabel(c.manager);
       byManager.set(label, [...(byManager.get(label) ?? []), pathString(c.path)]);
     }
-    const lines = [...byManager.keys()].sort().flatMap((label) => [`conflicts with ${label}:`, ...(byManager.get(label) ?? []).map((p) => `- ${p}`)]);
+    const lines = [...byManager.keys()]
+      .sort()
+      .flatMap((label) => [`conflicts with ${label}:`, ...(byManager.get(label) ?? []).map((p) => `- ${p}`)]);
     message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
   }
   return new StatusError(409, StatusReason.Conflict, message, { causes });
@@ -108,7 +123,15 @@ export function serverSideApply(live: KubeObject, cfg: KubeObject, o: ApplyOptio
   const applied = fieldsOf(cfg, o.schema, o.scope);
   let managers = decodeManagers(live.metadata.managedFields);
   if (exists && managers.length === 0) {
-    managers = [{ manager: 'before-first-apply', operation: 'Update', subresource: '', apiVersion: live.apiVersion ?? '', fields: fieldsOf(live, o.schema, o.scope).all }];
+    managers = [
+      {
+        manager: 'before-first-apply',
+        operation: 'Update',
+        subresource: '',
+        apiVersion: live.apiVersion ?? '',
+        fields: fieldsOf(live, o.schema, o.scope).all,
+      },
+    ];
   }
   const me = { manager: o.manager, operation: 'Apply' as const, subresource: o.scope.subresource ?? '' };
   const others = managers.filter((m) => !sameManager(m, me));
@@ -144,8 +167,16 @@ export function serverSideApply(live: KubeObject, cfg: KubeObject, o: ApplyOptio
   const { managedFields: _liveFields, ...liveMeta } = live.metadata;
   const { managedFields: _mergedFields, ...mergedMeta } = merged.metadata;
   // A no-op re-apply leaves the object untouched: same fields, same time.
-  const unchanged = before?.time !== undefined && sameMembers(before.fields, fields) && isDeepStrictEqual({ ...merged, metadata: mergedMeta }, { ...live, metadata: liveMeta });
-  const mine: Manager = { ...me, apiVersion: cfg.apiVersion ?? live.apiVersion ?? '', time: unchanged && before?.time ? before.time : rfc3339(o.now), fields };
+  const unchanged =
+    before?.time !== undefined &&
+    sameMembers(before.fields, fields) &&
+    isDeepStrictEqual({ ...merged, metadata: mergedMeta }, { ...live, metadata: liveMeta });
+  const mine: Manager = {
+    ...me,
+    apiVersion: cfg.apiVersion ?? live.apiVersion ?? '',
+    time: unchanged && before?.time ? before.time : rfc3339(o.now),
+    fields,
+  };
   const at = managers.findIndex((m) => sameManager(m, me));
   if (at >= 0) next.splice(Math.min(at, next.length), 0, mine);
   else next.push(mine);
@@ -158,7 +189,10 @@ function sameMembers(a: FieldSet, b: FieldSet): boolean {
 }
 
 /** Decodes and checks an apply configuration for the endpoint's kind and object name. */
-export function decodeApplyConfiguration(raw: Buffer, expect: { apiVersion: string; kind: string; name: string }): KubeObject {
+export function decodeApplyConfiguration(
+  raw: Buffer,
+  expect: { apiVersion: string; kind: string; name: string },
+): KubeObject {
   const doc = decodeDocument(raw, 'yaml');
   if (!isRecord(doc)) throw badRequest('an apply configuration must be an object');
   const { apiVersion, kind } = doc;
@@ -166,13 +200,18 @@ export function decodeApplyConfiguration(raw: Buffer, expect: { apiVersion: stri
     throw badRequest('apiVersion and kind must be set in an apply configuration');
   }
   if (apiVersion !== expect.apiVersion || kind !== expect.kind) {
-    throw badRequest(`the apply configuration is a ${apiVersion}, Kind=${kind}, but the URL is for ${expect.apiVersion}, Kind=${expect.kind}`);
+    throw badRequest(
+      `the apply configuration is a ${apiVersion}, Kind=${kind}, but the URL is for ${expect.apiVersion}, Kind=${expect.kind}`,
+    );
   }
   const metadata = doc.metadata === undefined ? {} : doc.metadata;
   if (!isRecord(metadata)) throw badRequest('metadata must be an object');
-  if (metadata.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil in an apply configuration');
+  if (metadata.managedFields !== undefined)
+    throw badRequest('metadata.managedFields must be nil in an apply configuration');
   if (metadata.name !== undefined && metadata.name !== expect.name) {
-    throw badRequest(`the name of the object (${JSON.stringify(metadata.name)}) does not match the name on the URL (${expect.name})`);
+    throw badRequest(
+      `the name of the object (${JSON.stringify(metadata.name)}) does not match the name on the URL (${expect.name})`,
+    );
   }
   return { ...doc, metadata: { ...metadata, name: expect.name } } as KubeObject;
 }
@@ -181,10 +220,18 @@ export function decodeApplyConfiguration(raw: Buffer, expect: { apiVersion: stri
 export const applyPatcher: Patcher = (cur, raw, pctx) => {
   if (!pctx.fieldManager) throw badRequest('PATCH requests of type application/apply-patch+yaml must set fieldManager');
   const info = pctx.store.strategy.info;
-  const cfg = decodeApplyConfiguration(raw, { apiVersion: apiVersionOf(info), kind: info.kind, name: cur.metadata.name ?? '' });
-  const scope: OwnershipScope = { hasStatus: pctx.store.strategy.hasStatus, ...(pctx.subresource ? { subresource: pctx.subresource } : {}) };
+  const cfg = decodeApplyConfiguration(raw, {
+    apiVersion: apiVersionOf(info),
+    kind: info.kind,
+    name: cur.metadata.name ?? '',
+  });
+  const scope: OwnershipScope = {
+    hasStatus: pctx.store.strategy.hasStatus,
+    ...(pctx.subresource ? { subresource: pctx.subresource } : {}),
+  };
   const { status, ...rest } = cfg as KubeObject & { status?: unknown };
-  const effective: KubeObject = pctx.subresource === 'status' ? { ...cur, status } as KubeObject : scope.hasStatus ? rest : cfg;
+  const effective: KubeObject =
+    pctx.subresource === 'status' ? ({ ...cur, status } as KubeObject) : scope.hasStatus ? rest : cfg;
   return serverSideApply(cur, effective, {
     schema: schemaForKind(info.group, info.version, info.kind),
     manager: pctx.fieldManager,

@@ -27,7 +27,8 @@ const keyPart = (e: PathElement): string => (e.includes(keySeparator) ? JSON.str
 export const pathKey = (path: FieldPath): string => path.map(keyPart).join(keySeparator);
 
 /** pathKey([...parent, e]) from pathKey(parent), without rebuilding it. */
-export const childKey = (parentKey: string, e: PathElement): string => (parentKey === '' ? keyPart(e) : `${parentKey}${keySeparator}${keyPart(e)}`);
+export const childKey = (parentKey: string, e: PathElement): string =>
+  parentKey === '' ? keyPart(e) : `${parentKey}${keySeparator}${keyPart(e)}`;
 
 /**
  * An immutable-by-convention set of field paths. Paths are stored as given, not copied: callers
@@ -147,7 +148,11 @@ export const fieldElement = (name: string): PathElement => `f:${name}`;
 
 /** `k:{"name":"x"}` with keys in alphabetical order. */
 export function keyElement(keys: Record<string, unknown>): PathElement {
-  const sorted = Object.fromEntries(Object.keys(keys).sort().map((k) => [k, keys[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(keys)
+      .sort()
+      .map((k) => [k, keys[k]]),
+  );
   return `k:${JSON.stringify(sorted)}`;
 }
 
@@ -183,7 +188,9 @@ export function itemIndex(list: readonly unknown[], e: PathElement): number {
   if (e.startsWith('k:')) {
     const keys = parseKeyElement(e);
     if (!keys) return -1;
-    return list.findIndex((item) => isRecord(item) && Object.entries(keys).every(([k, v]) => isDeepStrictEqual(getOwn(item, k), v)));
+    return list.findIndex(
+      (item) => isRecord(item) && Object.entries(keys).every(([k, v]) => isDeepStrictEqual(getOwn(item, k), v)),
+    );
   }
   if (e.startsWith('v:')) {
     const v = parseJson(e.slice(2));
@@ -241,7 +248,9 @@ export function pathString(path: FieldPath): string {
       if (e.startsWith('f:')) return `.${e.slice(2)}`;
       if (e.startsWith('k:')) {
         const keys = parseKeyElement(e) ?? {};
-        return `[${Object.entries(keys).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+        return `[${Object.entries(keys)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(',')}]`;
       }
       if (e.startsWith('v:')) return `[=${e.slice(2)}]`;
       if (e.startsWith('i:')) return `[${e.slice(2)}]`;

@@ -52,7 +52,8 @@ function resolveParent(doc: Json, tokens: string[]): { parent: Container; last: 
   let cur: Json = doc;
   for (const t of tokens.slice(0, -1)) {
     const next = child(cur, t);
-    if (next === undefined || typeof next !== 'object' || next === null) throw new JsonPatchError(`doc is missing path: /${tokens.join('/')}`);
+    if (next === undefined || typeof next !== 'object' || next === null)
+      throw new JsonPatchError(`doc is missing path: /${tokens.join('/')}`);
     cur = next;
   }
   if (typeof cur !== 'object' || cur === null) throw new JsonPatchError(`doc is missing path: /${tokens.join('/')}`);
@@ -113,20 +114,31 @@ function nodeCount(v: Json, limit: number): number {
 }
 
 function isOp(raw: unknown): raw is JsonPatchOp {
-  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && typeof (raw as { path?: unknown }).path === 'string';
+  return (
+    typeof raw === 'object' &&
+    raw !== null &&
+    !Array.isArray(raw) &&
+    typeof (raw as { path?: unknown }).path === 'string'
+  );
 }
 
 /** Applies the operations in order to a copy of `doc`. */
 export function applyJsonPatch(doc: Json, ops: unknown): Json {
   if (!Array.isArray(ops)) throw new JsonPatchError('a JSON patch must be an array of operations');
-  if (ops.length > maxJsonPatchOperations) throw new JsonPatchError(`the allowed maximum operations in a JSON patch is ${maxJsonPatchOperations}, got ${ops.length}`);
+  if (ops.length > maxJsonPatchOperations)
+    throw new JsonPatchError(
+      `the allowed maximum operations in a JSON patch is ${maxJsonPatchOperations}, got ${ops.length}`,
+    );
   let copied = 0;
   let out: Json = jsonClone(doc);
   for (const raw of ops as unknown[]) {
-    if (!isOp(raw)) throw new JsonPatchError('invalid JSON patch operation: each operation must be an object with a string "path"');
+    if (!isOp(raw))
+      throw new JsonPatchError('invalid JSON patch operation: each operation must be an object with a string "path"');
     const needsValue = raw.op === 'add' || raw.op === 'replace' || raw.op === 'test';
-    if (needsValue && !hasOwnKey(raw, 'value')) throw new JsonPatchError(`operation ${JSON.stringify(raw.op)} needs a value`);
-    if ((raw.op === 'move' || raw.op === 'copy') && typeof getOwn(raw, 'from') !== 'string') throw new JsonPatchError(`operation ${raw.op} needs a string "from"`);
+    if (needsValue && !hasOwnKey(raw, 'value'))
+      throw new JsonPatchError(`operation ${JSON.stringify(raw.op)} needs a value`);
+    if ((raw.op === 'move' || raw.op === 'copy') && typeof getOwn(raw, 'from') !== 'string')
+      throw new JsonPatchError(`operation ${raw.op} needs a string "from"`);
     const value = jsonClone(getOwn<Json>(raw, 'value') ?? null);
     const from = getOwn<string>(raw, 'from') ?? '';
     switch (getOwn(raw, 'op')) {
@@ -157,12 +169,16 @@ export function applyJsonPatch(doc: Json, ops: unknown): Json {
       case 'copy': {
         const v = get(out, from);
         copied += nodeCount(v, maxCopiedNodes - copied);
-        if (copied > maxCopiedNodes) throw new JsonPatchError(`the copy operations of this patch would duplicate more than ${maxCopiedNodes} JSON nodes`);
+        if (copied > maxCopiedNodes)
+          throw new JsonPatchError(
+            `the copy operations of this patch would duplicate more than ${maxCopiedNodes} JSON nodes`,
+          );
         out = add(out, raw.path, jsonClone(v));
         break;
       }
       case 'test':
-        if (!jsonEqual(get(out, raw.path), value)) throw new JsonPatchError(`testing value ${raw.path} failed`, JsonPatchFailure.TestFailed);
+        if (!jsonEqual(get(out, raw.path), value))
+          throw new JsonPatchError(`testing value ${raw.path} failed`, JsonPatchFailure.TestFailed);
         break;
       default:
         throw new JsonPatchError(`unknown JSON patch operation ${JSON.stringify(getOwn(raw, 'op')) ?? 'undefined'}`);

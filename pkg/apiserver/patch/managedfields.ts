@@ -13,7 +13,18 @@ import { fieldSchema, isGranular, itemSchema, listSemantics, resolve, shapeOf } 
 import type { Schema } from '../openapi/schema';
 import { jsonEqual } from '../../util/json/equal';
 import { getOwn } from '../../util/json/own';
-import { childKey, fieldElement, FieldSet, fromFieldsV1, indexElement, keyElement, pathKey, toFieldsV1, valueElement, type FieldPath } from './fieldset';
+import {
+  childKey,
+  fieldElement,
+  FieldSet,
+  fromFieldsV1,
+  indexElement,
+  keyElement,
+  pathKey,
+  toFieldsV1,
+  valueElement,
+  type FieldPath,
+} from './fieldset';
 import { rfc3339 } from '../../api/time';
 
 /** The fields a value sets: all members, and the leaves among them (compared by value). */
@@ -48,7 +59,11 @@ export interface OwnershipScope {
 }
 
 /** The members (and leaves) of `value` under `schema`. */
-export function fieldsOf(value: unknown, schema: Schema | undefined, scope: OwnershipScope = { hasStatus: false }): ValueFields {
+export function fieldsOf(
+  value: unknown,
+  schema: Schema | undefined,
+  scope: OwnershipScope = { hasStatus: false },
+): ValueFields {
   const all = new FieldSet();
   const leaves = new FieldSet();
   const values = new Map<string, unknown>();
@@ -94,7 +109,9 @@ export function fieldsOf(value: unknown, schema: Schema | undefined, scope: Owne
             const e = indexElement(i);
             return leaf([...path, e], childKey(key, e), item);
           }
-          const e = keyElement(Object.fromEntries(sem.keys.filter((k) => getOwn(item, k) !== undefined).map((k) => [k, getOwn(item, k)])));
+          const e = keyElement(
+            Object.fromEntries(sem.keys.filter((k) => getOwn(item, k) !== undefined).map((k) => [k, getOwn(item, k)])),
+          );
           const p = [...path, e];
           const itemKey = childKey(key, e);
           all.add(p, itemKey);
@@ -163,7 +180,10 @@ export function encodeManagers(managers: readonly Manager[]): ManagedFieldsEntry
 }
 
 /** True when two entries are the same manager (name, operation and subresource). */
-export function sameManager(a: Pick<Manager, 'manager' | 'operation' | 'subresource'>, b: Pick<Manager, 'manager' | 'operation' | 'subresource'>): boolean {
+export function sameManager(
+  a: Pick<Manager, 'manager' | 'operation' | 'subresource'>,
+  b: Pick<Manager, 'manager' | 'operation' | 'subresource'>,
+): boolean {
   return a.manager === b.manager && a.operation === b.operation && a.subresource === b.subresource;
 }
 
@@ -172,7 +192,11 @@ export function changedFields(before: ValueFields, after: ValueFields): FieldSet
   const changed = new FieldSet();
   for (const [key, p] of after.all.entries()) {
     if (!before.all.hasKey(key)) changed.add(p, key);
-    else if (after.values.has(key) && (!before.values.has(key) || !jsonEqual(before.values.get(key), after.values.get(key)))) changed.add(p, key);
+    else if (
+      after.values.has(key) &&
+      (!before.values.has(key) || !jsonEqual(before.values.get(key), after.values.get(key)))
+    )
+      changed.add(p, key);
   }
   return changed;
 }

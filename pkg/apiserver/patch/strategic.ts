@@ -35,7 +35,10 @@ const setElementOrderPrefix = '$setElementOrder/';
 export class StrategicMergePatchError extends Error {}
 
 const isDirectiveKey = (k: string) =>
-  k === directive || k === retainKeysDirective || k.startsWith(deleteFromPrimitivePrefix) || k.startsWith(setElementOrderPrefix);
+  k === directive ||
+  k === retainKeysDirective ||
+  k.startsWith(deleteFromPrimitivePrefix) ||
+  k.startsWith(setElementOrderPrefix);
 
 /** Removes directives from a value that is being inserted as new (no original to merge with). */
 function clean(value: Json, schema: Schema | undefined): Json | undefined {
@@ -54,12 +57,17 @@ function keyOf(item: Json, mergeKey: string): Json | undefined {
 function mergeKeyedList(original: Json[], patch: Json[], mergeKey: string, items: Schema | undefined): Json[] {
   const result = original.map((o) => jsonClone(o));
   for (const p of patch) {
-    if (!isObject(p)) throw new StrategicMergePatchError(`the list item ${JSON.stringify(p)} is not an object, but the list is merged by key "${mergeKey}"`);
+    if (!isObject(p))
+      throw new StrategicMergePatchError(
+        `the list item ${JSON.stringify(p)} is not an object, but the list is merged by key "${mergeKey}"`,
+      );
     const key = getOwn<Json>(p, mergeKey);
-    if (key === undefined) throw new StrategicMergePatchError(`map: ${JSON.stringify(p)} does not contain declared merge key: ${mergeKey}`);
+    if (key === undefined)
+      throw new StrategicMergePatchError(`map: ${JSON.stringify(p)} does not contain declared merge key: ${mergeKey}`);
     const idx = result.findIndex((o) => isDeepStrictEqual(keyOf(o, mergeKey), key));
     if (getOwn(p, directive) === 'delete') {
-      for (let i = result.length - 1; i >= 0; i--) if (isDeepStrictEqual(keyOf(result[i] ?? null, mergeKey), key)) result.splice(i, 1);
+      for (let i = result.length - 1; i >= 0; i--)
+        if (isDeepStrictEqual(keyOf(result[i] ?? null, mergeKey), key)) result.splice(i, 1);
       continue;
     }
     const cur = idx >= 0 ? result[idx] : undefined;
@@ -76,7 +84,8 @@ function mergeKeyedList(original: Json[], patch: Json[], mergeKey: string, items
 export function mergeList(original: Json | undefined, patch: Json[], schema: Schema | undefined): Json[] {
   const meta = patchMeta(schema);
   const items = itemSchema(schema);
-  const isReplaceAll = (p: Json): boolean => isObject(p) && getOwn(p, directive) === 'replace' && Object.keys(p).length === 1;
+  const isReplaceAll = (p: Json): boolean =>
+    isObject(p) && getOwn(p, directive) === 'replace' && Object.keys(p).length === 1;
   const replaceAll = patch.some(isReplaceAll);
   const elements = patch.filter((p) => !isReplaceAll(p));
   if (replaceAll || !meta.strategies.includes('merge')) {
@@ -86,7 +95,8 @@ export function mergeList(original: Json | undefined, patch: Json[], schema: Sch
   if (meta.mergeKey) return mergeKeyedList(orig, elements, meta.mergeKey, items);
   const result = orig.map((o) => jsonClone(o));
   for (const v of elements) {
-    if (isObject(v) || Array.isArray(v)) throw new StrategicMergePatchError(`merging a list of scalars, but the patch holds ${JSON.stringify(v)}`);
+    if (isObject(v) || Array.isArray(v))
+      throw new StrategicMergePatchError(`merging a list of scalars, but the patch holds ${JSON.stringify(v)}`);
     if (!result.some((o) => isDeepStrictEqual(o, v))) result.push(jsonClone(v));
   }
   return result;
@@ -108,10 +118,15 @@ function orderBy(list: Json[], order: Json[], mergeKey: string | undefined): Jso
  * Merges a patch map into an original map. Returns undefined when the patch deletes the map
  * (`$patch: delete`).
  */
-export function mergeObject(original: JsonObject, patch: JsonObject, schema: Schema | undefined): JsonObject | undefined {
+export function mergeObject(
+  original: JsonObject,
+  patch: JsonObject,
+  schema: Schema | undefined,
+): JsonObject | undefined {
   const mode = getOwn(patch, directive);
   if (mode === 'delete') return undefined;
-  if (mode !== undefined && mode !== 'replace' && mode !== 'merge') throw new StrategicMergePatchError(`unknown patch type: ${JSON.stringify(mode)} in map: ${JSON.stringify(patch)}`);
+  if (mode !== undefined && mode !== 'replace' && mode !== 'merge')
+    throw new StrategicMergePatchError(`unknown patch type: ${JSON.stringify(mode)} in map: ${JSON.stringify(patch)}`);
   let result: JsonObject = mode === 'replace' ? {} : { ...original };
 
   const retain = getOwn<Json>(patch, retainKeysDirective);
@@ -145,7 +160,12 @@ export function mergeObject(original: JsonObject, patch: JsonObject, schema: Sch
       const field = k.slice(deleteFromPrimitivePrefix.length);
       if (!Array.isArray(pv)) throw new StrategicMergePatchError(`${k} must be a list`);
       const cur = getOwn<Json>(result, field);
-      if (Array.isArray(cur)) setOwn(result, field, cur.filter((v) => !pv.some((d) => isDeepStrictEqual(d, v))));
+      if (Array.isArray(cur))
+        setOwn(
+          result,
+          field,
+          cur.filter((v) => !pv.some((d) => isDeepStrictEqual(d, v))),
+        );
     } else if (k.startsWith(setElementOrderPrefix)) {
       const field = k.slice(setElementOrderPrefix.length);
       if (!Array.isArray(pv)) throw new StrategicMergePatchError(`${k} must be a list`);
@@ -163,7 +183,8 @@ export function mergeObject(original: JsonObject, patch: JsonObject, schema: Sch
 export function applyStrategicMergePatch(original: Json, patch: Json, schema: Schema | undefined): Json {
   if (!isObject(patch)) throw new StrategicMergePatchError('a strategic merge patch must be a JSON object');
   const merged = mergeObject(isObject(original) ? original : {}, patch, resolve(schema));
-  if (merged === undefined) throw new StrategicMergePatchError('a strategic merge patch cannot delete the whole object');
+  if (merged === undefined)
+    throw new StrategicMergePatchError('a strategic merge patch cannot delete the whole object');
   return merged;
 }
 
@@ -175,7 +196,11 @@ export const strategicMergePatcher: Patcher = (cur, raw, pctx) => {
   const info = pctx.store.strategy.info;
   const patch = decodeDocument(raw, 'json') as Json;
   try {
-    return applyStrategicMergePatch(cur as unknown as Json, patch, schemaForKind(info.group, info.version, info.kind)) as unknown as KubeObject;
+    return applyStrategicMergePatch(
+      cur as unknown as Json,
+      patch,
+      schemaForKind(info.group, info.version, info.kind),
+    ) as unknown as KubeObject;
   } catch (err) {
     if (err instanceof StrategicMergePatchError) throw badRequest(err.message);
     throw err;

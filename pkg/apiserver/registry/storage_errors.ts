@@ -37,7 +37,10 @@ export function translateStorageError(err: unknown, q: Qualified, name: string):
     case StorageErrorCode.Unreachable:
       throw serviceUnavailable(`storage is unavailable: ${err.message}`);
     case StorageErrorCode.ResourceVersionTooLarge:
-      throw new StatusError(504, StatusReason.Timeout, err.message, { causes: [{ reason: causeResourceVersionTooLarge, message: 'Too large resource version' }], retryAfterSeconds: 1 });
+      throw new StatusError(504, StatusReason.Timeout, err.message, {
+        causes: [{ reason: causeResourceVersionTooLarge, message: 'Too large resource version' }],
+        retryAfterSeconds: 1,
+      });
   }
 }
 
@@ -46,7 +49,11 @@ export function translateStorageError(err: unknown, q: Qualified, name: string):
  * 504 "Too large resource version" (kube-apiserver's watch cache waits 3 s the same way).
  * Storage failures are thrown as they are.
  */
-export async function waitForRevision(storage: Pick<Storage, 'currentRevision'>, rv: number, waitMs: number): Promise<void> {
+export async function waitForRevision(
+  storage: Pick<Storage, 'currentRevision'>,
+  rv: number,
+  waitMs: number,
+): Promise<void> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const current = await storage.currentRevision();

@@ -72,7 +72,6 @@ export interface StoreAdmission<T> {
   deleted?(obj: T): void;
 }
 
-
 /** Generic REST storage for one resource. */
 export class Store<T extends KubeObject = KubeObject> {
   readonly strategy: Strategy<T>;
@@ -133,10 +132,13 @@ export class Store<T extends KubeObject = KubeObject> {
     return { ...obj, apiVersion: apiVersionOf(this.strategy.info), kind: this.strategy.info.kind };
   }
 
-
   private validateCreate(obj: T): void {
-    const errs = [...validateObjectMeta(obj.metadata, { namespaced: this.strategy.info.namespaced }), ...this.strategy.validate(obj)];
-    if (errs.length) throw toStatusError(this.strategy.info.kind, obj.metadata.name ?? obj.metadata.generateName ?? '', errs);
+    const errs = [
+      ...validateObjectMeta(obj.metadata, { namespaced: this.strategy.info.namespaced }),
+      ...this.strategy.validate(obj),
+    ];
+    if (errs.length)
+      throw toStatusError(this.strategy.info.kind, obj.metadata.name ?? obj.metadata.generateName ?? '', errs);
   }
 
   /** Creates an object in `ns` (ignored for cluster-scoped resources). */
@@ -152,12 +154,16 @@ export class Store<T extends KubeObject = KubeObject> {
     } else {
       delete meta.namespace;
     }
-    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+    if (!meta.name && meta.generateName)
+      meta.name = `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
     const now = rfc3339(this.now());
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
-    let obj = this.withTypeMeta({ ...input, metadata: { ...meta, uid: randomUUID(), creationTimestamp: now, generation: 1 } });
+    let obj = this.withTypeMeta({
+      ...input,
+      metadata: { ...meta, uid: randomUUID(), creationTimestamp: now, generation: 1 },
+    });
     obj = this.strategy.prepareForCreate(obj);
     this.validateCreate(obj);
     const name = obj.metadata.name ?? '';
@@ -176,7 +182,8 @@ export class Store<T extends KubeObject = KubeObject> {
   async get(ns: string | undefined, name: string, resourceVersion?: string): Promise<T> {
     if (resourceVersion && resourceVersion !== '0') {
       const rv = Number(resourceVersion);
-      if (!/^\d+$/.test(resourceVersion) || !Number.isSafeInteger(rv)) throw badRequest(`invalid resourceVersion: ${resourceVersion}`);
+      if (!/^\d+$/.test(resourceVersion) || !Number.isSafeInteger(rv))
+        throw badRequest(`invalid resourceVersion: ${resourceVersion}`);
       await this.waitForRevision(rv);
     }
     try {
@@ -190,7 +197,11 @@ export class Store<T extends KubeObject = KubeObject> {
   matcher(q: ListQuery, name?: string): (obj: T) => boolean {
     try {
       const labels = parseLabelSelector(q.labelSelector);
-      const fields = parseFieldSelector(q.fieldSelector, ['metadata.name', 'metadata.namespace', ...this.strategy.selectableFields]);
+      const fields = parseFieldSelector(q.fieldSelector, [
+        'metadata.name',
+        'metadata.namespace',
+        ...this.strategy.selectableFields,
+      ]);
       if (labels.empty() && fields.empty() && !name) return () => true;
       return (obj) =>
         (!name || obj.metadata.name === name) &&
@@ -223,7 +234,9 @@ export class Store<T extends KubeObject = KubeObject> {
     if (q.resourceVersion === '0' && !q.continue) {
       // "Any version": served from the watch cache, whole (limit is not honoured, as in kube-apiserver).
       const snap = this.cache.snapshot(this.listPrefix(ns));
-      const items = snap.items.filter((o) => predicate(o as T)).sort((a, b) => (keyOrder(a) < keyOrder(b) ? -1 : keyOrder(a) > keyOrder(b) ? 1 : 0));
+      const items = snap.items
+        .filter((o) => predicate(o as T))
+        .sort((a, b) => (keyOrder(a) < keyOrder(b) ? -1 : keyOrder(a) > keyOrder(b) ? 1 : 0));
       return {
         apiVersion: apiVersionOf(info),
         kind: info.listKind,
@@ -261,7 +274,13 @@ export class Store<T extends KubeObject = KubeObject> {
    * current one is a 409; without one the update is unconditional. `admit` sees the body and the
    * current object on each attempt (field validation, managedFields).
    */
-  async update(ns: string | undefined, name: string, input: T, opts: WriteOptions = {}, admit: (input: T, cur: T) => T = (i) => i): Promise<T> {
+  async update(
+    ns: string | undefined,
+    name: string,
+    input: T,
+    opts: WriteOptions = {},
+    admit: (input: T, cur: T) => T = (i) => i,
+  ): Promise<T> {
     if (input.metadata?.name && input.metadata.name !== name) {
       throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -276,7 +295,12 @@ export class Store<T extends KubeObject = KubeObject> {
    * desired object (as a client would PUT it). Retried on conflicts unless the returned object
    * pins a resourceVersion, which is then checked like a client PUT.
    */
-  async guaranteedUpdate(ns: string | undefined, name: string, mutate: (cur: T) => T, opts: WriteOptions = {}): Promise<T> {
+  async guaranteedUpdate(
+    ns: string | undefined,
+    name: string,
+    mutate: (cur: T) => T,
+    opts: WriteOptions = {},
+  ): Promise<T> {
     const key = this.key(ns, name);
     try {
       for (;;) {
@@ -297,7 +321,12 @@ export class Store<T extends KubeObject = KubeObject> {
           return this.withTypeMeta(next as T);
         }
         // The watch cache's copy saves the read when it is current (the usual case).
-        const written = (await this.storage.guaranteedUpdate(key, tryUpdate, undefined, this.cache.getCached(key))) as T;
+        const written = (await this.storage.guaranteedUpdate(
+          key,
+          tryUpdate,
+          undefined,
+          this.cache.getCached(key),
+        )) as T;
         if (releasedFrom === undefined || !next) return this.withTypeMeta(written);
         try {
           await this.storage.delete(key, { resourceVersion: releasedFrom });
@@ -335,10 +364,18 @@ export class Store<T extends KubeObject = KubeObject> {
     const name = cur.metadata.name ?? '';
     const rv = desired.metadata?.resourceVersion;
     if (rv && rv !== cur.metadata.resourceVersion) {
-      throw conflict(this.qualified, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw conflict(
+        this.qualified,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     }
     if (desired.metadata?.uid && desired.metadata.uid !== cur.metadata.uid) {
-      throw conflict(this.qualified, name, `Precondition failed: UID in precondition: ${desired.metadata.uid}, UID in object meta: ${cur.metadata.uid ?? ''}`);
+      throw conflict(
+        this.qualified,
+        name,
+        `Precondition failed: UID in precondition: ${desired.metadata.uid}, UID in object meta: ${cur.metadata.uid ?? ''}`,
+      );
     }
     let next: T;
     const sub = opts.subresource;
@@ -364,7 +401,9 @@ export class Store<T extends KubeObject = KubeObject> {
           generation: owned.generation,
           ...(info.namespaced ? { namespace: owned.namespace } : {}),
           ...(owned.deletionTimestamp ? { deletionTimestamp: owned.deletionTimestamp } : {}),
-          ...(owned.deletionGracePeriodSeconds !== undefined ? { deletionGracePeriodSeconds: owned.deletionGracePeriodSeconds } : {}),
+          ...(owned.deletionGracePeriodSeconds !== undefined
+            ? { deletionGracePeriodSeconds: owned.deletionGracePeriodSeconds }
+            : {}),
         },
       });
       if (!next.metadata.deletionTimestamp) delete next.metadata.deletionTimestamp;
@@ -374,7 +413,10 @@ export class Store<T extends KubeObject = KubeObject> {
       }
       next = this.strategy.prepareForUpdate(next, cur);
       if (!specEqual(next, cur)) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
-      const errs = [...validateObjectMetaUpdate(next.metadata, cur.metadata), ...this.strategy.validateUpdate(next, cur)];
+      const errs = [
+        ...validateObjectMetaUpdate(next.metadata, cur.metadata),
+        ...this.strategy.validateUpdate(next, cur),
+      ];
       if (errs.length) throw toStatusError(info.kind, name, errs);
     }
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
@@ -398,7 +440,10 @@ export class Store<T extends KubeObject = KubeObject> {
    */
   async delete(ns: string | undefined, name: string, opts: DeleteOptions = {}): Promise<DeleteResult<T>> {
     const key = this.key(ns, name);
-    const pre: Preconditions = { ...(opts.preconditions?.uid ? { uid: opts.preconditions.uid } : {}), ...(opts.preconditions?.resourceVersion ? { resourceVersion: opts.preconditions.resourceVersion } : {}) };
+    const pre: Preconditions = {
+      ...(opts.preconditions?.uid ? { uid: opts.preconditions.uid } : {}),
+      ...(opts.preconditions?.resourceVersion ? { resourceVersion: opts.preconditions.resourceVersion } : {}),
+    };
     const dryRun = (opts.dryRun ?? []).includes('All');
     try {
       for (;;) {

@@ -15,7 +15,13 @@ import { requestUser } from '../authentication/request';
 import type { TokenAuthenticator } from '../authentication/token_file';
 import { withAuthenticatedGroup } from '../authentication/authenticator';
 import type { UserInfo } from '../authentication/user';
-import { Decision, type Attributes, type Authorizer, type RuleResolver, type RulesResult } from '../authorization/authorizer';
+import {
+  Decision,
+  type Attributes,
+  type Authorizer,
+  type RuleResolver,
+  type RulesResult,
+} from '../authorization/authorizer';
 import { fieldRequirements } from '../authorization/request_attributes';
 import { storeKey } from '../handlers/resource';
 import type { RequestInfo } from '../request_info';
@@ -33,22 +39,42 @@ export interface ReviewDeps {
 export type ReviewHandler = (ctx: Context, info: RequestInfo) => Promise<void>;
 
 function userInfoJson(u: UserInfo) {
-  return { username: u.username, ...(u.uid ? { uid: u.uid } : {}), groups: [...u.groups], ...(u.extra ? { extra: u.extra } : {}) };
+  return {
+    username: u.username,
+    ...(u.uid ? { uid: u.uid } : {}),
+    groups: [...u.groups],
+    ...(u.extra ? { extra: u.extra } : {}),
+  };
 }
 
 /** Attributes of a SubjectAccessReviewSpec's resourceAttributes or nonResourceAttributes. */
 function specAttributes(spec: SpecReader, user: UserInfo, namespace?: string): Attributes {
   const res = spec.object('resourceAttributes');
   const non = spec.object('nonResourceAttributes');
-  if (Boolean(res) === Boolean(non)) throw spec.invalid('', 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
+  if (Boolean(res) === Boolean(non))
+    throw spec.invalid('', 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
   if (non) {
     // A LocalSubjectAccessReview is about one namespace: a namespace admin may not ask about URLs.
     if (namespace !== undefined) throw spec.invalid('nonResourceAttributes', 'disallowed on this kind of request');
-    return { user, verb: non.string('verb'), resourceRequest: false, apiGroup: '', apiVersion: '', resource: '', subresource: '', namespace: '', name: '', path: non.string('path') };
+    return {
+      user,
+      verb: non.string('verb'),
+      resourceRequest: false,
+      apiGroup: '',
+      apiVersion: '',
+      resource: '',
+      subresource: '',
+      namespace: '',
+      name: '',
+      path: non.string('path'),
+    };
   }
   const r = res as SpecReader;
   const ns = r.string('namespace');
-  if (namespace !== undefined && ns !== namespace) throw badRequest(`spec.resourceAttributes.namespace must match the namespace of the request (${JSON.stringify(namespace)})`);
+  if (namespace !== undefined && ns !== namespace)
+    throw badRequest(
+      `spec.resourceAttributes.namespace must match the namespace of the request (${JSON.stringify(namespace)})`,
+    );
   const fieldSelector = fieldRequirements(r.object('fieldSelector')?.string('rawSelector'));
   return {
     user,
@@ -67,7 +93,11 @@ function specAttributes(spec: SpecReader, user: UserInfo, namespace?: string): A
 
 function accessStatus(authorizer: Authorizer, a: Attributes) {
   const r = authorizer.authorize(a);
-  return { allowed: r.decision === Decision.Allow, ...(r.decision === Decision.Deny ? { denied: true } : {}), ...(r.reason ? { reason: r.reason } : {}) };
+  return {
+    allowed: r.decision === Decision.Allow,
+    ...(r.decision === Decision.Deny ? { denied: true } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+  };
 }
 
 /** The user a SubjectAccessReview asks about. */
@@ -105,14 +135,22 @@ export function reviewHandlers(deps: ReviewDeps): Map<string, ReviewHandler> {
         if (!token) throw spec.invalid('token', 'token must be specified');
         for (const t of deps.tokens) {
           const user = t.authenticateToken(token);
-          if (user) return { authenticated: true, user: userInfoJson(withAuthenticatedGroup(user)), audiences: spec.strings('audiences') };
+          if (user)
+            return {
+              authenticated: true,
+              user: userInfoJson(withAuthenticatedGroup(user)),
+              audiences: spec.strings('audiences'),
+            };
         }
         return { authenticated: false, user: {}, error: 'invalid bearer token' };
       },
     ],
     [R.selfSubjectAccessReviews, (ctx, spec) => accessStatus(deps.authorizer, specAttributes(spec, requestUser(ctx)))],
     [R.subjectAccessReviews, (_ctx, spec) => accessStatus(deps.authorizer, specAttributes(spec, subjectOf(spec)))],
-    [R.localSubjectAccessReviews, (_ctx, spec, info) => accessStatus(deps.authorizer, specAttributes(spec, subjectOf(spec), info.namespace ?? ''))],
+    [
+      R.localSubjectAccessReviews,
+      (_ctx, spec, info) => accessStatus(deps.authorizer, specAttributes(spec, subjectOf(spec), info.namespace ?? '')),
+    ],
     [
       R.selfSubjectRulesReviews,
       (ctx, spec) => {
@@ -121,5 +159,10 @@ export function reviewHandlers(deps: ReviewDeps): Map<string, ReviewHandler> {
       },
     ],
   ];
-  return new Map(answers.map(([r, answer]) => [storeKey(r.group, r.version, r.resource), (ctx: Context, info: RequestInfo) => serveReview(ctx, info, r, answer)]));
+  return new Map(
+    answers.map(([r, answer]) => [
+      storeKey(r.group, r.version, r.resource),
+      (ctx: Context, info: RequestInfo) => serveReview(ctx, info, r, answer),
+    ]),
+  );
 }

@@ -45,7 +45,8 @@ export class SpecReader {
   strings(field: string): string[] {
     const v = this.o[field];
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw this.invalid(field, 'must be a list of strings');
+    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
+      throw this.invalid(field, 'must be a list of strings');
     return v as string[];
   }
 
@@ -59,7 +60,13 @@ export class SpecReader {
 
   /** 422 naming `field` below this reader's path. */
   invalid(field: string, message: string): StatusError {
-    return invalid(this.kind, '', [{ reason: 'FieldValueInvalid', field: field ? `${this.path}.${field}` : this.path, message: `Invalid value: ${message}` }]);
+    return invalid(this.kind, '', [
+      {
+        reason: 'FieldValueInvalid',
+        field: field ? `${this.path}.${field}` : this.path,
+        message: `Invalid value: ${message}`,
+      },
+    ]);
   }
 }
 
@@ -67,20 +74,41 @@ export class SpecReader {
 export type ReviewAnswer = (ctx: Context, spec: SpecReader, info: RequestInfo) => Record<string, unknown>;
 
 /** Serves POST of one review resource. */
-export async function serveReview(ctx: Context, info: RequestInfo, r: ResourceInfo, answer: ReviewAnswer): Promise<void> {
+export async function serveReview(
+  ctx: Context,
+  info: RequestInfo,
+  r: ResourceInfo,
+  answer: ReviewAnswer,
+): Promise<void> {
   if (info.verb !== 'create' || info.name !== undefined || info.subresource !== undefined) {
-    throw new StatusError(405, StatusReason.MethodNotAllowed, 'the server does not allow this method on the requested resource');
+    throw new StatusError(
+      405,
+      StatusReason.MethodNotAllowed,
+      'the server does not allow this method on the requested resource',
+    );
   }
-  if (r.namespaced ? info.namespace === undefined : info.namespace !== undefined) throw notFound({ resource: r.resource, group: r.group }, '');
+  if (r.namespaced ? info.namespace === undefined : info.namespace !== undefined)
+    throw notFound({ resource: r.resource, group: r.group }, '');
   const body = decodeObject(await readBody(ctx), bodyMediaType(ctx)) as ReviewBody;
-  if (body.kind !== undefined && body.kind !== r.kind) throw badRequest(`the body is a ${JSON.stringify(body.kind)}, but the URL is for ${r.kind}`);
+  if (body.kind !== undefined && body.kind !== r.kind)
+    throw badRequest(`the body is a ${JSON.stringify(body.kind)}, but the URL is for ${r.kind}`);
   if (body.apiVersion !== undefined && body.apiVersion !== apiVersionOf(r)) {
-    throw badRequest(`the API version in the data (${JSON.stringify(body.apiVersion)}) does not match the expected API version (${apiVersionOf(r)})`);
+    throw badRequest(
+      `the API version in the data (${JSON.stringify(body.apiVersion)}) does not match the expected API version (${apiVersionOf(r)})`,
+    );
   }
   const spec = body.spec ?? {};
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new SpecReader(r.kind, {}).invalid('', 'must be an object');
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+    throw new SpecReader(r.kind, {}).invalid('', 'must be an object');
   const status = answer(ctx, new SpecReader(r.kind, spec as Record<string, unknown>), info);
-  const metadata = typeof body.metadata === 'object' && body.metadata !== null && !Array.isArray(body.metadata) ? body.metadata : {};
+  const metadata =
+    typeof body.metadata === 'object' && body.metadata !== null && !Array.isArray(body.metadata) ? body.metadata : {};
   ctx.status = 201;
-  ctx.body = { kind: r.kind, apiVersion: apiVersionOf(r), metadata: { ...metadata, creationTimestamp: null }, spec, status };
+  ctx.body = {
+    kind: r.kind,
+    apiVersion: apiVersionOf(r),
+    metadata: { ...metadata, creationTimestamp: null },
+    spec,
+    status,
+  };
 }

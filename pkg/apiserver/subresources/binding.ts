@@ -19,14 +19,22 @@ export async function podBinding(ctx: Context, info: RequestInfo, store: Store):
   const target: unknown = body.target;
   const node: unknown = typeof target === 'object' && target !== null ? (target as { name?: unknown }).name : undefined;
   if (!node) throw badRequest('binding target name is required');
-  if (typeof node !== 'string' || isDNS1123Subdomain(node).length > 0) throw badRequest(`binding target name ${JSON.stringify(node)} is not a valid node name`);
-  if (body.metadata?.name && body.metadata.name !== info.name) throw badRequest('binding name does not match the pod name');
+  if (typeof node !== 'string' || isDNS1123Subdomain(node).length > 0)
+    throw badRequest(`binding target name ${JSON.stringify(node)} is not a valid node name`);
+  if (body.metadata?.name && body.metadata.name !== info.name)
+    throw badRequest('binding name does not match the pod name');
   const podName = info.name ?? '';
   const now = rfc3339();
   await store.systemUpdate(info.namespace, podName, (cur) => {
     const pod = cur as Pod;
-    if (pod.metadata.deletionTimestamp) throw conflict({ resource: 'pods' }, podName, 'pod is being deleted, cannot be assigned to a host');
-    if (pod.spec.nodeName && pod.spec.nodeName !== node) throw conflict({ resource: 'pods' }, podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
+    if (pod.metadata.deletionTimestamp)
+      throw conflict({ resource: 'pods' }, podName, 'pod is being deleted, cannot be assigned to a host');
+    if (pod.spec.nodeName && pod.spec.nodeName !== node)
+      throw conflict(
+        { resource: 'pods' },
+        podName,
+        `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`,
+      );
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
     return { ...pod, spec: { ...pod.spec, nodeName: node }, status: { ...pod.status, conditions } };

@@ -40,9 +40,13 @@ export function podLog(nodes: () => Store, kubelet?: KubeletClientConfig) {
     if (info.verb !== 'get') throw new StatusError(405, StatusReason.MethodNotAllowed, 'pods/log only supports GET');
     const pod = (await pods.get(info.namespace, info.name ?? '')) as Pod;
     const containerQuery = ctx.query.container;
-    const container = (Array.isArray(containerQuery) ? containerQuery[0] : containerQuery) ?? (pod.spec.containers.length === 1 ? pod.spec.containers[0]?.name : undefined);
+    const container =
+      (Array.isArray(containerQuery) ? containerQuery[0] : containerQuery) ??
+      (pod.spec.containers.length === 1 ? pod.spec.containers[0]?.name : undefined);
     if (!container) {
-      throw badRequest(`a container name must be specified for pod ${pod.metadata.name ?? ''}, choose one of: [${pod.spec.containers.map((c) => c.name).join(' ')}]`);
+      throw badRequest(
+        `a container name must be specified for pod ${pod.metadata.name ?? ''}, choose one of: [${pod.spec.containers.map((c) => c.name).join(' ')}]`,
+      );
     }
     if (!pod.spec.nodeName) throw badRequest(`pod ${pod.metadata.name ?? ''} is not scheduled to a node yet`);
     const node = (await nodes().get(undefined, pod.spec.nodeName)) as Node;
@@ -70,7 +74,9 @@ export function podLog(nodes: () => Store, kubelet?: KubeletClientConfig) {
             resolve,
           )
         : http.get({ host: address, port, path }, resolve);
-      req.on('error', (err) => reject(serviceUnavailable(`cannot reach the kubelet on ${pod.spec.nodeName ?? ''}: ${err.message}`)));
+      req.on('error', (err) =>
+        reject(serviceUnavailable(`cannot reach the kubelet on ${pod.spec.nodeName ?? ''}: ${err.message}`)),
+      );
       ctx.req.on('close', () => req.destroy());
     });
     ctx.status = upstream.statusCode ?? 502;

@@ -9,7 +9,11 @@ export const namespacePrinter: TablePrinter = {
   columns: [nameColumn, column('Status', 'The status of the namespace'), ageColumn],
   cells(obj, now) {
     const ns = obj as Namespace;
-    return [ns.metadata.name ?? '', ns.status?.phase ?? '', translateTimestampSince(ns.metadata.creationTimestamp, now)];
+    return [
+      ns.metadata.name ?? '',
+      ns.status?.phase ?? '',
+      translateTimestampSince(ns.metadata.creationTimestamp, now),
+    ];
   },
 };
 
@@ -45,11 +49,23 @@ export const nodePrinter: TablePrinter = {
     column('Roles', 'The roles of the node'),
     ageColumn,
     column('Version', 'Kubelet Version reported by the node.'),
-    column('Internal-IP', 'List of addresses reachable to the node. Queried from cloud provider, if available.', { priority: 1 }),
-    column('External-IP', 'List of addresses reachable to the node. Queried from cloud provider, if available.', { priority: 1 }),
-    column('OS-Image', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', { priority: 1 }),
-    column('Kernel-Version', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", { priority: 1 }),
-    column('Container-Runtime', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', { priority: 1 }),
+    column('Internal-IP', 'List of addresses reachable to the node. Queried from cloud provider, if available.', {
+      priority: 1,
+    }),
+    column('External-IP', 'List of addresses reachable to the node. Queried from cloud provider, if available.', {
+      priority: 1,
+    }),
+    column('OS-Image', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', {
+      priority: 1,
+    }),
+    column('Kernel-Version', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", {
+      priority: 1,
+    }),
+    column(
+      'Container-Runtime',
+      'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).',
+      { priority: 1 },
+    ),
   ],
   cells(obj, now) {
     const node = obj as Node;
@@ -80,18 +96,31 @@ export const eventPrinter: TablePrinter = {
   columns: [
     column('Last Seen', 'The time at which the most recent occurrence of this event was recorded.'),
     column('Type', 'Type of this event (Normal, Warning), new types could be added in the future.'),
-    column('Reason', 'This should be a short, machine understandable string that gives the reason for this event being generated.'),
+    column(
+      'Reason',
+      'This should be a short, machine understandable string that gives the reason for this event being generated.',
+    ),
     column('Object', 'The object this Event is about.'),
-    column('Subobject', 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.', { priority: 1 }),
-    column('Source', 'The component reporting this event. Should be a short machine understandable string.', { priority: 1 }),
+    column(
+      'Subobject',
+      'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.',
+      { priority: 1 },
+    ),
+    column('Source', 'The component reporting this event. Should be a short machine understandable string.', {
+      priority: 1,
+    }),
     column('Message', 'A human-readable description of the status of this operation.'),
-    column('First Seen', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', { priority: 1 }),
+    column('First Seen', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', {
+      priority: 1,
+    }),
     column('Count', 'The number of times this event has occurred.', { priority: 1 }),
     column('Name', 'Name must be unique within a namespace.', { priority: 1, format: 'name' }),
   ],
   cells(obj, now) {
     const ev = obj as Event & EventExtras;
-    const first = ev.firstTimestamp ? translateTimestampSince(ev.firstTimestamp, now) : translateTimestampSince(ev.eventTime, now);
+    const first = ev.firstTimestamp
+      ? translateTimestampSince(ev.firstTimestamp, now)
+      : translateTimestampSince(ev.eventTime, now);
     let last = ev.lastTimestamp ? translateTimestampSince(ev.lastTimestamp, now) : first;
     let count = ev.count ?? 0;
     if (ev.series) {
@@ -122,6 +151,10 @@ export const leasePrinter: TablePrinter = {
   columns: [nameColumn, column('Holder', 'The holder of the lease'), ageColumn],
   cells(obj, now) {
     const lease = obj as Lease;
-    return [lease.metadata.name ?? '', lease.spec?.holderIdentity ?? '', translateTimestampSince(lease.metadata.creationTimestamp, now)];
+    return [
+      lease.metadata.name ?? '',
+      lease.spec?.holderIdentity ?? '',
+      translateTimestampSince(lease.metadata.creationTimestamp, now),
+    ];
   },
 };

@@ -31,7 +31,14 @@ function parseAccept(header: string): MediaRange[] {
       const params = new Map<string, string>();
       for (const p of rest) {
         const i = p.indexOf('=');
-        if (i > 0) params.set(p.slice(0, i).trim().toLowerCase(), p.slice(i + 1).trim().replace(/^"|"$/g, ''));
+        if (i > 0)
+          params.set(
+            p.slice(0, i).trim().toLowerCase(),
+            p
+              .slice(i + 1)
+              .trim()
+              .replace(/^"|"$/g, ''),
+          );
       }
       return { type: type.toLowerCase(), params };
     });
@@ -57,10 +64,15 @@ export function negotiate(accept: string | undefined): Representation {
     if (!jsonLike(r.type) || r.params.get('g') !== 'meta.k8s.io' || !metaVersions.has(version)) continue;
     const v = version as 'v1' | 'v1beta1';
     if (as === 'Table') return { as: 'Table', version: v };
-    if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { as: 'PartialObjectMetadata', version: v };
+    if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList')
+      return { as: 'PartialObjectMetadata', version: v };
   }
   if (sawTransform && !sawPlain) {
-    throw new StatusError(406, StatusReason.NotAcceptable, `only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io, application/json;as=Table;v=v1beta1;g=meta.k8s.io`);
+    throw new StatusError(
+      406,
+      StatusReason.NotAcceptable,
+      `only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io, application/json;as=Table;v=v1beta1;g=meta.k8s.io`,
+    );
   }
   return { as: 'Object' };
 }

@@ -58,14 +58,16 @@ export function podSummary(obj: Pod, now: Date): { ready: string; status: string
   const restartable = (name: string) => initSpecs.get(name)?.restartPolicy === 'Always';
   let restarts = 0;
   let restartableRestarts = 0;
-  const total = (spec.containers ?? []).length + (spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').length;
+  const total =
+    (spec.containers ?? []).length + (spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').length;
   let ready = 0;
   let lastRestart = 0;
   let lastRestartableRestart = 0;
   const finished = (s: Status) => Date.parse(s.lastState?.terminated?.finishedAt ?? '') || 0;
 
   let reason = st.reason || st.phase || '';
-  if (st.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) reason = 'SchedulingGated';
+  if (st.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated'))
+    reason = 'SchedulingGated';
 
   let initializing = false;
   const inits = st.initContainerStatuses ?? [];
@@ -85,7 +87,11 @@ export function podSummary(obj: Pod, now: Date): { ready: string; status: string
       continue;
     }
     if (term) {
-      reason = term.reason ? `Init:${term.reason}` : term.signal ? `Init:Signal:${term.signal}` : `Init:ExitCode:${term.exitCode ?? 0}`;
+      reason = term.reason
+        ? `Init:${term.reason}`
+        : term.signal
+          ? `Init:Signal:${term.signal}`
+          : `Init:ExitCode:${term.exitCode ?? 0}`;
     } else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') {
       reason = `Init:${c.state.waiting.reason}`;
     } else {
@@ -109,7 +115,8 @@ export function podSummary(obj: Pod, now: Date): { ready: string; status: string
       const s = c.state ?? {};
       if (s.waiting?.reason) reason = s.waiting.reason;
       else if (s.terminated?.reason) reason = s.terminated.reason;
-      else if (s.terminated) reason = s.terminated.signal ? `Signal:${s.terminated.signal}` : `ExitCode:${s.terminated.exitCode ?? 0}`;
+      else if (s.terminated)
+        reason = s.terminated.signal ? `Signal:${s.terminated.signal}` : `ExitCode:${s.terminated.exitCode ?? 0}`;
       else if (c.ready && s.running) {
         hasRunning = true;
         ready++;
@@ -125,14 +132,17 @@ export function podSummary(obj: Pod, now: Date): { ready: string; status: string
   else if (pod.metadata.deletionTimestamp && !terminal) reason = 'Terminating';
 
   let restartsStr = String(restarts);
-  if (restarts !== 0 && lastRestart > 0) restartsStr = `${restarts} (${translateTimestampSince(new Date(lastRestart).toISOString(), now)} ago)`;
+  if (restarts !== 0 && lastRestart > 0)
+    restartsStr = `${restarts} (${translateTimestampSince(new Date(lastRestart).toISOString(), now)} ago)`;
   return { ready: `${ready}/${total}`, status: reason, restarts: restartsStr };
 }
 
 function readinessGates(pod: PodView): string {
   const gates = pod.spec?.readinessGates ?? [];
   if (gates.length === 0) return '<none>';
-  const ok = gates.filter((g) => pod.status?.conditions?.find((c) => c.type === g.conditionType)?.status === 'True').length;
+  const ok = gates.filter(
+    (g) => pod.status?.conditions?.find((c) => c.type === g.conditionType)?.status === 'True',
+  ).length;
   return `${ok}/${gates.length}`;
 }
 
@@ -142,12 +152,25 @@ export const podPrinter: TablePrinter = {
     nameColumn,
     column('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
     column('Status', 'The aggregate status of the containers in this pod.'),
-    column('Restarts', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+    column(
+      'Restarts',
+      'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+    ),
     ageColumn,
-    column('IP', 'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', { priority: 1 }),
+    column(
+      'IP',
+      'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.',
+      { priority: 1 },
+    ),
     column('Node', 'NodeName indicates in which node this pod is scheduled.', { priority: 1 }),
-    column('Nominated Node', 'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.', { priority: 1 }),
-    column('Readiness Gates', 'If specified, all readiness gates will be evaluated for pod readiness.', { priority: 1 }),
+    column(
+      'Nominated Node',
+      'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.',
+      { priority: 1 },
+    ),
+    column('Readiness Gates', 'If specified, all readiness gates will be evaluated for pod readiness.', {
+      priority: 1,
+    }),
   ],
   cells(obj, now) {
     const pod = obj as unknown as PodView;
@@ -167,8 +190,12 @@ export const podPrinter: TablePrinter = {
   },
   conditions(obj): TableRow['conditions'] {
     const phase = (obj as unknown as PodView).status?.phase;
-    if (phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
-    if (phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+    if (phase === 'Succeeded')
+      return [
+        { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' },
+      ];
+    if (phase === 'Failed')
+      return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
     return undefined;
   },
 };

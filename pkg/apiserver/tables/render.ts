@@ -30,7 +30,14 @@ export const printers: Readonly<Record<string, TablePrinter>> = {
 
 /** NAME, CREATED AT: the table of kinds without a printer. */
 export const defaultPrinter: TablePrinter = {
-  columns: [nameColumn, column('Created At', 'CreationTimestamp is a timestamp representing the server time when this object was created.', { type: 'date' })],
+  columns: [
+    nameColumn,
+    column(
+      'Created At',
+      'CreationTimestamp is a timestamp representing the server time when this object was created.',
+      { type: 'date' },
+    ),
+  ],
   cells: (obj) => [obj.metadata.name ?? '', obj.metadata.creationTimestamp ?? ''],
 };
 
@@ -103,7 +110,10 @@ export function renderResponse(ctx: Context, store: Store, data: KubeObject | Ob
       items: data.items.map((o) => partialObjectMetadata(o, rep.version)),
     };
   }
-  return toTable(printerFor(store), data, { version: rep.version, includeObject: includeObjectParam(ctx.query.includeObject) });
+  return toTable(printerFor(store), data, {
+    version: rep.version,
+    includeObject: includeObjectParam(ctx.query.includeObject),
+  });
 }
 
 /** `deps.watchEncoder`: encodes each watched object in the asked representation. */

@@ -40,7 +40,11 @@ export interface TablePrinter {
 }
 
 /** A column definition; `priority` 1 columns are only printed with `-o wide`. */
-export function column(name: string, description: string, opts: { priority?: number; format?: string; type?: TableColumnDefinition['type'] } = {}): TableColumnDefinition {
+export function column(
+  name: string,
+  description: string,
+  opts: { priority?: number; format?: string; type?: TableColumnDefinition['type'] } = {},
+): TableColumnDefinition {
   return { name, type: opts.type ?? 'string', format: opts.format ?? '', description, priority: opts.priority ?? 0 };
 }
 

@@ -126,9 +126,12 @@ export class WatchCache {
     try {
       await this.storage.checkRevision(revision);
     } catch (err) {
-      if (isStorageError(err, StorageErrorCode.Expired)) throw gone(`too old resource version: ${revision} (compacted)`);
-      if (isStorageError(err, StorageErrorCode.ResourceVersionTooLarge)) throw tooLargeResourceVersion(revision, this.latest);
-      if (isStorageError(err, StorageErrorCode.Unreachable)) throw serviceUnavailable(`storage is unavailable: ${err.message}`);
+      if (isStorageError(err, StorageErrorCode.Expired))
+        throw gone(`too old resource version: ${revision} (compacted)`);
+      if (isStorageError(err, StorageErrorCode.ResourceVersionTooLarge))
+        throw tooLargeResourceVersion(revision, this.latest);
+      if (isStorageError(err, StorageErrorCode.Unreachable))
+        throw serviceUnavailable(`storage is unavailable: ${err.message}`);
       throw err;
     }
     if (revision < this.oldest) throw gone(`too old resource version: ${revision} (${this.oldest})`);

@@ -68,7 +68,17 @@ export interface Observation {
 
 function aggregateKey(ev: Event): string {
   const o = ev.involvedObject;
-  return [ev.source?.component ?? '', ev.source?.host ?? '', o.kind ?? '', o.namespace ?? '', o.name ?? '', o.uid ?? '', o.apiVersion ?? '', ev.type ?? '', ev.reason ?? ''].join('\u0000');
+  return [
+    ev.source?.component ?? '',
+    ev.source?.host ?? '',
+    o.kind ?? '',
+    o.namespace ?? '',
+    o.name ?? '',
+    o.uid ?? '',
+    o.apiVersion ?? '',
+    ev.type ?? '',
+    ev.reason ?? '',
+  ].join('\u0000');
 }
 
 /** Longest Event name the apiserver accepts (a DNS subdomain). */
@@ -112,7 +122,7 @@ export class EventCorrelator {
     const combined = agg.messages.size >= this.maxDistinct;
     const key = combined ? aggKey : `${aggKey}\u0000${ev.message ?? ''}`;
 
-    const message = combined ? `${combinedMessagePrefix}${ev.message ?? ''}` : ev.message ?? '';
+    const message = combined ? `${combinedMessagePrefix}${ev.message ?? ''}` : (ev.message ?? '');
     const seen = this.series.get(key);
     if (seen) {
       seen.count++;

@@ -27,12 +27,33 @@ export class EventMetrics {
 
   /** Registers on `registry` (a private one when omitted); `depth` is read at scrape time. */
   constructor(registry: Registry = new Registry(), depth: () => number = () => 0) {
-    this.dropped = registry.register(new Counter('event_recorder_dropped_total', 'Event writes dropped because the event queue was full.'));
-    this.filtered = registry.register(new Counter('event_recorder_filtered_total', 'Event writes not sent because the involved object exceeded its spam-filter budget.'));
-    this.coalesced = registry.register(new Counter('event_recorder_coalesced_total', 'Event occurrences folded into an event write that was already queued.'));
-    this.deferred = registry.register(new Counter('event_recorder_deferred_total', 'Repeated event occurrences held back until their series is next refreshed.'));
-    this.requests = registry.register(new Counter('event_recorder_requests_total', 'API requests of the event recorder by verb and result.'));
-    registry.register(new Gauge('event_recorder_queue_depth', 'Event writes waiting to be sent.', () => [[{}, depth()]]));
+    this.dropped = registry.register(
+      new Counter('event_recorder_dropped_total', 'Event writes dropped because the event queue was full.'),
+    );
+    this.filtered = registry.register(
+      new Counter(
+        'event_recorder_filtered_total',
+        'Event writes not sent because the involved object exceeded its spam-filter budget.',
+      ),
+    );
+    this.coalesced = registry.register(
+      new Counter(
+        'event_recorder_coalesced_total',
+        'Event occurrences folded into an event write that was already queued.',
+      ),
+    );
+    this.deferred = registry.register(
+      new Counter(
+        'event_recorder_deferred_total',
+        'Repeated event occurrences held back until their series is next refreshed.',
+      ),
+    );
+    this.requests = registry.register(
+      new Counter('event_recorder_requests_total', 'API requests of the event recorder by verb and result.'),
+    );
+    registry.register(
+      new Gauge('event_recorder_queue_depth', 'Event writes waiting to be sent.', () => [[{}, depth()]]),
+    );
   }
 
   /** Counts one request. */

@@ -26,7 +26,13 @@ export class ApiEventRecorder implements EventRecorder {
   readonly broadcaster: EventBroadcaster;
   private readonly recorder: EventRecorder;
 
-  constructor(events: EventWriteClient, component: string, logger: Logger, host = '', opts: Partial<EventBroadcasterOptions> = {}) {
+  constructor(
+    events: EventWriteClient,
+    component: string,
+    logger: Logger,
+    host = '',
+    opts: Partial<EventBroadcasterOptions> = {},
+  ) {
     this.broadcaster = new EventBroadcaster({ ...opts, events, logger });
     this.recorder = this.broadcaster.newRecorder(component, host);
   }
@@ -46,7 +52,9 @@ export class FakeRecorder implements EventRecorder {
   readonly events: { object: string; type: EventType; reason: string; message: string }[] = [];
 
   event(obj: DeepReadonly<KubeObject>, type: EventType, reason: string, message: string): void {
-    const key = obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name ?? ''}` : obj.metadata.name ?? '';
+    const key = obj.metadata.namespace
+      ? `${obj.metadata.namespace}/${obj.metadata.name ?? ''}`
+      : (obj.metadata.name ?? '');
     this.events.push({ object: key, type, reason, message });
   }
 }

@@ -186,7 +186,10 @@ export class EventSink {
       } else {
         // An object in a namespace being deleted cannot get new events: expected, as in client-go.
         const level = hasStatusCause(err, NamespaceTerminatingCause) ? 'debug' : 'warn';
-        this.o.logger[level]({ err: (err as Error).message, reason: entry.event.reason, object: lane.key }, 'could not record event');
+        this.o.logger[level](
+          { err: (err as Error).message, reason: entry.event.reason, object: lane.key },
+          'could not record event',
+        );
       }
     }
     this.active--;
@@ -233,7 +236,11 @@ export class EventSink {
   }
 
   private patch(entry: SeriesEntry, count: number): Promise<Event> {
-    return this.o.client.patch(entry.name, entry.namespace, PatchType.Merge, { count: entry.base + count, lastTimestamp: entry.lastTimestamp, message: entry.message });
+    return this.o.client.patch(entry.name, entry.namespace, PatchType.Merge, {
+      count: entry.base + count,
+      lastTimestamp: entry.lastTimestamp,
+      message: entry.message,
+    });
   }
 
   private eventOf(entry: SeriesEntry, count: number): Event {

@@ -27,7 +27,15 @@ interface Bucket {
 /** The key events share a bucket by: who reports (component, host) and about which object. */
 export function spamKey(ev: Event): string {
   const o = ev.involvedObject;
-  return [ev.source?.component ?? '', ev.source?.host ?? '', o.kind ?? '', o.namespace ?? '', o.name ?? '', o.uid ?? '', o.apiVersion ?? ''].join('\u0000');
+  return [
+    ev.source?.component ?? '',
+    ev.source?.host ?? '',
+    o.kind ?? '',
+    o.namespace ?? '',
+    o.name ?? '',
+    o.uid ?? '',
+    o.apiVersion ?? '',
+  ].join('\u0000');
 }
 
 /** Decides whether one more Event write about an object may be sent now. */

@@ -33,7 +33,6 @@ export interface LeaderElectionConfig {
   onStoppedLeading?(): void;
 }
 
-
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -146,7 +145,13 @@ export class LeaderElector {
             apiVersion: 'coordination.k8s.io/v1',
             kind: 'Lease',
             metadata: { name, namespace },
-            spec: { holderIdentity: identity, leaseDurationSeconds: this.leaseMs / 1000, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 },
+            spec: {
+              holderIdentity: identity,
+              leaseDurationSeconds: this.leaseMs / 1000,
+              acquireTime: microTime(now),
+              renewTime: microTime(now),
+              leaseTransitions: 0,
+            },
           }),
           timeout(),
         );
@@ -156,7 +161,10 @@ export class LeaderElector {
       this.observe(current);
       this.lease = current;
       const holder = current.spec?.holderIdentity ?? '';
-      const expired = !holder || (this.observed !== undefined && Date.now() - this.observed.at > (current.spec?.leaseDurationSeconds ?? this.leaseMs / 1000) * 1000);
+      const expired =
+        !holder ||
+        (this.observed !== undefined &&
+          Date.now() - this.observed.at > (current.spec?.leaseDurationSeconds ?? this.leaseMs / 1000) * 1000);
       if (holder !== identity && !expired) return false;
       const spec = { ...current.spec };
       if (holder !== identity) {
@@ -170,7 +178,8 @@ export class LeaderElector {
       this.observe(this.lease);
       return true;
     } catch (err) {
-      if (!isConflict(err) && !isAlreadyExists(err)) this.c.logger.debug({ err: (err as Error).message }, 'lease attempt failed');
+      if (!isConflict(err) && !isAlreadyExists(err))
+        this.c.logger.debug({ err: (err as Error).message }, 'lease attempt failed');
       return false;
     }
   }
@@ -186,7 +195,13 @@ export class LeaderElector {
   private async release(): Promise<void> {
     if (!this.lease || !this.holdsLease()) return;
     try {
-      await withTimeout(this.c.client.update({ ...this.lease, spec: { ...this.lease.spec, holderIdentity: null, leaseDurationSeconds: 1 } }), 2000);
+      await withTimeout(
+        this.c.client.update({
+          ...this.lease,
+          spec: { ...this.lease.spec, holderIdentity: null, leaseDurationSeconds: 1 },
+        }),
+        2000,
+      );
     } catch {
       // best effort: the lease expires anyway
     }

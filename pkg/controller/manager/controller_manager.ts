@@ -24,7 +24,11 @@ import { HostPathProvisioner } from '../volume/persistentvolume/hostpath_provisi
 import { NfsProvisioner, type NfsSettings } from '../volume/persistentvolume/nfs_provisioner';
 import { FileProvisioningRecords } from '../volume/persistentvolume/provisioning_records';
 import { lexicallyWithin } from '../../util/fsroots/roots';
-import { addProtectionIndexes, newPvcProtectionController, newPvProtectionController } from '../volume/protection/controller';
+import {
+  addProtectionIndexes,
+  newPvcProtectionController,
+  newPvProtectionController,
+} from '../volume/protection/controller';
 
 /** Default of --provisioning-record-dir. */
 export const defaultProvisioningRecordDir = '/var/lib/kubestore/controller-manager/provisioning-records';
@@ -39,7 +43,13 @@ export function recordDirProblem(recordDir: string, roots: readonly string[]): s
 }
 
 /** Every controller this binary runs, in start order. */
-export const knownControllers = ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'scheduler', 'namespace'] as const;
+export const knownControllers = [
+  'persistentvolume-binder',
+  'pvc-protection',
+  'pv-protection',
+  'scheduler',
+  'namespace',
+] as const;
 export type ControllerName = (typeof knownControllers)[number];
 
 /** Configuration of a controller-manager. */
@@ -66,10 +76,14 @@ export interface ControllerManagerConfig {
 
 /** Resolves a --controllers value; throws on an unknown name. */
 export function selectControllers(spec: string): ControllerName[] {
-  const parts = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const p of parts) {
     const name = p.replace(/^-/, '');
-    if (name !== '*' && !(knownControllers as readonly string[]).includes(name)) throw new Error(`unknown controller "${name}" (known: ${knownControllers.join(', ')})`);
+    if (name !== '*' && !(knownControllers as readonly string[]).includes(name))
+      throw new Error(`unknown controller "${name}" (known: ${knownControllers.join(', ')})`);
   }
   const all = parts.includes('*');
   return knownControllers.filter((c) => !parts.includes(`-${c}`) && (all || parts.includes(c)));
@@ -100,7 +114,10 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
   const recorder = events.newRecorder('persistentvolume-controller', identity);
   const schedulerRecorder = events.newRecorder('default-scheduler', identity);
   const records = new FileProvisioningRecords(cfg.provisioningRecordDir ?? defaultProvisioningRecordDir);
-  const provisioners = [new HostPathProvisioner({ baseDir: cfg.hostPathBaseDir, allowedRoots: cfg.hostPathAllowedRoots ?? [], records }), new NfsProvisioner(cfg.nfs, records)];
+  const provisioners = [
+    new HostPathProvisioner({ baseDir: cfg.hostPathBaseDir, allowedRoots: cfg.hostPathAllowedRoots ?? [], records }),
+    new NfsProvisioner(cfg.nfs, records),
+  ];
 
   const runControllers = async (term: AbortSignal): Promise<void> => {
     factory.start(signal);
@@ -149,7 +166,12 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
   }
 }
 
-async function serveHealth(cfg: ControllerManagerConfig, registry: Registry, healthy: () => boolean, log: Logger): Promise<{ port: number; stop(): Promise<void> }> {
+async function serveHealth(
+  cfg: ControllerManagerConfig,
+  registry: Registry,
+  healthy: () => boolean,
+  log: Logger,
+): Promise<{ port: number; stop(): Promise<void> }> {
   const app = new Koa();
   app.use((ctx) => {
     if (ctx.path === '/healthz' || ctx.path === '/readyz' || ctx.path === '/livez') {

@@ -34,7 +34,11 @@ export function newNamespaceController(o: NamespaceControllerOptions): { run(sig
       if (ns && lister.get(ns)?.metadata.deletionTimestamp) queue.add(ns);
     },
   };
-  const regs = [namespaces.addEventHandler(enqueueOwnKey(queue)), o.factory.pods().addEventHandler(onContentGone), o.factory.persistentVolumeClaims().addEventHandler(onContentGone)];
+  const regs = [
+    namespaces.addEventHandler(enqueueOwnKey(queue)),
+    o.factory.pods().addEventHandler(onContentGone),
+    o.factory.persistentVolumeClaims().addEventHandler(onContentGone),
+  ];
   const reconciler = new NamespaceDeleter({
     namespaces: lister,
     content: o.client.namespacedResources(),
@@ -43,7 +47,15 @@ export function newNamespaceController(o: NamespaceControllerOptions): { run(sig
   });
   return {
     run: async (signal) => {
-      await runWorkers({ name: 'namespace', queue, reconciler, workers: o.workers, logger: o.logger, signal, ...(o.metrics ? { metrics: o.metrics } : {}) });
+      await runWorkers({
+        name: 'namespace',
+        queue,
+        reconciler,
+        workers: o.workers,
+        logger: o.logger,
+        signal,
+        ...(o.metrics ? { metrics: o.metrics } : {}),
+      });
       regs.forEach((r) => r.remove());
     },
   };

@@ -7,7 +7,12 @@
  * the namespace's status say what remains, and the namespace is looked at again when such an
  * object goes away (and, as a safety net, after `recheckMs`).
  */
-import { NamespaceConditionReason as Reason, NamespaceConditionType as Type, type Namespace, type NamespaceCondition } from '../../api/core/v1';
+import {
+  NamespaceConditionReason as Reason,
+  NamespaceConditionType as Type,
+  type Namespace,
+  type NamespaceCondition,
+} from '../../api/core/v1';
 import { FinalizerKubernetes } from '../../api/defaults/namespace';
 import { isConflict, isNotFound } from '../../api/errors';
 import type { KubeObject, ObjectList } from '../../api/meta';
@@ -69,7 +74,10 @@ export class NamespaceDeleter implements Reconciler {
     if (left.failures.length > 0) throw new Error(`namespace ${name}: failed to delete ${left.failures.join('; ')}`);
     if (left.byResource.size > 0) return { requeueAfter: this.recheckMs };
     try {
-      await this.d.finalize({ ...ns, spec: { ...ns.spec, finalizers: (ns.spec?.finalizers ?? []).filter((f) => f !== FinalizerKubernetes) } });
+      await this.d.finalize({
+        ...ns,
+        spec: { ...ns.spec, finalizers: (ns.spec?.finalizers ?? []).filter((f) => f !== FinalizerKubernetes) },
+      });
     } catch (err) {
       // Gone: done. Conflict: the namespace changed; its update event brings it back here.
       if (!isNotFound(err) && !isConflict(err)) throw err;
@@ -87,7 +95,8 @@ export class NamespaceDeleter implements Reconciler {
           await c.deleteCollection(ns);
           const { items } = await c.list(ns);
           if (items.length > 0) left.byResource.set(resource, items.length);
-          for (const f of items.flatMap((o) => o.metadata.finalizers ?? [])) left.byFinalizer.set(f, (left.byFinalizer.get(f) ?? 0) + 1);
+          for (const f of items.flatMap((o) => o.metadata.finalizers ?? []))
+            left.byFinalizer.set(f, (left.byFinalizer.get(f) ?? 0) + 1);
         } catch (err) {
           left.failures.push(`${resource}: ${err instanceof Error ? err.message : String(err)}`);
         }
@@ -103,14 +112,44 @@ export class NamespaceDeleter implements Reconciler {
     const finalizers = left.byFinalizer.size > 0;
     const wanted: NamespaceCondition[] = [
       failed
-        ? { type: Type.ContentFailure, status: 'True', reason: Reason.ContentDeletionFailed, message: `Failed to delete all resource types, ${left.failures.length} remaining: ${[...left.failures].sort().join(', ')}` }
-        : { type: Type.ContentFailure, status: 'False', reason: Reason.ContentDeleted, message: 'All content successfully deleted, may be waiting on finalization' },
+        ? {
+            type: Type.ContentFailure,
+            status: 'True',
+            reason: Reason.ContentDeletionFailed,
+            message: `Failed to delete all resource types, ${left.failures.length} remaining: ${[...left.failures].sort().join(', ')}`,
+          }
+        : {
+            type: Type.ContentFailure,
+            status: 'False',
+            reason: Reason.ContentDeleted,
+            message: 'All content successfully deleted, may be waiting on finalization',
+          },
       content
-        ? { type: Type.ContentRemaining, status: 'True', reason: Reason.SomeResourcesRemain, message: `Some resources are remaining: ${describe(left.byResource, (n) => `has ${n} resource instances`)}` }
-        : { type: Type.ContentRemaining, status: 'False', reason: Reason.ContentRemoved, message: 'All content successfully removed' },
+        ? {
+            type: Type.ContentRemaining,
+            status: 'True',
+            reason: Reason.SomeResourcesRemain,
+            message: `Some resources are remaining: ${describe(left.byResource, (n) => `has ${n} resource instances`)}`,
+          }
+        : {
+            type: Type.ContentRemaining,
+            status: 'False',
+            reason: Reason.ContentRemoved,
+            message: 'All content successfully removed',
+          },
       finalizers
-        ? { type: Type.FinalizersRemaining, status: 'True', reason: Reason.SomeFinalizersRemain, message: `Some content in the namespace has finalizers remaining: ${describe(left.byFinalizer, (n) => `in ${n} resource instances`)}` }
-        : { type: Type.FinalizersRemaining, status: 'False', reason: Reason.ContentHasNoFinalizers, message: 'All content-preserving finalizers finished' },
+        ? {
+            type: Type.FinalizersRemaining,
+            status: 'True',
+            reason: Reason.SomeFinalizersRemain,
+            message: `Some content in the namespace has finalizers remaining: ${describe(left.byFinalizer, (n) => `in ${n} resource instances`)}`,
+          }
+        : {
+            type: Type.FinalizersRemaining,
+            status: 'False',
+            reason: Reason.ContentHasNoFinalizers,
+            message: 'All content-preserving finalizers finished',
+          },
     ];
     const current = ns.status?.conditions ?? [];
     const now = rfc3339();
@@ -124,7 +163,10 @@ export class NamespaceDeleter implements Reconciler {
     if (!changed) return ns;
     const others = current.filter((c) => !wanted.some((w) => w.type === c.type));
     try {
-      return await this.d.namespaceClient.updateStatus({ ...ns, status: { ...ns.status, conditions: [...others, ...conditions] } });
+      return await this.d.namespaceClient.updateStatus({
+        ...ns,
+        status: { ...ns.status, conditions: [...others, ...conditions] },
+      });
     } catch (err) {
       // The conditions are a report: a namespace that changed or went meanwhile is looked at again.
       if (!isNotFound(err) && !isConflict(err)) throw err;

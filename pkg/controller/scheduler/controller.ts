@@ -28,7 +28,10 @@ export function newSchedulerController(o: SchedulerOptions): { run(signal: Abort
   const queue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
   const pods = o.factory.pods();
   const nodes = o.factory.nodes();
-  const enqueueIfUnscheduled = (pod: { spec: { nodeName?: string }; metadata: { name?: string; namespace?: string } }) => {
+  const enqueueIfUnscheduled = (pod: {
+    spec: { nodeName?: string };
+    metadata: { name?: string; namespace?: string };
+  }) => {
     if (!pod.spec.nodeName) queue.add(metaNamespaceKey(pod));
   };
   const requeueAll = () => pods.lister().list().forEach(enqueueIfUnscheduled);
@@ -46,7 +49,15 @@ export function newSchedulerController(o: SchedulerOptions): { run(signal: Abort
   });
   return {
     run: async (signal) => {
-      await runWorkers({ name: 'scheduler', queue, reconciler, workers: o.workers, logger: o.logger, signal, ...(o.metrics ? { metrics: o.metrics } : {}) });
+      await runWorkers({
+        name: 'scheduler',
+        queue,
+        reconciler,
+        workers: o.workers,
+        logger: o.logger,
+        signal,
+        ...(o.metrics ? { metrics: o.metrics } : {}),
+      });
       regs.forEach((r) => r.remove());
     },
   };

@@ -22,7 +22,10 @@ function requirementHolds(r: DeepReadonly<NodeSelectorRequirement>, value: strin
 }
 
 /** True when the node satisfies the affinity (any term; every requirement of a term). */
-export function nodeMatchesAffinity(node: DeepReadonly<Node>, affinity: DeepReadonly<VolumeNodeAffinity> | undefined): boolean {
+export function nodeMatchesAffinity(
+  node: DeepReadonly<Node>,
+  affinity: DeepReadonly<VolumeNodeAffinity> | undefined,
+): boolean {
   const terms = affinity?.required?.nodeSelectorTerms;
   if (!terms || terms.length === 0) return true;
   // A requirement's key is client-chosen: only own labels count (`constructor` is no label).
@@ -30,6 +33,8 @@ export function nodeMatchesAffinity(node: DeepReadonly<Node>, affinity: DeepRead
   return terms.some(
     (t) =>
       (t.matchExpressions ?? []).every((r) => requirementHolds(r, getOwn<string>(labels, r.key))) &&
-      (t.matchFields ?? []).every((r) => requirementHolds(r, r.key === 'metadata.name' ? node.metadata.name : undefined)),
+      (t.matchFields ?? []).every((r) =>
+        requirementHolds(r, r.key === 'metadata.name' ? node.metadata.name : undefined),
+      ),
   );
 }

@@ -36,7 +36,9 @@ export interface SchedulerDeps {
 
 /** True when the node reports Ready and accepts pods. */
 export function nodeIsReady(node: DeepReadonly<Node>): boolean {
-  return !node.spec?.unschedulable && (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return (
+    !node.spec?.unschedulable && (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 /** Schedules one pod. */
@@ -61,7 +63,12 @@ export class SchedulerReconciler implements Reconciler {
         `${nodes.length - ready.length} node(s) were not ready or unschedulable`,
         ...(affinities.length ? [`${ready.length - fits.length} node(s) had volume node affinity conflict`] : []),
       ];
-      this.d.recorder.event(pod, EventType.Warning, SchedulerReason.FailedScheduling, `0/${nodes.length} nodes are available: ${reasons.join(', ')}.`);
+      this.d.recorder.event(
+        pod,
+        EventType.Warning,
+        SchedulerReason.FailedScheduling,
+        `0/${nodes.length} nodes are available: ${reasons.join(', ')}.`,
+      );
       return { requeueAfter: retryUnschedulableMs };
     }
     const load = (n: DeepReadonly<Node>) => this.d.pods.byIndex(PodByNodeIndex, n.metadata.name ?? '').length;
@@ -73,6 +80,11 @@ export class SchedulerReconciler implements Reconciler {
       if (isNotFound(err) || isConflict(err)) return;
       throw err;
     }
-    this.d.recorder.event(pod, EventType.Normal, SchedulerReason.Scheduled, `Successfully assigned ${ns}/${pod.metadata.name ?? ''} to ${nodeName}`);
+    this.d.recorder.event(
+      pod,
+      EventType.Normal,
+      SchedulerReason.Scheduled,
+      `Successfully assigned ${ns}/${pod.metadata.name ?? ''} to ${nodeName}`,
+    );
   }
 }

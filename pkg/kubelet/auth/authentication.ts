@@ -77,7 +77,11 @@ export class KubeletAuthenticator {
     if (cached !== undefined) return cached ?? undefined;
     let status: TokenReviewStatus | undefined;
     try {
-      const review = (await post(tokenReviewPath, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } })) as { status?: TokenReviewStatus };
+      const review = (await post(tokenReviewPath, {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenReview',
+        spec: { token },
+      })) as { status?: TokenReviewStatus };
       status = review.status;
     } catch (err) {
       // Not cached: the next request asks again.
@@ -86,7 +90,14 @@ export class KubeletAuthenticator {
     }
     const u = status?.user;
     const user: UserInfo | null =
-      status?.authenticated === true && u?.username ? { username: u.username, groups: u.groups ?? [], ...(u.uid ? { uid: u.uid } : {}), ...(u.extra ? { extra: u.extra } : {}) } : null;
+      status?.authenticated === true && u?.username
+        ? {
+            username: u.username,
+            groups: u.groups ?? [],
+            ...(u.uid ? { uid: u.uid } : {}),
+            ...(u.extra ? { extra: u.extra } : {}),
+          }
+        : null;
     this.tokens.set(key, user, this.ttlMs);
     return user ?? undefined;
   }

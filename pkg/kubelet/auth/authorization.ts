@@ -26,7 +26,14 @@ export type KubeletAuthorizationMode = (typeof KubeletAuthorizationMode)[keyof t
 /** Paths served without authentication or authorization. */
 export const openKubeletPaths: readonly string[] = ['/healthz'];
 
-const verbs: Readonly<Record<string, string>> = { GET: 'get', HEAD: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+const verbs: Readonly<Record<string, string>> = {
+  GET: 'get',
+  HEAD: 'get',
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
 
 /** The nodes subresource a kubelet path is authorized as. */
 export function kubeletSubresource(path: string): string {
@@ -80,7 +87,8 @@ export class KubeletAuthorizer {
   private readonly answers = new TtlCache<KubeletDecision>();
 
   constructor(private readonly o: KubeletAuthorizationOptions) {
-    if (o.mode === KubeletAuthorizationMode.Webhook && !o.webhook) throw new Error('--authorization-mode=Webhook needs a connection to the apiserver');
+    if (o.mode === KubeletAuthorizationMode.Webhook && !o.webhook)
+      throw new Error('--authorization-mode=Webhook needs a connection to the apiserver');
   }
 
   /**
@@ -90,7 +98,15 @@ export class KubeletAuthorizer {
   async authorize(a: Attributes): Promise<KubeletDecision> {
     if (this.o.mode === KubeletAuthorizationMode.AlwaysAllow || !this.o.webhook) return { allowed: true, reason: '' };
     const u = a.user;
-    const key = JSON.stringify([u.username, u.uid ?? '', [...u.groups].sort(), u.extra ?? {}, a.verb, a.subresource, a.name]);
+    const key = JSON.stringify([
+      u.username,
+      u.uid ?? '',
+      [...u.groups].sort(),
+      u.extra ?? {},
+      a.verb,
+      a.subresource,
+      a.name,
+    ]);
     const cached = this.answers.get(key);
     if (cached) return cached;
     let status: AccessReviewStatus | undefined;
@@ -103,16 +119,31 @@ export class KubeletAuthorizer {
           groups: [...u.groups],
           ...(u.uid ? { uid: u.uid } : {}),
           ...(u.extra ? { extra: u.extra } : {}),
-          resourceAttributes: { verb: a.verb, group: a.apiGroup, version: a.apiVersion, resource: a.resource, subresource: a.subresource, name: a.name },
+          resourceAttributes: {
+            verb: a.verb,
+            group: a.apiGroup,
+            version: a.apiVersion,
+            resource: a.resource,
+            subresource: a.subresource,
+            name: a.name,
+          },
         },
       })) as { status?: AccessReviewStatus };
       status = review.status;
     } catch (err) {
       this.o.logger.warn({ err: (err as Error).message, user: u.username }, 'kubelet: SubjectAccessReview failed');
-      throw new StatusError(500, StatusReason.InternalError, `Authorization error (user=${u.username}, verb=${a.verb}, resource=${a.resource}, subresource=${a.subresource})`);
+      throw new StatusError(
+        500,
+        StatusReason.InternalError,
+        `Authorization error (user=${u.username}, verb=${a.verb}, resource=${a.resource}, subresource=${a.subresource})`,
+      );
     }
     const decision = { allowed: status?.allowed === true, reason: status?.reason ?? '' };
-    this.answers.set(key, decision, decision.allowed ? (this.o.authorizedTtlMs ?? 300_000) : (this.o.unauthorizedTtlMs ?? 30_000));
+    this.answers.set(
+      key,
+      decision,
+      decision.allowed ? (this.o.authorizedTtlMs ?? 300_000) : (this.o.unauthorizedTtlMs ?? 30_000),
+    );
     return decision;
   }
 }

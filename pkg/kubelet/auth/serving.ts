@@ -28,7 +28,12 @@ export interface KubeletServingConfig {
 }
 
 /** The secure server's options; `post` sends its TokenReviews and SubjectAccessReviews (the kubelet's own client). */
-export function secureServing(t: KubeletServingConfig, post: ReviewPoster, nodeName: string, logger: Logger): KubeletTls {
+export function secureServing(
+  t: KubeletServingConfig,
+  post: ReviewPoster,
+  nodeName: string,
+  logger: Logger,
+): KubeletTls {
   return {
     cert: t.cert,
     key: t.key,

@@ -3,7 +3,14 @@
  * for kernel NFS support, and injectable failures. It never touches the host.
  */
 import path from 'node:path';
-import { isNfsFsType, MountError, MountErrorReason, NfsUnsupportedError, type MountPoint, type Mounter } from './mounter';
+import {
+  isNfsFsType,
+  MountError,
+  MountErrorReason,
+  NfsUnsupportedError,
+  type MountPoint,
+  type Mounter,
+} from './mounter';
 
 /** One recorded mount/unmount. */
 export type FakeMountAction =
@@ -22,7 +29,12 @@ export class FakeMounter implements Mounter {
   failNextMount: Error | undefined;
   private nextId = 100;
 
-  constructor(options: { nfsSupported?: boolean; mounts?: Omit<MountPoint, 'id' | 'parentId' | 'device' | 'root' | 'superOptions'>[] } = {}) {
+  constructor(
+    options: {
+      nfsSupported?: boolean;
+      mounts?: Omit<MountPoint, 'id' | 'parentId' | 'device' | 'root' | 'superOptions'>[];
+    } = {},
+  ) {
     this.nfs = options.nfsSupported ?? true;
     for (const m of options.mounts ?? []) this.add(m.source, m.mountPoint, m.fsType, m.options);
   }
@@ -69,7 +81,8 @@ export class FakeMounter implements Mounter {
   }
 
   private add(source: string, target: string, fsType: string, options: string[]): void {
-    if (!path.isAbsolute(target)) throw new MountError(MountErrorReason.MountFailed, `fake: mount target ${target} is not absolute`);
+    if (!path.isAbsolute(target))
+      throw new MountError(MountErrorReason.MountFailed, `fake: mount target ${target} is not absolute`);
     this.mounts.push({
       id: this.nextId++,
       parentId: 1,

@@ -8,7 +8,14 @@ import { readFile, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseMountInfo } from './mountinfo';
-import { isNfsFsType, MountError, MountErrorReason, NfsUnsupportedError, type MountPoint, type Mounter } from './mounter';
+import {
+  isNfsFsType,
+  MountError,
+  MountErrorReason,
+  NfsUnsupportedError,
+  type MountPoint,
+  type Mounter,
+} from './mounter';
 
 /** Options of `LinuxMounter` (paths are injectable for tests). */
 export interface LinuxMounterOptions {
@@ -59,7 +66,10 @@ export class LinuxMounter implements Mounter {
     try {
       await this.run(this.mountBin, args);
     } catch (err) {
-      throw new MountError(MountErrorReason.MountFailed, `mount -t ${fsType} ${source} ${target} failed: ${errorText(err)}`);
+      throw new MountError(
+        MountErrorReason.MountFailed,
+        `mount -t ${fsType} ${source} ${target} failed: ${errorText(err)}`,
+      );
     }
   }
 

@@ -53,14 +53,20 @@ export class RuntimeUnavailableError extends ContainerRuntimeError {
 
 /** A container with the requested name already exists. */
 export class ContainerNameConflictError extends ContainerRuntimeError {
-  constructor(readonly containerName: string, cause?: unknown) {
+  constructor(
+    readonly containerName: string,
+    cause?: unknown,
+  ) {
     super(RuntimeErrorReason.NameConflict, `a container named "${containerName}" already exists`, cause);
   }
 }
 
 /** No container has this id. */
 export class ContainerNotFoundError extends ContainerRuntimeError {
-  constructor(readonly containerId: string, cause?: unknown) {
+  constructor(
+    readonly containerId: string,
+    cause?: unknown,
+  ) {
     super(RuntimeErrorReason.ContainerNotFound, `no such container: ${containerId}`, cause);
   }
 }

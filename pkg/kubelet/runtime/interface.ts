@@ -143,7 +143,9 @@ export interface ContainerFilter {
 export function filterLabels(filter: ContainerFilter): string[] {
   return [
     filter.podUid === undefined ? ContainerLabel.PodUid : `${ContainerLabel.PodUid}=${filter.podUid}`,
-    ...(filter.pod ? [`${ContainerLabel.PodNamespace}=${filter.pod.namespace}`, `${ContainerLabel.PodName}=${filter.pod.name}`] : []),
+    ...(filter.pod
+      ? [`${ContainerLabel.PodNamespace}=${filter.pod.namespace}`, `${ContainerLabel.PodName}=${filter.pod.name}`]
+      : []),
   ];
 }
 
@@ -221,7 +223,8 @@ export function containerAttempt(c: Pick<RuntimeContainer, 'labels'>): number {
  */
 export function bindSpec(hostPath: string, containerPath: string, readOnly = false): string {
   for (const p of [hostPath, containerPath]) {
-    if (!p.startsWith('/') || p.includes(':')) throw new Error(`bind path "${p}" must be absolute and must not contain ":"`);
+    if (!p.startsWith('/') || p.includes(':'))
+      throw new Error(`bind path "${p}" must be absolute and must not contain ":"`);
   }
   return `${hostPath}:${containerPath}${readOnly ? ':ro' : ''}`;
 }
@@ -232,4 +235,3 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
-

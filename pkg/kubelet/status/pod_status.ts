@@ -41,7 +41,13 @@ export function willRestart(policy: string | undefined, code: number): boolean {
   return policy === 'Always' || policy === undefined || (policy === 'OnFailure' && code !== 0);
 }
 
-function condition(type: string, ok: boolean, now: string, old: PodCondition[] | undefined, reason?: string): PodCondition {
+function condition(
+  type: string,
+  ok: boolean,
+  now: string,
+  old: PodCondition[] | undefined,
+  reason?: string,
+): PodCondition {
   const status = ok ? 'True' : 'False';
   const prev = old?.find((c) => c.type === type);
   return {
@@ -58,7 +64,9 @@ export function computePodStatus(i: StatusInputs): PodStatus {
   const { pod, now } = i;
   const policy = pod.spec.restartPolicy;
   const statuses: ContainerStatus[] = pod.spec.containers.map((spec) => {
-    const mine = i.containers.filter((c) => c.labels[ContainerLabel.ContainerName] === spec.name).sort((a, b) => containerAttempt(a) - containerAttempt(b));
+    const mine = i.containers
+      .filter((c) => c.labels[ContainerLabel.ContainerName] === spec.name)
+      .sort((a, b) => containerAttempt(a) - containerAttempt(b));
     const latest = mine[mine.length - 1];
     const previous = mine[mine.length - 2];
     const waiting = i.waiting.get(spec.name);
@@ -67,7 +75,8 @@ export function computePodStatus(i: StatusInputs): PodStatus {
     if (waiting) {
       state = { waiting: { reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) } };
       if (latest?.state === 'exited') lastState = terminated(latest);
-    } else if (latest?.state === 'running') state = { running: { ...(latest.startedAt ? { startedAt: latest.startedAt } : {}) } };
+    } else if (latest?.state === 'running')
+      state = { running: { ...(latest.startedAt ? { startedAt: latest.startedAt } : {}) } };
     else if (latest?.state === 'exited') state = terminated(latest);
     else state = { waiting: { reason: 'ContainerCreating' } };
     const running = state.running !== undefined;
@@ -84,10 +93,13 @@ export function computePodStatus(i: StatusInputs): PodStatus {
     };
   });
   const anyRunning = statuses.some((s) => s.state?.running);
-  const allTerminatedForGood = statuses.every((s) => s.state?.terminated && !willRestart(policy, s.state.terminated.exitCode));
+  const allTerminatedForGood = statuses.every(
+    (s) => s.state?.terminated && !willRestart(policy, s.state.terminated.exitCode),
+  );
   const anyStarted = statuses.some((s) => s.state?.running || s.state?.terminated || s.lastState?.terminated);
   let phase: PodPhase;
-  if (allTerminatedForGood && statuses.length > 0) phase = statuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
+  if (allTerminatedForGood && statuses.length > 0)
+    phase = statuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
   else if (anyRunning || anyStarted) phase = 'Running';
   else phase = 'Pending';
   const allReady = statuses.length > 0 && statuses.every((s) => s.ready);

@@ -27,7 +27,8 @@ export function checkedHostPath(p: string, what: string, allowRoot = false): str
   if (!p || !path.isAbsolute(p)) throw new VolumeSetupError(`${what} "${p}" must be an absolute path`);
   if (p.split('/').includes('..')) throw new VolumeSetupError(`${what} "${p}" must not contain ".."`);
   const norm = path.normalize(p).replace(/(.)\/+$/, '$1');
-  if (norm === '/' && !allowRoot) throw new VolumeSetupError(`${what} "${p}" is the host's root directory; refusing to hand it to a container`);
+  if (norm === '/' && !allowRoot)
+    throw new VolumeSetupError(`${what} "${p}" is the host's root directory; refusing to hand it to a container`);
   return norm;
 }
 
@@ -79,7 +80,9 @@ async function assertResolvesToItself(existing: string, requested: string, what:
   try {
     real = await realpath(existing);
   } catch (err) {
-    throw new VolumeSetupError(`${what} "${requested}" cannot be resolved (${(err as NodeJS.ErrnoException).code ?? String(err)}); a dangling symlink?`);
+    throw new VolumeSetupError(
+      `${what} "${requested}" cannot be resolved (${(err as NodeJS.ErrnoException).code ?? String(err)}); a dangling symlink?`,
+    );
   }
   if (real !== existing) {
     throw new VolumeSetupError(

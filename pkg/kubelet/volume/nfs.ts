@@ -55,7 +55,10 @@ export interface NfsPluginOptions {
 /** The seed's environment variables → the env part of `NfsPluginOptions`. */
 export function nfsEnvOptions(env: NodeJS.ProcessEnv): { isNfsServer: boolean; nfsServer: string } {
   const flag = (env.IS_NFS_SERVER ?? '').trim().toLowerCase();
-  return { isNfsServer: flag === 'true' || flag === '1' || flag === 'yes', nfsServer: env.NFS_SERVER?.trim() || 'localhost' };
+  return {
+    isNfsServer: flag === 'true' || flag === '1' || flag === 'yes',
+    nfsServer: env.NFS_SERVER?.trim() || 'localhost',
+  };
 }
 
 /** A PV's NFS mount found in the mount table. */
@@ -94,7 +97,10 @@ export class NfsPlugin implements VolumePlugin {
 
   /** True when `server` names this host. */
   isLocalServer(server: string): boolean {
-    const s = server.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    const s = server
+      .trim()
+      .toLowerCase()
+      .replace(/^\[(.*)\]$/, '$1');
     return ['localhost', '127.0.0.1', '::1', this.nfsServer.toLowerCase(), this.hostname.toLowerCase()].includes(s);
   }
 
@@ -111,14 +117,17 @@ export class NfsPlugin implements VolumePlugin {
     const p = checkedHostPath(exported, 'NFS path', true);
     const rel = path.posix.relative(this.exportPath, p);
     if (rel.startsWith('..') || path.posix.isAbsolute(rel)) {
-      throw new VolumeSetupError(`NFS path "${exported}" is outside the export "${this.exportPath}" served by this host`);
+      throw new VolumeSetupError(
+        `NFS path "${exported}" is outside the export "${this.exportPath}" served by this host`,
+      );
     }
     return rel ? path.join(root, rel) : root;
   }
 
   /** The shared mount point of a PV: `<rootDir>/plugins/kubernetes.io~nfs/mounts/<pv>`. */
   mountPointFor(rootDir: string, pv: string): string {
-    if (!pv || pv === '.' || pv === '..' || pv.includes('/')) throw new VolumeSetupError(`invalid PersistentVolume name "${pv}"`);
+    if (!pv || pv === '.' || pv === '..' || pv.includes('/'))
+      throw new VolumeSetupError(`invalid PersistentVolume name "${pv}"`);
     return path.join(pluginMountsDir(rootDir), pv);
   }
 
@@ -128,7 +137,10 @@ export class NfsPlugin implements VolumePlugin {
     const readOnly = ctx.readOnly || nfs.readOnly === true;
     if (this.servesLocally(pv)) {
       const dir = this.localExportDir(nfs.path, await resolvedRoot(this.exportRoot));
-      const hostPath = await prepareHostDir(dir, { create: true, what: `NFS export directory of PersistentVolume "${pvName(pv)}"` });
+      const hostPath = await prepareHostDir(dir, {
+        create: true,
+        what: `NFS export directory of PersistentVolume "${pvName(pv)}"`,
+      });
       return { hostPath, readOnly };
     }
     const name = pvName(pv);

@@ -41,6 +41,8 @@ export class ActualStateOfWorld {
 
   /** Every (pv, pod) pair that is mounted. */
   pairs(): { pv: PersistentVolume; podUid: string; readOnly: boolean }[] {
-    return [...this.volumes.values()].flatMap((v) => [...v.pods].map(([podUid, readOnly]) => ({ pv: v.pv, podUid, readOnly })));
+    return [...this.volumes.values()].flatMap((v) =>
+      [...v.pods].map(([podUid, readOnly]) => ({ pv: v.pv, podUid, readOnly })),
+    );
   }
 }

@@ -21,7 +21,9 @@ export interface VolumeGetter {
 }
 
 /** Wraps a getter that throws NotFound StatusErrors (the REST client) into one resolving undefined. */
-export function orUndefined<A extends unknown[], T>(get: (...args: A) => Promise<T>): (...args: A) => Promise<T | undefined> {
+export function orUndefined<A extends unknown[], T>(
+  get: (...args: A) => Promise<T>,
+): (...args: A) => Promise<T | undefined> {
   return async (...args: A) => {
     try {
       return await get(...args);
@@ -80,10 +82,18 @@ export class ClaimFetcher implements VolumeListers {
   async fetch(pod: DeepReadonly<Pod>): Promise<FetchResult> {
     const uid = pod.metadata.uid ?? '';
     const ns = pod.metadata.namespace ?? 'default';
-    const names = [...new Set((pod.spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [])))];
+    const names = [
+      ...new Set(
+        (pod.spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [])),
+      ),
+    ];
     const claims = await Promise.all(names.map(async (name) => [name, await this.o.get.claim(ns, name)] as const));
-    const bound = claims.flatMap(([, c]) => (c && !c.metadata.deletionTimestamp && c.status?.phase === 'Bound' && c.spec.volumeName ? [c.spec.volumeName] : []));
-    const volumes = await Promise.all([...new Set(bound)].map(async (name) => [name, await this.o.get.volume(name)] as const));
+    const bound = claims.flatMap(([, c]) =>
+      c && !c.metadata.deletionTimestamp && c.status?.phase === 'Bound' && c.spec.volumeName ? [c.spec.volumeName] : [],
+    );
+    const volumes = await Promise.all(
+      [...new Set(bound)].map(async (name) => [name, await this.o.get.volume(name)] as const),
+    );
     for (const [name, c] of claims) {
       if (c) this.claims.set(`${ns}/${name}`, c);
       else this.claims.delete(`${ns}/${name}`);
@@ -95,7 +105,10 @@ export class ClaimFetcher implements VolumeListers {
     const previous = this.reads.get(uid);
     this.reads.set(uid, { claims: names.map((n) => `${ns}/${n}`), volumes: volumes.map(([n]) => n) });
     if (previous) this.collect(previous);
-    const settled = claims.every(([, c]) => c !== undefined) && bound.length === claims.length && volumes.every(([, v]) => v !== undefined);
+    const settled =
+      claims.every(([, c]) => c !== undefined) &&
+      bound.length === claims.length &&
+      volumes.every(([, v]) => v !== undefined);
     if (settled) {
       this.unsettled.forget(uid);
       return { settled };
@@ -112,7 +125,8 @@ export class ClaimFetcher implements VolumeListers {
   }
 
   private collect(r: PodReads): void {
-    const used = (pick: (p: PodReads) => string[], k: string) => [...this.reads.values()].some((p) => pick(p).includes(k));
+    const used = (pick: (p: PodReads) => string[], k: string) =>
+      [...this.reads.values()].some((p) => pick(p).includes(k));
     for (const k of r.claims) if (!used((p) => p.claims, k)) this.claims.delete(k);
     for (const k of r.volumes) if (!used((p) => p.volumes, k)) this.volumes.delete(k);
   }

@@ -23,7 +23,9 @@ export function desiredPod(pod: DeepReadonly<Pod>, l: VolumeListers): DesiredPod
     const src = vol.persistentVolumeClaim;
     if (!src) continue;
     const claimKey = `${ns}/${src.claimName}`;
-    const mountedReadOnly = pod.spec.containers.every((c) => (c.volumeMounts ?? []).filter((m) => m.name === vol.name).every((m) => m.readOnly === true));
+    const mountedReadOnly = pod.spec.containers.every((c) =>
+      (c.volumeMounts ?? []).filter((m) => m.name === vol.name).every((m) => m.readOnly === true),
+    );
     const used = pod.spec.containers.some((c) => (c.volumeMounts ?? []).some((m) => m.name === vol.name));
     const base = { volumeName: vol.name, claimKey, readOnly: src.readOnly === true || (used && mountedReadOnly) };
     const claim = l.claim(claimKey);
@@ -36,12 +38,18 @@ export function desiredPod(pod: DeepReadonly<Pod>, l: VolumeListers): DesiredPod
       continue;
     }
     if (claim.status?.phase !== 'Bound' || !claim.spec.volumeName) {
-      volumes.push({ ...base, error: `persistentvolumeclaim "${src.claimName}" is not bound (phase ${claim.status?.phase ?? 'Pending'})` });
+      volumes.push({
+        ...base,
+        error: `persistentvolumeclaim "${src.claimName}" is not bound (phase ${claim.status?.phase ?? 'Pending'})`,
+      });
       continue;
     }
     const pv = l.volume(claim.spec.volumeName);
     if (!pv) {
-      volumes.push({ ...base, error: `persistentvolume "${claim.spec.volumeName}" bound to claim "${src.claimName}" not found` });
+      volumes.push({
+        ...base,
+        error: `persistentvolume "${claim.spec.volumeName}" bound to claim "${src.claimName}" not found`,
+      });
       continue;
     }
     volumes.push({ ...base, pv: jsonClone(pv) as PersistentVolume });

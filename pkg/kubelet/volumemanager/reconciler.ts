@@ -11,7 +11,10 @@ import type { DesiredStateOfWorld } from './desired_state';
 
 /** Sets up and tears down one PV for one pod (the volume plugin manager satisfies it). */
 export interface VolumeSetter {
-  setUp(pv: PersistentVolume, ctx: { podUid: string; rootDir: string; readOnly: boolean }): Promise<{ hostPath: string }>;
+  setUp(
+    pv: PersistentVolume,
+    ctx: { podUid: string; rootDir: string; readOnly: boolean },
+  ): Promise<{ hostPath: string }>;
   tearDown(pv: PersistentVolume, ctx: { podUid: string; rootDir: string; readOnly: boolean }): Promise<void>;
 }
 

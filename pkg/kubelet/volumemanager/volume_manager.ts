@@ -25,7 +25,9 @@ export interface ReadyVolume {
  * The answer to "can this pod's containers start?" `pending` means nothing failed: a mount is
  * still in progress, so the pod waits without a FailedMount event.
  */
-export type PodVolumes = { ready: true; volumes: Map<string, ReadyVolume> } | { ready: false; reason: string; pending?: boolean };
+export type PodVolumes =
+  | { ready: true; volumes: Map<string, ReadyVolume> }
+  | { ready: false; reason: string; pending?: boolean };
 
 /** Options of the volume manager. */
 export interface VolumeManagerOptions {
@@ -44,7 +46,14 @@ export class VolumeManager {
   private readonly pods = new Map<string, Pod>();
 
   constructor(private readonly o: VolumeManagerOptions) {
-    this.reconciler = new VolumeReconciler({ dsw: this.dsw, asw: this.asw, plugins: o.plugins, rootDir: o.rootDir, logger: o.logger, onPodChanged: o.onPodChanged });
+    this.reconciler = new VolumeReconciler({
+      dsw: this.dsw,
+      asw: this.asw,
+      plugins: o.plugins,
+      rootDir: o.rootDir,
+      logger: o.logger,
+      onPodChanged: o.onPodChanged,
+    });
   }
 
   /** A pod that should run here (added or changed): resolve and mount its volumes. */
@@ -81,16 +90,22 @@ export class VolumeManager {
   volumesFor(pod: Pod): PodVolumes {
     const uid = pod.metadata.uid ?? '';
     const desired = this.dsw.getPod(uid);
-    if (!desired) return { ready: false, reason: 'volumes of the pod are not known to the volume manager yet', pending: true };
+    if (!desired)
+      return { ready: false, reason: 'volumes of the pod are not known to the volume manager yet', pending: true };
     const unresolved = desired.volumes.find((v) => v.error);
-    if (unresolved?.error) return { ready: false, reason: `Unable to attach or mount volumes: volume "${unresolved.volumeName}": ${unresolved.error}` };
+    if (unresolved?.error)
+      return {
+        ready: false,
+        reason: `Unable to attach or mount volumes: volume "${unresolved.volumeName}": ${unresolved.error}`,
+      };
     const mountError = this.reconciler.mountErrors.get(uid);
     if (mountError) return { ready: false, reason: mountError };
     const volumes = new Map<string, ReadyVolume>();
     for (const v of desired.volumes) {
       const name = v.pv?.metadata.name ?? '';
       const hostPath = this.asw.hostPath(name);
-      if (!hostPath || !this.asw.isMounted(name, uid)) return { ready: false, reason: `waiting for volume "${v.volumeName}" to be mounted`, pending: true };
+      if (!hostPath || !this.asw.isMounted(name, uid))
+        return { ready: false, reason: `waiting for volume "${v.volumeName}" to be mounted`, pending: true };
       volumes.set(v.volumeName, { hostPath, readOnly: v.readOnly });
     }
     return { ready: true, volumes };

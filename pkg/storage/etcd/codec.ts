@@ -13,7 +13,11 @@ export function encode(obj: KubeObject): Buffer {
   const { resourceVersion: _rv, ...metadata } = obj.metadata;
   const value = Buffer.from(JSON.stringify({ ...obj, metadata }));
   if (value.length > maxValueBytes) {
-    throw new StorageError(StorageErrorCode.TooLarge, obj.metadata.name ?? '', `object is too large: ${value.length} bytes (limit ${maxValueBytes})`);
+    throw new StorageError(
+      StorageErrorCode.TooLarge,
+      obj.metadata.name ?? '',
+      `object is too large: ${value.length} bytes (limit ${maxValueBytes})`,
+    );
   }
   return value;
 }

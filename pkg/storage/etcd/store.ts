@@ -11,7 +11,15 @@ import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/meta';
 import { decodeContinue, encodeContinue } from '../continue';
 import { isStorageError, StorageError, StorageErrorCode } from '../errors';
-import type { ListOptions, ListResult, Preconditions, Storage, StorageEvent, StorageWatchHandlers, UpdateFunc } from '../interfaces';
+import type {
+  ListOptions,
+  ListResult,
+  Preconditions,
+  Storage,
+  StorageEvent,
+  StorageWatchHandlers,
+  UpdateFunc,
+} from '../interfaces';
 import { checkPreconditions, sameStoredContent } from '../preconditions';
 import { decode, encode, prefixEnd } from './codec';
 import { PrefixWatch } from './watch';
@@ -32,8 +40,14 @@ export interface EtcdStoreOptions {
 function toStorageError(err: unknown, key: string): Error {
   if (err instanceof StorageError) return err;
   const msg = err instanceof Error ? err.message : String(err);
-  if (/compacted/.test(msg)) return new StorageError(StorageErrorCode.Expired, key, `The resourceVersion for the provided list is too old: ${msg}`);
-  if (/future revision/.test(msg)) return new StorageError(StorageErrorCode.ResourceVersionTooLarge, key, `Too large resource version: ${msg}`);
+  if (/compacted/.test(msg))
+    return new StorageError(
+      StorageErrorCode.Expired,
+      key,
+      `The resourceVersion for the provided list is too old: ${msg}`,
+    );
+  if (/future revision/.test(msg))
+    return new StorageError(StorageErrorCode.ResourceVersionTooLarge, key, `Too large resource version: ${msg}`);
   return new StorageError(StorageErrorCode.Unreachable, key, `etcd: ${msg}`);
 }
 
@@ -111,10 +125,16 @@ export class EtcdStore implements Storage {
     return cur.obj;
   }
 
-  async guaranteedUpdate<T extends KubeObject>(key: string, tryUpdate: UpdateFunc<T>, pre?: Preconditions, cachedExisting?: T): Promise<T> {
+  async guaranteedUpdate<T extends KubeObject>(
+    key: string,
+    tryUpdate: UpdateFunc<T>,
+    pre?: Preconditions,
+    cachedExisting?: T,
+  ): Promise<T> {
     const cachedRev = cachedExisting?.metadata.resourceVersion;
     let fromCache = cachedExisting !== undefined && cachedRev !== undefined;
-    let cur = fromCache && cachedExisting && cachedRev ? { obj: cachedExisting, rev: cachedRev } : await this.read<T>(key);
+    let cur =
+      fromCache && cachedExisting && cachedRev ? { obj: cachedExisting, rev: cachedRev } : await this.read<T>(key);
     for (;;) {
       if (!cur) throw new StorageError(StorageErrorCode.KeyNotFound, key, `key ${key} not found`);
       let next: T;
@@ -186,7 +206,11 @@ export class EtcdStore implements Storage {
     for (;;) {
       // Without a filter every key is an item: fetch exactly one more than the page needs.
       const wanted = limit - items.length + 1;
-      const batch = !limit ? this.pageSize : opts.predicate ? Math.max(wanted, Math.min(this.pageSize, limit * 2)) : wanted;
+      const batch = !limit
+        ? this.pageSize
+        : opts.predicate
+          ? Math.max(wanted, Math.min(this.pageSize, limit * 2))
+          : wanted;
       const res = await this.readRpc(prefix, () =>
         this.client.kv.range({ key: start, range_end: end, limit: batch, revision }, this.call()),
       );
@@ -195,7 +219,8 @@ export class EtcdStore implements Storage {
         const obj = decode<T>(kv.value, kv.mod_revision);
         if (opts.predicate && !opts.predicate(obj)) continue;
         // One more match than the limit: there is a next page, starting after the last item.
-        if (limit && items.length === limit) return { items, revision, continue: encodeContinue({ revision, startAfter: lastKey }) };
+        if (limit && items.length === limit)
+          return { items, revision, continue: encodeContinue({ revision, startAfter: lastKey }) };
         items.push(obj);
         lastKey = kv.key.toString();
       }
@@ -205,7 +230,11 @@ export class EtcdStore implements Storage {
     }
   }
 
-  async watch<T extends KubeObject>(prefix: string, afterRevision: number, h: StorageWatchHandlers<T>): Promise<() => void> {
+  async watch<T extends KubeObject>(
+    prefix: string,
+    afterRevision: number,
+    h: StorageWatchHandlers<T>,
+  ): Promise<() => void> {
     const w = new PrefixWatch({
       client: this.client.watchClient,
       prefix,
@@ -225,13 +254,17 @@ export class EtcdStore implements Storage {
   }
 
   async currentRevision(): Promise<number> {
-    const res = await this.readRpc('', () => this.client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true }, this.call()));
+    const res = await this.readRpc('', () =>
+      this.client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true }, this.call()),
+    );
     return Number(res.header.revision);
   }
 
   async checkRevision(revision: number): Promise<void> {
     if (revision <= 0) return;
-    await this.readRpc('', () => this.client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true, revision }, this.call()));
+    await this.readRpc('', () =>
+      this.client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true, revision }, this.call()),
+    );
   }
 
   /** Compacts history up to `revision` (tests and benchmarks use it to force 410s). */

@@ -88,7 +88,9 @@ export class PrefixWatch {
       if (this.stream === stream) this.retry(new Error('watch stream ended'));
     });
     const key = Buffer.from(this.opts.prefix);
-    stream.write({ create_request: { key, range_end: prefixEnd(this.opts.prefix), start_revision: String(this.next), prev_kv: true } });
+    stream.write({
+      create_request: { key, range_end: prefixEnd(this.opts.prefix), start_revision: String(this.next), prev_kv: true },
+    });
   }
 
   private receive(res: RPC.IWatchResponse): void {
@@ -96,8 +98,11 @@ export class PrefixWatch {
     if (res.canceled) {
       this.done = true;
       this.closeStream();
-      const compacted = res.compact_revision && res.compact_revision !== '0' ? ` (compacted at ${res.compact_revision})` : '';
-      this.opts.handlers.onExpired(`etcd cancelled the watch of ${this.opts.prefix} from revision ${this.next}${compacted}${res.cancel_reason ? `: ${res.cancel_reason}` : ''}`);
+      const compacted =
+        res.compact_revision && res.compact_revision !== '0' ? ` (compacted at ${res.compact_revision})` : '';
+      this.opts.handlers.onExpired(
+        `etcd cancelled the watch of ${this.opts.prefix} from revision ${this.next}${compacted}${res.cancel_reason ? `: ${res.cancel_reason}` : ''}`,
+      );
       return;
     }
     this.backoffMs = this.opts.minBackoffMs ?? 100;
@@ -118,7 +123,10 @@ export class PrefixWatch {
     this.closeStream();
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs ?? 2000);
-    this.opts.logger?.debug({ prefix: this.opts.prefix, err: (err as Error).message, delay }, 'etcd watch stream broke; re-opening');
+    this.opts.logger?.debug(
+      { prefix: this.opts.prefix, err: (err as Error).message, delay },
+      'etcd watch stream broke; re-opening',
+    );
     this.timer = setTimeout(() => void this.open(), delay);
   }
 

@@ -73,7 +73,11 @@ export class KeyHistory {
       return;
     }
     this.versions.set(key, [version]);
-    this.keys.splice(this.firstIndex((k) => compareKeys(k, key) >= 0), 0, key);
+    this.keys.splice(
+      this.firstIndex((k) => compareKeys(k, key) >= 0),
+      0,
+      key,
+    );
   }
 
   /**
@@ -81,7 +85,10 @@ export class KeyHistory {
    * when `startAfter` is given, only keys strictly after it.
    */
   *range(prefix: string, rev: number, startAfter?: string): Generator<{ key: string; version: LiveVersion }> {
-    const from = startAfter === undefined ? this.firstIndex((k) => compareKeys(k, prefix) >= 0) : this.firstIndex((k) => compareKeys(k, startAfter) > 0);
+    const from =
+      startAfter === undefined
+        ? this.firstIndex((k) => compareKeys(k, prefix) >= 0)
+        : this.firstIndex((k) => compareKeys(k, startAfter) > 0);
     for (let i = from; i < this.keys.length; i++) {
       const key = this.keys[i];
       if (key === undefined || !key.startsWith(prefix)) return;

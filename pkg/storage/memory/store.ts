@@ -38,7 +38,12 @@ export class MemoryStore implements Storage {
   }
 
   /** `cachedExisting` is ignored: reads are free here. */
-  async guaranteedUpdate<T extends KubeObject>(key: string, tryUpdate: UpdateFunc<T>, pre?: Preconditions, _cachedExisting?: T): Promise<T> {
+  async guaranteedUpdate<T extends KubeObject>(
+    key: string,
+    tryUpdate: UpdateFunc<T>,
+    pre?: Preconditions,
+    _cachedExisting?: T,
+  ): Promise<T> {
     this.ensureOpen(key);
     let cur: LiveVersion | undefined = this.current(key);
     for (;;) {
@@ -84,14 +89,19 @@ export class MemoryStore implements Storage {
       const obj = decode<T>(version.value, version.rev);
       if (opts.predicate && !opts.predicate(obj)) continue;
       // One more match than the limit: there is a next page, starting after the last item.
-      if (limit && items.length === limit) return { items, revision, continue: encodeContinue({ revision, startAfter: lastKey }) };
+      if (limit && items.length === limit)
+        return { items, revision, continue: encodeContinue({ revision, startAfter: lastKey }) };
       items.push(obj);
       lastKey = key;
     }
     return { items, revision };
   }
 
-  async watch<T extends KubeObject>(prefix: string, afterRevision: number, handlers: StorageWatchHandlers<T>): Promise<() => void> {
+  async watch<T extends KubeObject>(
+    prefix: string,
+    afterRevision: number,
+    handlers: StorageWatchHandlers<T>,
+  ): Promise<() => void> {
     this.ensureOpen(prefix);
     // Like etcd: the watch starts at afterRevision+1, which must not be older than the compaction.
     const expired = afterRevision + 1 < this.compacted ? expiredError(prefix, afterRevision) : undefined;
@@ -162,10 +172,18 @@ function notFound(key: string): StorageError {
 }
 
 function expiredError(key: string, revision: number): StorageError {
-  return new StorageError(StorageErrorCode.Expired, key, `The resourceVersion for the provided list is too old: revision ${revision} has been compacted`);
+  return new StorageError(
+    StorageErrorCode.Expired,
+    key,
+    `The resourceVersion for the provided list is too old: revision ${revision} has been compacted`,
+  );
 }
 
 /** What the etcd store reports for a read past the newest revision (etcd's ErrFutureRev, unmapped). */
 function futureError(key: string, revision: number): StorageError {
-  return new StorageError(StorageErrorCode.Unreachable, key, `memory store: required revision ${revision} is a future revision`);
+  return new StorageError(
+    StorageErrorCode.Unreachable,
+    key,
+    `memory store: required revision ${revision} is a future revision`,
+  );
 }

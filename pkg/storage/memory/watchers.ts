@@ -22,7 +22,8 @@ export interface Change {
 /** Builds the event a watcher sees, as the etcd store does (DELETED: the last state at the delete's revision). */
 function toEvent(c: Change): StorageEvent {
   const object = decode(c.value, c.rev);
-  if (c.type === 'DELETED') return { type: c.type, key: c.key, object, prevObject: decode(c.value, c.rev), revision: c.rev };
+  if (c.type === 'DELETED')
+    return { type: c.type, key: c.key, object, prevObject: decode(c.value, c.rev), revision: c.rev };
   const prevObject = c.prev ? decode(c.prev.value, c.prev.rev) : undefined;
   return { type: c.type, key: c.key, object, ...(prevObject ? { prevObject } : {}), revision: c.rev };
 }

@@ -28,7 +28,8 @@ export function getOwn<T = unknown>(obj: object | undefined | null, key: string)
  * it becomes an ordinary enumerable key and the object's prototype is untouched.
  */
 export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
   else obj[key] = value;
 }
 

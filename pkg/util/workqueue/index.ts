@@ -6,5 +6,11 @@
 export { Queue, type GetResult, type QueueOptions } from './queue';
 export { DelayingQueue, type DelayingQueueOptions } from './delaying_queue';
 export { RateLimitingQueue, type RateLimitingQueueOptions } from './rate_limiting_queue';
-export { BucketRateLimiter, ItemExponentialFailureRateLimiter, MaxOfRateLimiter, defaultControllerRateLimiter, type RateLimiter } from './rate_limiters';
+export {
+  BucketRateLimiter,
+  ItemExponentialFailureRateLimiter,
+  MaxOfRateLimiter,
+  defaultControllerRateLimiter,
+  type RateLimiter,
+} from './rate_limiters';
 export type { QueueMetrics } from './metrics';

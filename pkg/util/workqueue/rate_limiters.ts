@@ -57,7 +57,8 @@ export class BucketRateLimiter implements RateLimiter {
     private readonly burst: number,
     private readonly clock: Clock = realClock,
   ) {
-    if (!(qps > 0) || !(burst >= 1)) throw new RangeError(`BucketRateLimiter: need qps > 0 and burst >= 1 (got ${qps}, ${burst})`);
+    if (!(qps > 0) || !(burst >= 1))
+      throw new RangeError(`BucketRateLimiter: need qps > 0 and burst >= 1 (got ${qps}, ${burst})`);
     this.tokens = burst;
     this.last = clock.now();
   }
@@ -107,5 +108,8 @@ export class MaxOfRateLimiter implements RateLimiter {
  * (5 ms doubling up to 1000 s) and an overall 10 qps bucket with a burst of 100.
  */
 export function defaultControllerRateLimiter(clock: Clock = realClock): RateLimiter {
-  return new MaxOfRateLimiter(new ItemExponentialFailureRateLimiter(5, 1000 * 1000), new BucketRateLimiter(10, 100, clock));
+  return new MaxOfRateLimiter(
+    new ItemExponentialFailureRateLimiter(5, 1000 * 1000),
+    new BucketRateLimiter(10, 100, clock),
+  );
 }

@@ -31,7 +31,10 @@ export interface BenchCluster {
 }
 
 /** Starts an apiserver binary on a fresh prefix; the controller-manager is started on demand. */
-export async function freshCluster(name: string, o: { hostPathBaseDir?: string; workers?: number } = {}): Promise<BenchCluster> {
+export async function freshCluster(
+  name: string,
+  o: { hostPathBaseDir?: string; workers?: number } = {},
+): Promise<BenchCluster> {
   const dir = benchTempDir(name);
   const api = await startApiServer({ logDir: dir, prefix: uniquePrefix(name) });
   const cluster: BenchCluster = {
@@ -40,7 +43,13 @@ export async function freshCluster(name: string, o: { hostPathBaseDir?: string; 
     api,
     client: new JsonClient(api.url, 64),
     startControllerManager: async (extra = []) => {
-      cluster.cm = await startControllerManager({ logDir: dir, master: api.url, hostPathBaseDir: o.hostPathBaseDir ?? `${dir}/volumes`, workers: o.workers ?? 8, extra });
+      cluster.cm = await startControllerManager({
+        logDir: dir,
+        master: api.url,
+        hostPathBaseDir: o.hostPathBaseDir ?? `${dir}/volumes`,
+        workers: o.workers ?? 8,
+        extra,
+      });
       return cluster.cm;
     },
     stop: async () => {
@@ -73,9 +82,13 @@ export class PhaseWatch<T extends Phased = Phased> {
     const at = wallMs();
     for (const obj of list.items) this.observe(obj, at);
     const rv = list.metadata.resourceVersion ?? '0';
-    this.handle = await openWatch(server, `${path}?watch=true&resourceVersion=${rv}&timeoutSeconds=1800`, (ev, evAt) => {
-      if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.observe(ev.object as T, evAt);
-    });
+    this.handle = await openWatch(
+      server,
+      `${path}?watch=true&resourceVersion=${rv}&timeoutSeconds=1800`,
+      (ev, evAt) => {
+        if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.observe(ev.object as T, evAt);
+      },
+    );
     return this;
   }
 
@@ -99,7 +112,15 @@ export class PhaseWatch<T extends Phased = Phased> {
     const seen = this.reachedAt.get(name);
     if (seen !== undefined) return seen;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} not ${this.phase} within ${timeoutMs} ms (last: ${JSON.stringify(this.latest.get(name)?.status ?? {})})`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `${name} not ${this.phase} within ${timeoutMs} ms (last: ${JSON.stringify(this.latest.get(name)?.status ?? {})})`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiters.set(name, () => {
         clearTimeout(timer);
         resolve();
@@ -125,9 +146,15 @@ export class PhaseWatch<T extends Phased = Phased> {
  */
 export async function sequentialPutRate(client: JsonClient, count = 500, warmup = 50): Promise<number> {
   const name = `put-probe-${Math.random().toString(36).slice(2, 8)}`;
-  let obj = await client.create<Phased & { metadata: { labels?: Record<string, string> } }>(pvcPath('default'), pvc(name, { storageClassName: 'bench-put-probe' }));
+  let obj = await client.create<Phased & { metadata: { labels?: Record<string, string> } }>(
+    pvcPath('default'),
+    pvc(name, { storageClassName: 'bench-put-probe' }),
+  );
   const put = async (i: number): Promise<void> => {
-    obj = await client.json('PUT', pvcPath('default', name), { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, step: String(i) } } });
+    obj = await client.json('PUT', pvcPath('default', name), {
+      ...obj,
+      metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, step: String(i) } },
+    });
   };
   for (let i = 0; i < warmup; i++) await put(i);
   const t0 = performance.now();

@@ -53,7 +53,8 @@ export class JsonClient {
 
   /** Sends a request; `body` may be pre-serialized JSON. Resolves with any status. */
   raw<T>(method: string, path: string, body?: string | object): Promise<JsonResponse<T>> {
-    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const payload =
+      body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = this.send(
         {
@@ -62,7 +63,10 @@ export class JsonClient {
           path,
           method,
           agent: this.agent,
-          headers: { Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) },
+          headers: {
+            Accept: 'application/json',
+            ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -88,7 +92,8 @@ export class JsonClient {
   /** Sends a request and returns the body; non-2xx is an HttpError. */
   async json<T>(method: string, path: string, body?: string | object): Promise<T> {
     const res = await this.raw<T>(method, path, body);
-    if (res.status < 200 || res.status >= 300) throw new HttpError(res.status, JSON.stringify(res.body), `${method} ${path}`);
+    if (res.status < 200 || res.status >= 300)
+      throw new HttpError(res.status, JSON.stringify(res.body), `${method} ${path}`);
     return res.body;
   }
 
@@ -125,36 +130,53 @@ export interface WatchHandle {
  * wall-clock time the line was parsed. Resolves once the server answered 200; rejects otherwise.
  * Lines are parsed as they arrive (a chunk may carry several, or part of one).
  */
-export function openWatch(server: string, path: string, onEvent: (ev: WatchEvent, atMs: number) => void, agent?: http.Agent): Promise<WatchHandle> {
+export function openWatch(
+  server: string,
+  path: string,
+  onEvent: (ev: WatchEvent, atMs: number) => void,
+  agent?: http.Agent,
+): Promise<WatchHandle> {
   const base = new URL(server);
   return new Promise((resolve, reject) => {
-    const req = http.request({ hostname: base.hostname, port: base.port, path, method: 'GET', agent: agent ?? false, headers: { Accept: 'application/json' } }, (res) => {
-      if (res.statusCode !== 200) {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => reject(new HttpError(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), `watch ${path}`)));
-        return;
-      }
-      res.setEncoding('utf8');
-      let buf = '';
-      const ended = new Promise<void>((done) => {
-        res.on('data', (chunk: string) => {
-          const at = wallMs();
-          buf += chunk;
-          let nl = buf.indexOf('\n');
-          while (nl >= 0) {
-            const lineText = buf.slice(0, nl);
-            buf = buf.slice(nl + 1);
-            if (lineText.trim()) onEvent(JSON.parse(lineText) as WatchEvent, at);
-            nl = buf.indexOf('\n');
-          }
+    const req = http.request(
+      {
+        hostname: base.hostname,
+        port: base.port,
+        path,
+        method: 'GET',
+        agent: agent ?? false,
+        headers: { Accept: 'application/json' },
+      },
+      (res) => {
+        if (res.statusCode !== 200) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            reject(new HttpError(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), `watch ${path}`)),
+          );
+          return;
+        }
+        res.setEncoding('utf8');
+        let buf = '';
+        const ended = new Promise<void>((done) => {
+          res.on('data', (chunk: string) => {
+            const at = wallMs();
+            buf += chunk;
+            let nl = buf.indexOf('\n');
+            while (nl >= 0) {
+              const lineText = buf.slice(0, nl);
+              buf = buf.slice(nl + 1);
+              if (lineText.trim()) onEvent(JSON.parse(lineText) as WatchEvent, at);
+              nl = buf.indexOf('\n');
+            }
+          });
+          res.on('end', () => done());
+          res.on('close', () => done());
+          res.on('error', () => done());
         });
-        res.on('end', () => done());
-        res.on('close', () => done());
-        res.on('error', () => done());
-      });
-      resolve({ ended, close: () => req.destroy() });
-    });
+        resolve({ ended, close: () => req.destroy() });
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -2,7 +2,8 @@
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../../pkg/api/core/v1';
 
 /** Path of the PVC collection of a namespace (or one claim). */
-export const pvcPath = (ns: string, name = ''): string => `/api/v1/namespaces/${ns}/persistentvolumeclaims${name ? `/${name}` : ''}`;
+export const pvcPath = (ns: string, name = ''): string =>
+  `/api/v1/namespaces/${ns}/persistentvolumeclaims${name ? `/${name}` : ''}`;
 /** Path of the PV collection (or one volume). */
 export const pvPath = (name = ''): string => `/api/v1/persistentvolumes${name ? `/${name}` : ''}`;
 /** Path of the pod collection of a namespace (or one pod). */
@@ -14,7 +15,10 @@ export function seqName(prefix: string, i: number, width = 5): string {
 }
 
 /** A claim (1Gi, ReadWriteOnce) of `storageClassName`, optionally naming its volume. */
-export function pvc(name: string, o: { storageClassName: string; volumeName?: string; storage?: string; labels?: Record<string, string> }): PersistentVolumeClaim {
+export function pvc(
+  name: string,
+  o: { storageClassName: string; volumeName?: string; storage?: string; labels?: Record<string, string> },
+): PersistentVolumeClaim {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
@@ -29,7 +33,10 @@ export function pvc(name: string, o: { storageClassName: string; volumeName?: st
 }
 
 /** A static hostPath volume (Retain, so nothing is ever deleted) of `storageClassName`. */
-export function hostPathPV(name: string, o: { storageClassName: string; path: string; storage?: string }): PersistentVolume {
+export function hostPathPV(
+  name: string,
+  o: { storageClassName: string; path: string; storage?: string },
+): PersistentVolume {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',

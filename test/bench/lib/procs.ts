@@ -16,8 +16,12 @@ export const repoRoot = path.resolve(__dirname, '../../../..');
 
 /** The etcd the benchmarks use (ETCD_ENDPOINTS, first entry). */
 export function etcdEndpoint(): string {
-  const first = (process.env.ETCD_ENDPOINTS ?? '').split(',').map((s) => s.trim()).find(Boolean);
-  if (!first) throw new Error('ETCD_ENDPOINTS is not set: run the benchmarks through hack/benchmark.sh (it starts a fresh etcd)');
+  const first = (process.env.ETCD_ENDPOINTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .find(Boolean);
+  if (!first)
+    throw new Error('ETCD_ENDPOINTS is not set: run the benchmarks through hack/benchmark.sh (it starts a fresh etcd)');
   return first;
 }
 
@@ -106,7 +110,9 @@ export async function waitHttpOk(url: string, c: Component, timeoutMs = 30_000):
   await waitUntil(
     async () => {
       if (!c.alive) throw new Error(`${c.name} exited during startup:\n${c.logTail()}`);
-      return fetch(url).then((r) => r.ok).catch(() => false);
+      return fetch(url)
+        .then((r) => r.ok)
+        .catch(() => false);
     },
     timeoutMs,
     `${url} (${c.name})\n${c.logTail()}`,
@@ -135,20 +141,41 @@ export interface SecureServing {
  * (x509 client certificates, `secure.authorizationMode`) and the plain test port serves only the
  * readiness check.
  */
-export async function startApiServer(o: { logDir: string; prefix: string; name?: string; secure?: SecureServing }): Promise<ApiServerProc> {
+export async function startApiServer(o: {
+  logDir: string;
+  prefix: string;
+  name?: string;
+  secure?: SecureServing;
+}): Promise<ApiServerProc> {
   const port = await freePort();
   const securePort = o.secure ? await freePort() : 0;
   const secureFlags = o.secure
-    ? [`--tls-cert-file=${o.secure.certFile}`, `--tls-private-key-file=${o.secure.keyFile}`, `--client-ca-file=${o.secure.clientCAFile}`, `--authorization-mode=${o.secure.authorizationMode}`]
+    ? [
+        `--tls-cert-file=${o.secure.certFile}`,
+        `--tls-private-key-file=${o.secure.keyFile}`,
+        `--client-ca-file=${o.secure.clientCAFile}`,
+        `--authorization-mode=${o.secure.authorizationMode}`,
+      ]
     : [];
   const component = new Component(
     o.name ?? 'kube-apiserver',
     'kube-apiserver',
-    [`--etcd-servers=${etcdEndpoint()}`, `--etcd-prefix=${o.prefix}`, `--port=${port}`, `--secure-port=${securePort}`, ...secureFlags, '--bind-address=127.0.0.1'],
+    [
+      `--etcd-servers=${etcdEndpoint()}`,
+      `--etcd-prefix=${o.prefix}`,
+      `--port=${port}`,
+      `--secure-port=${securePort}`,
+      ...secureFlags,
+      '--bind-address=127.0.0.1',
+    ],
     o.logDir,
   );
   await waitHttpOk(`http://127.0.0.1:${port}/readyz`, component);
-  return { component, url: o.secure ? `https://127.0.0.1:${securePort}` : `http://127.0.0.1:${port}`, prefix: o.prefix };
+  return {
+    component,
+    url: o.secure ? `https://127.0.0.1:${securePort}` : `http://127.0.0.1:${port}`,
+    prefix: o.prefix,
+  };
 }
 
 const clockTicksPerSecond = 100; // Linux USER_HZ
@@ -172,7 +199,14 @@ export interface ControllerManagerProc {
  * Starts kube-controller-manager against `master` (no leader election, no client rate limit);
  * `root` runs another checkout's build (a baseline).
  */
-export async function startControllerManager(o: { logDir: string; master: string; hostPathBaseDir: string; workers?: number; extra?: string[]; root?: string }): Promise<ControllerManagerProc> {
+export async function startControllerManager(o: {
+  logDir: string;
+  master: string;
+  hostPathBaseDir: string;
+  workers?: number;
+  extra?: string[];
+  root?: string;
+}): Promise<ControllerManagerProc> {
   const port = await freePort();
   const component = new Component(
     'kube-controller-manager',

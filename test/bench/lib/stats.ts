@@ -40,7 +40,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `cond` every `everyMs` until it is true; throws after `timeoutMs` naming `what`. */
-export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 10): Promise<void> {
+export async function waitUntil(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 10,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;
@@ -63,7 +68,12 @@ export interface PoolResult {
  * Runs `op(i)` for i = 0…count-1 with at most `concurrency` in flight; stops issuing new
  * operations once `maxMs` has passed (so every run is bounded in time).
  */
-export async function runPool(concurrency: number, count: number, op: (i: number) => Promise<void>, maxMs = Infinity): Promise<PoolResult> {
+export async function runPool(
+  concurrency: number,
+  count: number,
+  op: (i: number) => Promise<void>,
+  maxMs = Infinity,
+): Promise<PoolResult> {
   const start = performance.now();
   let next = 0;
   let done = 0;

@@ -64,49 +64,81 @@ describe('e2e/auth: alice, bound to edit in team-a (real kubectl, generated kube
   });
 
   it('kubectl auth whoami names her (her groups: only system:authenticated)', async () => {
-    const out = await c.ok(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}'], undefined, alice);
+    const out = await c.ok(
+      ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}'],
+      undefined,
+      alice,
+    );
     expect(out).to.equal('alice ["system:authenticated"]');
   });
 
-  it('creates a claim and a pod mounting it in team-a, and reads the pod\'s logs', async () => {
+  it("creates a claim and a pod mounting it in team-a, and reads the pod's logs", async () => {
     const claim = { ...claimObject('alice-data'), metadata: { name: 'alice-data', namespace: 'team-a' } };
-    const pod = podObject('alice-pod', { claim: 'alice-data', script: 'echo hello from alice > /data/x; cat /data/x; sleep 3600' });
+    const pod = podObject('alice-pod', {
+      claim: 'alice-data',
+      script: 'echo hello from alice > /data/x; cat /data/x; sleep 3600',
+    });
     pod.metadata.namespace = 'team-a';
     await c.ok(['create', '-f', '-'], `${JSON.stringify(claim)}\n${JSON.stringify(pod)}\n`, alice);
     await c.waitJsonpath(['get', 'pvc', 'alice-data', '-n', 'team-a'], '{.status.phase}', 'Bound');
     await c.waitJsonpath(['get', 'pod', 'alice-pod', '-n', 'team-a'], '{.status.phase}', 'Running');
     let logs = '';
-    await waitFor(async () => (logs = (await asAlice(['logs', 'alice-pod', '-n', 'team-a'])).stdout).includes('hello from alice'), 30_000, `alice's kubectl logs (last: ${logs})`);
-    expect(await c.ok(['get', 'pvc,pod', '-n', 'team-a', '-o', 'name'], undefined, alice)).to.equal('persistentvolumeclaim/alice-data\npod/alice-pod\n');
+    await waitFor(
+      async () => (logs = (await asAlice(['logs', 'alice-pod', '-n', 'team-a'])).stdout).includes('hello from alice'),
+      30_000,
+      `alice's kubectl logs (last: ${logs})`,
+    );
+    expect(await c.ok(['get', 'pvc,pod', '-n', 'team-a', '-o', 'name'], undefined, alice)).to.equal(
+      'persistentvolumeclaim/alice-data\npod/alice-pod\n',
+    );
   });
 
-  it('cannot create a PersistentVolume or a StorageClass: Kubernetes\' 403, word for word', async () => {
+  it("cannot create a PersistentVolume or a StorageClass: Kubernetes' 403, word for word", async () => {
     const pv = await asAlice(['create', '-f', '-'], pvManifest);
     expect(pv.code).to.equal(1);
     expect(pv.stderr).to.contain('Error from server (Forbidden)');
-    expect(pv.stderr).to.contain('persistentvolumes is forbidden: User "alice" cannot create resource "persistentvolumes" in API group "" at the cluster scope');
+    expect(pv.stderr).to.contain(
+      'persistentvolumes is forbidden: User "alice" cannot create resource "persistentvolumes" in API group "" at the cluster scope',
+    );
     const sc = await asAlice(['create', '-f', '-'], storageClassManifest);
     expect(sc.code).to.equal(1);
-    expect(sc.stderr).to.contain('storageclasses.storage.k8s.io is forbidden: User "alice" cannot create resource "storageclasses" in API group "storage.k8s.io" at the cluster scope');
+    expect(sc.stderr).to.contain(
+      'storageclasses.storage.k8s.io is forbidden: User "alice" cannot create resource "storageclasses" in API group "storage.k8s.io" at the cluster scope',
+    );
     expect((await c.kubectl(['get', 'pv', 'alice-pv'])).stderr, 'nothing was created').to.contain('NotFound');
     expect((await c.kubectl(['get', 'storageclass', 'alice-class'])).stderr).to.contain('NotFound');
   });
 
   it('cannot read team-b (nor list claims cluster-wide)', async () => {
-    await c.ok(['create', '-f', '-'], JSON.stringify({ ...claimObject('b-data'), metadata: { name: 'b-data', namespace: 'team-b' } }));
+    await c.ok(
+      ['create', '-f', '-'],
+      JSON.stringify({ ...claimObject('b-data'), metadata: { name: 'b-data', namespace: 'team-b' } }),
+    );
     const list = await asAlice(['get', 'pvc', '-n', 'team-b']);
     expect(list.code).to.equal(1);
-    expect(list.stderr).to.contain('persistentvolumeclaims is forbidden: User "alice" cannot list resource "persistentvolumeclaims" in API group "" in the namespace "team-b"');
+    expect(list.stderr).to.contain(
+      'persistentvolumeclaims is forbidden: User "alice" cannot list resource "persistentvolumeclaims" in API group "" in the namespace "team-b"',
+    );
     const get = await asAlice(['get', 'pvc', 'b-data', '-n', 'team-b']);
-    expect(get.stderr).to.contain('persistentvolumeclaims "b-data" is forbidden: User "alice" cannot get resource "persistentvolumeclaims" in API group "" in the namespace "team-b"');
+    expect(get.stderr).to.contain(
+      'persistentvolumeclaims "b-data" is forbidden: User "alice" cannot get resource "persistentvolumeclaims" in API group "" in the namespace "team-b"',
+    );
     const all = await asAlice(['get', 'pvc', '-A']);
-    expect(all.stderr).to.contain('persistentvolumeclaims is forbidden: User "alice" cannot list resource "persistentvolumeclaims" in API group "" at the cluster scope');
+    expect(all.stderr).to.contain(
+      'persistentvolumeclaims is forbidden: User "alice" cannot list resource "persistentvolumeclaims" in API group "" at the cluster scope',
+    );
   });
 
-  it('cannot read the kubelet\'s port directly: 403 with her certificate, 401 without one', async () => {
+  it("cannot read the kubelet's port directly: 403 with her certificate, 401 without one", async () => {
     const pki = c.pki;
     if (!pki) throw new Error('a secure cluster has a PKI');
-    const port = await c.ok(['get', 'node', c.nodeName, '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}']);
+    const port = await c.ok([
+      'get',
+      'node',
+      c.nodeName,
+      '-o',
+      'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}',
+    ]);
     const kubelet = `https://127.0.0.1:${port}`;
     const logsPath = '/containerLogs/team-a/alice-pod/main';
     const withCert = await tlsRequest(kubelet, pki.identity(pki.user('alice')), 'GET', logsPath);
@@ -116,10 +148,12 @@ describe('e2e/auth: alice, bound to edit in team-a (real kubectl, generated kube
     expect(anonymous.status, anonymous.text).to.equal(401);
     expect(anonymous.text).to.not.contain('hello from alice');
     // The apiserver's own client certificate is let through: the same logs via pods/log work.
-    expect((await tlsRequest(kubelet, pki.identity(pki.apiserverKubeletClient), 'GET', logsPath)).text).to.contain('hello from alice');
+    expect((await tlsRequest(kubelet, pki.identity(pki.apiserverKubeletClient), 'GET', logsPath)).text).to.contain(
+      'hello from alice',
+    );
   });
 
-  it('the admin\'s kubectl auth can-i --as alice: no PV create, yes pods in team-a, nothing in team-b', async () => {
+  it("the admin's kubectl auth can-i --as alice: no PV create, yes pods in team-a, nothing in team-b", async () => {
     const pv = await c.kubectl(['auth', 'can-i', 'create', 'pv', '--as', 'alice']);
     expect([pv.code, pv.stdout.trim()]).to.deep.equal([1, 'no']);
     const pods = await c.kubectl(['auth', 'can-i', 'create', 'pods', '-n', 'team-a', '--as', 'alice']);
@@ -136,7 +170,9 @@ describe('e2e/auth: alice, bound to edit in team-a (real kubectl, generated kube
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as AuditEvent);
-    const refused = events.filter((e) => e.user.username === 'alice' && e.verb === 'create' && e.objectRef?.resource === 'persistentvolumes');
+    const refused = events.filter(
+      (e) => e.user.username === 'alice' && e.verb === 'create' && e.objectRef?.resource === 'persistentvolumes',
+    );
     expect(refused.map((e) => e.responseStatus.code)).to.deep.equal([403]);
   });
 });

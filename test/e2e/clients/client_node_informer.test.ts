@@ -34,7 +34,8 @@ interface Recorded {
 }
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
-const range = (prefix: string, from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
+const range = (prefix: string, from: number, to: number): string[] =>
+  Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
 
 describe('e2e: @kubernetes/client-node informer', function () {
   this.timeout(60_000);
@@ -105,12 +106,22 @@ describe('e2e: @kubernetes/client-node informer', function () {
   async function expectCacheMatchesServer(r: Recorded, ns: string): Promise<void> {
     const server = await serverList(ns);
     const cached = r.informer.list(ns) as Obj[];
-    expect(versions(cached), 'informer cache vs the server list (name → resourceVersion)').to.deep.equal(versions(server));
+    expect(versions(cached), 'informer cache vs the server list (name → resourceVersion)').to.deep.equal(
+      versions(server),
+    );
   }
 
   /** Waits until the proxy has seen a watch of `ns` accepted (status 200) after `after` watches. */
   async function watchOpened(ns: string, after: number): Promise<void> {
-    await waitFor(() => proxy.watchesOf(pvcPath(ns)).slice(after).some((w) => w.status === 200), 10_000, `a watch of ${ns} after #${after}`);
+    await waitFor(
+      () =>
+        proxy
+          .watchesOf(pvcPath(ns))
+          .slice(after)
+          .some((w) => w.status === 200),
+      10_000,
+      `a watch of ${ns} after #${after}`,
+    );
   }
 
   it('delivers add, update and delete exactly once for every change, with no error event', async () => {
@@ -157,8 +168,13 @@ describe('e2e: @kubernetes/client-node informer', function () {
 
     expect(r.errors, 'error events').to.deep.equal([]);
     const gone = watches().filter((w) => w.events.some((e) => e.type === 'ERROR'));
-    expect(r.lists, `resumed by re-watching, never relisted${gone.length ? ' (a 410: did another user of this etcd compact it?)' : ''}`).to.equal(1);
-    expect(sorted(r.adds), 'each object added exactly once').to.deep.equal(sorted([...range('r-', 0, 5), 'r-new-1', 'r-new-2', 'sentinel']));
+    expect(
+      r.lists,
+      `resumed by re-watching, never relisted${gone.length ? ' (a 410: did another user of this etcd compact it?)' : ''}`,
+    ).to.equal(1);
+    expect(sorted(r.adds), 'each object added exactly once').to.deep.equal(
+      sorted([...range('r-', 0, 5), 'r-new-1', 'r-new-2', 'sentinel']),
+    );
     expect(r.updates).to.deep.equal(['r-0']);
     expect(r.deletes).to.deep.equal(['r-1']);
 
@@ -171,7 +187,9 @@ describe('e2e: @kubernetes/client-node informer', function () {
     }
     for (const w of seen.slice(0, -1)) expect(w.endedBy, 'ended by the server (timeout)').to.equal('server');
     // Each watch resumed from the last version the informer had: nothing was streamed twice.
-    const added = seen.flatMap((w) => w.events.filter((e) => e.type === 'ADDED').map((e) => e.object.metadata.name ?? ''));
+    const added = seen.flatMap((w) =>
+      w.events.filter((e) => e.type === 'ADDED').map((e) => e.object.metadata.name ?? ''),
+    );
     expect(sorted(added), 'ADDED events streamed across all watches').to.deep.equal(['r-new-1', 'r-new-2', 'sentinel']);
     const rvs = seen.map((w) => Number(w.query.get('resourceVersion')));
     expect(rvs, 'watch resourceVersions never go back').to.deep.equal([...rvs].sort((a, b) => a - b));
@@ -203,7 +221,9 @@ describe('e2e: @kubernetes/client-node informer', function () {
     await drain(r, ns, 'sentinel');
 
     expect(r.errors, 'error events').to.deep.equal([]);
-    expect(sorted(r.adds), 'each object added exactly once').to.deep.equal(sorted([...range('x-', 0, 4), 'after-restart', 'sentinel']));
+    expect(sorted(r.adds), 'each object added exactly once').to.deep.equal(
+      sorted([...range('x-', 0, 4), 'after-restart', 'sentinel']),
+    );
     expect(r.deletes).to.deep.equal(['x-0']);
     expect(r.updates, 'nothing changed the existing objects').to.deep.equal([]);
     await expectCacheMatchesServer(r, ns);
@@ -232,11 +252,18 @@ describe('e2e: @kubernetes/client-node informer', function () {
     proxy.resume();
 
     await waitFor(() => r.lists >= 2, 10_000, 'the relist after the 410');
-    await waitFor(() => r.adds.length >= 9 && r.updates.length >= 2 && r.deletes.length >= 2, 10_000, 'the missed changes');
+    await waitFor(
+      () => r.adds.length >= 9 && r.updates.length >= 2 && r.deletes.length >= 2,
+      10_000,
+      'the missed changes',
+    );
     await drain(r, ns, 'sentinel');
 
     const resumed = proxy.watchesOf(pvcPath(ns))[watchesBefore];
-    expect(Number(resumed?.query.get('resourceVersion')), "the held re-watch's resourceVersion is compacted").to.be.lessThan(rev);
+    expect(
+      Number(resumed?.query.get('resourceVersion')),
+      "the held re-watch's resourceVersion is compacted",
+    ).to.be.lessThan(rev);
     expect(resumed?.status, 'kube-apiserver answers a too-old resourceVersion with a 200 stream').to.equal(200);
     expect(resumed?.events.map((e) => e.type)).to.deep.equal(['ERROR']);
     expect(resumed?.events[0]?.object).to.include({ kind: 'Status', code: 410, reason: 'Expired' });

@@ -62,7 +62,11 @@ class PyWatch {
 
   /** Waits for the script to exit; returns its lines. */
   async done(timeoutMs: number): Promise<PyLine[]> {
-    await waitFor(() => this.code !== undefined, timeoutMs, `py_watch.py to exit (stderr: ${this.stderr.slice(-2000)})`);
+    await waitFor(
+      () => this.code !== undefined,
+      timeoutMs,
+      `py_watch.py to exit (stderr: ${this.stderr.slice(-2000)})`,
+    );
     expect(this.code, `py_watch.py exit code (stderr: ${this.stderr.slice(-2000)})`).to.equal(0);
     return this.lines;
   }
@@ -85,7 +89,9 @@ describe('e2e: Kubernetes Python client watch', function () {
   before(async function () {
     python = findPython();
     if (!python) {
-      console.log("    skipped: no python3 can 'import kubernetes' (install Debian's python3-kubernetes; hack/test.sh does)");
+      console.log(
+        "    skipped: no python3 can 'import kubernetes' (install Debian's python3-kubernetes; hack/test.sh does)",
+      );
       this.skip();
     }
     pki = new ClientsPki();
@@ -102,7 +108,13 @@ describe('e2e: Kubernetes Python client watch', function () {
   });
 
   function run(resourceVersion: string, timeoutSeconds: number, maxEvents: number): PyWatch {
-    const p = new PyWatch(python ?? 'python3', [kubeconfig, ns, resourceVersion, String(timeoutSeconds), String(maxEvents)]);
+    const p = new PyWatch(python ?? 'python3', [
+      kubeconfig,
+      ns,
+      resourceVersion,
+      String(timeoutSeconds),
+      String(maxEvents),
+    ]);
     procs.push(p);
     return p;
   }
@@ -113,16 +125,20 @@ describe('e2e: Kubernetes Python client watch', function () {
     const rv = await listRV();
     const w = run(rv, 30, 3);
     await kube(api.url, 'POST', pvcPath(ns), pvc('py-1'));
-    await kube(api.url, 'PATCH', pvcPath(ns, 'py-1'), { metadata: { labels: { step: 'patched' } } }, 'application/merge-patch+json');
+    await kube(
+      api.url,
+      'PATCH',
+      pvcPath(ns, 'py-1'),
+      { metadata: { labels: { step: 'patched' } } },
+      'application/merge-patch+json',
+    );
     await kube(api.url, 'DELETE', pvcPath(ns, 'py-1'));
     const lines = await w.done(30_000);
 
-    expect(lines.map((l) => l.type), `events (an ERROR 410 here means etcd was compacted meanwhile by someone else: ${JSON.stringify(lines[0])})`).to.deep.equal([
-      'ADDED',
-      'MODIFIED',
-      'DELETED',
-      'END',
-    ]);
+    expect(
+      lines.map((l) => l.type),
+      `events (an ERROR 410 here means etcd was compacted meanwhile by someone else: ${JSON.stringify(lines[0])})`,
+    ).to.deep.equal(['ADDED', 'MODIFIED', 'DELETED', 'END']);
     for (const l of lines.slice(0, 3)) {
       expect(l.name).to.equal('py-1');
       expect(l.objectType, 'deserialized into the typed model').to.equal('V1PersistentVolumeClaim');

@@ -41,7 +41,10 @@ export class ClientsPki {
     return startApiServer({
       ...(o.prefix ? { prefix: o.prefix } : {}),
       ...(o.port ? { port: o.port } : {}),
-      config: { secure: { port: o.securePort ?? 0, cert: this.serving.cert, key: this.serving.key, clientCA: this.pki.ca }, authorizationModes: clusterAuthorizationModes },
+      config: {
+        secure: { port: o.securePort ?? 0, cert: this.serving.cert, key: this.serving.key, clientCA: this.pki.ca },
+        authorizationModes: clusterAuthorizationModes,
+      },
     });
   }
 
@@ -66,7 +69,13 @@ export interface Obj {
 }
 
 /** One JSON request to `base` + `p`; throws on a non-2xx answer. */
-export async function kube<T = Obj>(base: string, method: string, p: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+export async function kube<T = Obj>(
+  base: string,
+  method: string,
+  p: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<T> {
   const res = await fetch(base + p, {
     method,
     headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': contentType } : {}) },
@@ -83,11 +92,16 @@ export function pvc(name: string, labels: Record<string, string> = {}): Record<s
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name, labels },
-    spec: { storageClassName: 'hostPath', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Mi' } } },
+    spec: {
+      storageClassName: 'hostPath',
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '100Mi' } },
+    },
   };
 }
 
-export const pvcPath = (ns: string, name = ''): string => `/api/v1/namespaces/${ns}/persistentvolumeclaims${name ? `/${name}` : ''}`;
+export const pvcPath = (ns: string, name = ''): string =>
+  `/api/v1/namespaces/${ns}/persistentvolumeclaims${name ? `/${name}` : ''}`;
 
 /** Creates a namespace through `base`. */
 export async function createNamespace(base: string, ns: string): Promise<void> {
@@ -129,7 +143,10 @@ export class WatchProxy {
     public target: string,
     pki: ClientsPki,
   ) {
-    this.server = https.createServer({ cert: pki.serving.cert, key: pki.serving.key, ca: pki.pki.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => this.handle(req, res));
+    this.server = https.createServer(
+      { cert: pki.serving.cert, key: pki.serving.key, ca: pki.pki.ca, requestCert: true, rejectUnauthorized: true },
+      (req, res) => this.handle(req, res),
+    );
     this.agent = new https.Agent({ ...pki.identity, keepAlive: true });
   }
 
@@ -184,7 +201,9 @@ export class WatchProxy {
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, url: URL, isWatch: boolean): void {
     const target = new URL(this.target);
-    const record: ProxiedWatch | undefined = isWatch ? { path: url.pathname, query: url.searchParams, events: [] } : undefined;
+    const record: ProxiedWatch | undefined = isWatch
+      ? { path: url.pathname, query: url.searchParams, events: [] }
+      : undefined;
     if (record) this.watches.push(record);
     const up = https.request({
       host: target.hostname,

@@ -16,14 +16,20 @@ const bin = (name: string): string => path.resolve(__dirname, '../../../cmd', na
 function run(name: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [bin(name), ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      const code = err
+        ? typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : 1
+        : 0;
       resolve({ code, stdout, stderr });
     });
   });
 }
 
 function exited(p: ChildProcess): Promise<number | null> {
-  return p.exitCode !== null ? Promise.resolve(p.exitCode) : new Promise((resolve) => p.once('exit', (code) => resolve(code)));
+  return p.exitCode !== null
+    ? Promise.resolve(p.exitCode)
+    : new Promise((resolve) => p.once('exit', (code) => resolve(code)));
 }
 
 describe('e2e: the binaries', function () {
@@ -37,16 +43,48 @@ describe('e2e: the binaries', function () {
     ['kube-controller-manager', [], /one of --kubeconfig or --master is required/],
     ['kube-apiserver', ['--hostpath-allowed-roots=/srv/a,relative'], /root "relative" must be an absolute path/],
     ['kube-apiserver', ['--hostpath-allowed-roots=/'], /root "\/" is not allowed/],
-    ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--hostpath-allowed-roots=/srv/../etc'], /root "\/srv\/..\/etc" must not contain "\.\."/],
-    ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--hostpath-base-dir=/srv/v', '--provisioning-record-dir=/srv/v/records'], /--provisioning-record-dir must not be inside or contain the volume root \/srv\/v/],
-    ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--provisioning-record-dir=records'], /--provisioning-record-dir must be an absolute path/],
+    [
+      'kube-controller-manager',
+      ['--master=http://127.0.0.1:1', '--hostpath-allowed-roots=/srv/../etc'],
+      /root "\/srv\/..\/etc" must not contain "\.\."/,
+    ],
+    [
+      'kube-controller-manager',
+      ['--master=http://127.0.0.1:1', '--hostpath-base-dir=/srv/v', '--provisioning-record-dir=/srv/v/records'],
+      /--provisioning-record-dir must not be inside or contain the volume root \/srv\/v/,
+    ],
+    [
+      'kube-controller-manager',
+      ['--master=http://127.0.0.1:1', '--provisioning-record-dir=records'],
+      /--provisioning-record-dir must be an absolute path/,
+    ],
     ['kubelet', ['--master=http://127.0.0.1:1', '--root-dir=relative'], /--root-dir must be an absolute path/],
     ['kubelet', ['--kubeconfig=/nonexistent/kubeconfig'], /cannot read kubeconfig/],
-    ['kubelet', ['--master=http://127.0.0.1:1', '--bind-address=0.0.0.0'], /without --tls-cert-file the kubelet serves plain HTTP with no authentication: a test mode for loopback addresses only/],
-    ['kubelet', ['--master=http://127.0.0.1:1', '--tls-cert-file=/tmp/x.crt'], /--tls-cert-file and --tls-private-key-file go together/],
-    ['kubelet', ['--master=http://127.0.0.1:1', '--tls-cert-file=/nonexistent.crt', '--tls-private-key-file=/nonexistent.key'], /--tls-cert-file \/nonexistent.crt: ENOENT/],
-    ['kubelet', ['--master=http://127.0.0.1:1', '--authorization-mode=RBAC'], /--authorization-mode.*must be one of AlwaysAllow, Webhook/],
-    ['kube-apiserver', ['--port=8080', '--secure-port=0', '--kubelet-client-certificate=/tmp/x.crt'], /--kubelet-client-certificate and --kubelet-client-key go together/],
+    [
+      'kubelet',
+      ['--master=http://127.0.0.1:1', '--bind-address=0.0.0.0'],
+      /without --tls-cert-file the kubelet serves plain HTTP with no authentication: a test mode for loopback addresses only/,
+    ],
+    [
+      'kubelet',
+      ['--master=http://127.0.0.1:1', '--tls-cert-file=/tmp/x.crt'],
+      /--tls-cert-file and --tls-private-key-file go together/,
+    ],
+    [
+      'kubelet',
+      ['--master=http://127.0.0.1:1', '--tls-cert-file=/nonexistent.crt', '--tls-private-key-file=/nonexistent.key'],
+      /--tls-cert-file \/nonexistent.crt: ENOENT/,
+    ],
+    [
+      'kubelet',
+      ['--master=http://127.0.0.1:1', '--authorization-mode=RBAC'],
+      /--authorization-mode.*must be one of AlwaysAllow, Webhook/,
+    ],
+    [
+      'kube-apiserver',
+      ['--port=8080', '--secure-port=0', '--kubelet-client-certificate=/tmp/x.crt'],
+      /--kubelet-client-certificate and --kubelet-client-key go together/,
+    ],
   ];
   for (const [name, args, re] of badFlags) {
     it(`${name} ${args.join(' ') || '(no flags)'} → exit 2 with one readable line`, async () => {
@@ -72,28 +110,68 @@ describe('e2e: the binaries', function () {
     await etcd.stop();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const api = spawn(process.execPath, [bin('kube-apiserver'), `--etcd-servers=${etcd.endpoint}`, `--port=${port}`, '--secure-port=0', '--etcd-request-timeout=2s'], { stdio: 'ignore' });
+    const api = spawn(
+      process.execPath,
+      [
+        bin('kube-apiserver'),
+        `--etcd-servers=${etcd.endpoint}`,
+        `--port=${port}`,
+        '--secure-port=0',
+        '--etcd-request-timeout=2s',
+      ],
+      { stdio: 'ignore' },
+    );
     try {
-      await waitFor(async () => (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)), 15_000, 'apiserver healthz');
+      await waitFor(
+        async () =>
+          await fetch(`${url}/healthz`)
+            .then((r) => r.ok)
+            .catch(() => false),
+        15_000,
+        'apiserver healthz',
+      );
       expect((await request(url, 'GET', '/readyz')).status).to.equal(503);
       const early = await request<{ code: number }>(url, 'GET', '/api/v1/namespaces');
       expect(early.status).to.equal(503);
       expect(early.body.code).to.equal(503);
 
       await etcd.start();
-      await waitFor(async () => (await request(url, 'GET', '/readyz')).status === 200, 30_000, 'apiserver ready once etcd is up');
-      const list = await request<{ metadata: { resourceVersion: string } }>(url, 'GET', '/api/v1/namespaces/default/persistentvolumeclaims');
-      const watch = await openWatch(url, `/api/v1/namespaces/default/persistentvolumeclaims?resourceVersion=${list.body.metadata.resourceVersion}`);
+      await waitFor(
+        async () => (await request(url, 'GET', '/readyz')).status === 200,
+        30_000,
+        'apiserver ready once etcd is up',
+      );
+      const list = await request<{ metadata: { resourceVersion: string } }>(
+        url,
+        'GET',
+        '/api/v1/namespaces/default/persistentvolumeclaims',
+      );
+      const watch = await openWatch(
+        url,
+        `/api/v1/namespaces/default/persistentvolumeclaims?resourceVersion=${list.body.metadata.resourceVersion}`,
+      );
 
       await etcd.stop();
-      const during = await request<{ kind: string; code: number }>(url, 'GET', '/api/v1/namespaces/default/persistentvolumeclaims');
+      const during = await request<{ kind: string; code: number }>(
+        url,
+        'GET',
+        '/api/v1/namespaces/default/persistentvolumeclaims',
+      );
       expect([503, 504]).to.include(during.status);
       expect(during.body.kind).to.equal('Status');
       expect(api.exitCode).to.equal(null);
 
       await etcd.start();
-      const pvc = { metadata: { name: 'after-outage' }, spec: { storageClassName: 'hostPath', resources: { requests: { storage: '1Gi' } } } };
-      await waitFor(async () => (await request(url, 'POST', '/api/v1/namespaces/default/persistentvolumeclaims', pvc)).status === 201, 30_000, 'create after etcd returns');
+      const pvc = {
+        metadata: { name: 'after-outage' },
+        spec: { storageClassName: 'hostPath', resources: { requests: { storage: '1Gi' } } },
+      };
+      await waitFor(
+        async () =>
+          (await request(url, 'POST', '/api/v1/namespaces/default/persistentvolumeclaims', pvc)).status === 201,
+        30_000,
+        'create after etcd returns',
+      );
       await watch.waitFor(1, 30_000);
       expect(watch.events[0]?.object.metadata?.name).to.equal('after-outage');
 

@@ -24,15 +24,33 @@ describe('e2e: kube-apiserver under etcd kill -9', function () {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     let stderr = '';
-    const api = spawn(process.execPath, [bin, `--etcd-servers=${etcd.endpoint}`, `--port=${port}`, '--secure-port=0', '--etcd-request-timeout=2s', '--disable-admission-plugins=StorageObjectInUseProtection'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const api = spawn(
+      process.execPath,
+      [
+        bin,
+        `--etcd-servers=${etcd.endpoint}`,
+        `--port=${port}`,
+        '--secure-port=0',
+        '--etcd-request-timeout=2s',
+        '--disable-admission-plugins=StorageObjectInUseProtection',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     api.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const base = '/api/v1/namespaces/default/persistentvolumeclaims';
     try {
-      await waitFor(async () => (await request(url, 'GET', '/readyz').catch(() => undefined))?.status === 200, 30_000, 'apiserver ready');
+      await waitFor(
+        async () => (await request(url, 'GET', '/readyz').catch(() => undefined))?.status === 200,
+        30_000,
+        'apiserver ready',
+      );
       const list = await request<{ metadata: { resourceVersion: string } }>(url, 'GET', base);
-      const watch = await openWatch(url, `${base}?resourceVersion=${list.body.metadata.resourceVersion}&allowWatchBookmarks=false`);
+      const watch = await openWatch(
+        url,
+        `${base}?resourceVersion=${list.body.metadata.resourceVersion}&allowWatchBookmarks=false`,
+      );
 
       const acknowledged = new Map<string, number>();
       let n = 0;
@@ -40,8 +58,17 @@ describe('e2e: kube-apiserver under etcd kill -9', function () {
       const client = async (): Promise<void> => {
         while (running) {
           const name = `c-${n++}`;
-          const claim = { metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'none', resources: { requests: { storage: '1Mi' } } } };
-          const r = await request<{ metadata?: { resourceVersion?: string } }>(url, 'POST', base, claim).catch(() => undefined);
+          const claim = {
+            metadata: { name },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: 'none',
+              resources: { requests: { storage: '1Mi' } },
+            },
+          };
+          const r = await request<{ metadata?: { resourceVersion?: string } }>(url, 'POST', base, claim).catch(
+            () => undefined,
+          );
           if (r?.status === 201) acknowledged.set(name, Number(r.body.metadata?.resourceVersion));
           else if (r && r.status < 500) throw new Error(`create ${name}: unexpected ${r.status} ${r.text}`);
           else await new Promise((res) => setTimeout(res, 20)); // etcd is down: 503/504, back off a little
@@ -65,7 +92,13 @@ describe('e2e: kube-apiserver under etcd kill -9', function () {
       const names = new Set(stored.body.items.map((i) => i.metadata.name));
       for (const name of acknowledged.keys()) expect(names.has(name), `acknowledged ${name} stored`).to.equal(true);
 
-      await waitFor(() => acknowledged.size > 0 && [...acknowledged.keys()].every((k) => watch.events.some((e) => e.object.metadata?.name === k)), 30_000, 'every acknowledged create watched');
+      await waitFor(
+        () =>
+          acknowledged.size > 0 &&
+          [...acknowledged.keys()].every((k) => watch.events.some((e) => e.object.metadata?.name === k)),
+        30_000,
+        'every acknowledged create watched',
+      );
       const watched = watch.events.map((e) => {
         expect(e.type, JSON.stringify(e.object)).to.equal('ADDED');
         return { name: String(e.object.metadata?.name), rv: Number(e.object.metadata?.resourceVersion) };

@@ -12,41 +12,98 @@ describe('kubectl e2e: get, describe, explain', function () {
   const ns = 'e2e-get';
   const uids: Record<string, string> = {};
 
-  useKubectlHarness(ns, (harness) => (h = harness), async () => {
-    const all = [
-      manifests.pv('pv-get'),
-      manifests.pvc('claim-a', ns),
-      manifests.pvc('claim-b', ns).replace('app: store', 'app: other'),
-      manifests.pod('pod-a', ns, 'claim-a'),
-      manifests.storageClass('sc-get'),
-      manifests.node('node-get'),
-      manifests.lease('lease-get', ns),
-    ].join('---\n');
-    const out = await h.ok(['create', '-f', '-'], all);
-    expect(out).to.contain('persistentvolume/pv-get created');
-    expect(out).to.contain('persistentvolumeclaim/claim-a created');
-    expect(out).to.contain('pod/pod-a created');
-    for (const [kind, res, name, namespace] of [
-      ['PersistentVolume', 'pv', 'pv-get', undefined],
-      ['PersistentVolumeClaim', 'pvc', 'claim-a', ns],
-      ['Pod', 'pod', 'pod-a', ns],
-    ] as const) {
-      uids[kind] = await h.ok(['get', res, name, ...(namespace ? ['-n', namespace] : []), '-o', 'jsonpath={.metadata.uid}']);
-      await h.ok(
-        ['create', '-f', '-'],
-        manifests.event(`${name}.ev`, namespace ?? 'default', { kind, name, ...(namespace ? { namespace } : {}), uid: uids[kind] ?? '' }, 'E2eTesting', `something happened to ${name}`),
-      );
-    }
-  });
+  useKubectlHarness(
+    ns,
+    (harness) => (h = harness),
+    async () => {
+      const all = [
+        manifests.pv('pv-get'),
+        manifests.pvc('claim-a', ns),
+        manifests.pvc('claim-b', ns).replace('app: store', 'app: other'),
+        manifests.pod('pod-a', ns, 'claim-a'),
+        manifests.storageClass('sc-get'),
+        manifests.node('node-get'),
+        manifests.lease('lease-get', ns),
+      ].join('---\n');
+      const out = await h.ok(['create', '-f', '-'], all);
+      expect(out).to.contain('persistentvolume/pv-get created');
+      expect(out).to.contain('persistentvolumeclaim/claim-a created');
+      expect(out).to.contain('pod/pod-a created');
+      for (const [kind, res, name, namespace] of [
+        ['PersistentVolume', 'pv', 'pv-get', undefined],
+        ['PersistentVolumeClaim', 'pvc', 'claim-a', ns],
+        ['Pod', 'pod', 'pod-a', ns],
+      ] as const) {
+        uids[kind] = await h.ok([
+          'get',
+          res,
+          name,
+          ...(namespace ? ['-n', namespace] : []),
+          '-o',
+          'jsonpath={.metadata.uid}',
+        ]);
+        await h.ok(
+          ['create', '-f', '-'],
+          manifests.event(
+            `${name}.ev`,
+            namespace ?? 'default',
+            { kind, name, ...(namespace ? { namespace } : {}), uid: uids[kind] ?? '' },
+            'E2eTesting',
+            `something happened to ${name}`,
+          ),
+        );
+      }
+    },
+  );
 
   const cases: { short: string; args: string[]; header: string[]; row: RegExp }[] = [
-    { short: 'pv', args: [], header: ['NAME', 'CAPACITY', 'ACCESS MODES', 'RECLAIM POLICY', 'STATUS', 'CLAIM', 'STORAGECLASS', 'REASON', 'AGE'], row: /^pv-get\s+5Gi\s+RWO,ROX\s+Retain\s+Pending\s+manual\s+\d+s$/ },
-    { short: 'pvc', args: ['-n', ns], header: ['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'AGE'], row: /^claim-a\s+Pending\s+hostPath\s+\d+s$/ },
-    { short: 'po', args: ['-n', ns], header: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], row: /^pod-a\s+0\/1\s+Pending\s+0\s+\d+s$/ },
-    { short: 'no', args: [], header: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'], row: /^node-get\s+Unknown\s+worker\s+\d+s/ },
+    {
+      short: 'pv',
+      args: [],
+      header: [
+        'NAME',
+        'CAPACITY',
+        'ACCESS MODES',
+        'RECLAIM POLICY',
+        'STATUS',
+        'CLAIM',
+        'STORAGECLASS',
+        'REASON',
+        'AGE',
+      ],
+      row: /^pv-get\s+5Gi\s+RWO,ROX\s+Retain\s+Pending\s+manual\s+\d+s$/,
+    },
+    {
+      short: 'pvc',
+      args: ['-n', ns],
+      header: ['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'AGE'],
+      row: /^claim-a\s+Pending\s+hostPath\s+\d+s$/,
+    },
+    {
+      short: 'po',
+      args: ['-n', ns],
+      header: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+      row: /^pod-a\s+0\/1\s+Pending\s+0\s+\d+s$/,
+    },
+    {
+      short: 'no',
+      args: [],
+      header: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'],
+      row: /^node-get\s+Unknown\s+worker\s+\d+s/,
+    },
     { short: 'ns', args: [], header: ['NAME', 'STATUS', 'AGE'], row: new RegExp(`^${ns}\\s+Active\\s+\\d+s$`) },
-    { short: 'sc', args: [], header: ['NAME', 'PROVISIONER', 'RECLAIMPOLICY', 'VOLUMEBINDINGMODE', 'ALLOWVOLUMEEXPANSION', 'AGE'], row: /^sc-get \(default\)\s+kubestore\.io\/hostpath\s+Retain\s+WaitForFirstConsumer\s+false\s+\d+s$/ },
-    { short: 'ev', args: ['-n', ns], header: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], row: /^\d+s\s+Warning\s+E2eTesting\s+persistentvolumeclaim\/claim-a\s+something happened to claim-a$/ },
+    {
+      short: 'sc',
+      args: [],
+      header: ['NAME', 'PROVISIONER', 'RECLAIMPOLICY', 'VOLUMEBINDINGMODE', 'ALLOWVOLUMEEXPANSION', 'AGE'],
+      row: /^sc-get \(default\)\s+kubestore\.io\/hostpath\s+Retain\s+WaitForFirstConsumer\s+false\s+\d+s$/,
+    },
+    {
+      short: 'ev',
+      args: ['-n', ns],
+      header: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
+      row: /^\d+s\s+Warning\s+E2eTesting\s+persistentvolumeclaim\/claim-a\s+something happened to claim-a$/,
+    },
     { short: 'lease', args: ['-n', ns], header: ['NAME', 'HOLDER', 'AGE'], row: /^lease-get\s+holder-1\s+\d+s$/ },
   ];
   for (const c of cases) {
@@ -54,7 +111,10 @@ describe('kubectl e2e: get, describe, explain', function () {
       const out = await h.ok(['get', c.short, ...c.args]);
       const lines = out.trim().split('\n');
       expect(tableRows(out)[0]).to.deep.equal(c.header);
-      expect(lines.slice(1).some((l) => c.row.test(l.trim())), out).to.equal(true);
+      expect(
+        lines.slice(1).some((l) => c.row.test(l.trim())),
+        out,
+      ).to.equal(true);
     });
   }
 
@@ -66,13 +126,26 @@ describe('kubectl e2e: get, describe, explain', function () {
 
   it('get -o wide shows the priority-1 columns', async () => {
     const rows = tableRows(await h.ok(['get', 'po', '-n', ns, '-o', 'wide']));
-    expect(rows[0]).to.deep.equal(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
+    expect(rows[0]).to.deep.equal([
+      'NAME',
+      'READY',
+      'STATUS',
+      'RESTARTS',
+      'AGE',
+      'IP',
+      'NODE',
+      'NOMINATED NODE',
+      'READINESS GATES',
+    ]);
     expect(rows[1]?.slice(-4)).to.deep.equal(['<none>', '<none>', '<none>', '<none>']);
     expect(tableRows(await h.ok(['get', 'pvc', '-n', ns, '-o', 'wide']))[0]).to.include('VOLUMEMODE');
   });
 
   it('get -o json and -o yaml return the objects themselves', async () => {
-    const list = JSON.parse(await h.ok(['get', 'pvc', '-n', ns, '-o', 'json'])) as { kind: string; items: { kind: string; metadata: { name: string; managedFields?: unknown } }[] };
+    const list = JSON.parse(await h.ok(['get', 'pvc', '-n', ns, '-o', 'json'])) as {
+      kind: string;
+      items: { kind: string; metadata: { name: string; managedFields?: unknown } }[];
+    };
     expect(list.kind).to.equal('List');
     expect(list.items.map((i) => i.metadata.name)).to.deep.equal(['claim-a', 'claim-b']);
     expect(list.items[0]?.kind).to.equal('PersistentVolumeClaim');
@@ -84,8 +157,13 @@ describe('kubectl e2e: get, describe, explain', function () {
   });
 
   it('-l and --field-selector filter on the server; --show-labels reads the rows’ metadata', async () => {
-    expect(tableRows(await h.ok(['get', 'pvc', '-n', ns, '-l', 'app=other'])).map((r) => r[0])).to.deep.equal(['NAME', 'claim-b']);
-    expect(tableRows(await h.ok(['get', 'pvc', '-A', '--field-selector', 'metadata.name=claim-a'])).map((r) => r[1])).to.deep.equal(['NAME', 'claim-a']);
+    expect(tableRows(await h.ok(['get', 'pvc', '-n', ns, '-l', 'app=other'])).map((r) => r[0])).to.deep.equal([
+      'NAME',
+      'claim-b',
+    ]);
+    expect(
+      tableRows(await h.ok(['get', 'pvc', '-A', '--field-selector', 'metadata.name=claim-a'])).map((r) => r[1]),
+    ).to.deep.equal(['NAME', 'claim-a']);
     expect(tableRows(await h.ok(['get', 'pv', '--field-selector', 'status.phase=Bound'])).length).to.equal(0);
     const labels = tableRows(await h.ok(['get', 'pv', 'pv-get', '--show-labels']));
     expect(labels[0]?.at(-1)).to.equal('LABELS');

@@ -31,14 +31,19 @@ export interface KubectlResult {
 
 /** Why the suite cannot run here, or undefined when it can. */
 export function missingTools(): string | undefined {
-  if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status !== 0) return 'kubectl is not installed';
-  if (!process.env.ETCD_ENDPOINTS && spawnSync('etcd', ['--version'], { encoding: 'utf8' }).status !== 0) return 'etcd is not installed and ETCD_ENDPOINTS is unset';
+  if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status !== 0)
+    return 'kubectl is not installed';
+  if (!process.env.ETCD_ENDPOINTS && spawnSync('etcd', ['--version'], { encoding: 'utf8' }).status !== 0)
+    return 'etcd is not installed and ETCD_ENDPOINTS is unset';
   return undefined;
 }
 
 /** An etcd for the suite: the shared one, or a private one this process started. */
 async function startEtcd(dir: string): Promise<{ endpoints: string[]; proc?: ChildProcess }> {
-  const shared = (process.env.ETCD_ENDPOINTS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const shared = (process.env.ETCD_ENDPOINTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (shared.length > 0) return { endpoints: shared };
   const [client, peer] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${client}`;
@@ -54,7 +59,14 @@ async function startEtcd(dir: string): Promise<{ endpoints: string[]; proc?: Chi
     ],
     { stdio: 'ignore' },
   );
-  await waitFor(async () => (await fetch(`${url}/health`).then((r) => r.ok).catch(() => false)), 20_000, `etcd on ${url}`);
+  await waitFor(
+    async () =>
+      await fetch(`${url}/health`)
+        .then((r) => r.ok)
+        .catch(() => false),
+    20_000,
+    `etcd on ${url}`,
+  );
   return { endpoints: [url], proc };
 }
 
@@ -86,7 +98,11 @@ export class RunningKubectl {
   /** Waits for a stdout line matching `re` (after the first `from` lines); returns it. */
   async line(re: RegExp, timeoutMs = 15_000, from = 0): Promise<string> {
     let found: string | undefined;
-    await waitFor(() => (found = this.lines.slice(from).find((l) => re.test(l))) !== undefined, timeoutMs, `a kubectl line matching ${String(re)}; got:\n${this.lines.join('\n')}\n${this.stderr}`);
+    await waitFor(
+      () => (found = this.lines.slice(from).find((l) => re.test(l))) !== undefined,
+      timeoutMs,
+      `a kubectl line matching ${String(re)}; got:\n${this.lines.join('\n')}\n${this.stderr}`,
+    );
     return found ?? '';
   }
 
@@ -128,13 +144,34 @@ export class KubectlHarness {
     await server.start();
     await server.waitReady(30_000);
     const kubeconfig = path.join(dir, 'kubeconfig');
-    writeKubeconfigFile(kubeconfig, { server: server.secureUrl, user: adminUser, ca: pki.ca, cert: admin.cert, key: admin.key });
-    return new KubectlHarness(server, dir, kubeconfig, path.join(dir, 'cache'), { ca: pki.ca, cert: admin.cert, key: admin.key }, proc);
+    writeKubeconfigFile(kubeconfig, {
+      server: server.secureUrl,
+      user: adminUser,
+      ca: pki.ca,
+      cert: admin.cert,
+      key: admin.key,
+    });
+    return new KubectlHarness(
+      server,
+      dir,
+      kubeconfig,
+      path.join(dir, 'cache'),
+      { ca: pki.ca, cert: admin.cert, key: admin.key },
+      proc,
+    );
   }
 
   /** One raw request to the apiserver as the admin (what kubectl never sends). */
-  request<T = Record<string, unknown>>(method: string, p: string, body?: string, headers: Record<string, string> = {}): Promise<TlsResponse<T>> {
-    return tlsRequest<T>(this.server.secureUrl, this.admin, method, p, { ...(body !== undefined ? { body } : {}), headers });
+  request<T = Record<string, unknown>>(
+    method: string,
+    p: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ): Promise<TlsResponse<T>> {
+    return tlsRequest<T>(this.server.secureUrl, this.admin, method, p, {
+      ...(body !== undefined ? { body } : {}),
+      headers,
+    });
   }
 
   private args(args: readonly string[]): string[] {
@@ -144,10 +181,19 @@ export class KubectlHarness {
   /** Runs kubectl to completion; `input` is its stdin (for `-f -`). */
   kubectl(args: readonly string[], input?: string): Promise<KubectlResult> {
     return new Promise((resolve) => {
-      const child = execFile('kubectl', this.args(args), { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      });
+      const child = execFile(
+        'kubectl',
+        this.args(args),
+        { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err
+            ? typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code
+              : 1
+            : 0;
+          resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+        },
+      );
       child.stdin?.end(input ?? '');
     });
   }
@@ -195,10 +241,17 @@ export const manifests = {
     `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  labels:\n    app: web\nspec:\n  containers:\n  - name: main\n    image: busybox\n    command: [sleep, "3600"]\n    env:\n    - name: A\n      value: "1"\n    volumeMounts:\n    - name: data\n      mountPath: /data\n  volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: ${claim}\n`,
   storageClass: (name: string) =>
     `apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: ${name}\n  annotations:\n    storageclass.kubernetes.io/is-default-class: "true"\nprovisioner: kubestore.io/hostpath\nreclaimPolicy: Retain\nvolumeBindingMode: WaitForFirstConsumer\n`,
-  node: (name: string) => `apiVersion: v1\nkind: Node\nmetadata:\n  name: ${name}\n  labels:\n    node-role.kubernetes.io/worker: ""\n`,
+  node: (name: string) =>
+    `apiVersion: v1\nkind: Node\nmetadata:\n  name: ${name}\n  labels:\n    node-role.kubernetes.io/worker: ""\n`,
   lease: (name: string, ns: string) =>
     `apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  holderIdentity: holder-1\n  leaseDurationSeconds: 40\n`,
-  event: (name: string, ns: string, o: { kind: string; name: string; namespace?: string; uid: string }, reason: string, message: string) =>
+  event: (
+    name: string,
+    ns: string,
+    o: { kind: string; name: string; namespace?: string; uid: string },
+    reason: string,
+    message: string,
+  ) =>
     `apiVersion: v1\nkind: Event\nmetadata:\n  name: ${name}\n  namespace: ${ns}\ninvolvedObject:\n  apiVersion: v1\n  kind: ${o.kind}\n  name: ${o.name}\n${o.namespace ? `  namespace: ${o.namespace}\n` : ''}  uid: ${o.uid}\nreason: ${reason}\nmessage: ${message}\ntype: Warning\ncount: 2\nfirstTimestamp: "${new Date(Date.now() - 600_000).toISOString().replace(/\.\d{3}Z$/, 'Z')}"\nlastTimestamp: "${new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')}"\nsource:\n  component: e2e-test\n`,
 };
 

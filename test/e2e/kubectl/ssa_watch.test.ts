@@ -17,14 +17,26 @@ describe('kubectl e2e: server-side apply and watch', function () {
 
   it('apply --server-side creates, then re-applies; kubectl owns the fields it applied', async () => {
     const cfg = manifests.pvc('ssa', ns).replace('app: store', 'app: store\n    tier: gold');
-    expect(await h.ok(['apply', '--server-side', '-f', '-'], cfg)).to.equal('persistentvolumeclaim/ssa serverside-applied\n');
+    expect(await h.ok(['apply', '--server-side', '-f', '-'], cfg)).to.equal(
+      'persistentvolumeclaim/ssa serverside-applied\n',
+    );
     const rv = await get(['pvc', 'ssa'], '{.metadata.resourceVersion}');
-    expect(await h.ok(['apply', '--server-side', '-f', '-'], cfg)).to.equal('persistentvolumeclaim/ssa serverside-applied\n');
+    expect(await h.ok(['apply', '--server-side', '-f', '-'], cfg)).to.equal(
+      'persistentvolumeclaim/ssa serverside-applied\n',
+    );
     expect(await get(['pvc', 'ssa'], '{.metadata.resourceVersion}'), 'a no-op re-apply writes nothing').to.equal(rv);
-    const managed = JSON.parse(await get(['pvc', 'ssa'], '{.metadata.managedFields}')) as { manager: string; operation: string; fieldsV1: Record<string, Record<string, unknown>> }[];
+    const managed = JSON.parse(await get(['pvc', 'ssa'], '{.metadata.managedFields}')) as {
+      manager: string;
+      operation: string;
+      fieldsV1: Record<string, Record<string, unknown>>;
+    }[];
     expect(managed.map((m) => `${m.manager}/${m.operation}`)).to.deep.equal(['kubectl/Apply']);
     expect(managed[0]?.fieldsV1['f:metadata']).to.deep.equal({ 'f:labels': { '.': {}, 'f:app': {}, 'f:tier': {} } });
-    expect(Object.keys(managed[0]?.fieldsV1['f:spec'] ?? {}).sort()).to.deep.equal(['f:accessModes', 'f:resources', 'f:storageClassName']);
+    expect(Object.keys(managed[0]?.fieldsV1['f:spec'] ?? {}).sort()).to.deep.equal([
+      'f:accessModes',
+      'f:resources',
+      'f:storageClassName',
+    ]);
   });
 
   it('a conflicting apply by another manager fails readably and changes nothing', async () => {
@@ -36,24 +48,37 @@ describe('kubectl e2e: server-side apply and watch', function () {
     expect(r.stderr).to.contain('--force-conflicts');
     expect(await get(['pvc', 'ssa'], '{.metadata.labels.tier} {.metadata.resourceVersion}')).to.equal(`gold ${rv}`);
 
-    const forced = await h.kubectl(['apply', '--server-side', '--field-manager=ops', '--force-conflicts', '-f', '-'], other);
+    const forced = await h.kubectl(
+      ['apply', '--server-side', '--field-manager=ops', '--force-conflicts', '-f', '-'],
+      other,
+    );
     expect(forced.code, forced.stderr).to.equal(0);
     expect(await get(['pvc', 'ssa'], '{.metadata.labels.tier}')).to.equal('silver');
-    const managed = JSON.parse(await get(['pvc', 'ssa'], '{.metadata.managedFields}')) as { manager: string; fieldsV1: { 'f:metadata'?: { 'f:labels'?: Record<string, unknown> } } }[];
-    const labelsOf = (m: string) => Object.keys(managed.find((e) => e.manager === m)?.fieldsV1['f:metadata']?.['f:labels'] ?? {});
+    const managed = JSON.parse(await get(['pvc', 'ssa'], '{.metadata.managedFields}')) as {
+      manager: string;
+      fieldsV1: { 'f:metadata'?: { 'f:labels'?: Record<string, unknown> } };
+    }[];
+    const labelsOf = (m: string) =>
+      Object.keys(managed.find((e) => e.manager === m)?.fieldsV1['f:metadata']?.['f:labels'] ?? {});
     expect(labelsOf('ops')).to.include('f:tier');
     expect(labelsOf('kubectl')).to.not.include('f:tier');
   });
 
   it('a field set by kubectl create conflicts with a server-side apply naming the Update manager', async () => {
     await h.ok(['create', '-f', '-'], manifests.pvc('mixed', ns));
-    const r = await h.kubectl(['apply', '--server-side', '-f', '-'], manifests.pvc('mixed', ns).replace('app: store', 'app: changed'));
+    const r = await h.kubectl(
+      ['apply', '--server-side', '-f', '-'],
+      manifests.pvc('mixed', ns).replace('app: store', 'app: changed'),
+    );
     expect(r.code).to.equal(1);
     expect(r.stderr).to.contain('conflict with "kubectl-create" using v1: .metadata.labels.app');
   });
 
   it('an unknown field in an apply configuration is refused under Strict', async () => {
-    const r = await h.kubectl(['apply', '--server-side', '-f', '-'], manifests.pvc('ssa-bad', ns).replace('storageClassName: hostPath', 'storageClassName: hostPath\n  nope: 1'));
+    const r = await h.kubectl(
+      ['apply', '--server-side', '-f', '-'],
+      manifests.pvc('ssa-bad', ns).replace('storageClassName: hostPath', 'storageClassName: hostPath\n  nope: 1'),
+    );
     expect(r.code).to.equal(1);
     expect(r.stderr).to.contain('unknown field "spec.nope"');
     expect((await h.kubectl(['get', 'pvc', 'ssa-bad', '-n', ns])).stderr).to.contain('NotFound');
@@ -87,11 +112,14 @@ describe('kubectl e2e: server-side apply and watch', function () {
     try {
       await w.line(/^w-pod\s+0\/1\s+Pending\s+0\s+\d+s$/);
       await h.ok(['label', 'pod', 'w-pod', '-n', ns, 'x=y']);
-      await waitFor(() => w.lines.filter((l) => /^w-pod\s+0\/1\s+Pending/.test(l)).length >= 2, 15_000, `a second row for w-pod; got:\n${w.lines.join('\n')}`);
+      await waitFor(
+        () => w.lines.filter((l) => /^w-pod\s+0\/1\s+Pending/.test(l)).length >= 2,
+        15_000,
+        `a second row for w-pod; got:\n${w.lines.join('\n')}`,
+      );
       expect(w.lines[0]).to.match(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     } finally {
       await w.stop();
     }
   });
 });
-

@@ -38,8 +38,23 @@ export interface NodeContainer {
 
 /** The node's containers (`all`: stopped and created ones too), by the kubelet's labels. */
 export async function nodeContainers(node: string, all = false): Promise<NodeContainer[]> {
-  const format = ['{{.ID}}', '{{.Label "io.kubernetes.pod.name"}}', '{{.Label "io.kubernetes.pod.uid"}}', '{{.Label "io.kubernetes.container.name"}}', '{{.Label "io.kubestore.container.attempt"}}', '{{.State}}'].join('\t');
-  const out = await docker(['ps', ...(all ? ['-a'] : []), '--no-trunc', '--filter', `label=io.kubestore.node=${node}`, '--format', format]);
+  const format = [
+    '{{.ID}}',
+    '{{.Label "io.kubernetes.pod.name"}}',
+    '{{.Label "io.kubernetes.pod.uid"}}',
+    '{{.Label "io.kubernetes.container.name"}}',
+    '{{.Label "io.kubestore.container.attempt"}}',
+    '{{.State}}',
+  ].join('\t');
+  const out = await docker([
+    'ps',
+    ...(all ? ['-a'] : []),
+    '--no-trunc',
+    '--filter',
+    `label=io.kubestore.node=${node}`,
+    '--format',
+    format,
+  ]);
   return out
     .split('\n')
     .filter((l) => l.trim())
@@ -70,7 +85,13 @@ export function podObject(name: string, o: PodOptions): Pod {
     image: o.image ?? 'busybox:latest',
     command: ['sh', '-c', o.script],
     ...(o.imagePullPolicy ? { imagePullPolicy: o.imagePullPolicy } : {}),
-    ...(o.claim ? { volumeMounts: [{ name: 'data', mountPath: o.mountPath ?? '/data', ...(o.readOnly ? { readOnly: true } : {}) }] } : {}),
+    ...(o.claim
+      ? {
+          volumeMounts: [
+            { name: 'data', mountPath: o.mountPath ?? '/data', ...(o.readOnly ? { readOnly: true } : {}) },
+          ],
+        }
+      : {}),
   };
   return {
     apiVersion: 'v1',
@@ -86,12 +107,20 @@ export function podObject(name: string, o: PodOptions): Pod {
 }
 
 /** A claim of `storageClassName` (dynamically provisioned by the controller-manager). */
-export function claimObject(name: string, storageClassName = 'hostPath', accessModes: string[] = ['ReadWriteOnce']): PersistentVolumeClaim {
+export function claimObject(
+  name: string,
+  storageClassName = 'hostPath',
+  accessModes: string[] = ['ReadWriteOnce'],
+): PersistentVolumeClaim {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name, namespace: 'default' },
-    spec: { storageClassName, accessModes: accessModes as PersistentVolumeClaim['spec']['accessModes'], resources: { requests: { storage: '10Mi' } } },
+    spec: {
+      storageClassName,
+      accessModes: accessModes as PersistentVolumeClaim['spec']['accessModes'],
+      resources: { requests: { storage: '10Mi' } },
+    },
   };
 }
 
@@ -118,7 +147,14 @@ export async function waitLogs(c: TestCluster, args: string[], want: RegExp, tim
 
 /** The events of a pod as `reason: message` lines. */
 export async function podEvents(c: TestCluster, pod: string): Promise<string[]> {
-  const out = await c.ok(['get', 'events', '--field-selector', `involvedObject.name=${pod}`, '-o', 'jsonpath={range .items[*]}{.type} {.reason}: {.message}{"\\n"}{end}']);
+  const out = await c.ok([
+    'get',
+    'events',
+    '--field-selector',
+    `involvedObject.name=${pod}`,
+    '-o',
+    'jsonpath={range .items[*]}{.type} {.reason}: {.message}{"\\n"}{end}',
+  ]);
   return out.split('\n').filter((l) => l.trim());
 }
 

@@ -7,7 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestCluster } from '../../helpers/cluster';
-import { claimHostDir, claimObject, create, docker, nodeContainers, podEvents, podObject, useKubeletCluster, waitEvent, waitLogs, waitReady } from './support';
+import {
+  claimHostDir,
+  claimObject,
+  create,
+  docker,
+  nodeContainers,
+  podEvents,
+  podObject,
+  useKubeletCluster,
+  waitEvent,
+  waitLogs,
+  waitReady,
+} from './support';
 
 describe('e2e/kubelet: pods with their claims mounted', function () {
   this.timeout(120_000);
@@ -17,7 +29,14 @@ describe('e2e/kubelet: pods with their claims mounted', function () {
 
   it('persistence: a token written by a deleted pod is read back by a new pod on the same claim', async () => {
     const token = `token-${randomUUID()}`;
-    await create(c, claimObject('persist'), podObject('persist-writer', { claim: 'persist', script: `echo ${token} > /data/token && echo wrote; sleep 3600` }));
+    await create(
+      c,
+      claimObject('persist'),
+      podObject('persist-writer', {
+        claim: 'persist',
+        script: `echo ${token} > /data/token && echo wrote; sleep 3600`,
+      }),
+    );
     const writerUid = await waitReady(c, 'persist-writer');
     await waitLogs(c, ['persist-writer'], /^wrote$/m);
     const dir = await claimHostDir(c, 'persist');
@@ -40,8 +59,17 @@ describe('e2e/kubelet: pods with their claims mounted', function () {
     await create(
       c,
       claimObject('shared', 'nfs', ['ReadWriteMany']),
-      podObject('shared-writer', { claim: 'shared', mountPath: '/shared', script: `echo ${token} > /shared/message; sleep 3600` }),
-      podObject('shared-reader', { claim: 'shared', mountPath: '/shared', readOnly: true, script: 'until [ -f /shared/message ]; do sleep 0.2; done; cat /shared/message; sleep 3600' }),
+      podObject('shared-writer', {
+        claim: 'shared',
+        mountPath: '/shared',
+        script: `echo ${token} > /shared/message; sleep 3600`,
+      }),
+      podObject('shared-reader', {
+        claim: 'shared',
+        mountPath: '/shared',
+        readOnly: true,
+        script: 'until [ -f /shared/message ]; do sleep 0.2; done; cat /shared/message; sleep 3600',
+      }),
     );
     await waitReady(c, 'shared-writer');
     await waitReady(c, 'shared-reader');
@@ -65,7 +93,8 @@ describe('e2e/kubelet: pods with their claims mounted', function () {
       podObject('ro-pod', {
         claim: 'ro-claim',
         readOnly: true,
-        script: 'if out=$(touch /data/probe 2>&1); then echo WRITE-SUCCEEDED; else echo "WRITE-REFUSED: $out"; fi; sleep 3600',
+        script:
+          'if out=$(touch /data/probe 2>&1); then echo WRITE-SUCCEEDED; else echo "WRITE-REFUSED: $out"; fi; sleep 3600',
       }),
     );
     await waitReady(c, 'ro-pod');
@@ -77,14 +106,20 @@ describe('e2e/kubelet: pods with their claims mounted', function () {
   it('a pod created before its claim waits (FailedMount) and starts by itself once the claim binds', async () => {
     await create(c, podObject('early', { claim: 'late-claim', script: 'echo started-with-volume; sleep 3600' }));
     await waitEvent(c, 'early', /^Warning FailedMount: .*persistentvolumeclaim "late-claim" not found/);
-    await c.waitJsonpath(['get', 'pod', 'early'], '{.status.containerStatuses[0].state.waiting.reason}', 'ContainerCreating');
+    await c.waitJsonpath(
+      ['get', 'pod', 'early'],
+      '{.status.containerStatuses[0].state.waiting.reason}',
+      'ContainerCreating',
+    );
     const uid = await c.ok(['get', 'pod', 'early', '-o', 'jsonpath={.metadata.uid}']);
     expect((await nodeContainers(c.nodeName, true)).filter((x) => x.podUid === uid)).to.deep.equal([]);
 
     await create(c, claimObject('late-claim'));
     expect(await waitReady(c, 'early')).to.equal(uid); // the same pod, no restart or re-creation
     await waitLogs(c, ['early'], /started-with-volume/);
-    expect(await c.ok(['get', 'pod', 'early', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])).to.equal('0');
+    expect(await c.ok(['get', 'pod', 'early', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])).to.equal(
+      '0',
+    );
   });
 
   it('a pod whose claim is missing stays ContainerCreating (Pending) with a FailedMount event describe shows', async () => {
@@ -103,7 +138,11 @@ describe('e2e/kubelet: pods with their claims mounted', function () {
   });
 
   it('a pod whose claim cannot bind waits with a FailedMount event saying it is not bound', async () => {
-    await create(c, claimObject('unbindable', 'no-such-class'), podObject('unbound-user', { claim: 'unbindable', script: 'sleep 3600' }));
+    await create(
+      c,
+      claimObject('unbindable', 'no-such-class'),
+      podObject('unbound-user', { claim: 'unbindable', script: 'sleep 3600' }),
+    );
     await waitEvent(c, 'unbound-user', /^Warning FailedMount: .*persistentvolumeclaim "unbindable" is not bound/);
     expect(await c.ok(['get', 'pod', 'unbound-user', '-o', 'jsonpath={.status.phase}'])).to.equal('Pending');
   });
@@ -116,7 +155,14 @@ describe('e2e/kubelet: pods with their claims mounted', function () {
     await waitEvent(c, 'bound-user', /^Normal Started: /);
     expect((await podEvents(c, 'bound-user')).filter((l) => l.startsWith('Warning'))).to.deep.equal([]);
     // And no pod of this suite was ever told "waiting for volume … to be mounted" as a failure.
-    const all = await c.ok(['get', 'events', '--field-selector', 'reason=FailedMount', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
+    const all = await c.ok([
+      'get',
+      'events',
+      '--field-selector',
+      'reason=FailedMount',
+      '-o',
+      'jsonpath={range .items[*]}{.message}{"\\n"}{end}',
+    ]);
     expect(all).to.not.match(/waiting for volume/);
   });
 });

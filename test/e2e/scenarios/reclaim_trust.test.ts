@@ -24,7 +24,11 @@ describe('e2e: reclaim never deletes what the controller did not provision (kube
     roots = mkdtempSync(path.join(os.tmpdir(), 'kubestore-e2e-roots-'));
     fast = path.join(roots, 'fast');
     // The same --hostpath-allowed-roots for both binaries, as hack/local-up-cluster.sh passes it.
-    c = new TestCluster({ kubelet: false, apiFlags: [`--hostpath-allowed-roots=${fast}`], cmFlags: [`--hostpath-allowed-roots=${fast}`] });
+    c = new TestCluster({
+      kubelet: false,
+      apiFlags: [`--hostpath-allowed-roots=${fast}`],
+      cmFlags: [`--hostpath-allowed-roots=${fast}`],
+    });
     await c.up();
   });
 
@@ -68,7 +72,10 @@ spec:
         writeFileSync(path.join(dir, 'precious'), 'data');
       }
       const names = [`forged-out-${tag}`, `forged-in-${tag}`];
-      await c.ok(['apply', '-f', '-'], `${yaml(names[0] ?? '', outside, policy)}---${yaml(names[1] ?? '', inBase, policy)}`);
+      await c.ok(
+        ['apply', '-f', '-'],
+        `${yaml(names[0] ?? '', outside, policy)}---${yaml(names[1] ?? '', inBase, policy)}`,
+      );
       for (const n of names) await c.waitJsonpath(['get', 'pvc', n], '{.status.phase}', 'Bound');
       await c.ok(['delete', 'pvc', ...names, '--wait=false']);
       for (const n of names) {
@@ -76,7 +83,11 @@ spec:
         const message = await c.ok(['get', 'pv', n, '-o', 'jsonpath={.status.message}']);
         expect(message).to.match(/its data was left in place/);
         const reason = policy === 'Delete' ? 'VolumeFailedDelete' : 'VolumeFailedRecycle';
-        await c.waitJsonpath(['get', 'events', '-n', 'default', '--field-selector', `involvedObject.name=${n},reason=${reason}`], '{.items[*].type}', /Warning/);
+        await c.waitJsonpath(
+          ['get', 'events', '-n', 'default', '--field-selector', `involvedObject.name=${n},reason=${reason}`],
+          '{.items[*].type}',
+          /Warning/,
+        );
       }
       expect(readdirSync(outside)).to.deep.equal(['precious']);
       expect(readdirSync(inBase)).to.deep.equal(['precious']);
@@ -84,7 +95,10 @@ spec:
   }
 
   it('a legit dynamically provisioned volume is still deleted when its claim is deleted', async () => {
-    await c.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: legit, namespace: default}\nspec:\n  storageClassName: hostPath\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n');
+    await c.ok(
+      ['apply', '-f', '-'],
+      'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: legit, namespace: default}\nspec:\n  storageClassName: hostPath\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n',
+    );
     await c.waitJsonpath(['get', 'pvc', 'legit'], '{.status.phase}', 'Bound');
     const pv = await c.ok(['get', 'pvc', 'legit', '-o', 'jsonpath={.spec.volumeName}']);
     const dir = await c.ok(['get', 'pv', pv, '-o', 'jsonpath={.spec.hostPath.path}']);
@@ -97,12 +111,20 @@ spec:
   });
 
   it('kubectl apply of a hostPath StorageClass naming /anywhere is refused (422); one under --hostpath-allowed-roots is created', async () => {
-    const sc = (name: string, p: string) => `apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: ${name}}\nprovisioner: kubestore.io/hostpath\nparameters: {path: "${p}"}\n`;
+    const sc = (name: string, p: string) =>
+      `apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: ${name}}\nprovisioner: kubestore.io/hostpath\nparameters: {path: "${p}"}\n`;
     const r = await c.kubectl(['apply', '-f', '-'], sc('anywhere', '/anywhere'));
     expect(r.code).to.not.equal(0);
-    expect(r.stderr).to.match(/is invalid: parameters\.path: Invalid value: "\/anywhere": \/anywhere is not under an allowed root/);
-    expect(await c.ok(['apply', '-f', '-'], sc('fast', path.join(fast, 'ssd')))).to.match(/storageclass.storage.k8s.io\/fast created/);
-    await c.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: on-fast, namespace: default}\nspec:\n  storageClassName: fast\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n');
+    expect(r.stderr).to.match(
+      /is invalid: parameters\.path: Invalid value: "\/anywhere": \/anywhere is not under an allowed root/,
+    );
+    expect(await c.ok(['apply', '-f', '-'], sc('fast', path.join(fast, 'ssd')))).to.match(
+      /storageclass.storage.k8s.io\/fast created/,
+    );
+    await c.ok(
+      ['apply', '-f', '-'],
+      'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: on-fast, namespace: default}\nspec:\n  storageClassName: fast\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n',
+    );
     await c.waitJsonpath(['get', 'pvc', 'on-fast'], '{.status.phase}', 'Bound');
     const pv = await c.ok(['get', 'pvc', 'on-fast', '-o', 'jsonpath={.spec.volumeName}']);
     const dir = await c.ok(['get', 'pv', pv, '-o', 'jsonpath={.spec.hostPath.path}']);

@@ -33,7 +33,9 @@ describe('e2e: the seed scenarios through kubectl', function () {
   const jsonpath = (kind: string, name: string, jp: string) => c.ok(['get', kind, name, '-o', `jsonpath=${jp}`]);
 
   it('(1) provisions a volume dynamically for each storage class', async () => {
-    expect(await c.ok(['apply', '-f', m('pvc-dynamic-test.yaml')])).to.match(/persistentvolumeclaim\/pvc-dynamic-test created/);
+    expect(await c.ok(['apply', '-f', m('pvc-dynamic-test.yaml')])).to.match(
+      /persistentvolumeclaim\/pvc-dynamic-test created/,
+    );
     await c.waitJsonpath(['get', 'pvc', 'pvc-dynamic-test'], '{.status.phase}', 'Bound');
     await c.waitJsonpath(['get', 'pvc', 'pvc-dynamic-nfs-test'], '{.status.phase}', 'Bound');
     const hostPv = await jsonpath('pvc', 'pvc-dynamic-test', '{.spec.volumeName}');
@@ -60,10 +62,20 @@ describe('e2e: the seed scenarios through kubectl', function () {
     // An existing named PV is bound as it is.
     await c.ok(['apply', '-f', m('pv-nfs.yaml')]);
     await c.waitJsonpath(['get', 'pv', 'static-nfs-pv'], '{.status.phase}', 'Available');
-    await c.ok(['create', '-f', '-'], JSON.stringify({
-      apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'claims-static-nfs' },
-      spec: { storageClassName: 'nfs', volumeName: 'static-nfs-pv', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } } },
-    }));
+    await c.ok(
+      ['create', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'claims-static-nfs' },
+        spec: {
+          storageClassName: 'nfs',
+          volumeName: 'static-nfs-pv',
+          accessModes: ['ReadWriteMany'],
+          resources: { requests: { storage: '1Gi' } },
+        },
+      }),
+    );
     await c.waitJsonpath(['get', 'pv', 'static-nfs-pv'], '{.status.phase}', 'Bound');
     expect(await jsonpath('pvc', 'claims-static-nfs', '{.status.capacity.storage}')).to.equal('5Gi');
   });
@@ -78,7 +90,11 @@ describe('e2e: the seed scenarios through kubectl', function () {
   it('(3) marks a claim Failed on a storage-type mismatch, with an event describe shows', async () => {
     await c.ok(['apply', '-f', m('pvc-type-mismatch.yaml')]);
     await c.waitJsonpath(['get', 'pvc', 'pvc-mismatch-test'], '{.status.phase}', 'Failed');
-    await c.waitJsonpath(['get', 'events', '--field-selector', 'involvedObject.name=pvc-mismatch-test,reason=VolumeMismatch'], '{.items[*].reason}', /VolumeMismatch/);
+    await c.waitJsonpath(
+      ['get', 'events', '--field-selector', 'involvedObject.name=pvc-mismatch-test,reason=VolumeMismatch'],
+      '{.items[*].reason}',
+      /VolumeMismatch/,
+    );
     const described = await c.ok(['describe', 'pvc', 'pvc-mismatch-test']);
     expect(described).to.match(/Status:\s+Failed/);
     expect(described).to.match(/Warning\s+VolumeMismatch\s+.*storage type mismatch/);
@@ -109,7 +125,8 @@ describe('e2e: the seed scenarios through kubectl', function () {
     await c.waitJsonpath(['get', 'pod', 'shared-reader'], '{.status.phase}', 'Running');
     let logs = '';
     const deadline = Date.now() + 30_000;
-    while (!logs.includes('hello-from-writer') && Date.now() < deadline) logs = (await c.kubectl(['logs', 'shared-reader'])).stdout;
+    while (!logs.includes('hello-from-writer') && Date.now() < deadline)
+      logs = (await c.kubectl(['logs', 'shared-reader'])).stdout;
     expect(logs.trim()).to.equal('hello-from-writer');
   });
 
@@ -131,8 +148,23 @@ describe('e2e: the seed scenarios through kubectl', function () {
   });
 
   it('every manifest in manifests/ has been applied by this suite', () => {
-    const applied = ['pvc-dynamic-test.yaml', 'pvc-specific-pv-test.yaml', 'pvc-specific-nfs-pv-test.yaml', 'pod-pvc-only-test.yaml', 'pv-hostpath.yaml', 'pv-nfs.yaml', 'storageclass-retain.yaml', 'pvc-selector.yaml', 'pods-sharing-claim.yaml', 'pvc-type-mismatch.yaml'];
-    expect(readdirSync(manifests).filter((f) => f.endsWith('.yaml')).sort()).to.deep.equal(applied.sort());
+    const applied = [
+      'pvc-dynamic-test.yaml',
+      'pvc-specific-pv-test.yaml',
+      'pvc-specific-nfs-pv-test.yaml',
+      'pod-pvc-only-test.yaml',
+      'pv-hostpath.yaml',
+      'pv-nfs.yaml',
+      'storageclass-retain.yaml',
+      'pvc-selector.yaml',
+      'pods-sharing-claim.yaml',
+      'pvc-type-mismatch.yaml',
+    ];
+    expect(
+      readdirSync(manifests)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort(),
+    ).to.deep.equal(applied.sort());
   });
 
   async function waitGone(cl: TestCluster, kind: string, name: string): Promise<void> {

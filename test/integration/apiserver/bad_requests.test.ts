@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import { connect } from 'node:net';
 import { request } from '../../helpers/http';
 import { pv, pvc, pvcPath, pvPath } from './fixtures';
-import { etcdState, expectStatus, startInputTestServer, testBodyReadTimeoutMs, testFreshnessWaitMs, type InputTestServer } from './input_support';
+import {
+  etcdState,
+  expectStatus,
+  startInputTestServer,
+  testBodyReadTimeoutMs,
+  testFreshnessWaitMs,
+  type InputTestServer,
+} from './input_support';
 
 type Cause = { reason?: string; field?: string; message?: string };
 type StatusBody = { reason?: string; message?: string; details?: { causes?: Cause[]; retryAfterSeconds?: number } };
@@ -10,7 +17,11 @@ type StatusBody = { reason?: string; message?: string; details?: { causes?: Caus
 const jsonPatch = { 'Content-Type': 'application/json-patch+json' };
 
 /** Sends raw bytes on a fresh connection; resolves with what came back once the server closed it. */
-function rawExchange(port: number, bytes: string, deadlineMs: number): Promise<{ text: string; closed: boolean; ms: number }> {
+function rawExchange(
+  port: number,
+  bytes: string,
+  deadlineMs: number,
+): Promise<{ text: string; closed: boolean; ms: number }> {
   return new Promise((resolve, reject) => {
     const start = Date.now();
     const sock = connect(port, '127.0.0.1', () => sock.write(bytes));
@@ -45,31 +56,201 @@ describe('apiserver: every bad request is a 4xx Status, bounded in time, and wri
   }
 
   const far = 9_000_000_000;
-  const cases: { name: string; method: string; path: string; body?: unknown; headers?: Record<string, string>; code: number; reason?: string; field?: string }[] = [
-    { name: 'JSON patch remove /metadata', method: 'PATCH', path: pvcPath('default', 'victim'), body: '[{"op":"remove","path":"/metadata"}]', headers: jsonPatch, code: 400, reason: 'BadRequest' },
-    { name: 'JSON patch replace /metadata/name', method: 'PATCH', path: pvcPath('default', 'victim'), body: '[{"op":"replace","path":"/metadata/name","value":"other"}]', headers: jsonPatch, code: 400, reason: 'BadRequest' },
-    { name: 'JSON patch replace /metadata/namespace', method: 'PATCH', path: pvcPath('default', 'victim'), body: '[{"op":"replace","path":"/metadata/namespace","value":"kube-system"}]', headers: jsonPatch, code: 400 },
-    { name: 'JSON patch replace / with a string', method: 'PATCH', path: pvcPath('default', 'victim'), body: '[{"op":"replace","path":"","value":"x"}]', headers: jsonPatch, code: 400 },
-    { name: 'JSON patch that is an object', method: 'PATCH', path: pvcPath('default', 'victim'), body: '{"op":"add","path":"/x","value":1}', headers: jsonPatch, code: 400, reason: 'BadRequest' },
-    { name: 'JSON patch op without a path', method: 'PATCH', path: pvcPath('default', 'victim'), body: '[{"op":"add","value":1}]', headers: jsonPatch, code: 400 },
-    { name: 'JSON patch remove of a missing path', method: 'PATCH', path: pvcPath('default', 'victim'), body: '[{"op":"remove","path":"/spec/nothing"}]', headers: jsonPatch, code: 400 },
-    { name: 'JSON patch move into its own child', method: 'PATCH', path: pvcPath('default', 'victim'), body: '[{"op":"move","from":"/spec","path":"/spec/x"}]', headers: jsonPatch, code: 400 },
-    { name: 'JSON patch failed test', method: 'PATCH', path: pvcPath('default', 'victim'), body: '[{"op":"test","path":"/metadata/name","value":"other"}]', headers: jsonPatch, code: 422, reason: 'Invalid' },
-    { name: 'merge patch renaming the object', method: 'PATCH', path: pvcPath('default', 'victim'), body: '{"metadata":{"name":"other"}}', headers: { 'Content-Type': 'application/merge-patch+json' }, code: 400 },
-    { name: 'merge patch with metadata null', method: 'PATCH', path: pvcPath('default', 'victim'), body: '{"metadata":null}', headers: { 'Content-Type': 'application/merge-patch+json' }, code: 400 },
-    { name: 'watch far ahead of etcd', method: 'GET', path: `${pvcPath('default')}?watch=true&resourceVersion=${far}`, code: 504, reason: 'Timeout' },
-    { name: 'list far ahead of etcd', method: 'GET', path: `${pvcPath('default')}?resourceVersion=${far}`, code: 504, reason: 'Timeout' },
-    { name: 'get far ahead of etcd', method: 'GET', path: `${pvcPath('default', 'victim')}?resourceVersion=${far}`, code: 504, reason: 'Timeout' },
-    { name: 'get at a malformed resourceVersion', method: 'GET', path: `${pvcPath('default', 'victim')}?resourceVersion=1e3`, code: 400 },
-    { name: 'list Exact far ahead of etcd', method: 'GET', path: `${pvcPath('default')}?resourceVersion=${far}&resourceVersionMatch=Exact`, code: 504, reason: 'Timeout' },
-    { name: 'malformed percent-encoding in the name', method: 'GET', path: `${pvcPath('default')}/%E0%A4%A`, code: 400, reason: 'BadRequest' },
-    { name: 'malformed percent-encoding in the namespace', method: 'DELETE', path: '/api/v1/namespaces/%ZZ/persistentvolumeclaims/x', code: 400 },
-    { name: 'body as text/plain', method: 'POST', path: pvcPath('default'), body: JSON.stringify(pvc('plain')), headers: { 'Content-Type': 'text/plain' }, code: 415, reason: 'UnsupportedMediaType' },
-    { name: 'body as a form', method: 'PUT', path: pvcPath('default', 'victim'), body: JSON.stringify(pvc('victim')), headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, code: 415 },
-    { name: 'DeleteOptions as text/plain', method: 'DELETE', path: pvcPath('default', 'victim'), body: '{}', headers: { 'Content-Type': 'text/plain' }, code: 415 },
-    { name: 'DeleteOptions that is an array', method: 'DELETE', path: pvcPath('default', 'victim'), body: '[]', code: 400 },
-    { name: 'DeleteOptions with a string grace period', method: 'DELETE', path: pvcPath('default', 'victim'), body: '{"gracePeriodSeconds":"soon"}', code: 400 },
-    { name: 'DeleteOptions with a bad propagationPolicy', method: 'DELETE', path: pvcPath('default', 'victim'), body: '{"propagationPolicy":"Never"}', code: 400 },
+  const cases: {
+    name: string;
+    method: string;
+    path: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    code: number;
+    reason?: string;
+    field?: string;
+  }[] = [
+    {
+      name: 'JSON patch remove /metadata',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '[{"op":"remove","path":"/metadata"}]',
+      headers: jsonPatch,
+      code: 400,
+      reason: 'BadRequest',
+    },
+    {
+      name: 'JSON patch replace /metadata/name',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '[{"op":"replace","path":"/metadata/name","value":"other"}]',
+      headers: jsonPatch,
+      code: 400,
+      reason: 'BadRequest',
+    },
+    {
+      name: 'JSON patch replace /metadata/namespace',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '[{"op":"replace","path":"/metadata/namespace","value":"kube-system"}]',
+      headers: jsonPatch,
+      code: 400,
+    },
+    {
+      name: 'JSON patch replace / with a string',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '[{"op":"replace","path":"","value":"x"}]',
+      headers: jsonPatch,
+      code: 400,
+    },
+    {
+      name: 'JSON patch that is an object',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '{"op":"add","path":"/x","value":1}',
+      headers: jsonPatch,
+      code: 400,
+      reason: 'BadRequest',
+    },
+    {
+      name: 'JSON patch op without a path',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '[{"op":"add","value":1}]',
+      headers: jsonPatch,
+      code: 400,
+    },
+    {
+      name: 'JSON patch remove of a missing path',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '[{"op":"remove","path":"/spec/nothing"}]',
+      headers: jsonPatch,
+      code: 400,
+    },
+    {
+      name: 'JSON patch move into its own child',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '[{"op":"move","from":"/spec","path":"/spec/x"}]',
+      headers: jsonPatch,
+      code: 400,
+    },
+    {
+      name: 'JSON patch failed test',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '[{"op":"test","path":"/metadata/name","value":"other"}]',
+      headers: jsonPatch,
+      code: 422,
+      reason: 'Invalid',
+    },
+    {
+      name: 'merge patch renaming the object',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '{"metadata":{"name":"other"}}',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      code: 400,
+    },
+    {
+      name: 'merge patch with metadata null',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: '{"metadata":null}',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      code: 400,
+    },
+    {
+      name: 'watch far ahead of etcd',
+      method: 'GET',
+      path: `${pvcPath('default')}?watch=true&resourceVersion=${far}`,
+      code: 504,
+      reason: 'Timeout',
+    },
+    {
+      name: 'list far ahead of etcd',
+      method: 'GET',
+      path: `${pvcPath('default')}?resourceVersion=${far}`,
+      code: 504,
+      reason: 'Timeout',
+    },
+    {
+      name: 'get far ahead of etcd',
+      method: 'GET',
+      path: `${pvcPath('default', 'victim')}?resourceVersion=${far}`,
+      code: 504,
+      reason: 'Timeout',
+    },
+    {
+      name: 'get at a malformed resourceVersion',
+      method: 'GET',
+      path: `${pvcPath('default', 'victim')}?resourceVersion=1e3`,
+      code: 400,
+    },
+    {
+      name: 'list Exact far ahead of etcd',
+      method: 'GET',
+      path: `${pvcPath('default')}?resourceVersion=${far}&resourceVersionMatch=Exact`,
+      code: 504,
+      reason: 'Timeout',
+    },
+    {
+      name: 'malformed percent-encoding in the name',
+      method: 'GET',
+      path: `${pvcPath('default')}/%E0%A4%A`,
+      code: 400,
+      reason: 'BadRequest',
+    },
+    {
+      name: 'malformed percent-encoding in the namespace',
+      method: 'DELETE',
+      path: '/api/v1/namespaces/%ZZ/persistentvolumeclaims/x',
+      code: 400,
+    },
+    {
+      name: 'body as text/plain',
+      method: 'POST',
+      path: pvcPath('default'),
+      body: JSON.stringify(pvc('plain')),
+      headers: { 'Content-Type': 'text/plain' },
+      code: 415,
+      reason: 'UnsupportedMediaType',
+    },
+    {
+      name: 'body as a form',
+      method: 'PUT',
+      path: pvcPath('default', 'victim'),
+      body: JSON.stringify(pvc('victim')),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      code: 415,
+    },
+    {
+      name: 'DeleteOptions as text/plain',
+      method: 'DELETE',
+      path: pvcPath('default', 'victim'),
+      body: '{}',
+      headers: { 'Content-Type': 'text/plain' },
+      code: 415,
+    },
+    {
+      name: 'DeleteOptions that is an array',
+      method: 'DELETE',
+      path: pvcPath('default', 'victim'),
+      body: '[]',
+      code: 400,
+    },
+    {
+      name: 'DeleteOptions with a string grace period',
+      method: 'DELETE',
+      path: pvcPath('default', 'victim'),
+      body: '{"gracePeriodSeconds":"soon"}',
+      code: 400,
+    },
+    {
+      name: 'DeleteOptions with a bad propagationPolicy',
+      method: 'DELETE',
+      path: pvcPath('default', 'victim'),
+      body: '{"propagationPolicy":"Never"}',
+      code: 400,
+    },
     {
       name: 'hostPath with a NUL byte',
       method: 'POST',
@@ -79,22 +260,53 @@ describe('apiserver: every bad request is a 4xx Status, bounded in time, and wri
       reason: 'Invalid',
       field: 'spec.hostPath.path',
     },
-    { name: 'JSON body nested 5,000 levels deep', method: 'POST', path: pvcPath('default'), body: `{"metadata":{"name":"deep"},"spec":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`, code: 400, reason: 'BadRequest' },
-    { name: 'merge patch nested 100,000 levels deep', method: 'PATCH', path: pvcPath('default', 'victim'), body: `{"spec":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`, headers: { 'Content-Type': 'application/merge-patch+json' }, code: 400 },
+    {
+      name: 'JSON body nested 5,000 levels deep',
+      method: 'POST',
+      path: pvcPath('default'),
+      body: `{"metadata":{"name":"deep"},"spec":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`,
+      code: 400,
+      reason: 'BadRequest',
+    },
+    {
+      name: 'merge patch nested 100,000 levels deep',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: `{"spec":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`,
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      code: 400,
+    },
     {
       name: 'JSON patch whose copies double the object 40 times',
       method: 'PATCH',
       path: pvcPath('default', 'victim'),
-      body: JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ op: 'copy', from: '/metadata', path: `/metadata/annotations/x${i}` }))),
+      body: JSON.stringify(
+        Array.from({ length: 40 }, (_, i) => ({ op: 'copy', from: '/metadata', path: `/metadata/annotations/x${i}` })),
+      ),
       headers: jsonPatch,
       code: 400,
     },
-    { name: 'JSON patch of 10,001 operations', method: 'PATCH', path: pvcPath('default', 'victim'), body: JSON.stringify(Array.from({ length: 10_001 }, () => ({ op: 'test', path: '/kind', value: 'PersistentVolumeClaim' }))), headers: jsonPatch, code: 400 },
+    {
+      name: 'JSON patch of 10,001 operations',
+      method: 'PATCH',
+      path: pvcPath('default', 'victim'),
+      body: JSON.stringify(
+        Array.from({ length: 10_001 }, () => ({ op: 'test', path: '/kind', value: 'PersistentVolumeClaim' })),
+      ),
+      headers: jsonPatch,
+      code: 400,
+    },
     {
       name: 'pod subPath that is a number',
       method: 'POST',
       path: '/api/v1/namespaces/default/pods',
-      body: { metadata: { name: 'sp' }, spec: { containers: [{ name: 'c', image: 'busybox', volumeMounts: [{ name: 'v', mountPath: '/d', subPath: 5 }] }], volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'victim' } }] } },
+      body: {
+        metadata: { name: 'sp' },
+        spec: {
+          containers: [{ name: 'c', image: 'busybox', volumeMounts: [{ name: 'v', mountPath: '/d', subPath: 5 }] }],
+          volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'victim' } }],
+        },
+      },
       code: 400,
     },
   ];
@@ -121,7 +333,11 @@ describe('apiserver: every bad request is a 4xx Status, bounded in time, and wri
   it('a resourceVersion the store reaches during the wait is served', async () => {
     const { revision } = await etcdState(api.etcd, api.prefix);
     const next = Number(revision) + 1;
-    const list = request<{ metadata: { resourceVersion: string } }>(api.url, 'GET', `${pvcPath('default')}?resourceVersion=${next}`);
+    const list = request<{ metadata: { resourceVersion: string } }>(
+      api.url,
+      'GET',
+      `${pvcPath('default')}?resourceVersion=${next}`,
+    );
     expect((await request(api.url, 'POST', pvcPath('default'), pvc('reaches'))).status).to.equal(201);
     const res = await list;
     expect(res.status, res.text).to.equal(200);
@@ -142,7 +358,10 @@ describe('apiserver: every bad request is a 4xx Status, bounded in time, and wri
   });
 
   it('no Content-Type on a JSON body is read as JSON (as kube-apiserver)', async () => {
-    const res = await fetch(`${api.url}${pvcPath('default')}`, { method: 'POST', body: new Blob([JSON.stringify(pvc('untyped'))]) });
+    const res = await fetch(`${api.url}${pvcPath('default')}`, {
+      method: 'POST',
+      body: new Blob([JSON.stringify(pvc('untyped'))]),
+    });
     expect(res.status, await res.text()).to.equal(201);
   });
 });

@@ -11,10 +11,20 @@ describe('apiserver: optimistic concurrency', () => {
   after(async () => api.stop());
 
   it('N concurrent PUTs carrying the same resourceVersion: exactly one 200, the rest 409', async () => {
-    const created = await request<{ metadata: Record<string, unknown> }>(api.url, 'POST', pvcPath('default'), pvc('race-put'));
+    const created = await request<{ metadata: Record<string, unknown> }>(
+      api.url,
+      'POST',
+      pvcPath('default'),
+      pvc('race-put'),
+    );
     const base = created.body;
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => request(api.url, 'PUT', pvcPath('default', 'race-put'), { ...base, metadata: { ...base.metadata, labels: { writer: String(i) } } })),
+      Array.from({ length: 20 }, (_, i) =>
+        request(api.url, 'PUT', pvcPath('default', 'race-put'), {
+          ...base,
+          metadata: { ...base.metadata, labels: { writer: String(i) } },
+        }),
+      ),
     );
     const codes = results.map((r) => r.status);
     expect(codes.filter((c) => c === 200)).to.have.length(1);
@@ -22,7 +32,9 @@ describe('apiserver: optimistic concurrency', () => {
   });
 
   it('N concurrent creates of one name: exactly one 201', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, () => request(api.url, 'POST', pvcPath('default'), pvc('race-create'))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => request(api.url, 'POST', pvcPath('default'), pvc('race-create'))),
+    );
     const codes = results.map((r) => r.status);
     expect(codes.filter((c) => c === 201)).to.have.length(1);
     expect(codes.filter((c) => c === 409)).to.have.length(19);
@@ -32,11 +44,21 @@ describe('apiserver: optimistic concurrency', () => {
     await request(api.url, 'POST', pvcPath('default'), pvc('race-patch'));
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        request(api.url, 'PATCH', pvcPath('default', 'race-patch'), { metadata: { labels: { [`l${i}`]: 'x' } } }, { 'Content-Type': 'application/merge-patch+json' }),
+        request(
+          api.url,
+          'PATCH',
+          pvcPath('default', 'race-patch'),
+          { metadata: { labels: { [`l${i}`]: 'x' } } },
+          { 'Content-Type': 'application/merge-patch+json' },
+        ),
       ),
     );
     expect(results.every((r) => r.status === 200)).to.equal(true);
-    const got = await request<{ metadata: { labels: Record<string, string> } }>(api.url, 'GET', pvcPath('default', 'race-patch'));
+    const got = await request<{ metadata: { labels: Record<string, string> } }>(
+      api.url,
+      'GET',
+      pvcPath('default', 'race-patch'),
+    );
     expect(Object.keys(got.body.metadata.labels)).to.have.length(20);
   });
 });

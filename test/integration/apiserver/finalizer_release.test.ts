@@ -16,7 +16,11 @@ import { request } from '../../helpers/http';
 /** The real etcd store whose next delete fails as if etcd had just been killed. */
 class FailingDeleteStore extends EtcdStore {
   failNextDelete = false;
-  override async delete<T extends KubeObject>(key: string, pre?: Preconditions, validate?: (current: T) => void): Promise<T> {
+  override async delete<T extends KubeObject>(
+    key: string,
+    pre?: Preconditions,
+    validate?: (current: T) => void,
+  ): Promise<T> {
     if (this.failNextDelete) {
       this.failNextDelete = false;
       throw new StorageError(StorageErrorCode.Unreachable, key, 'etcd: 14 UNAVAILABLE: Connection dropped');
@@ -33,7 +37,14 @@ describe('apiserver: releasing the last finalizer', () => {
     metadata: { name, finalizers: ['example.com/hold'] },
     spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'none', resources: { requests: { storage: '1Mi' } } },
   });
-  const release = (name: string) => request(api.url, 'PATCH', `${path}/${name}`, { metadata: { finalizers: null } }, { 'Content-Type': 'application/merge-patch+json' });
+  const release = (name: string) =>
+    request(
+      api.url,
+      'PATCH',
+      `${path}/${name}`,
+      { metadata: { finalizers: null } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
 
   before(async () => {
     api = await startApiServer({ storage: store });

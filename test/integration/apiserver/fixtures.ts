@@ -5,11 +5,19 @@ export function pvc(name: string, extra: Record<string, unknown> = {}): Record<s
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name, ...(extra.metadata as object) },
-    spec: { storageClassName: 'hostPath', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '500Mi' } }, ...(extra.spec as object) },
+    spec: {
+      storageClassName: 'hostPath',
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '500Mi' } },
+      ...(extra.spec as object),
+    },
   };
 }
 
-export function pv(name: string, extra: { path?: string; storage?: string; labels?: Record<string, string> } = {}): Record<string, unknown> {
+export function pv(
+  name: string,
+  extra: { path?: string; storage?: string; labels?: Record<string, string> } = {},
+): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
@@ -23,5 +31,6 @@ export function pv(name: string, extra: { path?: string; storage?: string; label
   };
 }
 
-export const pvcPath = (ns: string, name = ''): string => `/api/v1/namespaces/${ns}/persistentvolumeclaims${name ? `/${name}` : ''}`;
+export const pvcPath = (ns: string, name = ''): string =>
+  `/api/v1/namespaces/${ns}/persistentvolumeclaims${name ? `/${name}` : ''}`;
 export const pvPath = (name = ''): string => `/api/v1/persistentvolumes${name ? `/${name}` : ''}`;

@@ -12,7 +12,16 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { prototypeKeys } from '../../helpers/prototypes';
-import { bodyText, headersArb, kinds, patchArb, pathArb, protobufArb, queryArb, type FuzzRequest } from './fuzz_arbitraries';
+import {
+  bodyText,
+  headersArb,
+  kinds,
+  patchArb,
+  pathArb,
+  protobufArb,
+  queryArb,
+  type FuzzRequest,
+} from './fuzz_arbitraries';
 import { etcdState, startInputTestServer, testFreshnessWaitMs, type InputTestServer } from './input_support';
 
 const seed = Number(process.env.FUZZ_SEED ?? '1202');
@@ -34,7 +43,11 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
     api = await startInputTestServer();
     protoBefore = prototypeKeys();
     for (const k of kinds) {
-      const res = await fetch(`${api.url}${k.path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(k.make('victim')) });
+      const res = await fetch(`${api.url}${k.path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(k.make('victim')),
+      });
       expect(res.status, await res.text()).to.equal(201);
     }
   });
@@ -42,7 +55,10 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
     counts = {};
   });
   afterEach(function () {
-    const summary = Object.entries(counts).sort().map(([c, n]) => `${c}:${n}`).join(' ');
+    const summary = Object.entries(counts)
+      .sort()
+      .map(([c, n]) => `${c}:${n}`)
+      .join(' ');
     console.log(`      ${this.currentTest?.title ?? ''}: ${summary}`);
   });
   after(async () => api.stop());
@@ -58,15 +74,24 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
     let text = '';
     const signal = AbortSignal.timeout(answerBoundMs);
     try {
-      res = await fetch(url, { method: req.method, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), signal, redirect: 'manual' });
+      res = await fetch(url, {
+        method: req.method,
+        headers: req.headers,
+        ...(req.body !== undefined ? { body: req.body } : {}),
+        signal,
+        redirect: 'manual',
+      });
       if (isWatch && res.status === 200) await res.body?.cancel();
       else text = await res.text();
     } catch (err) {
-      throw new Error(`no complete answer within ${answerBoundMs} ms (${(err as Error).message}) to ${req.method} ${req.path}`);
+      throw new Error(
+        `no complete answer within ${answerBoundMs} ms (${(err as Error).message}) to ${req.method} ${req.path}`,
+      );
     }
     const code = res.status;
     counts[String(code)] = (counts[String(code)] ?? 0) + 1;
-    const sent = typeof req.body === 'string' ? req.body.slice(0, 300) : req.body ? Buffer.from(req.body).toString('base64') : '';
+    const sent =
+      typeof req.body === 'string' ? req.body.slice(0, 300) : req.body ? Buffer.from(req.body).toString('base64') : '';
     const what = `${req.method} ${req.path} ${JSON.stringify(req.headers)} ${sent} → ${code} ${text.slice(0, 300)}`;
     expect(prototypeKeys(), `prototypes changed by ${what}`).to.deep.equal(protoBefore);
     expect(({} as Record<string, unknown>).polluted, what).to.equal(undefined);
@@ -80,9 +105,13 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
       expect(body.kind, `not a Status: ${what}`).to.equal('Status');
       expect(body.code, `Status code differs: ${what}`).to.equal(code);
     }
-    const tooLargeRv = code === 504 && (body?.details?.causes ?? []).some((c) => c.reason === 'ResourceVersionTooLarge');
-    expect((code >= 200 && code < 300) || (code >= 400 && code < 500) || tooLargeRv, `bad code: ${what}`).to.equal(true);
-    if (code >= 400) expect(await etcdState(api.etcd, api.prefix), `a ${code} wrote to etcd: ${what}`).to.deep.equal(before);
+    const tooLargeRv =
+      code === 504 && (body?.details?.causes ?? []).some((c) => c.reason === 'ResourceVersionTooLarge');
+    expect((code >= 200 && code < 300) || (code >= 400 && code < 500) || tooLargeRv, `bad code: ${what}`).to.equal(
+      true,
+    );
+    if (code >= 400)
+      expect(await etcdState(api.etcd, api.prefix), `a ${code} wrote to etcd: ${what}`).to.deep.equal(before);
   }
 
   /** The server still serves reads and writes. */
@@ -90,9 +119,17 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
     expect((await fetch(`${api.url}/healthz`)).status).to.equal(200);
     const name = `alive-${Math.random().toString(36).slice(2, 8)}`;
     const path = kinds[0]?.path ?? '';
-    const created = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(kinds[0]?.make(name)) });
+    const created = await fetch(`${api.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(kinds[0]?.make(name)),
+    });
     expect(created.status, await created.text()).to.equal(201);
-    const patched = await fetch(`${api.url}${path}/${name}`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: '{"metadata":{"labels":{"still":"ok"}}}' });
+    const patched = await fetch(`${api.url}${path}/${name}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: '{"metadata":{"labels":{"still":"ok"}}}',
+    });
     expect(patched.status, await patched.text()).to.equal(200);
   }
 
@@ -120,50 +157,104 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
         bodyText(k, name).map((body): FuzzRequest => {
           const base = kinds[k]?.path ?? '';
           // Mostly JSON (so bodies reach decoding and validation), sometimes the random media type.
-          const h = typeChoice < 3 ? { ...headers, 'content-type': typeChoice === 2 ? 'application/yaml' : 'application/json' } : headers;
-          return { method: put ? 'PUT' : 'POST', path: `${put ? `${base}/${name || 'victim'}` : base}${query}`, headers: h, body };
+          const h =
+            typeChoice < 3
+              ? { ...headers, 'content-type': typeChoice === 2 ? 'application/yaml' : 'application/json' }
+              : headers;
+          return {
+            method: put ? 'PUT' : 'POST',
+            path: `${put ? `${base}/${name || 'victim'}` : base}${query}`,
+            headers: h,
+            body,
+          };
         }),
       );
     await run('create/update', 0, arb);
   });
 
   it('POST of random protobuf bodies', async () => {
-    const arb = fc.tuple(kindIndex, protobufArb, queryArb).map(([k, body, query]): FuzzRequest => ({ method: 'POST', path: `${kinds[k]?.path ?? ''}${query}`, headers: { 'content-type': 'application/vnd.kubernetes.protobuf' }, body }));
+    const arb = fc
+      .tuple(kindIndex, protobufArb, queryArb)
+      .map(
+        ([k, body, query]): FuzzRequest => ({
+          method: 'POST',
+          path: `${kinds[k]?.path ?? ''}${query}`,
+          headers: { 'content-type': 'application/vnd.kubernetes.protobuf' },
+          body,
+        }),
+      );
     await run('protobuf', 5, arb);
   });
 
   it('PATCH of every type with random documents on existing objects', async () => {
-    const arb = fc.tuple(kindIndex, fc.constantFrom('victim', 'victim', 'victim', 'missing'), queryArb, headersArb).chain(([k, name, query, headers]) =>
-      patchArb(k, name).map((p): FuzzRequest => {
-        const sep = p.query ? '&' : '?';
-        const q = query ? `${p.query}${p.query ? sep : '?'}${query.slice(1)}` : p.query;
-        return { method: 'PATCH', path: `${kinds[k]?.path ?? ''}/${name}${q}`, headers: { ...headers, 'content-type': p.type }, body: p.body };
-      }),
-    );
+    const arb = fc
+      .tuple(kindIndex, fc.constantFrom('victim', 'victim', 'victim', 'missing'), queryArb, headersArb)
+      .chain(([k, name, query, headers]) =>
+        patchArb(k, name).map((p): FuzzRequest => {
+          const sep = p.query ? '&' : '?';
+          const q = query ? `${p.query}${p.query ? sep : '?'}${query.slice(1)}` : p.query;
+          return {
+            method: 'PATCH',
+            path: `${kinds[k]?.path ?? ''}/${name}${q}`,
+            headers: { ...headers, 'content-type': p.type },
+            body: p.body,
+          };
+        }),
+      );
     await run('patch', 1, arb);
   });
 
   it('GET list, get and watch with random query strings and headers', async () => {
-    const arb = fc.tuple(kindIndex, fc.constantFrom('', '/victim', '/missing', '/victim/status'), queryArb, headersArb).map(([k, sub, query, headers]): FuzzRequest => ({ method: 'GET', path: `${kinds[k]?.path ?? ''}${sub}${query}`, headers }));
+    const arb = fc
+      .tuple(kindIndex, fc.constantFrom('', '/victim', '/missing', '/victim/status'), queryArb, headersArb)
+      .map(
+        ([k, sub, query, headers]): FuzzRequest => ({
+          method: 'GET',
+          path: `${kinds[k]?.path ?? ''}${sub}${query}`,
+          headers,
+        }),
+      );
     await run('read', 2, arb);
   });
 
   it('random URL paths and methods', async () => {
-    const arb = fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'), pathArb, queryArb, headersArb, fc.option(bodyText(0, 'victim'), { nil: undefined })).map(
-      ([method, path, query, headers, body]): FuzzRequest => ({ method, path: `${path}${query}`, headers, ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) }),
-    );
+    const arb = fc
+      .tuple(
+        fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'),
+        pathArb,
+        queryArb,
+        headersArb,
+        fc.option(bodyText(0, 'victim'), { nil: undefined }),
+      )
+      .map(
+        ([method, path, query, headers, body]): FuzzRequest => ({
+          method,
+          path: `${path}${query}`,
+          headers,
+          ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
+        }),
+      );
     await run('paths', 3, arb);
   });
 
   it('DELETE of objects and collections with random options', async () => {
-    const arb = fc.tuple(kindIndex, fc.constantFrom('/victim', '/missing', ''), queryArb, headersArb, fc.option(bodyText(0, 'victim'), { nil: undefined }), fc.boolean()).map(
-      ([k, sub, query, headers, body, json]): FuzzRequest => ({
-        method: 'DELETE',
-        path: `${kinds[k]?.path ?? ''}${sub}${query}`,
-        headers: json ? { ...headers, 'content-type': 'application/json' } : headers,
-        ...(body !== undefined ? { body } : {}),
-      }),
-    );
+    const arb = fc
+      .tuple(
+        kindIndex,
+        fc.constantFrom('/victim', '/missing', ''),
+        queryArb,
+        headersArb,
+        fc.option(bodyText(0, 'victim'), { nil: undefined }),
+        fc.boolean(),
+      )
+      .map(
+        ([k, sub, query, headers, body, json]): FuzzRequest => ({
+          method: 'DELETE',
+          path: `${kinds[k]?.path ?? ''}${sub}${query}`,
+          headers: json ? { ...headers, 'content-type': 'application/json' } : headers,
+          ...(body !== undefined ? { body } : {}),
+        }),
+      );
     await run('delete', 4, arb);
   });
 });

@@ -26,7 +26,9 @@ export const testFreshnessWaitMs = 300;
 
 /** Starts an apiserver on a fresh prefix and waits until it is ready. */
 export async function startInputTestServer(): Promise<InputTestServer> {
-  const api = await startApiServer({ config: { bodyReadTimeoutMs: testBodyReadTimeoutMs, freshnessWaitMs: testFreshnessWaitMs } });
+  const api = await startApiServer({
+    config: { bodyReadTimeoutMs: testBodyReadTimeoutMs, freshnessWaitMs: testFreshnessWaitMs },
+  });
   const etcd = new Etcd3({ hosts: etcdEndpoints() });
   return {
     server: api.server,
@@ -42,7 +44,11 @@ export async function startInputTestServer(): Promise<InputTestServer> {
 
 /** The number of keys under a prefix and etcd's current revision, read straight from etcd. */
 export async function etcdState(etcd: Etcd3, prefix: string): Promise<{ keys: number; revision: string }> {
-  const res = await etcd.kv.range({ key: Buffer.from(`${prefix}/`), range_end: Buffer.from(`${prefix}0`), count_only: true });
+  const res = await etcd.kv.range({
+    key: Buffer.from(`${prefix}/`),
+    range_end: Buffer.from(`${prefix}0`),
+    count_only: true,
+  });
   return { keys: Number(res.count), revision: res.header.revision };
 }
 

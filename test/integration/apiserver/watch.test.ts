@@ -50,9 +50,19 @@ describe('apiserver: watch', () => {
   });
 
   it('a label-selected watch sees objects move into (ADDED) and out of (DELETED) the selector', async () => {
-    const w = await openWatch(api.url, `${pvcPath('w')}?labelSelector=tier%3Dgold&resourceVersion=${(await request<List>(api.url, 'GET', pvcPath('w'))).body.metadata.resourceVersion}`);
+    const w = await openWatch(
+      api.url,
+      `${pvcPath('w')}?labelSelector=tier%3Dgold&resourceVersion=${(await request<List>(api.url, 'GET', pvcPath('w'))).body.metadata.resourceVersion}`,
+    );
     await request(api.url, 'POST', pvcPath('w'), pvc('mover'));
-    const patch = (labels: unknown) => request(api.url, 'PATCH', pvcPath('w', 'mover'), { metadata: { labels } }, { 'Content-Type': 'application/merge-patch+json' });
+    const patch = (labels: unknown) =>
+      request(
+        api.url,
+        'PATCH',
+        pvcPath('w', 'mover'),
+        { metadata: { labels } },
+        { 'Content-Type': 'application/merge-patch+json' },
+      );
     await patch({ tier: 'gold' });
     await patch({ tier: 'gold', other: 'x' });
     await patch({ tier: 'silver' });
@@ -94,11 +104,15 @@ describe('apiserver: watch', () => {
   it('fans one etcd watch out to 50 clients; every client gets every event', async () => {
     const rv = (await request<List>(api.url, 'GET', pvcPath('w'))).body.metadata.resourceVersion;
     const before = await etcdWatchers();
-    const watches = await Promise.all(Array.from({ length: 50 }, () => openWatch(api.url, `${pvcPath('w')}?resourceVersion=${rv}`)));
+    const watches = await Promise.all(
+      Array.from({ length: 50 }, () => openWatch(api.url, `${pvcPath('w')}?resourceVersion=${rv}`)),
+    );
     for (let i = 0; i < 20; i++) await request(api.url, 'POST', pvcPath('w'), pvc(`fan-${i}`));
     await Promise.all(watches.map((w) => w.waitFor(20)));
     for (const w of watches) {
-      expect(w.events.map((e) => e.object.metadata?.name)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `fan-${i}`));
+      expect(w.events.map((e) => e.object.metadata?.name)).to.deep.equal(
+        Array.from({ length: 20 }, (_, i) => `fan-${i}`),
+      );
     }
     expect(await etcdWatchers()).to.equal(before);
     watches.forEach((w) => w.close());

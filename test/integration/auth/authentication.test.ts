@@ -27,7 +27,10 @@ describe('authentication (secure port, real TLS)', function () {
   it('names the user of a client certificate by CN and its groups by O', async () => {
     const res = await whoami(s, s.user('alice', ['team-a', 'team-b']));
     expect(res.status).to.equal(201);
-    expect(res.body.status?.userInfo).to.deep.equal({ username: 'alice', groups: ['team-a', 'team-b', 'system:authenticated'] });
+    expect(res.body.status?.userInfo).to.deep.equal({
+      username: 'alice',
+      groups: ['team-a', 'team-b', 'system:authenticated'],
+    });
   });
 
   it('refuses a certificate from another CA with 401, not as anonymous', async () => {
@@ -44,23 +47,41 @@ describe('authentication (secure port, real TLS)', function () {
 
   it('names the user of a static token with uid and groups', async () => {
     const res = await whoami(s, s.nobody, { Authorization: 'Bearer tok-bob' });
-    expect(res.body.status?.userInfo).to.deep.equal({ username: 'bob', uid: 'uid-bob', groups: ['devs', 'ops', 'system:authenticated'] });
+    expect(res.body.status?.userInfo).to.deep.equal({
+      username: 'bob',
+      uid: 'uid-bob',
+      groups: ['devs', 'ops', 'system:authenticated'],
+    });
   });
 
   it('answers an unknown bearer token with 401 and does nothing', async () => {
-    const res = await s.request(s.nobody, 'POST', '/api/v1/namespaces', { body: { metadata: { name: 'by-a-bad-token' } }, headers: { Authorization: 'Bearer nope' } });
+    const res = await s.request(s.nobody, 'POST', '/api/v1/namespaces', {
+      body: { metadata: { name: 'by-a-bad-token' } },
+      headers: { Authorization: 'Bearer nope' },
+    });
     expect(res.status).to.equal(401);
     expect((await request(s.api.url, 'GET', '/api/v1/namespaces/by-a-bad-token')).status).to.equal(404);
   });
 
   it('treats a request without credentials as system:anonymous', async () => {
     const res = await whoami(s, s.nobody);
-    expect(res.body.status?.userInfo).to.deep.equal({ username: 'system:anonymous', groups: ['system:unauthenticated'] });
+    expect(res.body.status?.userInfo).to.deep.equal({
+      username: 'system:anonymous',
+      groups: ['system:unauthenticated'],
+    });
   });
 
   it('acts as the impersonated user, groups and extra for an allowed caller', async () => {
-    const res = await whoami(s, s.user('admin', ['system:masters']), { 'Impersonate-User': 'carol', 'Impersonate-Group': ['g1', 'g2'], 'Impersonate-Extra-Scopes': 'view' });
-    expect(res.body.status?.userInfo).to.deep.equal({ username: 'carol', groups: ['g1', 'g2', 'system:authenticated'], extra: { scopes: ['view'] } });
+    const res = await whoami(s, s.user('admin', ['system:masters']), {
+      'Impersonate-User': 'carol',
+      'Impersonate-Group': ['g1', 'g2'],
+      'Impersonate-Extra-Scopes': 'view',
+    });
+    expect(res.body.status?.userInfo).to.deep.equal({
+      username: 'carol',
+      groups: ['g1', 'g2', 'system:authenticated'],
+      extra: { scopes: ['view'] },
+    });
   });
 
   it('refuses impersonation headers without Impersonate-User (400)', async () => {
@@ -70,11 +91,18 @@ describe('authentication (secure port, real TLS)', function () {
 
   it('lets the REST client authenticate with a certificate and verify the server against its CA', async () => {
     const alice = s.user('alice', ['team-a']);
-    const client = new RestClient({ server: s.url, tls: { ca: s.pki.ca, cert: alice.cert ?? Buffer.alloc(0), key: alice.key ?? Buffer.alloc(0) } });
+    const client = new RestClient({
+      server: s.url,
+      tls: { ca: s.pki.ca, cert: alice.cert ?? Buffer.alloc(0), key: alice.key ?? Buffer.alloc(0) },
+    });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kubestore-wrong-ca-'));
     const stranger = new RestClient({ server: s.url, tls: { ca: new TestPki(dir).ca } });
     try {
-      const review = await client.request<{ status: { userInfo: { username: string } } }>('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { body: {} });
+      const review = await client.request<{ status: { userInfo: { username: string } } }>(
+        'POST',
+        '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+        { body: {} },
+      );
       expect(review.status.userInfo.username).to.equal('alice');
       let err: unknown;
       await stranger.request('GET', '/version').catch((e: unknown) => (err = e));
@@ -87,8 +115,16 @@ describe('authentication (secure port, real TLS)', function () {
   });
 
   it('serves the plain test port as a superuser without credentials', async () => {
-    const res = await request<{ status?: { userInfo?: { username: string; groups: string[] } } }>(s.api.url, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {});
-    expect(res.body.status?.userInfo).to.deep.equal({ username: 'system:unsecured', groups: ['system:masters', 'system:authenticated'] });
+    const res = await request<{ status?: { userInfo?: { username: string; groups: string[] } } }>(
+      s.api.url,
+      'POST',
+      '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      {},
+    );
+    expect(res.body.status?.userInfo).to.deep.equal({
+      username: 'system:unsecured',
+      groups: ['system:masters', 'system:authenticated'],
+    });
   });
 });
 

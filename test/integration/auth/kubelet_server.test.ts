@@ -56,19 +56,32 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
     const node = s.user('system:node:node-a', ['system:nodes']);
     kubelet = run(
       {
-        client: { server: s.url, tls: { ca: s.pki.ca, ...(node.cert && node.key ? { cert: node.cert, key: node.key } : {}) } },
+        client: {
+          server: s.url,
+          tls: { ca: s.pki.ca, ...(node.cert && node.key ? { cert: node.cert, key: node.key } : {}) },
+        },
         nodeName: 'node-a',
         rootDir: path.join(tmp, 'kubelet'),
         hostIP: '127.0.0.1',
         runtime: rt,
-        plugins: newVolumePluginManager({ mounter: new FakeMounter({ nfsSupported: false }), nfs: { isNfsServer: false, exportRoot: path.join(tmp, 'nfs') } }),
+        plugins: newVolumePluginManager({
+          mounter: new FakeMounter({ nfsSupported: false }),
+          nfs: { isNfsServer: false, exportRoot: path.join(tmp, 'nfs') },
+        }),
         networkMode: 'host',
         bindAddress: '127.0.0.1',
         port: 0,
         workers: 2,
         heartbeatMs: 500,
         logger: silentLogger(),
-        tls: { cert: serving.cert, key: serving.key, clientCA: kpki.ca, anonymous: false, tokenWebhook: true, authorizationMode: KubeletAuthorizationMode.Webhook },
+        tls: {
+          cert: serving.cert,
+          key: serving.key,
+          clientCA: kpki.ca,
+          anonymous: false,
+          tokenWebhook: true,
+          authorizationMode: KubeletAuthorizationMode.Webhook,
+        },
       },
       stop.signal,
     );
@@ -90,7 +103,8 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  const kubeletGet = (id: TlsIdentity, p: string, headers: Record<string, string> = {}) => tlsRequest(kubeletUrl, id, 'GET', p, { headers });
+  const kubeletGet = (id: TlsIdentity, p: string, headers: Record<string, string> = {}) =>
+    tlsRequest(kubeletUrl, id, 'GET', p, { headers });
 
   it('registers, renews its Lease and runs its pod with a claim, reading only what the Node authorizer allows', async () => {
     const plain = async (method: string, p: string, body: unknown) => {
@@ -101,19 +115,46 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
     await plain('POST', '/api/v1/namespaces', { metadata: { name: ns } });
     await plain('POST', '/api/v1/persistentvolumes', {
       metadata: { name: 'pv-web' },
-      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: '', hostPath: { path: path.join(tmp, 'pv-web') }, claimRef: { namespace: ns, name: 'data' } },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: '',
+        hostPath: { path: path.join(tmp, 'pv-web') },
+        claimRef: { namespace: ns, name: 'data' },
+      },
     });
     const claim = await plain('POST', `/api/v1/namespaces/${ns}/persistentvolumeclaims`, {
       metadata: { name: 'data' },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: '', volumeName: 'pv-web' },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '1Gi' } },
+        storageClassName: '',
+        volumeName: 'pv-web',
+      },
     });
-    await plain('PUT', `/api/v1/namespaces/${ns}/persistentvolumeclaims/data/status`, { ...claim, status: { phase: 'Bound' } });
+    await plain('PUT', `/api/v1/namespaces/${ns}/persistentvolumeclaims/data/status`, {
+      ...claim,
+      status: { phase: 'Bound' },
+    });
     await plain('POST', `/api/v1/namespaces/${ns}/pods`, {
       metadata: { name: 'web' },
-      spec: { nodeName: 'node-a', containers: [{ name: 'app', image: 'busybox', volumeMounts: [{ name: 'data', mountPath: '/data' }] }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] },
+      spec: {
+        nodeName: 'node-a',
+        containers: [{ name: 'app', image: 'busybox', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
+      },
     });
-    await waitFor(async () => (await request<Pod>(s.api.url, 'GET', `/api/v1/namespaces/${ns}/pods/web`)).body.status?.phase === 'Running', 20_000, 'pod web Running');
-    const lease = await request<{ spec?: { holderIdentity?: string } }>(s.api.url, 'GET', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-a');
+    await waitFor(
+      async () =>
+        (await request<Pod>(s.api.url, 'GET', `/api/v1/namespaces/${ns}/pods/web`)).body.status?.phase === 'Running',
+      20_000,
+      'pod web Running',
+    );
+    const lease = await request<{ spec?: { holderIdentity?: string } }>(
+      s.api.url,
+      'GET',
+      '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-a',
+    );
     expect(lease.body.spec?.holderIdentity).to.equal('node-a');
   });
 
@@ -126,14 +167,18 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
     }
     // A certificate from the apiserver's CA, which this kubelet does not trust, and an unknown token.
     expect((await kubeletGet({ ca: kpki.ca, ...pick(s.user('alice')) }, '/metrics')).status).to.equal(401);
-    expect((await kubeletGet({ ca: kpki.ca }, '/metrics', { Authorization: 'Bearer not-a-token' })).status).to.equal(401);
+    expect((await kubeletGet({ ca: kpki.ca }, '/metrics', { Authorization: 'Bearer not-a-token' })).status).to.equal(
+      401,
+    );
   });
 
   it('refuses alice (certificate or token) with 403 from a real SubjectAccessReview', async () => {
     const byCert = await kubeletGet(aliceAtKubelet, `/containerLogs/${ns}/web/app`);
     expect(byCert.status).to.equal(403);
     expect(byCert.body).to.include({ kind: 'Status', reason: 'Forbidden' });
-    expect((byCert.body as { message: string }).message).to.match(/^nodes "node-a" is forbidden: User "alice" cannot get resource "nodes\/log" in API group "" at the cluster scope/);
+    expect((byCert.body as { message: string }).message).to.match(
+      /^nodes "node-a" is forbidden: User "alice" cannot get resource "nodes\/log" in API group "" at the cluster scope/,
+    );
     const byToken = await kubeletGet({ ca: kpki.ca }, '/metrics', { Authorization: 'Bearer tok-alice' });
     expect(byToken.status).to.equal(403);
     expect((byToken.body as { message: string }).message).to.match(/cannot get resource "nodes\/metrics"/);
@@ -151,7 +196,11 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
     expect(viaApi.status, viaApi.text).to.equal(200);
     expect(viaApi.text).to.equal('hello over tls\n');
     // The kubelet's own identity may not read pods' logs through the apiserver.
-    const asNode = await s.request(s.user('system:node:node-a', ['system:nodes']), 'GET', `/api/v1/namespaces/${ns}/pods/web/log`);
+    const asNode = await s.request(
+      s.user('system:node:node-a', ['system:nodes']),
+      'GET',
+      `/api/v1/namespaces/${ns}/pods/web/log`,
+    );
     expect(asNode.status).to.equal(403);
   });
 });

@@ -45,21 +45,48 @@ describe('kubelet TLS server: authentication and authorization through the apise
       healthy: () => true,
       metrics: new Registry(),
       logger,
-      tls: secureServing({ cert: serving.cert, key: serving.key, clientCA: s.pki.ca, anonymous, tokenWebhook: true, authorizationMode: KubeletAuthorizationMode.Webhook }, post, 'node-a', logger),
+      tls: secureServing(
+        {
+          cert: serving.cert,
+          key: serving.key,
+          clientCA: s.pki.ca,
+          anonymous,
+          tokenWebhook: true,
+          authorizationMode: KubeletAuthorizationMode.Webhook,
+        },
+        post,
+        'node-a',
+        logger,
+      ),
     });
     const url = `https://127.0.0.1:${server.port}`;
     kubelets.push({ url, stop: server.stop });
     return url;
   }
-  const get = (url: string, id: TlsIdentity, p: string, headers: Record<string, string> = {}) => tlsRequest(url, id, 'GET', p, { headers });
+  const get = (url: string, id: TlsIdentity, p: string, headers: Record<string, string> = {}) =>
+    tlsRequest(url, id, 'GET', p, { headers });
 
   before(async () => {
-    s = await SecureTestServer.start({ modes: [AuthorizationMode.Node, AuthorizationMode.RBAC], tokens: { 'ops-token': { username: 'ops', groups: [] } } });
+    s = await SecureTestServer.start({
+      modes: [AuthorizationMode.Node, AuthorizationMode.RBAC],
+      tokens: { 'ops-token': { username: 'ops', groups: [] } },
+    });
     const node = s.user('system:node:node-a', ['system:nodes']);
-    client = new RestClient({ server: s.url, tls: { ca: s.pki.ca, cert: node.cert ?? Buffer.alloc(0), key: node.key ?? Buffer.alloc(0) } });
-    const post = async (p: string, body: unknown) => expect((await request(s.api.url, 'POST', p, body)).status).to.equal(201);
-    await post(`${rbac}/clusterroles`, { metadata: { name: 'metrics-reader' }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['nodes/metrics'] }] });
-    const crb = (name: string, role: string, user: string) => ({ metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: user }] });
+    client = new RestClient({
+      server: s.url,
+      tls: { ca: s.pki.ca, cert: node.cert ?? Buffer.alloc(0), key: node.key ?? Buffer.alloc(0) },
+    });
+    const post = async (p: string, body: unknown) =>
+      expect((await request(s.api.url, 'POST', p, body)).status).to.equal(201);
+    await post(`${rbac}/clusterroles`, {
+      metadata: { name: 'metrics-reader' },
+      rules: [{ verbs: ['get'], apiGroups: [''], resources: ['nodes/metrics'] }],
+    });
+    const crb = (name: string, role: string, user: string) => ({
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: user }],
+    });
     await post(`${rbac}/clusterrolebindings`, crb('apiserver-kubelet', 'system:kubelet-api-admin', 'kube-apiserver'));
     await post(`${rbac}/clusterrolebindings`, crb('ops-kubelet', 'system:kubelet-api-admin', 'ops'));
     await post(`${rbac}/clusterrolebindings`, crb('mona-metrics', 'metrics-reader', 'mona'));
@@ -81,7 +108,9 @@ describe('kubelet TLS server: authentication and authorization through the apise
     expect((await get(closed, s.nobody, '/healthz')).status).to.equal(200);
     const anon = await get(open, s.nobody, '/metrics');
     expect(anon.status).to.equal(403);
-    expect(anon.body.message).to.equal('nodes "node-a" is forbidden: User "system:anonymous" cannot get resource "nodes/metrics" in API group "" at the cluster scope');
+    expect(anon.body.message).to.equal(
+      'nodes "node-a" is forbidden: User "system:anonymous" cannot get resource "nodes/metrics" in API group "" at the cluster scope',
+    );
     expect((await get(open, s.nobody, '/containerLogs/team/p/c')).status).to.equal(403);
     expect((await get(closed, s.nobody, '/metrics')).status).to.equal(401);
   });
@@ -101,9 +130,17 @@ describe('kubelet TLS server: authentication and authorization through the apise
     const mona = s.user('mona');
     const forbidden = await get(url, alice, '/containerLogs/team/p/c');
     expect(forbidden.status).to.equal(403);
-    expect(forbidden.body.message).to.equal('nodes "node-a" is forbidden: User "alice" cannot get resource "nodes/log" in API group "" at the cluster scope');
+    expect(forbidden.body.message).to.equal(
+      'nodes "node-a" is forbidden: User "alice" cannot get resource "nodes/log" in API group "" at the cluster scope',
+    );
     expect((await get(url, mona, '/metrics')).status).to.equal(200);
-    for (const p of ['/containerLogs/team/p/c', '/containerlogs/team/p/c', '/CONTAINERLOGS/team/p/c', '/metrics/../containerLogs/team/p/c', '/%63ontainerLogs/team/p/c']) {
+    for (const p of [
+      '/containerLogs/team/p/c',
+      '/containerlogs/team/p/c',
+      '/CONTAINERLOGS/team/p/c',
+      '/metrics/../containerLogs/team/p/c',
+      '/%63ontainerLogs/team/p/c',
+    ]) {
       expect((await get(url, mona, p)).status, p).to.equal(403);
     }
     // The apiserver's identity (bound to system:kubelet-api-admin) reaches the logs endpoint (404: no such pod here).

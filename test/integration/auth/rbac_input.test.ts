@@ -45,17 +45,32 @@ const badBindings: [string, Record<string, unknown>][] = [
   ['a null subject', { roleRef: ref, subjects: [null] }],
   ['a number subject', { roleRef: ref, subjects: [1] }],
   ['subject name an object', { roleRef: ref, subjects: [{ ...alice, name: {} }] }],
-  ['subject name __proto__ kind', { roleRef: ref, subjects: [{ kind: '__proto__', apiGroup: ref.apiGroup, name: 'x' }] }],
+  [
+    'subject name __proto__ kind',
+    { roleRef: ref, subjects: [{ kind: '__proto__', apiGroup: ref.apiGroup, name: 'x' }] },
+  ],
 ];
 
 /** A secure server with namespace `team` and user `nsadmin` bound to ClusterRole admin there. */
 async function startWithTeamAdmin(): Promise<SecureTestServer> {
-    const s = await SecureTestServer.start({ modes: [AuthorizationMode.Node, AuthorizationMode.RBAC] });
-    expect((await request(s.api.url, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } })).status).to.equal(201);
-    const b = await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, {
-      apiVersion: api, kind: 'RoleBinding', metadata: { name: 'nsadmin' }, roleRef: { ...ref, name: 'admin' }, subjects: [{ ...alice, name: 'nsadmin' }],
-    });
-    expect(b.status).to.equal(201);
+  const s = await SecureTestServer.start({ modes: [AuthorizationMode.Node, AuthorizationMode.RBAC] });
+  expect(
+    (
+      await request(s.api.url, 'POST', '/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'team' },
+      })
+    ).status,
+  ).to.equal(201);
+  const b = await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, {
+    apiVersion: api,
+    kind: 'RoleBinding',
+    metadata: { name: 'nsadmin' },
+    roleRef: { ...ref, name: 'admin' },
+    subjects: [{ ...alice, name: 'nsadmin' }],
+  });
+  expect(b.status).to.equal(201);
   return s;
 }
 
@@ -81,7 +96,12 @@ describe('RBAC bad input', function () {
   for (const via of ['plain', 'tls'] as const) {
     for (const [what, rules] of badRoles) {
       it(`refuses a Role with ${what} (${via})`, async () => {
-        const res = await post(via, `${rbac}/namespaces/team/roles`, { apiVersion: api, kind: 'Role', metadata: { name: 'bad' }, rules });
+        const res = await post(via, `${rbac}/namespaces/team/roles`, {
+          apiVersion: api,
+          kind: 'Role',
+          metadata: { name: 'bad' },
+          rules,
+        });
         expect(res.status, JSON.stringify(res.body)).to.be.oneOf([400, 422]);
         expect((res.body as { kind?: string }).kind).to.equal('Status');
         expect((await request(s.api.url, 'GET', `${rbac}/namespaces/team/roles/bad`)).status).to.equal(404);
@@ -89,7 +109,12 @@ describe('RBAC bad input', function () {
     }
     for (const [what, extra] of badBindings) {
       it(`refuses a RoleBinding with ${what} (${via})`, async () => {
-        const res = await post(via, `${rbac}/namespaces/team/rolebindings`, { apiVersion: api, kind: 'RoleBinding', metadata: { name: 'bad' }, ...extra });
+        const res = await post(via, `${rbac}/namespaces/team/rolebindings`, {
+          apiVersion: api,
+          kind: 'RoleBinding',
+          metadata: { name: 'bad' },
+          ...extra,
+        });
         expect(res.status, JSON.stringify(res.body)).to.be.oneOf([400, 422]);
         expect((res.body as { kind?: string }).kind).to.equal('Status');
         expect((await request(s.api.url, 'GET', `${rbac}/namespaces/team/rolebindings/bad`)).status).to.equal(404);
@@ -100,12 +125,24 @@ describe('RBAC bad input', function () {
   it('stores prototype keys as plain names, labels and resourceNames, and still decides', async () => {
     for (const name of ['__proto__', 'constructor', 'prototype']) {
       const res = await request(s.api.url, 'POST', `${rbac}/namespaces/team/roles`, {
-        apiVersion: api, kind: 'Role', metadata: { name: name === '__proto__' ? 'proto' : name, labels: JSON.parse(`{"${name}": "x"}`) as Record<string, string> },
+        apiVersion: api,
+        kind: 'Role',
+        metadata: {
+          name: name === '__proto__' ? 'proto' : name,
+          labels: JSON.parse(`{"${name}": "x"}`) as Record<string, string>,
+        },
         rules: [{ ...goodRule, resourceNames: [name, 'hasOwnProperty'] }],
       });
       expect(res.status, JSON.stringify(res.body)).to.be.oneOf([201, 422]);
       const b = await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, {
-        apiVersion: api, kind: 'RoleBinding', metadata: { name: `b-${name.replace(/_/g, '')}` }, roleRef: { ...ref, name: 'view' }, subjects: [{ ...alice, name }, { kind: 'Group', apiGroup: ref.apiGroup, name }],
+        apiVersion: api,
+        kind: 'RoleBinding',
+        metadata: { name: `b-${name.replace(/_/g, '')}` },
+        roleRef: { ...ref, name: 'view' },
+        subjects: [
+          { ...alice, name },
+          { kind: 'Group', apiGroup: ref.apiGroup, name },
+        ],
       });
       expect(b.status, JSON.stringify(b.body)).to.equal(201);
     }
@@ -117,7 +154,12 @@ describe('RBAC bad input', function () {
     const rules = Array.from({ length: 10_000 }, (_, i) => ({ apiGroups: [''], resources: [`r${i}`], verbs: ['get'] }));
     for (const via of ['plain', 'tls'] as const) {
       const t = Date.now();
-      const res = await post(via, `${rbac}/namespaces/team/roles`, { apiVersion: api, kind: 'Role', metadata: { name: `huge-${via}` }, rules });
+      const res = await post(via, `${rbac}/namespaces/team/roles`, {
+        apiVersion: api,
+        kind: 'Role',
+        metadata: { name: `huge-${via}` },
+        rules,
+      });
       expect(res.status, JSON.stringify(res.body).slice(0, 300)).to.be.oneOf([201, 403, 413, 422]);
       expect(Date.now() - t).to.be.below(20_000);
     }
@@ -133,15 +175,27 @@ describe('RBAC bad input', function () {
     ];
     let seed = 7;
     for (let n = 0; n < 40; n++) {
-      const len = 1 + (n * 13) % 200;
+      const len = 1 + ((n * 13) % 200);
       const b = Buffer.alloc(len + 4);
       Buffer.from([0x6b, 0x38, 0x73, 0x00]).copy(b);
-      for (let i = 4; i < b.length; i++) { seed = (seed * 1103515245 + 12345) & 0x7fffffff; b[i] = seed & 0xff; }
+      for (let i = 4; i < b.length; i++) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        b[i] = seed & 0xff;
+      }
       bodies.push(b);
     }
-    for (const path of [`${rbac}/namespaces/team/roles`, `${rbac}/clusterroles`, `${rbac}/namespaces/team/rolebindings`, `${rbac}/clusterrolebindings`]) {
+    for (const path of [
+      `${rbac}/namespaces/team/roles`,
+      `${rbac}/clusterroles`,
+      `${rbac}/namespaces/team/rolebindings`,
+      `${rbac}/clusterrolebindings`,
+    ]) {
       for (const body of bodies) {
-        const res = await fetch(`${s.api.url}${path}`, { method: 'POST', body, headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf' } });
+        const res = await fetch(`${s.api.url}${path}`, {
+          method: 'POST',
+          body,
+          headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf' },
+        });
         expect(res.status, `${path} ${body.toString('hex')} ${await res.text()}`).to.be.within(400, 499);
       }
     }
@@ -155,8 +209,27 @@ describe('RBAC bad input on update and patch', function () {
   const admin = () => s.user('nsadmin');
   before(async () => {
     s = await startWithTeamAdmin();
-    expect((await request(s.api.url, 'POST', `${rbac}/namespaces/team/roles`, { apiVersion: api, kind: 'Role', metadata: { name: 'r' }, rules: [goodRule] })).status).to.equal(201);
-    expect((await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, { apiVersion: api, kind: 'RoleBinding', metadata: { name: 'rb' }, roleRef: ref, subjects: [alice] })).status).to.equal(201);
+    expect(
+      (
+        await request(s.api.url, 'POST', `${rbac}/namespaces/team/roles`, {
+          apiVersion: api,
+          kind: 'Role',
+          metadata: { name: 'r' },
+          rules: [goodRule],
+        })
+      ).status,
+    ).to.equal(201);
+    expect(
+      (
+        await request(s.api.url, 'POST', `${rbac}/namespaces/team/rolebindings`, {
+          apiVersion: api,
+          kind: 'RoleBinding',
+          metadata: { name: 'rb' },
+          roleRef: ref,
+          subjects: [alice],
+        })
+      ).status,
+    ).to.equal(201);
     await waitFor(async () => (await s.request(admin(), 'GET', `${rbac}/namespaces/team/roles/r`)).status === 200);
   });
   after(() => s.stop());
@@ -174,18 +247,33 @@ describe('RBAC bad input on update and patch', function () {
     it(`refuses ${what} over TLS`, async () => {
       const res = await s.request(admin(), 'PATCH', `${rbac}/namespaces/team/${p}`, { body: patch, headers: merge });
       expect(res.status, JSON.stringify(res.body)).to.be.oneOf([400, 422]);
-      const put = await s.request(admin(), 'PUT', `${rbac}/namespaces/team/${p}`, { body: { apiVersion: api, kind: p.startsWith('roles') ? 'Role' : 'RoleBinding', metadata: { name: p.split('/')[1] }, ...(patch as object) } });
+      const put = await s.request(admin(), 'PUT', `${rbac}/namespaces/team/${p}`, {
+        body: {
+          apiVersion: api,
+          kind: p.startsWith('roles') ? 'Role' : 'RoleBinding',
+          metadata: { name: p.split('/')[1] },
+          ...(patch as object),
+        },
+      });
       expect(put.status, JSON.stringify(put.body)).to.be.oneOf([400, 409, 422]);
     });
   }
   it('leaves the objects and authorization intact', async () => {
-    expect(((await request(s.api.url, 'GET', `${rbac}/namespaces/team/roles/r`)).body as { rules: unknown[] }).rules).to.deep.equal([goodRule]);
+    expect(
+      ((await request(s.api.url, 'GET', `${rbac}/namespaces/team/roles/r`)).body as { rules: unknown[] }).rules,
+    ).to.deep.equal([goodRule]);
     expect((await s.request(s.user('alice'), 'GET', '/api/v1/namespaces/team/pods')).status).to.equal(200);
     expect((await s.request(s.user('alice'), 'GET', '/api/v1/namespaces/default/pods')).status).to.equal(403);
   });
   it('answers random protobuf RBAC bodies over TLS with 4xx', async () => {
-    for (const body of [Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x12, 0xff, 0x01]), Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x12, 0x02, 0x1a, 0x00])]) {
-      const res = await s.request(admin(), 'POST', `${rbac}/namespaces/team/roles`, { body, headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf' } });
+    for (const body of [
+      Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x12, 0xff, 0x01]),
+      Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x12, 0x02, 0x1a, 0x00]),
+    ]) {
+      const res = await s.request(admin(), 'POST', `${rbac}/namespaces/team/roles`, {
+        body,
+        headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf' },
+      });
       expect(res.status, JSON.stringify(res.body)).to.be.within(400, 499);
     }
   });
@@ -194,24 +282,48 @@ describe('RBAC bad input on update and patch', function () {
 describe('Node authorizer graph with bad pods', function () {
   this.timeout(60_000);
   let s: SecureTestServer;
-  const pod = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec } });
+  const pod = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec },
+  });
   before(async () => {
     s = await SecureTestServer.start({ modes: [AuthorizationMode.Node, AuthorizationMode.RBAC] });
   });
   after(() => s.stop());
 
   it('refuses malformed pod volumes and node names, and the graph still answers', async () => {
-    const good = await request(s.api.url, 'POST', '/api/v1/namespaces/default/pods', pod('good', { nodeName: 'node-a' }));
+    const good = await request(
+      s.api.url,
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      pod('good', { nodeName: 'node-a' }),
+    );
     expect(good.status, JSON.stringify(good.body)).to.equal(201);
     const nodeA = s.user('system:node:node-a', ['system:nodes']);
     await waitFor(async () => (await s.request(nodeA, 'GET', '/api/v1/namespaces/default/pods/good')).status === 200);
-    for (const spec of [{ nodeName: 'node-a', volumes: [null] }, { nodeName: 'node-a', volumes: 'x' }, { nodeName: 'node-a', volumes: [{ name: 'v', persistentVolumeClaim: null }] }, { nodeName: { a: 1 } }, { nodeName: 'node-a', volumes: [{ name: 'v', persistentVolumeClaim: { claimName: { a: 1 } } }] }]) {
+    for (const spec of [
+      { nodeName: 'node-a', volumes: [null] },
+      { nodeName: 'node-a', volumes: 'x' },
+      { nodeName: 'node-a', volumes: [{ name: 'v', persistentVolumeClaim: null }] },
+      { nodeName: { a: 1 } },
+      { nodeName: 'node-a', volumes: [{ name: 'v', persistentVolumeClaim: { claimName: { a: 1 } } }] },
+    ]) {
       const res = await request(s.api.url, 'POST', '/api/v1/namespaces/default/pods', pod('bad', spec));
       expect(res.status, `${JSON.stringify(spec)} ${JSON.stringify(res.body)}`).to.be.oneOf([400, 422]);
     }
-    const later = await request(s.api.url, 'POST', '/api/v1/namespaces/default/pods', pod('later', { nodeName: 'node-a' }));
+    const later = await request(
+      s.api.url,
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      pod('later', { nodeName: 'node-a' }),
+    );
     expect(later.status).to.equal(201);
     await waitFor(async () => (await s.request(nodeA, 'GET', '/api/v1/namespaces/default/pods/later')).status === 200);
-    expect((await s.request(s.user('system:node:node-b', ['system:nodes']), 'GET', '/api/v1/namespaces/default/pods/later')).status).to.equal(403);
+    expect(
+      (await s.request(s.user('system:node:node-b', ['system:nodes']), 'GET', '/api/v1/namespaces/default/pods/later'))
+        .status,
+    ).to.equal(403);
   });
 });

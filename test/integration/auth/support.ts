@@ -69,7 +69,12 @@ export class SecureTestServer {
   }
 
   /** One request over TLS. */
-  request<T = Record<string, unknown>>(id: TlsIdentity, method: string, p: string, o: { body?: unknown; headers?: Record<string, string | string[]> } = {}): Promise<TlsResponse<T>> {
+  request<T = Record<string, unknown>>(
+    id: TlsIdentity,
+    method: string,
+    p: string,
+    o: { body?: unknown; headers?: Record<string, string | string[]> } = {},
+  ): Promise<TlsResponse<T>> {
     return tlsRequest<T>(this.url, id, method, p, o);
   }
 
@@ -81,6 +86,13 @@ export class SecureTestServer {
 }
 
 /** POSTs a SelfSubjectReview and returns the userInfo it names. */
-export async function whoami(s: SecureTestServer, id: TlsIdentity, headers: Record<string, string | string[]> = {}): Promise<TlsResponse<{ status?: { userInfo?: UserInfo } }>> {
-  return s.request(id, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }, headers });
+export async function whoami(
+  s: SecureTestServer,
+  id: TlsIdentity,
+  headers: Record<string, string | string[]> = {},
+): Promise<TlsResponse<{ status?: { userInfo?: UserInfo } }>> {
+  return s.request(id, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    headers,
+  });
 }

@@ -68,7 +68,12 @@ describe('client: typed REST client against a real apiserver', function () {
       const err = await rejection(claims().get('nope', ns));
       expect(err).to.be.instanceOf(StatusError);
       expect(isNotFound(err)).to.equal(true);
-      expect([isAlreadyExists(err), isConflict(err), isGone(err), isInvalid(err)]).to.deep.equal([false, false, false, false]);
+      expect([isAlreadyExists(err), isConflict(err), isGone(err), isInvalid(err)]).to.deep.equal([
+        false,
+        false,
+        false,
+        false,
+      ]);
       expect((err as StatusError).code).to.equal(404);
       expect((err as StatusError).status.details?.name).to.equal('nope');
     });
@@ -84,13 +89,18 @@ describe('client: typed REST client against a real apiserver', function () {
     it('update with a stale resourceVersion: isConflict (409)', async () => {
       const created = await claims().create(pvc(ns, 'stale'));
       await claims().update({ ...created, metadata: { ...created.metadata, labels: { v: '2' } } });
-      const err = await rejection(claims().update({ ...created, metadata: { ...created.metadata, labels: { v: '3' } } }));
+      const err = await rejection(
+        claims().update({ ...created, metadata: { ...created.metadata, labels: { v: '3' } } }),
+      );
       expect(isConflict(err)).to.equal(true);
       expect(isAlreadyExists(err)).to.equal(false);
     });
 
     it('an invalid object: isInvalid (422) with field causes', async () => {
-      const bad: PersistentVolumeClaim = { ...pvc(ns, 'Not_A_Valid_Name'), spec: { accessModes: [], resources: { requests: {} } } };
+      const bad: PersistentVolumeClaim = {
+        ...pvc(ns, 'Not_A_Valid_Name'),
+        spec: { accessModes: [], resources: { requests: {} } },
+      };
       const err = await rejection(claims().create(bad));
       expect(isInvalid(err)).to.equal(true);
       expect((err as StatusError).code).to.equal(422);
@@ -113,7 +123,9 @@ describe('client: typed REST client against a real apiserver', function () {
 
     it('update, updateStatus, patch and delete round-trip through the typed client', async () => {
       const created = await claims().create(pvc(ns, 'crud'));
-      const patched = await claims().patch('crud', ns, 'application/merge-patch+json', { metadata: { labels: { p: '1' } } });
+      const patched = await claims().patch('crud', ns, 'application/merge-patch+json', {
+        metadata: { labels: { p: '1' } },
+      });
       expect(patched.metadata.labels).to.deep.include({ p: '1' });
       const withStatus = await claims().updateStatus({ ...patched, status: { phase: 'Pending' } });
       expect(withStatus.status?.phase).to.equal('Pending');
@@ -163,9 +175,16 @@ describe('client: typed REST client against a real apiserver', function () {
         await claims().patch('team-1', ns, 'application/merge-patch+json', { metadata: { labels: { team: 'a' } } });
         await claims().patch('team-0', ns, 'application/merge-patch+json', { metadata: { labels: { team: 'b' } } });
         await claims().delete('team-2', ns);
-        const want = (await claims().list(ns, { labelSelector: 'team=a' })).items.map((o) => `${o.metadata.name ?? ''}@${o.metadata.resourceVersion ?? ''}`).sort();
+        const want = (await claims().list(ns, { labelSelector: 'team=a' })).items
+          .map((o) => `${o.metadata.name ?? ''}@${o.metadata.resourceVersion ?? ''}`)
+          .sort();
         expect(want.map((s) => s.split('@')[0])).to.deep.equal(['team-1', 'team-4']);
-        const got = (): string[] => informer.lister().list().map((o) => `${o.metadata.name ?? ''}@${o.metadata.resourceVersion ?? ''}`).sort();
+        const got = (): string[] =>
+          informer
+            .lister()
+            .list()
+            .map((o) => `${o.metadata.name ?? ''}@${o.metadata.resourceVersion ?? ''}`)
+            .sort();
         await waitFor(() => JSON.stringify(got()) === JSON.stringify(want), 5000, 'the selected cache to match');
       } finally {
         ac.abort();
@@ -271,7 +290,11 @@ describe('client: request timeouts', () => {
       res.on('close', () => clearInterval(t));
     });
     await new Promise<void>((resolve) => trickler.listen(0, '127.0.0.1', resolve));
-    const client = new RestClient({ server: `http://127.0.0.1:${(trickler.address() as AddressInfo).port}`, qps: 0, timeoutMs: 300 });
+    const client = new RestClient({
+      server: `http://127.0.0.1:${(trickler.address() as AddressInfo).port}`,
+      qps: 0,
+      timeoutMs: 300,
+    });
     const start = performance.now();
     const err = await rejection(client.request('GET', '/slow'));
     const elapsed = performance.now() - start;

@@ -34,7 +34,8 @@ describe('client: event recorder against a real apiserver', function () {
 
   it('the same event recorded 5× is ONE Event with count 5, first ≤ last timestamp, involvedObject naming the object', async () => {
     const rec = new ApiEventRecorder(cs.events, 'test-controller', silentLogger(), 'host-1');
-    for (let i = 0; i < 5; i++) rec.event(claim, EventType.Warning, 'ProvisioningFailed', 'storage class "x" not found');
+    for (let i = 0; i < 5; i++)
+      rec.event(claim, EventType.Warning, 'ProvisioningFailed', 'storage class "x" not found');
     await rec.flush();
     const evs = await eventsAbout('subject');
     expect(evs).to.have.length(1);
@@ -44,7 +45,12 @@ describe('client: event recorder against a real apiserver', function () {
     expect(ev?.reason).to.equal('ProvisioningFailed');
     expect(ev?.message).to.equal('storage class "x" not found');
     expect(ev?.source).to.deep.equal({ component: 'test-controller', host: 'host-1' });
-    expect(ev?.involvedObject).to.deep.include({ kind: 'PersistentVolumeClaim', name: 'subject', namespace: ns, uid: claim.metadata.uid });
+    expect(ev?.involvedObject).to.deep.include({
+      kind: 'PersistentVolumeClaim',
+      name: 'subject',
+      namespace: ns,
+      uid: claim.metadata.uid,
+    });
     expect(Date.parse(ev?.firstTimestamp ?? '')).to.be.at.most(Date.parse(ev?.lastTimestamp ?? ''));
   });
 
@@ -57,7 +63,11 @@ describe('client: event recorder against a real apiserver', function () {
     rec.event(other, EventType.Normal, 'Provisioning', 'a');
     await rec.flush();
     const evs = await eventsAbout('other');
-    expect(evs.map((e) => `${e.reason ?? ''}/${e.message ?? ''}=${e.count ?? 0}`).sort()).to.deep.equal(['Provisioning/a=2', 'Provisioning/b=1', 'ProvisioningSucceeded/a=1']);
+    expect(evs.map((e) => `${e.reason ?? ''}/${e.message ?? ''}=${e.count ?? 0}`).sort()).to.deep.equal([
+      'Provisioning/a=2',
+      'Provisioning/b=1',
+      'ProvisioningSucceeded/a=1',
+    ]);
   });
 
   it('a fresh recorder (a restarted process) keeps counting on the existing Event instead of creating another', async () => {
@@ -89,11 +99,16 @@ describe('client: event recorder against a real apiserver', function () {
     const target = await cs.persistentVolumeClaims.create(pvc('recorder-ending', 'late'));
     await cs.namespaces.delete('recorder-ending'); // no namespace controller here: it stays Terminating
     const logged: { level: number; msg: string }[] = [];
-    const log = pino({ level: 'debug' }, { write: (line: string) => logged.push(JSON.parse(line) as { level: number; msg: string }) });
+    const log = pino(
+      { level: 'debug' },
+      { write: (line: string) => logged.push(JSON.parse(line) as { level: number; msg: string }) },
+    );
     const rec = new ApiEventRecorder(cs.events, 'test-controller', log);
     rec.event(target, EventType.Normal, 'Late', 'm');
     await rec.flush();
     expect((await cs.events.list('recorder-ending')).items).to.deep.equal([]);
-    expect(logged.map((l) => [pino.levels.labels[l.level], l.msg])).to.deep.equal([['debug', 'could not record event']]);
+    expect(logged.map((l) => [pino.levels.labels[l.level], l.msg])).to.deep.equal([
+      ['debug', 'could not record event'],
+    ]);
   });
 });

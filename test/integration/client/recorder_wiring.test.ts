@@ -27,7 +27,8 @@ async function metric(url: string, name: string): Promise<Map<string, number>> {
   return out;
 }
 
-const sum = (m: Map<string, number>, filter = ''): number => [...m].filter(([k]) => k.includes(filter)).reduce((a, [, v]) => a + v, 0);
+const sum = (m: Map<string, number>, filter = ''): number =>
+  [...m].filter(([k]) => k.includes(filter)).reduce((a, [, v]) => a + v, 0);
 
 describe('client: event recorder wired into the controller-manager binary', function () {
   this.timeout(90_000);
@@ -42,7 +43,14 @@ describe('client: event recorder wired into the controller-manager binary', func
     await cluster.up();
     cluster.startControllerManager('kube-controller-manager', [`--port=${port}`]);
     client = new Clientset({ ...cluster.clientConfig(), qps: 0 });
-    await waitFor(async () => fetch(`${cmUrl}/healthz`).then((r) => r.ok).catch(() => false), 30_000, `controller-manager /healthz\n${cluster.logTail('kube-controller-manager')}`);
+    await waitFor(
+      async () =>
+        fetch(`${cmUrl}/healthz`)
+          .then((r) => r.ok)
+          .catch(() => false),
+      30_000,
+      `controller-manager /healthz\n${cluster.logTail('kube-controller-manager')}`,
+    );
   });
 
   after(async () => {
@@ -53,11 +61,23 @@ describe('client: event recorder wired into the controller-manager binary', func
 
   it('serves event_recorder_* on /metrics; a claim re-synced 5 times keeps ONE Event written once, the repeats held back', async () => {
     const page = await fetch(`${cmUrl}/metrics`).then((r) => r.text());
-    for (const family of ['event_recorder_dropped_total', 'event_recorder_filtered_total', 'event_recorder_requests_total', 'event_recorder_queue_depth']) {
+    for (const family of [
+      'event_recorder_dropped_total',
+      'event_recorder_filtered_total',
+      'event_recorder_requests_total',
+      'event_recorder_queue_depth',
+    ]) {
       expect(page).to.contain(`# TYPE ${family} `);
     }
     await client.persistentVolumeClaims.create(claim(ns, 'resynced', { className: missing }));
-    await waitFor(async () => (await client.events.list(ns)).items.some((e) => e.involvedObject.name === 'resynced' && e.reason === 'ProvisioningFailed'), 20_000, 'ProvisioningFailed event');
+    await waitFor(
+      async () =>
+        (await client.events.list(ns)).items.some(
+          (e) => e.involvedObject.name === 'resynced' && e.reason === 'ProvisioningFailed',
+        ),
+      20_000,
+      'ProvisioningFailed event',
+    );
     const createsBefore = sum(await metric(cmUrl, 'event_recorder_requests_total'), 'verb="create"');
     expect(createsBefore).to.be.at.least(1);
 
@@ -66,13 +86,25 @@ describe('client: event recorder wired into the controller-manager binary', func
       apiVersion: 'v1',
       kind: 'PersistentVolume',
       metadata: { name: 'recorder-decoy' },
-      spec: { capacity: { storage: '1Mi' }, accessModes: ['ReadWriteOnce'], storageClassName: missing, persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: `${cluster.dir}/decoy` } },
+      spec: {
+        capacity: { storage: '1Mi' },
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: missing,
+        persistentVolumeReclaimPolicy: 'Retain',
+        hostPath: { path: `${cluster.dir}/decoy` },
+      },
     };
     await client.persistentVolumes.create(decoy);
     for (let i = 0; i < 5; i++) {
       const deferredBefore = sum(await metric(cmUrl, 'event_recorder_deferred_total'));
-      await client.persistentVolumes.patch('recorder-decoy', undefined, PatchType.Merge, { metadata: { labels: { tick: String(i) } } });
-      await waitFor(async () => sum(await metric(cmUrl, 'event_recorder_deferred_total')) > deferredBefore, 20_000, `re-sync ${i} held back`);
+      await client.persistentVolumes.patch('recorder-decoy', undefined, PatchType.Merge, {
+        metadata: { labels: { tick: String(i) } },
+      });
+      await waitFor(
+        async () => sum(await metric(cmUrl, 'event_recorder_deferred_total')) > deferredBefore,
+        20_000,
+        `re-sync ${i} held back`,
+      );
     }
     const requests = await metric(cmUrl, 'event_recorder_requests_total');
     expect(sum(requests, 'verb="create"'), 'no new create').to.equal(createsBefore);

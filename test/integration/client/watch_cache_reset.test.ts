@@ -83,11 +83,17 @@ describe('apiserver watch cache: registering while the cache resets', function (
       }
 
       release();
-      await waitFor(() => cache.latestRevision >= Number(gap.metadata.resourceVersion), 5000, 'the cache to be re-primed');
+      await waitFor(
+        () => cache.latestRevision >= Number(gap.metadata.resourceVersion),
+        5000,
+        'the cache to be re-primed',
+      );
       const later = await etcd.create(`${prefix}ns/later`, obj('later'));
       if (registration === 'registered') {
         await waitFor(() => received.includes(Number(later.metadata.resourceVersion)), 5000, 'the later event');
-        expect(received, 'the watcher silently missed the write made while the cache had no etcd watch').to.include(Number(gap.metadata.resourceVersion));
+        expect(received, 'the watcher silently missed the write made while the cache had no etcd watch').to.include(
+          Number(gap.metadata.resourceVersion),
+        );
       } else {
         expect(registration).to.equal('gone');
       }

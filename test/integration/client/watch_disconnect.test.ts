@@ -51,7 +51,9 @@ describe('apiserver watch path: clients that vanish while their watch registers'
     const waves = Array.from({ length: 200 }, (_, i) => watchAndVanish(path, i % 4));
     await Promise.all(waves);
     const openWatches = async (): Promise<number> => {
-      const m = /apiserver_registered_watchers\{resource="persistentvolumeclaims"\} (-?\d+)/.exec(await (await fetch(`${api.url}/metrics`)).text());
+      const m = /apiserver_registered_watchers\{resource="persistentvolumeclaims"\} (-?\d+)/.exec(
+        await (await fetch(`${api.url}/metrics`)).text(),
+      );
       return Number(m?.[1] ?? 0);
     };
     // Registrations still in flight count 0 too, so require 0 to hold for a while: each one

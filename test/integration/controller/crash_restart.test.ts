@@ -33,20 +33,34 @@ describe('controller-manager (binary): killed mid-provisioning and restarted', f
   it('exactly one PV per claim, named pvc-<uid>, all Bound', async () => {
     // Throttled (qps 20, one worker) so the kill lands while most claims are still unprovisioned.
     cluster.startControllerManager('kcm-first', ['--kube-api-qps=20', '--kube-api-burst=5', '--concurrent-workers=1']);
-    await waitUntil(async () => (await client.storageClasses.list()).items.length >= 2, 30_000, `built-in classes\n${cluster.logTail('kcm-first')}`);
-    await pool(CLAIMS, 10, (i) => client.persistentVolumeClaims.create(claim(ns, `crash-${String(i).padStart(2, '0')}`)));
+    await waitUntil(
+      async () => (await client.storageClasses.list()).items.length >= 2,
+      30_000,
+      `built-in classes\n${cluster.logTail('kcm-first')}`,
+    );
+    await pool(CLAIMS, 10, (i) =>
+      client.persistentVolumeClaims.create(claim(ns, `crash-${String(i).padStart(2, '0')}`)),
+    );
 
-    await waitUntil(async () => (await client.persistentVolumes.list()).items.length >= 5, 30_000, `first PVs provisioned\n${cluster.logTail('kcm-first')}`);
+    await waitUntil(
+      async () => (await client.persistentVolumes.list()).items.length >= 5,
+      30_000,
+      `first PVs provisioned\n${cluster.logTail('kcm-first')}`,
+    );
     await cluster.kill('kcm-first', 'SIGKILL');
     const before = (await client.persistentVolumes.list()).items;
-    const boundBefore = (await client.persistentVolumeClaims.list(ns)).items.filter((c) => c.status?.phase === 'Bound').length;
+    const boundBefore = (await client.persistentVolumeClaims.list(ns)).items.filter(
+      (c) => c.status?.phase === 'Bound',
+    ).length;
     expect(before.length, 'killed mid-way: some PVs exist').to.be.greaterThan(0);
     expect(boundBefore, 'killed mid-way: not every claim was bound').to.be.lessThan(CLAIMS);
 
     cluster.startControllerManager('kcm-second');
     await waitUntil(
       async (note) => {
-        const bound = (await client.persistentVolumeClaims.list(ns)).items.filter((c) => c.status?.phase === 'Bound').length;
+        const bound = (await client.persistentVolumeClaims.list(ns)).items.filter(
+          (c) => c.status?.phase === 'Bound',
+        ).length;
         note(`${bound}/${CLAIMS} Bound`);
         return bound === CLAIMS;
       },
@@ -67,7 +81,10 @@ describe('controller-manager (binary): killed mid-provisioning and restarted', f
       expect(v?.status?.phase).to.equal('Bound');
     }
     for (const old of before) {
-      expect(pvByName.get(old.metadata.name ?? '')?.metadata.uid, `PV ${old.metadata.name ?? ''} kept, not re-created`).to.equal(old.metadata.uid);
+      expect(
+        pvByName.get(old.metadata.name ?? '')?.metadata.uid,
+        `PV ${old.metadata.name ?? ''} kept, not re-created`,
+      ).to.equal(old.metadata.uid);
     }
     expect(readdirSync(cluster.hostPathBase), 'one directory per claim').to.have.length(CLAIMS);
   });

@@ -84,18 +84,28 @@ export function startControllerManager(o: InProcessOptions): InProcessController
  * Polls `cond` every `intervalMs` until it returns true; rejects after `timeoutMs` naming
  * `what` (and what `cond` last reported through `note`, if anything).
  */
-export async function waitUntil(cond: (note: (s: string) => void) => Promise<boolean> | boolean, timeoutMs: number, what: string, intervalMs = 50): Promise<void> {
+export async function waitUntil(
+  cond: (note: (s: string) => void) => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
     if (await cond((s) => (last = s))) return;
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${last})` : ''}`);
+    if (Date.now() >= deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${last})` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
 /** A claim. */
-export function claim(namespace: string, name: string, o: { className?: string; size?: string; volumeName?: string } = {}): PersistentVolumeClaim {
+export function claim(
+  namespace: string,
+  name: string,
+  o: { className?: string; size?: string; volumeName?: string } = {},
+): PersistentVolumeClaim {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
@@ -110,7 +120,10 @@ export function claim(namespace: string, name: string, o: { className?: string; 
 }
 
 /** A hostPath PV (its directory need not exist). */
-export function hostPathVolume(name: string, o: { className?: string; size?: string; dir?: string } = {}): PersistentVolume {
+export function hostPathVolume(
+  name: string,
+  o: { className?: string; size?: string; dir?: string } = {},
+): PersistentVolume {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
@@ -127,7 +140,14 @@ export function hostPathVolume(name: string, o: { className?: string; size?: str
 
 /** A StorageClass of our hostPath provisioner. */
 export function hostPathClass(name: string, reclaimPolicy: 'Delete' | 'Retain'): StorageClass {
-  return { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner: 'kubestore.io/hostpath', reclaimPolicy, volumeBindingMode: 'Immediate' };
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name },
+    provisioner: 'kubestore.io/hostpath',
+    reclaimPolicy,
+    volumeBindingMode: 'Immediate',
+  };
 }
 
 /** A pod that uses claims, already on a node and Running (as a kubelet would report it). */
@@ -146,7 +166,13 @@ export async function runningPod(client: Clientset, namespace: string, name: str
 }
 
 /** Waits until the claim's phase is `phase`; returns it. */
-export async function waitClaimPhase(client: Clientset, namespace: string, name: string, phase: string, timeoutMs = 20_000): Promise<PersistentVolumeClaim> {
+export async function waitClaimPhase(
+  client: Clientset,
+  namespace: string,
+  name: string,
+  phase: string,
+  timeoutMs = 20_000,
+): Promise<PersistentVolumeClaim> {
   let got: PersistentVolumeClaim | undefined;
   await waitUntil(
     async (note) => {
@@ -179,7 +205,13 @@ export async function waitGone(get: () => Promise<unknown>, what: string, timeou
 }
 
 /** Waits for an event with `reason` about the object named `name` in `namespace`; returns it. */
-export async function waitEvent(client: Clientset, namespace: string, name: string, reason: string, timeoutMs = 20_000): Promise<Event> {
+export async function waitEvent(
+  client: Clientset,
+  namespace: string,
+  name: string,
+  reason: string,
+  timeoutMs = 20_000,
+): Promise<Event> {
   let found: Event | undefined;
   await waitUntil(
     async (note) => {

@@ -15,7 +15,12 @@ import { claim, waitClaimPhase, waitEvent, waitUntil } from './helpers';
 
 const LEASE_MS = 3000;
 const RETRY_MS = 500;
-const leaderFlags = ['--leader-elect=true', `--leader-elect-lease-duration=${LEASE_MS / 1000}s`, '--leader-elect-renew-deadline=2s', `--leader-elect-retry-period=${RETRY_MS}ms`];
+const leaderFlags = [
+  '--leader-elect=true',
+  `--leader-elect-lease-duration=${LEASE_MS / 1000}s`,
+  '--leader-elect-renew-deadline=2s',
+  `--leader-elect-retry-period=${RETRY_MS}ms`,
+];
 
 describe('controller-manager (binary): leader election', function () {
   this.timeout(90_000);
@@ -36,7 +41,11 @@ describe('controller-manager (binary): leader election', function () {
   }
 
   /** How many times a binary's log says it became leader. */
-  const becameLeader = (name: string): number => cluster.logTail(name, 100_000).split('\n').filter((l) => l.includes('"msg":"became leader"')).length;
+  const becameLeader = (name: string): number =>
+    cluster
+      .logTail(name, 100_000)
+      .split('\n')
+      .filter((l) => l.includes('"msg":"became leader"')).length;
 
   before(async () => {
     cluster = new TestCluster({ controllerManager: false, kubelet: false });
@@ -93,7 +102,11 @@ describe('controller-manager (binary): leader election', function () {
 
     const killedAt = Date.now();
     await cluster.kill(leaderName ?? '', 'SIGKILL');
-    await waitUntil(async () => (await lease())?.spec?.holderIdentity === followerId, LEASE_MS + 6 * RETRY_MS + 2000, `the follower to take the Lease\n${cluster.logTail(followerName)}`);
+    await waitUntil(
+      async () => (await lease())?.spec?.holderIdentity === followerId,
+      LEASE_MS + 6 * RETRY_MS + 2000,
+      `the follower to take the Lease\n${cluster.logTail(followerName)}`,
+    );
     const takeoverMs = Date.now() - killedAt;
     // Not before the lease could have expired (minus the one retry period the dead leader may have renewed late in) ...
     expect(takeoverMs, 'takeover waits for the lease to expire').to.be.greaterThan(LEASE_MS - 2 * RETRY_MS);

@@ -8,7 +8,14 @@ import { expect } from 'chai';
 import type { Namespace } from '../../../pkg/api/core/v1';
 import { Clientset } from '../../../pkg/client/clientset';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
-import { claim, type InProcessControllerManager, runningPod, startControllerManager, waitGone, waitUntil } from './helpers';
+import {
+  claim,
+  type InProcessControllerManager,
+  runningPod,
+  startControllerManager,
+  waitGone,
+  waitUntil,
+} from './helpers';
 
 describe('namespace controller (in-process) on a real apiserver: deleting a namespace empties it, then removes it', function () {
   this.timeout(60_000);
@@ -33,9 +40,27 @@ describe('namespace controller (in-process) on a real apiserver: deleting a name
     await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await client.persistentVolumeClaims.create(claim(ns, 'data'));
     await runningPod(client, ns, 'on-node', ['data']);
-    await client.pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unscheduled', namespace: ns }, spec: { containers: [{ name: 'c', image: 'busybox:latest' }] } });
-    await client.events.create({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'ev', namespace: ns }, involvedObject: { kind: 'Pod', name: 'on-node', namespace: ns }, reason: 'Test', message: 'm', type: 'Normal' });
-    await client.leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'lease', namespace: ns }, spec: { holderIdentity: 'x' } });
+    await client.pods.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'unscheduled', namespace: ns },
+      spec: { containers: [{ name: 'c', image: 'busybox:latest' }] },
+    });
+    await client.events.create({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'ev', namespace: ns },
+      involvedObject: { kind: 'Pod', name: 'on-node', namespace: ns },
+      reason: 'Test',
+      message: 'm',
+      type: 'Normal',
+    });
+    await client.leases.create({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'lease', namespace: ns },
+      spec: { holderIdentity: 'x' },
+    });
     // Another namespace's content is untouched.
     await client.persistentVolumeClaims.create(claim('default', 'bystander'));
 
@@ -55,9 +80,13 @@ describe('namespace controller (in-process) on a real apiserver: deleting a name
     );
     const conditions = Object.fromEntries((terminating?.status?.conditions ?? []).map((c) => [c.type, c]));
     expect(terminating?.status?.phase).to.equal('Terminating');
-    expect(conditions.NamespaceContentRemaining?.message).to.equal('Some resources are remaining: persistentvolumeclaims has 1 resource instances, pods has 1 resource instances');
+    expect(conditions.NamespaceContentRemaining?.message).to.equal(
+      'Some resources are remaining: persistentvolumeclaims has 1 resource instances, pods has 1 resource instances',
+    );
     expect(conditions.NamespaceFinalizersRemaining).to.include({ status: 'True', reason: 'SomeFinalizersRemain' });
-    expect(conditions.NamespaceFinalizersRemaining?.message).to.contain('kubernetes.io/pvc-protection in 1 resource instances');
+    expect(conditions.NamespaceFinalizersRemaining?.message).to.contain(
+      'kubernetes.io/pvc-protection in 1 resource instances',
+    );
     expect(conditions.NamespaceDeletionContentFailure).to.include({ status: 'False', reason: 'ContentDeleted' });
     expect((await client.pods.get('on-node', ns)).metadata.deletionTimestamp).to.be.a('string');
     expect((await client.events.list(ns)).items).to.deep.equal([]);
@@ -69,7 +98,9 @@ describe('namespace controller (in-process) on a real apiserver: deleting a name
     for (const resource of ['pods', 'persistentvolumeclaims', 'events', 'leases']) {
       expect((await api.etcd.list(`${api.prefix}/${resource}/${ns}/`)).items, resource).to.deep.equal([]);
     }
-    expect((await client.persistentVolumeClaims.get('bystander', 'default')).metadata.deletionTimestamp).to.equal(undefined);
+    expect((await client.persistentVolumeClaims.get('bystander', 'default')).metadata.deletionTimestamp).to.equal(
+      undefined,
+    );
   });
 
   it('a namespace created again under the same name is a new, Active one', async () => {

@@ -11,7 +11,18 @@ import path from 'node:path';
 import type { PersistentVolumeClaim } from '../../../pkg/api/core/v1';
 import { Clientset } from '../../../pkg/client/clientset';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
-import { claim, hostPathClass, hostPathVolume, type InProcessControllerManager, runningPod, startControllerManager, waitClaimPhase, waitEvent, waitGone, waitUntil } from './helpers';
+import {
+  claim,
+  hostPathClass,
+  hostPathVolume,
+  type InProcessControllerManager,
+  runningPod,
+  startControllerManager,
+  waitClaimPhase,
+  waitEvent,
+  waitGone,
+  waitUntil,
+} from './helpers';
 
 describe('controller-manager (in-process) on a real apiserver: binding, provisioning, reclaim, protection', function () {
   this.timeout(60_000);
@@ -28,7 +39,11 @@ describe('controller-manager (in-process) on a real apiserver: binding, provisio
     cm = startControllerManager({ url: api.url, dir: tmp });
     await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     // The controller-manager is up once it has made the built-in classes.
-    await waitUntil(async () => (await client.storageClasses.list()).items.length >= 2, 20_000, 'built-in StorageClasses');
+    await waitUntil(
+      async () => (await client.storageClasses.list()).items.length >= 2,
+      20_000,
+      'built-in StorageClasses',
+    );
   });
 
   after(async () => {
@@ -75,13 +90,17 @@ describe('controller-manager (in-process) on a real apiserver: binding, provisio
 
   it('a claim naming an existing PV binds to exactly that PV (nothing provisioned)', async () => {
     await client.persistentVolumes.create(hostPathVolume('seed-existing', { dir: tmp, size: '1Gi' }));
-    await client.persistentVolumeClaims.create(claim(ns, 'named-existing', { volumeName: 'seed-existing', size: '1Gi' }));
+    await client.persistentVolumeClaims.create(
+      claim(ns, 'named-existing', { volumeName: 'seed-existing', size: '1Gi' }),
+    );
     const bound = await waitClaimPhase(client, ns, 'named-existing', 'Bound');
     expect(bound.spec.volumeName).to.equal('seed-existing');
     const pv = await client.persistentVolumes.get('seed-existing');
     expect(pv.spec.claimRef?.uid).to.equal(bound.metadata.uid);
     expect(pv.status?.phase).to.equal('Bound');
-    const provisioned = (await client.persistentVolumes.list()).items.filter((v) => v.metadata.name === `pvc-${bound.metadata.uid ?? ''}`);
+    const provisioned = (await client.persistentVolumes.list()).items.filter(
+      (v) => v.metadata.name === `pvc-${bound.metadata.uid ?? ''}`,
+    );
     expect(provisioned).to.deep.equal([]);
   });
 
@@ -98,8 +117,14 @@ describe('controller-manager (in-process) on a real apiserver: binding, provisio
   it('type mismatch (nfs claim names a hostPath PV) → claim Failed with a condition and a VolumeMismatch event; PV untouched', async () => {
     // 100Mi: too small for the other tests' claims, so none of them binds it.
     await client.persistentVolumes.create(hostPathVolume('seed-hostpath-only', { dir: tmp, size: '100Mi' }));
-    await waitUntil(async () => (await client.persistentVolumes.get('seed-hostpath-only')).status?.phase === 'Available', 10_000, 'PV Available');
-    await client.persistentVolumeClaims.create(claim(ns, 'mismatch', { className: 'nfs', volumeName: 'seed-hostpath-only', size: '100Mi' }));
+    await waitUntil(
+      async () => (await client.persistentVolumes.get('seed-hostpath-only')).status?.phase === 'Available',
+      10_000,
+      'PV Available',
+    );
+    await client.persistentVolumeClaims.create(
+      claim(ns, 'mismatch', { className: 'nfs', volumeName: 'seed-hostpath-only', size: '100Mi' }),
+    );
     const failed = await waitClaimPhase(client, ns, 'mismatch', 'Failed');
     const cond = failed.status?.conditions?.find((c) => c.type === 'VolumeMismatch');
     expect(cond?.message ?? '').to.match(/nfs.*hostPath/);
@@ -138,7 +163,11 @@ describe('controller-manager (in-process) on a real apiserver: binding, provisio
     await waitGone(() => client.persistentVolumes.get(delPv.metadata.name ?? ''), `PV ${delPv.metadata.name ?? ''}`);
     expect(existsSync(delDir), `${delDir} removed`).to.equal(false);
     await waitEvent(client, 'default', delPv.metadata.name ?? '', 'VolumeDelete');
-    await waitUntil(async () => (await client.persistentVolumes.get(retPv.metadata.name ?? '')).status?.phase === 'Released', 20_000, 'retained PV Released');
+    await waitUntil(
+      async () => (await client.persistentVolumes.get(retPv.metadata.name ?? '')).status?.phase === 'Released',
+      20_000,
+      'retained PV Released',
+    );
     const kept = await client.persistentVolumes.get(retPv.metadata.name ?? '');
     expect(kept.spec.claimRef?.name).to.equal('reclaim-retain');
     expect(existsSync(retDir), `${retDir} kept`).to.equal(true);
@@ -150,8 +179,15 @@ describe('controller-manager (in-process) on a real apiserver: binding, provisio
     await waitClaimPhase(client, ns, 'in-use', 'Bound');
     await waitClaimPhase(client, ns, 'unused', 'Bound');
     await runningPod(client, ns, 'user', ['in-use']);
-    const hasFinalizer = async (name: string) => ((await client.persistentVolumeClaims.get(name, ns)).metadata.finalizers ?? []).includes('kubernetes.io/pvc-protection');
-    await waitUntil(async () => (await hasFinalizer('in-use')) && (await hasFinalizer('unused')), 10_000, 'pvc-protection finalizers');
+    const hasFinalizer = async (name: string) =>
+      ((await client.persistentVolumeClaims.get(name, ns)).metadata.finalizers ?? []).includes(
+        'kubernetes.io/pvc-protection',
+      );
+    await waitUntil(
+      async () => (await hasFinalizer('in-use')) && (await hasFinalizer('unused')),
+      10_000,
+      'pvc-protection finalizers',
+    );
     await client.persistentVolumeClaims.delete('in-use', ns);
     await client.persistentVolumeClaims.delete('unused', ns);
     // The control claim going proves the protection controller has looked at the deletions.
@@ -174,8 +210,12 @@ describe('controller-manager (in-process) on a real apiserver: binding, provisio
     const bound = await waitClaimPhase(client, ns, 'keeps-pv', 'Bound');
     const pvName = bound.spec.volumeName ?? '';
     const protectedBoth = async () =>
-      ((await client.persistentVolumes.get(pvName)).metadata.finalizers ?? []).includes('kubernetes.io/pv-protection') &&
-      ((await client.persistentVolumes.get('unbound-doomed')).metadata.finalizers ?? []).includes('kubernetes.io/pv-protection');
+      ((await client.persistentVolumes.get(pvName)).metadata.finalizers ?? []).includes(
+        'kubernetes.io/pv-protection',
+      ) &&
+      ((await client.persistentVolumes.get('unbound-doomed')).metadata.finalizers ?? []).includes(
+        'kubernetes.io/pv-protection',
+      );
     await waitUntil(protectedBoth, 10_000, 'pv-protection finalizers');
     await client.persistentVolumes.delete(pvName);
     await client.persistentVolumes.delete('unbound-doomed');

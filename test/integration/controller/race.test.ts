@@ -8,7 +8,15 @@ import { expect } from 'chai';
 import type { PersistentVolume, PersistentVolumeClaim } from '../../../pkg/api/core/v1';
 import { Clientset } from '../../../pkg/client/clientset';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
-import { claim, hostPathVolume, type InProcessControllerManager, pool, startControllerManager, waitEvent, waitUntil } from './helpers';
+import {
+  claim,
+  hostPathVolume,
+  type InProcessControllerManager,
+  pool,
+  startControllerManager,
+  waitEvent,
+  waitUntil,
+} from './helpers';
 
 const PVS = 100;
 const CLAIMS = 200;
@@ -27,7 +35,10 @@ function breaches(pvs: PersistentVolume[], claims: PersistentVolumeClaim[]): str
     if (c.status?.phase !== 'Bound') continue;
     const v = pvByName.get(c.spec.volumeName ?? '');
     if (!v) out.push(`claim ${c.metadata.name ?? ''} is Bound to missing PV ${c.spec.volumeName ?? ''}`);
-    else if (v.spec.claimRef?.uid !== c.metadata.uid) out.push(`claim ${c.metadata.name ?? ''} is Bound to PV ${v.metadata.name ?? ''} whose claimRef names ${v.spec.claimRef?.name ?? 'nothing'}`);
+    else if (v.spec.claimRef?.uid !== c.metadata.uid)
+      out.push(
+        `claim ${c.metadata.name ?? ''} is Bound to PV ${v.metadata.name ?? ''} whose claimRef names ${v.spec.claimRef?.name ?? 'nothing'}`,
+      );
   }
   return out;
 }
@@ -43,8 +54,15 @@ describe('controller-manager: 200 claims race for 100 PVs with two controller-ma
     api = await startApiServer();
     client = new Clientset({ server: api.url, qps: 0 });
     await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    cms.push(startControllerManager({ url: api.url, identity: 'kcm-one' }), startControllerManager({ url: api.url, identity: 'kcm-two' }));
-    await waitUntil(async () => (await client.storageClasses.list()).items.length >= 2, 20_000, 'built-in StorageClasses');
+    cms.push(
+      startControllerManager({ url: api.url, identity: 'kcm-one' }),
+      startControllerManager({ url: api.url, identity: 'kcm-two' }),
+    );
+    await waitUntil(
+      async () => (await client.storageClasses.list()).items.length >= 2,
+      20_000,
+      'built-in StorageClasses',
+    );
   });
 
   after(async () => {
@@ -54,16 +72,30 @@ describe('controller-manager: 200 claims race for 100 PVs with two controller-ma
   });
 
   it('exactly 100 bind, each PV to one claim, the other 100 stay Pending', async () => {
-    await pool(PVS, 20, (i) => client.persistentVolumes.create(hostPathVolume(`race-pv-${String(i).padStart(3, '0')}`, { className: 'manual' })));
-    await waitUntil(async () => (await client.persistentVolumes.list()).items.filter((v) => v.status?.phase === 'Available').length === PVS, 20_000, 'all PVs Available');
-    await pool(CLAIMS, 40, (i) => client.persistentVolumeClaims.create(claim(ns, `race-claim-${String(i).padStart(3, '0')}`, { className: 'manual' })));
+    await pool(PVS, 20, (i) =>
+      client.persistentVolumes.create(hostPathVolume(`race-pv-${String(i).padStart(3, '0')}`, { className: 'manual' })),
+    );
+    await waitUntil(
+      async () =>
+        (await client.persistentVolumes.list()).items.filter((v) => v.status?.phase === 'Available').length === PVS,
+      20_000,
+      'all PVs Available',
+    );
+    await pool(CLAIMS, 40, (i) =>
+      client.persistentVolumeClaims.create(
+        claim(ns, `race-claim-${String(i).padStart(3, '0')}`, { className: 'manual' }),
+      ),
+    );
 
     const seen: string[] = [];
     let pvs: PersistentVolume[] = [];
     let claims: PersistentVolumeClaim[] = [];
     await waitUntil(
       async (note) => {
-        [pvs, claims] = await Promise.all([client.persistentVolumes.list().then((l) => l.items), client.persistentVolumeClaims.list(ns).then((l) => l.items)]);
+        [pvs, claims] = await Promise.all([
+          client.persistentVolumes.list().then((l) => l.items),
+          client.persistentVolumeClaims.list(ns).then((l) => l.items),
+        ]);
         seen.push(...breaches(pvs, claims));
         const boundClaims = claims.filter((c) => c.status?.phase === 'Bound').length;
         const boundPvs = pvs.filter((v) => v.status?.phase === 'Bound').length;

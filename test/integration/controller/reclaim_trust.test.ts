@@ -17,7 +17,16 @@ import type { PersistentVolume } from '../../../pkg/api/core/v1';
 import { Clientset } from '../../../pkg/client/clientset';
 import { StatusError } from '../../../pkg/api/errors';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
-import { claim, hostPathClass, type InProcessControllerManager, startControllerManager, waitClaimPhase, waitEvent, waitGone, waitUntil } from './helpers';
+import {
+  claim,
+  hostPathClass,
+  type InProcessControllerManager,
+  startControllerManager,
+  waitClaimPhase,
+  waitEvent,
+  waitGone,
+  waitUntil,
+} from './helpers';
 
 describe('controller-manager (in-process) on a real apiserver: reclaim deletes only what it provisioned', function () {
   this.timeout(60_000);
@@ -38,7 +47,11 @@ describe('controller-manager (in-process) on a real apiserver: reclaim deletes o
     client = new Clientset({ server: api.url, qps: 0 });
     cm = startControllerManager({ url: api.url, dir: tmp, hostPathAllowedRoots: [fast] });
     await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await waitUntil(async () => (await client.storageClasses.list()).items.length >= 2, 20_000, 'built-in StorageClasses');
+    await waitUntil(
+      async () => (await client.storageClasses.list()).items.length >= 2,
+      20_000,
+      'built-in StorageClasses',
+    );
   });
 
   after(async () => {
@@ -53,8 +66,20 @@ describe('controller-manager (in-process) on a real apiserver: reclaim deletes o
     return {
       apiVersion: 'v1',
       kind: 'PersistentVolume',
-      metadata: { name, annotations: { 'pv.kubernetes.io/provisioned-by': 'kubestore.io/hostpath', 'kubestore.io/provisioned-base': path.dirname(dir) } },
-      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: dir }, storageClassName: 'hostPath', persistentVolumeReclaimPolicy: policy },
+      metadata: {
+        name,
+        annotations: {
+          'pv.kubernetes.io/provisioned-by': 'kubestore.io/hostpath',
+          'kubestore.io/provisioned-base': path.dirname(dir),
+        },
+      },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        hostPath: { path: dir },
+        storageClassName: 'hostPath',
+        persistentVolumeReclaimPolicy: policy,
+      },
     };
   }
 
@@ -86,11 +111,15 @@ describe('controller-manager (in-process) on a real apiserver: reclaim deletes o
       for (const [name] of cases) await client.persistentVolumeClaims.delete(name, ns);
       const reason = policy === 'Delete' ? 'VolumeFailedDelete' : 'VolumeFailedRecycle';
       for (const [name, , why] of cases) {
-        await waitUntil(async (note) => {
-          const pv = await client.persistentVolumes.get(name);
-          note(`${pv.status?.phase ?? ''} ${pv.status?.message ?? ''}`);
-          return pv.status?.phase === 'Failed';
-        }, 20_000, `PV ${name} Failed`);
+        await waitUntil(
+          async (note) => {
+            const pv = await client.persistentVolumes.get(name);
+            note(`${pv.status?.phase ?? ''} ${pv.status?.message ?? ''}`);
+            return pv.status?.phase === 'Failed';
+          },
+          20_000,
+          `PV ${name} Failed`,
+        );
         const pv = await client.persistentVolumes.get(name);
         expect(pv.status?.message ?? '').to.match(why);
         const ev = await waitEvent(client, 'default', name, reason);
@@ -120,16 +149,21 @@ describe('controller-manager (in-process) on a real apiserver: reclaim deletes o
 
   it('StorageClass parameters.path outside the apiserver roots, relative, with ".." or NUL → 422; under an allowed root → provisioned there', async () => {
     for (const [i, bad] of ['/anywhere', 'relative', `${fast}/../../etc`, `${fast}/\0`].entries()) {
-      const err = await client.storageClasses.create({ ...hostPathClass(`bad-${i}`, 'Delete'), parameters: { path: bad } }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await client.storageClasses
+        .create({ ...hostPathClass(`bad-${i}`, 'Delete'), parameters: { path: bad } })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(err, bad).to.be.instanceOf(StatusError);
       expect((err as StatusError).code, bad).to.equal(422);
       expect((err as StatusError).message).to.match(/parameters\.path/);
     }
     expect((await client.storageClasses.list()).items.map((c) => c.metadata.name)).to.not.include('bad-0');
-    await client.storageClasses.create({ ...hostPathClass('fast', 'Delete'), parameters: { path: path.join(fast, 'ssd') } });
+    await client.storageClasses.create({
+      ...hostPathClass('fast', 'Delete'),
+      parameters: { path: path.join(fast, 'ssd') },
+    });
     await client.persistentVolumeClaims.create(claim(ns, 'on-fast', { className: 'fast' }));
     const bound = await waitClaimPhase(client, ns, 'on-fast', 'Bound');
     const pv = await client.persistentVolumes.get(bound.spec.volumeName ?? '');

@@ -52,7 +52,10 @@ function snapshotOf(objs: readonly DeepReadonly<KubeObject>[]): Snapshot {
 }
 
 /** A fresh list from the apiserver (one consistent read). */
-export async function listSnapshot(client: ResourceClient<PersistentVolumeClaim>, namespace: string): Promise<{ snap: Snapshot; resourceVersion: string }> {
+export async function listSnapshot(
+  client: ResourceClient<PersistentVolumeClaim>,
+  namespace: string,
+): Promise<{ snap: Snapshot; resourceVersion: string }> {
   const list = await client.list(namespace);
   return { snap: snapshotOf(list.items), resourceVersion: list.metadata.resourceVersion ?? '' };
 }
@@ -122,7 +125,8 @@ export class RecordingHandler implements ResourceEventHandler<PersistentVolumeCl
     const key = metaNamespaceKey(newObj);
     const held = this.mirror.get(key);
     if (held === undefined) this.violations.push(`update of ${key}, not held`);
-    else if (held !== oldObj.metadata.resourceVersion) this.violations.push(`update of ${key}: old rv ${oldObj.metadata.resourceVersion ?? ''} but held ${held}`);
+    else if (held !== oldObj.metadata.resourceVersion)
+      this.violations.push(`update of ${key}: old rv ${oldObj.metadata.resourceVersion ?? ''} but held ${held}`);
     this.mirror.set(key, newObj.metadata.resourceVersion ?? '');
     this.bump(key, 'updates');
   }

@@ -16,7 +16,19 @@ import { SharedInformerFactory } from '../../../pkg/informer/factory';
 import type { SharedIndexInformer } from '../../../pkg/informer/shared_informer';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { waitFor } from '../../helpers/wait';
-import { cacheSnapshot, capturingLogger, diff, expectSame, type KeyCounts, listSnapshot, pool, pvc, RecordingHandler, type Snapshot, tolerateRaces } from './harness';
+import {
+  cacheSnapshot,
+  capturingLogger,
+  diff,
+  expectSame,
+  type KeyCounts,
+  listSnapshot,
+  pool,
+  pvc,
+  RecordingHandler,
+  type Snapshot,
+  tolerateRaces,
+} from './harness';
 
 const N = 5000;
 const ns = 'informer-5000';
@@ -56,7 +68,10 @@ describe('informer: 5,000 PVCs against a real apiserver', function () {
     nextName = N;
     reader = new Clientset({ server: api.url, qps: 0 });
     logs = capturingLogger();
-    factory = new SharedInformerFactory(reader, { logger: logs.logger, reflector: { backoff: { initialMs: 100, maxMs: 1000 } } });
+    factory = new SharedInformerFactory(reader, {
+      logger: logs.logger,
+      reflector: { backoff: { initialMs: 100, maxMs: 1000 } },
+    });
     informer = factory.persistentVolumeClaims({ namespace: ns });
     handler = new RecordingHandler();
     informer.addEventHandler(handler);
@@ -75,7 +90,11 @@ describe('informer: 5,000 PVCs against a real apiserver', function () {
   /** Waits until the cache equals a fresh list taken now (writes must have finished), and returns it. */
   async function converge(what: string): Promise<Snapshot> {
     const { snap } = await listSnapshot(writer.persistentVolumeClaims, ns);
-    await waitFor(() => diff(snap, cacheSnapshot(informer), 1).length === 0 && cacheSnapshot(informer).size === snap.size, 30_000, `${what}: the cache to equal a fresh list`);
+    await waitFor(
+      () => diff(snap, cacheSnapshot(informer), 1).length === 0 && cacheSnapshot(informer).size === snap.size,
+      30_000,
+      `${what}: the cache to equal a fresh list`,
+    );
     expectSame(snap, cacheSnapshot(informer), `${what}: cache vs fresh list`);
     expectSame(snap, handler.mirror, `${what}: handler view vs fresh list`);
     expect(handler.violations, `${what}: incoherent handler events`).to.deep.equal([]);
@@ -89,7 +108,12 @@ describe('informer: 5,000 PVCs against a real apiserver', function () {
   }
 
   /** A burst of concurrent creates, label updates and deletes through the writer. */
-  async function burst(ops: number, seed: number, concurrency = 64, onProgress?: (done: number) => void): Promise<{ created: string[]; deleted: Set<string> }> {
+  async function burst(
+    ops: number,
+    seed: number,
+    concurrency = 64,
+    onProgress?: (done: number) => void,
+  ): Promise<{ created: string[]; deleted: Set<string> }> {
     const rnd = lcg(seed);
     const live = [...cacheSnapshot(informer).keys()].map((k) => k.split('/')[1] ?? '');
     const created: string[] = [];
@@ -103,7 +127,11 @@ describe('informer: 5,000 PVCs against a real apiserver', function () {
         created.push(`${ns}/${name}`);
         await writer.persistentVolumeClaims.create(pvc(ns, name, { group: 'burst' }));
       } else if (op < 0.8) {
-        await tolerateRaces(writer.persistentVolumeClaims.patch(target, ns, 'application/merge-patch+json', { metadata: { labels: { bump: `${seed}-${i}` } } }));
+        await tolerateRaces(
+          writer.persistentVolumeClaims.patch(target, ns, 'application/merge-patch+json', {
+            metadata: { labels: { bump: `${seed}-${i}` } },
+          }),
+        );
       } else {
         deleted.add(`${ns}/${target}`);
         await tolerateRaces(writer.persistentVolumeClaims.delete(target, ns));
@@ -155,7 +183,10 @@ describe('informer: 5,000 PVCs against a real apiserver', function () {
     expect(eventsBeforeStop, 'events flowed before the stop').to.be.greaterThan(0);
     expect(handler.events, 'events flowed after the restart').to.be.greaterThan(eventsWhileDown);
     const recovery = logs.messages().slice(logsBeforeStop);
-    expect(recovery.some((m) => /watch failed|relisting/.test(m)), `the reflector noticed the outage: ${recovery.join(' | ')}`).to.equal(true);
+    expect(
+      recovery.some((m) => /watch failed|relisting/.test(m)),
+      `the reflector noticed the outage: ${recovery.join(' | ')}`,
+    ).to.equal(true);
     for (const k of created) expect(handler.of(k).adds, `${k} added once`).to.equal(1);
     for (const k of deleted) {
       const c = handler.of(k);
@@ -178,7 +209,9 @@ describe('informer: 5,000 PVCs against a real apiserver', function () {
     const name = (k: string): string => k.split('/')[1] ?? '';
     await pool(300, 32, async (i) => {
       await writer.persistentVolumeClaims.delete(name(toDelete[i] ?? ''), ns);
-      await writer.persistentVolumeClaims.patch(name(toUpdate[i] ?? ''), ns, 'application/merge-patch+json', { metadata: { labels: { offline: 'yes' } } });
+      await writer.persistentVolumeClaims.patch(name(toUpdate[i] ?? ''), ns, 'application/merge-patch+json', {
+        metadata: { labels: { offline: 'yes' } },
+      });
       await writer.persistentVolumeClaims.create(pvc(ns, name(toCreate[i] ?? '')));
     });
     const rev = await writerApi.etcd.currentRevision();
@@ -189,21 +222,35 @@ describe('informer: 5,000 PVCs against a real apiserver', function () {
     api = await startApiServer({ prefix: writerApi.prefix, port });
     const after = await converge('after compaction');
 
-    expect(logs.messages().filter((m) => m.includes('relisting')).length, 'the reflector got a 410 and relisted').to.be.greaterThan(relistsBefore);
+    expect(
+      logs.messages().filter((m) => m.includes('relisting')).length,
+      'the reflector got a 410 and relisted',
+    ).to.be.greaterThan(relistsBefore);
     const delta = (k: string): KeyCounts => {
       const now = handler.of(k);
       const was = countsBefore.get(k) ?? { adds: 0, updates: 0, deletes: 0, tombstones: 0 };
-      return { adds: now.adds - was.adds, updates: now.updates - was.updates, deletes: now.deletes - was.deletes, tombstones: now.tombstones - was.tombstones };
+      return {
+        adds: now.adds - was.adds,
+        updates: now.updates - was.updates,
+        deletes: now.deletes - was.deletes,
+        tombstones: now.tombstones - was.tombstones,
+      };
     };
     for (const k of toDelete) {
       expect(after.has(k)).to.equal(false);
       expect(delta(k), `${k} vanished`).to.deep.equal({ adds: 0, updates: 0, deletes: 0, tombstones: 1 });
       expect(handler.tombstoneRVs.get(k), `${k}: the tombstone carries the last known state`).to.equal(before.get(k));
     }
-    for (const k of toUpdate) expect(delta(k), `${k} changed`).to.deep.equal({ adds: 0, updates: 1, deletes: 0, tombstones: 0 });
-    for (const k of toCreate) expect(delta(k), `${k} new`).to.deep.equal({ adds: 1, updates: 0, deletes: 0, tombstones: 0 });
+    for (const k of toUpdate)
+      expect(delta(k), `${k} changed`).to.deep.equal({ adds: 0, updates: 1, deletes: 0, tombstones: 0 });
+    for (const k of toCreate)
+      expect(delta(k), `${k} new`).to.deep.equal({ adds: 1, updates: 0, deletes: 0, tombstones: 0 });
     const touched = new Set([...toDelete, ...toUpdate, ...toCreate]);
-    const spurious = keys.filter((k) => !touched.has(k) && JSON.stringify(delta(k)) !== JSON.stringify({ adds: 0, updates: 0, deletes: 0, tombstones: 0 }));
+    const spurious = keys.filter(
+      (k) =>
+        !touched.has(k) &&
+        JSON.stringify(delta(k)) !== JSON.stringify({ adds: 0, updates: 0, deletes: 0, tombstones: 0 }),
+    );
     expect(spurious.slice(0, 5), 'unchanged objects are not re-delivered by the relist').to.deep.equal([]);
     expectNoDuplicateAdds();
   });

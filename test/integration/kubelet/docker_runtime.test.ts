@@ -47,7 +47,9 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
       this.skip();
     }
     if (!(await rt.imageExists(Image))) {
-      throw new Error(`${Image} is not present in dockerd; build it with hack/ (docker import of a busybox-static rootfs)`);
+      throw new Error(
+        `${Image} is not present in dockerd; build it with hack/ (docker import of a busybox-static rootfs)`,
+      );
     }
     tmp = await mkdtemp(path.join(os.tmpdir(), 'kubestore-docker-it-'));
   });
@@ -63,7 +65,13 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
   function newSpec(container: string, rest: Partial<ContainerCreateSpec> = {}): ContainerCreateSpec {
     const podUid = randomUUID();
     podUids.push(podUid);
-    const id = { podUid, podNamespace: 'it', podName: `pod-${podUid.slice(0, 6)}`, containerName: container, attempt: 0 };
+    const id = {
+      podUid,
+      podNamespace: 'it',
+      podName: `pod-${podUid.slice(0, 6)}`,
+      containerName: container,
+      attempt: 0,
+    };
     return { name: containerName(id), image: Image, labels: containerLabels(id), binds: [], ...rest };
   }
 
@@ -71,10 +79,14 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
     const id = await rt.createContainer(spec);
     await rt.startContainer(id);
     let last: RuntimeContainer | undefined;
-    await waitFor(async () => {
-      last = await rt.inspectContainer(id);
-      return last?.state === RuntimeContainerState.Exited;
-    }, 30_000, `container ${spec.name} to exit`);
+    await waitFor(
+      async () => {
+        last = await rt.inspectContainer(id);
+        return last?.state === RuntimeContainerState.Exited;
+      },
+      30_000,
+      `container ${spec.name} to exit`,
+    );
     if (!last) throw new Error('unreachable');
     return last;
   }
@@ -135,7 +147,9 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
     );
     expect(c.exitCode).to.not.equal(0);
     const logs = await logsOf(c.id);
-    expect(logs).to.contain('keep\n').and.match(/read-only file system/i);
+    expect(logs)
+      .to.contain('keep\n')
+      .and.match(/read-only file system/i);
     await stat(path.join(hostDir, 'new.txt')).then(
       () => expect.fail('the container wrote through a read-only bind'),
       (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
@@ -156,7 +170,10 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
     const c = await runToExit(
       newSpec('env', {
         command: ['sh', '-c', 'echo "$GREETING $WHO"; pwd; ls /sys/class/net'],
-        env: [{ name: 'GREETING', value: 'hi' }, { name: 'WHO', value: 'pod' }],
+        env: [
+          { name: 'GREETING', value: 'hi' },
+          { name: 'WHO', value: 'pod' },
+        ],
         workingDir: '/tmp',
       }),
     );
@@ -164,7 +181,9 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
   });
 
   it('reports exit codes, and tail/timestamps/follow for logs', async () => {
-    const c = await runToExit(newSpec('exit3', { command: ['sh', '-c', 'for i in 1 2 3 4; do echo line$i; done; exit 3'] }));
+    const c = await runToExit(
+      newSpec('exit3', { command: ['sh', '-c', 'for i in 1 2 3 4; do echo line$i; done; exit 3'] }),
+    );
     expect(c.exitCode).to.equal(3);
     expect(await readAll(await rt.containerLogs(c.id, { tailLines: 2 }))).to.equal('line3\nline4\n');
     const stamped = await readAll(await rt.containerLogs(c.id, { timestamps: true, tailLines: 1 }));
@@ -189,7 +208,7 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
     stream.on('data', (chunk: Buffer | string) => (text += chunk.toString()));
     // Abort only once the followed stream itself has the line (the container may have logged it
     // before the follow delivered it).
-    await waitFor(() => text.includes('started'), 10_000, 'the followed stream to carry the sleeper\'s line');
+    await waitFor(() => text.includes('started'), 10_000, "the followed stream to carry the sleeper's line");
     ac.abort();
     await ended;
     expect(text).to.equal('started\n');
@@ -254,8 +273,14 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
       nfs: { isNfsServer: true, nfsServer: 'localhost', exportRoot, exportPath: '/exports' },
     });
     const ctx = { podUid: randomUUID(), rootDir: path.join(tmp, 'kubelet'), readOnly: false };
-    const hostPv: PersistentVolume = { metadata: { name: 'pv-host' }, spec: { hostPath: { path: path.join(tmp, 'pv', 'host-vol') } } };
-    const nfsPv: PersistentVolume = { metadata: { name: 'pv-nfs' }, spec: { nfs: { server: 'localhost', path: '/exports/default-claim-pv-nfs' } } };
+    const hostPv: PersistentVolume = {
+      metadata: { name: 'pv-host' },
+      spec: { hostPath: { path: path.join(tmp, 'pv', 'host-vol') } },
+    };
+    const nfsPv: PersistentVolume = {
+      metadata: { name: 'pv-nfs' },
+      spec: { nfs: { server: 'localhost', path: '/exports/default-claim-pv-nfs' } },
+    };
     const h = await plugins.setUp(hostPv, ctx);
     const n = await plugins.setUp(nfsPv, ctx);
     expect(n.hostPath).to.equal(path.join(await realpath(exportRoot), 'default-claim-pv-nfs'));

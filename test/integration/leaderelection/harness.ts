@@ -38,8 +38,10 @@ export class FlakyLeaseClient implements LeaseClient {
 
   private gate<T>(op: () => Promise<T>): Promise<T> {
     this.calls++;
-    const failing = this.mode === 'fail' || (this.mode === 'failThenHang' && Date.now() - this.lastRenewTime < this.hangAfterMs);
-    if (failing) return Promise.reject(new StatusError(503, StatusReason.ServiceUnavailable, 'connect ECONNREFUSED (simulated)'));
+    const failing =
+      this.mode === 'fail' || (this.mode === 'failThenHang' && Date.now() - this.lastRenewTime < this.hangAfterMs);
+    if (failing)
+      return Promise.reject(new StatusError(503, StatusReason.ServiceUnavailable, 'connect ECONNREFUSED (simulated)'));
     if (this.mode !== 'ok') return new Promise<T>(() => undefined);
     return op();
   }
@@ -99,7 +101,8 @@ export class Election {
         if (a === b || a.id >= b.id) continue;
         const aEnd = a.end ?? Infinity;
         const bEnd = b.end ?? Infinity;
-        if (a.start < bEnd && b.start < aEnd) out.push(`${a.id}[${a.start}, ${a.end ?? '…'}) overlaps ${b.id}[${b.start}, ${b.end ?? '…'})`);
+        if (a.start < bEnd && b.start < aEnd)
+          out.push(`${a.id}[${a.start}, ${a.end ?? '…'}) overlaps ${b.id}[${b.start}, ${b.end ?? '…'})`);
       }
     return out;
   }
@@ -146,7 +149,8 @@ export class Candidate {
 
   private lead(signal: AbortSignal): Promise<void> {
     const now = Date.now();
-    for (const other of this.election.leaders()) this.election.violations.push(`${this.id} started leading at ${now} while ${other.id} was leading`);
+    for (const other of this.election.leaders())
+      this.election.violations.push(`${this.id} started leading at ${now} while ${other.id} was leading`);
     this.leading = true;
     const term: Term = { id: this.id, start: now };
     this.terms.push(term);

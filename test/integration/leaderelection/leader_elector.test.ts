@@ -82,7 +82,9 @@ describe('leader election: two in-process candidates on one Lease', function () 
     await leader.done;
     const releasedAt = leader.lastTerm()?.end ?? 0;
     await waitFor(() => follower.leading, 5000, 'the follower to take over');
-    expect((follower.lastTerm()?.start ?? 0) - releasedAt, 'well within the lease duration').to.be.lessThan(timing.retryPeriodMs * 1.2 + slackMs);
+    expect((follower.lastTerm()?.start ?? 0) - releasedAt, 'well within the lease duration').to.be.lessThan(
+      timing.retryPeriodMs * 1.2 + slackMs,
+    );
     expect((await lease(e)).spec?.holderIdentity).to.equal(follower.id);
     expect(e.overlaps()).to.deep.equal([]);
     expect(e.violations).to.deep.equal([]);
@@ -116,7 +118,10 @@ describe('leader election: two in-process candidates on one Lease', function () 
       await waitFor(() => !leader.leading, timing.leaseDurationMs * 2, 'the cut-off leader to stop leading');
       const renewedAt = leader.client.lastRenewTime;
       const stoppedAt = leader.lastTerm()?.end ?? Infinity;
-      expect(stoppedAt - renewedAt, `stopped ${stoppedAt - renewedAt} ms after its last renewal; the lease lasts ${timing.leaseDurationMs} ms`).to.be.lessThan(timing.leaseDurationMs);
+      expect(
+        stoppedAt - renewedAt,
+        `stopped ${stoppedAt - renewedAt} ms after its last renewal; the lease lasts ${timing.leaseDurationMs} ms`,
+      ).to.be.lessThan(timing.leaseDurationMs);
       await waitFor(() => follower.leading, timing.leaseDurationMs * 3, 'the follower to take over');
       const tookOver = follower.lastTerm()?.start ?? 0;
       expect(tookOver - renewedAt, 'not before the lease expired').to.be.at.least(timing.leaseDurationMs);

@@ -32,7 +32,12 @@ function pv(name: string): PersistentVolume {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
     metadata: { name },
-    spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/tmp/kubestore-le-test/${name}` }, storageClassName: 'hostPath' },
+    spec: {
+      capacity: { storage: '1Gi' },
+      accessModes: ['ReadWriteOnce'],
+      hostPath: { path: `/tmp/kubestore-le-test/${name}` },
+      storageClassName: 'hostPath',
+    },
   };
 }
 
@@ -98,7 +103,13 @@ describe('leader election: two kube-controller-manager processes', function () {
   it('SIGKILL of the leader: the other process takes the Lease within the lease duration (+ slack) and runs the controllers', async () => {
     const a = start();
     const b = start();
-    const dump = (): string => procs.map((p) => `--- ${p.identity} (exit ${String(p.child.exitCode ?? p.child.signalCode)}):\n${p.output.join('').slice(-2000)}`).join('\n');
+    const dump = (): string =>
+      procs
+        .map(
+          (p) =>
+            `--- ${p.identity} (exit ${String(p.child.exitCode ?? p.child.signalCode)}):\n${p.output.join('').slice(-2000)}`,
+        )
+        .join('\n');
 
     let holder = '';
     await waitFor(

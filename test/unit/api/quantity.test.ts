@@ -43,7 +43,24 @@ describe('parseQuantity', () => {
     });
   }
 
-  const garbage = ['', 'abc', '1.2.3', 'Gi', '1 Gi', ' 1Gi', '1Gi ', '1Gb', '1gi', '1KiB', '--1', '1e', 'e3', '.', '1.5.Gi', '0x10'];
+  const garbage = [
+    '',
+    'abc',
+    '1.2.3',
+    'Gi',
+    '1 Gi',
+    ' 1Gi',
+    '1Gi ',
+    '1Gb',
+    '1gi',
+    '1KiB',
+    '--1',
+    '1e',
+    'e3',
+    '.',
+    '1.5.Gi',
+    '0x10',
+  ];
   for (const input of garbage) {
     it(`rejects ${JSON.stringify(input)}`, () => {
       expect(() => parseQuantity(input)).to.throw(QuantityError);

@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { StatusError } from '../../../pkg/api/errors';
 import type { KubeObject } from '../../../pkg/api/meta';
-import { checkFields, duplicateFields, fieldValidationDirective, schemaProblems, setWarnings } from '../../../pkg/apiserver/fieldvalidation';
+import {
+  checkFields,
+  duplicateFields,
+  fieldValidationDirective,
+  schemaProblems,
+  setWarnings,
+} from '../../../pkg/apiserver/fieldvalidation';
 import { schemaForKind } from '../../../pkg/apiserver/openapi/lookup';
 
 const pvcKind = { group: '', version: 'v1', kind: 'PersistentVolumeClaim' };
@@ -9,9 +15,20 @@ const pvcSchema = schemaForKind('', 'v1', 'PersistentVolumeClaim');
 const podSchema = schemaForKind('', 'v1', 'Pod');
 
 const pvc = (spec: Record<string, unknown>, extra: Record<string, unknown> = {}): KubeObject =>
-  ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', labels: { any: 'thing' }, annotations: { 'a/b': 'c' } }, spec, ...extra }) as KubeObject;
+  ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'c', labels: { any: 'thing' }, annotations: { 'a/b': 'c' } },
+    spec,
+    ...extra,
+  }) as KubeObject;
 
-const good = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: 'hostPath', selector: { matchLabels: { a: 'b' } } };
+const good = {
+  accessModes: ['ReadWriteOnce'],
+  resources: { requests: { storage: '1Gi' } },
+  storageClassName: 'hostPath',
+  selector: { matchLabels: { a: 'b' } },
+};
 
 function statusOf(fn: () => unknown): StatusError {
   try {
@@ -30,23 +47,41 @@ describe('field validation', () => {
   });
 
   it('finds unknown fields at any depth, including inside list items', () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', bogus: 1 }, spec: { containers: [{ name: 'a', image: 'i', imagePullPolcy: 'x' }], foo: true } };
-    expect(schemaProblems(pod, podSchema).unknown).to.deep.equal(['metadata.bogus', 'spec.containers[0].imagePullPolcy', 'spec.foo']);
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', bogus: 1 },
+      spec: { containers: [{ name: 'a', image: 'i', imagePullPolcy: 'x' }], foo: true },
+    };
+    expect(schemaProblems(pod, podSchema).unknown).to.deep.equal([
+      'metadata.bogus',
+      'spec.containers[0].imagePullPolcy',
+      'spec.foo',
+    ]);
   });
 
   it('does not look inside free-form fields', () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a' }], volumes: [{ name: 'v', csi: { anything: { goes: 1 } } }] } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'a' }], volumes: [{ name: 'v', csi: { anything: { goes: 1 } } }] },
+    };
     expect(schemaProblems(pod, podSchema).unknown).to.deep.equal([]);
     const typed = { ...pod, spec: { ...pod.spec, affinity: { nodeAffinity: { bogus: 1 } } } };
     expect(schemaProblems(typed, podSchema).unknown).to.deep.equal(['spec.affinity.nodeAffinity.bogus']);
   });
 
   it('reports wrong JSON types', () => {
-    expect(schemaProblems(pvc({ accessModes: 'ReadWriteOnce', storageClassName: 5 }), pvcSchema).typeErrors).to.deep.equal([
+    expect(
+      schemaProblems(pvc({ accessModes: 'ReadWriteOnce', storageClassName: 5 }), pvcSchema).typeErrors,
+    ).to.deep.equal([
       'spec.accessModes: expected array, got string',
       'spec.storageClassName: expected string, got number',
     ]);
-    expect(schemaProblems({ metadata: { labels: 'x' } }, pvcSchema).typeErrors).to.deep.equal(['metadata.labels: expected object, got string']);
+    expect(schemaProblems({ metadata: { labels: 'x' } }, pvcSchema).typeErrors).to.deep.equal([
+      'metadata.labels: expected object, got string',
+    ]);
   });
 
   it('only counts what the request changed relative to the stored object', () => {
@@ -56,13 +91,22 @@ describe('field validation', () => {
   });
 
   it('finds duplicate keys in JSON bodies', () => {
-    expect(duplicateFields('{"metadata":{"name":"a","name":"b"},"spec":{"x":[{"k":1,"k":2}]},"spec":{}}')).to.deep.equal(['metadata.name', 'spec.x[0].k', 'spec']);
+    expect(
+      duplicateFields('{"metadata":{"name":"a","name":"b"},"spec":{"x":[{"k":1,"k":2}]},"spec":{}}'),
+    ).to.deep.equal(['metadata.name', 'spec.x[0].k', 'spec']);
     expect(duplicateFields('{"a":"}\\"{","b":[1,2,{"c":null}]}')).to.deep.equal([]);
     expect(duplicateFields('apiVersion: v1\n')).to.deep.equal([]);
   });
 
   it('Strict: unknown and duplicate fields are a 400 with Kubernetes’ message', () => {
-    const err = statusOf(() => checkFields({ kind: pvcKind, obj: pvc({ ...good, foo: 'bar' }), rawJson: '{"spec":{"a":1,"a":2}}', directive: 'Strict' }));
+    const err = statusOf(() =>
+      checkFields({
+        kind: pvcKind,
+        obj: pvc({ ...good, foo: 'bar' }),
+        rawJson: '{"spec":{"a":1,"a":2}}',
+        directive: 'Strict',
+      }),
+    );
     expect(err.code).to.equal(400);
     expect(err.reason).to.equal('BadRequest');
     expect(err.message).to.equal(
@@ -71,10 +115,14 @@ describe('field validation', () => {
   });
 
   it('Warn returns warnings; Ignore returns none; type errors fail whatever the directive', () => {
-    expect(checkFields({ kind: pvcKind, obj: pvc({ ...good, foo: 'bar' }), directive: 'Warn' })).to.deep.equal(['unknown field "spec.foo"']);
+    expect(checkFields({ kind: pvcKind, obj: pvc({ ...good, foo: 'bar' }), directive: 'Warn' })).to.deep.equal([
+      'unknown field "spec.foo"',
+    ]);
     expect(checkFields({ kind: pvcKind, obj: pvc({ ...good, foo: 'bar' }), directive: 'Ignore' })).to.deep.equal([]);
     expect(checkFields({ kind: pvcKind, obj: pvc(good), directive: 'Strict' })).to.deep.equal([]);
-    expect(statusOf(() => checkFields({ kind: pvcKind, obj: pvc({ accessModes: 'x' }), directive: 'Ignore' })).code).to.equal(400);
+    expect(
+      statusOf(() => checkFields({ kind: pvcKind, obj: pvc({ accessModes: 'x' }), directive: 'Ignore' })).code,
+    ).to.equal(400);
   });
 
   it('parses the directive (default Warn) and writes Warning headers as kubectl expects', () => {

@@ -7,7 +7,13 @@ import { admitHostPathClass } from '../../../pkg/apiserver/admission/hostpath_st
 const roots = ['/var/lib/kubestore/volumes', '/mnt/fast'];
 
 function cls(provisioner: string, parameters?: Record<string, unknown>): KubeObject {
-  return { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'c' }, provisioner, ...(parameters ? { parameters } : {}) } as unknown as KubeObject;
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'c' },
+    provisioner,
+    ...(parameters ? { parameters } : {}),
+  } as unknown as KubeObject;
 }
 
 function refusal(fn: () => void): StatusError {
@@ -22,7 +28,12 @@ function refusal(fn: () => void): StatusError {
 
 describe('admission: HostPathStorageClass', () => {
   it('admits hostPath classes without a path or with a path equal to or under a root, and other provisioners and resources', () => {
-    for (const obj of [cls('kubestore.io/hostpath'), cls('kubestore.io/hostpath', { path: '/mnt/fast' }), cls('kubestore.io/hostpath', { path: '/var/lib/kubestore/volumes/x' }), cls('kubestore.io/nfs', { path: '/anywhere' })]) {
+    for (const obj of [
+      cls('kubestore.io/hostpath'),
+      cls('kubestore.io/hostpath', { path: '/mnt/fast' }),
+      cls('kubestore.io/hostpath', { path: '/var/lib/kubestore/volumes/x' }),
+      cls('kubestore.io/nfs', { path: '/anywhere' }),
+    ]) {
       admitHostPathClass('storageclasses', obj, undefined, roots);
     }
     admitHostPathClass('persistentvolumes', cls('kubestore.io/hostpath', { path: '/anywhere' }), undefined, roots);
@@ -36,7 +47,9 @@ describe('admission: HostPathStorageClass', () => {
     [42, /must be a string/],
   ] as const) {
     it(`refuses parameters.path ${JSON.stringify(bad)} with 422 naming the field`, () => {
-      const err = refusal(() => admitHostPathClass('storageclasses', cls('kubestore.io/hostpath', { path: bad }), undefined, roots));
+      const err = refusal(() =>
+        admitHostPathClass('storageclasses', cls('kubestore.io/hostpath', { path: bad }), undefined, roots),
+      );
       expect(err.code).to.equal(422);
       expect(err.reason).to.equal('Invalid');
       expect(err.status.details?.causes?.[0]?.field).to.equal('parameters.path');
@@ -47,6 +60,8 @@ describe('admission: HostPathStorageClass', () => {
   it('an update that keeps an existing path is admitted even if the roots changed since', () => {
     const old = cls('kubestore.io/hostpath', { path: '/old/root' });
     admitHostPathClass('storageclasses', old, old, roots);
-    expect(() => admitHostPathClass('storageclasses', cls('kubestore.io/hostpath', { path: '/other' }), old, roots)).to.throw(StatusError);
+    expect(() =>
+      admitHostPathClass('storageclasses', cls('kubestore.io/hostpath', { path: '/other' }), old, roots),
+    ).to.throw(StatusError);
   });
 });

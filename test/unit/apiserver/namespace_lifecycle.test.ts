@@ -50,12 +50,16 @@ describe('apiserver: NamespaceLifecycle admission', () => {
   });
 
   it('a namespace the cache does not have yet is read from storage; missing there too is a 404', async () => {
-    expect(await refusal(fixture(undefined, ns('new', 'Active')).lifecycle.admitCreate(claims, 'c', 'new'))).to.equal(undefined);
+    expect(await refusal(fixture(undefined, ns('new', 'Active')).lifecycle.admitCreate(claims, 'c', 'new'))).to.equal(
+      undefined,
+    );
     expect(await refusal(fixture(undefined, undefined).lifecycle.admitCreate(claims, 'c', 'gone'))).to.equal(404);
   });
 
   it('a terminating namespace is a 403', async () => {
-    expect(await refusal(fixture(ns('t', 'Terminating'), undefined).lifecycle.admitCreate(claims, 'c', 't'))).to.equal(403);
+    expect(await refusal(fixture(ns('t', 'Terminating'), undefined).lifecycle.admitCreate(claims, 'c', 't'))).to.equal(
+      403,
+    );
   });
 
   it('after a delete here, a stale cache (still Active) is not trusted: storage says Terminating → 403, until the window ends', async () => {
@@ -70,7 +74,8 @@ describe('apiserver: NamespaceLifecycle admission', () => {
 
   it('default, kube-system and kube-public cannot be deleted; others can', () => {
     const { lifecycle } = fixture(undefined, undefined);
-    for (const name of ['default', 'kube-system', 'kube-public']) expect(() => lifecycle.admitDelete(name), name).to.throw(StatusError, 'this namespace may not be deleted');
+    for (const name of ['default', 'kube-system', 'kube-public'])
+      expect(() => lifecycle.admitDelete(name), name).to.throw(StatusError, 'this namespace may not be deleted');
     expect(() => lifecycle.admitDelete('kube-node-lease')).to.not.throw();
   });
 });

@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { allResources } from '../../../pkg/api/resources';
 import { allSchemas } from '../../../pkg/apiserver/openapi/definitions';
-import { fieldSchema, itemSchema, listSemantics, patchMeta, schemaForKind } from '../../../pkg/apiserver/openapi/lookup';
+import {
+  fieldSchema,
+  itemSchema,
+  listSemantics,
+  patchMeta,
+  schemaForKind,
+} from '../../../pkg/apiserver/openapi/lookup';
 import { refPrefix } from '../../../pkg/apiserver/openapi/schema';
 import { buildDocument, openApiIndex, servedDocuments } from '../../../pkg/apiserver/openapi/v3';
 
@@ -19,7 +25,12 @@ function refs(v: unknown, out: string[] = []): string[] {
 describe('OpenAPI v3', () => {
   it('indexes one document per group-version with a hash', () => {
     const idx = openApiIndex();
-    expect(Object.keys(idx.paths).sort()).to.deep.equal(['api/v1', 'apis/coordination.k8s.io/v1', 'apis/rbac.authorization.k8s.io/v1', 'apis/storage.k8s.io/v1']);
+    expect(Object.keys(idx.paths).sort()).to.deep.equal([
+      'api/v1',
+      'apis/coordination.k8s.io/v1',
+      'apis/rbac.authorization.k8s.io/v1',
+      'apis/storage.k8s.io/v1',
+    ]);
     expect(idx.paths['api/v1']?.serverRelativeURL).to.match(/^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]{128}$/);
   });
 
@@ -36,13 +47,25 @@ describe('OpenAPI v3', () => {
   it('each kind has a schema with its group-version-kind and a PATCH that kubectl recognizes', () => {
     for (const r of allResources) {
       const doc = buildDocument(r.group, r.version);
-      const kindSchema = Object.values(doc.components.schemas).find((s) => s['x-kubernetes-group-version-kind']?.some((g) => g.kind === r.kind && g.group === r.group));
+      const kindSchema = Object.values(doc.components.schemas).find((s) =>
+        s['x-kubernetes-group-version-kind']?.some((g) => g.kind === r.kind && g.group === r.group),
+      );
       expect(kindSchema, r.kind).to.not.equal(undefined);
-      const patches = Object.values(doc.paths).flatMap((p) => (p.patch && p.patch['x-kubernetes-group-version-kind'].kind === r.kind ? [p.patch] : []));
+      const patches = Object.values(doc.paths).flatMap((p) =>
+        p.patch && p.patch['x-kubernetes-group-version-kind'].kind === r.kind ? [p.patch] : [],
+      );
       expect(patches.length, r.kind).to.be.greaterThan(0);
       for (const op of patches) {
-        expect(op.parameters?.map((p) => p.name)).to.include.members(['fieldValidation', 'fieldManager', 'force', 'dryRun']);
-        expect(Object.keys(op.requestBody?.content ?? {})).to.include.members(['application/strategic-merge-patch+json', 'application/apply-patch+yaml']);
+        expect(op.parameters?.map((p) => p.name)).to.include.members([
+          'fieldValidation',
+          'fieldManager',
+          'force',
+          'dryRun',
+        ]);
+        expect(Object.keys(op.requestBody?.content ?? {})).to.include.members([
+          'application/strategic-merge-patch+json',
+          'application/apply-patch+yaml',
+        ]);
       }
     }
   });
@@ -54,7 +77,9 @@ describe('OpenAPI v3', () => {
     expect(finalize?.put?.operationId).to.equal('replaceCoreV1NamespaceFinalize');
     expect(paths['/api/v1/namespaces']?.delete).to.equal(undefined);
     expect(paths['/api/v1/namespaces/{name}']?.delete).to.not.equal(undefined);
-    expect(paths['/api/v1/namespaces/{namespace}/pods']?.delete?.operationId).to.equal('deleteCoreV1CollectionNamespacedPod');
+    expect(paths['/api/v1/namespaces/{namespace}/pods']?.delete?.operationId).to.equal(
+      'deleteCoreV1CollectionNamespacedPod',
+    );
   });
 
   it('marks lists with their merge keys and list types', () => {
@@ -62,13 +87,22 @@ describe('OpenAPI v3', () => {
     const containers = fieldSchema(podSpec, 'containers');
     expect(patchMeta(containers)).to.deep.equal({ strategies: ['merge'], mergeKey: 'name' });
     expect(listSemantics(containers)).to.deep.equal({ type: 'map', keys: ['name'] });
-    expect(patchMeta(fieldSchema(podSpec, 'volumes'))).to.deep.equal({ strategies: ['merge', 'retainKeys'], mergeKey: 'name' });
+    expect(patchMeta(fieldSchema(podSpec, 'volumes'))).to.deep.equal({
+      strategies: ['merge', 'retainKeys'],
+      mergeKey: 'name',
+    });
     const container = itemSchema(containers);
     expect(patchMeta(fieldSchema(container, 'volumeMounts')).mergeKey).to.equal('mountPath');
-    expect(listSemantics(fieldSchema(container, 'ports'))).to.deep.equal({ type: 'map', keys: ['containerPort', 'protocol'] });
+    expect(listSemantics(fieldSchema(container, 'ports'))).to.deep.equal({
+      type: 'map',
+      keys: ['containerPort', 'protocol'],
+    });
     const meta = fieldSchema(schemaForKind('', 'v1', 'Pod'), 'metadata');
     expect(listSemantics(fieldSchema(meta, 'finalizers')).type).to.equal('set');
-    expect(listSemantics(fieldSchema(fieldSchema(schemaForKind('', 'v1', 'PersistentVolumeClaim'), 'spec'), 'accessModes')).type).to.equal('atomic');
+    expect(
+      listSemantics(fieldSchema(fieldSchema(schemaForKind('', 'v1', 'PersistentVolumeClaim'), 'spec'), 'accessModes'))
+        .type,
+    ).to.equal('atomic');
     expect(Object.keys(allSchemas)).to.include('io.k8s.api.core.v1.PersistentVolumeClaim');
   });
 });

@@ -8,7 +8,8 @@ import { StatusError } from '../../../pkg/api/errors';
 import { decodeProtobuf } from '../../../pkg/apiserver/protobuf';
 
 /** Captured from `kubectl create namespace team-a` (Content-Type application/vnd.kubernetes.protobuf). */
-const kubectlCreateNamespace = '6b3873000a0f0a02763112094e616d657370616365121e0a160a067465616d2d6112001a0022002a0032003800420012001a020a001a002200';
+const kubectlCreateNamespace =
+  '6b3873000a0f0a02763112094e616d657370616365121e0a160a067465616d2d6112001a0022002a0032003800420012001a020a001a002200';
 
 // A minimal protobuf encoder for the fixtures.
 const varint = (n: number): number[] => {
@@ -23,7 +24,11 @@ const bytesField = (field: number, body: Buffer | string): Buffer => {
 const intField = (field: number, n: number): Buffer => Buffer.from([...varint(field << 3), ...varint(n)]);
 const msg = (...parts: Buffer[]): Buffer => Buffer.concat(parts);
 const envelope = (apiVersion: string, kind: string, raw: Buffer): Buffer =>
-  Buffer.concat([Buffer.from('k8s\0'), bytesField(1, msg(bytesField(1, apiVersion), bytesField(2, kind))), bytesField(2, raw)]);
+  Buffer.concat([
+    Buffer.from('k8s\0'),
+    bytesField(1, msg(bytesField(1, apiVersion), bytesField(2, kind))),
+    bytesField(2, raw),
+  ]);
 
 const statusOf = (fn: () => unknown): { code: number; message: string } => {
   try {
@@ -37,7 +42,11 @@ const statusOf = (fn: () => unknown): { code: number; message: string } => {
 
 describe('apiserver: protobuf request bodies', () => {
   it("decodes kubectl's `create namespace` body; empty fields are left out, as with omitempty", () => {
-    expect(decodeProtobuf(Buffer.from(kubectlCreateNamespace, 'hex'))).to.deep.equal({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
+    expect(decodeProtobuf(Buffer.from(kubectlCreateNamespace, 'hex'))).to.deep.equal({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team-a' },
+    });
   });
 
   it('decodes labels, annotations, finalizers, generation, timestamps and status, skipping unknown fields', () => {
@@ -53,7 +62,11 @@ describe('apiserver: protobuf request bodies', () => {
       bytesField(14, 'example.com/two'),
       bytesField(99, 'ignored'),
     );
-    const ns = msg(bytesField(1, meta), bytesField(2, msg(bytesField(1, 'kubernetes'))), bytesField(3, msg(bytesField(1, 'Active'))));
+    const ns = msg(
+      bytesField(1, meta),
+      bytesField(2, msg(bytesField(1, 'kubernetes'))),
+      bytesField(3, msg(bytesField(1, 'Active'))),
+    );
     expect(decodeProtobuf(envelope('v1', 'Namespace', ns))).to.deep.equal({
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -73,14 +86,22 @@ describe('apiserver: protobuf request bodies', () => {
   it('a kind it has no schema for is a 415 asking for JSON', () => {
     const err = statusOf(() => decodeProtobuf(envelope('v1', 'Pod', msg(bytesField(1, msg(bytesField(1, 'p')))))));
     expect(err.code).to.equal(415);
-    expect(err.message).to.equal('protobuf bodies are not accepted for v1/Pod (only for Namespace, RBAC and the auth reviews): send application/json or application/yaml');
+    expect(err.message).to.equal(
+      'protobuf bodies are not accepted for v1/Pod (only for Namespace, RBAC and the auth reviews): send application/json or application/yaml',
+    );
   });
 
   it('malformed bodies are 400s: no magic, truncated field, truncated varint, a wrong wire type', () => {
     expect(statusOf(() => decodeProtobuf(Buffer.from('{"kind":"Namespace"}'))).code).to.equal(400);
     const full = Buffer.from(kubectlCreateNamespace, 'hex');
-    expect(statusOf(() => decodeProtobuf(full.subarray(0, full.length - 10))).message).to.equal('protobuf body: truncated field');
-    expect(statusOf(() => decodeProtobuf(Buffer.from([...Buffer.from('k8s\0'), 0x0a, 0x80]))).message).to.equal('protobuf body: truncated varint');
-    expect(statusOf(() => decodeProtobuf(envelope('v1', 'Namespace', msg(intField(1, 5))))).message).to.equal('protobuf body: expected a length-delimited field');
+    expect(statusOf(() => decodeProtobuf(full.subarray(0, full.length - 10))).message).to.equal(
+      'protobuf body: truncated field',
+    );
+    expect(statusOf(() => decodeProtobuf(Buffer.from([...Buffer.from('k8s\0'), 0x0a, 0x80]))).message).to.equal(
+      'protobuf body: truncated varint',
+    );
+    expect(statusOf(() => decodeProtobuf(envelope('v1', 'Namespace', msg(intField(1, 5))))).message).to.equal(
+      'protobuf body: expected a length-delimited field',
+    );
   });
 });

@@ -12,7 +12,11 @@ class BreakableStore extends MemoryStore {
   readonly handlers: StorageWatchHandlers[] = [];
   watchCalls = 0;
 
-  override async watch<T extends KubeObject>(prefix: string, after: number, h: StorageWatchHandlers<T>): Promise<() => void> {
+  override async watch<T extends KubeObject>(
+    prefix: string,
+    after: number,
+    h: StorageWatchHandlers<T>,
+  ): Promise<() => void> {
     this.watchCalls++;
     this.handlers.push(h as unknown as StorageWatchHandlers);
     return super.watch(prefix, after, h);
@@ -76,7 +80,12 @@ describe('WatchCache', () => {
   });
 
   it('a revision older than the cache window is a 410', async () => {
-    const small = new WatchCache({ storage: store as Storage, prefix: '/registry/pods/', logger: silentLogger(), capacity: 2 });
+    const small = new WatchCache({
+      storage: store as Storage,
+      prefix: '/registry/pods/',
+      logger: silentLogger(),
+      capacity: 2,
+    });
     await small.start();
     const rv = await store.currentRevision();
     for (let i = 0; i < 5; i++) await store.create(`/registry/pods/default/q${i}`, obj(`q${i}`));

@@ -10,7 +10,9 @@ describe('--token-auth-file (Kubernetes CSV)', () => {
   });
 
   it('names the first bad line', () => {
-    expect(() => parseTokenFile('t1,alice,u1\nonlytoken\n', 'f.csv')).to.throw('f.csv line 2: want token,user,uid[,"group1,group2"]');
+    expect(() => parseTokenFile('t1,alice,u1\nonlytoken\n', 'f.csv')).to.throw(
+      'f.csv line 2: want token,user,uid[,"group1,group2"]',
+    );
     expect(() => parseTokenFile('t1,alice,u1,"g1\n', 'f.csv')).to.throw('f.csv line 1: unterminated quote');
     expect(() => parseTokenFile('t1,a,1\nt1,b,2\n', 'f.csv')).to.throw('f.csv line 2: duplicate token');
   });

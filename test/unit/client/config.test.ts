@@ -61,7 +61,10 @@ describe('client: kubeconfig', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("uses the current context's cluster server (trailing slash removed) and user token", () => {
-    expect(loadKubeconfig(file('ok.yaml', kubeconfig))).to.deep.equal({ server: 'http://127.0.0.1:6443', bearerToken: 'bob-token' });
+    expect(loadKubeconfig(file('ok.yaml', kubeconfig))).to.deep.equal({
+      server: 'http://127.0.0.1:6443',
+      bearerToken: 'bob-token',
+    });
   });
 
   it('follows current-context, not the first context', () => {
@@ -70,7 +73,10 @@ describe('client: kubeconfig', () => {
   });
 
   it('a context without a user gives no token', () => {
-    const p = file('nouser.yaml', 'current-context: c\ncontexts:\n- name: c\n  context:\n    cluster: k\nclusters:\n- name: k\n  cluster:\n    server: http://h:1\n');
+    const p = file(
+      'nouser.yaml',
+      'current-context: c\ncontexts:\n- name: c\n  context:\n    cluster: k\nclusters:\n- name: k\n  cluster:\n    server: http://h:1\n',
+    );
     expect(loadKubeconfig(p)).to.deep.equal({ server: 'http://h:1' });
   });
 
@@ -94,10 +100,14 @@ describe('client: kubeconfig', () => {
   });
 
   it('a certificate without its key, or a missing CA file, is one readable line', () => {
-    const base = 'current-context: c\ncontexts:\n- name: c\n  context:\n    cluster: k\n    user: u\nclusters:\n- name: k\n  cluster:\n    server: https://h:1\n';
+    const base =
+      'current-context: c\ncontexts:\n- name: c\n  context:\n    cluster: k\n    user: u\nclusters:\n- name: k\n  cluster:\n    server: https://h:1\n';
     const p1 = file('nokey.yaml', `${base}users:\n- name: u\n  user:\n    client-certificate-data: Q0VSVA==\n`);
     expect(oneLineError(() => loadKubeconfig(p1), p1)).to.contain('needs its key');
-    const p2 = file('noca.yaml', base.replace('server: https://h:1', 'server: https://h:1\n    certificate-authority: /nonexistent/ca.crt'));
+    const p2 = file(
+      'noca.yaml',
+      base.replace('server: https://h:1', 'server: https://h:1\n    certificate-authority: /nonexistent/ca.crt'),
+    );
     expect(oneLineError(() => loadKubeconfig(p2), '/nonexistent/ca.crt')).to.contain('ENOENT');
   });
 
@@ -118,7 +128,11 @@ describe('client: kubeconfig', () => {
   });
 
   it('an empty file, or a document that is null, is one readable error line (not a TypeError)', () => {
-    for (const [name, text] of [['empty.yaml', ''], ['null.yaml', 'null\n'], ['tilde.yaml', '~\n']] as const) {
+    for (const [name, text] of [
+      ['empty.yaml', ''],
+      ['null.yaml', 'null\n'],
+      ['tilde.yaml', '~\n'],
+    ] as const) {
       const p = file(name, text);
       oneLineError(() => loadKubeconfig(p), p);
     }

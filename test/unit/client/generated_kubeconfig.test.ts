@@ -35,7 +35,10 @@ describe('client: the kubeconfigs local-up-cluster and the test clusters generat
   it('hack/lib/kubeconfig.sh with a CA and a client certificate: https, both embedded, mode 0600', () => {
     const file = path.join(dir, 'kcm.kubeconfig');
     shellWrite(file, 'https://127.0.0.1:6443', 'system:kube-controller-manager', pki.caFile, kcm.certFile, kcm.keyFile);
-    expect(loadKubeconfig(file)).to.deep.equal({ server: 'https://127.0.0.1:6443', tls: { ca: pki.ca, cert: kcm.cert, key: kcm.key } });
+    expect(loadKubeconfig(file)).to.deep.equal({
+      server: 'https://127.0.0.1:6443',
+      tls: { ca: pki.ca, cert: kcm.cert, key: kcm.key },
+    });
     expect(statSync(file).mode & 0o777).to.equal(0o600);
   });
 
@@ -47,8 +50,17 @@ describe('client: the kubeconfigs local-up-cluster and the test clusters generat
 
   it('test/helpers/kubeconfig.ts writes the same shape', () => {
     const file = path.join(dir, 'ts.kubeconfig');
-    writeKubeconfigFile(file, { server: 'https://127.0.0.1:1234', user: 'system:node:n1', ca: pki.ca, cert: kcm.cert, key: kcm.key });
-    expect(loadKubeconfig(file)).to.deep.equal({ server: 'https://127.0.0.1:1234', tls: { ca: pki.ca, cert: kcm.cert, key: kcm.key } });
+    writeKubeconfigFile(file, {
+      server: 'https://127.0.0.1:1234',
+      user: 'system:node:n1',
+      ca: pki.ca,
+      cert: kcm.cert,
+      key: kcm.key,
+    });
+    expect(loadKubeconfig(file)).to.deep.equal({
+      server: 'https://127.0.0.1:1234',
+      tls: { ca: pki.ca, cert: kcm.cert, key: kcm.key },
+    });
     writeKubeconfigFile(file, { server: 'http://127.0.0.1:1234' });
     expect(loadKubeconfig(file)).to.deep.equal({ server: 'http://127.0.0.1:1234', tls: { insecureSkipVerify: true } });
   });

@@ -13,7 +13,16 @@ interface Canned {
 }
 
 function status(code: number, reason: StatusReason, message: string, details?: Status['details']): string {
-  return JSON.stringify({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code, reason, message, ...(details ? { details } : {}) });
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Status',
+    metadata: {},
+    status: 'Failure',
+    code,
+    reason,
+    message,
+    ...(details ? { details } : {}),
+  });
 }
 
 const predicates = { isNotFound, isAlreadyExists, isConflict, isGone, isInvalid };
@@ -35,8 +44,16 @@ describe('client: REST client errors', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        seen.push({ method: req.method ?? '', url: req.url ?? '', ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}), body: Buffer.concat(chunks).toString('utf8') });
-        const a = answers.get(new URL(req.url ?? '/', 'http://x').pathname) ?? { code: 404, body: 'no such canned answer' };
+        seen.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        const a = answers.get(new URL(req.url ?? '/', 'http://x').pathname) ?? {
+          code: 404,
+          body: 'no such canned answer',
+        };
         res.writeHead(a.code, { 'Content-Type': a.contentType ?? 'application/json' });
         res.end(a.body);
       });
@@ -64,8 +81,15 @@ describe('client: REST client errors', () => {
 
   for (const c of statusCases) {
     it(`a ${c.code} ${c.name} Status body becomes a StatusError with that code and reason; only ${c.expect.join(', ') || 'no predicate'} holds`, async () => {
-      const details = { name: 'claim-1', kind: 'persistentvolumeclaims', causes: [{ field: 'spec.x', message: 'bad', reason: 'FieldValueInvalid' }] };
-      answers.set(`/status/${c.name}`, { code: c.code, body: status(c.code, c.reason, `message of ${c.name}`, details) });
+      const details = {
+        name: 'claim-1',
+        kind: 'persistentvolumeclaims',
+        causes: [{ field: 'spec.x', message: 'bad', reason: 'FieldValueInvalid' }],
+      };
+      answers.set(`/status/${c.name}`, {
+        code: c.code,
+        body: status(c.code, c.reason, `message of ${c.name}`, details),
+      });
       const client = new RestClient({ server: url, qps: 0 });
       const err = await client.request('GET', `/status/${c.name}`).then(
         () => undefined,
@@ -83,7 +107,8 @@ describe('client: REST client errors', () => {
   }
 
   it('the predicates are false for plain errors and non-errors', () => {
-    for (const v of [new Error('not found'), 'NotFound', undefined, { reason: 'NotFound', code: 404 }]) expect(holding(v)).to.deep.equal([]);
+    for (const v of [new Error('not found'), 'NotFound', undefined, { reason: 'NotFound', code: 404 }])
+      expect(holding(v)).to.deep.equal([]);
   });
 
   it('a non-JSON error body becomes a StatusError with the HTTP code and (a prefix of) the body in the message', async () => {
@@ -127,7 +152,10 @@ describe('client: REST client errors', () => {
     answers.set('/echo', { code: 200, body: '{}' });
     const client = new RestClient({ server: url, qps: 0 });
     seen.length = 0;
-    await client.request('POST', '/echo', { body: { a: 1 }, query: { dryRun: undefined, limit: 5, labelSelector: 'a=b,c in (d)' } });
+    await client.request('POST', '/echo', {
+      body: { a: 1 },
+      query: { dryRun: undefined, limit: 5, labelSelector: 'a=b,c in (d)' },
+    });
     await client.request('PATCH', '/echo', { body: '{"b":2}', contentType: 'application/merge-patch+json' });
     client.close();
     expect(seen[0]).to.deep.include({ method: 'POST', contentType: 'application/json', body: '{"a":1}' });
@@ -136,7 +164,10 @@ describe('client: REST client errors', () => {
   });
 
   it('stream(): a non-2xx answer (e.g. a 410 to a watch) rejects with the decoded StatusError', async () => {
-    answers.set('/watch-gone', { code: 410, body: status(410, StatusReason.Expired, 'too old resource version: 5 (100)') });
+    answers.set('/watch-gone', {
+      code: 410,
+      body: status(410, StatusReason.Expired, 'too old resource version: 5 (100)'),
+    });
     const client = new RestClient({ server: url, qps: 0 });
     const err = await client.stream('/watch-gone').catch((e: unknown) => e);
     client.close();

@@ -3,7 +3,13 @@
  * queue's delays (backoff, requeueAfter) move only when the test steps the clock.
  */
 import { expect } from 'chai';
-import { ControllerMetrics, type Reconciler, type Result, runWorkers, TerminalError } from '../../../pkg/controller/runner';
+import {
+  ControllerMetrics,
+  type Reconciler,
+  type Result,
+  runWorkers,
+  TerminalError,
+} from '../../../pkg/controller/runner';
 import { silentLogger } from '../../../pkg/log/logger';
 import { Registry } from '../../../pkg/metrics/registry';
 import { FakeClock } from '../../../pkg/util/clock/fake';
@@ -75,7 +81,15 @@ describe('controller runner: runWorkers', () => {
   });
 
   function start(reconciler: Reconciler, workers: number): void {
-    running = runWorkers({ name: 'test', queue, reconciler, workers, logger: silentLogger(), signal: ac.signal, metrics });
+    running = runWorkers({
+      name: 'test',
+      queue,
+      reconciler,
+      workers,
+      logger: silentLogger(),
+      signal: ac.signal,
+      metrics,
+    });
   }
 
   it('runs N workers in parallel, never more', async () => {
@@ -97,7 +111,11 @@ describe('controller runner: runWorkers', () => {
     await waitFor(() => r.calls.length === 4, 2000, 'a fourth reconcile once one finished');
     releaseAll = true;
     for (const g of gates.values()) g.resolve();
-    await waitFor(() => r.calls.length === 5 && [...r.inFlight.values()].every((n) => n === 0), 2000, 'all five processed');
+    await waitFor(
+      () => r.calls.length === 5 && [...r.inFlight.values()].every((n) => n === 0),
+      2000,
+      'all five processed',
+    );
     expect(r.maxInFlightTotal).to.equal(3);
   });
 
@@ -126,7 +144,7 @@ describe('controller runner: runWorkers', () => {
     let tick = 0;
     const r = new ScriptedReconciler(async (key) => {
       lastStart.set(key, tick++);
-      for (let i = 0; i < (key.charCodeAt(1) % 4); i++) await new Promise<void>((resolve) => setImmediate(resolve));
+      for (let i = 0; i < key.charCodeAt(1) % 4; i++) await new Promise<void>((resolve) => setImmediate(resolve));
     });
     start(r, 8);
     for (let i = 0; i < 2000; i++) {
@@ -136,11 +154,14 @@ describe('controller runner: runWorkers', () => {
       if (i % 50 === 0) await settle(1);
     }
     const drained = (): boolean =>
-      queue.len() === 0 && [...r.inFlight.values()].every((n) => n === 0) && [...lastAdd].every(([k, added]) => (lastStart.get(k) ?? -1) > added);
+      queue.len() === 0 &&
+      [...r.inFlight.values()].every((n) => n === 0) &&
+      [...lastAdd].every(([k, added]) => (lastStart.get(k) ?? -1) > added);
     await waitFor(drained, 5000, 'the storm to drain');
     await settle();
     expect(r.maxInFlightPerKey).to.equal(1);
-    for (const [k, added] of lastAdd) expect(lastStart.get(k) ?? -1, `${k} was reconciled after its last add`).to.be.greaterThan(added);
+    for (const [k, added] of lastAdd)
+      expect(lastStart.get(k) ?? -1, `${k} was reconciled after its last add`).to.be.greaterThan(added);
   });
 
   it('a thrown error requeues the key with per-key exponential backoff; success forgets it', async () => {

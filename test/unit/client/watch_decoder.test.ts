@@ -6,10 +6,34 @@ type Ev = WatchEvent<KubeObject>;
 
 /** Multi-byte UTF-8 on purpose: 2-byte (ü), 3-byte (✓, 日本) and 4-byte (😀) sequences. */
 const events: Ev[] = [
-  { type: 'ADDED', object: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'a', namespace: 'ns', resourceVersion: '10', annotations: { note: 'grüße ✓ 日本 😀' } } } },
-  { type: 'MODIFIED', object: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'a', namespace: 'ns', resourceVersion: '11', labels: { x: 'y' } } } },
-  { type: 'BOOKMARK', object: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { resourceVersion: '12' } } },
-  { type: 'DELETED', object: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: '😀', namespace: 'ns', resourceVersion: '13' } } },
+  {
+    type: 'ADDED',
+    object: {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'a', namespace: 'ns', resourceVersion: '10', annotations: { note: 'grüße ✓ 日本 😀' } },
+    },
+  },
+  {
+    type: 'MODIFIED',
+    object: {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'a', namespace: 'ns', resourceVersion: '11', labels: { x: 'y' } },
+    },
+  },
+  {
+    type: 'BOOKMARK',
+    object: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { resourceVersion: '12' } },
+  },
+  {
+    type: 'DELETED',
+    object: {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: '😀', namespace: 'ns', resourceVersion: '13' },
+    },
+  },
 ];
 
 const wire = Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
@@ -67,10 +91,11 @@ describe('client: watch decoder', () => {
     const emoji = Buffer.from('😀', 'utf8');
     const at = wire.indexOf(emoji);
     expect(at).to.be.greaterThan(0);
-    for (let i = 1; i < 4; i++) for (let j = i + 1; j <= 4; j++) {
-      const got = await collect(chunksOf(...splitAt(wire, [at + i, at + j])));
-      expect(got, `cuts ${i},${j}`).to.deep.equal(events);
-    }
+    for (let i = 1; i < 4; i++)
+      for (let j = i + 1; j <= 4; j++) {
+        const got = await collect(chunksOf(...splitAt(wire, [at + i, at + j])));
+        expect(got, `cuts ${i},${j}`).to.deep.equal(events);
+      }
   });
 
   it('decodes several events in one chunk, blank lines and CRLF line ends', async () => {
@@ -117,7 +142,9 @@ describe('client: watch decoder', () => {
   }
 
   it('decodeWatchLine accepts an ERROR event carrying a Status', () => {
-    const ev = decodeWatchLine<KubeObject>('{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"code":410,"reason":"Expired"}}');
+    const ev = decodeWatchLine<KubeObject>(
+      '{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"code":410,"reason":"Expired"}}',
+    );
     expect(ev.type).to.equal('ERROR');
   });
 

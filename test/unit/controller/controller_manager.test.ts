@@ -20,10 +20,13 @@ describe('controller-manager: selectControllers (--controllers)', () => {
     ['', []],
     ['scheduler,-scheduler', []],
   ];
-  for (const [spec, want] of cases) it(`${JSON.stringify(spec)} → ${JSON.stringify(want)}`, () => expect(selectControllers(spec)).to.deep.equal(want));
+  for (const [spec, want] of cases)
+    it(`${JSON.stringify(spec)} → ${JSON.stringify(want)}`, () => expect(selectControllers(spec)).to.deep.equal(want));
 
   it('an unknown name (enabled or disabled) is an error naming it and the known ones', () => {
-    expect(() => selectControllers('*,bogus')).to.throw(/unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace\)/);
+    expect(() => selectControllers('*,bogus')).to.throw(
+      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace\)/,
+    );
     expect(() => selectControllers('-bogus')).to.throw(/unknown controller "bogus"/);
   });
 });
@@ -33,14 +36,22 @@ describe('controller-manager: built-in StorageClasses', () => {
 
   it('hostPath and nfs, with Delete reclaim and Immediate binding; nfs carries the server and export path', () => {
     const [hp, n] = builtinClasses(nfs);
-    expect(hp).to.deep.include({ provisioner: Provisioner.HostPath, reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
+    expect(hp).to.deep.include({
+      provisioner: Provisioner.HostPath,
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'Immediate',
+    });
     expect(hp?.metadata.name).to.equal('hostPath');
     expect(n?.metadata.name).to.equal('nfs');
     expect(n).to.deep.include({ provisioner: Provisioner.NFS, parameters: { server: 'nfs.local', path: '/exports' } });
   });
 
   it('creates the missing ones and never overwrites one a user changed', async () => {
-    const api = new FakeResource<StorageClass>(new FakeTracker(), { resource: 'storageclasses', group: 'storage.k8s.io', namespaced: false });
+    const api = new FakeResource<StorageClass>(new FakeTracker(), {
+      resource: 'storageclasses',
+      group: 'storage.k8s.io',
+      namespaced: false,
+    });
     api.seed({ metadata: { name: 'hostPath' }, provisioner: Provisioner.HostPath, reclaimPolicy: 'Retain' });
     await ensureBuiltinClasses(api, nfs);
     expect(api.peek('hostPath')?.reclaimPolicy).to.equal('Retain');

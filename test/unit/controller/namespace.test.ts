@@ -22,7 +22,12 @@ function namespace(name: string, o: { deleting?: boolean; finalizers?: string[] 
   };
 }
 
-const pod = (name: string, ns: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+const pod = (name: string, ns: string): Pod => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns },
+  spec: { containers: [{ name: 'c', image: 'busybox' }] },
+});
 const heldClaim = (name: string, ns: string): PersistentVolumeClaim => ({
   apiVersion: 'v1',
   kind: 'PersistentVolumeClaim',
@@ -34,7 +39,10 @@ function fixture(ns: Namespace, content: { pods?: Pod[]; claims?: PersistentVolu
   const tracker = new FakeTracker();
   const namespaces = new FakeResource<Namespace>(tracker, { resource: 'namespaces', namespaced: false });
   const pods = new FakeResource<Pod>(tracker, { resource: 'pods', namespaced: true });
-  const claims = new FakeResource<PersistentVolumeClaim>(tracker, { resource: 'persistentvolumeclaims', namespaced: true });
+  const claims = new FakeResource<PersistentVolumeClaim>(tracker, {
+    resource: 'persistentvolumeclaims',
+    namespaced: true,
+  });
   const seeded = namespaces.seed(ns);
   content.pods?.forEach((p) => pods.seed(p));
   content.claims?.forEach((c) => claims.seed(c));
@@ -42,10 +50,17 @@ function fixture(ns: Namespace, content: { pods?: Pod[]; claims?: PersistentVolu
   cache.replace([seeded], '1');
   const finalized: Namespace[] = [];
   let finalizeError: Error | undefined;
-  const asContent = (resource: string, r: FakeResource<KubeObject>) => ({ info: { group: '', resource }, deleteCollection: (n: string) => r.deleteCollection(n), list: (n: string) => r.list(n) });
+  const asContent = (resource: string, r: FakeResource<KubeObject>) => ({
+    info: { group: '', resource },
+    deleteCollection: (n: string) => r.deleteCollection(n),
+    list: (n: string) => r.list(n),
+  });
   const deleter = new NamespaceDeleter({
     namespaces: cache,
-    content: [asContent('pods', pods as unknown as FakeResource<KubeObject>), asContent('persistentvolumeclaims', claims as unknown as FakeResource<KubeObject>)],
+    content: [
+      asContent('pods', pods as unknown as FakeResource<KubeObject>),
+      asContent('persistentvolumeclaims', claims as unknown as FakeResource<KubeObject>),
+    ],
     namespaceClient: namespaces,
     finalize: async (n) => {
       if (finalizeError) throw finalizeError;
@@ -54,10 +69,20 @@ function fixture(ns: Namespace, content: { pods?: Pod[]; claims?: PersistentVolu
     },
     recheckMs: 1234,
   });
-  return { tracker, namespaces, pods, claims, cache, deleter, finalized, failFinalize: (err: Error) => (finalizeError = err) };
+  return {
+    tracker,
+    namespaces,
+    pods,
+    claims,
+    cache,
+    deleter,
+    finalized,
+    failFinalize: (err: Error) => (finalizeError = err),
+  };
 }
 
-const conditionsOf = (n: Namespace | undefined) => Object.fromEntries((n?.status?.conditions ?? []).map((c) => [c.type, `${c.status} ${c.reason ?? ''}`]));
+const conditionsOf = (n: Namespace | undefined) =>
+  Object.fromEntries((n?.status?.conditions ?? []).map((c) => [c.type, `${c.status} ${c.reason ?? ''}`]));
 
 describe('namespace deleter', () => {
   it('an Active namespace: nothing is deleted, nothing written', async () => {
@@ -67,7 +92,9 @@ describe('namespace deleter', () => {
   });
 
   it('a deleted namespace without the kubernetes finalizer (finalized already): nothing to do', async () => {
-    const f = fixture(namespace('done', { deleting: true, finalizers: ['example.com/x'] }), { pods: [pod('p', 'done')] });
+    const f = fixture(namespace('done', { deleting: true, finalizers: ['example.com/x'] }), {
+      pods: [pod('p', 'done')],
+    });
     await f.deleter.reconcile('done');
     expect(f.tracker.actions).to.deep.equal([]);
     expect(f.finalized).to.deep.equal([]);
@@ -80,7 +107,10 @@ describe('namespace deleter', () => {
   });
 
   it('content is deleted in the namespace only; held content is reported and the key looked at again', async () => {
-    const f = fixture(namespace('doomed', { deleting: true }), { pods: [pod('a', 'doomed'), pod('keep', 'other')], claims: [heldClaim('c', 'doomed')] });
+    const f = fixture(namespace('doomed', { deleting: true }), {
+      pods: [pod('a', 'doomed'), pod('keep', 'other')],
+      claims: [heldClaim('c', 'doomed')],
+    });
     expect(await f.deleter.reconcile('doomed')).to.deep.equal({ requeueAfter: 1234 });
     expect(f.pods.all().map((p) => p.metadata.name)).to.deep.equal(['keep']);
     expect(f.claims.peek('c', 'doomed')?.metadata.deletionTimestamp).to.be.a('string');
@@ -103,7 +133,9 @@ describe('namespace deleter', () => {
   });
 
   it('an empty namespace is finalized: the kubernetes finalizer removed, others kept, conditions all False', async () => {
-    const f = fixture(namespace('empty', { deleting: true, finalizers: ['example.com/x', 'kubernetes'] }), { pods: [pod('a', 'empty')] });
+    const f = fixture(namespace('empty', { deleting: true, finalizers: ['example.com/x', 'kubernetes'] }), {
+      pods: [pod('a', 'empty')],
+    });
     expect(await f.deleter.reconcile('empty')).to.equal(undefined);
     expect(f.finalized.map((n) => n.spec?.finalizers)).to.deep.equal([['example.com/x']]);
     expect(conditionsOf(f.finalized[0])).to.deep.equal({
@@ -116,7 +148,10 @@ describe('namespace deleter', () => {
   });
 
   it('a finalize that meets a conflict or a vanished namespace is not an error (the namespace is looked at again on its next change)', async () => {
-    for (const err of [conflict({ resource: 'namespaces' }, 'empty', 'changed'), notFound({ resource: 'namespaces' }, 'empty')]) {
+    for (const err of [
+      conflict({ resource: 'namespaces' }, 'empty', 'changed'),
+      notFound({ resource: 'namespaces' }, 'empty'),
+    ]) {
       const f = fixture(namespace('empty', { deleting: true }));
       f.failFinalize(err);
       expect(await f.deleter.reconcile('empty')).to.equal(undefined);
@@ -135,7 +170,9 @@ describe('namespace deleter', () => {
     let failure: unknown;
     await f.deleter.reconcile('stuck').catch((err: unknown) => (failure = err));
     expect(String(failure)).to.contain('failed to delete pods: Internal error occurred: etcd is down');
-    expect(conditionsOf(f.namespaces.peek('stuck')).NamespaceDeletionContentFailure).to.equal('True ContentDeletionFailed');
+    expect(conditionsOf(f.namespaces.peek('stuck')).NamespaceDeletionContentFailure).to.equal(
+      'True ContentDeletionFailed',
+    );
     expect(f.finalized).to.deep.equal([]);
   });
 });

@@ -4,14 +4,29 @@
  * FailedScheduling (and a timed retry) when nothing fits.
  */
 import { expect } from 'chai';
-import type { Node, NodeSelectorRequirement, PersistentVolume, PersistentVolumeClaim, Pod, VolumeNodeAffinity } from '../../../pkg/api/core/v1';
+import type {
+  Node,
+  NodeSelectorRequirement,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  VolumeNodeAffinity,
+} from '../../../pkg/api/core/v1';
 import { conflict } from '../../../pkg/api/errors';
 import { FakeRecorder } from '../../../pkg/client/record/recorder';
 import { nodeMatchesAffinity } from '../../../pkg/controller/scheduler/node_affinity';
-import { nodeIsReady, PodByNodeIndex, retryUnschedulableMs, SchedulerReconciler } from '../../../pkg/controller/scheduler/scheduler';
+import {
+  nodeIsReady,
+  PodByNodeIndex,
+  retryUnschedulableMs,
+  SchedulerReconciler,
+} from '../../../pkg/controller/scheduler/scheduler';
 import { IndexedCache } from '../../../pkg/informer/indexer';
 
-function node(name: string, o: { ready?: boolean; unschedulable?: boolean; labels?: Record<string, string> } = {}): Node {
+function node(
+  name: string,
+  o: { ready?: boolean; unschedulable?: boolean; labels?: Record<string, string> } = {},
+): Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -26,11 +41,17 @@ function pod(name: string, o: { nodeName?: string; claims?: string[] } = {}): Po
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default' },
-    spec: { containers: [{ name: 'c', image: 'busybox' }], ...(o.nodeName ? { nodeName: o.nodeName } : {}), volumes: (o.claims ?? []).map((c) => ({ name: c, persistentVolumeClaim: { claimName: c } })) },
+    spec: {
+      containers: [{ name: 'c', image: 'busybox' }],
+      ...(o.nodeName ? { nodeName: o.nodeName } : {}),
+      volumes: (o.claims ?? []).map((c) => ({ name: c, persistentVolumeClaim: { claimName: c } })),
+    },
   };
 }
 
-const inZone = (...zones: string[]): VolumeNodeAffinity => ({ required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: zones }] }] } });
+const inZone = (...zones: string[]): VolumeNodeAffinity => ({
+  required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: zones }] }] },
+});
 
 interface Fixture {
   nodes: Node[];
@@ -39,7 +60,10 @@ interface Fixture {
   pvs?: PersistentVolume[];
 }
 
-async function schedule(f: Fixture, key = 'default/p'): Promise<{ bound: string[]; recorder: FakeRecorder; result: unknown }> {
+async function schedule(
+  f: Fixture,
+  key = 'default/p',
+): Promise<{ bound: string[]; recorder: FakeRecorder; result: unknown }> {
   const pods = new IndexedCache<Pod>({ [PodByNodeIndex]: (p) => (p.spec.nodeName ? [p.spec.nodeName] : []) });
   pods.replace(f.pods, '1');
   const nodes = new IndexedCache<Node>();
@@ -50,7 +74,14 @@ async function schedule(f: Fixture, key = 'default/p'): Promise<{ bound: string[
   volumes.replace(f.pvs ?? [], '1');
   const bound: string[] = [];
   const recorder = new FakeRecorder();
-  const r = new SchedulerReconciler({ pods, nodes, claims, volumes, recorder, bind: async (ns, name, nodeName) => void bound.push(`${ns}/${name}→${nodeName}`) });
+  const r = new SchedulerReconciler({
+    pods,
+    nodes,
+    claims,
+    volumes,
+    recorder,
+    bind: async (ns, name, nodeName) => void bound.push(`${ns}/${name}→${nodeName}`),
+  });
   const result = await r.reconcile(key);
   return { bound, recorder, result };
 }
@@ -65,13 +96,21 @@ function volumeWith(name: string, affinity: VolumeNodeAffinity): PersistentVolum
 
 describe('scheduler reconciler', () => {
   it('binds to the Ready node, skipping NotReady and unschedulable ones (Scheduled event)', async () => {
-    const { bound, recorder } = await schedule({ nodes: [node('down', { ready: false }), node('cordoned', { unschedulable: true }), node('up')], pods: [pod('p')] });
+    const { bound, recorder } = await schedule({
+      nodes: [node('down', { ready: false }), node('cordoned', { unschedulable: true }), node('up')],
+      pods: [pod('p')],
+    });
     expect(bound).to.deep.equal(['default/p→up']);
-    expect(recorder.events.map((e) => `${e.type} ${e.reason} ${e.object}`)).to.deep.equal(['Normal Scheduled default/p']);
+    expect(recorder.events.map((e) => `${e.type} ${e.reason} ${e.object}`)).to.deep.equal([
+      'Normal Scheduled default/p',
+    ]);
   });
 
   it('spreads pods: the node with fewest pods wins', async () => {
-    const { bound } = await schedule({ nodes: [node('a'), node('b')], pods: [pod('p'), pod('x1', { nodeName: 'a' }), pod('x2', { nodeName: 'a' }), pod('x3', { nodeName: 'b' })] });
+    const { bound } = await schedule({
+      nodes: [node('a'), node('b')],
+      pods: [pod('p'), pod('x1', { nodeName: 'a' }), pod('x2', { nodeName: 'a' }), pod('x3', { nodeName: 'b' })],
+    });
     expect(bound).to.deep.equal(['default/p→b']);
   });
 
@@ -96,7 +135,9 @@ describe('scheduler reconciler', () => {
     expect(result).to.deep.equal({ requeueAfter: retryUnschedulableMs });
     expect(recorder.events).to.have.length(1);
     expect(recorder.events[0]).to.include({ type: 'Warning', reason: 'FailedScheduling', object: 'default/p' });
-    expect(recorder.events[0]?.message).to.equal('0/2 nodes are available: 1 node(s) were not ready or unschedulable, 1 node(s) had volume node affinity conflict.');
+    expect(recorder.events[0]?.message).to.equal(
+      '0/2 nodes are available: 1 node(s) were not ready or unschedulable, 1 node(s) had volume node affinity conflict.',
+    );
   });
 
   it('no nodes at all → FailedScheduling', async () => {
@@ -126,7 +167,9 @@ describe('scheduler reconciler', () => {
       });
     await mk(conflict({ resource: 'pods' }, 'p', 'pod p is already assigned to node "b"')).reconcile('default/p');
     let thrown: unknown;
-    await mk(new Error('boom')).reconcile('default/p').catch((e: unknown) => (thrown = e));
+    await mk(new Error('boom'))
+      .reconcile('default/p')
+      .catch((e: unknown) => (thrown = e));
     expect(String(thrown)).to.match(/boom/);
   });
 
@@ -140,7 +183,9 @@ describe('scheduler reconciler', () => {
 
 describe('scheduler: nodeMatchesAffinity', () => {
   const n = node('n1', { labels: { zone: 'east', disks: '4' } });
-  const term = (...r: NodeSelectorRequirement[]): VolumeNodeAffinity => ({ required: { nodeSelectorTerms: [{ matchExpressions: r }] } });
+  const term = (...r: NodeSelectorRequirement[]): VolumeNodeAffinity => ({
+    required: { nodeSelectorTerms: [{ matchExpressions: r }] },
+  });
   const cases: [string, VolumeNodeAffinity | undefined, boolean][] = [
     ['no affinity', undefined, true],
     ['empty terms', { required: { nodeSelectorTerms: [] } }, true],
@@ -152,10 +197,21 @@ describe('scheduler: nodeMatchesAffinity', () => {
     ['DoesNotExist', term({ key: 'disks', operator: 'DoesNotExist' }), false],
     ['Gt', term({ key: 'disks', operator: 'Gt', values: ['3'] }), true],
     ['Lt', term({ key: 'disks', operator: 'Lt', values: ['3'] }), false],
-    ['all requirements of a term must hold', term({ key: 'zone', operator: 'In', values: ['east'] }, { key: 'disks', operator: 'Gt', values: ['9'] }), false],
+    [
+      'all requirements of a term must hold',
+      term({ key: 'zone', operator: 'In', values: ['east'] }, { key: 'disks', operator: 'Gt', values: ['9'] }),
+      false,
+    ],
     [
       'any term may hold',
-      { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['west'] }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }] } },
+      {
+        required: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'zone', operator: 'In', values: ['west'] }] },
+            { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] },
+          ],
+        },
+      },
       true,
     ],
     // Keys the node does not have as own labels are absent, whatever Object.prototype holds.

@@ -17,7 +17,9 @@ function runMainWith(body: string): Promise<{ code: number; stderr: string }> {
 
 describe('runMain process guard', () => {
   it('an uncaught exception from a callback exits 1 with one line naming it', async () => {
-    const r = await runMainWith(`setTimeout(() => { throw new TypeError('boom in a callback'); }, 1); await new Promise(() => undefined);`);
+    const r = await runMainWith(
+      `setTimeout(() => { throw new TypeError('boom in a callback'); }, 1); await new Promise(() => undefined);`,
+    );
     expect(r.code).to.equal(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).to.have.length(1);
@@ -25,14 +27,18 @@ describe('runMain process guard', () => {
   });
 
   it('an unhandled rejection exits 1 with one line', async () => {
-    const r = await runMainWith(`void Promise.reject(new Error('nobody waits for me')); await new Promise(() => undefined);`);
+    const r = await runMainWith(
+      `void Promise.reject(new Error('nobody waits for me')); await new Promise(() => undefined);`,
+    );
     expect(r.code).to.equal(1);
     expect(r.stderr.trim().split('\n')).to.deep.equal([r.stderr.trim()]);
     expect(r.stderr).to.match(/^demo: fatal: Error: nobody waits for me/);
   });
 
   it('a clean stop still exits 0', async () => {
-    const r = await runMainWith(`setTimeout(() => process.kill(process.pid, 'SIGTERM'), 1); await new Promise((res) => signal.addEventListener('abort', res));`);
+    const r = await runMainWith(
+      `setTimeout(() => process.kill(process.pid, 'SIGTERM'), 1); await new Promise((res) => signal.addEventListener('abort', res));`,
+    );
     expect(r.code).to.equal(0);
     expect(r.stderr).to.equal('');
   });

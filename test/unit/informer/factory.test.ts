@@ -33,7 +33,11 @@ describe('SharedInformerFactory', () => {
     factory = new SharedInformerFactory(clientset, {
       clock,
       logger: silentLogger(),
-      listerWatcher: <T extends KubeObject>(client: ResourceClient<T>, namespace: string | undefined, selectors: ListWatchSelectors): ListerWatcher<T> => {
+      listerWatcher: <T extends KubeObject>(
+        client: ResourceClient<T>,
+        namespace: string | undefined,
+        selectors: ListWatchSelectors,
+      ): ListerWatcher<T> => {
         const lw = new FakeListerWatcher<KubeObject>([{ metadata: { name: `${client.info.resource}-0` } }], '7');
         made.push({ resource: client.info.resource, namespace, selectors, lw });
         return lw as unknown as ListerWatcher<T>;
@@ -52,7 +56,9 @@ describe('SharedInformerFactory', () => {
     expect(factory.persistentVolumeClaims()).to.equal(a);
     expect(factory.forResource(clientset.persistentVolumeClaims)).to.equal(a);
     expect(factory.forResource(resources.persistentVolumeClaims)).to.equal(a);
-    expect(factory.pods({ fieldSelector: 'spec.nodeName=n1' })).to.equal(factory.pods({ fieldSelector: 'spec.nodeName=n1' }));
+    expect(factory.pods({ fieldSelector: 'spec.nodeName=n1' })).to.equal(
+      factory.pods({ fieldSelector: 'spec.nodeName=n1' }),
+    );
     expect(made.map((m) => m.resource)).to.deep.equal(['persistentvolumeclaims', 'pods']);
   });
 
@@ -78,7 +84,16 @@ describe('SharedInformerFactory', () => {
     factory.leases();
     factory.namespaces();
     expect(made.map((m) => m.resource).sort()).to.deep.equal(
-      ['events', 'leases', 'namespaces', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses'].sort(),
+      [
+        'events',
+        'leases',
+        'namespaces',
+        'nodes',
+        'persistentvolumeclaims',
+        'persistentvolumes',
+        'pods',
+        'storageclasses',
+      ].sort(),
     );
   });
 

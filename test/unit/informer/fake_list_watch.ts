@@ -128,10 +128,26 @@ export interface Obj extends KubeObject {
 }
 
 /** An Obj named `name` (in `namespace` when given) at resourceVersion `rv`. */
-export function obj(name: string, rv: string, extra: { namespace?: string; node?: string; labels?: Record<string, string>; tags?: string[] } = {}): Obj {
+export function obj(
+  name: string,
+  rv: string,
+  extra: { namespace?: string; node?: string; labels?: Record<string, string>; tags?: string[] } = {},
+): Obj {
   return {
-    metadata: { name, resourceVersion: rv, ...(extra.namespace ? { namespace: extra.namespace } : {}), ...(extra.labels ? { labels: extra.labels } : {}) },
-    ...(extra.node !== undefined || extra.tags ? { spec: { ...(extra.node !== undefined ? { node: extra.node } : {}), ...(extra.tags ? { tags: extra.tags } : {}) } } : {}),
+    metadata: {
+      name,
+      resourceVersion: rv,
+      ...(extra.namespace ? { namespace: extra.namespace } : {}),
+      ...(extra.labels ? { labels: extra.labels } : {}),
+    },
+    ...(extra.node !== undefined || extra.tags
+      ? {
+          spec: {
+            ...(extra.node !== undefined ? { node: extra.node } : {}),
+            ...(extra.tags ? { tags: extra.tags } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -22,7 +22,11 @@ interface Harness {
 let running: Harness | undefined;
 
 /** Starts a reflector over a fake API holding `objects` at resourceVersion 10. */
-function start(objects: Obj[], prepare: (lw: FakeListerWatcher<Obj>) => void = () => undefined, opts: ReflectorOptions = {}): Harness {
+function start(
+  objects: Obj[],
+  prepare: (lw: FakeListerWatcher<Obj>) => void = () => undefined,
+  opts: ReflectorOptions = {},
+): Harness {
   const lw = new FakeListerWatcher<Obj>(objects, '10');
   prepare(lw);
   const cache = new IndexedCache<Obj>();
@@ -45,7 +49,8 @@ function start(objects: Obj[], prepare: (lw: FakeListerWatcher<Obj>) => void = (
   return h;
 }
 
-const watching = (h: Harness, n: number): Promise<void> => waitFor(() => h.lw.watches.length >= n, 2000, `watch #${n} to open`);
+const watching = (h: Harness, n: number): Promise<void> =>
+  waitFor(() => h.lw.watches.length >= n, 2000, `watch #${n} to open`);
 
 /** Waits until the reflector is parked in a backoff sleep (its only pending timer). */
 async function backingOff(h: Harness, watchCalls: number): Promise<void> {
@@ -90,7 +95,11 @@ describe('Reflector', () => {
     const objects = ['a', 'b', 'c', 'd', 'e'].map((n) => obj(n, '1'));
     const h = start(objects, undefined, { pageSize: 2 });
     await watching(h, 1);
-    expect(h.lw.listCalls).to.deep.equal([{ limit: 2, resourceVersion: '0' }, { limit: 2, continue: '2' }, { limit: 2, continue: '4' }]);
+    expect(h.lw.listCalls).to.deep.equal([
+      { limit: 2, resourceVersion: '0' },
+      { limit: 2, continue: '2' },
+      { limit: 2, continue: '4' },
+    ]);
     expect(h.replaces).to.deep.equal(['10']);
     expect(h.cache.listKeys().sort()).to.deep.equal(['a', 'b', 'c', 'd', 'e']);
   });
@@ -176,7 +185,9 @@ describe('Reflector', () => {
   });
 
   it('backs off, doubling, while watch starts fail with other errors, and never relists for them', async () => {
-    const h = start([], (lw) => lw.watchErrors.push(serviceUnavailable('connection refused'), internalError('etcd down')));
+    const h = start([], (lw) =>
+      lw.watchErrors.push(serviceUnavailable('connection refused'), internalError('etcd down')),
+    );
     await backingOff(h, 1);
     h.clock.step(800);
     await backingOff(h, 2);

@@ -20,7 +20,10 @@ function recorder(): { seen: string[]; handler: ResourceEventHandler<Obj> } {
     handler: {
       onAdd: (o) => void seen.push(`add ${show(o)}`),
       onUpdate: (a, b) => void seen.push(`update ${show(a)} -> ${show(b)}`),
-      onDelete: (o) => void seen.push(o instanceof DeletedFinalStateUnknown ? `tombstone ${o.key} ${show(o.obj)}` : `delete ${show(o)}`),
+      onDelete: (o) =>
+        void seen.push(
+          o instanceof DeletedFinalStateUnknown ? `tombstone ${o.key} ${show(o.obj)}` : `delete ${show(o)}`,
+        ),
     },
   };
 }
@@ -41,7 +44,13 @@ function setup(objects: Obj[], opts: SharedInformerOptions<Obj> = {}): Harness {
   const clock = new FakeClock(0);
   const logs: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-  const informer = new SharedIndexInformer<Obj>(lw, { clock, logger, name: 'objs', reflector: { random: () => 0 }, ...opts });
+  const informer = new SharedIndexInformer<Obj>(lw, {
+    clock,
+    logger,
+    name: 'objs',
+    reflector: { random: () => 0 },
+    ...opts,
+  });
   const ac = new AbortController();
   const state: { ac: AbortController; done: Promise<void> | undefined } = { ac, done: undefined };
   current = state;
@@ -55,7 +64,8 @@ function setup(objects: Obj[], opts: SharedInformerOptions<Obj> = {}): Harness {
   };
 }
 
-const synced = (h: Harness): Promise<void> => waitFor(() => h.informer.hasSynced() && h.lw.watches.length > 0, 2000, 'sync and first watch');
+const synced = (h: Harness): Promise<void> =>
+  waitFor(() => h.informer.hasSynced() && h.lw.watches.length > 0, 2000, 'sync and first watch');
 
 describe('SharedIndexInformer', () => {
   afterEach(async () => {
@@ -71,7 +81,9 @@ describe('SharedIndexInformer', () => {
     const seenInCache: (string | undefined)[] = [];
     h.informer.addEventHandler(r1.handler);
     h.informer.addEventHandler(r2.handler);
-    h.informer.addEventHandler({ onAdd: (o) => void seenInCache.push(h.informer.lister().get(o.metadata.name ?? '')?.metadata.resourceVersion) });
+    h.informer.addEventHandler({
+      onAdd: (o) => void seenInCache.push(h.informer.lister().get(o.metadata.name ?? '')?.metadata.resourceVersion),
+    });
     void h.run();
     await synced(h);
     const w = h.lw.lastWatch();
@@ -121,7 +133,11 @@ describe('SharedIndexInformer', () => {
       return ok;
     });
     void h.run();
-    await waitFor(() => h.lw.listCalls.length === 1 && h.clock.pendingTimers() === 1, 2000, 'first list to fail and back off');
+    await waitFor(
+      () => h.lw.listCalls.length === 1 && h.clock.pendingTimers() === 1,
+      2000,
+      'first list to fail and back off',
+    );
     expect(h.informer.hasSynced()).to.equal(false);
     expect(syncedSeen).to.equal(undefined);
     h.clock.step(800); // list backoff
@@ -158,7 +174,13 @@ describe('SharedIndexInformer', () => {
     if (!(tomb instanceof DeletedFinalStateUnknown)) return;
     expect(deletionHandlingKey<Obj>(tomb)).to.equal('vanish');
     expect(unwrapTombstone<Obj>(tomb).spec?.node).to.equal('n1');
-    expect(h.informer.lister().list().map((o) => o.metadata.name).sort()).to.deep.equal(['change', 'keep', 'new']);
+    expect(
+      h.informer
+        .lister()
+        .list()
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).to.deep.equal(['change', 'keep', 'new']);
   });
 
   it('a handler that throws or rejects is logged and does not stop the others', async () => {
@@ -216,10 +238,25 @@ describe('SharedIndexInformer', () => {
     const a = lister.get('ns1/a');
     expect(a?.spec?.node).to.equal('n1');
     expect(Object.isFrozen(a?.metadata)).to.equal(true);
-    expect(lister.list(parseLabelSelector('app=db')).map((o) => o.metadata.name).sort()).to.deep.equal(['a', 'c']);
-    expect(lister.listNamespace('ns1').map((o) => o.metadata.name).sort()).to.deep.equal(['a', 'b']);
+    expect(
+      lister
+        .list(parseLabelSelector('app=db'))
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).to.deep.equal(['a', 'c']);
+    expect(
+      lister
+        .listNamespace('ns1')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).to.deep.equal(['a', 'b']);
     expect(lister.listNamespace('ns1', parseLabelSelector('app=web')).map((o) => o.metadata.name)).to.deep.equal(['b']);
-    expect(lister.byIndex('byNode', 'n1').map((o) => o.metadata.name).sort()).to.deep.equal(['a', 'c']);
+    expect(
+      lister
+        .byIndex('byNode', 'n1')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).to.deep.equal(['a', 'c']);
     h.lw.lastWatch().push('MODIFIED', obj('c', '2', { namespace: 'ns2', node: 'n2' }));
     await waitFor(() => lister.byIndex('byNode', 'n1').length === 1, 2000, 'index updated');
   });

@@ -3,7 +3,12 @@ import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import { StatusError } from '../../../pkg/api/errors';
 import { KubeletAuthenticator } from '../../../pkg/kubelet/auth/authentication';
-import { KubeletAuthorizationMode, KubeletAuthorizer, kubeletAttributes, kubeletSubresource } from '../../../pkg/kubelet/auth/authorization';
+import {
+  KubeletAuthorizationMode,
+  KubeletAuthorizer,
+  kubeletAttributes,
+  kubeletSubresource,
+} from '../../../pkg/kubelet/auth/authorization';
 import { TtlCache } from '../../../pkg/kubelet/auth/ttl_cache';
 import { silentLogger } from '../../../pkg/log/logger';
 
@@ -27,7 +32,13 @@ describe('kubelet server auth', () => {
     expect(kubeletSubresource('/containerLogsX')).to.equal('proxy');
     expect(kubeletSubresource('/metrics')).to.equal('metrics');
     expect(kubeletSubresource('/pods')).to.equal('proxy');
-    expect(kubeletAttributes(alice, 'node-a', 'POST', '/exec/x')).to.include({ verb: 'create', resource: 'nodes', subresource: 'proxy', name: 'node-a', apiGroup: '' });
+    expect(kubeletAttributes(alice, 'node-a', 'POST', '/exec/x')).to.include({
+      verb: 'create',
+      resource: 'nodes',
+      subresource: 'proxy',
+      name: 'node-a',
+      apiGroup: '',
+    });
   });
 
   it('checks bearer tokens with a TokenReview, caches the answer, and never falls back to anonymous', async () => {
@@ -39,23 +50,40 @@ describe('kubelet server auth', () => {
       webhook: async (p, body) => {
         posted.push({ p, body });
         const token = (body as { spec: { token: string } }).spec.token;
-        return { status: token === 'good' ? { authenticated: true, user: { username: 'bob', uid: 'u1', groups: ['devs'] } } : { authenticated: false } };
+        return {
+          status:
+            token === 'good'
+              ? { authenticated: true, user: { username: 'bob', uid: 'u1', groups: ['devs'] } }
+              : { authenticated: false },
+        };
       },
     });
-    expect(await a.authenticate(req({ authorization: 'Bearer good' }))).to.deep.equal({ username: 'bob', uid: 'u1', groups: ['devs', 'system:authenticated'] });
+    expect(await a.authenticate(req({ authorization: 'Bearer good' }))).to.deep.equal({
+      username: 'bob',
+      uid: 'u1',
+      groups: ['devs', 'system:authenticated'],
+    });
     await a.authenticate(req({ authorization: 'Bearer good' }));
     expect(posted).to.have.length(1);
     expect(posted[0]).to.deep.include({ p: '/apis/authentication.k8s.io/v1/tokenreviews' });
     expect(await statusCode(a.authenticate(req({ authorization: 'Bearer bad' })))).to.equal(401);
     expect(await statusCode(a.authenticate(req({ authorization: 'Basic eDp5' })))).to.equal(401);
-    expect(await a.authenticate(req())).to.deep.equal({ username: 'system:anonymous', groups: ['system:unauthenticated'] });
+    expect(await a.authenticate(req())).to.deep.equal({
+      username: 'system:anonymous',
+      groups: ['system:unauthenticated'],
+    });
   });
 
   it('refuses tokens without the webhook, anonymous requests without --anonymous-auth, and an unreachable apiserver', async () => {
     const noWebhook = new KubeletAuthenticator({ x509: false, anonymous: false, logger: silentLogger() });
     expect(await statusCode(noWebhook.authenticate(req({ authorization: 'Bearer good' })))).to.equal(401);
     expect(await statusCode(noWebhook.authenticate(req()))).to.equal(401);
-    const down = new KubeletAuthenticator({ x509: false, anonymous: false, logger: silentLogger(), webhook: () => Promise.reject(new Error('connection refused')) });
+    const down = new KubeletAuthenticator({
+      x509: false,
+      anonymous: false,
+      logger: silentLogger(),
+      webhook: () => Promise.reject(new Error('connection refused')),
+    });
     expect(await statusCode(down.authenticate(req({ authorization: 'Bearer good' })))).to.equal(401);
   });
 
@@ -69,12 +97,25 @@ describe('kubelet server auth', () => {
         if (fail) throw new Error('down');
         const spec = (body as { spec: { user: string; resourceAttributes: { subresource: string } } }).spec;
         specs.push(spec);
-        return { status: { allowed: spec.user === 'admin' && spec.resourceAttributes.subresource === 'log', reason: 'rbac' } };
+        return {
+          status: { allowed: spec.user === 'admin' && spec.resourceAttributes.subresource === 'log', reason: 'rbac' },
+        };
       },
     });
     const logs = (u: typeof alice) => kubeletAttributes(u, 'node-a', 'GET', '/containerLogs/a/b/c');
     expect(await z.authorize(logs(alice))).to.deep.equal({ allowed: false, reason: 'rbac' });
-    expect(specs[0]).to.deep.equal({ user: 'alice', groups: ['system:authenticated'], resourceAttributes: { verb: 'get', group: '', version: 'v1', resource: 'nodes', subresource: 'log', name: 'node-a' } });
+    expect(specs[0]).to.deep.equal({
+      user: 'alice',
+      groups: ['system:authenticated'],
+      resourceAttributes: {
+        verb: 'get',
+        group: '',
+        version: 'v1',
+        resource: 'nodes',
+        subresource: 'log',
+        name: 'node-a',
+      },
+    });
     const admin = { username: 'admin', groups: ['system:masters'] };
     expect((await z.authorize(logs(admin))).allowed).to.equal(true);
     fail = true;

@@ -2,7 +2,14 @@
  * Fixtures of the kubelet unit tests: object builders (pods, claims, PVs), a recording event
  * recorder, a recording pod writer, an in-memory claim/PV "cache", and a spy volume setter.
  */
-import type { Container, EventType, PersistentVolume, PersistentVolumeClaim, Pod, PodStatus } from '../../../pkg/api/core/v1';
+import type {
+  Container,
+  EventType,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  PodStatus,
+} from '../../../pkg/api/core/v1';
 import type { KubeObject } from '../../../pkg/api/meta';
 import type { EventRecorder } from '../../../pkg/client/record/recorder';
 import type { DeepReadonly } from '../../../pkg/informer/readonly';
@@ -13,7 +20,12 @@ import type { VolumeSetter } from '../../../pkg/kubelet/volumemanager/reconciler
 /** A pod in `default` with the given containers, PVC volumes (volume name → claim) and uid. */
 export function pod(
   name: string,
-  opts: { uid?: string; containers?: Container[]; claims?: Record<string, string | { claimName: string; readOnly: boolean }>; restartPolicy?: 'Always' | 'OnFailure' | 'Never' } = {},
+  opts: {
+    uid?: string;
+    containers?: Container[];
+    claims?: Record<string, string | { claimName: string; readOnly: boolean }>;
+    restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  } = {},
 ): Pod {
   const volumes = Object.entries(opts.claims ?? {}).map(([vol, c]) => ({
     name: vol,
@@ -39,7 +51,14 @@ export function claim(name: string, volumeName?: string, extra: { deleting?: boo
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: { name, namespace: 'default', uid: `claim-${name}`, ...(extra.deleting ? { deletionTimestamp: '2024-01-01T00:00:00Z', finalizers: ['kubernetes.io/pvc-protection'] } : {}) },
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: `claim-${name}`,
+      ...(extra.deleting
+        ? { deletionTimestamp: '2024-01-01T00:00:00Z', finalizers: ['kubernetes.io/pvc-protection'] }
+        : {}),
+    },
     spec: { storageClassName: 'hostPath', ...(volumeName ? { volumeName } : {}) },
     status: { phase: volumeName ? 'Bound' : 'Pending' },
   };
@@ -47,12 +66,24 @@ export function claim(name: string, volumeName?: string, extra: { deleting?: boo
 
 /** A hostPath PV. */
 export function hostPathPv(name: string, dir: string): PersistentVolume {
-  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name }, spec: { hostPath: { path: dir }, capacity: { storage: '1Gi' } }, status: { phase: 'Bound' } };
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name },
+    spec: { hostPath: { path: dir }, capacity: { storage: '1Gi' } },
+    status: { phase: 'Bound' },
+  };
 }
 
 /** An NFS PV on a remote server (so the plugin mounts it). */
 export function nfsPv(name: string, server = '10.0.0.9', exported = `/exports/${name}`): PersistentVolume {
-  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name }, spec: { nfs: { server, path: exported }, capacity: { storage: '1Gi' } }, status: { phase: 'Bound' } };
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name },
+    spec: { nfs: { server, path: exported }, capacity: { storage: '1Gi' } },
+    status: { phase: 'Bound' },
+  };
 }
 
 /** The claim and PV "caches" the populator reads. */
@@ -134,7 +165,10 @@ export class SpyVolumeSetter implements VolumeSetter {
 
   constructor(private readonly base = '/var/lib/fake-volumes') {}
 
-  async setUp(pv: PersistentVolume, ctx: { podUid: string; rootDir: string; readOnly: boolean }): Promise<{ hostPath: string }> {
+  async setUp(
+    pv: PersistentVolume,
+    ctx: { podUid: string; rootDir: string; readOnly: boolean },
+  ): Promise<{ hostPath: string }> {
     const name = pv.metadata.name ?? '';
     this.calls.push({ op: 'setUp', pv: name, podUid: ctx.podUid, readOnly: ctx.readOnly });
     const f = this.failSetUp.get(name);

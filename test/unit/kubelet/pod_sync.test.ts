@@ -36,8 +36,23 @@ function harness(opts: { backoff?: RestartBackoff; setter?: VolumeSetter } = {})
   const setter = new SpyVolumeSetter('/vols');
   const cache = new FakeCache();
   const changed: string[] = [];
-  const volumes = new VolumeManager({ plugins: opts.setter ?? setter, rootDir: '/var/lib/kubelet', listers: cache, logger: silentLogger(), onPodChanged: (uid) => changed.push(uid) });
-  const deps: SyncDeps = { runtime: rt, volumes, pods: writer, recorder, backoff: opts.backoff ?? new RestartBackoff(), hostIP: '10.0.0.1', networkMode: 'host', logger: silentLogger() };
+  const volumes = new VolumeManager({
+    plugins: opts.setter ?? setter,
+    rootDir: '/var/lib/kubelet',
+    listers: cache,
+    logger: silentLogger(),
+    onPodChanged: (uid) => changed.push(uid),
+  });
+  const deps: SyncDeps = {
+    runtime: rt,
+    volumes,
+    pods: writer,
+    recorder,
+    backoff: opts.backoff ?? new RestartBackoff(),
+    hostIP: '10.0.0.1',
+    networkMode: 'host',
+    logger: silentLogger(),
+  };
   return { deps, rt, recorder, writer, volumes, setter, cache, changed };
 }
 
@@ -53,13 +68,30 @@ function createSpecs(rt: FakeRuntime): ContainerCreateSpec[] {
 
 /** A runtime container of the pod made directly in the fake runtime (what an earlier kubelet left). */
 async function leftover(rt: FakeRuntime, p: Pod, c: string, attempt: number, start: boolean): Promise<string> {
-  const ident = { podUid: p.metadata.uid ?? '', podNamespace: 'default', podName: p.metadata.name ?? '', containerName: c, attempt };
-  const id = await rt.createContainer({ name: containerName(ident), image: 'busybox:latest', labels: containerLabels(ident), binds: [] });
+  const ident = {
+    podUid: p.metadata.uid ?? '',
+    podNamespace: 'default',
+    podName: p.metadata.name ?? '',
+    containerName: c,
+    attempt,
+  };
+  const id = await rt.createContainer({
+    name: containerName(ident),
+    image: 'busybox:latest',
+    labels: containerLabels(ident),
+    binds: [],
+  });
   if (start) await rt.startContainer(id);
   return id;
 }
 
-const sleeper = (name: string, extra: Partial<Container> = {}): Container => ({ name, image: 'busybox:latest', command: ['sh', '-c'], args: ['sleep 3600'], ...extra });
+const sleeper = (name: string, extra: Partial<Container> = {}): Container => ({
+  name,
+  image: 'busybox:latest',
+  command: ['sh', '-c'],
+  args: ['sleep 3600'],
+  ...extra,
+});
 
 describe('kubelet: syncPod with the fake runtime', () => {
   let h: Harness;
@@ -73,8 +105,17 @@ describe('kubelet: syncPod with the fake runtime', () => {
         uid: '0a1b2c3d-0000-4000-8000-000000000001',
         claims: { 'data-volume': 'data' },
         containers: [
-          sleeper('writer', { env: [{ name: 'A', value: '1' }], workingDir: '/data', volumeMounts: [{ name: 'data-volume', mountPath: '/data' }] }),
-          sleeper('reader', { volumeMounts: [{ name: 'data-volume', mountPath: '/in', readOnly: true }, { name: 'data-volume', mountPath: '/logs', subPath: 'logs' }] }),
+          sleeper('writer', {
+            env: [{ name: 'A', value: '1' }],
+            workingDir: '/data',
+            volumeMounts: [{ name: 'data-volume', mountPath: '/data' }],
+          }),
+          sleeper('reader', {
+            volumeMounts: [
+              { name: 'data-volume', mountPath: '/in', readOnly: true },
+              { name: 'data-volume', mountPath: '/logs', subPath: 'logs' },
+            ],
+          }),
         ],
       });
       await prepare(h, p);
@@ -82,7 +123,10 @@ describe('kubelet: syncPod with the fake runtime', () => {
       expect(res).to.equal(undefined);
 
       const specs = createSpecs(h.rt);
-      expect(specs.map((s) => s.name)).to.deep.equal(['k8s_writer_web_default_0a1b2c3d_0', 'k8s_reader_web_default_0a1b2c3d_0']);
+      expect(specs.map((s) => s.name)).to.deep.equal([
+        'k8s_writer_web_default_0a1b2c3d_0',
+        'k8s_reader_web_default_0a1b2c3d_0',
+      ]);
       const [writer, reader] = specs;
       expect(writer?.binds).to.deep.equal(['/vols/pv-1:/data']);
       expect(reader?.binds).to.deep.equal(['/vols/pv-1:/in:ro', '/vols/pv-1/logs:/logs']);
@@ -93,7 +137,14 @@ describe('kubelet: syncPod with the fake runtime', () => {
         'io.kubernetes.container.name': 'writer',
         'io.kubestore.container.attempt': '0',
       });
-      expect(writer).to.deep.include({ image: 'busybox:latest', command: ['sh', '-c'], args: ['sleep 3600'], workingDir: '/data', networkMode: 'host', hostname: 'web' });
+      expect(writer).to.deep.include({
+        image: 'busybox:latest',
+        command: ['sh', '-c'],
+        args: ['sleep 3600'],
+        workingDir: '/data',
+        networkMode: 'host',
+        hostname: 'web',
+      });
       expect(writer?.env).to.deep.equal([{ name: 'A', value: '1' }]);
       expect([...h.rt.containers.values()].map((c) => c.state)).to.deep.equal(['running', 'running']);
 
@@ -111,7 +162,10 @@ describe('kubelet: syncPod with the fake runtime', () => {
     it('a read-only claim source binds :ro for every mount', async () => {
       h = harness();
       h.cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', '/vols/pv-1'));
-      const p = pod('ro', { claims: { d: { claimName: 'data', readOnly: true } }, containers: [sleeper('app', { volumeMounts: [{ name: 'd', mountPath: '/data' }] })] });
+      const p = pod('ro', {
+        claims: { d: { claimName: 'data', readOnly: true } },
+        containers: [sleeper('app', { volumeMounts: [{ name: 'd', mountPath: '/data' }] })],
+      });
       await prepare(h, p);
       await syncPod(h.deps, p);
       expect(createSpecs(h.rt)[0]?.binds).to.deep.equal(['/vols/pv-1:/data:ro']);
@@ -139,7 +193,11 @@ describe('kubelet: syncPod with the fake runtime', () => {
       await syncPod(h.deps, p);
       expect(h.rt.callsOf('createContainer')).to.have.length(1); // only leftover()'s
       expect(h.rt.containers.size).to.equal(1);
-      expect(h.writer.last().containerStatuses?.[0]).to.deep.include({ containerID: `docker://${id}`, restartCount: 0, ready: true });
+      expect(h.writer.last().containerStatuses?.[0]).to.deep.include({
+        containerID: `docker://${id}`,
+        restartCount: 0,
+        ready: true,
+      });
     });
 
     it("a 'created' container left by a crash is started, not re-created", async () => {
@@ -158,7 +216,8 @@ describe('kubelet: syncPod with the fake runtime', () => {
   describe('restart policy and CrashLoopBackOff', () => {
     /** Makes the newest instance of `c` look as if it exited `ms` ago (time passing for the backoff). */
     const age = (rt: FakeRuntime, ms: number): void => {
-      for (const c of rt.containers.values()) if (c.finishedAt) c.finishedAt = new Date(Date.parse(c.finishedAt) - ms).toISOString();
+      for (const c of rt.containers.values())
+        if (c.finishedAt) c.finishedAt = new Date(Date.parse(c.finishedAt) - ms).toISOString();
     };
 
     it('Always: restarts at once the first time, then waits in CrashLoopBackOff, then restarts after the delay', async () => {
@@ -168,7 +227,10 @@ describe('kubelet: syncPod with the fake runtime', () => {
       await prepare(h, p);
 
       await syncPod(h.deps, p); // attempt 0 starts and exits
-      expect(h.writer.last().containerStatuses?.[0]?.state?.terminated).to.deep.include({ exitCode: 1, reason: 'Error' });
+      expect(h.writer.last().containerStatuses?.[0]?.state?.terminated).to.deep.include({
+        exitCode: 1,
+        reason: 'Error',
+      });
 
       await syncPod(h.deps, p); // first restart: no delay
       expect(createSpecs(h.rt).map((s) => s.labels['io.kubestore.container.attempt'])).to.deep.equal(['0', '1']);
@@ -180,16 +242,22 @@ describe('kubelet: syncPod with the fake runtime', () => {
       expect(st.phase).to.equal('Running');
       const cs = st.containerStatuses?.[0];
       expect(cs?.state?.waiting?.reason).to.equal('CrashLoopBackOff');
-      expect(cs?.state?.waiting?.message).to.match(/^back-off 10s restarting failed container=app pod=crash_default\(uid-crash/);
+      expect(cs?.state?.waiting?.message).to.match(
+        /^back-off 10s restarting failed container=app pod=crash_default\(uid-crash/,
+      );
       expect(cs?.restartCount).to.equal(1);
       expect(cs?.lastState?.terminated).to.deep.include({ exitCode: 1 });
-      expect(h.recorder.events.filter((e) => e.reason === KubeletReason.BackOff && e.type === 'Warning')).to.have.length(1);
+      expect(
+        h.recorder.events.filter((e) => e.reason === KubeletReason.BackOff && e.type === 'Warning'),
+      ).to.have.length(1);
 
       age(h.rt, 10_001); // the 10 s have passed
       await syncPod(h.deps, p);
       expect(createSpecs(h.rt).map((s) => s.labels['io.kubestore.container.attempt'])).to.deep.equal(['0', '1', '2']);
       // Only the previous instance is kept (for --previous).
-      expect([...h.rt.containers.values()].map((c) => c.labels['io.kubestore.container.attempt']).sort()).to.deep.equal(['1', '2']);
+      expect([...h.rt.containers.values()].map((c) => c.labels['io.kubestore.container.attempt']).sort()).to.deep.equal(
+        ['1', '2'],
+      );
       expect(h.writer.last().containerStatuses?.[0]?.restartCount).to.equal(2);
 
       const res2 = await syncPod(h.deps, p); // the delay doubled
@@ -254,8 +322,16 @@ describe('kubelet: syncPod with the fake runtime', () => {
       expect(h.rt.callsOf('createContainer')).to.deep.equal([]);
       const st = h.writer.last();
       expect(st.phase).to.equal('Pending');
-      expect(st.containerStatuses?.[0]?.state?.waiting).to.deep.equal({ reason: 'ErrImageNeverPull', message: 'Container image "nosuch:1.0" is not present with pull policy of Never' });
-      expect(h.recorder.events).to.deep.include({ object: 'default/noimg', type: 'Warning', reason: 'ErrImageNeverPull', message: 'Container image "nosuch:1.0" is not present with pull policy of Never' });
+      expect(st.containerStatuses?.[0]?.state?.waiting).to.deep.equal({
+        reason: 'ErrImageNeverPull',
+        message: 'Container image "nosuch:1.0" is not present with pull policy of Never',
+      });
+      expect(h.recorder.events).to.deep.include({
+        object: 'default/noimg',
+        type: 'Warning',
+        reason: 'ErrImageNeverPull',
+        message: 'Container image "nosuch:1.0" is not present with pull policy of Never',
+      });
 
       h.rt.addImage('nosuch:1.0'); // loaded later: the next sync starts it
       await syncPod(h.deps, p);
@@ -282,12 +358,18 @@ describe('kubelet: syncPod with the fake runtime', () => {
 
     it('a create error: waiting with the runtime reason and a Failed event', async () => {
       h = harness();
-      h.rt.failNext('createContainer', new ContainerRuntimeError(RuntimeErrorReason.CreateContainerError, 'invalid mount config'));
+      h.rt.failNext(
+        'createContainer',
+        new ContainerRuntimeError(RuntimeErrorReason.CreateContainerError, 'invalid mount config'),
+      );
       const p = pod('bad');
       await prepare(h, p);
       const res = await syncPod(h.deps, p);
       expect(res?.requeueAfter).to.be.a('number');
-      expect(h.writer.last().containerStatuses?.[0]?.state?.waiting).to.deep.equal({ reason: 'CreateContainerError', message: 'invalid mount config' });
+      expect(h.writer.last().containerStatuses?.[0]?.state?.waiting).to.deep.equal({
+        reason: 'CreateContainerError',
+        message: 'invalid mount config',
+      });
       expect(h.recorder.events.find((e) => e.reason === 'Failed')?.message).to.equal('Error: invalid mount config');
     });
   });
@@ -296,12 +378,19 @@ describe('kubelet: syncPod with the fake runtime', () => {
     for (const t of [
       { title: 'missing', objects: () => [], cause: /persistentvolumeclaim "data" not found/ },
       { title: 'not bound', objects: () => [claim('data')], cause: /persistentvolumeclaim "data" is not bound/ },
-      { title: 'being deleted', objects: () => [claim('data', 'pv-1', { deleting: true }), hostPathPv('pv-1', '/vols/pv-1')], cause: /persistentvolumeclaim "data" is being deleted/ },
+      {
+        title: 'being deleted',
+        objects: () => [claim('data', 'pv-1', { deleting: true }), hostPathPv('pv-1', '/vols/pv-1')],
+        cause: /persistentvolumeclaim "data" is being deleted/,
+      },
     ]) {
       it(`claim ${t.title}: no container; ContainerCreating (Pending) and a FailedMount event naming the cause`, async () => {
         h = harness();
         h.cache.add(...t.objects());
-        const p = pod('waits', { claims: { d: 'data' }, containers: [sleeper('app', { volumeMounts: [{ name: 'd', mountPath: '/data' }] })] });
+        const p = pod('waits', {
+          claims: { d: 'data' },
+          containers: [sleeper('app', { volumeMounts: [{ name: 'd', mountPath: '/data' }] })],
+        });
         await prepare(h, p);
         await syncPod(h.deps, p);
         expect(h.rt.callsOf('createContainer')).to.deep.equal([]);
@@ -317,7 +406,10 @@ describe('kubelet: syncPod with the fake runtime', () => {
 
     it('the claim binds later: the pod is woken (onPodChanged) and its next sync starts it', async () => {
       h = harness();
-      const p = pod('late', { claims: { d: 'data' }, containers: [sleeper('app', { volumeMounts: [{ name: 'd', mountPath: '/data' }] })] });
+      const p = pod('late', {
+        claims: { d: 'data' },
+        containers: [sleeper('app', { volumeMounts: [{ name: 'd', mountPath: '/data' }] })],
+      });
       await prepare(h, p);
       await syncPod(h.deps, p);
       expect(h.writer.last().phase).to.equal('Pending');
@@ -346,7 +438,10 @@ describe('kubelet: syncPod with the fake runtime', () => {
       };
       h = harness({ setter });
       h.cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', '/vols/pv-1'));
-      const p = pod('slow', { claims: { d: 'data' }, containers: [sleeper('app', { volumeMounts: [{ name: 'd', mountPath: '/data' }] })] });
+      const p = pod('slow', {
+        claims: { d: 'data' },
+        containers: [sleeper('app', { volumeMounts: [{ name: 'd', mountPath: '/data' }] })],
+      });
       h.volumes.setPod(p); // what the kubelet does right before syncPod
       await syncPod(h.deps, p);
       expect(h.rt.callsOf('createContainer')).to.deep.equal([]);
@@ -361,12 +456,18 @@ describe('kubelet: syncPod with the fake runtime', () => {
   });
 
   describe('terminatePod', () => {
-    const deleting = (p: Pod, grace: number): Pod => ({ ...p, metadata: { ...p.metadata, deletionTimestamp: '2024-05-01T12:00:00Z', deletionGracePeriodSeconds: grace } });
+    const deleting = (p: Pod, grace: number): Pod => ({
+      ...p,
+      metadata: { ...p.metadata, deletionTimestamp: '2024-05-01T12:00:00Z', deletionGracePeriodSeconds: grace },
+    });
 
     it('stops (with the grace period), removes, tears down volumes, then confirms the deletion', async () => {
       h = harness();
       h.cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', '/vols/pv-1'));
-      const p = pod('bye', { claims: { d: 'data' }, containers: [sleeper('a', { volumeMounts: [{ name: 'd', mountPath: '/data' }] }), sleeper('b')] });
+      const p = pod('bye', {
+        claims: { d: 'data' },
+        containers: [sleeper('a', { volumeMounts: [{ name: 'd', mountPath: '/data' }] }), sleeper('b')],
+      });
       await prepare(h, p);
       await syncPod(h.deps, p);
       const ids = [...h.rt.containers.keys()];
@@ -375,12 +476,19 @@ describe('kubelet: syncPod with the fake runtime', () => {
 
       await syncPod(h.deps, deleting(p, 7)); // syncPod routes a pod being deleted to terminatePod
       expect(h.rt.callsOf('stopContainer').map((a) => a[1])).to.deep.equal([7, 7]);
-      expect(h.rt.callsOf('stopContainer').map((a) => a[0]).sort()).to.deep.equal([...ids].sort());
+      expect(
+        h.rt
+          .callsOf('stopContainer')
+          .map((a) => a[0])
+          .sort(),
+      ).to.deep.equal([...ids].sort());
       expect(h.rt.containers.size).to.equal(0);
       expect(h.setter.ops('tearDown')).to.deep.equal([`pv-1@${p.metadata.uid ?? ''}`]);
       expect(h.volumes.podVolumesTornDown(p.metadata.uid ?? '')).to.equal(true);
       expect(h.writer.confirmed).to.deep.equal([{ namespace: 'default', name: 'bye', uid: p.metadata.uid }]);
-      expect(h.recorder.events.find((e) => e.reason === 'Killing')?.message).to.match(/^Stopping containers (a, b|b, a)$/);
+      expect(h.recorder.events.find((e) => e.reason === 'Killing')?.message).to.match(
+        /^Stopping containers (a, b|b, a)$/,
+      );
       expect(h.rt.callsOf('createContainer')).to.deep.equal([]); // never starts anything while deleting
     });
 

@@ -15,7 +15,12 @@ function breakingRuntime(log: string[]) {
       const n = ++subscriptions;
       log.push(`subscribe ${n}${since ? ' since the break' : ''}`);
       if (n === 1) {
-        yield { type: 'die', id: 'c1', time: new Date().toISOString(), labels: { pod: 'a' } } as unknown as ContainerEvent;
+        yield {
+          type: 'die',
+          id: 'c1',
+          time: new Date().toISOString(),
+          labels: { pod: 'a' },
+        } as unknown as ContainerEvent;
         throw new Error('connect ENOENT /var/run/docker.sock');
       }
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -43,6 +48,12 @@ describe('kubelet runtime event loop', () => {
   });
 
   it('does nothing for a runtime without events', async () => {
-    await watchRuntimeEvents({ runtime: {}, onContainerEvent: () => expect.fail(), resyncAll: () => expect.fail(), signal: new AbortController().signal, logger: silentLogger() });
+    await watchRuntimeEvents({
+      runtime: {},
+      onContainerEvent: () => expect.fail(),
+      resyncAll: () => expect.fail(),
+      signal: new AbortController().signal,
+      logger: silentLogger(),
+    });
   });
 });

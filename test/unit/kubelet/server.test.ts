@@ -17,8 +17,19 @@ describe('kubelet: server (container logs, healthz)', () => {
 
   /** A container instance of `p`'s `c` with some output; running or exited. */
   async function instance(p: Pod, c: string, attempt: number, output: string, running: boolean): Promise<string> {
-    const ident = { podUid: p.metadata.uid ?? '', podNamespace: 'default', podName: p.metadata.name ?? '', containerName: c, attempt };
-    const id = await rt.createContainer({ name: containerName(ident), image: 'busybox', labels: containerLabels(ident), binds: [] });
+    const ident = {
+      podUid: p.metadata.uid ?? '',
+      podNamespace: 'default',
+      podName: p.metadata.name ?? '',
+      containerName: c,
+      attempt,
+    };
+    const id = await rt.createContainer({
+      name: containerName(ident),
+      image: 'busybox',
+      labels: containerLabels(ident),
+      binds: [],
+    });
     await rt.startContainer(id);
     rt.writeLogs(id, output);
     if (!running) rt.exitContainer(id, 1);
@@ -63,7 +74,9 @@ describe('kubelet: server (container logs, healthz)', () => {
     const waiting = await fetch(url('/containerLogs/default/web/app'));
     expect(((await waiting.json()) as { message: string }).message).to.match(/is waiting to start: ContainerCreating/);
     const noPrev = await fetch(url('/containerLogs/default/web/app?previous=true'));
-    expect(((await noPrev.json()) as { message: string }).message).to.match(/previous terminated container "app" in pod "web" not found/);
+    expect(((await noPrev.json()) as { message: string }).message).to.match(
+      /previous terminated container "app" in pod "web" not found/,
+    );
     await instance(p, 'app', 0, 'x\n', true);
     expect((await fetch(url('/containerLogs/default/web/app?tailLines=-1'))).status).to.equal(400);
   });
@@ -79,7 +92,8 @@ describe('kubelet: server (container logs, healthz)', () => {
     let ended = false;
     void (async () => {
       const dec = new TextDecoder();
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) text += dec.decode(chunk, { stream: true });
+      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>)
+        text += dec.decode(chunk, { stream: true });
       ended = true;
     })();
     await waitFor(() => text === 'first\n', 5000, 'the existing output');

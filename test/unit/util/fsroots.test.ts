@@ -30,7 +30,9 @@ describe('fsroots: lexical host path rules', () => {
     const roots = ['/var/lib/kubestore/volumes', '/mnt/fast'];
     expect(requestedPathProblem('/mnt/fast', roots)).to.equal(undefined);
     expect(requestedPathProblem('/mnt/fast/ssd', roots)).to.equal(undefined);
-    expect(requestedPathProblem('/anywhere', roots)).to.match(/not under an allowed root \(\/var\/lib\/kubestore\/volumes, \/mnt\/fast\)/);
+    expect(requestedPathProblem('/anywhere', roots)).to.match(
+      /not under an allowed root \(\/var\/lib\/kubestore\/volumes, \/mnt\/fast\)/,
+    );
     expect(requestedPathProblem('/mnt/fastest', roots)).to.match(/not under an allowed root/);
     expect(requestedPathProblem('/mnt/fast/../../etc', roots)).to.match(/\.\./);
     expect(requestedPathProblem('/anywhere', [])).to.match(/none configured/);

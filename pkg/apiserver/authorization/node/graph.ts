@@ -17,7 +17,8 @@ import type { CachedEvent, CacheWatcher } from '../../watch/cache';
 /** An object's change as the graph applies it: its key and its new state (undefined: gone). */
 type Apply = (key: string, obj: KubeObject | undefined) => void;
 
-const objectKeyOf = (o: KubeObject): string => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name ?? ''}` : (o.metadata.name ?? ''));
+const objectKeyOf = (o: KubeObject): string =>
+  o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name ?? ''}` : (o.metadata.name ?? '');
 
 /** Mirrors one watch cache into `apply`: a snapshot, then the cache's watch from its revision. */
 class CacheFeed {
@@ -44,7 +45,8 @@ class CacheFeed {
     store.cache
       .watch(snap.revision, {
         event: (e: CachedEvent) => {
-          if (generation === this.generation) this.apply(objectKeyOf(e.ev.object), e.ev.type === 'DELETED' ? undefined : e.ev.object);
+          if (generation === this.generation)
+            this.apply(objectKeyOf(e.ev.object), e.ev.type === 'DELETED' ? undefined : e.ev.object);
           return true;
         },
         close: () => {
@@ -123,7 +125,13 @@ export class NodeGraph {
     const node = pod?.spec?.nodeName;
     if (!pod || !node) return;
     const namespace = pod.metadata.namespace ?? '';
-    const claims = [...new Set((pod.spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : [])))];
+    const claims = [
+      ...new Set(
+        (pod.spec.volumes ?? []).flatMap((v) =>
+          v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : [],
+        ),
+      ),
+    ];
     this.pods.set(key, { node, namespace, claims });
     for (const c of claims) this.countUse(`${namespace}/${c}`, node, 1);
   }

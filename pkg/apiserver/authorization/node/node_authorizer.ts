@@ -29,7 +29,15 @@
  * It lists no rules (SelfSubjectRulesReview is incomplete for nodes, as in Kubernetes).
  */
 import { nodeNameOf } from '../../authentication/user';
-import { allow, noOpinion, type Attributes, type AuthorizationResult, type Authorizer, type RuleResolver, type RulesResult } from '../authorizer';
+import {
+  allow,
+  noOpinion,
+  type Attributes,
+  type AuthorizationResult,
+  type Authorizer,
+  type RuleResolver,
+  type RulesResult,
+} from '../authorizer';
 import type { UserInfo } from '../../authentication/user';
 import type { NodeGraph } from './graph';
 
@@ -48,7 +56,11 @@ const staticRules: readonly StaticRule[] = [
   { group: '', resources: ['events'], verbs: ['create', 'update', 'patch'] },
   { group: 'events.k8s.io', resources: ['events'], verbs: ['create', 'update', 'patch'] },
   { group: 'authentication.k8s.io', resources: ['tokenreviews'], verbs: ['create'] },
-  { group: 'authorization.k8s.io', resources: ['subjectaccessreviews', 'localsubjectaccessreviews'], verbs: ['create'] },
+  {
+    group: 'authorization.k8s.io',
+    resources: ['subjectaccessreviews', 'localsubjectaccessreviews'],
+    verbs: ['create'],
+  },
 ];
 
 const noRelationship = (node: string) => noOpinion(`no relationship found between node '${node}' and this object`);
@@ -73,20 +85,31 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
       }
     }
     if (a.apiGroup === 'coordination.k8s.io' && a.resource === 'leases') return ownLease(node, a);
-    const rule = staticRules.find((r) => r.group === a.apiGroup && r.resources.includes(a.subresource ? `${a.resource}/${a.subresource}` : a.resource) && r.verbs.includes(a.verb));
+    const rule = staticRules.find(
+      (r) =>
+        r.group === a.apiGroup &&
+        r.resources.includes(a.subresource ? `${a.resource}/${a.subresource}` : a.resource) &&
+        r.verbs.includes(a.verb),
+    );
     return rule ? allow() : noOpinion();
   }
 
   /** Nodes' rules cannot be listed (they depend on the graph); other users have none here. */
   rulesFor(user: UserInfo): RulesResult {
     if (nodeNameOf(user) === undefined) return { resourceRules: [], nonResourceRules: [], incomplete: false };
-    return { resourceRules: [], nonResourceRules: [], incomplete: true, evaluationError: 'node authorizer does not support user rule resolution' };
+    return {
+      resourceRules: [],
+      nonResourceRules: [],
+      incomplete: true,
+      evaluationError: 'node authorizer does not support user rule resolution',
+    };
   }
 
   private pod(node: string, a: Attributes): AuthorizationResult {
     const bound = () => a.name !== '' && this.graph.podOnNode(node, a.namespace, a.name);
     if (a.subresource === 'status') {
-      if (!['get', 'update', 'patch'].includes(a.verb)) return noOpinion('can only get, update or patch the status of pods');
+      if (!['get', 'update', 'patch'].includes(a.verb))
+        return noOpinion('can only get, update or patch the status of pods');
       return bound() ? allow() : noRelationship(node);
     }
     if (a.subresource) return noOpinion(`cannot access subresource ${a.subresource} of pods`);
@@ -97,7 +120,9 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
         return bound() ? allow() : noRelationship(node);
       case 'list':
       case 'watch':
-        return a.fieldSelector?.['spec.nodeName'] === node ? allow() : noOpinion('can only list/watch pods with spec.nodeName field selector');
+        return a.fieldSelector?.['spec.nodeName'] === node
+          ? allow()
+          : noOpinion('can only list/watch pods with spec.nodeName field selector');
       case 'create':
         return noOpinion(`node '${node}' can only create mirror pods, and this cluster runs none`);
       default:
@@ -114,7 +139,8 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
 }
 
 function ownNode(node: string, a: Attributes): AuthorizationResult {
-  if (a.subresource !== '' && a.subresource !== 'status') return noOpinion(`cannot access subresource ${a.subresource} of nodes`);
+  if (a.subresource !== '' && a.subresource !== 'status')
+    return noOpinion(`cannot access subresource ${a.subresource} of nodes`);
   switch (a.verb) {
     case 'create':
       // The name is in the body: NodeRestriction limits a node to creating its own Node.
@@ -125,16 +151,23 @@ function ownNode(node: string, a: Attributes): AuthorizationResult {
     case 'update':
     case 'patch':
       if (a.name === node) return allow();
-      return noOpinion(a.name === '' ? `node '${node}' cannot read all nodes, only its own Node object` : `node '${node}' cannot access '${a.name}', only its own Node object`);
+      return noOpinion(
+        a.name === ''
+          ? `node '${node}' cannot read all nodes, only its own Node object`
+          : `node '${node}' cannot access '${a.name}', only its own Node object`,
+      );
     default:
       return noOpinion(`node '${node}' cannot ${a.verb} nodes`);
   }
 }
 
 function ownLease(node: string, a: Attributes): AuthorizationResult {
-  if (!['get', 'create', 'update', 'patch', 'delete'].includes(a.verb) || a.subresource) return noOpinion('can only get, create, update, patch, or delete a node lease');
-  if (a.namespace !== nodeLeaseNamespace) return noOpinion(`can only access leases in the "${nodeLeaseNamespace}" system namespace`);
+  if (!['get', 'create', 'update', 'patch', 'delete'].includes(a.verb) || a.subresource)
+    return noOpinion('can only get, create, update, patch, or delete a node lease');
+  if (a.namespace !== nodeLeaseNamespace)
+    return noOpinion(`can only access leases in the "${nodeLeaseNamespace}" system namespace`);
   // On create the name is in the body: NodeRestriction checks it.
-  if (a.verb !== 'create' && a.name !== node) return noOpinion('can only access node lease with the same name as the requesting node');
+  if (a.verb !== 'create' && a.name !== node)
+    return noOpinion('can only access node lease with the same name as the requesting node');
   return allow();
 }

@@ -5,7 +5,15 @@
  */
 import type { PolicyRule } from '../../../api/rbac/v1';
 import type { UserInfo } from '../../authentication/user';
-import { allow, noOpinion, type Attributes, type AuthorizationResult, type Authorizer, type RuleResolver, type RulesResult } from '../authorizer';
+import {
+  allow,
+  noOpinion,
+  type Attributes,
+  type AuthorizationResult,
+  type Authorizer,
+  type RuleResolver,
+  type RulesResult,
+} from '../authorizer';
 import type { GrantResolver } from './resolver';
 import { ruleAllows } from './rules';
 
@@ -32,8 +40,15 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
     return {
       resourceRules: rules
         .filter((r) => !r.nonResourceURLs?.length)
-        .map((r) => ({ verbs: [...r.verbs], apiGroups: [...(r.apiGroups ?? [])], resources: [...(r.resources ?? [])], ...(r.resourceNames?.length ? { resourceNames: [...r.resourceNames] } : {}) })),
-      nonResourceRules: rules.filter((r) => r.nonResourceURLs?.length).map((r) => ({ verbs: [...r.verbs], nonResourceURLs: [...(r.nonResourceURLs ?? [])] })),
+        .map((r) => ({
+          verbs: [...r.verbs],
+          apiGroups: [...(r.apiGroups ?? [])],
+          resources: [...(r.resources ?? [])],
+          ...(r.resourceNames?.length ? { resourceNames: [...r.resourceNames] } : {}),
+        })),
+      nonResourceRules: rules
+        .filter((r) => r.nonResourceURLs?.length)
+        .map((r) => ({ verbs: [...r.verbs], nonResourceURLs: [...(r.nonResourceURLs ?? [])] })),
       incomplete: false,
     };
   }

@@ -21,8 +21,26 @@ export interface EscalationDeps {
   grants: GrantResolver;
 }
 
-function allowed(deps: EscalationDeps, user: UserInfo, verb: string, resource: string, namespace: string, name: string): boolean {
-  const a = { user, verb, resourceRequest: true, apiGroup: rbacGroup, apiVersion: 'v1', resource, subresource: '', namespace, name, path: '' };
+function allowed(
+  deps: EscalationDeps,
+  user: UserInfo,
+  verb: string,
+  resource: string,
+  namespace: string,
+  name: string,
+): boolean {
+  const a = {
+    user,
+    verb,
+    resourceRequest: true,
+    apiGroup: rbacGroup,
+    apiVersion: 'v1',
+    resource,
+    subresource: '',
+    namespace,
+    name,
+    path: '',
+  };
   return deps.authorizer.authorize(a).decision === Decision.Allow;
 }
 
@@ -32,14 +50,26 @@ function refuseUnheld(resource: string, name: string, user: UserInfo, missing: r
   throw forbidden({ group: rbacGroup, resource }, name, why);
 }
 
-const rbacResources: readonly string[] = [roles.resource, clusterRoles.resource, roleBindings.resource, clusterRoleBindings.resource];
+const rbacResources: readonly string[] = [
+  roles.resource,
+  clusterRoles.resource,
+  roleBindings.resource,
+  clusterRoleBindings.resource,
+];
 
 /**
  * Throws 403 when `user` writing `obj` (a role or binding in `namespace`, '' for cluster
  * objects) would grant permissions the user lacks; other resources pass untouched, and so does
  * an object `isValid` (the resource's strategy) rejects: validation answers it with a 422.
  */
-export function checkEscalation(deps: EscalationDeps, user: UserInfo, resource: string, namespace: string, obj: KubeObject, isValid: () => boolean): void {
+export function checkEscalation(
+  deps: EscalationDeps,
+  user: UserInfo,
+  resource: string,
+  namespace: string,
+  obj: KubeObject,
+  isValid: () => boolean,
+): void {
   if (!rbacResources.includes(resource) || user.groups.includes(Groups.Masters) || !isValid()) return;
   const name = obj.metadata.name ?? '';
   if (resource === roles.resource || resource === clusterRoles.resource) {

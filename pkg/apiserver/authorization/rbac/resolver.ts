@@ -3,7 +3,15 @@
  * every ClusterRoleBinding, and in a namespace every RoleBinding there; a binding whose role
  * is missing grants nothing. Reads the apiserver's watch caches, so it never waits on etcd.
  */
-import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject } from '../../../api/rbac/v1';
+import type {
+  ClusterRole,
+  ClusterRoleBinding,
+  PolicyRule,
+  Role,
+  RoleBinding,
+  RoleRef,
+  Subject,
+} from '../../../api/rbac/v1';
 import { SubjectKind } from '../../../api/rbac/v1';
 import type { UserInfo } from '../../authentication/user';
 
@@ -44,8 +52,13 @@ export class GrantResolver {
 
   /** The rules `ref` names, seen from `namespace` ('' for a ClusterRoleBinding); undefined when the role is missing. */
   roleRules(ref: RoleRef, namespace: string): readonly PolicyRule[] | undefined {
-    const role = ref.kind === 'ClusterRole' ? this.objects.clusterRole(ref.name) : namespace ? this.objects.role(namespace, ref.name) : undefined;
-    return role ? role.rules ?? [] : undefined;
+    const role =
+      ref.kind === 'ClusterRole'
+        ? this.objects.clusterRole(ref.name)
+        : namespace
+          ? this.objects.role(namespace, ref.name)
+          : undefined;
+    return role ? (role.rules ?? []) : undefined;
   }
 
   /**
@@ -56,7 +69,14 @@ export class GrantResolver {
     for (const b of this.objects.clusterRoleBindings()) {
       if (!(b.subjects ?? []).some((s) => subjectMatches(s, user, ''))) continue;
       const rules = this.roleRules(b.roleRef, '');
-      if (rules && visit({ source: `ClusterRoleBinding ${JSON.stringify(b.metadata.name)} of ClusterRole ${JSON.stringify(b.roleRef.name)}`, rules })) return;
+      if (
+        rules &&
+        visit({
+          source: `ClusterRoleBinding ${JSON.stringify(b.metadata.name)} of ClusterRole ${JSON.stringify(b.roleRef.name)}`,
+          rules,
+        })
+      )
+        return;
     }
     if (!namespace) return;
     for (const b of this.objects.roleBindings(namespace)) {

@@ -7,12 +7,15 @@ import type { PolicyRule } from '../../../api/rbac/v1';
 import { ruleAll } from '../../../api/rbac/v1';
 import type { Attributes } from '../authorizer';
 
-const has = (list: readonly string[] | undefined, v: string): boolean => (list ?? []).some((x) => x === ruleAll || x === v);
+const has = (list: readonly string[] | undefined, v: string): boolean =>
+  (list ?? []).some((x) => x === ruleAll || x === v);
 
 /** `resources` names the request's resource: `pods`, `pods/log`, `*`, or `*` + `/log` for every resource's log. */
 function resourceMatches(rule: PolicyRule, resource: string, subresource: string): boolean {
   const combined = subresource ? `${resource}/${subresource}` : resource;
-  return (rule.resources ?? []).some((r) => r === ruleAll || r === combined || (subresource !== '' && r === `*/${subresource}`));
+  return (rule.resources ?? []).some(
+    (r) => r === ruleAll || r === combined || (subresource !== '' && r === `*/${subresource}`),
+  );
 }
 
 function nameMatches(rule: PolicyRule, name: string): boolean {
@@ -21,14 +24,18 @@ function nameMatches(rule: PolicyRule, name: string): boolean {
 
 /** A non-resource URL rule: `*`, the path itself, or a prefix ending in `*`. */
 function urlMatches(rule: PolicyRule, path: string): boolean {
-  return (rule.nonResourceURLs ?? []).some((u) => u === ruleAll || u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))));
+  return (rule.nonResourceURLs ?? []).some(
+    (u) => u === ruleAll || u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))),
+  );
 }
 
 /** True when `rule` allows the request `a`. */
 export function ruleAllows(rule: PolicyRule, a: Attributes): boolean {
   if (!has(rule.verbs, a.verb)) return false;
   if (!a.resourceRequest) return urlMatches(rule, a.path);
-  return has(rule.apiGroups, a.apiGroup) && resourceMatches(rule, a.resource, a.subresource) && nameMatches(rule, a.name);
+  return (
+    has(rule.apiGroups, a.apiGroup) && resourceMatches(rule, a.resource, a.subresource) && nameMatches(rule, a.name)
+  );
 }
 
 /** One verb on one group/resource/name, or one verb on one URL: the unit `covers` checks. */
@@ -39,7 +46,13 @@ function atoms(rule: PolicyRule): PolicyRule[] {
     for (const group of rule.apiGroups ?? []) {
       for (const resource of rule.resources ?? []) {
         const names = rule.resourceNames?.length ? rule.resourceNames : [undefined];
-        for (const name of names) out.push({ verbs: [verb], apiGroups: [group], resources: [resource], ...(name !== undefined ? { resourceNames: [name] } : {}) });
+        for (const name of names)
+          out.push({
+            verbs: [verb],
+            apiGroups: [group],
+            resources: [resource],
+            ...(name !== undefined ? { resourceNames: [name] } : {}),
+          });
       }
     }
   }
@@ -47,7 +60,8 @@ function atoms(rule: PolicyRule): PolicyRule[] {
 }
 
 /** A `*` in the servant needs a `*` in the owner; otherwise the owner lists it or has `*`. */
-const ownerHas = (owner: readonly string[] | undefined, v: string): boolean => (v === ruleAll ? (owner ?? []).includes(ruleAll) : has(owner, v));
+const ownerHas = (owner: readonly string[] | undefined, v: string): boolean =>
+  v === ruleAll ? (owner ?? []).includes(ruleAll) : has(owner, v);
 
 function atomCovered(owner: PolicyRule, atom: PolicyRule): boolean {
   const [verb = ''] = atom.verbs;

@@ -1,5 +1,19 @@
 /** storage.k8s.io/v1 StorageClass schemas. */
-import { bool, freeForm, kind, list, listKind, objectHeader, oneOf, str, stringMap, strings, storageName, type Components, type GroupVersionKind } from '../schema';
+import {
+  bool,
+  freeForm,
+  kind,
+  list,
+  listKind,
+  objectHeader,
+  oneOf,
+  str,
+  stringMap,
+  strings,
+  storageName,
+  type Components,
+  type GroupVersionKind,
+} from '../schema';
 
 const gvk: GroupVersionKind = { group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass' };
 
@@ -15,8 +29,12 @@ export const storageSchemas: Components = {
         freeForm('A topology selector term represents the result of label queries.'),
         'allowedTopologies restrict the node topologies where volumes can be dynamically provisioned. An empty TopologySelectorTerm list means there is no topology restriction.',
       ),
-      mountOptions: strings('mountOptions controls the mountOptions for dynamically provisioned PersistentVolumes of this storage class. e.g. ["ro", "soft"]. Not validated - mount of the PVs will simply fail if one is invalid.'),
-      parameters: stringMap('parameters holds the parameters for the provisioner that should create volumes of this storage class.'),
+      mountOptions: strings(
+        'mountOptions controls the mountOptions for dynamically provisioned PersistentVolumes of this storage class. e.g. ["ro", "soft"]. Not validated - mount of the PVs will simply fail if one is invalid.',
+      ),
+      parameters: stringMap(
+        'parameters holds the parameters for the provisioner that should create volumes of this storage class.',
+      ),
       provisioner: str('provisioner indicates the type of the provisioner.'),
       reclaimPolicy: oneOf(
         'reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.',
@@ -29,5 +47,9 @@ export const storageSchemas: Components = {
     },
     { required: ['provisioner'] },
   ),
-  [storageName('StorageClassList')]: listKind(gvk, storageName('StorageClass'), 'StorageClassList is a collection of storage classes.'),
+  [storageName('StorageClassList')]: listKind(
+    gvk,
+    storageName('StorageClass'),
+    'StorageClassList is a collection of storage classes.',
+  ),
 };

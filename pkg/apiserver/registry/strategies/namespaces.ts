@@ -22,7 +22,9 @@ function withFinalizersOf(ns: Namespace, from: Namespace): Namespace {
 /** `ns` with the `kubernetes` finalizer added: every new namespace gets it, whatever it asked for. */
 function withKubernetesFinalizer(ns: Namespace): Namespace {
   const finalizers = ns.spec?.finalizers ?? [];
-  return finalizers.includes(FinalizerKubernetes) ? ns : { ...ns, spec: { ...ns.spec, finalizers: [...finalizers, FinalizerKubernetes] } };
+  return finalizers.includes(FinalizerKubernetes)
+    ? ns
+    : { ...ns, spec: { ...ns.spec, finalizers: [...finalizers, FinalizerKubernetes] } };
 }
 
 export const namespaceStrategy: Strategy<Namespace> = {

@@ -14,7 +14,8 @@ export const persistentVolumeClaimStrategy: Strategy<PersistentVolumeClaim> = {
   ...defaultStrategy,
   info: persistentVolumeClaims,
   selectableFields: ['spec.volumeName', 'status.phase', 'spec.storageClassName'],
-  prepareForCreate: (pvc) => defaultPersistentVolumeClaim({ ...pvc, status: { phase: PersistentVolumeClaimPhase.Pending } }),
+  prepareForCreate: (pvc) =>
+    defaultPersistentVolumeClaim({ ...pvc, status: { phase: PersistentVolumeClaimPhase.Pending } }),
   validate: validatePersistentVolumeClaim,
   prepareForUpdate: (pvc) => defaultPersistentVolumeClaim(pvc),
   validateUpdate: validatePersistentVolumeClaimUpdate,

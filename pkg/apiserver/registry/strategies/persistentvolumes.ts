@@ -3,7 +3,11 @@ import type { PersistentVolume } from '../../../api/core/v1';
 import { PersistentVolumePhase } from '../../../api/core/v1';
 import { defaultPersistentVolume } from '../../../api/defaults';
 import { persistentVolumes } from '../../../api/resources';
-import { validatePersistentVolume, validatePersistentVolumeStatus, validatePersistentVolumeUpdate } from '../../../api/validation';
+import {
+  validatePersistentVolume,
+  validatePersistentVolumeStatus,
+  validatePersistentVolumeUpdate,
+} from '../../../api/validation';
 import { defaultStrategy, type Strategy } from '../strategy';
 
 export const persistentVolumeStrategy: Strategy<PersistentVolume> = {

@@ -5,13 +5,34 @@
  */
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../../../api/rbac/v1';
 import { clusterRoleBindings, clusterRoles, roleBindings, roles } from '../../../api/resources';
-import { validateBindingUpdate, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from '../../../api/validation';
+import {
+  validateBindingUpdate,
+  validateClusterRole,
+  validateClusterRoleBinding,
+  validateRole,
+  validateRoleBinding,
+} from '../../../api/validation';
 import { defaultStrategy, type Strategy } from '../strategy';
 
-const rbacStrategy = { ...defaultStrategy, hasStatus: false, prepareForCreate: <T>(o: T): T => o, prepareForUpdate: <T>(o: T): T => o };
+const rbacStrategy = {
+  ...defaultStrategy,
+  hasStatus: false,
+  prepareForCreate: <T>(o: T): T => o,
+  prepareForUpdate: <T>(o: T): T => o,
+};
 
-export const roleStrategy: Strategy<Role> = { ...rbacStrategy, info: roles, validate: validateRole, validateUpdate: validateRole };
-export const clusterRoleStrategy: Strategy<ClusterRole> = { ...rbacStrategy, info: clusterRoles, validate: validateClusterRole, validateUpdate: validateClusterRole };
+export const roleStrategy: Strategy<Role> = {
+  ...rbacStrategy,
+  info: roles,
+  validate: validateRole,
+  validateUpdate: validateRole,
+};
+export const clusterRoleStrategy: Strategy<ClusterRole> = {
+  ...rbacStrategy,
+  info: clusterRoles,
+  validate: validateClusterRole,
+  validateUpdate: validateClusterRole,
+};
 export const roleBindingStrategy: Strategy<RoleBinding> = {
   ...rbacStrategy,
   info: roleBindings,

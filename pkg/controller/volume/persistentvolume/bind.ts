@@ -29,12 +29,17 @@ export function claimRefFor(claim: DeepReadonly<PersistentVolumeClaim>): ObjectR
 /** True when the PV's claimRef points at this claim (by uid when the ref has one). */
 export function refersTo(pv: DeepReadonly<PersistentVolume>, claim: DeepReadonly<PersistentVolumeClaim>): boolean {
   const ref = pv.spec.claimRef;
-  if (!ref || ref.name !== claim.metadata.name || (ref.namespace ?? 'default') !== claim.metadata.namespace) return false;
+  if (!ref || ref.name !== claim.metadata.name || (ref.namespace ?? 'default') !== claim.metadata.namespace)
+    return false;
   return !ref.uid || ref.uid === claim.metadata.uid;
 }
 
 /** Runs the four steps for a claim and a volume it may bind to. Returns the bound claim. */
-export async function bind(ctx: ControllerContext, claimIn: DeepReadonly<PersistentVolumeClaim>, pvIn: DeepReadonly<PersistentVolume>): Promise<PersistentVolumeClaim> {
+export async function bind(
+  ctx: ControllerContext,
+  claimIn: DeepReadonly<PersistentVolumeClaim>,
+  pvIn: DeepReadonly<PersistentVolume>,
+): Promise<PersistentVolumeClaim> {
   let pv = thaw<PersistentVolume>(pvIn);
   let claim = thaw<PersistentVolumeClaim>(claimIn);
   const pvName = pv.metadata.name ?? '';

@@ -9,15 +9,33 @@ import type { NfsSettings } from './nfs_provisioner';
 
 /** The built-in classes for these NFS settings. */
 export function builtinClasses(nfs: NfsSettings): StorageClass[] {
-  const base = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', reclaimPolicy: 'Delete' as const, volumeBindingMode: 'Immediate' as const, allowVolumeExpansion: false };
+  const base = {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    reclaimPolicy: 'Delete' as const,
+    volumeBindingMode: 'Immediate' as const,
+    allowVolumeExpansion: false,
+  };
   return [
-    { ...base, metadata: { name: StorageType.HostPath, labels: { 'kubestore.io/builtin': 'true' } }, provisioner: Provisioner.HostPath },
-    { ...base, metadata: { name: StorageType.NFS, labels: { 'kubestore.io/builtin': 'true' } }, provisioner: Provisioner.NFS, parameters: { server: nfs.server, path: nfs.exportPath } },
+    {
+      ...base,
+      metadata: { name: StorageType.HostPath, labels: { 'kubestore.io/builtin': 'true' } },
+      provisioner: Provisioner.HostPath,
+    },
+    {
+      ...base,
+      metadata: { name: StorageType.NFS, labels: { 'kubestore.io/builtin': 'true' } },
+      provisioner: Provisioner.NFS,
+      parameters: { server: nfs.server, path: nfs.exportPath },
+    },
   ];
 }
 
 /** Creates every built-in class that does not exist. */
-export async function ensureBuiltinClasses(client: { create(sc: StorageClass): Promise<StorageClass> }, nfs: NfsSettings): Promise<void> {
+export async function ensureBuiltinClasses(
+  client: { create(sc: StorageClass): Promise<StorageClass> },
+  nfs: NfsSettings,
+): Promise<void> {
   for (const sc of builtinClasses(nfs)) {
     try {
       await client.create(sc);

@@ -39,7 +39,8 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
   const volumeName = claim.spec.volumeName ?? '';
   // A Lost claim stays on this path too: its volume must not be silently re-provisioned empty.
   const phase = claim.status?.phase;
-  if ((phase === PersistentVolumeClaimPhase.Bound || phase === PersistentVolumeClaimPhase.Lost) && volumeName) return syncBoundClaim(ctx, claim, volumeName);
+  if ((phase === PersistentVolumeClaimPhase.Bound || phase === PersistentVolumeClaimPhase.Lost) && volumeName)
+    return syncBoundClaim(ctx, claim, volumeName);
   if (volumeName) return syncNamedClaim(ctx, claim, volumeName);
 
   const preBound = ctx.volumes.byIndex(IndexName.PVByClaim, key).find((pv) => refersTo(pv, claim));
@@ -80,13 +81,30 @@ async function volumeNamed(ctx: ControllerContext, name: string): Promise<DeepRe
 /** A Bound claim: keep it Bound while its PV exists; Lost when the PV is gone. */
 async function syncBoundClaim(ctx: ControllerContext, claim: PersistentVolumeClaim, volumeName: string): Promise<void> {
   const pv = await volumeNamed(ctx, volumeName);
-  if (!pv) return markLost(ctx, claim, EventReason.ClaimLost, 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
+  if (!pv)
+    return markLost(
+      ctx,
+      claim,
+      EventReason.ClaimLost,
+      'Bound claim has lost its PersistentVolume. Data on the volume is lost!',
+    );
   // Finish a half-done binding (e.g. a crash after step 3).
   if (refersTo(pv, claim) || !pv.spec.claimRef) await bind(ctx, claim, pv);
-  else await markLost(ctx, claim, EventReason.ClaimMisbound, 'Two claims are bound to the same volume, this one is bound incorrectly');
+  else
+    await markLost(
+      ctx,
+      claim,
+      EventReason.ClaimMisbound,
+      'Two claims are bound to the same volume, this one is bound incorrectly',
+    );
 }
 
-async function markLost(ctx: ControllerContext, claim: PersistentVolumeClaim, reason: EventReason, message: string): Promise<void> {
+async function markLost(
+  ctx: ControllerContext,
+  claim: PersistentVolumeClaim,
+  reason: EventReason,
+  message: string,
+): Promise<void> {
   if (claim.status?.phase === PersistentVolumeClaimPhase.Lost) return;
   await ctx.pvcClient.updateStatus({ ...claim, status: { ...claim.status, phase: PersistentVolumeClaimPhase.Lost } });
   ctx.recorder.event(claim, EventType.Warning, reason, message);
@@ -105,13 +123,23 @@ async function syncNamedClaim(ctx: ControllerContext, claim: PersistentVolumeCla
   const classMismatch = className !== '' && (pv.spec.storageClassName ?? '') !== className;
   if ((wantType !== undefined && haveType !== wantType) || classMismatch) {
     await markMismatch(ctx, claim, pv, wantType, haveType);
-    throw new TerminalError(`claim ${claim.metadata.namespace ?? ''}/${claim.metadata.name ?? ''} does not match volume ${volumeName}`);
+    throw new TerminalError(
+      `claim ${claim.metadata.namespace ?? ''}/${claim.metadata.name ?? ''} does not match volume ${volumeName}`,
+    );
   }
   if (pv.spec.claimRef && !refersTo(pv, claim)) {
     if (claim.status?.phase !== PersistentVolumeClaimPhase.Pending) {
-      await ctx.pvcClient.updateStatus({ ...claim, status: { ...claim.status, phase: PersistentVolumeClaimPhase.Pending } });
+      await ctx.pvcClient.updateStatus({
+        ...claim,
+        status: { ...claim.status, phase: PersistentVolumeClaimPhase.Pending },
+      });
     }
-    ctx.recorder.event(claim, EventType.Warning, EventReason.FailedBinding, `volume "${volumeName}" already bound to a different claim.`);
+    ctx.recorder.event(
+      claim,
+      EventType.Warning,
+      EventReason.FailedBinding,
+      `volume "${volumeName}" already bound to a different claim.`,
+    );
     return;
   }
   await bind(ctx, claim, pv);
@@ -125,7 +153,9 @@ async function markMismatch(
   have: StorageType | undefined,
 ): Promise<void> {
   const message = `storage type mismatch: claim requests storage class "${claim.spec.storageClassName ?? ''}" (type ${want ?? 'unknown'}) but volume "${pv.metadata.name ?? ''}" is of type ${have ?? 'unknown'} (class "${pv.spec.storageClassName ?? ''}")`;
-  const already = claim.status?.phase === PersistentVolumeClaimPhase.Failed && claim.status.conditions?.some((c) => c.type === MismatchCondition && c.message === message);
+  const already =
+    claim.status?.phase === PersistentVolumeClaimPhase.Failed &&
+    claim.status.conditions?.some((c) => c.type === MismatchCondition && c.message === message);
   if (already) return;
   const now = rfc3339();
   await ctx.pvcClient.updateStatus({
@@ -133,7 +163,16 @@ async function markMismatch(
     status: {
       ...claim.status,
       phase: PersistentVolumeClaimPhase.Failed,
-      conditions: [{ type: MismatchCondition, status: 'True', reason: EventReason.VolumeMismatch, message, lastTransitionTime: now, lastProbeTime: now }],
+      conditions: [
+        {
+          type: MismatchCondition,
+          status: 'True',
+          reason: EventReason.VolumeMismatch,
+          message,
+          lastTransitionTime: now,
+          lastProbeTime: now,
+        },
+      ],
     },
   });
   ctx.recorder.event(claim, EventType.Warning, EventReason.VolumeMismatch, message);
@@ -156,18 +195,33 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
   }
   const className = claim.spec.storageClassName ?? '';
   if (!className) {
-    ctx.recorder.event(claim, EventType.Normal, EventReason.FailedBinding, 'no persistent volumes available for this claim and no storage class is set');
+    ctx.recorder.event(
+      claim,
+      EventType.Normal,
+      EventReason.FailedBinding,
+      'no persistent volumes available for this claim and no storage class is set',
+    );
     return;
   }
   const sc = ctx.classes.get(className);
   if (!sc) {
-    ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, `storageclass.storage.k8s.io "${className}" not found`);
+    ctx.recorder.event(
+      claim,
+      EventType.Warning,
+      EventReason.ProvisioningFailed,
+      `storageclass.storage.k8s.io "${className}" not found`,
+    );
     return;
   }
   const type = classType(className, sc);
   const provisioner = ctx.provisioners.find((p) => p.type === type);
   if (!provisioner) {
-    ctx.recorder.event(claim, EventType.Normal, EventReason.FailedBinding, `waiting for a volume to be created by provisioner "${sc.provisioner}" (not one of this controller's); or for a matching volume`);
+    ctx.recorder.event(
+      claim,
+      EventType.Normal,
+      EventReason.FailedBinding,
+      `waiting for a volume to be created by provisioner "${sc.provisioner}" (not one of this controller's); or for a matching volume`,
+    );
     return;
   }
   let made: Provisioned;
@@ -180,7 +234,13 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
     throw err;
   }
   // The record comes before the PV (see provisioning_records.ts and reclaim_guard.ts).
-  await prepareRecord(ctx.records, { pvName, claimUid: claim.metadata.uid ?? '', claim: claimKeyOf(claim.metadata), type: provisioner.type, path: made.localPath });
+  await prepareRecord(ctx.records, {
+    pvName,
+    claimUid: claim.metadata.uid ?? '',
+    claim: claimKeyOf(claim.metadata),
+    type: provisioner.type,
+    path: made.localPath,
+  });
   const pv: PersistentVolume = {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
@@ -208,7 +268,12 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
     if (created.spec.claimRef && !refersTo(created, claim)) return;
   }
   await provisioner.adopt(created);
-  ctx.recorder.event(claim, EventType.Normal, EventReason.ProvisioningSucceeded, `Successfully provisioned volume ${pvName} using ${sc.provisioner}`);
+  ctx.recorder.event(
+    claim,
+    EventType.Normal,
+    EventReason.ProvisioningSucceeded,
+    `Successfully provisioned volume ${pvName} using ${sc.provisioner}`,
+  );
   await bind(ctx, claim, created);
 }
 

@@ -51,7 +51,9 @@ export function addPersistentVolumeIndexes(factory: SharedInformerFactory): void
 }
 
 /** Builds the controller's informer wiring; `run` processes both queues until the signal aborts. */
-export function newPersistentVolumeController(o: PersistentVolumeControllerOptions): { run(signal: AbortSignal): Promise<void> } {
+export function newPersistentVolumeController(o: PersistentVolumeControllerOptions): {
+  run(signal: AbortSignal): Promise<void>;
+} {
   const pvInformer = o.factory.persistentVolumes();
   const pvcInformer = o.factory.persistentVolumeClaims();
   const scInformer = o.factory.storageClasses();
@@ -62,7 +64,8 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
 
   const pendingClaimsOfClass = (className: string) => {
     for (const c of claims.byIndex(IndexName.ClaimByClass, className)) {
-      if (c.status?.phase !== PersistentVolumeClaimPhase.Bound && !c.metadata.deletionTimestamp) claimQueue.add(metaNamespaceKey(c));
+      if (c.status?.phase !== PersistentVolumeClaimPhase.Bound && !c.metadata.deletionTimestamp)
+        claimQueue.add(metaNamespaceKey(c));
     }
   };
   const onVolume = (pv: DeepReadonly<PersistentVolume>) => {
@@ -88,15 +91,19 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
         claimQueue.add(metaNamespaceKey(c));
         if (c.spec.volumeName) volumeQueue.add(c.spec.volumeName);
         // A PV that points at this claim but lost a race for it must be looked at again to be freed.
-        for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, metaNamespaceKey(c))) volumeQueue.add(pv.metadata.name ?? '');
+        for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, metaNamespaceKey(c)))
+          volumeQueue.add(pv.metadata.name ?? '');
       },
       onDelete: (obj) => {
         const c = unwrapTombstone(obj);
         if (c.spec.volumeName) volumeQueue.add(c.spec.volumeName);
-        for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, metaNamespaceKey(c))) volumeQueue.add(pv.metadata.name ?? '');
+        for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, metaNamespaceKey(c)))
+          volumeQueue.add(pv.metadata.name ?? '');
       },
     }),
-    scInformer.addEventHandler(enqueueMapped<StorageClass>({ add: (name) => pendingClaimsOfClass(name) }, (sc) => [sc.metadata.name ?? ''])),
+    scInformer.addEventHandler(
+      enqueueMapped<StorageClass>({ add: (name) => pendingClaimsOfClass(name) }, (sc) => [sc.metadata.name ?? '']),
+    ),
   ];
 
   const ctx: ControllerContext = {
@@ -116,8 +123,24 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
       // Handlers registered after the informers synced replayed the caches as adds, so the
       // index and both queues start complete.
       await Promise.all([
-        runWorkers({ name: 'persistentvolume-claims', queue: claimQueue, reconciler: { reconcile: (k) => syncClaim(ctx, k) }, workers: o.workers, logger: o.logger, signal, ...(o.metrics ? { metrics: o.metrics } : {}) }),
-        runWorkers({ name: 'persistentvolume-volumes', queue: volumeQueue, reconciler: { reconcile: (k) => syncVolume(ctx, k) }, workers: o.workers, logger: o.logger, signal, ...(o.metrics ? { metrics: o.metrics } : {}) }),
+        runWorkers({
+          name: 'persistentvolume-claims',
+          queue: claimQueue,
+          reconciler: { reconcile: (k) => syncClaim(ctx, k) },
+          workers: o.workers,
+          logger: o.logger,
+          signal,
+          ...(o.metrics ? { metrics: o.metrics } : {}),
+        }),
+        runWorkers({
+          name: 'persistentvolume-volumes',
+          queue: volumeQueue,
+          reconciler: { reconcile: (k) => syncVolume(ctx, k) },
+          workers: o.workers,
+          logger: o.logger,
+          signal,
+          ...(o.metrics ? { metrics: o.metrics } : {}),
+        }),
       ]);
       registrations.forEach((r) => r.remove());
     },

@@ -35,8 +35,16 @@ export class HostPathProvisioner implements Provisioner {
     const base = req.storageClass.parameters?.path ?? this.o.baseDir;
     const problem = requestedPathProblem(base, this.guard.roots);
     if (problem) throw new ProvisioningError(`parameters.path: ${problem} (see --hostpath-allowed-roots)`);
-    const dir = await createVolumeDir(base, safeSegment(req.claim.metadata.namespace ?? 'default', req.claim.metadata.name ?? '', req.pvName), this.guard);
-    return { source: { hostPath: { path: dir.path, type: 'DirectoryOrCreate' } }, annotations: {}, localPath: dir.real };
+    const dir = await createVolumeDir(
+      base,
+      safeSegment(req.claim.metadata.namespace ?? 'default', req.claim.metadata.name ?? '', req.pvName),
+      this.guard,
+    );
+    return {
+      source: { hostPath: { path: dir.path, type: 'DirectoryOrCreate' } },
+      annotations: {},
+      localPath: dir.real,
+    };
   }
 
   owns(pv: DeepReadonly<PersistentVolume>): boolean {

@@ -28,20 +28,31 @@ export interface VolumeDir {
  * must not be, or lie inside, a volume this controller provisioned (`g.records`): a volume
  * made inside another would be deleted with it, and its pods could reach it.
  */
-export async function createVolumeDir(base: string, segment: string, g: Pick<GuardContext, 'roots' | 'records'>): Promise<VolumeDir> {
+export async function createVolumeDir(
+  base: string,
+  segment: string,
+  g: Pick<GuardContext, 'roots' | 'records'>,
+): Promise<VolumeDir> {
   const roots = g.roots;
   const problem = requestedPathProblem(base, roots);
   if (problem) throw new ProvisioningError(`base directory ${problem}`);
-  if (!segment || segment.includes('/') || segment.includes('\0') || segment === '.' || segment === '..') throw new ProvisioningError(`invalid volume directory name "${segment}"`);
+  if (!segment || segment.includes('/') || segment.includes('\0') || segment === '.' || segment === '..')
+    throw new ProvisioningError(`invalid volume directory name "${segment}"`);
   const root = roots.find((r) => lexicallyWithin(base, r, false)) ?? '';
   // The root is the administrator's: create it if missing. Then make sure the base does not
   // lead out of it through a symlink before creating anything below the root.
   await mkdir(root, { recursive: true, mode: 0o755 });
   const realRoot = (await resolvePath(root)).real;
   const resolvedBase = await resolvePath(base);
-  if (!lexicallyWithin(resolvedBase.real, realRoot, false)) throw new ProvisioningError(`refusing to use ${base}: it resolves to ${resolvedBase.real}, outside the root ${realRoot}`);
+  if (!lexicallyWithin(resolvedBase.real, realRoot, false))
+    throw new ProvisioningError(
+      `refusing to use ${base}: it resolves to ${resolvedBase.real}, outside the root ${realRoot}`,
+    );
   const host = (await g.records.list()).find((r) => lexicallyWithin(resolvedBase.real, r.path, false));
-  if (host) throw new ProvisioningError(`refusing to use ${base}: it lies inside the directory of volume ${host.pvName} (${host.path})`);
+  if (host)
+    throw new ProvisioningError(
+      `refusing to use ${base}: it lies inside the directory of volume ${host.pvName} (${host.path})`,
+    );
   await mkdir(base, { recursive: true, mode: 0o755 });
   const dir = path.join(path.normalize(base), segment);
   await mkdir(dir, { recursive: true, mode: 0o777 });
@@ -49,14 +60,17 @@ export async function createVolumeDir(base: string, segment: string, g: Pick<Gua
   const where = await locate(dir, [root]);
   const realBase = (await resolvePath(base)).real;
   if (!where.root || where.real !== path.join(realBase, segment)) {
-    throw new ProvisioningError(`refusing to use ${dir}: it resolves to ${where.real}, not a directory strictly under ${describeRoots([realRoot])}`);
+    throw new ProvisioningError(
+      `refusing to use ${dir}: it resolves to ${where.real}, not a directory strictly under ${describeRoots([realRoot])}`,
+    );
   }
   await chmod(where.real, 0o777);
   return { path: dir, real: where.real };
 }
 
 async function assertNotSymlink(real: string): Promise<void> {
-  if ((await lstat(real)).isSymbolicLink()) throw new ProvisioningError(`refusing to touch ${real}: it became a symlink`);
+  if ((await lstat(real)).isSymbolicLink())
+    throw new ProvisioningError(`refusing to touch ${real}: it became a symlink`);
 }
 
 /** Deletes a verified real directory path and everything in it (symlinks inside are unlinked, not followed). */
@@ -77,13 +91,21 @@ export async function emptyVerifiedDir(real: string): Promise<void> {
 }
 
 /** Deletes the directory of `pv` once the reclaim guard proved it ours; a missing one is fine. */
-export async function removeVolumeDirChecked(pv: DeepReadonly<PersistentVolume>, localPath: string, g: GuardContext): Promise<void> {
+export async function removeVolumeDirChecked(
+  pv: DeepReadonly<PersistentVolume>,
+  localPath: string,
+  g: GuardContext,
+): Promise<void> {
   const where = await verifyReclaim(pv, localPath, g);
   if (where.exists) await removeVerifiedDir(where.real);
 }
 
 /** Empties the directory of `pv` once the reclaim guard proved it ours. */
-export async function emptyVolumeDirChecked(pv: DeepReadonly<PersistentVolume>, localPath: string, g: GuardContext): Promise<void> {
+export async function emptyVolumeDirChecked(
+  pv: DeepReadonly<PersistentVolume>,
+  localPath: string,
+  g: GuardContext,
+): Promise<void> {
   const where = await verifyReclaim(pv, localPath, g);
   if (!where.exists) throw new ReclaimRefusal(`its directory ${where.real} does not exist, so it cannot be recycled`);
   await emptyVerifiedDir(where.real);

@@ -73,7 +73,10 @@ export class NfsProvisioner implements Provisioner {
     const sub = safeSegment(req.claim.metadata.namespace ?? 'default', req.claim.metadata.name ?? '', req.pvName);
     const problem = hostPathProblem(exported);
     if (problem) throw new ProvisioningError(`parameters.path "${exported}" ${problem}`);
-    const localBase = this.settings.isServer && isLocalServer(server, this.settings) ? localExportDir(exported, this.settings) : undefined;
+    const localBase =
+      this.settings.isServer && isLocalServer(server, this.settings)
+        ? localExportDir(exported, this.settings)
+        : undefined;
     if (!localBase) {
       const why = (await kernelSupportsNfs())
         ? `mounting ${server}:${exported} to create the volume directory is not supported by this controller`
@@ -91,13 +94,18 @@ export class NfsProvisioner implements Provisioner {
   /** The local directory behind the PV's export path; undefined when it is not local to this controller. */
   private localDir(pv: DeepReadonly<PersistentVolume>): string | undefined {
     const nfs = pv.spec.nfs;
-    return nfs && this.settings.isServer && isLocalServer(nfs.server, this.settings) ? localExportDir(nfs.path, this.settings) : undefined;
+    return nfs && this.settings.isServer && isLocalServer(nfs.server, this.settings)
+      ? localExportDir(nfs.path, this.settings)
+      : undefined;
   }
 
   private mustBeLocal(pv: DeepReadonly<PersistentVolume>): string {
     const dir = this.localDir(pv);
     const nfs = pv.spec.nfs;
-    if (!dir) throw new ReclaimRefusal(`its export ${nfs?.server ?? ''}:${nfs?.path ?? ''} is not a directory of this NFS server's export ${this.settings.exportPath} (IS_NFS_SERVER=${String(this.settings.isServer)})`);
+    if (!dir)
+      throw new ReclaimRefusal(
+        `its export ${nfs?.server ?? ''}:${nfs?.path ?? ''} is not a directory of this NFS server's export ${this.settings.exportPath} (IS_NFS_SERVER=${String(this.settings.isServer)})`,
+      );
     return dir;
   }
 

@@ -48,7 +48,10 @@ export interface ProvisioningRecords {
  * name, claim and path is kept as it is (with its pvUid, if a previous attempt got that far);
  * anything else is replaced (a stale record of an earlier PV of that name).
  */
-export async function prepareRecord(records: ProvisioningRecords, record: Omit<ProvisioningRecord, 'pvUid'>): Promise<void> {
+export async function prepareRecord(
+  records: ProvisioningRecords,
+  record: Omit<ProvisioningRecord, 'pvUid'>,
+): Promise<void> {
   const old = await records.get(record.pvName);
   if (old && old.claimUid === record.claimUid && old.path === record.path && old.type === record.type) return;
   await records.put({ ...record });
@@ -59,7 +62,13 @@ const validName = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 function isRecord(v: unknown): v is ProvisioningRecord {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
-  return typeof r.pvName === 'string' && typeof r.claimUid === 'string' && typeof r.path === 'string' && typeof r.type === 'string' && (r.pvUid === undefined || typeof r.pvUid === 'string');
+  return (
+    typeof r.pvName === 'string' &&
+    typeof r.claimUid === 'string' &&
+    typeof r.path === 'string' &&
+    typeof r.type === 'string' &&
+    (r.pvUid === undefined || typeof r.pvUid === 'string')
+  );
 }
 
 /** Records as files `<dir>/<pvName>.json`. */
@@ -68,7 +77,8 @@ export class FileProvisioningRecords implements ProvisioningRecords {
 
   private file(pvName: string): string {
     // PV names are DNS subdomains; anything else never names a file here.
-    if (!validName.test(pvName) || pvName.includes('..')) throw new Error(`"${pvName}" is not a valid PersistentVolume name`);
+    if (!validName.test(pvName) || pvName.includes('..'))
+      throw new Error(`"${pvName}" is not a valid PersistentVolume name`);
     return path.join(this.dir, `${pvName}.json`);
   }
 
@@ -82,7 +92,8 @@ export class FileProvisioningRecords implements ProvisioningRecords {
       throw err;
     }
     const parsed: unknown = JSON.parse(text);
-    if (!isRecord(parsed) || parsed.pvName !== pvName) throw new Error(`provisioning record ${this.file(pvName)} is malformed`);
+    if (!isRecord(parsed) || parsed.pvName !== pvName)
+      throw new Error(`provisioning record ${this.file(pvName)} is malformed`);
     return parsed;
   }
 
@@ -113,7 +124,9 @@ export class FileProvisioningRecords implements ProvisioningRecords {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    const records = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => this.get(n.slice(0, -'.json'.length))));
+    const records = await Promise.all(
+      names.filter((n) => n.endsWith('.json')).map((n) => this.get(n.slice(0, -'.json'.length))),
+    );
     return records.filter((r): r is ProvisioningRecord => r !== undefined);
   }
 }

@@ -47,7 +47,12 @@ export interface GuardContext {
 const provisionerOf = (type: StorageType): string => (type === StorageType.NFS ? Names.NFS : Names.HostPath);
 
 /** True when the PV matches an uncompleted record in everything the controller chose. */
-function matchesRecord(pv: DeepReadonly<PersistentVolume>, record: ProvisioningRecord, real: string, type: StorageType): boolean {
+function matchesRecord(
+  pv: DeepReadonly<PersistentVolume>,
+  record: ProvisioningRecord,
+  real: string,
+  type: StorageType,
+): boolean {
   return (
     record.pvUid === undefined &&
     record.type === type &&
@@ -62,7 +67,11 @@ function matchesRecord(pv: DeepReadonly<PersistentVolume>, record: ProvisioningR
  * Fills in the PV's uid in its record when the record is uncompleted and matches (see the
  * module comment); returns the record as it now is (undefined: none). Idempotent.
  */
-export async function adoptRecord(pv: DeepReadonly<PersistentVolume>, localPath: string, g: GuardContext): Promise<ProvisioningRecord | undefined> {
+export async function adoptRecord(
+  pv: DeepReadonly<PersistentVolume>,
+  localPath: string,
+  g: GuardContext,
+): Promise<ProvisioningRecord | undefined> {
   const name = pv.metadata.name ?? '';
   const record = await g.records.get(name);
   const uid = pv.metadata.uid;
@@ -78,23 +87,46 @@ export async function adoptRecord(pv: DeepReadonly<PersistentVolume>, localPath:
  * Verifies that the directory `localPath` of `pv` may be deleted or emptied (see the module
  * comment); returns where it really is. Throws ReclaimRefusal otherwise.
  */
-export async function verifyReclaim(pv: DeepReadonly<PersistentVolume>, localPath: string, g: GuardContext): Promise<Located> {
+export async function verifyReclaim(
+  pv: DeepReadonly<PersistentVolume>,
+  localPath: string,
+  g: GuardContext,
+): Promise<Located> {
   const name = pv.metadata.name ?? '';
   const problem = hostPathProblem(localPath);
   if (problem) throw new ReclaimRefusal(`its directory "${localPath}" ${problem}`);
   const where = await locate(localPath, g.roots);
   if (!where.root) {
-    throw new ReclaimRefusal(`its directory ${localPath} resolves to ${where.real}, which is not strictly under a root this controller-manager was configured with (${describeRoots(g.roots)})`);
+    throw new ReclaimRefusal(
+      `its directory ${localPath} resolves to ${where.real}, which is not strictly under a root this controller-manager was configured with (${describeRoots(g.roots)})`,
+    );
   }
   const record = await adoptRecord(pv, localPath, g);
-  if (!record) throw new ReclaimRefusal(`this controller-manager has no provisioning record of PV ${name}: its storage was not provisioned by this controller`);
-  if (record.type !== g.type) throw new ReclaimRefusal(`the provisioning record of PV ${name} is for a ${record.type} volume, this PV is ${g.type}`);
-  if (record.pvUid === undefined) throw new ReclaimRefusal(`the provisioning record of PV ${name} was made for claim uid ${record.claimUid} and path ${record.path}, which this PV does not match`);
+  if (!record)
+    throw new ReclaimRefusal(
+      `this controller-manager has no provisioning record of PV ${name}: its storage was not provisioned by this controller`,
+    );
+  if (record.type !== g.type)
+    throw new ReclaimRefusal(
+      `the provisioning record of PV ${name} is for a ${record.type} volume, this PV is ${g.type}`,
+    );
+  if (record.pvUid === undefined)
+    throw new ReclaimRefusal(
+      `the provisioning record of PV ${name} was made for claim uid ${record.claimUid} and path ${record.path}, which this PV does not match`,
+    );
   if (record.pvUid !== pv.metadata.uid) {
-    throw new ReclaimRefusal(`the provisioning record of PV ${name} names PV uid ${record.pvUid}, but this PV has uid ${pv.metadata.uid ?? '(none)'}: it is not the volume this controller provisioned`);
+    throw new ReclaimRefusal(
+      `the provisioning record of PV ${name} names PV uid ${record.pvUid}, but this PV has uid ${pv.metadata.uid ?? '(none)'}: it is not the volume this controller provisioned`,
+    );
   }
-  if (record.path !== where.real) throw new ReclaimRefusal(`the provisioning record of PV ${name} names directory ${record.path}, but the PV's directory resolves to ${where.real}`);
+  if (record.path !== where.real)
+    throw new ReclaimRefusal(
+      `the provisioning record of PV ${name} names directory ${record.path}, but the PV's directory resolves to ${where.real}`,
+    );
   const nested = (await g.records.list()).find((r) => r.pvName !== name && lexicallyWithin(r.path, where.real, true));
-  if (nested) throw new ReclaimRefusal(`its directory ${where.real} contains the directory of volume ${nested.pvName} (${nested.path})`);
+  if (nested)
+    throw new ReclaimRefusal(
+      `its directory ${where.real} contains the directory of volume ${nested.pvName} (${nested.path})`,
+    );
   return where;
 }

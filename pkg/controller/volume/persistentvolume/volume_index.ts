@@ -32,7 +32,11 @@ function capacityOf(pv: PV): bigint {
 /** True when a PV is free to be matched: no claimRef and not on its way out. */
 export function isMatchable(pv: PV): boolean {
   const phase = pv.status?.phase;
-  return !pv.spec.claimRef && !pv.metadata.deletionTimestamp && (phase === undefined || phase === PersistentVolumePhase.Available || phase === PersistentVolumePhase.Pending);
+  return (
+    !pv.spec.claimRef &&
+    !pv.metadata.deletionTimestamp &&
+    (phase === undefined || phase === PersistentVolumePhase.Available || phase === PersistentVolumePhase.Pending)
+  );
 }
 
 /** Access modes of the claim are a subset of the volume's. */
@@ -120,7 +124,10 @@ export class VolumeIndex {
     const request = tryParseQuantity(claim.spec.resources?.requests?.storage)?.milli ?? 0n;
     const selector = labelSelectorFrom(claim.spec.selector as LabelSelector | undefined);
     const className = claim.spec.storageClassName ?? '';
-    const keys = type !== undefined ? [groupKey(className, type)] : [...this.groups.keys()].filter((k) => k.startsWith(`${className}\u0000`));
+    const keys =
+      type !== undefined
+        ? [groupKey(className, type)]
+        : [...this.groups.keys()].filter((k) => k.startsWith(`${className}\u0000`));
     let best: Entry | undefined;
     for (const key of keys) {
       const list = this.groups.get(key) ?? [];
@@ -128,7 +135,11 @@ export class VolumeIndex {
         const e = list[i];
         if (!e || (best && e.capacity >= best.capacity)) break;
         const holder = this.reserved.get(e.name);
-        if ((holder === undefined || holder === claimKey) && accessModesFit(e.pv, claim) && selector.matches(e.pv.metadata.labels)) {
+        if (
+          (holder === undefined || holder === claimKey) &&
+          accessModesFit(e.pv, claim) &&
+          selector.matches(e.pv.metadata.labels)
+        ) {
           best = e;
           break;
         }

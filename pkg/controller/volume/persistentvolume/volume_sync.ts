@@ -23,7 +23,12 @@ import type { Provisioner } from './provisioner';
 import { ReclaimRefusal } from './reclaim_guard';
 import { jsonClone } from '../../../util/json/clone';
 
-async function setPhase(ctx: ControllerContext, pv: PersistentVolume, phase: PersistentVolumePhase, message?: string): Promise<PersistentVolume> {
+async function setPhase(
+  ctx: ControllerContext,
+  pv: PersistentVolume,
+  phase: PersistentVolumePhase,
+  message?: string,
+): Promise<PersistentVolume> {
   if (pv.status?.phase === phase && (pv.status?.message ?? undefined) === message) return pv;
   const status = { ...pv.status, phase, ...(message ? { message } : {}) };
   if (!message) delete status.message;
@@ -121,14 +126,29 @@ async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
     if (isNotFound(err)) return;
     throw err;
   }
-  if (pv.metadata.deletionTimestamp || pv.status?.phase !== PersistentVolumePhase.Released || (await claimStillExists(ctx, pv))) return;
+  if (
+    pv.metadata.deletionTimestamp ||
+    pv.status?.phase !== PersistentVolumePhase.Released ||
+    (await claimStillExists(ctx, pv))
+  )
+    return;
   const policy = pv.spec.persistentVolumeReclaimPolicy ?? 'Retain';
   if (policy === 'Retain') return;
   const provisioner = ctx.provisioners.find((p) => p.owns(pv));
   const step =
     policy === 'Delete'
-      ? { refusal: `refusing to delete volume ${name}`, failure: `failed to delete volume ${name}`, reason: EventReason.VolumeFailedDelete, run: (p: Provisioner) => p.delete(pv) }
-      : { refusal: `cannot recycle volume ${name}`, failure: `failed to recycle volume ${name}`, reason: EventReason.VolumeFailedRecycle, run: (p: Provisioner) => p.recycle(pv) };
+      ? {
+          refusal: `refusing to delete volume ${name}`,
+          failure: `failed to delete volume ${name}`,
+          reason: EventReason.VolumeFailedDelete,
+          run: (p: Provisioner) => p.delete(pv),
+        }
+      : {
+          refusal: `cannot recycle volume ${name}`,
+          failure: `failed to recycle volume ${name}`,
+          reason: EventReason.VolumeFailedRecycle,
+          run: (p: Provisioner) => p.recycle(pv),
+        };
   if (!provisioner) {
     const message = `${step.refusal}: its storage was not provisioned by this controller`;
     ctx.recorder.event(pv, EventType.Warning, step.reason, message);
@@ -162,5 +182,10 @@ async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
   delete freed.spec.claimRef;
   const updated = await ctx.pvClient.update(freed);
   await setPhase(ctx, updated, PersistentVolumePhase.Available);
-  ctx.recorder.event(pv, EventType.Normal, EventReason.VolumeRecycled, `Volume ${name} recycled: its data was removed and it is Available again`);
+  ctx.recorder.event(
+    pv,
+    EventType.Normal,
+    EventReason.VolumeRecycled,
+    `Volume ${name} recycled: its data was removed and it is Available again`,
+  );
 }

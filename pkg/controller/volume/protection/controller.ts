@@ -31,11 +31,27 @@ export function newPvcProtectionController(o: ProtectionOptions): { run(signal: 
   const queue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
   const pvcs = o.factory.persistentVolumeClaims();
   const pods = o.factory.pods();
-  const regs = [pvcs.addEventHandler(enqueueOwnKey(queue)), pods.addEventHandler(enqueueMapped<Pod>(queue, claimKeysOfPod))];
-  const reconciler = new PvcProtectionReconciler({ claims: pvcs.lister(), pods: pods.lister(), claimClient: o.client.persistentVolumeClaims, podClient: o.client.pods });
+  const regs = [
+    pvcs.addEventHandler(enqueueOwnKey(queue)),
+    pods.addEventHandler(enqueueMapped<Pod>(queue, claimKeysOfPod)),
+  ];
+  const reconciler = new PvcProtectionReconciler({
+    claims: pvcs.lister(),
+    pods: pods.lister(),
+    claimClient: o.client.persistentVolumeClaims,
+    podClient: o.client.pods,
+  });
   return {
     run: async (signal) => {
-      await runWorkers({ name: 'pvc-protection', queue, reconciler, workers: o.workers, logger: o.logger, signal, ...(o.metrics ? { metrics: o.metrics } : {}) });
+      await runWorkers({
+        name: 'pvc-protection',
+        queue,
+        reconciler,
+        workers: o.workers,
+        logger: o.logger,
+        signal,
+        ...(o.metrics ? { metrics: o.metrics } : {}),
+      });
       regs.forEach((r) => r.remove());
     },
   };
@@ -49,7 +65,15 @@ export function newPvProtectionController(o: ProtectionOptions): { run(signal: A
   const reconciler = new PvProtectionReconciler({ volumes: pvs.lister(), volumeClient: o.client.persistentVolumes });
   return {
     run: async (signal) => {
-      await runWorkers({ name: 'pv-protection', queue, reconciler, workers: o.workers, logger: o.logger, signal, ...(o.metrics ? { metrics: o.metrics } : {}) });
+      await runWorkers({
+        name: 'pv-protection',
+        queue,
+        reconciler,
+        workers: o.workers,
+        logger: o.logger,
+        signal,
+        ...(o.metrics ? { metrics: o.metrics } : {}),
+      });
       reg.remove();
     },
   };

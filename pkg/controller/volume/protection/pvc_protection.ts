@@ -19,7 +19,9 @@ export const PodByClaimIndex = 'podByClaim';
 /** The claim keys a pod uses. */
 export function claimKeysOfPod(pod: DeepReadonly<Pod>): string[] {
   const ns = pod.metadata.namespace ?? 'default';
-  return (pod.spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [`${ns}/${v.persistentVolumeClaim.claimName}`] : []));
+  return (pod.spec.volumes ?? []).flatMap((v) =>
+    v.persistentVolumeClaim ? [`${ns}/${v.persistentVolumeClaim.claimName}`] : [],
+  );
 }
 
 /** True while a pod may still use its volumes. */

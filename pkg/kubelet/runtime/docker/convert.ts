@@ -16,9 +16,7 @@ const DockerZeroTimePrefix = '0001-01-01';
 /** `KEY=VALUE` entries in first-seen order; a later duplicate overrides the earlier value. */
 export function dockerEnv(env: ContainerCreateSpec['env']): string[] {
   if (env === undefined) return [];
-  const entries: [string, string][] = isEnvList(env)
-    ? env.map((e) => [e.name, e.value ?? ''])
-    : Object.entries(env);
+  const entries: [string, string][] = isEnvList(env) ? env.map((e) => [e.name, e.value ?? '']) : Object.entries(env);
   const merged = new Map<string, string>();
   for (const [k, v] of entries) merged.set(k, v);
   return [...merged].map(([k, v]) => `${k}=${v}`);
@@ -33,7 +31,10 @@ function isEnvList(env: Record<string, string> | readonly RuntimeEnvVar[]): env 
  * Docker drops the image CMD whenever the request sets an Entrypoint, which is exactly the
  * Kubernetes rule "command without args ignores the image's CMD".
  */
-export function toCreateOptions(spec: ContainerCreateSpec, defaultNetworkMode: string): Dockerode.ContainerCreateOptions {
+export function toCreateOptions(
+  spec: ContainerCreateSpec,
+  defaultNetworkMode: string,
+): Dockerode.ContainerCreateOptions {
   const opts: Dockerode.ContainerCreateOptions = {
     name: spec.name,
     Image: spec.image,

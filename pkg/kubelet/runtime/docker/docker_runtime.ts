@@ -127,8 +127,12 @@ export class DockerRuntime implements ContainerRuntime {
   async ping(): Promise<void> {
     // dockerode 5 accepts ping(options); its (v4) typings only know ping().
     const docker = this.docker as unknown as { ping(opts: { abortSignal: AbortSignal }): Promise<unknown> };
-    await this.call(() => docker.ping({ abortSignal: AbortSignal.timeout(this.pingTimeoutMs) }), (err) =>
-      isAbort(err) ? new RuntimeUnavailableError(this.endpoint, new Error(`no answer within ${this.pingTimeoutMs}ms`)) : undefined,
+    await this.call(
+      () => docker.ping({ abortSignal: AbortSignal.timeout(this.pingTimeoutMs) }),
+      (err) =>
+        isAbort(err)
+          ? new RuntimeUnavailableError(this.endpoint, new Error(`no answer within ${this.pingTimeoutMs}ms`))
+          : undefined,
     );
   }
 
@@ -144,7 +148,9 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** The kubelet's containers, newest first, each fully inspected (exit codes, times). */
   async listContainers(filter: ContainerFilter = {}): Promise<RuntimeContainer[]> {
-    const list = await this.call(() => this.docker.listContainers({ all: true, filters: { label: [...filterLabels(filter), ...this.nodeLabels] } }));
+    const list = await this.call(() =>
+      this.docker.listContainers({ all: true, filters: { label: [...filterLabels(filter), ...this.nodeLabels] } }),
+    );
     // A container removed between list and inspect simply drops out.
     const inspected = await Promise.all(list.map((c) => this.inspectContainer(c.Id)));
     return inspected
@@ -252,7 +258,11 @@ export class DockerRuntime implements ContainerRuntime {
     let stream: NodeJS.ReadableStream;
     try {
       stream = await this.docker.getEvents({
-        filters: { type: ['container'], event: Object.values(ContainerEventType), label: [ContainerLabel.PodUid, ...this.nodeLabels] },
+        filters: {
+          type: ['container'],
+          event: Object.values(ContainerEventType),
+          label: [ContainerLabel.PodUid, ...this.nodeLabels],
+        },
         ...(since ? { since: Math.floor(since.getTime() / 1000) } : {}),
         abortSignal: signal,
       });

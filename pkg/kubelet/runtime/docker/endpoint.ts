@@ -18,7 +18,8 @@ export function parseDockerEndpoint(endpoint: string): Dockerode.DockerOptions {
   const scheme = m[1] ?? '';
   const rest = m[2] ?? '';
   if (scheme === 'unix') {
-    if (!rest.startsWith('/')) throw new Error(`invalid docker endpoint "${endpoint}": the socket path must be absolute`);
+    if (!rest.startsWith('/'))
+      throw new Error(`invalid docker endpoint "${endpoint}": the socket path must be absolute`);
     return { socketPath: rest };
   }
   if (scheme === 'tcp' || scheme === 'http' || scheme === 'https') {

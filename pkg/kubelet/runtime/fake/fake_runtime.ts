@@ -147,10 +147,12 @@ export class FakeRuntime implements ContainerRuntime {
   async listContainers(filter: ContainerFilter = {}): Promise<RuntimeContainer[]> {
     this.enter('listContainers', [filter]);
     return [...this.containers.values()]
-      .filter((c) => filterLabels(filter).every((l) => {
-        const [k = '', v] = l.split('=');
-        return v === undefined ? c.labels[k] !== undefined : c.labels[k] === v;
-      }))
+      .filter((c) =>
+        filterLabels(filter).every((l) => {
+          const [k = '', v] = l.split('=');
+          return v === undefined ? c.labels[k] !== undefined : c.labels[k] === v;
+        }),
+      )
       .reverse()
       .map(publicView);
   }
@@ -228,10 +230,14 @@ export class FakeRuntime implements ContainerRuntime {
     const set = this.followers.get(id) ?? new Set<PassThrough>();
     set.add(out);
     this.followers.set(id, set);
-    options.signal?.addEventListener('abort', () => {
-      set.delete(out);
-      out.end();
-    }, { once: true });
+    options.signal?.addEventListener(
+      'abort',
+      () => {
+        set.delete(out);
+        out.end();
+      },
+      { once: true },
+    );
     return out;
   }
 

@@ -40,7 +40,11 @@ describe('defaultPersistentVolume', () => {
   });
 
   it('keeps values the client set', () => {
-    const input = { ...bare(), spec: { ...bare().spec, persistentVolumeReclaimPolicy: 'Delete' as const, volumeMode: 'Block' as const }, status: { phase: 'Bound' as const } };
+    const input = {
+      ...bare(),
+      spec: { ...bare().spec, persistentVolumeReclaimPolicy: 'Delete' as const, volumeMode: 'Block' as const },
+      status: { phase: 'Bound' as const },
+    };
     const pv = defaultPersistentVolume(deepFreeze(input));
     expect(pv.spec.persistentVolumeReclaimPolicy).to.equal('Delete');
     expect(pv.spec.volumeMode).to.equal('Block');
@@ -93,7 +97,14 @@ describe('defaultPod', () => {
   const seedPod = (): Pod => ({
     metadata: { name: 'test-pod', namespace: 'default' },
     spec: {
-      containers: [{ name: 'test-container', image: 'busybox:latest', volumeMounts: [{ name: 'data-volume', mountPath: '/data' }], ports: [{ containerPort: 80 }] }],
+      containers: [
+        {
+          name: 'test-container',
+          image: 'busybox:latest',
+          volumeMounts: [{ name: 'data-volume', mountPath: '/data' }],
+          ports: [{ containerPort: 80 }],
+        },
+      ],
       volumes: [{ name: 'data-volume', persistentVolumeClaim: { claimName: 'my-pvc' } }],
     },
   });
@@ -147,7 +158,9 @@ describe('defaultStorageClass', () => {
   });
 
   it('keeps values the client set', () => {
-    const sc = defaultStorageClass(deepFreeze({ ...bare(), reclaimPolicy: 'Retain' as const, volumeBindingMode: 'WaitForFirstConsumer' as const }));
+    const sc = defaultStorageClass(
+      deepFreeze({ ...bare(), reclaimPolicy: 'Retain' as const, volumeBindingMode: 'WaitForFirstConsumer' as const }),
+    );
     expect(sc.reclaimPolicy).to.equal('Retain');
     expect(sc.volumeBindingMode).to.equal('WaitForFirstConsumer');
   });
@@ -163,7 +176,9 @@ describe('defaultNamespace', () => {
   });
 
   it('keeps finalizers and phase the object has', () => {
-    const ns = defaultNamespace(deepFreeze<Namespace>({ metadata: { name: 'a' }, spec: { finalizers: [] }, status: { phase: 'Terminating' } }));
+    const ns = defaultNamespace(
+      deepFreeze<Namespace>({ metadata: { name: 'a' }, spec: { finalizers: [] }, status: { phase: 'Terminating' } }),
+    );
     expect(ns.spec?.finalizers).to.deep.equal([]);
     expect(ns.status?.phase).to.equal('Terminating');
   });

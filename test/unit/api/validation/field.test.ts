@@ -17,19 +17,43 @@ import {
 describe('field errors', () => {
   const rows = [
     { err: required('spec.containers'), type: 'FieldValueRequired', message: 'Required value' },
-    { err: required('metadata.name', 'name or generateName is required'), type: 'FieldValueRequired', message: 'Required value: name or generateName is required' },
-    { err: invalid('metadata.name', 'Foo', 'bad name'), type: 'FieldValueInvalid', message: 'Invalid value: "Foo": bad name' },
-    { err: invalid('spec.terminationGracePeriodSeconds', -1, 'must be greater than or equal to 0'), type: 'FieldValueInvalid', message: 'Invalid value: -1: must be greater than or equal to 0' },
+    {
+      err: required('metadata.name', 'name or generateName is required'),
+      type: 'FieldValueRequired',
+      message: 'Required value: name or generateName is required',
+    },
+    {
+      err: invalid('metadata.name', 'Foo', 'bad name'),
+      type: 'FieldValueInvalid',
+      message: 'Invalid value: "Foo": bad name',
+    },
+    {
+      err: invalid('spec.terminationGracePeriodSeconds', -1, 'must be greater than or equal to 0'),
+      type: 'FieldValueInvalid',
+      message: 'Invalid value: -1: must be greater than or equal to 0',
+    },
     {
       err: notSupported('spec.restartPolicy', 'Sometimes', ['Always', 'OnFailure', 'Never']),
       type: 'FieldValueNotSupported',
       message: 'Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
     },
-    { err: forbidden('spec', 'spec is immutable'), type: 'FieldValueForbidden', message: 'Forbidden: spec is immutable' },
+    {
+      err: forbidden('spec', 'spec is immutable'),
+      type: 'FieldValueForbidden',
+      message: 'Forbidden: spec is immutable',
+    },
     { err: forbidden('spec.x'), type: 'FieldValueForbidden', message: 'Forbidden' },
     { err: duplicate('spec.containers[1].name', 'a'), type: 'FieldValueDuplicate', message: 'Duplicate value: "a"' },
-    { err: notFound('spec.containers[0].volumeMounts[0].name', 'x'), type: 'FieldValueNotFound', message: 'Not found: "x"' },
-    { err: tooLong('metadata.annotations', 262144), type: 'FieldValueTooLong', message: 'Too long: must have at most 262144 bytes' },
+    {
+      err: notFound('spec.containers[0].volumeMounts[0].name', 'x'),
+      type: 'FieldValueNotFound',
+      message: 'Not found: "x"',
+    },
+    {
+      err: tooLong('metadata.annotations', 262144),
+      type: 'FieldValueTooLong',
+      message: 'Too long: must have at most 262144 bytes',
+    },
   ];
   for (const { err, type, message } of rows) {
     it(`${type}: ${message}`, () => {
@@ -60,7 +84,9 @@ describe('field errors', () => {
       { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.containers' },
       { reason: 'FieldValueInvalid', message: 'Invalid value: "P": bad', field: 'metadata.name' },
     ]);
-    expect(err.message).to.equal('Pod "p" is invalid: spec.containers: Required value, metadata.name: Invalid value: "P": bad');
+    expect(err.message).to.equal(
+      'Pod "p" is invalid: spec.containers: Required value, metadata.name: Invalid value: "P": bad',
+    );
   });
 });
 

@@ -77,7 +77,13 @@ export function validStorageClass(): StorageClass {
 }
 
 export function validNamespace(): Namespace {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'team-a' },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
 }
 
 export function validNode(): Node {

@@ -16,18 +16,47 @@ describe('validateObjectMeta (namespaced, DNS subdomain names)', () => {
     ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'p', uid: 'u', controller: true }],
   });
   const rows: Row<ObjectMeta>[] = [
-    { name: 'name required', mutate: (m) => delete m.name, want: ['metadata.name FieldValueRequired'], message: 'Required value: name or generateName is required' },
+    {
+      name: 'name required',
+      mutate: (m) => delete m.name,
+      want: ['metadata.name FieldValueRequired'],
+      message: 'Required value: name or generateName is required',
+    },
     { name: 'generateName stands in for name', mutate: (m) => ((m.generateName = 'web-'), delete m.name), want: [] },
-    { name: 'generateName follows nameFn', mutate: (m) => ((m.generateName = 'Web_'), delete m.name), want: ['metadata.generateName FieldValueInvalid'] },
+    {
+      name: 'generateName follows nameFn',
+      mutate: (m) => ((m.generateName = 'Web_'), delete m.name),
+      want: ['metadata.generateName FieldValueInvalid'],
+    },
     { name: 'name follows nameFn', mutate: (m) => (m.name = 'Web'), want: ['metadata.name FieldValueInvalid'] },
     { name: 'namespace required', mutate: (m) => delete m.namespace, want: ['metadata.namespace FieldValueRequired'] },
-    { name: 'namespace is a DNS label', mutate: (m) => (m.namespace = 'a.b'), want: ['metadata.namespace FieldValueInvalid'] },
+    {
+      name: 'namespace is a DNS label',
+      mutate: (m) => (m.namespace = 'a.b'),
+      want: ['metadata.namespace FieldValueInvalid'],
+    },
     { name: 'bad label key', mutate: (m) => (m.labels = { '-x': 'v' }), want: ['metadata.labels FieldValueInvalid'] },
     { name: 'bad label value', mutate: (m) => (m.labels = { x: 'v v' }), want: ['metadata.labels FieldValueInvalid'] },
-    { name: 'bad annotation key', mutate: (m) => (m.annotations = { 'a/b/c': '' }), want: ['metadata.annotations FieldValueInvalid'] },
-    { name: 'annotations over 256 KiB', mutate: (m) => (m.annotations = { a: 'x'.repeat(256 * 1024) }), want: ['metadata.annotations FieldValueTooLong'] },
-    { name: 'finalizers are qualified names', mutate: (m) => (m.finalizers = ['ok', 'not ok']), want: ['metadata.finalizers[1] FieldValueInvalid'] },
-    { name: 'negative generation', mutate: (m) => (m.generation = -1), want: ['metadata.generation FieldValueInvalid'] },
+    {
+      name: 'bad annotation key',
+      mutate: (m) => (m.annotations = { 'a/b/c': '' }),
+      want: ['metadata.annotations FieldValueInvalid'],
+    },
+    {
+      name: 'annotations over 256 KiB',
+      mutate: (m) => (m.annotations = { a: 'x'.repeat(256 * 1024) }),
+      want: ['metadata.annotations FieldValueTooLong'],
+    },
+    {
+      name: 'finalizers are qualified names',
+      mutate: (m) => (m.finalizers = ['ok', 'not ok']),
+      want: ['metadata.finalizers[1] FieldValueInvalid'],
+    },
+    {
+      name: 'negative generation',
+      mutate: (m) => (m.generation = -1),
+      want: ['metadata.generation FieldValueInvalid'],
+    },
     {
       name: 'owner reference needs a uid',
       mutate: (m) => (m.ownerReferences = [{ apiVersion: 'v1', kind: 'Pod', name: 'p', uid: '' }]),
@@ -43,9 +72,18 @@ describe('validateObjectMeta (namespaced, DNS subdomain names)', () => {
 
 describe('validateObjectMeta (cluster-scoped, default name rule)', () => {
   const rows: Row<ObjectMeta>[] = [
-    { name: 'namespace forbidden', mutate: (m) => (m.namespace = 'default'), want: ['metadata.namespace FieldValueForbidden'] },
+    {
+      name: 'namespace forbidden',
+      mutate: (m) => (m.namespace = 'default'),
+      want: ['metadata.namespace FieldValueForbidden'],
+    },
     { name: 'mixed-case names pass the default rule', mutate: (m) => (m.name = 'hostPath'), want: [] },
-    { name: "names may not contain '/'", mutate: (m) => (m.name = 'a/b'), want: ['metadata.name FieldValueInvalid'], message: 'Invalid value: "a/b": may not contain \'/\'' },
+    {
+      name: "names may not contain '/'",
+      mutate: (m) => (m.name = 'a/b'),
+      want: ['metadata.name FieldValueInvalid'],
+      message: 'Invalid value: "a/b": may not contain \'/\'',
+    },
     { name: "names may not be '..'", mutate: (m) => (m.name = '..'), want: ['metadata.name FieldValueInvalid'] },
   ];
   runRows((): ObjectMeta => ({ name: 'pv-1' }), clusterScoped, rows);
@@ -63,20 +101,48 @@ describe('validateObjectMetaUpdate', () => {
   const check = (m: ObjectMeta) => validateObjectMetaUpdate(m, old());
   const rows: Row<ObjectMeta>[] = [
     { name: 'labels may change', mutate: (m) => (m.labels = { a: 'b' }), want: [] },
-    { name: 'name immutable', mutate: (m) => (m.name = 'b'), want: ['metadata.name FieldValueInvalid'], message: 'Invalid value: "b": field is immutable' },
-    { name: 'namespace immutable', mutate: (m) => (m.namespace = 'other'), want: ['metadata.namespace FieldValueInvalid'] },
+    {
+      name: 'name immutable',
+      mutate: (m) => (m.name = 'b'),
+      want: ['metadata.name FieldValueInvalid'],
+      message: 'Invalid value: "b": field is immutable',
+    },
+    {
+      name: 'namespace immutable',
+      mutate: (m) => (m.namespace = 'other'),
+      want: ['metadata.namespace FieldValueInvalid'],
+    },
     { name: 'uid immutable', mutate: (m) => (m.uid = 'u2'), want: ['metadata.uid FieldValueInvalid'] },
-    { name: 'creationTimestamp immutable', mutate: (m) => (m.creationTimestamp = '2025-01-01T00:00:00Z'), want: ['metadata.creationTimestamp FieldValueInvalid'] },
-    { name: 'deletionTimestamp only via deletion', mutate: (m) => (m.deletionTimestamp = '2025-01-01T00:00:00Z'), want: ['metadata.deletionTimestamp FieldValueInvalid'] },
-    { name: 'generation never decreases', mutate: (m) => (m.generation = 1), want: ['metadata.generation FieldValueInvalid'] },
-    { name: 'new labels are still validated', mutate: (m) => (m.labels = { 'a b': 'c' }), want: ['metadata.labels FieldValueInvalid'] },
+    {
+      name: 'creationTimestamp immutable',
+      mutate: (m) => (m.creationTimestamp = '2025-01-01T00:00:00Z'),
+      want: ['metadata.creationTimestamp FieldValueInvalid'],
+    },
+    {
+      name: 'deletionTimestamp only via deletion',
+      mutate: (m) => (m.deletionTimestamp = '2025-01-01T00:00:00Z'),
+      want: ['metadata.deletionTimestamp FieldValueInvalid'],
+    },
+    {
+      name: 'generation never decreases',
+      mutate: (m) => (m.generation = 1),
+      want: ['metadata.generation FieldValueInvalid'],
+    },
+    {
+      name: 'new labels are still validated',
+      mutate: (m) => (m.labels = { 'a b': 'c' }),
+      want: ['metadata.labels FieldValueInvalid'],
+    },
   ];
   runRows(old, check, rows);
 
   it('an object being deleted gains no finalizers but may drop them', () => {
     const deleting = { ...old(), deletionTimestamp: '2025-01-01T00:00:00Z' };
     expect(validateObjectMetaUpdate({ ...deleting, finalizers: [] }, deleting)).to.deep.equal([]);
-    const errs = validateObjectMetaUpdate({ ...deleting, finalizers: ['kubernetes.io/pvc-protection', 'example.com/x'] }, deleting);
+    const errs = validateObjectMetaUpdate(
+      { ...deleting, finalizers: ['kubernetes.io/pvc-protection', 'example.com/x'] },
+      deleting,
+    );
     expect(errs.map((e) => `${e.field} ${e.type}`)).to.deep.equal(['metadata.finalizers FieldValueForbidden']);
   });
 });

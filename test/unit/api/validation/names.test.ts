@@ -21,9 +21,11 @@ describe('name checks', () => {
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
   it('DNS-1123 subdomain: Kubernetes message and limits', () => {
-    for (const ok of ['a', 'pv-1', 'example.com', 'a'.repeat(253), '0abc']) expect(isDNS1123Subdomain(ok), ok).to.deep.equal([]);
+    for (const ok of ['a', 'pv-1', 'example.com', 'a'.repeat(253), '0abc'])
+      expect(isDNS1123Subdomain(ok), ok).to.deep.equal([]);
     expect(isDNS1123Subdomain('Foo')).to.deep.equal([subdomainMsg]);
-    for (const bad of ['', '-a', 'a-', 'a_b', 'a..b', '.a', 'hostPath']) expect(isDNS1123Subdomain(bad), bad).to.have.length(1);
+    for (const bad of ['', '-a', 'a-', 'a_b', 'a..b', '.a', 'hostPath'])
+      expect(isDNS1123Subdomain(bad), bad).to.have.length(1);
     expect(isDNS1123Subdomain('a'.repeat(254))).to.deep.equal(['must be no more than 253 characters']);
   });
 
@@ -35,7 +37,8 @@ describe('name checks', () => {
   });
 
   it('mixed-case names accept the built-in class names and reject the rest', () => {
-    for (const ok of ['hostPath', 'nfs', 'fast-ssd', 'Gold.Tier', 'a'.repeat(253)]) expect(isMixedCaseName(ok), ok).to.deep.equal([]);
+    for (const ok of ['hostPath', 'nfs', 'fast-ssd', 'Gold.Tier', 'a'.repeat(253)])
+      expect(isMixedCaseName(ok), ok).to.deep.equal([]);
     for (const bad of ['', '-x', 'x-', 'a_b', 'a/b', 'a b']) expect(isMixedCaseName(bad), bad).to.have.length(1);
     expect(isMixedCaseName('a'.repeat(254))).to.deep.equal(['must be no more than 253 characters']);
   });
@@ -86,8 +89,12 @@ describe('validateLabels / validateAnnotations', () => {
   });
 
   it('annotations: keys case-insensitive qualified names, total ≤ 256 KiB', () => {
-    expect(validateAnnotations({ 'Example.com/Note': 'anything at all: !@#' }, 'metadata.annotations')).to.deep.equal([]);
-    expect(summaryOf(validateAnnotations({ 'a b': 'x' }, 'metadata.annotations'))).to.deep.equal(['metadata.annotations FieldValueInvalid']);
+    expect(validateAnnotations({ 'Example.com/Note': 'anything at all: !@#' }, 'metadata.annotations')).to.deep.equal(
+      [],
+    );
+    expect(summaryOf(validateAnnotations({ 'a b': 'x' }, 'metadata.annotations'))).to.deep.equal([
+      'metadata.annotations FieldValueInvalid',
+    ]);
     const atLimit = { k: 'v'.repeat(TotalAnnotationSizeLimitBytes - 1) };
     expect(validateAnnotations(atLimit, 'metadata.annotations')).to.deep.equal([]);
     const over = { k: 'v'.repeat(TotalAnnotationSizeLimitBytes) };

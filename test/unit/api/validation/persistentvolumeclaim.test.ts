@@ -14,17 +14,54 @@ function setStorage(pvc: PersistentVolumeClaim, storage: string | undefined): vo
 
 describe('validatePersistentVolumeClaim', () => {
   const rows: Row<PersistentVolumeClaim>[] = [
-    { name: 'name is a DNS subdomain', mutate: (c) => (c.metadata.name = 'My-Claim'), want: ['metadata.name FieldValueInvalid'] },
-    { name: 'storage request required', mutate: (c) => setStorage(c, undefined), want: ['spec.resources[storage] FieldValueRequired'] },
-    { name: 'resources missing altogether', mutate: (c) => delete c.spec.resources, want: ['spec.resources[storage] FieldValueRequired'] },
-    { name: 'storage request must parse', mutate: (c) => setStorage(c, 'lots'), want: ['spec.resources[storage] FieldValueInvalid'] },
-    { name: 'storage request > 0', mutate: (c) => setStorage(c, '0'), want: ['spec.resources[storage] FieldValueInvalid'], message: 'Invalid value: "0": must be greater than zero' },
-    { name: 'negative storage request', mutate: (c) => setStorage(c, '-5Gi'), want: ['spec.resources[storage] FieldValueInvalid'] },
-    { name: 'limits must parse', mutate: (c) => (c.spec.resources = { requests: { storage: '1Gi' }, limits: { storage: 'x' } }), want: ['spec.resources.limits[storage] FieldValueInvalid'] },
+    {
+      name: 'name is a DNS subdomain',
+      mutate: (c) => (c.metadata.name = 'My-Claim'),
+      want: ['metadata.name FieldValueInvalid'],
+    },
+    {
+      name: 'storage request required',
+      mutate: (c) => setStorage(c, undefined),
+      want: ['spec.resources[storage] FieldValueRequired'],
+    },
+    {
+      name: 'resources missing altogether',
+      mutate: (c) => delete c.spec.resources,
+      want: ['spec.resources[storage] FieldValueRequired'],
+    },
+    {
+      name: 'storage request must parse',
+      mutate: (c) => setStorage(c, 'lots'),
+      want: ['spec.resources[storage] FieldValueInvalid'],
+    },
+    {
+      name: 'storage request > 0',
+      mutate: (c) => setStorage(c, '0'),
+      want: ['spec.resources[storage] FieldValueInvalid'],
+      message: 'Invalid value: "0": must be greater than zero',
+    },
+    {
+      name: 'negative storage request',
+      mutate: (c) => setStorage(c, '-5Gi'),
+      want: ['spec.resources[storage] FieldValueInvalid'],
+    },
+    {
+      name: 'limits must parse',
+      mutate: (c) => (c.spec.resources = { requests: { storage: '1Gi' }, limits: { storage: 'x' } }),
+      want: ['spec.resources.limits[storage] FieldValueInvalid'],
+    },
     { name: 'accessModes may be empty (defaulting fills it)', mutate: (c) => (c.spec.accessModes = []), want: [] },
     { name: 'accessModes may be absent', mutate: (c) => delete c.spec.accessModes, want: [] },
-    { name: 'accessModes entries known', mutate: (c) => (c.spec.accessModes = ['RWO' as never]), want: ['spec.accessModes FieldValueNotSupported'] },
-    { name: 'selector In with values', mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'In', values: ['gold'] }] }), want: [] },
+    {
+      name: 'accessModes entries known',
+      mutate: (c) => (c.spec.accessModes = ['RWO' as never]),
+      want: ['spec.accessModes FieldValueNotSupported'],
+    },
+    {
+      name: 'selector In with values',
+      mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'In', values: ['gold'] }] }),
+      want: [],
+    },
     {
       name: 'selector In needs values',
       mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'In' }] }),
@@ -42,12 +79,14 @@ describe('validatePersistentVolumeClaim', () => {
     },
     {
       name: 'selector DoesNotExist takes no values',
-      mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'DoesNotExist', values: ['x'] }] }),
+      mutate: (c) =>
+        (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'DoesNotExist', values: ['x'] }] }),
       want: ['spec.selector.matchExpressions[0].values FieldValueForbidden'],
     },
     {
       name: 'selector operator known',
-      mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'Gt' as never, values: ['1'] }] }),
+      mutate: (c) =>
+        (c.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'Gt' as never, values: ['1'] }] }),
       want: ['spec.selector.matchExpressions[0].operator FieldValueInvalid'],
     },
     {
@@ -55,18 +94,37 @@ describe('validatePersistentVolumeClaim', () => {
       mutate: (c) => (c.spec.selector = { matchExpressions: [{ key: 'bad key', operator: 'Exists' }] }),
       want: ['spec.selector.matchExpressions[0].key FieldValueInvalid'],
     },
-    { name: 'selector matchLabels valid', mutate: (c) => (c.spec.selector = { matchLabels: { tier: 'bad value' } }), want: ['spec.selector.matchLabels FieldValueInvalid'] },
+    {
+      name: 'selector matchLabels valid',
+      mutate: (c) => (c.spec.selector = { matchLabels: { tier: 'bad value' } }),
+      want: ['spec.selector.matchLabels FieldValueInvalid'],
+    },
     { name: 'volumeName optional', mutate: (c) => (c.spec.volumeName = 'my-specific-pv'), want: [] },
-    { name: 'volumeName is a PV name', mutate: (c) => (c.spec.volumeName = 'My_PV'), want: ['spec.volumeName FieldValueInvalid'] },
+    {
+      name: 'volumeName is a PV name',
+      mutate: (c) => (c.spec.volumeName = 'My_PV'),
+      want: ['spec.volumeName FieldValueInvalid'],
+    },
     { name: 'storageClassName nfs', mutate: (c) => (c.spec.storageClassName = 'nfs'), want: [] },
-    { name: 'storageClassName pattern', mutate: (c) => (c.spec.storageClassName = '-fast'), want: ['spec.storageClassName FieldValueInvalid'] },
-    { name: 'volumeMode known', mutate: (c) => (c.spec.volumeMode = 'Disk' as never), want: ['spec.volumeMode FieldValueNotSupported'] },
+    {
+      name: 'storageClassName pattern',
+      mutate: (c) => (c.spec.storageClassName = '-fast'),
+      want: ['spec.storageClassName FieldValueInvalid'],
+    },
+    {
+      name: 'volumeMode known',
+      mutate: (c) => (c.spec.volumeMode = 'Disk' as never),
+      want: ['spec.volumeMode FieldValueNotSupported'],
+    },
   ];
   runRows(validPVC, validatePersistentVolumeClaim, rows);
 });
 
 describe('validatePersistentVolumeClaimUpdate', () => {
-  const bound = (): PersistentVolumeClaim => ({ ...validPVC(), status: { phase: 'Bound', capacity: { storage: '500Mi' } } });
+  const bound = (): PersistentVolumeClaim => ({
+    ...validPVC(),
+    status: { phase: 'Bound', capacity: { storage: '500Mi' } },
+  });
   const pending = (): PersistentVolumeClaim => ({ ...validPVC(), status: { phase: 'Pending' } });
   const updateBound = (c: PersistentVolumeClaim) => validatePersistentVolumeClaimUpdate(c, bound());
   const updatePending = (c: PersistentVolumeClaim) => validatePersistentVolumeClaimUpdate(c, pending());
@@ -82,11 +140,28 @@ describe('validatePersistentVolumeClaimUpdate', () => {
         want: ['spec.resources.requests.storage FieldValueForbidden'],
         message: 'Forbidden: field can not be less than previous value',
       },
-      { name: 'storageClassName immutable', mutate: (c) => (c.spec.storageClassName = 'nfs'), want: ['spec FieldValueForbidden'], message: `Forbidden: ${claimSpecImmutableMessage}` },
-      { name: 'accessModes immutable', mutate: (c) => (c.spec.accessModes = ['ReadWriteMany']), want: ['spec FieldValueForbidden'] },
-      { name: 'selector immutable', mutate: (c) => (c.spec.selector = { matchLabels: { a: 'b' } }), want: ['spec FieldValueForbidden'] },
+      {
+        name: 'storageClassName immutable',
+        mutate: (c) => (c.spec.storageClassName = 'nfs'),
+        want: ['spec FieldValueForbidden'],
+        message: `Forbidden: ${claimSpecImmutableMessage}`,
+      },
+      {
+        name: 'accessModes immutable',
+        mutate: (c) => (c.spec.accessModes = ['ReadWriteMany']),
+        want: ['spec FieldValueForbidden'],
+      },
+      {
+        name: 'selector immutable',
+        mutate: (c) => (c.spec.selector = { matchLabels: { a: 'b' } }),
+        want: ['spec FieldValueForbidden'],
+      },
       { name: 'volumeName may be set once', mutate: (c) => (c.spec.volumeName = 'pv-1'), want: [] },
-      { name: 'the new claim is validated too', mutate: (c) => setStorage(c, 'x'), want: ['spec.resources[storage] FieldValueInvalid'] },
+      {
+        name: 'the new claim is validated too',
+        mutate: (c) => setStorage(c, 'x'),
+        want: ['spec.resources[storage] FieldValueInvalid'],
+      },
     ];
     runRows(bound, updateBound, rows);
 
@@ -117,11 +192,27 @@ describe('validatePersistentVolumeClaimUpdate', () => {
 
 describe('validatePersistentVolumeClaimStatus', () => {
   const rows: Row<PersistentVolumeClaim>[] = [
-    { name: 'phase Bound', mutate: (c) => (c.status = { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } }), want: [] },
+    {
+      name: 'phase Bound',
+      mutate: (c) => (c.status = { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } }),
+      want: [],
+    },
     { name: 'phase Failed (seed: type mismatch)', mutate: (c) => (c.status = { phase: 'Failed' }), want: [] },
-    { name: 'unknown phase', mutate: (c) => (c.status = { phase: 'Available' as never }), want: ['status.phase FieldValueNotSupported'] },
-    { name: 'capacity must parse', mutate: (c) => (c.status = { phase: 'Bound', capacity: { storage: 'big' } }), want: ['status.capacity[storage] FieldValueInvalid'] },
-    { name: 'access modes known', mutate: (c) => (c.status = { phase: 'Bound', accessModes: ['X' as never] }), want: ['status.accessModes FieldValueNotSupported'] },
+    {
+      name: 'unknown phase',
+      mutate: (c) => (c.status = { phase: 'Available' as never }),
+      want: ['status.phase FieldValueNotSupported'],
+    },
+    {
+      name: 'capacity must parse',
+      mutate: (c) => (c.status = { phase: 'Bound', capacity: { storage: 'big' } }),
+      want: ['status.capacity[storage] FieldValueInvalid'],
+    },
+    {
+      name: 'access modes known',
+      mutate: (c) => (c.status = { phase: 'Bound', accessModes: ['X' as never] }),
+      want: ['status.accessModes FieldValueNotSupported'],
+    },
   ];
   runRows(validPVC, validatePersistentVolumeClaimStatus, rows);
 });

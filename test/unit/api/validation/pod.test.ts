@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import type { Pod } from '../../../../pkg/api/core/v1';
-import { onlyPVCVolumesMessage, podUpdateForbiddenMessage, validatePod, validatePodStatus, validatePodUpdate } from '../../../../pkg/api/validation';
+import {
+  onlyPVCVolumesMessage,
+  podUpdateForbiddenMessage,
+  validatePod,
+  validatePodStatus,
+  validatePodUpdate,
+} from '../../../../pkg/api/validation';
 import { type Row, runRows, summary, validPod } from './fixtures';
 
 /** The first container of a fixture pod (present by construction). */
@@ -12,56 +18,141 @@ function c0(pod: Pod) {
 
 describe('validatePod', () => {
   const rows: Row<Pod>[] = [
-    { name: 'name is a DNS subdomain', mutate: (p) => (p.metadata.name = 'Test_Pod'), want: ['metadata.name FieldValueInvalid'] },
-    { name: 'containers required', mutate: (p) => (p.spec.containers = []), want: ['spec.containers FieldValueRequired'] },
-    { name: 'container name required', mutate: (p) => (c0(p).name = ''), want: ['spec.containers[0].name FieldValueRequired'] },
-    { name: 'container name is a DNS label', mutate: (p) => (c0(p).name = 'web.server'), want: ['spec.containers[0].name FieldValueInvalid'] },
+    {
+      name: 'name is a DNS subdomain',
+      mutate: (p) => (p.metadata.name = 'Test_Pod'),
+      want: ['metadata.name FieldValueInvalid'],
+    },
+    {
+      name: 'containers required',
+      mutate: (p) => (p.spec.containers = []),
+      want: ['spec.containers FieldValueRequired'],
+    },
+    {
+      name: 'container name required',
+      mutate: (p) => (c0(p).name = ''),
+      want: ['spec.containers[0].name FieldValueRequired'],
+    },
+    {
+      name: 'container name is a DNS label',
+      mutate: (p) => (c0(p).name = 'web.server'),
+      want: ['spec.containers[0].name FieldValueInvalid'],
+    },
     {
       name: 'container names unique',
       mutate: (p) => p.spec.containers.push({ name: 'test-container', image: 'busybox' }),
       want: ['spec.containers[1].name FieldValueDuplicate'],
       message: 'Duplicate value: "test-container"',
     },
-    { name: 'image required', mutate: (p) => (c0(p).image = ''), want: ['spec.containers[0].image FieldValueRequired'], message: 'Required value' },
-    { name: 'image without surrounding whitespace', mutate: (p) => (c0(p).image = ' busybox'), want: ['spec.containers[0].image FieldValueInvalid'] },
-    { name: 'imagePullPolicy known', mutate: (p) => (c0(p).imagePullPolicy = 'Sometimes' as never), want: ['spec.containers[0].imagePullPolicy FieldValueNotSupported'] },
-    { name: 'env name required', mutate: (p) => (c0(p).env = [{ name: '' }]), want: ['spec.containers[0].env[0].name FieldValueRequired'] },
-    { name: 'env name valid', mutate: (p) => (c0(p).env = [{ name: 'OK' }, { name: '1BAD' }]), want: ['spec.containers[0].env[1].name FieldValueInvalid'] },
-    { name: 'container port in range', mutate: (p) => (c0(p).ports = [{ containerPort: 70000 }]), want: ['spec.containers[0].ports[0].containerPort FieldValueInvalid'] },
-    { name: 'container port protocol', mutate: (p) => (c0(p).ports = [{ containerPort: 80, protocol: 'HTTP' }]), want: ['spec.containers[0].ports[0].protocol FieldValueNotSupported'] },
-    { name: 'container resources parse', mutate: (p) => (c0(p).resources = { limits: { memory: '1 Gi' } }), want: ['spec.containers[0].resources.limits[memory] FieldValueInvalid'] },
+    {
+      name: 'image required',
+      mutate: (p) => (c0(p).image = ''),
+      want: ['spec.containers[0].image FieldValueRequired'],
+      message: 'Required value',
+    },
+    {
+      name: 'image without surrounding whitespace',
+      mutate: (p) => (c0(p).image = ' busybox'),
+      want: ['spec.containers[0].image FieldValueInvalid'],
+    },
+    {
+      name: 'imagePullPolicy known',
+      mutate: (p) => (c0(p).imagePullPolicy = 'Sometimes' as never),
+      want: ['spec.containers[0].imagePullPolicy FieldValueNotSupported'],
+    },
+    {
+      name: 'env name required',
+      mutate: (p) => (c0(p).env = [{ name: '' }]),
+      want: ['spec.containers[0].env[0].name FieldValueRequired'],
+    },
+    {
+      name: 'env name valid',
+      mutate: (p) => (c0(p).env = [{ name: 'OK' }, { name: '1BAD' }]),
+      want: ['spec.containers[0].env[1].name FieldValueInvalid'],
+    },
+    {
+      name: 'container port in range',
+      mutate: (p) => (c0(p).ports = [{ containerPort: 70000 }]),
+      want: ['spec.containers[0].ports[0].containerPort FieldValueInvalid'],
+    },
+    {
+      name: 'container port protocol',
+      mutate: (p) => (c0(p).ports = [{ containerPort: 80, protocol: 'HTTP' }]),
+      want: ['spec.containers[0].ports[0].protocol FieldValueNotSupported'],
+    },
+    {
+      name: 'container resources parse',
+      mutate: (p) => (c0(p).resources = { limits: { memory: '1 Gi' } }),
+      want: ['spec.containers[0].resources.limits[memory] FieldValueInvalid'],
+    },
     {
       name: 'volumeMount names a declared volume',
       mutate: (p) => (c0(p).volumeMounts = [{ name: 'x', mountPath: '/data' }]),
       want: ['spec.containers[0].volumeMounts[0].name FieldValueNotFound'],
       message: 'Not found: "x"',
     },
-    { name: 'volumeMount name required', mutate: (p) => (c0(p).volumeMounts = [{ name: '', mountPath: '/data' }]), want: ['spec.containers[0].volumeMounts[0].name FieldValueRequired'] },
-    { name: 'mountPath required', mutate: (p) => (c0(p).volumeMounts = [{ name: 'data-volume', mountPath: '' }]), want: ['spec.containers[0].volumeMounts[0].mountPath FieldValueRequired'] },
-    { name: 'mountPath absolute', mutate: (p) => (c0(p).volumeMounts = [{ name: 'data-volume', mountPath: 'data' }]), want: ['spec.containers[0].volumeMounts[0].mountPath FieldValueInvalid'] },
+    {
+      name: 'volumeMount name required',
+      mutate: (p) => (c0(p).volumeMounts = [{ name: '', mountPath: '/data' }]),
+      want: ['spec.containers[0].volumeMounts[0].name FieldValueRequired'],
+    },
+    {
+      name: 'mountPath required',
+      mutate: (p) => (c0(p).volumeMounts = [{ name: 'data-volume', mountPath: '' }]),
+      want: ['spec.containers[0].volumeMounts[0].mountPath FieldValueRequired'],
+    },
+    {
+      name: 'mountPath absolute',
+      mutate: (p) => (c0(p).volumeMounts = [{ name: 'data-volume', mountPath: 'data' }]),
+      want: ['spec.containers[0].volumeMounts[0].mountPath FieldValueInvalid'],
+    },
     {
       name: 'mountPath unique within a container',
-      mutate: (p) => (c0(p).volumeMounts = [{ name: 'data-volume', mountPath: '/data' }, { name: 'data-volume', mountPath: '/data' }]),
+      mutate: (p) =>
+        (c0(p).volumeMounts = [
+          { name: 'data-volume', mountPath: '/data' },
+          { name: 'data-volume', mountPath: '/data' },
+        ]),
       want: ['spec.containers[0].volumeMounts[1].mountPath FieldValueInvalid'],
       message: 'Invalid value: "/data": must be unique',
     },
     {
       name: 'the same mountPath in two containers is fine',
-      mutate: (p) => p.spec.containers.push({ name: 'b', image: 'busybox', volumeMounts: [{ name: 'data-volume', mountPath: '/data' }] }),
+      mutate: (p) =>
+        p.spec.containers.push({
+          name: 'b',
+          image: 'busybox',
+          volumeMounts: [{ name: 'data-volume', mountPath: '/data' }],
+        }),
       want: [],
     },
-    { name: 'subPath relative', mutate: (p) => (c0(p).volumeMounts = [{ name: 'data-volume', mountPath: '/d', subPath: '/abs' }]), want: ['spec.containers[0].volumeMounts[0].subPath FieldValueInvalid'] },
-    { name: "subPath without '..'", mutate: (p) => (c0(p).volumeMounts = [{ name: 'data-volume', mountPath: '/d', subPath: 'a/../..' }]), want: ['spec.containers[0].volumeMounts[0].subPath FieldValueInvalid'] },
+    {
+      name: 'subPath relative',
+      mutate: (p) => (c0(p).volumeMounts = [{ name: 'data-volume', mountPath: '/d', subPath: '/abs' }]),
+      want: ['spec.containers[0].volumeMounts[0].subPath FieldValueInvalid'],
+    },
+    {
+      name: "subPath without '..'",
+      mutate: (p) => (c0(p).volumeMounts = [{ name: 'data-volume', mountPath: '/d', subPath: 'a/../..' }]),
+      want: ['spec.containers[0].volumeMounts[0].subPath FieldValueInvalid'],
+    },
     {
       name: 'emptyDir volumes are not supported',
       mutate: (p) => (p.spec.volumes = [{ name: 'data-volume', emptyDir: {} }]),
       want: ['spec.volumes[0].emptyDir FieldValueForbidden'],
       message: `Forbidden: ${onlyPVCVolumesMessage}`,
     },
-    { name: 'hostPath volumes are not supported', mutate: (p) => (p.spec.volumes = [{ name: 'data-volume', hostPath: { path: '/' } }]), want: ['spec.volumes[0].hostPath FieldValueForbidden'] },
+    {
+      name: 'hostPath volumes are not supported',
+      mutate: (p) => (p.spec.volumes = [{ name: 'data-volume', hostPath: { path: '/' } }]),
+      want: ['spec.volumes[0].hostPath FieldValueForbidden'],
+    },
     {
       name: 'configMap beside a PVC is not supported',
-      mutate: (p) => (p.spec.volumes = [{ name: 'data-volume', persistentVolumeClaim: { claimName: 'c' }, configMap: { name: 'x' } }]),
+      mutate: (p) =>
+        (p.spec.volumes = [
+          { name: 'data-volume', persistentVolumeClaim: { claimName: 'c' }, configMap: { name: 'x' } },
+        ]),
       want: ['spec.volumes[0].configMap FieldValueForbidden'],
     },
     {
@@ -77,12 +168,16 @@ describe('validatePod', () => {
     },
     {
       name: 'volume name required',
-      mutate: (p) => ((p.spec.volumes = [{ name: '', persistentVolumeClaim: { claimName: 'c' } }]), (c0(p).volumeMounts = [])),
+      mutate: (p) => (
+        (p.spec.volumes = [{ name: '', persistentVolumeClaim: { claimName: 'c' } }]), (c0(p).volumeMounts = [])
+      ),
       want: ['spec.volumes[0].name FieldValueRequired'],
     },
     {
       name: 'volume name is a DNS label',
-      mutate: (p) => ((p.spec.volumes = [{ name: 'Data', persistentVolumeClaim: { claimName: 'c' } }]), (c0(p).volumeMounts = [])),
+      mutate: (p) => (
+        (p.spec.volumes = [{ name: 'Data', persistentVolumeClaim: { claimName: 'c' } }]), (c0(p).volumeMounts = [])
+      ),
       want: ['spec.volumes[0].name FieldValueInvalid'],
     },
     {
@@ -97,12 +192,32 @@ describe('validatePod', () => {
       message: 'Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
     },
     { name: 'restartPolicy Never', mutate: (p) => (p.spec.restartPolicy = 'Never'), want: [] },
-    { name: 'terminationGracePeriodSeconds ≥ 0', mutate: (p) => (p.spec.terminationGracePeriodSeconds = -1), want: ['spec.terminationGracePeriodSeconds FieldValueInvalid'] },
+    {
+      name: 'terminationGracePeriodSeconds ≥ 0',
+      mutate: (p) => (p.spec.terminationGracePeriodSeconds = -1),
+      want: ['spec.terminationGracePeriodSeconds FieldValueInvalid'],
+    },
     { name: 'terminationGracePeriodSeconds 0', mutate: (p) => (p.spec.terminationGracePeriodSeconds = 0), want: [] },
-    { name: 'activeDeadlineSeconds ≥ 1', mutate: (p) => (p.spec.activeDeadlineSeconds = 0), want: ['spec.activeDeadlineSeconds FieldValueInvalid'] },
-    { name: 'dnsPolicy known', mutate: (p) => (p.spec.dnsPolicy = 'Google'), want: ['spec.dnsPolicy FieldValueNotSupported'] },
-    { name: 'nodeName a DNS subdomain', mutate: (p) => (p.spec.nodeName = 'Node_1'), want: ['spec.nodeName FieldValueInvalid'] },
-    { name: 'nodeSelector labels valid', mutate: (p) => (p.spec.nodeSelector = { 'a b': 'c' }), want: ['spec.nodeSelector FieldValueInvalid'] },
+    {
+      name: 'activeDeadlineSeconds ≥ 1',
+      mutate: (p) => (p.spec.activeDeadlineSeconds = 0),
+      want: ['spec.activeDeadlineSeconds FieldValueInvalid'],
+    },
+    {
+      name: 'dnsPolicy known',
+      mutate: (p) => (p.spec.dnsPolicy = 'Google'),
+      want: ['spec.dnsPolicy FieldValueNotSupported'],
+    },
+    {
+      name: 'nodeName a DNS subdomain',
+      mutate: (p) => (p.spec.nodeName = 'Node_1'),
+      want: ['spec.nodeName FieldValueInvalid'],
+    },
+    {
+      name: 'nodeSelector labels valid',
+      mutate: (p) => (p.spec.nodeSelector = { 'a b': 'c' }),
+      want: ['spec.nodeSelector FieldValueInvalid'],
+    },
   ];
   runRows(validPod, validatePod, rows);
 
@@ -120,23 +235,43 @@ describe('validatePodUpdate', () => {
     { name: 'labels may change', mutate: (p) => (p.metadata.labels = { a: 'b' }), want: [] },
     { name: 'container images may change', mutate: (p) => (c0(p).image = 'busybox:1.36'), want: [] },
     { name: 'activeDeadlineSeconds may change', mutate: (p) => (p.spec.activeDeadlineSeconds = 60), want: [] },
-    { name: 'tolerations may change', mutate: (p) => (p.spec.tolerations = [{ key: 'k', operator: 'Exists' }]), want: [] },
-    { name: 'images stay required', mutate: (p) => (c0(p).image = ''), want: ['spec.containers[0].image FieldValueRequired'] },
+    {
+      name: 'tolerations may change',
+      mutate: (p) => (p.spec.tolerations = [{ key: 'k', operator: 'Exists' }]),
+      want: [],
+    },
+    {
+      name: 'images stay required',
+      mutate: (p) => (c0(p).image = ''),
+      want: ['spec.containers[0].image FieldValueRequired'],
+    },
     {
       name: 'other container fields are immutable',
       mutate: (p) => (c0(p).command = ['sh']),
       want: ['spec FieldValueForbidden'],
       message: `Forbidden: ${podUpdateForbiddenMessage}`,
     },
-    { name: 'volumes are immutable', mutate: (p) => p.spec.volumes?.push({ name: 'v2', persistentVolumeClaim: { claimName: 'c2' } }), want: ['spec FieldValueForbidden'] },
-    { name: 'restartPolicy is immutable', mutate: (p) => (p.spec.restartPolicy = 'Never'), want: ['spec FieldValueForbidden'] },
+    {
+      name: 'volumes are immutable',
+      mutate: (p) => p.spec.volumes?.push({ name: 'v2', persistentVolumeClaim: { claimName: 'c2' } }),
+      want: ['spec FieldValueForbidden'],
+    },
+    {
+      name: 'restartPolicy is immutable',
+      mutate: (p) => (p.spec.restartPolicy = 'Never'),
+      want: ['spec FieldValueForbidden'],
+    },
     {
       name: 'containers may not be added',
       mutate: (p) => p.spec.containers.push({ name: 'b', image: 'busybox' }),
       want: ['spec.containers FieldValueForbidden'],
       message: 'Forbidden: pod updates may not add or remove containers',
     },
-    { name: 'nodeName is set only by binding', mutate: (p) => (p.spec.nodeName = 'node-1'), want: ['spec.nodeName FieldValueForbidden'] },
+    {
+      name: 'nodeName is set only by binding',
+      mutate: (p) => (p.spec.nodeName = 'node-1'),
+      want: ['spec.nodeName FieldValueForbidden'],
+    },
   ];
   runRows(validPod, update, rows);
 
@@ -153,15 +288,27 @@ describe('validatePodUpdate', () => {
 describe('validatePodStatus', () => {
   const rows: Row<Pod>[] = [
     { name: 'phase Running', mutate: (p) => (p.status = { phase: 'Running' }), want: [] },
-    { name: 'unknown phase', mutate: (p) => (p.status = { phase: 'Sleeping' as never }), want: ['status.phase FieldValueNotSupported'] },
+    {
+      name: 'unknown phase',
+      mutate: (p) => (p.status = { phase: 'Sleeping' as never }),
+      want: ['status.phase FieldValueNotSupported'],
+    },
     {
       name: 'container status names its container',
-      mutate: (p) => (p.status = { phase: 'Running', containerStatuses: [{ name: '', ready: true, restartCount: 0, image: 'busybox' }] }),
+      mutate: (p) =>
+        (p.status = {
+          phase: 'Running',
+          containerStatuses: [{ name: '', ready: true, restartCount: 0, image: 'busybox' }],
+        }),
       want: ['status.containerStatuses[0].name FieldValueRequired'],
     },
     {
       name: 'restartCount ≥ 0',
-      mutate: (p) => (p.status = { phase: 'Running', containerStatuses: [{ name: 'c', ready: true, restartCount: -1, image: 'busybox' }] }),
+      mutate: (p) =>
+        (p.status = {
+          phase: 'Running',
+          containerStatuses: [{ name: 'c', ready: true, restartCount: -1, image: 'busybox' }],
+        }),
       want: ['status.containerStatuses[0].restartCount FieldValueInvalid'],
     },
   ];

@@ -6,10 +6,22 @@ describe('validateStorageClass', () => {
   const rows: Row<StorageClass>[] = [
     { name: 'the built-in name nfs', mutate: (sc) => (sc.metadata.name = 'nfs'), want: [] },
     { name: 'mixed-case names', mutate: (sc) => (sc.metadata.name = 'Fast-SSD'), want: [] },
-    { name: 'name pattern', mutate: (sc) => (sc.metadata.name = 'fast_ssd'), want: ['metadata.name FieldValueInvalid'] },
+    {
+      name: 'name pattern',
+      mutate: (sc) => (sc.metadata.name = 'fast_ssd'),
+      want: ['metadata.name FieldValueInvalid'],
+    },
     { name: 'provisioner required', mutate: (sc) => (sc.provisioner = ''), want: ['provisioner FieldValueRequired'] },
-    { name: 'provisioner a qualified name', mutate: (sc) => (sc.provisioner = 'kubestore.io/host path'), want: ['provisioner FieldValueInvalid'] },
-    { name: 'parameter keys non-empty', mutate: (sc) => (sc.parameters = { '': 'x' }), want: ['parameters FieldValueInvalid'] },
+    {
+      name: 'provisioner a qualified name',
+      mutate: (sc) => (sc.provisioner = 'kubestore.io/host path'),
+      want: ['provisioner FieldValueInvalid'],
+    },
+    {
+      name: 'parameter keys non-empty',
+      mutate: (sc) => (sc.parameters = { '': 'x' }),
+      want: ['parameters FieldValueInvalid'],
+    },
     { name: 'reclaimPolicy Retain', mutate: (sc) => (sc.reclaimPolicy = 'Retain'), want: [] },
     {
       name: 'reclaimPolicy Recycle is not allowed for classes',
@@ -17,8 +29,16 @@ describe('validateStorageClass', () => {
       want: ['reclaimPolicy FieldValueNotSupported'],
       message: 'Unsupported value: "Recycle": supported values: "Delete", "Retain"',
     },
-    { name: 'volumeBindingMode WaitForFirstConsumer', mutate: (sc) => (sc.volumeBindingMode = 'WaitForFirstConsumer'), want: [] },
-    { name: 'volumeBindingMode known', mutate: (sc) => (sc.volumeBindingMode = 'Later' as never), want: ['volumeBindingMode FieldValueNotSupported'] },
+    {
+      name: 'volumeBindingMode WaitForFirstConsumer',
+      mutate: (sc) => (sc.volumeBindingMode = 'WaitForFirstConsumer'),
+      want: [],
+    },
+    {
+      name: 'volumeBindingMode known',
+      mutate: (sc) => (sc.volumeBindingMode = 'Later' as never),
+      want: ['volumeBindingMode FieldValueNotSupported'],
+    },
   ];
   runRows(validStorageClass, validateStorageClass, rows);
 });
@@ -28,10 +48,27 @@ describe('validateStorageClassUpdate', () => {
   const rows: Row<StorageClass>[] = [
     { name: 'labels may change', mutate: (sc) => (sc.metadata.labels = { a: 'b' }), want: [] },
     { name: 'allowVolumeExpansion may change', mutate: (sc) => (sc.allowVolumeExpansion = true), want: [] },
-    { name: 'provisioner immutable', mutate: (sc) => (sc.provisioner = 'kubestore.io/nfs'), want: ['provisioner FieldValueForbidden'], message: 'Forbidden: updates to provisioner are forbidden.' },
-    { name: 'parameters immutable', mutate: (sc) => (sc.parameters = { baseDir: '/other' }), want: ['parameters FieldValueForbidden'] },
-    { name: 'reclaimPolicy immutable', mutate: (sc) => (sc.reclaimPolicy = 'Retain'), want: ['reclaimPolicy FieldValueForbidden'] },
-    { name: 'volumeBindingMode immutable', mutate: (sc) => (sc.volumeBindingMode = 'WaitForFirstConsumer'), want: ['volumeBindingMode FieldValueInvalid'] },
+    {
+      name: 'provisioner immutable',
+      mutate: (sc) => (sc.provisioner = 'kubestore.io/nfs'),
+      want: ['provisioner FieldValueForbidden'],
+      message: 'Forbidden: updates to provisioner are forbidden.',
+    },
+    {
+      name: 'parameters immutable',
+      mutate: (sc) => (sc.parameters = { baseDir: '/other' }),
+      want: ['parameters FieldValueForbidden'],
+    },
+    {
+      name: 'reclaimPolicy immutable',
+      mutate: (sc) => (sc.reclaimPolicy = 'Retain'),
+      want: ['reclaimPolicy FieldValueForbidden'],
+    },
+    {
+      name: 'volumeBindingMode immutable',
+      mutate: (sc) => (sc.volumeBindingMode = 'WaitForFirstConsumer'),
+      want: ['volumeBindingMode FieldValueInvalid'],
+    },
   ];
   runRows(validStorageClass, update, rows);
 });

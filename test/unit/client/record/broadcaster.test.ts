@@ -24,7 +24,11 @@ const t0 = Date.parse('2026-01-01T00:00:00Z');
 const minute = 60_000;
 
 function claim(name: string): KubeObject {
-  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'ns', uid: `uid-${name}`, resourceVersion: '7' } };
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, namespace: 'ns', uid: `uid-${name}`, resourceVersion: '7' },
+  };
 }
 
 function setup(o: Partial<EventBroadcasterOptions> = {}) {
@@ -65,9 +69,20 @@ describe('client/record: event broadcaster', () => {
     await settle();
     expect(client.calls.map((c) => c.verb)).to.deep.equal(['create']);
     const [created] = client.eventsAbout('a');
-    expect(created).to.deep.include({ type: 'Warning', reason: 'ProvisioningFailed', message: notFound, count: 1, firstTimestamp: '2026-01-01T00:00:00Z' });
+    expect(created).to.deep.include({
+      type: 'Warning',
+      reason: 'ProvisioningFailed',
+      message: notFound,
+      count: 1,
+      firstTimestamp: '2026-01-01T00:00:00Z',
+    });
     expect(created?.source).to.deep.equal({ component: 'persistentvolume-controller', host: 'host-1' });
-    expect(created?.involvedObject).to.deep.include({ kind: 'PersistentVolumeClaim', name: 'a', namespace: 'ns', uid: 'uid-a' });
+    expect(created?.involvedObject).to.deep.include({
+      kind: 'PersistentVolumeClaim',
+      name: 'a',
+      namespace: 'ns',
+      uid: 'uid-a',
+    });
     for (let i = 0; i < 3; i++) {
       clock.step(15_000);
       rec.event(claim('a'), EventType.Warning, 'ProvisioningFailed', notFound);
@@ -82,7 +97,11 @@ describe('client/record: event broadcaster', () => {
     await settle();
     expect(client.calls.map((c) => c.verb)).to.deep.equal(['create', 'patch']);
     expect(client.eventsAbout('a')).to.have.length(1);
-    expect(client.eventsAbout('a')[0]).to.deep.include({ count: 4, firstTimestamp: '2026-01-01T00:00:00Z', lastTimestamp: '2026-01-01T00:00:45Z' });
+    expect(client.eventsAbout('a')[0]).to.deep.include({
+      count: 4,
+      firstTimestamp: '2026-01-01T00:00:00Z',
+      lastTimestamp: '2026-01-01T00:00:45Z',
+    });
   });
 
   it('a 15 s resync re-reporting 100 objects for 3 hours costs one create and one patch per object per 5 minutes, not one write per resync', async () => {
@@ -139,8 +158,13 @@ describe('client/record: event broadcaster', () => {
   it('SpamFilter alone: a bucket of 25 per source+object refills at 1 per 5 minutes and never above 25', () => {
     const clock = new FakeClock(t0);
     const f = new SpamFilter({ clock });
-    const ev = (name: string, component = 'c') => ({ metadata: {}, involvedObject: { kind: 'Pod', name, namespace: 'ns' }, source: { component } });
-    const take = (n: number, name: string, component?: string) => Array.from({ length: n }, () => f.allow(ev(name, component))).filter(Boolean).length;
+    const ev = (name: string, component = 'c') => ({
+      metadata: {},
+      involvedObject: { kind: 'Pod', name, namespace: 'ns' },
+      source: { component },
+    });
+    const take = (n: number, name: string, component?: string) =>
+      Array.from({ length: n }, () => f.allow(ev(name, component))).filter(Boolean).length;
     expect(take(30, 'p')).to.equal(25);
     expect(take(1, 'p', 'other-component'), 'another source has its own bucket').to.equal(1);
     clock.step(10 * minute);
@@ -233,7 +257,7 @@ describe('client/record: event broadcaster', () => {
     client.release();
     await settle();
     const at = client.calls.findIndex((c) => c.verb === 'create' && c.object === 'new');
-    expect(at, 'the next request started is the new claim\'s create').to.equal(before);
+    expect(at, "the next request started is the new claim's create").to.equal(before);
     client.releaseAll();
     await settle();
     expect(client.calls.filter((c) => c.verb === 'patch')).to.have.length(500);
@@ -251,7 +275,9 @@ describe('client/record: event broadcaster', () => {
     clock.step(2000);
     await settle();
     expect(client.eventsAbout('retry')).to.have.length(1);
-    expect(() => rec.event({ metadata: undefined } as unknown as KubeObject, EventType.Normal, 'R', 'm')).not.to.throw();
+    expect(() =>
+      rec.event({ metadata: undefined } as unknown as KubeObject, EventType.Normal, 'R', 'm'),
+    ).not.to.throw();
   });
 
   it('a restarted process continues the count of an Event already stored; a deleted Event is recreated with the count continuing', async () => {

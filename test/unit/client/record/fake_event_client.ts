@@ -44,20 +44,26 @@ export class FakeEventClient implements EventWriteClient {
   }
 
   get(name: string): Promise<Event> {
-    return this.call({ verb: 'get', name, object: this.store.get(name)?.involvedObject.name ?? '', body: undefined, done: false }, () => {
-      const ev = this.store.get(name);
-      if (!ev) throw notFound(q, name);
-      return structuredClone(ev);
-    });
+    return this.call(
+      { verb: 'get', name, object: this.store.get(name)?.involvedObject.name ?? '', body: undefined, done: false },
+      () => {
+        const ev = this.store.get(name);
+        if (!ev) throw notFound(q, name);
+        return structuredClone(ev);
+      },
+    );
   }
 
   patch(name: string, _ns: string | undefined, _type: PatchType, patch: unknown): Promise<Event> {
-    return this.call({ verb: 'patch', name, object: this.store.get(name)?.involvedObject.name ?? '', body: patch, done: false }, () => {
-      const ev = this.store.get(name);
-      if (!ev) throw notFound(q, name);
-      Object.assign(ev, patch);
-      return structuredClone(ev);
-    });
+    return this.call(
+      { verb: 'patch', name, object: this.store.get(name)?.involvedObject.name ?? '', body: patch, done: false },
+      () => {
+        const ev = this.store.get(name);
+        if (!ev) throw notFound(q, name);
+        Object.assign(ev, patch);
+        return structuredClone(ev);
+      },
+    );
   }
 
   /** Lets the oldest parked request proceed; false when none is parked. */

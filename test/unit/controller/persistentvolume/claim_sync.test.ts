@@ -27,15 +27,33 @@ const rows: Row[] = [
     name: 'claim names an existing matching volume → both Bound (PV claimRef + bound-by-controller, claim bind-completed)',
     initial: { pvs: [pv('pv-a', { size: '1Gi' })], pvcs: [pvc('c1', { volumeName: 'pv-a' })] },
     pvs: { 'pv-a': { phase: 'Bound', claim: 'default/c1', annotations: { [BoundBy]: 'yes' } } },
-    pvcs: { 'default/c1': { phase: 'Bound', volumeName: 'pv-a', capacity: '1Gi', annotations: { [Completed]: 'yes', [BoundBy]: null } } },
+    pvcs: {
+      'default/c1': {
+        phase: 'Bound',
+        volumeName: 'pv-a',
+        capacity: '1Gi',
+        annotations: { [Completed]: 'yes', [BoundBy]: null },
+      },
+    },
     events: [],
     provisioned: [],
   },
   {
     name: 'claim names a missing volume → a PV with exactly that name (size = request) is provisioned and bound',
     initial: { pvcs: [pvc('c2', { volumeName: 'my-vol', size: '2Gi' })] },
-    pvs: { 'my-vol': { phase: 'Bound', claim: 'default/c2', capacity: '2Gi', source: 'hostPath', policy: 'Delete', annotations: { [ProvisionedBy]: Provisioner.HostPath, [BoundBy]: null } } },
-    pvcs: { 'default/c2': { phase: 'Bound', volumeName: 'my-vol', capacity: '2Gi', annotations: { [Completed]: 'yes' } } },
+    pvs: {
+      'my-vol': {
+        phase: 'Bound',
+        claim: 'default/c2',
+        capacity: '2Gi',
+        source: 'hostPath',
+        policy: 'Delete',
+        annotations: { [ProvisionedBy]: Provisioner.HostPath, [BoundBy]: null },
+      },
+    },
+    pvcs: {
+      'default/c2': { phase: 'Bound', volumeName: 'my-vol', capacity: '2Gi', annotations: { [Completed]: 'yes' } },
+    },
     events: ['Normal ProvisioningSucceeded default/c2'],
     provisioned: ['my-vol'],
   },
@@ -45,7 +63,15 @@ const rows: Row[] = [
     setup: (h) => {
       h.hostPath.failProvisions = Infinity;
     },
-    pvs: { 'nfs-vol': { phase: 'Bound', claim: 'default/n2', capacity: '3Gi', source: 'nfs', annotations: { [ProvisionedBy]: Provisioner.NFS } } },
+    pvs: {
+      'nfs-vol': {
+        phase: 'Bound',
+        claim: 'default/n2',
+        capacity: '3Gi',
+        source: 'nfs',
+        annotations: { [ProvisionedBy]: Provisioner.NFS },
+      },
+    },
     pvcs: { 'default/n2': { phase: 'Bound', volumeName: 'nfs-vol' } },
     events: ['Normal ProvisioningSucceeded default/n2'],
     provisioned: ['nfs-vol'],
@@ -54,7 +80,9 @@ const rows: Row[] = [
     name: 'type mismatch: an nfs claim names a hostPath PV → claim Failed + condition + VolumeMismatch, PV untouched, not retried',
     initial: { pvs: [pv('hp-vol')], pvcs: [pvc('c3', { className: 'nfs', volumeName: 'hp-vol' })] },
     pvs: { 'hp-vol': { phase: 'Available', claim: null, untouched: true } },
-    pvcs: { 'default/c3': { phase: 'Failed', volumeName: 'hp-vol', condition: /type nfs\b.*"hp-vol" is of type hostPath/ } },
+    pvcs: {
+      'default/c3': { phase: 'Failed', volumeName: 'hp-vol', condition: /type nfs\b.*"hp-vol" is of type hostPath/ },
+    },
     events: ['Warning VolumeMismatch default/c3'],
     // Once when marking it, once more when the status write comes back: both terminal.
     errors: [/^claim default\/c3: TerminalError/, /^claim default\/c3: TerminalError/],
@@ -62,7 +90,11 @@ const rows: Row[] = [
   },
   {
     name: 'class mismatch with the same type: a claim of class fast names a PV of class hostPath → Failed',
-    initial: { classes: [...builtinClasses(), sc('fast', Provisioner.HostPath)], pvs: [pv('slow-vol')], pvcs: [pvc('c3b', { className: 'fast', volumeName: 'slow-vol' })] },
+    initial: {
+      classes: [...builtinClasses(), sc('fast', Provisioner.HostPath)],
+      pvs: [pv('slow-vol')],
+      pvcs: [pvc('c3b', { className: 'fast', volumeName: 'slow-vol' })],
+    },
     pvs: { 'slow-vol': { phase: 'Available', claim: null, untouched: true } },
     pvcs: { 'default/c3b': { phase: 'Failed', condition: /storage class "fast"/ } },
     events: ['Warning VolumeMismatch default/c3b'],
@@ -70,34 +102,69 @@ const rows: Row[] = [
   },
   {
     name: 'claim names a volume bound to another claim → stays Pending + FailedBinding; the PV keeps its claim',
-    initial: { pvs: [pv('taken', { claim: { name: 'owner', uid: 'uid-owner' }, phase: 'Bound' })], pvcs: [boundPvc('owner', 'taken'), pvc('c4', { volumeName: 'taken' })] },
+    initial: {
+      pvs: [pv('taken', { claim: { name: 'owner', uid: 'uid-owner' }, phase: 'Bound' })],
+      pvcs: [boundPvc('owner', 'taken'), pvc('c4', { volumeName: 'taken' })],
+    },
     pvs: { taken: { phase: 'Bound', claim: 'default/owner' } },
-    pvcs: { 'default/c4': { phase: 'Pending', volumeName: 'taken', annotations: { [Completed]: null } }, 'default/owner': { phase: 'Bound', volumeName: 'taken' } },
+    pvcs: {
+      'default/c4': { phase: 'Pending', volumeName: 'taken', annotations: { [Completed]: null } },
+      'default/owner': { phase: 'Bound', volumeName: 'taken' },
+    },
     events: ['Warning FailedBinding default/c4'],
     provisioned: [],
   },
   {
     name: 'no volumeName: the smallest Available PV whose capacity covers the request is chosen',
-    initial: { pvs: [pv('big', { size: '10Gi' }), pv('mid', { size: '5Gi' }), pv('tiny', { size: '1Gi' }), pv('mid-b', { size: '5Gi', phase: 'Released', claim: { name: 'gone', uid: 'uid-gone' } })], pvcs: [pvc('c5', { size: '3Gi' })] },
+    initial: {
+      pvs: [
+        pv('big', { size: '10Gi' }),
+        pv('mid', { size: '5Gi' }),
+        pv('tiny', { size: '1Gi' }),
+        pv('mid-b', { size: '5Gi', phase: 'Released', claim: { name: 'gone', uid: 'uid-gone' } }),
+      ],
+      pvcs: [pvc('c5', { size: '3Gi' })],
+    },
     pvs: {
       mid: { phase: 'Bound', claim: 'default/c5', annotations: { [BoundBy]: 'yes' } },
       big: { phase: 'Available', claim: null },
       tiny: { phase: 'Available', claim: null },
     },
-    pvcs: { 'default/c5': { phase: 'Bound', volumeName: 'mid', capacity: '5Gi', annotations: { [BoundBy]: 'yes', [Completed]: 'yes' } } },
+    pvcs: {
+      'default/c5': {
+        phase: 'Bound',
+        volumeName: 'mid',
+        capacity: '5Gi',
+        annotations: { [BoundBy]: 'yes', [Completed]: 'yes' },
+      },
+    },
     events: [],
     provisioned: [],
   },
   {
     name: "no volumeName: the PV's access modes must include the claim's",
-    initial: { pvs: [pv('rwo', { size: '1Gi' }), pv('rox', { size: '1Gi', modes: ['ReadOnlyMany'] }), pv('rwx', { size: '3Gi', modes: ['ReadWriteOnce', 'ReadWriteMany'] })], pvcs: [pvc('c5b', { modes: ['ReadWriteMany', 'ReadWriteOnce'] })] },
+    initial: {
+      pvs: [
+        pv('rwo', { size: '1Gi' }),
+        pv('rox', { size: '1Gi', modes: ['ReadOnlyMany'] }),
+        pv('rwx', { size: '3Gi', modes: ['ReadWriteOnce', 'ReadWriteMany'] }),
+      ],
+      pvcs: [pvc('c5b', { modes: ['ReadWriteMany', 'ReadWriteOnce'] })],
+    },
     pvs: { rwx: { phase: 'Bound', claim: 'default/c5b' }, rwo: { claim: null }, rox: { claim: null } },
     pvcs: { 'default/c5b': { phase: 'Bound', volumeName: 'rwx' } },
     events: [],
   },
   {
     name: "no volumeName: selector matchLabels picks among the PVs' labels",
-    initial: { pvs: [pv('plain', { size: '1Gi' }), pv('silver', { size: '2Gi', labels: { tier: 'silver' } }), pv('gold', { size: '5Gi', labels: { tier: 'gold', zone: 'a' } })], pvcs: [pvc('c5c', { selector: { matchLabels: { tier: 'gold' } } })] },
+    initial: {
+      pvs: [
+        pv('plain', { size: '1Gi' }),
+        pv('silver', { size: '2Gi', labels: { tier: 'silver' } }),
+        pv('gold', { size: '5Gi', labels: { tier: 'gold', zone: 'a' } }),
+      ],
+      pvcs: [pvc('c5c', { selector: { matchLabels: { tier: 'gold' } } })],
+    },
     pvs: { gold: { phase: 'Bound', claim: 'default/c5c' }, plain: { claim: null }, silver: { claim: null } },
     pvcs: { 'default/c5c': { phase: 'Bound', volumeName: 'gold' } },
     events: [],
@@ -105,39 +172,98 @@ const rows: Row[] = [
   {
     name: 'no volumeName: selector matchExpressions (Exists, In, NotIn) are all honoured',
     initial: {
-      pvs: [pv('za', { size: '1Gi', labels: { zone: 'a', ssd: 'true' } }), pv('zb', { size: '2Gi', labels: { zone: 'b', ssd: 'true' } }), pv('zc-old', { size: '2Gi', labels: { zone: 'c', ssd: 'true', old: 'yes' } }), pv('zc', { size: '3Gi', labels: { zone: 'c', ssd: 'true' } }), pv('zc-hdd', { size: '1Gi', labels: { zone: 'c' } })],
-      pvcs: [pvc('c5d', { selector: { matchExpressions: [{ key: 'ssd', operator: 'Exists' }, { key: 'zone', operator: 'In', values: ['c', 'd'] }, { key: 'old', operator: 'NotIn', values: ['yes'] }] } })],
+      pvs: [
+        pv('za', { size: '1Gi', labels: { zone: 'a', ssd: 'true' } }),
+        pv('zb', { size: '2Gi', labels: { zone: 'b', ssd: 'true' } }),
+        pv('zc-old', { size: '2Gi', labels: { zone: 'c', ssd: 'true', old: 'yes' } }),
+        pv('zc', { size: '3Gi', labels: { zone: 'c', ssd: 'true' } }),
+        pv('zc-hdd', { size: '1Gi', labels: { zone: 'c' } }),
+      ],
+      pvcs: [
+        pvc('c5d', {
+          selector: {
+            matchExpressions: [
+              { key: 'ssd', operator: 'Exists' },
+              { key: 'zone', operator: 'In', values: ['c', 'd'] },
+              { key: 'old', operator: 'NotIn', values: ['yes'] },
+            ],
+          },
+        }),
+      ],
     },
-    pvs: { zc: { phase: 'Bound', claim: 'default/c5d' }, za: { claim: null }, zb: { claim: null }, 'zc-old': { claim: null }, 'zc-hdd': { claim: null } },
+    pvs: {
+      zc: { phase: 'Bound', claim: 'default/c5d' },
+      za: { claim: null },
+      zb: { claim: null },
+      'zc-old': { claim: null },
+      'zc-hdd': { claim: null },
+    },
     pvcs: { 'default/c5d': { phase: 'Bound', volumeName: 'zc' } },
     events: [],
   },
   {
     name: "no volumeName: only PVs of the claim's class and type are candidates",
     initial: {
-      pvs: [pv('other-class', { size: '1Gi', className: 'manual' }), pv('wrong-type', { size: '1Gi', type: 'nfs', className: 'hostPath' }), pv('nfs-class', { size: '1Gi', type: 'nfs' }), pv('right', { size: '2Gi' })],
+      pvs: [
+        pv('other-class', { size: '1Gi', className: 'manual' }),
+        pv('wrong-type', { size: '1Gi', type: 'nfs', className: 'hostPath' }),
+        pv('nfs-class', { size: '1Gi', type: 'nfs' }),
+        pv('right', { size: '2Gi' }),
+      ],
       pvcs: [pvc('c5e', { size: '1Gi' })],
     },
-    pvs: { right: { phase: 'Bound', claim: 'default/c5e' }, 'other-class': { claim: null }, 'wrong-type': { claim: null }, 'nfs-class': { claim: null } },
+    pvs: {
+      right: { phase: 'Bound', claim: 'default/c5e' },
+      'other-class': { claim: null },
+      'wrong-type': { claim: null },
+      'nfs-class': { claim: null },
+    },
     pvcs: { 'default/c5e': { phase: 'Bound', volumeName: 'right' } },
     events: [],
     provisioned: [],
   },
   {
     name: 'a PV pre-bound to the claim (claimRef by name) wins over a smaller match; not marked bound-by-controller',
-    initial: { pvs: [pv('pre', { size: '10Gi', claim: { name: 'c6' } }), pv('small', { size: '1Gi' })], pvcs: [pvc('c6')] },
-    pvs: { pre: { phase: 'Bound', claim: 'default/c6', annotations: { [BoundBy]: null } }, small: { phase: 'Available', claim: null } },
-    pvcs: { 'default/c6': { phase: 'Bound', volumeName: 'pre', capacity: '10Gi', annotations: { [BoundBy]: 'yes', [Completed]: 'yes' } } },
+    initial: {
+      pvs: [pv('pre', { size: '10Gi', claim: { name: 'c6' } }), pv('small', { size: '1Gi' })],
+      pvcs: [pvc('c6')],
+    },
+    pvs: {
+      pre: { phase: 'Bound', claim: 'default/c6', annotations: { [BoundBy]: null } },
+      small: { phase: 'Available', claim: null },
+    },
+    pvcs: {
+      'default/c6': {
+        phase: 'Bound',
+        volumeName: 'pre',
+        capacity: '10Gi',
+        annotations: { [BoundBy]: 'yes', [Completed]: 'yes' },
+      },
+    },
     events: [],
   },
   {
     name: 'nothing fits → a PV named pvc-<claim uid> is provisioned from the class and bound (ProvisioningSucceeded)',
     initial: { pvs: [pv('tiny', { size: '1Gi' })], pvcs: [pvc('c7', { size: '5Gi' })] },
     pvs: {
-      'pvc-uid-c7': { phase: 'Bound', claim: 'default/c7', capacity: '5Gi', policy: 'Delete', source: 'hostPath', annotations: { [ProvisionedBy]: Provisioner.HostPath, [BoundBy]: null } },
+      'pvc-uid-c7': {
+        phase: 'Bound',
+        claim: 'default/c7',
+        capacity: '5Gi',
+        policy: 'Delete',
+        source: 'hostPath',
+        annotations: { [ProvisionedBy]: Provisioner.HostPath, [BoundBy]: null },
+      },
       tiny: { phase: 'Available', claim: null },
     },
-    pvcs: { 'default/c7': { phase: 'Bound', volumeName: 'pvc-uid-c7', capacity: '5Gi', annotations: { [BoundBy]: 'yes', [Completed]: 'yes' } } },
+    pvcs: {
+      'default/c7': {
+        phase: 'Bound',
+        volumeName: 'pvc-uid-c7',
+        capacity: '5Gi',
+        annotations: { [BoundBy]: 'yes', [Completed]: 'yes' },
+      },
+    },
     events: ['Normal ProvisioningSucceeded default/c7'],
     provisioned: ['pvc-uid-c7'],
   },
@@ -160,7 +286,15 @@ const rows: Row[] = [
       h.syncCaches();
       await h.run();
     },
-    pvs: { 'pvc-uid-c8': { phase: 'Bound', claim: 'default/c8', capacity: '2Gi', policy: 'Retain', annotations: { [ProvisionedBy]: Provisioner.HostPath } } },
+    pvs: {
+      'pvc-uid-c8': {
+        phase: 'Bound',
+        claim: 'default/c8',
+        capacity: '2Gi',
+        policy: 'Retain',
+        annotations: { [ProvisionedBy]: Provisioner.HostPath },
+      },
+    },
     pvcs: { 'default/c8': { phase: 'Bound', volumeName: 'pvc-uid-c8' } },
     events: ['Warning ProvisioningFailed default/c8', 'Normal ProvisioningSucceeded default/c8'],
     provisioned: ['pvc-uid-c8'],
@@ -175,7 +309,10 @@ const rows: Row[] = [
     pvcs: { 'default/c9': { phase: 'Pending', volumeName: null } },
     events: ['Warning ProvisioningFailed default/c9'],
     // The first attempt and maxRetries (3) requeues all fail.
-    errors: Array.from({ length: 4 }, () => /^claim default\/c9: Error: failed to provision volume with StorageClass "hostPath": fake backend is full/),
+    errors: Array.from(
+      { length: 4 },
+      () => /^claim default\/c9: Error: failed to provision volume with StorageClass "hostPath": fake backend is full/,
+    ),
     provisioned: [],
   },
   {
@@ -193,9 +330,20 @@ const rows: Row[] = [
   },
   {
     name: 'half-done binding (PV claimRef written, claim untouched) is finished by the next sync, not redone elsewhere',
-    initial: { pvs: [pv('half', { size: '5Gi', claim: { name: 'c10', uid: 'uid-c10' }, annotations: { [BoundBy]: 'yes' } }), pv('other', { size: '1Gi' })], pvcs: [pvc('c10')] },
-    pvs: { half: { phase: 'Bound', claim: 'default/c10', annotations: { [BoundBy]: 'yes' } }, other: { phase: 'Available', claim: null } },
-    pvcs: { 'default/c10': { phase: 'Bound', volumeName: 'half', capacity: '5Gi', annotations: { [Completed]: 'yes' } } },
+    initial: {
+      pvs: [
+        pv('half', { size: '5Gi', claim: { name: 'c10', uid: 'uid-c10' }, annotations: { [BoundBy]: 'yes' } }),
+        pv('other', { size: '1Gi' }),
+      ],
+      pvcs: [pvc('c10')],
+    },
+    pvs: {
+      half: { phase: 'Bound', claim: 'default/c10', annotations: { [BoundBy]: 'yes' } },
+      other: { phase: 'Available', claim: null },
+    },
+    pvcs: {
+      'default/c10': { phase: 'Bound', volumeName: 'half', capacity: '5Gi', annotations: { [Completed]: 'yes' } },
+    },
     events: [],
     forbidden: ['persistentvolumes update half', 'persistentvolumes update other'],
   },
@@ -208,7 +356,11 @@ const rows: Row[] = [
     pvs: { half2: { phase: 'Bound', claim: 'default/c11', untouched: true } },
     pvcs: { 'default/c11': { phase: 'Bound', volumeName: 'half2', capacity: '1Gi' } },
     events: [],
-    forbidden: ['persistentvolumes update half2', 'persistentvolumes updateStatus half2', 'persistentvolumeclaims update default/c11'],
+    forbidden: [
+      'persistentvolumes update half2',
+      'persistentvolumes updateStatus half2',
+      'persistentvolumeclaims update default/c11',
+    ],
   },
   {
     name: 'Bound claim whose PV is deleted → Lost + ClaimLost, and it stays Lost (nothing re-provisioned)',
@@ -220,7 +372,10 @@ const rows: Row[] = [
   },
   {
     name: 'Bound claim whose PV is missing from the cache but present on the API stays Bound',
-    initial: { pvs: [pv('late', { claim: { name: 'c12b', uid: 'uid-c12b' }, phase: 'Bound' })], pvcs: [boundPvc('c12b', 'late')] },
+    initial: {
+      pvs: [pv('late', { claim: { name: 'c12b', uid: 'uid-c12b' }, phase: 'Bound' })],
+      pvcs: [boundPvc('c12b', 'late')],
+    },
     then: async (h) => {
       h.autoSync = false;
       h.pvCache.deleteKey('late');
@@ -232,7 +387,19 @@ const rows: Row[] = [
   },
   {
     name: 'a claim being deleted is not bound',
-    initial: { pvs: [pv('free')], pvcs: [{ ...pvc('c13'), metadata: { ...pvc('c13').metadata, deletionTimestamp: '2024-01-01T00:00:00Z', finalizers: ['kubernetes.io/pvc-protection'] } }] },
+    initial: {
+      pvs: [pv('free')],
+      pvcs: [
+        {
+          ...pvc('c13'),
+          metadata: {
+            ...pvc('c13').metadata,
+            deletionTimestamp: '2024-01-01T00:00:00Z',
+            finalizers: ['kubernetes.io/pvc-protection'],
+          },
+        },
+      ],
+    },
     pvs: { free: { phase: 'Available', claim: null, untouched: true } },
     pvcs: { 'default/c13': { phase: 'Pending', volumeName: null } },
     events: [],
@@ -258,31 +425,51 @@ describe('PV controller: binding write order and conflicts', () => {
     const h = new PVHarness({ pvs: [pv('v')], pvcs: [pvc('c')] });
     const start = h.tracker.actions.length;
     await syncClaim(h.ctx, 'default/c');
-    const writes = h.tracker.actions.slice(start).filter((a) => a.verb !== 'get' && a.verb !== 'list').map((a) => `${a.resource} ${a.verb} ${a.key}`);
-    expect(writes).to.deep.equal(['persistentvolumes update v', 'persistentvolumes updateStatus v', 'persistentvolumeclaims update default/c', 'persistentvolumeclaims updateStatus default/c']);
+    const writes = h.tracker.actions
+      .slice(start)
+      .filter((a) => a.verb !== 'get' && a.verb !== 'list')
+      .map((a) => `${a.resource} ${a.verb} ${a.key}`);
+    expect(writes).to.deep.equal([
+      'persistentvolumes update v',
+      'persistentvolumes updateStatus v',
+      'persistentvolumeclaims update default/c',
+      'persistentvolumeclaims updateStatus default/c',
+    ]);
   });
 
   it('a conflict on the claim write leaves a half-done binding that the retry completes', async () => {
     const h = new PVHarness({ pvs: [pv('v')], pvcs: [pvc('c')] });
-    h.pvcs.failNext('update', conflict({ resource: 'persistentvolumeclaims' }, 'c', 'the object has been modified'), 'c');
+    h.pvcs.failNext(
+      'update',
+      conflict({ resource: 'persistentvolumeclaims' }, 'c', 'the object has been modified'),
+      'c',
+    );
     await h.run();
     expect(h.errors.map((e) => e.err.message)).to.have.length(1);
     expect(h.errors[0]?.err.message).to.match(/Operation cannot be fulfilled/);
     expect(h.pv('v')?.spec.claimRef?.uid).to.equal('uid-c');
     expect(h.pvc('c')?.spec.volumeName).to.equal('v');
     expect(h.pvc('c')?.status?.phase).to.equal('Bound');
-    expect(h.tracker.actions.filter((a) => a.resource === 'persistentvolumes' && a.verb === 'update')).to.have.length(1);
+    expect(h.tracker.actions.filter((a) => a.resource === 'persistentvolumes' && a.verb === 'update')).to.have.length(
+      1,
+    );
   });
 
   it('two controllers racing two claims for one PV: the compare-and-swap lets exactly one claim bind it', async () => {
-    const a = new PVHarness({ classes: [], pvs: [pv('only', { className: 'manual' })], pvcs: [pvc('ca', { className: 'manual' }), pvc('cb', { className: 'manual' })] });
+    const a = new PVHarness({
+      classes: [],
+      pvs: [pv('only', { className: 'manual' })],
+      pvcs: [pvc('ca', { className: 'manual' }), pvc('cb', { className: 'manual' })],
+    });
     const b = new PVHarness({}, a);
     // Both controllers see `only` Available in their caches and index.
     b.syncCaches();
     const results = await Promise.allSettled([syncClaim(a.ctx, 'default/ca'), syncClaim(b.ctx, 'default/cb')]);
     const failed = results.filter((r) => r.status === 'rejected');
     expect(failed, 'exactly one loses the race').to.have.length(1);
-    expect(String((failed[0] as PromiseRejectedResult).reason)).to.match(/Operation cannot be fulfilled on persistentvolumes "only"/);
+    expect(String((failed[0] as PromiseRejectedResult).reason)).to.match(
+      /Operation cannot be fulfilled on persistentvolumes "only"/,
+    );
     // Both settle.
     a.syncCaches();
     b.syncCaches();

@@ -11,10 +11,19 @@ import type { StorageClass } from '../../../../pkg/api/storage/v1';
 import { FakeRecorder } from '../../../../pkg/client/record/recorder';
 import { TerminalError } from '../../../../pkg/controller/runner';
 import { claimKeyOf, syncClaim } from '../../../../pkg/controller/volume/persistentvolume/claim_sync';
-import { Annotation, Provisioner as ProvisionerName, StorageType } from '../../../../pkg/controller/volume/persistentvolume/constants';
+import {
+  Annotation,
+  Provisioner as ProvisionerName,
+  StorageType,
+} from '../../../../pkg/controller/volume/persistentvolume/constants';
 import { addPersistentVolumeIndexes } from '../../../../pkg/controller/volume/persistentvolume/controller';
 import { IndexName, type ControllerContext } from '../../../../pkg/controller/volume/persistentvolume/deps';
-import { ProvisioningError, type Provisioned, type ProvisionRequest, type Provisioner } from '../../../../pkg/controller/volume/persistentvolume/provisioner';
+import {
+  ProvisioningError,
+  type Provisioned,
+  type ProvisionRequest,
+  type Provisioner,
+} from '../../../../pkg/controller/volume/persistentvolume/provisioner';
 import { MemoryProvisioningRecords } from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
 import type { DeepReadonly } from '../../../../pkg/informer/readonly';
 import { isMatchable, VolumeIndex } from '../../../../pkg/controller/volume/persistentvolume/volume_index';
@@ -28,11 +37,22 @@ import { FakeResource, FakeTracker } from '../../../helpers/fake_client';
 
 /** A StorageClass object. */
 export function sc(name: string, provisioner: string, extra: Partial<StorageClass> = {}): StorageClass {
-  return { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner, reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate', ...extra };
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name },
+    provisioner,
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+    ...extra,
+  };
 }
 
 /** The two built-in classes (as ensureBuiltinClasses creates them). */
-export const builtinClasses = (): StorageClass[] => [sc(StorageType.HostPath, ProvisionerName.HostPath), sc(StorageType.NFS, ProvisionerName.NFS, { parameters: { server: 'localhost', path: '/exports' } })];
+export const builtinClasses = (): StorageClass[] => [
+  sc(StorageType.HostPath, ProvisionerName.HostPath),
+  sc(StorageType.NFS, ProvisionerName.NFS, { parameters: { server: 'localhost', path: '/exports' } }),
+];
 
 /** Options of pv(). */
 export interface PVOptions {
@@ -52,19 +72,38 @@ export interface PVOptions {
 /** A PersistentVolume. */
 export function pv(name: string, o: PVOptions = {}): PersistentVolume {
   const type = o.type ?? 'hostPath';
-  const annotations = { ...(o.provisioned ? { [Annotation.ProvisionedBy]: type === 'nfs' ? ProvisionerName.NFS : ProvisionerName.HostPath } : {}), ...o.annotations };
+  const annotations = {
+    ...(o.provisioned
+      ? { [Annotation.ProvisionedBy]: type === 'nfs' ? ProvisionerName.NFS : ProvisionerName.HostPath }
+      : {}),
+    ...o.annotations,
+  };
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name, ...(o.labels ? { labels: o.labels } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) },
+    metadata: {
+      name,
+      ...(o.labels ? { labels: o.labels } : {}),
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    },
     spec: {
       capacity: { storage: o.size ?? '1Gi' },
       accessModes: o.modes ?? ['ReadWriteOnce'],
-      ...(type === 'nfs' ? { nfs: { server: 'localhost', path: `/exports/${name}` } } : { hostPath: { path: `/volumes/${name}` } }),
+      ...(type === 'nfs'
+        ? { nfs: { server: 'localhost', path: `/exports/${name}` } }
+        : { hostPath: { path: `/volumes/${name}` } }),
       storageClassName: o.className ?? (type === 'nfs' ? 'nfs' : 'hostPath'),
       persistentVolumeReclaimPolicy: o.policy ?? 'Retain',
       ...(o.claim
-        ? { claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: o.claim.namespace ?? 'default', name: o.claim.name, ...(o.claim.uid ? { uid: o.claim.uid } : {}) } }
+        ? {
+            claimRef: {
+              kind: 'PersistentVolumeClaim',
+              apiVersion: 'v1',
+              namespace: o.claim.namespace ?? 'default',
+              name: o.claim.name,
+              ...(o.claim.uid ? { uid: o.claim.uid } : {}),
+            },
+          }
         : {}),
     },
     status: { phase: o.phase ?? PersistentVolumePhase.Available },
@@ -89,7 +128,12 @@ export function pvc(name: string, o: PVCOptions = {}): PersistentVolumeClaim {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: { name, namespace: o.namespace ?? 'default', uid: o.uid ?? `uid-${name}`, ...(o.annotations ? { annotations: o.annotations } : {}) },
+    metadata: {
+      name,
+      namespace: o.namespace ?? 'default',
+      uid: o.uid ?? `uid-${name}`,
+      ...(o.annotations ? { annotations: o.annotations } : {}),
+    },
     spec: {
       accessModes: o.modes ?? ['ReadWriteOnce'],
       resources: { requests: { storage: o.size ?? '1Gi' } },
@@ -128,8 +172,15 @@ export class FakeProvisioner implements Provisioner {
       throw this.failWith();
     }
     this.provisioned.push(req.pvName);
-    const source = this.type === StorageType.NFS ? { nfs: { server: 'localhost', path: `/exports/${req.pvName}` } } : { hostPath: { path: `/volumes/${req.pvName}`, type: 'DirectoryOrCreate' } };
-    return { source, annotations: { 'test/provisioned-for': req.claim.metadata.name ?? '' }, localPath: source.hostPath?.path ?? `/export-root/${req.pvName}` };
+    const source =
+      this.type === StorageType.NFS
+        ? { nfs: { server: 'localhost', path: `/exports/${req.pvName}` } }
+        : { hostPath: { path: `/volumes/${req.pvName}`, type: 'DirectoryOrCreate' } };
+    return {
+      source,
+      annotations: { 'test/provisioned-for': req.claim.metadata.name ?? '' },
+      localPath: source.hostPath?.path ?? `/export-root/${req.pvName}`,
+    };
   }
 
   owns(volume: DeepReadonly<PersistentVolume>): boolean {
@@ -202,10 +253,31 @@ export class PVHarness {
 
   constructor(initial: Initial = {}, shared?: PVHarness) {
     this.tracker = shared?.tracker ?? new FakeTracker();
-    this.pvs = shared?.pvs ?? new FakeResource<PersistentVolume>(this.tracker, { resource: 'persistentvolumes', namespaced: false, createdStatus: () => ({ phase: PersistentVolumePhase.Pending }) });
-    this.pvcs = shared?.pvcs ?? new FakeResource<PersistentVolumeClaim>(this.tracker, { resource: 'persistentvolumeclaims', namespaced: true, createdStatus: () => ({ phase: PersistentVolumeClaimPhase.Pending }) });
-    this.classes = shared?.classes ?? new FakeResource<StorageClass>(this.tracker, { resource: 'storageclasses', group: 'storage.k8s.io', namespaced: false });
-    addPersistentVolumeIndexes({ persistentVolumes: () => this.pvCache, persistentVolumeClaims: () => this.pvcCache } as unknown as SharedInformerFactory);
+    this.pvs =
+      shared?.pvs ??
+      new FakeResource<PersistentVolume>(this.tracker, {
+        resource: 'persistentvolumes',
+        namespaced: false,
+        createdStatus: () => ({ phase: PersistentVolumePhase.Pending }),
+      });
+    this.pvcs =
+      shared?.pvcs ??
+      new FakeResource<PersistentVolumeClaim>(this.tracker, {
+        resource: 'persistentvolumeclaims',
+        namespaced: true,
+        createdStatus: () => ({ phase: PersistentVolumeClaimPhase.Pending }),
+      });
+    this.classes =
+      shared?.classes ??
+      new FakeResource<StorageClass>(this.tracker, {
+        resource: 'storageclasses',
+        group: 'storage.k8s.io',
+        namespaced: false,
+      });
+    addPersistentVolumeIndexes({
+      persistentVolumes: () => this.pvCache,
+      persistentVolumeClaims: () => this.pvcCache,
+    } as unknown as SharedInformerFactory);
     // A harness sharing another's fake API adds nothing to it.
     if (!shared) for (const c of initial.classes ?? builtinClasses()) this.classes.seed(c);
     for (const v of initial.pvs ?? []) this.pvs.seed(v);
@@ -276,7 +348,8 @@ export class PVHarness {
 
   private pendingClaimsOfClass(className: string): void {
     for (const c of this.pvcCache.byIndex(IndexName.ClaimByClass, className)) {
-      if (c.status?.phase !== PersistentVolumeClaimPhase.Bound && !c.metadata.deletionTimestamp) this.claimQueue.add(metaNamespaceKey(c));
+      if (c.status?.phase !== PersistentVolumeClaimPhase.Bound && !c.metadata.deletionTimestamp)
+        this.claimQueue.add(metaNamespaceKey(c));
     }
   }
 

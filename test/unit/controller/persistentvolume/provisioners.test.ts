@@ -13,9 +13,21 @@ import type { StorageClass } from '../../../../pkg/api/storage/v1';
 import { Annotation, Provisioner as Names } from '../../../../pkg/controller/volume/persistentvolume/constants';
 import { HostPathProvisioner } from '../../../../pkg/controller/volume/persistentvolume/hostpath_provisioner';
 import { createVolumeDir } from '../../../../pkg/controller/volume/persistentvolume/local_dirs';
-import { localExportDir, NfsProvisioner, type NfsSettings } from '../../../../pkg/controller/volume/persistentvolume/nfs_provisioner';
-import { ProvisioningError, safeSegment, type Provisioner } from '../../../../pkg/controller/volume/persistentvolume/provisioner';
-import { FileProvisioningRecords, MemoryProvisioningRecords, prepareRecord } from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
+import {
+  localExportDir,
+  NfsProvisioner,
+  type NfsSettings,
+} from '../../../../pkg/controller/volume/persistentvolume/nfs_provisioner';
+import {
+  ProvisioningError,
+  safeSegment,
+  type Provisioner,
+} from '../../../../pkg/controller/volume/persistentvolume/provisioner';
+import {
+  FileProvisioningRecords,
+  MemoryProvisioningRecords,
+  prepareRecord,
+} from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
 import { ReclaimRefusal } from '../../../../pkg/controller/volume/persistentvolume/reclaim_guard';
 import { pvc, sc } from './harness';
 
@@ -38,13 +50,31 @@ let uidCounter = 0;
  * Provisions as claim_sync does: provision → record → "create" the PV (a uid is assigned) →
  * adopt (unless `crash`: the controller died before completing the record).
  */
-async function provisionAsController(p: Provisioner, records: FileProvisioningRecords, o: { pvName: string; claimName: string; storageClass: StorageClass; crash?: boolean }): Promise<PersistentVolume> {
+async function provisionAsController(
+  p: Provisioner,
+  records: FileProvisioningRecords,
+  o: { pvName: string; claimName: string; storageClass: StorageClass; crash?: boolean },
+): Promise<PersistentVolume> {
   const claim = pvc(o.claimName);
   const made = await p.provision({ pvName: o.pvName, claim, storageClass: o.storageClass });
-  await prepareRecord(records, { pvName: o.pvName, claimUid: claim.metadata.uid ?? '', claim: `default/${o.claimName}`, type: p.type, path: made.localPath });
+  await prepareRecord(records, {
+    pvName: o.pvName,
+    claimUid: claim.metadata.uid ?? '',
+    claim: `default/${o.claimName}`,
+    type: p.type,
+    path: made.localPath,
+  });
   const pv: PersistentVolume = {
-    metadata: { name: o.pvName, uid: `pv-uid-${++uidCounter}`, annotations: { [Annotation.ProvisionedBy]: o.storageClass.provisioner, ...made.annotations } },
-    spec: { ...made.source, capacity: { storage: '1Gi' }, claimRef: { namespace: 'default', name: o.claimName, uid: claim.metadata.uid ?? '' } },
+    metadata: {
+      name: o.pvName,
+      uid: `pv-uid-${++uidCounter}`,
+      annotations: { [Annotation.ProvisionedBy]: o.storageClass.provisioner, ...made.annotations },
+    },
+    spec: {
+      ...made.source,
+      capacity: { storage: '1Gi' },
+      claimRef: { namespace: 'default', name: o.claimName, uid: claim.metadata.uid ?? '' },
+    },
   };
   if (!o.crash) await p.adopt(pv);
   return pv;
@@ -97,7 +127,8 @@ describe('PV controller: local volume directories', () => {
   });
 
   it('createVolumeDir refuses names with a slash, ".", ".." or NUL, and a base that is relative or outside the roots', async () => {
-    for (const seg of ['a/b', '.', '..', '', 'a\0b']) expect(await rejection(createVolumeDir(base, seg, only(base))), seg).to.be.instanceOf(ProvisioningError);
+    for (const seg of ['a/b', '.', '..', '', 'a\0b'])
+      expect(await rejection(createVolumeDir(base, seg, only(base))), seg).to.be.instanceOf(ProvisioningError);
     for (const bad of ['relative/base', outside, `${base}/../outside`, `${base}\0x`]) {
       expect(await rejection(createVolumeDir(bad, 'x', only(base))), bad).to.be.instanceOf(ProvisioningError);
     }
@@ -126,12 +157,21 @@ describe('PV controller: provisioning records', () => {
     const records = new FileProvisioningRecords(path.join(tmp, 'records'));
     expect(await records.get('pvc-1')).to.equal(undefined);
     await records.put({ pvName: 'pvc-1', claimUid: 'u', claim: 'default/c', type: 'hostPath', path: '/v/d' });
-    expect(await records.get('pvc-1')).to.deep.equal({ pvName: 'pvc-1', claimUid: 'u', claim: 'default/c', type: 'hostPath', path: '/v/d' });
+    expect(await records.get('pvc-1')).to.deep.equal({
+      pvName: 'pvc-1',
+      claimUid: 'u',
+      claim: 'default/c',
+      type: 'hostPath',
+      path: '/v/d',
+    });
     expect(statSync(path.join(tmp, 'records')).mode & 0o777).to.equal(0o700);
     expect(readdirSync(path.join(tmp, 'records'))).to.deep.equal(['pvc-1.json']);
     for (const bad of ['../x', 'a/b', '..', 'UPPER']) {
       expect(await records.get(bad), bad).to.equal(undefined);
-      expect(await rejection(records.put({ pvName: bad, claimUid: 'u', claim: 'c', type: 'hostPath', path: '/v' })), bad).to.be.instanceOf(Error);
+      expect(
+        await rejection(records.put({ pvName: bad, claimUid: 'u', claim: 'c', type: 'hostPath', path: '/v' })),
+        bad,
+      ).to.be.instanceOf(Error);
     }
     await records.remove('pvc-1');
     expect(await records.get('pvc-1')).to.equal(undefined);
@@ -174,22 +214,45 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
   };
 
   it('provisions <base>/<namespace>-<claim>-<pv>, writes no trust annotation, and its record names path, claim and (after adopt) PV uid', async () => {
-    const made = await p.provision({ pvName: 'pvc-123', claim: pvc('data', { namespace: 'team' }), storageClass: hostPathClass });
+    const made = await p.provision({
+      pvName: 'pvc-123',
+      claim: pvc('data', { namespace: 'team' }),
+      storageClass: hostPathClass,
+    });
     const dir = path.join(base, 'team-data-pvc-123');
     expect(made.source).to.deep.equal({ hostPath: { path: dir, type: 'DirectoryOrCreate' } });
     expect(made.annotations).to.deep.equal({});
     expect(made.localPath).to.equal(dir);
     expect(statSync(dir).isDirectory()).to.equal(true);
-    const pv = await provisionAsController(p, records, { pvName: 'pvc-9', claimName: 'c', storageClass: hostPathClass });
-    expect(await records.get('pvc-9')).to.deep.include({ pvUid: pv.metadata.uid, claimUid: 'uid-c', path: path.join(base, 'default-c-pvc-9'), type: 'hostPath' });
+    const pv = await provisionAsController(p, records, {
+      pvName: 'pvc-9',
+      claimName: 'c',
+      storageClass: hostPathClass,
+    });
+    expect(await records.get('pvc-9')).to.deep.include({
+      pvUid: pv.metadata.uid,
+      claimUid: 'uid-c',
+      path: path.join(base, 'default-c-pvc-9'),
+      type: 'hostPath',
+    });
     expect(p.owns(pv)).to.equal(true);
   });
 
   it("a class path under an allowed root is used; outside the roots, relative, '..' or NUL is a ProvisioningError and creates nothing", async () => {
-    const made = await p.provision({ pvName: 'v', claim: pvc('c'), storageClass: sc('fast', Names.HostPath, { parameters: { path: path.join(fast, 'ssd') } }) });
+    const made = await p.provision({
+      pvName: 'v',
+      claim: pvc('c'),
+      storageClass: sc('fast', Names.HostPath, { parameters: { path: path.join(fast, 'ssd') } }),
+    });
     expect(made.source.hostPath?.path).to.equal(path.join(fast, 'ssd', 'default-c-v'));
     for (const bad of ['relative', `${fast}/../victim`, victim, path.join(tmp, 'anywhere'), `${fast}\0`]) {
-      const err = await rejection(p.provision({ pvName: 'v', claim: pvc('c'), storageClass: sc('bad', Names.HostPath, { parameters: { path: bad } }) }));
+      const err = await rejection(
+        p.provision({
+          pvName: 'v',
+          claim: pvc('c'),
+          storageClass: sc('bad', Names.HostPath, { parameters: { path: bad } }),
+        }),
+      );
       expect(err, bad).to.be.instanceOf(ProvisioningError);
       expect(err.message).to.match(/parameters\.path/);
     }
@@ -198,14 +261,22 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
   });
 
   it("claim names with '..' and slashes stay inside the base", async () => {
-    const made = await p.provision({ pvName: 'pvc-1', claim: pvc('../../../../tmp/x', { namespace: '..' }), storageClass: hostPathClass });
+    const made = await p.provision({
+      pvName: 'pvc-1',
+      claim: pvc('../../../../tmp/x', { namespace: '..' }),
+      storageClass: hostPathClass,
+    });
     const dir = made.source.hostPath?.path ?? '';
     expect(path.dirname(dir)).to.equal(base);
     expect(path.basename(dir)).to.not.include('..');
   });
 
   it('delete removes the directory it provisioned and recorded; recycle empties it; a missing directory deletes fine but cannot be recycled', async () => {
-    const volume = await provisionAsController(p, records, { pvName: 'v', claimName: 'c', storageClass: hostPathClass });
+    const volume = await provisionAsController(p, records, {
+      pvName: 'v',
+      claimName: 'c',
+      storageClass: hostPathClass,
+    });
     const dir = volume.spec.hostPath?.path ?? '';
     mkdirSync(path.join(dir, 'sub'));
     writeFileSync(path.join(dir, 'sub', 'f'), 'x');
@@ -224,7 +295,14 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
     writeFileSync(path.join(base, 'important', 'keep'), 'x');
     for (const target of [victim, path.join(base, 'important')]) {
       const forged: PersistentVolume = {
-        metadata: { name: 'forged', uid: 'f-1', annotations: { [Annotation.ProvisionedBy]: Names.HostPath, 'kubestore.io/provisioned-base': path.dirname(target) } },
+        metadata: {
+          name: 'forged',
+          uid: 'f-1',
+          annotations: {
+            [Annotation.ProvisionedBy]: Names.HostPath,
+            'kubestore.io/provisioned-base': path.dirname(target),
+          },
+        },
         spec: { hostPath: { path: target }, claimRef: { name: 'c', namespace: 'default', uid: 'uid-c' } },
       };
       expect(p.owns(forged)).to.equal(true);
@@ -258,7 +336,10 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
     const cases: [string, RegExp][] = [
       [path.join(base, 'evil'), /not strictly under a root/],
       // Missing: resolved through its deepest existing ancestor, the symlink.
-      [path.join(base, 'evil', 'missing', 'deeper'), /resolves to .*victim\/missing\/deeper, which is not strictly under a root/],
+      [
+        path.join(base, 'evil', 'missing', 'deeper'),
+        /resolves to .*victim\/missing\/deeper, which is not strictly under a root/,
+      ],
       [path.join(base, 'never-made'), /names directory .* but the PV's directory resolves to/],
       [`${base}/x/../../victim`, /must not contain "\.\."/],
       [`${legit.spec.hostPath?.path ?? ''}/../default-d-w`, /must not contain "\.\."/],
@@ -288,10 +369,19 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
   });
 
   it('crash window (record written, PV created, uid never recorded): adopt/reclaim fill in the uid of the matching PV only', async () => {
-    const pv = await provisionAsController(p, records, { pvName: 'v', claimName: 'c', storageClass: hostPathClass, crash: true });
+    const pv = await provisionAsController(p, records, {
+      pvName: 'v',
+      claimName: 'c',
+      storageClass: hostPathClass,
+      crash: true,
+    });
     expect((await records.get('v'))?.pvUid).to.equal(undefined);
     // A PV that does not match what the controller chose (another claim) is not adopted.
-    const other: PersistentVolume = { ...pv, metadata: { ...pv.metadata, uid: 'x' }, spec: { ...pv.spec, claimRef: { name: 'c', namespace: 'default', uid: 'uid-other' } } };
+    const other: PersistentVolume = {
+      ...pv,
+      metadata: { ...pv.metadata, uid: 'x' },
+      spec: { ...pv.spec, claimRef: { name: 'c', namespace: 'default', uid: 'uid-other' } },
+    };
     await p.adopt(other);
     expect((await records.get('v'))?.pvUid).to.equal(undefined);
     expect(await rejection(p.delete(other))).to.be.instanceOf(ReclaimRefusal);
@@ -301,7 +391,12 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
     await p.adopt({ ...pv, metadata: { ...pv.metadata, uid: 'later' } });
     expect((await records.get('v'))?.pvUid).to.equal(pv.metadata.uid);
     // The claim deleted before any retry: reclaim itself completes and deletes.
-    const pv2 = await provisionAsController(p, records, { pvName: 'v2', claimName: 'c2', storageClass: hostPathClass, crash: true });
+    const pv2 = await provisionAsController(p, records, {
+      pvName: 'v2',
+      claimName: 'c2',
+      storageClass: hostPathClass,
+      crash: true,
+    });
     await p.delete(pv2);
     expect(existsSync(pv2.spec.hostPath?.path ?? '')).to.equal(false);
   });
@@ -332,7 +427,11 @@ describe('PV controller: NfsProvisioner', () => {
     const p = new NfsProvisioner(settings, records);
     const made = await p.provision({ pvName: 'pvc-9', claim: pvc('data'), storageClass: nfsClass() });
     expect(made.source).to.deep.equal({ nfs: { server: 'localhost', path: '/exports/default-data-pvc-9' } });
-    const volume = await provisionAsController(p, records, { pvName: 'pvc-9', claimName: 'data', storageClass: nfsClass() });
+    const volume = await provisionAsController(p, records, {
+      pvName: 'pvc-9',
+      claimName: 'data',
+      storageClass: nfsClass(),
+    });
     const dir = path.join(settings.exportRoot, 'default-data-pvc-9');
     expect(statSync(dir).isDirectory()).to.equal(true);
     expect(await records.get('pvc-9')).to.deep.include({ type: 'nfs', path: dir, pvUid: volume.metadata.uid });
@@ -353,8 +452,13 @@ describe('PV controller: NfsProvisioner', () => {
 
   it('a class naming a remote server, or a path with "..", is not created locally even on the NFS server', async () => {
     const p = new NfsProvisioner(settings, records);
-    for (const parameters of [{ server: 'nfs.example.invalid', path: '/exports' }, { server: 'localhost', path: '/exports/../etc' }]) {
-      const err = await rejection(p.provision({ pvName: 'v', claim: pvc('c'), storageClass: sc('remote', Names.NFS, { parameters }) }));
+    for (const parameters of [
+      { server: 'nfs.example.invalid', path: '/exports' },
+      { server: 'localhost', path: '/exports/../etc' },
+    ]) {
+      const err = await rejection(
+        p.provision({ pvName: 'v', claim: pvc('c'), storageClass: sc('remote', Names.NFS, { parameters }) }),
+      );
       expect(err).to.be.instanceOf(ProvisioningError);
     }
     expect(existsSync(settings.exportRoot)).to.equal(false);
@@ -364,7 +468,11 @@ describe('PV controller: NfsProvisioner', () => {
     mkdirSync(path.join(settings.exportRoot, 'important'), { recursive: true });
     writeFileSync(path.join(settings.exportRoot, 'important', 'keep'), 'x');
     const forge = (nfsPath: string, server = 'localhost'): PersistentVolume => ({
-      metadata: { name: 'f', uid: 'f', annotations: { [Annotation.ProvisionedBy]: Names.NFS, 'kubestore.io/provisioned-base': settings.exportRoot } },
+      metadata: {
+        name: 'f',
+        uid: 'f',
+        annotations: { [Annotation.ProvisionedBy]: Names.NFS, 'kubestore.io/provisioned-base': settings.exportRoot },
+      },
       spec: { nfs: { server, path: nfsPath } },
     });
     const p = new NfsProvisioner(settings, records);

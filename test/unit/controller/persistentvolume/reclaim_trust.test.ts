@@ -14,7 +14,10 @@ import type { PersistentVolume } from '../../../../pkg/api/core/v1';
 import { Annotation, Provisioner as Names } from '../../../../pkg/controller/volume/persistentvolume/constants';
 import { HostPathProvisioner } from '../../../../pkg/controller/volume/persistentvolume/hostpath_provisioner';
 import { NfsProvisioner } from '../../../../pkg/controller/volume/persistentvolume/nfs_provisioner';
-import { FileProvisioningRecords, type ProvisioningRecord } from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
+import {
+  FileProvisioningRecords,
+  type ProvisioningRecord,
+} from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
 import { safeSegment } from '../../../../pkg/controller/volume/persistentvolume/provisioner';
 import { builtinClasses, pv, pvc, PVHarness, sc } from './harness';
 
@@ -48,7 +51,15 @@ describe('PV controller: reclaim trusts only its own records and roots (real pro
 
   /** A hand-made PV that claims to be provisioned by us, bound to a claim that is gone. */
   function forged(name: string, hostPath: string, policy: 'Delete' | 'Recycle'): PersistentVolume {
-    const v = pv(name, { claim: { name: 'gone', uid: 'uid-gone' }, phase: 'Bound', policy, annotations: { [Annotation.ProvisionedBy]: Names.HostPath, 'kubestore.io/provisioned-base': path.dirname(hostPath) } });
+    const v = pv(name, {
+      claim: { name: 'gone', uid: 'uid-gone' },
+      phase: 'Bound',
+      policy,
+      annotations: {
+        [Annotation.ProvisionedBy]: Names.HostPath,
+        'kubestore.io/provisioned-base': path.dirname(hostPath),
+      },
+    });
     return { ...v, spec: { ...v.spec, hostPath: { path: hostPath } } };
   }
 
@@ -75,7 +86,10 @@ describe('PV controller: reclaim trusts only its own records and roots (real pro
   });
 
   it('legit Recycle: the recorded directory is emptied and the PV Available again', async () => {
-    const h = harness({ classes: [...builtinClasses(), sc('recycle', Names.HostPath, { reclaimPolicy: 'Recycle' as 'Delete' })], pvcs: [pvc('r', { className: 'recycle' })] });
+    const h = harness({
+      classes: [...builtinClasses(), sc('recycle', Names.HostPath, { reclaimPolicy: 'Recycle' as 'Delete' })],
+      pvcs: [pvc('r', { className: 'recycle' })],
+    });
     await h.run();
     const dir = h.pv('pvc-uid-r')?.spec.hostPath?.path ?? '';
     writeFileSync(path.join(dir, 'data'), 'x');
@@ -185,7 +199,10 @@ describe('PV controller: reclaim trusts only its own records and roots (real pro
 
   it('a class whose parameters.path is outside the roots (or became so): ProvisioningFailed on the claim, nothing created there', async () => {
     const anywhere = path.join(tmp, 'anywhere');
-    const h = harness({ classes: [...builtinClasses(), sc('evil', Names.HostPath, { parameters: { path: anywhere } })], pvcs: [pvc('e', { className: 'evil' })] });
+    const h = harness({
+      classes: [...builtinClasses(), sc('evil', Names.HostPath, { parameters: { path: anywhere } })],
+      pvcs: [pvc('e', { className: 'evil' })],
+    });
     h.maxRetries = 0;
     await h.run();
     const ev = h.recorder.events.find((e) => e.reason === 'ProvisioningFailed');
@@ -197,7 +214,10 @@ describe('PV controller: reclaim trusts only its own records and roots (real pro
 
   it('no volume inside another: a class naming a provisioned directory gets ProvisioningFailed, and a volume containing a recorded one is not reclaimed', async () => {
     const outer = path.join(base, safeSegment('default', 'a', 'pvc-uid-a'));
-    const h = harness({ classes: [...builtinClasses(), sc('nested', Names.HostPath, { parameters: { path: outer } })], pvcs: [pvc('a')] });
+    const h = harness({
+      classes: [...builtinClasses(), sc('nested', Names.HostPath, { parameters: { path: outer } })],
+      pvcs: [pvc('a')],
+    });
     h.maxRetries = 0;
     await h.run();
     expect(h.pv('pvc-uid-a')?.spec.hostPath?.path).to.equal(outer);
@@ -213,20 +233,38 @@ describe('PV controller: reclaim trusts only its own records and roots (real pro
     const inner = path.join(outer, 'inner');
     mkdirSync(inner);
     writeFileSync(path.join(inner, 'precious'), 'data');
-    await records.put({ pvName: 'inner', claimUid: 'uid-i', claim: 'default/i', type: 'hostPath', path: inner, pvUid: 'pv-uid-i' });
+    await records.put({
+      pvName: 'inner',
+      claimUid: 'uid-i',
+      claim: 'default/i',
+      type: 'hostPath',
+      path: inner,
+      pvUid: 'pv-uid-i',
+    });
     await h.pvcs.delete('a', 'default');
     h.syncCaches();
     await h.run();
     expect(h.pv('pvc-uid-a')?.status?.phase).to.equal('Failed');
-    expect(h.recorder.events.find((e) => e.reason === 'VolumeFailedDelete')?.message ?? '').to.match(/contains the directory of volume inner/);
+    expect(h.recorder.events.find((e) => e.reason === 'VolumeFailedDelete')?.message ?? '').to.match(
+      /contains the directory of volume inner/,
+    );
     intact(inner, ['precious']);
   });
 
   it('NFS: a forged PV naming a directory of the export without a record is refused; a provisioned one is deleted', async () => {
     mkdirSync(path.join(exportRoot, 'important'), { recursive: true });
     writeFileSync(path.join(exportRoot, 'important', 'keep'), 'x');
-    const f = pv('nfs-forged', { type: 'nfs', claim: { name: 'gone', uid: 'uid-gone' }, phase: 'Bound', policy: 'Delete', annotations: { [Annotation.ProvisionedBy]: Names.NFS } });
-    const h = harness({ pvs: [{ ...f, spec: { ...f.spec, nfs: { server: 'localhost', path: '/exports/important' } } }], pvcs: [pvc('n', { className: 'nfs' })] });
+    const f = pv('nfs-forged', {
+      type: 'nfs',
+      claim: { name: 'gone', uid: 'uid-gone' },
+      phase: 'Bound',
+      policy: 'Delete',
+      annotations: { [Annotation.ProvisionedBy]: Names.NFS },
+    });
+    const h = harness({
+      pvs: [{ ...f, spec: { ...f.spec, nfs: { server: 'localhost', path: '/exports/important' } } }],
+      pvcs: [pvc('n', { className: 'nfs' })],
+    });
     await h.run();
     expect(h.pv('nfs-forged')?.status?.phase).to.equal('Failed');
     intact(path.join(exportRoot, 'important'), ['keep']);

@@ -78,13 +78,16 @@ export async function runRow(row: Row): Promise<PVHarness> {
       expect(`${ref?.namespace ?? ''}/${ref?.name ?? ''}`, `PV ${name} claimRef`).to.equal(want.claim);
       expect(ref?.uid, `PV ${name} claimRef.uid`).to.equal(`uid-${want.claim.split('/')[1] ?? ''}`);
     }
-    for (const [k, v] of Object.entries(want.annotations ?? {})) expect(got.metadata.annotations?.[k], `PV ${name} annotation ${k}`).to.equal(v ?? undefined);
+    for (const [k, v] of Object.entries(want.annotations ?? {}))
+      expect(got.metadata.annotations?.[k], `PV ${name} annotation ${k}`).to.equal(v ?? undefined);
     if (want.capacity !== undefined) expect(got.spec.capacity?.storage, `PV ${name} capacity`).to.equal(want.capacity);
-    if (want.policy !== undefined) expect(got.spec.persistentVolumeReclaimPolicy, `PV ${name} reclaim policy`).to.equal(want.policy);
+    if (want.policy !== undefined)
+      expect(got.spec.persistentVolumeReclaimPolicy, `PV ${name} reclaim policy`).to.equal(want.policy);
     if (want.source === 'hostPath') expect(got.spec.hostPath, `PV ${name} hostPath`).to.not.equal(undefined);
     if (want.source === 'nfs') expect(got.spec.nfs, `PV ${name} nfs`).to.not.equal(undefined);
     if (want.message) expect(got.status?.message ?? '', `PV ${name} message`).to.match(want.message);
-    if (want.untouched) expect(got.metadata.resourceVersion, `PV ${name} was written`).to.equal(initialVersions.get(name));
+    if (want.untouched)
+      expect(got.metadata.resourceVersion, `PV ${name} was written`).to.equal(initialVersions.get(name));
   }
 
   for (const [key, want] of Object.entries(row.pvcs ?? {})) {
@@ -96,13 +99,19 @@ export async function runRow(row: Row): Promise<PVHarness> {
     }
     if (!got) throw new Error(`PVC ${key} does not exist`);
     if (want.phase !== undefined) expect(got.status?.phase, `PVC ${key} phase`).to.equal(want.phase);
-    if (want.volumeName !== undefined) expect(got.spec.volumeName, `PVC ${key} volumeName`).to.equal(want.volumeName ?? undefined);
-    for (const [k, v] of Object.entries(want.annotations ?? {})) expect(got.metadata.annotations?.[k], `PVC ${key} annotation ${k}`).to.equal(v ?? undefined);
-    if (want.capacity !== undefined) expect(got.status?.capacity?.storage, `PVC ${key} status.capacity`).to.equal(want.capacity);
+    if (want.volumeName !== undefined)
+      expect(got.spec.volumeName, `PVC ${key} volumeName`).to.equal(want.volumeName ?? undefined);
+    for (const [k, v] of Object.entries(want.annotations ?? {}))
+      expect(got.metadata.annotations?.[k], `PVC ${key} annotation ${k}`).to.equal(v ?? undefined);
+    if (want.capacity !== undefined)
+      expect(got.status?.capacity?.storage, `PVC ${key} status.capacity`).to.equal(want.capacity);
     if (want.condition === null) expect(got.status?.conditions ?? [], `PVC ${key} conditions`).to.deep.equal([]);
     else if (want.condition) {
       const messages = (got.status?.conditions ?? []).map((c) => c.message ?? '');
-      expect(messages.some((m) => want.condition?.test(m)), `PVC ${key} condition ${String(want.condition)} in ${JSON.stringify(messages)}`).to.equal(true);
+      expect(
+        messages.some((m) => want.condition?.test(m)),
+        `PVC ${key} condition ${String(want.condition)} in ${JSON.stringify(messages)}`,
+      ).to.equal(true);
     }
   }
 
@@ -111,7 +120,8 @@ export async function runRow(row: Row): Promise<PVHarness> {
   const wantErrors = row.errors ?? [];
   expect(errors.length, `reconcile errors ${JSON.stringify(errors)}`).to.equal(wantErrors.length);
   wantErrors.forEach((re, i) => expect(errors[i]).to.match(re));
-  if (row.provisioned) expect([...h.hostPath.provisioned, ...h.nfs.provisioned], 'provisioned').to.deep.equal(row.provisioned);
+  if (row.provisioned)
+    expect([...h.hostPath.provisioned, ...h.nfs.provisioned], 'provisioned').to.deep.equal(row.provisioned);
   if (row.deleted) expect([...h.hostPath.deleted, ...h.nfs.deleted], 'deleted storage').to.deep.equal(row.deleted);
   if (row.recycled) expect([...h.hostPath.recycled, ...h.nfs.recycled], 'recycled storage').to.deep.equal(row.recycled);
   const writes = h.tracker.actions.slice(firstWrite).map((a) => `${a.resource} ${a.verb} ${a.key}`);

@@ -1,7 +1,11 @@
 /** VolumeIndex: smallest fit per (class, type), matchability, and resourceVersion ordering. */
 import { expect } from 'chai';
 import type { PersistentVolume } from '../../../../pkg/api/core/v1';
-import { accessModesFit, isMatchable, VolumeIndex } from '../../../../pkg/controller/volume/persistentvolume/volume_index';
+import {
+  accessModesFit,
+  isMatchable,
+  VolumeIndex,
+} from '../../../../pkg/controller/volume/persistentvolume/volume_index';
 import { pv, pvc } from './harness';
 
 function withRv(v: PersistentVolume, rv: number): PersistentVolume {
@@ -15,17 +19,87 @@ function indexOf(...pvs: PersistentVolume[]): VolumeIndex {
 }
 
 describe('PV controller: VolumeIndex', () => {
-  const cases: { name: string; pvs: PersistentVolume[]; claim: ReturnType<typeof pvc>; type: 'hostPath' | 'nfs' | undefined; want: string | undefined }[] = [
-    { name: 'smallest PV whose capacity covers the request', pvs: [pv('a', { size: '10Gi' }), pv('b', { size: '2Gi' }), pv('c', { size: '500Mi' }), pv('d', { size: '3Gi' })], claim: pvc('x', { size: '1500Mi' }), type: 'hostPath', want: 'b' },
-    { name: 'exact capacity fits', pvs: [pv('a', { size: '2Gi' }), pv('b', { size: '1Gi' })], claim: pvc('x', { size: '1Gi' }), type: 'hostPath', want: 'b' },
-    { name: 'units compare as quantities (1000Mi < 1Gi)', pvs: [pv('gi', { size: '1Gi' }), pv('mi', { size: '1000Mi' })], claim: pvc('x', { size: '1000M' }), type: 'hostPath', want: 'mi' },
-    { name: 'equal capacities: the first by name', pvs: [pv('zz', { size: '1Gi' }), pv('aa', { size: '1Gi' })], claim: pvc('x'), type: 'hostPath', want: 'aa' },
-    { name: 'nothing large enough', pvs: [pv('a', { size: '1Gi' })], claim: pvc('x', { size: '2Gi' }), type: 'hostPath', want: undefined },
-    { name: 'skips a smaller PV whose access modes do not fit', pvs: [pv('rwo', { size: '1Gi' }), pv('rwx', { size: '5Gi', modes: ['ReadWriteMany'] })], claim: pvc('x', { modes: ['ReadWriteMany'] }), type: 'hostPath', want: 'rwx' },
-    { name: 'skips a smaller PV whose labels do not match the selector', pvs: [pv('nolabel', { size: '1Gi' }), pv('fast', { size: '9Gi', labels: { speed: 'fast' } })], claim: pvc('x', { selector: { matchLabels: { speed: 'fast' } } }), type: 'hostPath', want: 'fast' },
-    { name: 'another class is never a candidate', pvs: [pv('m', { className: 'manual' })], claim: pvc('x'), type: 'hostPath', want: undefined },
-    { name: 'another type of the same class is not a candidate', pvs: [pv('n', { type: 'nfs', className: 'hostPath' })], claim: pvc('x'), type: 'hostPath', want: undefined },
-    { name: 'type undefined (class of unknown type): the smallest fit of any type in the class', pvs: [pv('h', { size: '3Gi', className: 'manual' }), pv('n', { size: '2Gi', type: 'nfs', className: 'manual' }), pv('o', { size: '1Gi', className: 'other' })], claim: pvc('x', { className: 'manual' }), type: undefined, want: 'n' },
+  const cases: {
+    name: string;
+    pvs: PersistentVolume[];
+    claim: ReturnType<typeof pvc>;
+    type: 'hostPath' | 'nfs' | undefined;
+    want: string | undefined;
+  }[] = [
+    {
+      name: 'smallest PV whose capacity covers the request',
+      pvs: [pv('a', { size: '10Gi' }), pv('b', { size: '2Gi' }), pv('c', { size: '500Mi' }), pv('d', { size: '3Gi' })],
+      claim: pvc('x', { size: '1500Mi' }),
+      type: 'hostPath',
+      want: 'b',
+    },
+    {
+      name: 'exact capacity fits',
+      pvs: [pv('a', { size: '2Gi' }), pv('b', { size: '1Gi' })],
+      claim: pvc('x', { size: '1Gi' }),
+      type: 'hostPath',
+      want: 'b',
+    },
+    {
+      name: 'units compare as quantities (1000Mi < 1Gi)',
+      pvs: [pv('gi', { size: '1Gi' }), pv('mi', { size: '1000Mi' })],
+      claim: pvc('x', { size: '1000M' }),
+      type: 'hostPath',
+      want: 'mi',
+    },
+    {
+      name: 'equal capacities: the first by name',
+      pvs: [pv('zz', { size: '1Gi' }), pv('aa', { size: '1Gi' })],
+      claim: pvc('x'),
+      type: 'hostPath',
+      want: 'aa',
+    },
+    {
+      name: 'nothing large enough',
+      pvs: [pv('a', { size: '1Gi' })],
+      claim: pvc('x', { size: '2Gi' }),
+      type: 'hostPath',
+      want: undefined,
+    },
+    {
+      name: 'skips a smaller PV whose access modes do not fit',
+      pvs: [pv('rwo', { size: '1Gi' }), pv('rwx', { size: '5Gi', modes: ['ReadWriteMany'] })],
+      claim: pvc('x', { modes: ['ReadWriteMany'] }),
+      type: 'hostPath',
+      want: 'rwx',
+    },
+    {
+      name: 'skips a smaller PV whose labels do not match the selector',
+      pvs: [pv('nolabel', { size: '1Gi' }), pv('fast', { size: '9Gi', labels: { speed: 'fast' } })],
+      claim: pvc('x', { selector: { matchLabels: { speed: 'fast' } } }),
+      type: 'hostPath',
+      want: 'fast',
+    },
+    {
+      name: 'another class is never a candidate',
+      pvs: [pv('m', { className: 'manual' })],
+      claim: pvc('x'),
+      type: 'hostPath',
+      want: undefined,
+    },
+    {
+      name: 'another type of the same class is not a candidate',
+      pvs: [pv('n', { type: 'nfs', className: 'hostPath' })],
+      claim: pvc('x'),
+      type: 'hostPath',
+      want: undefined,
+    },
+    {
+      name: 'type undefined (class of unknown type): the smallest fit of any type in the class',
+      pvs: [
+        pv('h', { size: '3Gi', className: 'manual' }),
+        pv('n', { size: '2Gi', type: 'nfs', className: 'manual' }),
+        pv('o', { size: '1Gi', className: 'other' }),
+      ],
+      claim: pvc('x', { className: 'manual' }),
+      type: undefined,
+      want: 'n',
+    },
   ];
   for (const c of cases) {
     it(`findBestMatch: ${c.name}`, () => {
@@ -48,8 +122,12 @@ describe('PV controller: VolumeIndex', () => {
   });
 
   it('accessModesFit: the claim modes must be a subset of the PV modes', () => {
-    expect(accessModesFit(pv('a', { modes: ['ReadWriteOnce', 'ReadOnlyMany'] }), pvc('x', { modes: ['ReadOnlyMany'] }))).to.equal(true);
-    expect(accessModesFit(pv('a', { modes: ['ReadWriteOnce'] }), pvc('x', { modes: ['ReadWriteOnce', 'ReadWriteMany'] }))).to.equal(false);
+    expect(
+      accessModesFit(pv('a', { modes: ['ReadWriteOnce', 'ReadOnlyMany'] }), pvc('x', { modes: ['ReadOnlyMany'] })),
+    ).to.equal(true);
+    expect(
+      accessModesFit(pv('a', { modes: ['ReadWriteOnce'] }), pvc('x', { modes: ['ReadWriteOnce', 'ReadWriteMany'] })),
+    ).to.equal(false);
   });
 
   it('upsert moves a PV out when it is bound and back when it is freed', () => {

@@ -32,7 +32,17 @@ const rows: Row[] = [
   },
   {
     name: 'claim deleted → PV Released; Retain keeps the PV, its claimRef and its storage',
-    initial: { pvs: [pv('kept', { claim: { name: 'c1', uid: 'uid-c1' }, phase: 'Bound', policy: 'Retain', provisioned: true, annotations: { [BoundBy]: 'yes' } })] },
+    initial: {
+      pvs: [
+        pv('kept', {
+          claim: { name: 'c1', uid: 'uid-c1' },
+          phase: 'Bound',
+          policy: 'Retain',
+          provisioned: true,
+          annotations: { [BoundBy]: 'yes' },
+        }),
+      ],
+    },
     pvs: { kept: { phase: 'Released', claim: 'default/c1' } },
     events: [],
     deleted: [],
@@ -40,14 +50,26 @@ const rows: Row[] = [
   },
   {
     name: 'claim deleted, Delete policy → provisioner.delete, then the PV object is deleted (VolumeDelete)',
-    initial: { pvs: [pv('del', { claim: { name: 'c2', uid: 'uid-c2' }, phase: 'Bound', policy: 'Delete', provisioned: true })] },
+    initial: {
+      pvs: [pv('del', { claim: { name: 'c2', uid: 'uid-c2' }, phase: 'Bound', policy: 'Delete', provisioned: true })],
+    },
     pvs: { del: null },
     events: ['Normal VolumeDelete del'],
     deleted: ['del'],
   },
   {
     name: 'claim deleted, Delete policy on an nfs PV → the nfs provisioner deletes it',
-    initial: { pvs: [pv('del-nfs', { type: 'nfs', claim: { name: 'c2n', uid: 'uid-c2n' }, phase: 'Bound', policy: 'Delete', provisioned: true })] },
+    initial: {
+      pvs: [
+        pv('del-nfs', {
+          type: 'nfs',
+          claim: { name: 'c2n', uid: 'uid-c2n' },
+          phase: 'Bound',
+          policy: 'Delete',
+          provisioned: true,
+        }),
+      ],
+    },
     setup: (h) => {
       h.hostPath.failDeletes = Infinity;
     },
@@ -64,7 +86,9 @@ const rows: Row[] = [
   },
   {
     name: 'Delete policy whose storage deletion fails → VolumeFailedDelete, error (requeued), PV kept Released',
-    initial: { pvs: [pv('stuck', { claim: { name: 'c4', uid: 'uid-c4' }, phase: 'Bound', policy: 'Delete', provisioned: true })] },
+    initial: {
+      pvs: [pv('stuck', { claim: { name: 'c4', uid: 'uid-c4' }, phase: 'Bound', policy: 'Delete', provisioned: true })],
+    },
     setup: (h) => {
       h.hostPath.failDeletes = Infinity;
     },
@@ -75,7 +99,17 @@ const rows: Row[] = [
   },
   {
     name: 'claim deleted, Recycle policy → storage emptied, claimRef cleared, Available (VolumeRecycled)',
-    initial: { pvs: [pv('rec', { claim: { name: 'c5', uid: 'uid-c5' }, phase: 'Bound', policy: 'Recycle', provisioned: true, annotations: { [BoundBy]: 'yes' } })] },
+    initial: {
+      pvs: [
+        pv('rec', {
+          claim: { name: 'c5', uid: 'uid-c5' },
+          phase: 'Bound',
+          policy: 'Recycle',
+          provisioned: true,
+          annotations: { [BoundBy]: 'yes' },
+        }),
+      ],
+    },
     pvs: { rec: { phase: 'Available', claim: null } },
     events: ['Normal VolumeRecycled rec'],
     recycled: ['rec'],
@@ -91,7 +125,15 @@ const rows: Row[] = [
   {
     name: 'a recycled PV is matched by a claim that was waiting for one',
     initial: {
-      pvs: [pv('rec2', { className: 'manual', claim: { name: 'old', uid: 'uid-old' }, phase: 'Bound', policy: 'Recycle', provisioned: true })],
+      pvs: [
+        pv('rec2', {
+          className: 'manual',
+          claim: { name: 'old', uid: 'uid-old' },
+          phase: 'Bound',
+          policy: 'Recycle',
+          provisioned: true,
+        }),
+      ],
       pvcs: [pvc('waiting', { className: 'manual' })],
     },
     // Recycling fails at first, so the claim has certainly found nothing before the PV frees up.
@@ -106,15 +148,27 @@ const rows: Row[] = [
     },
     pvs: { rec2: { phase: 'Bound', claim: 'default/waiting' } },
     pvcs: { 'default/waiting': { phase: 'Bound', volumeName: 'rec2' } },
-    events: ['Warning ProvisioningFailed default/waiting', 'Warning VolumeFailedRecycle rec2', 'Normal VolumeRecycled rec2'],
+    events: [
+      'Warning ProvisioningFailed default/waiting',
+      'Warning VolumeFailedRecycle rec2',
+      'Normal VolumeRecycled rec2',
+    ],
     errors: Array.from({ length: 4 }, () => /^volume rec2: .*fake recycle failed/),
     recycled: ['rec2'],
   },
   {
     name: 'a PV the controller bound to a claim that then bound another volume is made Available again',
     initial: {
-      pvs: [pv('stray', { claim: { name: 'c7', uid: 'uid-c7' }, phase: 'Bound', annotations: { [BoundBy]: 'yes' } }), pv('real', { claim: { name: 'c7', uid: 'uid-c7' }, phase: 'Bound', annotations: { [BoundBy]: 'yes' } })],
-      pvcs: [{ ...pvc('c7', { volumeName: 'real', annotations: { [Annotation.BindCompleted]: 'yes' } }), status: { phase: 'Bound', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] } }],
+      pvs: [
+        pv('stray', { claim: { name: 'c7', uid: 'uid-c7' }, phase: 'Bound', annotations: { [BoundBy]: 'yes' } }),
+        pv('real', { claim: { name: 'c7', uid: 'uid-c7' }, phase: 'Bound', annotations: { [BoundBy]: 'yes' } }),
+      ],
+      pvcs: [
+        {
+          ...pvc('c7', { volumeName: 'real', annotations: { [Annotation.BindCompleted]: 'yes' } }),
+          status: { phase: 'Bound', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] },
+        },
+      ],
     },
     pvs: { stray: { phase: 'Available', claim: null }, real: { phase: 'Bound', claim: 'default/c7' } },
     pvcs: { 'default/c7': { phase: 'Bound', volumeName: 'real' } },
@@ -123,8 +177,16 @@ const rows: Row[] = [
   {
     name: 'a PV a user pre-bound (not bound-by-controller) to a claim that bound another volume is Released, not freed',
     initial: {
-      pvs: [pv('userbound', { claim: { name: 'c8', uid: 'uid-c8' }, phase: 'Bound' }), pv('real8', { claim: { name: 'c8', uid: 'uid-c8' }, phase: 'Bound' })],
-      pvcs: [{ ...pvc('c8', { volumeName: 'real8', annotations: { [Annotation.BindCompleted]: 'yes' } }), status: { phase: 'Bound', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] } }],
+      pvs: [
+        pv('userbound', { claim: { name: 'c8', uid: 'uid-c8' }, phase: 'Bound' }),
+        pv('real8', { claim: { name: 'c8', uid: 'uid-c8' }, phase: 'Bound' }),
+      ],
+      pvcs: [
+        {
+          ...pvc('c8', { volumeName: 'real8', annotations: { [Annotation.BindCompleted]: 'yes' } }),
+          status: { phase: 'Bound', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] },
+        },
+      ],
     },
     pvs: { userbound: { phase: 'Released', claim: 'default/c8' }, real8: { phase: 'Bound' } },
     events: [],
@@ -133,7 +195,12 @@ const rows: Row[] = [
     name: 'a PV whose claimRef was written but whose status is still Available becomes Bound once the claim names it',
     initial: {
       pvs: [pv('lag', { claim: { name: 'c9', uid: 'uid-c9' }, phase: 'Available', annotations: { [BoundBy]: 'yes' } })],
-      pvcs: [{ ...pvc('c9', { volumeName: 'lag', annotations: { [Annotation.BindCompleted]: 'yes' } }), status: { phase: 'Bound', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] } }],
+      pvcs: [
+        {
+          ...pvc('c9', { volumeName: 'lag', annotations: { [Annotation.BindCompleted]: 'yes' } }),
+          status: { phase: 'Bound', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] },
+        },
+      ],
     },
     pvs: { lag: { phase: 'Bound', claim: 'default/c9' } },
     events: [],
@@ -147,7 +214,9 @@ describe('PV controller: volume reconciliation and reclaim (table)', () => {
 describe('PV controller: reclaim safety (cache vs apiserver)', () => {
   it('claim still exists on the API though the cache says it is gone → nothing deleted, the claim is requeued', async () => {
     const h = new PVHarness({
-      pvs: [pv('safe', { claim: { name: 'c10', uid: 'uid-c10' }, phase: 'Bound', policy: 'Delete', provisioned: true })],
+      pvs: [
+        pv('safe', { claim: { name: 'c10', uid: 'uid-c10' }, phase: 'Bound', policy: 'Delete', provisioned: true }),
+      ],
       pvcs: [{ ...pvc('c10', { volumeName: 'safe' }), status: { phase: 'Bound' } }],
     });
     h.autoSync = false;
@@ -159,13 +228,20 @@ describe('PV controller: reclaim safety (cache vs apiserver)', () => {
     expect(h.pv('safe')?.metadata.resourceVersion, 'PV not written').to.equal(before);
     expect(h.pv('safe')?.status?.phase).to.equal('Bound');
     expect([...h.claimQueue]).to.deep.equal(['default/c10']);
-    expect(h.tracker.actions.some((a) => a.resource === 'persistentvolumeclaims' && a.verb === 'get' && a.key === 'default/c10'), 'claim re-read from the API').to.equal(true);
+    expect(
+      h.tracker.actions.some(
+        (a) => a.resource === 'persistentvolumeclaims' && a.verb === 'get' && a.key === 'default/c10',
+      ),
+      'claim re-read from the API',
+    ).to.equal(true);
     expect(h.recorder.events).to.deep.equal([]);
   });
 
   it('a claim of the same name but another uid on the API does not protect the PV', async () => {
     const h = new PVHarness({
-      pvs: [pv('reuse', { claim: { name: 'c11', uid: 'uid-c11' }, phase: 'Bound', policy: 'Delete', provisioned: true })],
+      pvs: [
+        pv('reuse', { claim: { name: 'c11', uid: 'uid-c11' }, phase: 'Bound', policy: 'Delete', provisioned: true }),
+      ],
       pvcs: [pvc('c11', { uid: 'uid-c11-new' })],
     });
     h.autoSync = false;
@@ -176,12 +252,27 @@ describe('PV controller: reclaim safety (cache vs apiserver)', () => {
   });
 
   it('the cache says Released with a deleted claim, but the API says re-bound → nothing deleted', async () => {
-    const h = new PVHarness({ pvs: [pv('rebound', { claim: { name: 'gone', uid: 'uid-gone' }, phase: 'Released', policy: 'Delete', provisioned: true })] });
+    const h = new PVHarness({
+      pvs: [
+        pv('rebound', {
+          claim: { name: 'gone', uid: 'uid-gone' },
+          phase: 'Released',
+          policy: 'Delete',
+          provisioned: true,
+        }),
+      ],
+    });
     h.autoSync = false;
     // Out of band (another controller-manager): the PV was recycled and re-bound to claim `fresh`.
     const live = h.pv('rebound');
     if (!live) throw new Error('no PV');
-    live.spec.claimRef = { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: 'default', name: 'fresh', uid: 'uid-fresh' };
+    live.spec.claimRef = {
+      kind: 'PersistentVolumeClaim',
+      apiVersion: 'v1',
+      namespace: 'default',
+      name: 'fresh',
+      uid: 'uid-fresh',
+    };
     live.status = { phase: 'Bound' };
     h.pvs.seed(live);
     h.pvcs.seed(pvc('fresh', { volumeName: 'rebound' }));
@@ -192,7 +283,11 @@ describe('PV controller: reclaim safety (cache vs apiserver)', () => {
   });
 
   it('a Released PV is re-read before deletion: if the API copy is already gone, nothing happens', async () => {
-    const h = new PVHarness({ pvs: [pv('vanished', { claim: { name: 'x', uid: 'uid-x' }, phase: 'Released', policy: 'Delete', provisioned: true })] });
+    const h = new PVHarness({
+      pvs: [
+        pv('vanished', { claim: { name: 'x', uid: 'uid-x' }, phase: 'Released', policy: 'Delete', provisioned: true }),
+      ],
+    });
     h.autoSync = false;
     h.pvs.remove('vanished');
     await syncVolume(h.ctx, 'vanished');
@@ -201,7 +296,10 @@ describe('PV controller: reclaim safety (cache vs apiserver)', () => {
   });
 
   it('a deleted PV leaves the index and requeues the claims that named it', async () => {
-    const h = new PVHarness({ pvs: [pv('v1')], pvcs: [{ ...pvc('c12', { volumeName: 'v1' }), status: { phase: 'Bound' } }] });
+    const h = new PVHarness({
+      pvs: [pv('v1')],
+      pvcs: [{ ...pvc('c12', { volumeName: 'v1' }), status: { phase: 'Bound' } }],
+    });
     h.autoSync = false;
     expect(h.index.size).to.equal(1);
     h.pvCache.deleteKey('v1');

@@ -4,7 +4,12 @@ import { dockerEnv, fromInspect, toCreateOptions } from '../../../../pkg/kubelet
 import { parseEvent } from '../../../../pkg/kubelet/runtime/docker/docker_runtime';
 import { RuntimeContainerState, type ContainerCreateSpec } from '../../../../pkg/kubelet/runtime/interface';
 
-const base: ContainerCreateSpec = { name: 'k8s_app_web_default_0a1b2c3d_0', image: 'busybox:latest', labels: { a: 'b' }, binds: ['/h:/c:ro'] };
+const base: ContainerCreateSpec = {
+  name: 'k8s_app_web_default_0a1b2c3d_0',
+  image: 'busybox:latest',
+  labels: { a: 'b' },
+  binds: ['/h:/c:ro'],
+};
 
 describe('runtime/docker: create options (Kubernetes command/args semantics)', () => {
   it('neither command nor args: the image ENTRYPOINT and CMD run (nothing set)', () => {
@@ -47,7 +52,10 @@ describe('runtime/docker: create options (Kubernetes command/args semantics)', (
 
   it('env from a map or a list; later duplicates win, order kept', () => {
     expect(dockerEnv({ A: '1', B: '2' })).to.deep.equal(['A=1', 'B=2']);
-    expect(dockerEnv([{ name: 'A', value: '1' }, { name: 'B' }, { name: 'A', value: '3' }])).to.deep.equal(['A=3', 'B=']);
+    expect(dockerEnv([{ name: 'A', value: '1' }, { name: 'B' }, { name: 'A', value: '3' }])).to.deep.equal([
+      'A=3',
+      'B=',
+    ]);
     expect(dockerEnv(undefined)).to.deep.equal([]);
   });
 });
@@ -59,7 +67,15 @@ function inspectInfo(state: Partial<Dockerode.ContainerInspectInfo['State']>): D
     Created: '2024-05-01T10:00:00.123456789Z',
     Image: 'sha256:1234',
     Config: { Image: 'busybox:latest', Labels: { 'io.kubernetes.pod.uid': 'u' } },
-    State: { Status: 'exited', ExitCode: 3, OOMKilled: false, Error: '', StartedAt: '2024-05-01T10:00:01Z', FinishedAt: '2024-05-01T10:00:02Z', ...state },
+    State: {
+      Status: 'exited',
+      ExitCode: 3,
+      OOMKilled: false,
+      Error: '',
+      StartedAt: '2024-05-01T10:00:01Z',
+      FinishedAt: '2024-05-01T10:00:02Z',
+      ...state,
+    },
   };
   return info as unknown as Dockerode.ContainerInspectInfo;
 }
@@ -81,7 +97,15 @@ describe('runtime/docker: inspect → RuntimeContainer', () => {
   });
 
   it('a never-started container has no times or exit code but keeps the start error', () => {
-    const c = fromInspect(inspectInfo({ Status: 'created', ExitCode: 127, StartedAt: '0001-01-01T00:00:00Z', FinishedAt: '0001-01-01T00:00:00Z', Error: 'exec: "nope": executable file not found' }));
+    const c = fromInspect(
+      inspectInfo({
+        Status: 'created',
+        ExitCode: 127,
+        StartedAt: '0001-01-01T00:00:00Z',
+        FinishedAt: '0001-01-01T00:00:00Z',
+        Error: 'exec: "nope": executable file not found',
+      }),
+    );
     expect(c.state).to.equal(RuntimeContainerState.Created);
     expect(c.exitCode).to.equal(undefined);
     expect(c.startedAt).to.equal(undefined);
@@ -102,7 +126,10 @@ describe('runtime/docker: event parsing', () => {
     const line = JSON.stringify({
       Type: 'container',
       Action: 'die',
-      Actor: { ID: 'c1', Attributes: { exitCode: '2', image: 'busybox', name: 'k8s_x', 'io.kubernetes.pod.uid': 'u1' } },
+      Actor: {
+        ID: 'c1',
+        Attributes: { exitCode: '2', image: 'busybox', name: 'k8s_x', 'io.kubernetes.pod.uid': 'u1' },
+      },
       time: 1714557600,
       timeNano: 1714557600123000000,
     });
@@ -116,7 +143,9 @@ describe('runtime/docker: event parsing', () => {
   });
 
   it('ignores other actions, other types and garbage', () => {
-    expect(parseEvent(JSON.stringify({ Type: 'container', Action: 'exec_start', Actor: { ID: 'c1' } }))).to.equal(undefined);
+    expect(parseEvent(JSON.stringify({ Type: 'container', Action: 'exec_start', Actor: { ID: 'c1' } }))).to.equal(
+      undefined,
+    );
     expect(parseEvent(JSON.stringify({ Type: 'image', Action: 'die', Actor: { ID: 'c1' } }))).to.equal(undefined);
     expect(parseEvent('not json')).to.equal(undefined);
     expect(parseEvent('')).to.equal(undefined);

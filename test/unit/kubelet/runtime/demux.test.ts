@@ -32,7 +32,9 @@ describe('runtime/docker: log demultiplexing', () => {
   });
 
   it('passes a non-multiplexed (TTY) stream through unchanged', async () => {
-    expect(await demux([Buffer.from('plain tty output\n'), Buffer.from('more\n')])).to.equal('plain tty output\nmore\n');
+    expect(await demux([Buffer.from('plain tty output\n'), Buffer.from('more\n')])).to.equal(
+      'plain tty output\nmore\n',
+    );
   });
 
   it('passes a short raw stream through at the end', async () => {

@@ -37,10 +37,21 @@ describe('runtime/fake: FakeRuntime', () => {
     await rt.stopContainer(id, 5); // idempotent
     expect(await rt.inspectContainer(id)).to.equal(undefined);
     expect(rt.calls.map((c) => c.method)).to.deep.equal([
-      'createContainer', 'inspectContainer', 'startContainer', 'inspectContainer', 'stopContainer', 'inspectContainer',
-      'removeContainer', 'removeContainer', 'stopContainer', 'inspectContainer',
+      'createContainer',
+      'inspectContainer',
+      'startContainer',
+      'inspectContainer',
+      'stopContainer',
+      'inspectContainer',
+      'removeContainer',
+      'removeContainer',
+      'stopContainer',
+      'inspectContainer',
     ]);
-    expect(rt.callsOf('stopContainer')).to.deep.equal([[id, 5], [id, 5]]);
+    expect(rt.callsOf('stopContainer')).to.deep.equal([
+      [id, 5],
+      [id, 5],
+    ]);
   });
 
   it('refuses missing images (busybox means busybox:latest) and duplicate names', async () => {
@@ -87,13 +98,22 @@ describe('runtime/fake: FakeRuntime', () => {
 
   it('throws RuntimeUnavailableError when down, and injected errors once', async () => {
     rt.available = false;
-    await rt.ping().then(() => expect.fail('pinged'), (err: unknown) => expect(err).to.be.instanceOf(RuntimeUnavailableError));
+    await rt.ping().then(
+      () => expect.fail('pinged'),
+      (err: unknown) => expect(err).to.be.instanceOf(RuntimeUnavailableError),
+    );
     rt.available = true;
     rt.failNext('startContainer', new Error('injected'));
     const id = await rt.createContainer(spec('u1', 'app'));
-    await rt.startContainer(id).then(() => expect.fail('started'), (err: unknown) => expect((err as Error).message).to.equal('injected'));
+    await rt.startContainer(id).then(
+      () => expect.fail('started'),
+      (err: unknown) => expect((err as Error).message).to.equal('injected'),
+    );
     await rt.startContainer(id);
-    await rt.containerLogs('missing').then(() => expect.fail('logs'), (err: unknown) => expect(err).to.be.instanceOf(ContainerNotFoundError));
+    await rt.containerLogs('missing').then(
+      () => expect.fail('logs'),
+      (err: unknown) => expect(err).to.be.instanceOf(ContainerNotFoundError),
+    );
   });
 
   it('streams start and die events until aborted', async () => {

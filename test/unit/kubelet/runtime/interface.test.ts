@@ -10,7 +10,13 @@ import {
   RuntimeUnavailableError,
 } from '../../../../pkg/kubelet/runtime/interface';
 
-const id = { podUid: '0a1b2c3d-4e5f-6789-abcd-ef0123456789', podNamespace: 'default', podName: 'web', containerName: 'app', attempt: 2 };
+const id = {
+  podUid: '0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+  podNamespace: 'default',
+  podName: 'web',
+  containerName: 'app',
+  attempt: 2,
+};
 
 describe('runtime: naming, labels and binds', () => {
   it('names containers k8s_<container>_<pod>_<ns>_<uid8>_<attempt>', () => {

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import type { ContainerStatus, Pod } from '../../../../pkg/api/core/v1';
-import { containerLabels, type RuntimeContainer, type RuntimeContainerState } from '../../../../pkg/kubelet/runtime/interface';
+import {
+  containerLabels,
+  type RuntimeContainer,
+  type RuntimeContainerState,
+} from '../../../../pkg/kubelet/runtime/interface';
 import { computePodStatus, willRestart, type Waiting } from '../../../../pkg/kubelet/status/pod_status';
 import { pod } from '../fixtures';
 
@@ -8,7 +12,13 @@ const NOW = '2024-05-01T12:00:00Z';
 
 /** A runtime container of pod `p`'s container `name`, restart attempt `attempt`. */
 function rc(p: Pod, name: string, attempt: number, state: RuntimeContainerState, exitCode?: number): RuntimeContainer {
-  const labels = containerLabels({ podUid: p.metadata.uid ?? '', podNamespace: 'default', podName: p.metadata.name ?? '', containerName: name, attempt });
+  const labels = containerLabels({
+    podUid: p.metadata.uid ?? '',
+    podNamespace: 'default',
+    podName: p.metadata.name ?? '',
+    containerName: name,
+    attempt,
+  });
   return {
     id: `${name}-${attempt}`,
     name: `k8s_${name}_${attempt}`,
@@ -23,7 +33,13 @@ function rc(p: Pod, name: string, attempt: number, state: RuntimeContainerState,
 }
 
 function status(p: Pod, containers: RuntimeContainer[], waiting: Record<string, Waiting> = {}) {
-  return computePodStatus({ pod: p, containers, waiting: new Map(Object.entries(waiting)), hostIP: '10.1.2.3', now: NOW });
+  return computePodStatus({
+    pod: p,
+    containers,
+    waiting: new Map(Object.entries(waiting)),
+    hostIP: '10.1.2.3',
+    now: NOW,
+  });
 }
 
 function cs(s: ReturnType<typeof status>, name = 'app'): ContainerStatus {
@@ -34,9 +50,20 @@ function cs(s: ReturnType<typeof status>, name = 'app'): ContainerStatus {
 
 describe('kubelet/status: computePodStatus', () => {
   describe('phase', () => {
-    const table: { title: string; policy?: 'Always' | 'OnFailure' | 'Never'; states: [RuntimeContainerState, number?][]; waiting?: Waiting; phase: string }[] = [
+    const table: {
+      title: string;
+      policy?: 'Always' | 'OnFailure' | 'Never';
+      states: [RuntimeContainerState, number?][];
+      waiting?: Waiting;
+      phase: string;
+    }[] = [
       { title: 'no container yet', states: [], phase: 'Pending' },
-      { title: 'waiting for volumes (ContainerCreating)', states: [], waiting: { reason: 'ContainerCreating' }, phase: 'Pending' },
+      {
+        title: 'waiting for volumes (ContainerCreating)',
+        states: [],
+        waiting: { reason: 'ContainerCreating' },
+        phase: 'Pending',
+      },
       { title: 'image missing', states: [], waiting: { reason: 'ErrImageNeverPull' }, phase: 'Pending' },
       { title: 'created, not started', states: [['created']], phase: 'Pending' },
       { title: 'running', states: [['running']], phase: 'Running' },
@@ -46,18 +73,34 @@ describe('kubelet/status: computePodStatus', () => {
       { title: 'OnFailure: exited 1 (will restart)', policy: 'OnFailure', states: [['exited', 1]], phase: 'Running' },
       { title: 'Never: exited 0', policy: 'Never', states: [['exited', 0]], phase: 'Succeeded' },
       { title: 'Never: exited 2', policy: 'Never', states: [['exited', 2]], phase: 'Failed' },
-      { title: 'Always: in CrashLoopBackOff', policy: 'Always', states: [['exited', 1]], waiting: { reason: 'CrashLoopBackOff' }, phase: 'Running' },
+      {
+        title: 'Always: in CrashLoopBackOff',
+        policy: 'Always',
+        states: [['exited', 1]],
+        waiting: { reason: 'CrashLoopBackOff' },
+        phase: 'Running',
+      },
     ];
     for (const t of table) {
       it(`${t.title} → ${t.phase}`, () => {
         const p = pod('p', t.policy ? { restartPolicy: t.policy } : {});
-        const s = status(p, t.states.map(([st, code], i) => rc(p, 'app', i, st, code)), t.waiting ? { app: t.waiting } : {});
+        const s = status(
+          p,
+          t.states.map(([st, code], i) => rc(p, 'app', i, st, code)),
+          t.waiting ? { app: t.waiting } : {},
+        );
         expect(s.phase).to.equal(t.phase);
       });
     }
 
     it('Never with two containers: one exited 0, one still running → Running; both done, one failed → Failed', () => {
-      const p = pod('p', { restartPolicy: 'Never', containers: [{ name: 'a', image: 'busybox' }, { name: 'b', image: 'busybox' }] });
+      const p = pod('p', {
+        restartPolicy: 'Never',
+        containers: [
+          { name: 'a', image: 'busybox' },
+          { name: 'b', image: 'busybox' },
+        ],
+      });
       expect(status(p, [rc(p, 'a', 0, 'exited', 0), rc(p, 'b', 0, 'running')]).phase).to.equal('Running');
       expect(status(p, [rc(p, 'a', 0, 'exited', 0), rc(p, 'b', 0, 'exited', 3)]).phase).to.equal('Failed');
       expect(status(p, [rc(p, 'a', 0, 'exited', 0), rc(p, 'b', 0, 'exited', 0)]).phase).to.equal('Succeeded');
@@ -97,10 +140,22 @@ describe('kubelet/status: computePodStatus', () => {
 
     it('terminated: exit code, Completed / Error / OOMKilled, runtime error message', () => {
       const p = pod('p', { restartPolicy: 'Never' });
-      expect(cs(status(p, [rc(p, 'app', 0, 'exited', 0)])).state?.terminated).to.deep.include({ exitCode: 0, reason: 'Completed', containerID: 'docker://app-0' });
-      expect(cs(status(p, [rc(p, 'app', 0, 'exited', 7)])).state?.terminated).to.deep.include({ exitCode: 7, reason: 'Error', finishedAt: '2024-05-01T11:00:30Z' });
+      expect(cs(status(p, [rc(p, 'app', 0, 'exited', 0)])).state?.terminated).to.deep.include({
+        exitCode: 0,
+        reason: 'Completed',
+        containerID: 'docker://app-0',
+      });
+      expect(cs(status(p, [rc(p, 'app', 0, 'exited', 7)])).state?.terminated).to.deep.include({
+        exitCode: 7,
+        reason: 'Error',
+        finishedAt: '2024-05-01T11:00:30Z',
+      });
       const oom = { ...rc(p, 'app', 0, 'exited', 137), oomKilled: true, error: 'out of memory' };
-      expect(cs(status(p, [oom])).state?.terminated).to.deep.include({ exitCode: 137, reason: 'OOMKilled', message: 'out of memory' });
+      expect(cs(status(p, [oom])).state?.terminated).to.deep.include({
+        exitCode: 137,
+        reason: 'OOMKilled',
+        message: 'out of memory',
+      });
     });
 
     it('after restarts: restartCount = attempt, lastState = the previous instance', () => {
@@ -113,14 +168,23 @@ describe('kubelet/status: computePodStatus', () => {
 
     it('in CrashLoopBackOff: waiting with the message, lastState = the instance that just exited', () => {
       const p = pod('p');
-      const c = cs(status(p, [rc(p, 'app', 0, 'exited', 1), rc(p, 'app', 1, 'exited', 2)], { app: { reason: 'CrashLoopBackOff', message: 'back-off 10s' } }));
+      const c = cs(
+        status(p, [rc(p, 'app', 0, 'exited', 1), rc(p, 'app', 1, 'exited', 2)], {
+          app: { reason: 'CrashLoopBackOff', message: 'back-off 10s' },
+        }),
+      );
       expect(c.state).to.deep.equal({ waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s' } });
       expect(c.lastState?.terminated).to.deep.include({ exitCode: 2, containerID: 'docker://app-1' });
       expect(c.restartCount).to.equal(1);
     });
 
     it('containers are matched by name, in spec order, whatever the runtime order', () => {
-      const p = pod('p', { containers: [{ name: 'a', image: 'busybox' }, { name: 'b', image: 'busybox' }] });
+      const p = pod('p', {
+        containers: [
+          { name: 'a', image: 'busybox' },
+          { name: 'b', image: 'busybox' },
+        ],
+      });
       const s = status(p, [rc(p, 'b', 0, 'running'), rc(p, 'a', 1, 'running'), rc(p, 'a', 0, 'exited', 1)]);
       expect(s.containerStatuses?.map((c) => [c.name, c.restartCount, c.containerID])).to.deep.equal([
         ['a', 1, 'docker://a-1'],
@@ -131,7 +195,12 @@ describe('kubelet/status: computePodStatus', () => {
 
   describe('conditions, hostIP, startTime', () => {
     it('all running → Ready; one waiting → not Ready with ContainersNotReady', () => {
-      const p = pod('p', { containers: [{ name: 'a', image: 'busybox' }, { name: 'b', image: 'busybox' }] });
+      const p = pod('p', {
+        containers: [
+          { name: 'a', image: 'busybox' },
+          { name: 'b', image: 'busybox' },
+        ],
+      });
       const ready = status(p, [rc(p, 'a', 0, 'running'), rc(p, 'b', 0, 'running')]);
       expect(ready.conditions?.map((c) => [c.type, c.status])).to.deep.equal([
         ['PodScheduled', 'True'],
@@ -140,13 +209,19 @@ describe('kubelet/status: computePodStatus', () => {
         ['Ready', 'True'],
       ]);
       const notReady = status(p, [rc(p, 'a', 0, 'running')]);
-      expect(notReady.conditions?.find((c) => c.type === 'Ready')).to.deep.include({ status: 'False', reason: 'ContainersNotReady' });
+      expect(notReady.conditions?.find((c) => c.type === 'Ready')).to.deep.include({
+        status: 'False',
+        reason: 'ContainersNotReady',
+      });
       expect(ready.hostIP).to.equal('10.1.2.3');
     });
 
     it('a completed pod is not Ready with reason PodCompleted', () => {
       const p = pod('p', { restartPolicy: 'Never' });
-      expect(status(p, [rc(p, 'app', 0, 'exited', 0)]).conditions?.find((c) => c.type === 'Ready')).to.deep.include({ status: 'False', reason: 'PodCompleted' });
+      expect(status(p, [rc(p, 'app', 0, 'exited', 0)]).conditions?.find((c) => c.type === 'Ready')).to.deep.include({
+        status: 'False',
+        reason: 'PodCompleted',
+      });
     });
 
     it('keeps lastTransitionTime and startTime across syncs while nothing changes', () => {
@@ -154,7 +229,10 @@ describe('kubelet/status: computePodStatus', () => {
       p.status = {
         phase: 'Running',
         startTime: '2024-05-01T10:00:00Z',
-        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2024-05-01T10:00:05Z' }, { type: 'ContainersReady', status: 'False', lastTransitionTime: '2024-05-01T10:00:05Z' }],
+        conditions: [
+          { type: 'Ready', status: 'True', lastTransitionTime: '2024-05-01T10:00:05Z' },
+          { type: 'ContainersReady', status: 'False', lastTransitionTime: '2024-05-01T10:00:05Z' },
+        ],
       };
       const s = status(p, [rc(p, 'app', 0, 'running')]);
       expect(s.startTime).to.equal('2024-05-01T10:00:00Z');
@@ -165,7 +243,11 @@ describe('kubelet/status: computePodStatus', () => {
   });
 
   it('willRestart follows the restart policy', () => {
-    expect([willRestart('Always', 0), willRestart('Always', 1), willRestart(undefined, 0)]).to.deep.equal([true, true, true]);
+    expect([willRestart('Always', 0), willRestart('Always', 1), willRestart(undefined, 0)]).to.deep.equal([
+      true,
+      true,
+      true,
+    ]);
     expect([willRestart('OnFailure', 0), willRestart('OnFailure', 1)]).to.deep.equal([false, true]);
     expect([willRestart('Never', 0), willRestart('Never', 1)]).to.deep.equal([false, false]);
   });

@@ -61,7 +61,7 @@ describe('volume/hostpath: HostPathPlugin', () => {
     expect(await readdir(dir)).to.deep.equal(['data']);
   });
 
-  it('carries the pod\'s read-only request into the result', async () => {
+  it("carries the pod's read-only request into the result", async () => {
     expect((await plugin.setUp(pv(path.join(tmp, 'ro')), { ...ctx, readOnly: true })).readOnly).to.equal(true);
   });
 
@@ -82,7 +82,10 @@ describe('volume/hostpath: HostPathPlugin', () => {
     const outside = path.join(tmp, 'outside');
     await mkdir(outside);
     await symlink(outside, path.join(tmp, 'link'));
-    await refused(plugin.setUp(pv(path.join(tmp, 'link', 'vol')), ctx), /goes through a symlink .* resolves to .*outside/);
+    await refused(
+      plugin.setUp(pv(path.join(tmp, 'link', 'vol')), ctx),
+      /goes through a symlink .* resolves to .*outside/,
+    );
     expect(await readdir(outside)).to.deep.equal([]);
   });
 

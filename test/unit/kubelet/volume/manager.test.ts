@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import type { PersistentVolume } from '../../../../pkg/api/core/v1';
 import { FakeMounter } from '../../../../pkg/kubelet/mount/fake_mounter';
-import { HostPathPluginName, newVolumePluginManager, NfsPluginName, VolumePluginManager, VolumeSetupError } from '../../../../pkg/kubelet/volume';
+import {
+  HostPathPluginName,
+  newVolumePluginManager,
+  NfsPluginName,
+  VolumePluginManager,
+  VolumeSetupError,
+} from '../../../../pkg/kubelet/volume';
 import { HostPathPlugin } from '../../../../pkg/kubelet/volume/hostpath';
 
 describe('volume: VolumePluginManager', () => {
@@ -17,8 +23,14 @@ describe('volume: VolumePluginManager', () => {
   });
 
   it('a PV with no supported source, or two sources, is a VolumeSetupError', () => {
-    expect(() => mgr.findPlugin({ metadata: { name: 'x' }, spec: {} })).to.throw(VolumeSetupError, /no volume plugin supports PersistentVolume "x"/);
-    expect(() => mgr.findPlugin({ metadata: { name: 'y' }, spec: { ...host.spec, ...nfs.spec } })).to.throw(VolumeSetupError, /several volume plugins/);
+    expect(() => mgr.findPlugin({ metadata: { name: 'x' }, spec: {} })).to.throw(
+      VolumeSetupError,
+      /no volume plugin supports PersistentVolume "x"/,
+    );
+    expect(() => mgr.findPlugin({ metadata: { name: 'y' }, spec: { ...host.spec, ...nfs.spec } })).to.throw(
+      VolumeSetupError,
+      /several volume plugins/,
+    );
   });
 
   it('refuses duplicate plugin names', () => {

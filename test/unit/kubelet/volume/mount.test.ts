@@ -18,8 +18,15 @@ describe('mount: /proc/self/mountinfo parsing', () => {
   it('parses ids, device, root, mount point, options, type, source and super options', () => {
     const [proc, ext3, nfs] = parseMountInfo(sample);
     expect(proc).to.deep.equal({
-      id: 22, parentId: 27, device: '0:21', root: '/', mountPoint: '/proc', options: ['rw', 'relatime'],
-      fsType: 'proc', source: 'proc', superOptions: ['rw'],
+      id: 22,
+      parentId: 27,
+      device: '0:21',
+      root: '/',
+      mountPoint: '/proc',
+      options: ['rw', 'relatime'],
+      fsType: 'proc',
+      source: 'proc',
+      superOptions: ['rw'],
     });
     expect(ext3?.root).to.equal('/mnt1');
     expect(ext3?.mountPoint).to.equal('/mnt2');
@@ -59,7 +66,11 @@ describe('mount: NFS support detection', () => {
   it('a kernel without NFS: mount -t nfs fails with NfsUnsupportedError and a clear message', async () => {
     const filesystems = path.join(tmp, 'filesystems');
     await writeFile(filesystems, 'nodev\tsysfs\n\text4\nnodev\toverlay\n');
-    const m = new LinuxMounter({ filesystemsPath: filesystems, modulesDir: path.join(tmp, 'no-modules'), mountBin: '/bin/false' });
+    const m = new LinuxMounter({
+      filesystemsPath: filesystems,
+      modulesDir: path.join(tmp, 'no-modules'),
+      mountBin: '/bin/false',
+    });
     expect(await m.nfsSupported()).to.equal(false);
     await m.mount('nfs.example:/exports/a', path.join(tmp, 'mnt'), 'nfs', []).then(
       () => expect.fail('mounted'),
@@ -87,7 +98,9 @@ describe('mount: NFS support detection', () => {
 
   it('this machine: reports whether the kernel has an NFS client', async function () {
     const supported = await new LinuxMounter().nfsSupported();
-    console.log(`      (this kernel ${supported ? 'has' : 'has no'} NFS client: NFS mounts ${supported ? 'can' : 'cannot'} work here)`);
+    console.log(
+      `      (this kernel ${supported ? 'has' : 'has no'} NFS client: NFS mounts ${supported ? 'can' : 'cannot'} work here)`,
+    );
     if (supported) this.skip();
     await new LinuxMounter().mount('localhost:/exports', path.join(tmp, 'mnt'), 'nfs4', []).then(
       () => expect.fail('mounted'),
@@ -103,7 +116,9 @@ describe('mount: NFS support detection', () => {
       () => expect.fail('mounted'),
       (err: unknown) => {
         expect(err).to.have.property('reason', 'MountFailed');
-        expect((err as Error).message).to.equal(`mount -t tmpfs tmpfs ${path.join(tmp, 'x')} failed: mount: permission denied.`);
+        expect((err as Error).message).to.equal(
+          `mount -t tmpfs tmpfs ${path.join(tmp, 'x')} failed: mount: permission denied.`,
+        );
       },
     );
   });
@@ -122,11 +137,16 @@ describe('mount: FakeMounter', () => {
     const m = new FakeMounter();
     await m.mount('srv:/e', '/var/lib/kubelet/x/', 'nfs', ['ro']);
     expect(await m.isMountPoint('/var/lib/kubelet/x')).to.equal(true);
-    expect((await m.list()).map((x) => [x.source, x.mountPoint, x.fsType])).to.deep.equal([['srv:/e', '/var/lib/kubelet/x', 'nfs']]);
+    expect((await m.list()).map((x) => [x.source, x.mountPoint, x.fsType])).to.deep.equal([
+      ['srv:/e', '/var/lib/kubelet/x', 'nfs'],
+    ]);
     await m.unmount('/var/lib/kubelet/x');
     await m.unmount('/var/lib/kubelet/x');
     expect(m.log.map((a) => a.action)).to.deep.equal(['mount', 'unmount']);
     m.nfs = false;
-    await m.mount('srv:/e', '/y', 'nfs', []).then(() => expect.fail('mounted'), (err: unknown) => expect(err).to.be.instanceOf(NfsUnsupportedError));
+    await m.mount('srv:/e', '/y', 'nfs', []).then(
+      () => expect.fail('mounted'),
+      (err: unknown) => expect(err).to.be.instanceOf(NfsUnsupportedError),
+    );
   });
 });

@@ -8,8 +8,17 @@ import { MountError, MountErrorReason, NfsUnsupportedError } from '../../../../p
 import { nfsEnvOptions, nfsSource, NfsPlugin, type NfsPluginOptions } from '../../../../pkg/kubelet/volume/nfs';
 import { VolumeSetupError } from '../../../../pkg/kubelet/volume/plugin';
 
-function nfsPv(name: string, server: string, exported: string, extra: Partial<PersistentVolume['spec']> = {}, readOnly?: boolean): PersistentVolume {
-  return { metadata: { name }, spec: { nfs: readOnly === undefined ? { server, path: exported } : { server, path: exported, readOnly }, ...extra } };
+function nfsPv(
+  name: string,
+  server: string,
+  exported: string,
+  extra: Partial<PersistentVolume['spec']> = {},
+  readOnly?: boolean,
+): PersistentVolume {
+  return {
+    metadata: { name },
+    spec: { nfs: readOnly === undefined ? { server, path: exported } : { server, path: exported, readOnly }, ...extra },
+  };
 }
 
 describe('volume/nfs: NfsPlugin', () => {
@@ -18,7 +27,15 @@ describe('volume/nfs: NfsPlugin', () => {
   let rootDir = '';
   let mounter: FakeMounter;
   const plugin = (o: Partial<NfsPluginOptions> = {}): NfsPlugin =>
-    new NfsPlugin({ isNfsServer: false, nfsServer: 'nfs.local', exportRoot, exportPath: '/exports', mounter, hostname: 'node-a', ...o });
+    new NfsPlugin({
+      isNfsServer: false,
+      nfsServer: 'nfs.local',
+      exportRoot,
+      exportPath: '/exports',
+      mounter,
+      hostname: 'node-a',
+      ...o,
+    });
   const ctx = (podUid: string, readOnly = false) => ({ podUid, rootDir, readOnly });
 
   beforeEach(async () => {
@@ -49,7 +66,10 @@ describe('volume/nfs: NfsPlugin', () => {
     });
 
     it('reads IS_NFS_SERVER and NFS_SERVER from the environment', () => {
-      expect(nfsEnvOptions({ IS_NFS_SERVER: 'true', NFS_SERVER: 'nfs1' })).to.deep.equal({ isNfsServer: true, nfsServer: 'nfs1' });
+      expect(nfsEnvOptions({ IS_NFS_SERVER: 'true', NFS_SERVER: 'nfs1' })).to.deep.equal({
+        isNfsServer: true,
+        nfsServer: 'nfs1',
+      });
       expect(nfsEnvOptions({})).to.deep.equal({ isNfsServer: false, nfsServer: 'localhost' });
       expect(nfsEnvOptions({ IS_NFS_SERVER: 'false' }).isNfsServer).to.equal(false);
     });
@@ -118,7 +138,9 @@ describe('volume/nfs: NfsPlugin', () => {
       const b = await p.setUp(pv1, ctx('pod-b', true));
       expect(a).to.deep.equal({ hostPath: mountPoint(), readOnly: false });
       expect(b).to.deep.equal({ hostPath: mountPoint(), readOnly: true });
-      expect(mounter.log).to.deep.equal([{ action: 'mount', source: '10.0.0.5:/exports/a', target: mountPoint(), fsType: 'nfs', options: ['vers=4.1'] }]);
+      expect(mounter.log).to.deep.equal([
+        { action: 'mount', source: '10.0.0.5:/exports/a', target: mountPoint(), fsType: 'nfs', options: ['vers=4.1'] },
+      ]);
       expect(p.podsUsing('pv1')).to.deep.equal(['pod-a', 'pod-b']);
 
       await p.tearDown(pv1, ctx('pod-a'));
@@ -126,7 +148,10 @@ describe('volume/nfs: NfsPlugin', () => {
       await p.tearDown(pv1, ctx('pod-b'));
       expect(await mounter.isMountPoint(mountPoint())).to.equal(false);
       expect(mounter.log.map((x) => x.action)).to.deep.equal(['mount', 'unmount']);
-      await stat(mountPoint()).then(() => expect.fail('mount point left behind'), (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'));
+      await stat(mountPoint()).then(
+        () => expect.fail('mount point left behind'),
+        (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
+      );
       await p.tearDown(pv1, ctx('pod-b')); // idempotent
       expect(mounter.log).to.have.length(2);
     });
@@ -151,7 +176,9 @@ describe('volume/nfs: NfsPlugin', () => {
       await plugin().setUp(pv1, ctx('pod-a'));
       await plugin().setUp(pv1, ctx('pod-b'));
       const restarted = plugin();
-      expect(await restarted.mountedVolumes(rootDir)).to.deep.equal([{ pvName: 'pv1', mountPoint: mountPoint(), source: '10.0.0.5:/exports/a' }]);
+      expect(await restarted.mountedVolumes(rootDir)).to.deep.equal([
+        { pvName: 'pv1', mountPoint: mountPoint(), source: '10.0.0.5:/exports/a' },
+      ]);
       await restarted.setUp(pv1, ctx('pod-b'));
       restarted.reconstruct('pv1', ['pod-a', 'pod-b']);
       await restarted.tearDown(pv1, ctx('pod-a'));
@@ -166,7 +193,7 @@ describe('volume/nfs: NfsPlugin', () => {
       expect(mounter.log[0]).to.deep.include({ options: ['ro'] });
     });
 
-    it('mountedVolumes lists only this plugin\'s mounts under the root dir', async () => {
+    it("mountedVolumes lists only this plugin's mounts under the root dir", async () => {
       await mounter.mount('srv:/x', '/mnt/other', 'nfs', []);
       await plugin().setUp(pv1, ctx('pod-a'));
       expect((await plugin().mountedVolumes(rootDir)).map((m) => m.pvName)).to.deep.equal(['pv1']);
@@ -174,33 +201,46 @@ describe('volume/nfs: NfsPlugin', () => {
 
     it('a kernel without an NFS client: NfsUnsupportedError with a clear message, nothing left behind', async () => {
       mounter.nfs = false;
-      await plugin().setUp(pv1, ctx('pod-a')).then(
-        () => expect.fail('mounted'),
-        (err: unknown) => {
-          expect(err).to.be.instanceOf(NfsUnsupportedError);
-          expect((err as Error).message).to.equal(
-            "this machine's kernel has no NFS client (no nfs in /proc/filesystems); cannot mount 10.0.0.5:/exports/a",
-          );
-        },
+      await plugin()
+        .setUp(pv1, ctx('pod-a'))
+        .then(
+          () => expect.fail('mounted'),
+          (err: unknown) => {
+            expect(err).to.be.instanceOf(NfsUnsupportedError);
+            expect((err as Error).message).to.equal(
+              "this machine's kernel has no NFS client (no nfs in /proc/filesystems); cannot mount 10.0.0.5:/exports/a",
+            );
+          },
+        );
+      await stat(mountPoint()).then(
+        () => expect.fail('mount point created'),
+        (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
       );
-      await stat(mountPoint()).then(() => expect.fail('mount point created'), (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'));
     });
 
     it('a failed mount removes the empty mount point and counts no pod', async () => {
       const p = plugin();
       mounter.failNextMount = new MountError(MountErrorReason.MountFailed, 'mount.nfs: Connection timed out');
-      await p.setUp(pv1, ctx('pod-a')).then(() => expect.fail('mounted'), (err: unknown) => expect((err as Error).message).to.match(/timed out/));
+      await p.setUp(pv1, ctx('pod-a')).then(
+        () => expect.fail('mounted'),
+        (err: unknown) => expect((err as Error).message).to.match(/timed out/),
+      );
       expect(p.podsUsing('pv1')).to.deep.equal([]);
-      await stat(mountPoint()).then(() => expect.fail('left behind'), (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'));
+      await stat(mountPoint()).then(
+        () => expect.fail('left behind'),
+        (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
+      );
       await p.setUp(pv1, ctx('pod-a')); // a retry succeeds
       expect(p.podsUsing('pv1')).to.deep.equal(['pod-a']);
     });
 
     it('refuses PV names that would escape the mounts directory', async () => {
-      await plugin().setUp(nfsPv('../x', 'srv', '/exports/a'), ctx('pod-a')).then(
-        () => expect.fail('set up'),
-        (err: unknown) => expect(err).to.be.instanceOf(VolumeSetupError),
-      );
+      await plugin()
+        .setUp(nfsPv('../x', 'srv', '/exports/a'), ctx('pod-a'))
+        .then(
+          () => expect.fail('set up'),
+          (err: unknown) => expect(err).to.be.instanceOf(VolumeSetupError),
+        );
     });
   });
   describe('restart cleanup', () => {

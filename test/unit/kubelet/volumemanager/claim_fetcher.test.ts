@@ -9,16 +9,28 @@ const pod = (name: string, claims: string[]): Pod => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, namespace: 'team', uid: `uid-${name}` },
-  spec: { containers: [{ name: 'c', image: 'busybox', volumeMounts: claims.map((c) => ({ name: c, mountPath: `/${c}` })) }], volumes: claims.map((c) => ({ name: c, persistentVolumeClaim: { claimName: c } })) },
+  spec: {
+    containers: [{ name: 'c', image: 'busybox', volumeMounts: claims.map((c) => ({ name: c, mountPath: `/${c}` })) }],
+    volumes: claims.map((c) => ({ name: c, persistentVolumeClaim: { claimName: c } })),
+  },
 });
 const claim = (name: string, volumeName?: string): PersistentVolumeClaim => ({
   apiVersion: 'v1',
   kind: 'PersistentVolumeClaim',
   metadata: { name, namespace: 'team' },
-  spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...(volumeName ? { volumeName } : {}) },
+  spec: {
+    accessModes: ['ReadWriteOnce'],
+    resources: { requests: { storage: '1Gi' } },
+    ...(volumeName ? { volumeName } : {}),
+  },
   status: { phase: volumeName ? 'Bound' : 'Pending' },
 });
-const volume = (name: string): PersistentVolume => ({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/srv/${name}` } } });
+const volume = (name: string): PersistentVolume => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolume',
+  metadata: { name },
+  spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/srv/${name}` } },
+});
 
 /** An apiserver of claims and volumes the test edits, counting GETs. */
 function fakeApi() {

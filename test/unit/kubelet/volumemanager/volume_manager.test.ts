@@ -25,7 +25,13 @@ describe('kubelet/volumemanager: VolumeManager', () => {
   let changed: string[];
   let managers: VolumeManager[];
   const manager = (plugins: VolumeSetter, rootDir = '/var/lib/kubelet'): VolumeManager => {
-    const m = new VolumeManager({ plugins, rootDir, listers: cache, logger: silentLogger(), onPodChanged: (uid) => changed.push(uid) });
+    const m = new VolumeManager({
+      plugins,
+      rootDir,
+      listers: cache,
+      logger: silentLogger(),
+      onPodChanged: (uid) => changed.push(uid),
+    });
     managers.push(m);
     return m;
   };
@@ -45,7 +51,9 @@ describe('kubelet/volumemanager: VolumeManager', () => {
       const p = pod('web', { claims: { 'data-volume': 'data' } });
       vm.setPod(p);
       await vm.idle();
-      expect(readyVolumes(vm.volumesFor(p))).to.deep.equal({ 'data-volume': { hostPath: '/vols/pv-1', readOnly: false } });
+      expect(readyVolumes(vm.volumesFor(p))).to.deep.equal({
+        'data-volume': { hostPath: '/vols/pv-1', readOnly: false },
+      });
       expect(spy.ops('setUp')).to.deep.equal([`pv-1@${p.metadata.uid ?? ''}`]);
       expect(changed).to.include(p.metadata.uid);
     });
@@ -58,14 +66,32 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     });
 
     it('a pod the manager was never told about is not ready', () => {
-      expect(notReady(manager(new SpyVolumeSetter()).volumesFor(pod('ghost')))).to.match(/not known to the volume manager/);
+      expect(notReady(manager(new SpyVolumeSetter()).volumesFor(pod('ghost')))).to.match(
+        /not known to the volume manager/,
+      );
     });
 
     const unresolved: { title: string; objects: () => Parameters<FakeCache['add']>; reason: RegExp }[] = [
-      { title: 'the claim is missing', objects: () => [], reason: /volume "data-volume": persistentvolumeclaim "data" not found/ },
-      { title: 'the claim is not bound yet', objects: () => [claim('data')], reason: /persistentvolumeclaim "data" is not bound \(phase Pending\)/ },
-      { title: 'the claim is being deleted', objects: () => [claim('data', 'pv-1', { deleting: true }), hostPathPv('pv-1', '/v')], reason: /persistentvolumeclaim "data" is being deleted/ },
-      { title: "the claim's PV is missing", objects: () => [claim('data', 'pv-1')], reason: /persistentvolume "pv-1" bound to claim "data" not found/ },
+      {
+        title: 'the claim is missing',
+        objects: () => [],
+        reason: /volume "data-volume": persistentvolumeclaim "data" not found/,
+      },
+      {
+        title: 'the claim is not bound yet',
+        objects: () => [claim('data')],
+        reason: /persistentvolumeclaim "data" is not bound \(phase Pending\)/,
+      },
+      {
+        title: 'the claim is being deleted',
+        objects: () => [claim('data', 'pv-1', { deleting: true }), hostPathPv('pv-1', '/v')],
+        reason: /persistentvolumeclaim "data" is being deleted/,
+      },
+      {
+        title: "the claim's PV is missing",
+        objects: () => [claim('data', 'pv-1')],
+        reason: /persistentvolume "pv-1" bound to claim "data" not found/,
+      },
     ];
     for (const t of unresolved) {
       it(`not ready, with a reason naming the cause, when ${t.title}; nothing is set up`, async () => {
@@ -122,11 +148,26 @@ describe('kubelet/volumemanager: VolumeManager', () => {
 
     it('read-only: a claim source readOnly, or every mount readOnly, binds read-only', async () => {
       const vm = manager(new SpyVolumeSetter('/vols'));
-      cache.add(claim('a', 'pv-a'), hostPathPv('pv-a', '/vols/pv-a'), claim('b', 'pv-b'), hostPathPv('pv-b', '/vols/pv-b'), claim('c', 'pv-c'), hostPathPv('pv-c', '/vols/pv-c'));
+      cache.add(
+        claim('a', 'pv-a'),
+        hostPathPv('pv-a', '/vols/pv-a'),
+        claim('b', 'pv-b'),
+        hostPathPv('pv-b', '/vols/pv-b'),
+        claim('c', 'pv-c'),
+        hostPathPv('pv-c', '/vols/pv-c'),
+      );
       const p = pod('ro', {
         claims: { va: { claimName: 'a', readOnly: true }, vb: 'b', vc: 'c' },
         containers: [
-          { name: 'one', image: 'busybox', volumeMounts: [{ name: 'va', mountPath: '/a' }, { name: 'vb', mountPath: '/b', readOnly: true }, { name: 'vc', mountPath: '/c', readOnly: true }] },
+          {
+            name: 'one',
+            image: 'busybox',
+            volumeMounts: [
+              { name: 'va', mountPath: '/a' },
+              { name: 'vb', mountPath: '/b', readOnly: true },
+              { name: 'vc', mountPath: '/c', readOnly: true },
+            ],
+          },
           { name: 'two', image: 'busybox', volumeMounts: [{ name: 'vc', mountPath: '/c' }] },
         ],
       });
@@ -146,7 +187,9 @@ describe('kubelet/volumemanager: VolumeManager', () => {
       const p = pod('web', { claims: { 'data-volume': 'data' } });
       vm.setPod(p);
       await vm.idle();
-      expect(notReady(vm.volumesFor(p))).to.equal('MountVolume.SetUp failed for volume "data-volume" (persistentvolume "pv-1"): disk on fire');
+      expect(notReady(vm.volumesFor(p))).to.equal(
+        'MountVolume.SetUp failed for volume "data-volume" (persistentvolume "pv-1"): disk on fire',
+      );
       expect(changed).to.include(p.metadata.uid);
       changed.length = 0;
       await waitFor(() => vm.volumesFor(p).ready, 5000, 'the retried setUp');
@@ -157,7 +200,12 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     it('removing a pod tears its volumes down; a volume another pod uses stays', async () => {
       const spy = new SpyVolumeSetter('/vols');
       const vm = manager(spy);
-      cache.add(claim('shared', 'pv-s'), hostPathPv('pv-s', '/vols/pv-s'), claim('own', 'pv-o'), hostPathPv('pv-o', '/vols/pv-o'));
+      cache.add(
+        claim('shared', 'pv-s'),
+        hostPathPv('pv-s', '/vols/pv-s'),
+        claim('own', 'pv-o'),
+        hostPathPv('pv-o', '/vols/pv-o'),
+      );
       const a = pod('a', { uid: 'uid-a', claims: { s: 'shared', o: 'own' } });
       const b = pod('b', { uid: 'uid-b', claims: { s: 'shared' } });
       vm.setPod(a);
@@ -196,7 +244,10 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     afterEach(() => rm(tmp, { recursive: true, force: true }));
 
     it('hostPath: the PV directory is created (DirectoryOrCreate) and handed out', async () => {
-      const vm = manager(newVolumePluginManager({ mounter: new FakeMounter(), nfs: { isNfsServer: false } }), path.join(tmp, 'kubelet'));
+      const vm = manager(
+        newVolumePluginManager({ mounter: new FakeMounter(), nfs: { isNfsServer: false } }),
+        path.join(tmp, 'kubelet'),
+      );
       const dir = path.join(tmp, 'volumes', 'pv-1');
       cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', dir));
       const p = pod('web', { claims: { 'data-volume': 'data' } });
@@ -207,7 +258,10 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     });
 
     it('hostPath: a relative path is refused with a FailedMount reason', async () => {
-      const vm = manager(newVolumePluginManager({ mounter: new FakeMounter(), nfs: { isNfsServer: false } }), path.join(tmp, 'kubelet'));
+      const vm = manager(
+        newVolumePluginManager({ mounter: new FakeMounter(), nfs: { isNfsServer: false } }),
+        path.join(tmp, 'kubelet'),
+      );
       cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', 'relative/dir'));
       const p = pod('web', { claims: { d: 'data' } });
       vm.setPod(p);
@@ -229,7 +283,9 @@ describe('kubelet/volumemanager: VolumeManager', () => {
       await vm.idle();
       expect(readyVolumes(vm.volumesFor(a)).s?.hostPath).to.equal(mountPoint);
       expect(readyVolumes(vm.volumesFor(b)).s?.hostPath).to.equal(mountPoint);
-      expect(mounter.log).to.deep.equal([{ action: 'mount', source: '10.0.0.9:/exports/pv-nfs', target: mountPoint, fsType: 'nfs', options: [] }]);
+      expect(mounter.log).to.deep.equal([
+        { action: 'mount', source: '10.0.0.9:/exports/pv-nfs', target: mountPoint, fsType: 'nfs', options: [] },
+      ]);
 
       vm.removePod('uid-a');
       await vm.idle();
@@ -257,7 +313,10 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     it('NFS served by this host (IS_NFS_SERVER): the export directory is bound, nothing is mounted', async () => {
       const mounter = new FakeMounter({ nfsSupported: false });
       const exportRoot = path.join(tmp, 'export');
-      const vm = manager(newVolumePluginManager({ mounter, nfs: { isNfsServer: true, exportRoot, exportPath: '/exports' } }), path.join(tmp, 'kubelet'));
+      const vm = manager(
+        newVolumePluginManager({ mounter, nfs: { isNfsServer: true, exportRoot, exportPath: '/exports' } }),
+        path.join(tmp, 'kubelet'),
+      );
       cache.add(claim('shared', 'pv-nfs'), nfsPv('pv-nfs', 'localhost', '/exports/default-shared'));
       const p = pod('a', { claims: { s: 'shared' } });
       vm.setPod(p);

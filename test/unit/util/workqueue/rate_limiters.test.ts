@@ -32,7 +32,28 @@ describe('ItemExponentialFailureRateLimiter', () => {
   it('doubles from 5 ms per failure and caps at 1000 s', () => {
     const r = new ItemExponentialFailureRateLimiter(5, 1000 * SECOND);
     const got = Array.from({ length: 20 }, () => r.when('a'));
-    const expected = [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120, 10240, 20480, 40960, 81920, 163840, 327680, 655360, 1000 * SECOND, 1000 * SECOND];
+    const expected = [
+      5,
+      10,
+      20,
+      40,
+      80,
+      160,
+      320,
+      640,
+      1280,
+      2560,
+      5120,
+      10240,
+      20480,
+      40960,
+      81920,
+      163840,
+      327680,
+      655360,
+      1000 * SECOND,
+      1000 * SECOND,
+    ];
     expect(got).to.deep.equal(expected);
     expect(r.numRequeues('a')).to.equal(20);
   });

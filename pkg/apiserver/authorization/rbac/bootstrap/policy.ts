@@ -12,7 +12,11 @@ import { Groups, Users } from '../../../authentication/user';
 
 const read = ['get', 'list', 'watch'];
 const write = ['create', 'delete', 'deletecollection', 'patch', 'update'];
-const rule = (verbs: string[], apiGroups: string[], resources: string[]): PolicyRule => ({ verbs, apiGroups, resources });
+const rule = (verbs: string[], apiGroups: string[], resources: string[]): PolicyRule => ({
+  verbs,
+  apiGroups,
+  resources,
+});
 const urls = (verbs: string[], nonResourceURLs: string[]): PolicyRule => ({ verbs, nonResourceURLs });
 
 /** Labels and annotation of every bootstrap object (autoupdate: reconciled at each start unless set to "false"). */
@@ -42,7 +46,11 @@ const group = (name: string): Subject => ({ kind: 'Group', apiGroup: rbacGroup, 
 const user = (name: string): Subject => ({ kind: 'User', apiGroup: rbacGroup, name });
 
 const viewRules: PolicyRule[] = [
-  rule(read, [''], ['persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'pods/log', 'pods/status', 'events']),
+  rule(
+    read,
+    [''],
+    ['persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'pods/log', 'pods/status', 'events'],
+  ),
   rule(read, [''], ['namespaces', 'namespaces/status']),
 ];
 const editRules: PolicyRule[] = [...viewRules, rule(write, [''], ['persistentvolumeclaims', 'pods'])];
@@ -59,7 +67,9 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
   clusterRole('admin', adminRules),
   clusterRole('edit', editRules),
   clusterRole('view', viewRules),
-  clusterRole('system:discovery', [urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*', ...publicInfoURLs])]),
+  clusterRole('system:discovery', [
+    urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*', ...publicInfoURLs]),
+  ]),
   clusterRole('system:basic-user', [
     rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
     rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
@@ -91,7 +101,10 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
     rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
     rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
   ]),
-  clusterRole('system:kubelet-api-admin', [rule(['get', 'list', 'watch', 'proxy'], [''], ['nodes']), rule([ruleAll], [''], ['nodes/log', 'nodes/metrics', 'nodes/proxy', 'nodes/stats'])]),
+  clusterRole('system:kubelet-api-admin', [
+    rule(['get', 'list', 'watch', 'proxy'], [''], ['nodes']),
+    rule([ruleAll], [''], ['nodes/log', 'nodes/metrics', 'nodes/proxy', 'nodes/stats']),
+  ]),
 ];
 
 /** The default ClusterRoleBindings. */
@@ -99,6 +112,9 @@ export const bootstrapClusterRoleBindings: readonly ClusterRoleBinding[] = [
   binding('cluster-admin', 'cluster-admin', [group(Groups.Masters)]),
   binding('system:discovery', 'system:discovery', [group(Groups.Authenticated)]),
   binding('system:basic-user', 'system:basic-user', [group(Groups.Authenticated)]),
-  binding('system:public-info-viewer', 'system:public-info-viewer', [group(Groups.Authenticated), group(Groups.Unauthenticated)]),
+  binding('system:public-info-viewer', 'system:public-info-viewer', [
+    group(Groups.Authenticated),
+    group(Groups.Unauthenticated),
+  ]),
   binding('system:kube-controller-manager', 'system:kube-controller-manager', [user(Users.KubeControllerManager)]),
 ];
