@@ -5,7 +5,7 @@
  * async handler — is logged and never stops delivery to the other handlers or later events.
  */
 import type { Logger } from 'pino';
-import type { DeepReadonly } from './readonly';
+import type { DeepReadonly } from '../util/immutable/deep_readonly';
 import type { DeletedFinalStateUnknown } from './tombstone';
 
 /**

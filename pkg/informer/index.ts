@@ -16,7 +16,7 @@ export {
   type ListWatchSelectors,
   type WatchStartOptions,
 } from './list_watch';
-export { type DeepReadonly, deepFreeze } from './readonly';
+export { type DeepReadonly, deepFreeze } from '../util/immutable/deep_readonly';
 export { Reflector, type ReflectorOptions, type ReflectorStore } from './reflector';
 export { type KeyFunc, type Keyed, metaNamespaceKey, type Store } from './store';
 export { SharedIndexInformer, type SharedInformerOptions } from './shared_informer';

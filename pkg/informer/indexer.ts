@@ -4,7 +4,7 @@
  * Indexes are maintained on every add/update/delete/replace, so byIndex never scans.
  */
 import type { KubeObject } from '../api/meta';
-import { deepFreeze, type DeepReadonly } from './readonly';
+import { deepFreeze, type DeepReadonly } from '../util/immutable/deep_readonly';
 import { type KeyFunc, metaNamespaceKey, type Store } from './store';
 
 /** Maps an object to the values it is indexed under (none, one or many). Must be pure. */

@@ -5,7 +5,7 @@
  */
 import type { KubeObject, StringMap } from '../api/meta';
 import { type Indexer, NamespaceIndex } from './indexer';
-import type { DeepReadonly } from './readonly';
+import type { DeepReadonly } from '../util/immutable/deep_readonly';
 
 /** Anything that matches a label set (a parsed labels Selector satisfies it). */
 export interface LabelMatcher {

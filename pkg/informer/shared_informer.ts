@@ -16,7 +16,7 @@ import { HandlerSet, type HandlerRegistration, type ResourceEventHandler } from 
 import { IndexedCache, type Indexers } from './indexer';
 import { type Lister, listerFor } from './lister';
 import type { ListerWatcher } from './list_watch';
-import { deepFreeze, type DeepReadonly } from './readonly';
+import { deepFreeze, type DeepReadonly } from '../util/immutable/deep_readonly';
 import { Reflector, type ReflectorOptions, type ReflectorStore } from './reflector';
 import { metaNamespaceKey } from './store';
 import { DeletedFinalStateUnknown } from './tombstone';

@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../api/meta';
 import { objectKey } from '../api/meta';
-import type { DeepReadonly } from './readonly';
+import type { DeepReadonly } from '../util/immutable/deep_readonly';
 
 /** What a key is computed from (mutable and read-only objects alike). */
 export interface Keyed {

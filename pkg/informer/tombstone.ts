@@ -3,7 +3,7 @@
  * watching (it was found missing by a relist), so the deletion itself was never seen.
  */
 import type { KubeObject } from '../api/meta';
-import type { DeepReadonly } from './readonly';
+import type { DeepReadonly } from '../util/immutable/deep_readonly';
 import { metaNamespaceKey } from './store';
 
 /**

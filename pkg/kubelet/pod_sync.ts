@@ -15,7 +15,7 @@ import { EventType } from '../api/core/v1';
 import { isNotFound } from '../api/errors';
 import { isDeepStrictEqual } from 'node:util';
 import type { EventRecorder } from '../client/record/recorder';
-import type { Result } from '../controller/runner';
+import type { Result } from '../util/reconcile/runner';
 import type { RestartBackoff } from './backoff';
 import {
   bindSpec,

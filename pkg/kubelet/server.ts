@@ -15,7 +15,7 @@ import { constants as cryptoConstants } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Pod } from '../api/core/v1';
-import type { DeepReadonly } from '../informer/readonly';
+import type { DeepReadonly } from '../util/immutable/deep_readonly';
 import { badRequest, notFound, StatusError } from '../api/errors';
 import { statusErrors } from '../apiserver/errors';
 import { forbiddenError } from '../apiserver/authorization/request_attributes';

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { EventType } from '../../api/core/v1';
 import type { KubeObject } from '../../api/meta';
-import type { DeepReadonly } from '../../informer/readonly';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { EventBroadcaster, type EventBroadcasterOptions } from './broadcaster';
 import type { EventWriteClient } from './sink';
 

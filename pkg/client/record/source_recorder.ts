@@ -5,7 +5,7 @@
 import type { Event, EventType, ObjectReference } from '../../api/core/v1';
 import type { KubeObject } from '../../api/meta';
 import { rfc3339 } from '../../api/time';
-import type { DeepReadonly } from '../../informer/readonly';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { Clock } from '../../util/clock/clock';
 import type { EventRecorder } from './recorder';
 

@@ -15,7 +15,7 @@ import { EventBroadcaster } from '../../client/record/broadcaster';
 import { SharedInformerFactory } from '../../informer/factory';
 import { Registry } from '../../metrics/registry';
 import { LeaderElector } from '../leaderelection/leader_elector';
-import { ControllerMetrics } from '../runner';
+import { ControllerMetrics } from '../../util/reconcile/runner';
 import { newNamespaceController } from '../namespace/controller';
 import { addSchedulerIndexes, newSchedulerController } from '../scheduler/controller';
 import { ensureBuiltinClasses } from '../volume/persistentvolume/builtin_classes';

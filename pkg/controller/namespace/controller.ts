@@ -6,12 +6,12 @@ import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/meta';
 import type { Clientset } from '../../client/clientset';
 import type { SharedInformerFactory } from '../../informer/factory';
-import type { DeepReadonly } from '../../informer/readonly';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { DeletedFinalStateUnknown } from '../../informer/tombstone';
 import { unwrapTombstone } from '../../informer/tombstone';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../util/workqueue';
-import { enqueueOwnKey } from '../informer_handlers';
-import { runWorkers, type ControllerMetrics } from '../runner';
+import { enqueueOwnKey } from '../../util/reconcile/handlers';
+import { runWorkers, type ControllerMetrics } from '../../util/reconcile/runner';
 import { NamespaceDeleter } from './deleter';
 
 /** Dependencies of the namespace controller. */

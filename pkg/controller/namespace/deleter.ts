@@ -17,8 +17,8 @@ import { FinalizerKubernetes } from '../../api/defaults/namespace';
 import { isConflict, isNotFound } from '../../api/errors';
 import type { KubeObject, ObjectList } from '../../api/meta';
 import { rfc3339 } from '../../api/time';
-import type { Result, Reconciler } from '../runner';
-import { thaw, type Lister } from '../listers';
+import type { Result, Reconciler } from '../../util/reconcile/runner';
+import { thaw, type Lister } from '../../util/reconcile/lister';
 
 /** One namespaced resource, as the deleter needs it. */
 export interface ContentClient {

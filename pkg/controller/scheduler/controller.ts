@@ -5,7 +5,7 @@ import type { EventRecorder } from '../../client/record/recorder';
 import type { SharedInformerFactory } from '../../informer/factory';
 import { metaNamespaceKey } from '../../informer/store';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../util/workqueue';
-import { runWorkers, type ControllerMetrics } from '../runner';
+import { runWorkers, type ControllerMetrics } from '../../util/reconcile/runner';
 import { PodByNodeIndex, SchedulerReconciler } from './scheduler';
 
 /** Dependencies of the scheduler controller. */

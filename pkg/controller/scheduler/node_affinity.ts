@@ -1,6 +1,6 @@
 /** Evaluates a PV's required node affinity against a node (matchExpressions on labels, matchFields on metadata.name). */
 import type { Node, NodeSelectorRequirement, VolumeNodeAffinity } from '../../api/core/v1';
-import type { DeepReadonly } from '../../informer/readonly';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { getOwn } from '../../util/json/own';
 
 function requirementHolds(r: DeepReadonly<NodeSelectorRequirement>, value: string | undefined): boolean {

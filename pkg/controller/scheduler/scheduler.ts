@@ -10,9 +10,9 @@ import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../../a
 import { EventType } from '../../api/core/v1';
 import { isConflict, isNotFound } from '../../api/errors';
 import type { EventRecorder } from '../../client/record/recorder';
-import type { DeepReadonly } from '../../informer/readonly';
-import type { Reconciler, Result } from '../runner';
-import type { Lister } from '../listers';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
+import type { Reconciler, Result } from '../../util/reconcile/runner';
+import type { Lister } from '../../util/reconcile/lister';
 import { nodeMatchesAffinity } from './node_affinity';
 
 /** Index of pods by spec.nodeName. */

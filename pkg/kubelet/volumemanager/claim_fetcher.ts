@@ -10,7 +10,7 @@
  */
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/core/v1';
 import { isNotFound } from '../../api/errors';
-import type { DeepReadonly } from '../../informer/readonly';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { ItemExponentialFailureRateLimiter } from '../../util/workqueue/rate_limiters';
 import type { VolumeListers } from './populator';
 

@@ -5,7 +5,7 @@
  */
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/core/v1';
 import { objectKey } from '../../api/meta';
-import type { DeepReadonly } from '../../informer/readonly';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { DesiredPod, DesiredVolume } from './desired_state';
 import { jsonClone } from '../../util/json/clone';
 

@@ -173,16 +173,14 @@ describe('apiserver fuzz (fast-check): answers are 2xx/4xx Statuses, prototypes 
   });
 
   it('POST of random protobuf bodies', async () => {
-    const arb = fc
-      .tuple(kindIndex, protobufArb, queryArb)
-      .map(
-        ([k, body, query]): FuzzRequest => ({
-          method: 'POST',
-          path: `${kinds[k]?.path ?? ''}${query}`,
-          headers: { 'content-type': 'application/vnd.kubernetes.protobuf' },
-          body,
-        }),
-      );
+    const arb = fc.tuple(kindIndex, protobufArb, queryArb).map(
+      ([k, body, query]): FuzzRequest => ({
+        method: 'POST',
+        path: `${kinds[k]?.path ?? ''}${query}`,
+        headers: { 'content-type': 'application/vnd.kubernetes.protobuf' },
+        body,
+      }),
+    );
     await run('protobuf', 5, arb);
   });
 

@@ -11,7 +11,7 @@ import type { PersistentVolumeClaim } from '../../../pkg/api/core/v1';
 import type { KubeObject } from '../../../pkg/api/meta';
 import type { ResourceClient } from '../../../pkg/client/resource_client';
 import type { ResourceEventHandler } from '../../../pkg/informer/event_handler';
-import type { DeepReadonly } from '../../../pkg/informer/readonly';
+import type { DeepReadonly } from '../../../pkg/util/immutable/deep_readonly';
 import type { SharedIndexInformer } from '../../../pkg/informer/shared_informer';
 import { metaNamespaceKey } from '../../../pkg/informer/store';
 import { DeletedFinalStateUnknown } from '../../../pkg/informer/tombstone';

@@ -9,7 +9,7 @@ import {
   type Result,
   runWorkers,
   TerminalError,
-} from '../../../pkg/controller/runner';
+} from '../../../pkg/util/reconcile/runner';
 import { silentLogger } from '../../../pkg/log/logger';
 import { Registry } from '../../../pkg/metrics/registry';
 import { FakeClock } from '../../../pkg/util/clock/fake';

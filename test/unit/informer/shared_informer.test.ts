@@ -3,7 +3,7 @@ import pino from 'pino';
 import { gone } from '../../../pkg/api/errors';
 import { parseLabelSelector } from '../../../pkg/api/labels';
 import type { ResourceEventHandler } from '../../../pkg/informer/event_handler';
-import type { DeepReadonly } from '../../../pkg/informer/readonly';
+import type { DeepReadonly } from '../../../pkg/util/immutable/deep_readonly';
 import { SharedIndexInformer, type SharedInformerOptions } from '../../../pkg/informer/shared_informer';
 import { DeletedFinalStateUnknown, deletionHandlingKey, unwrapTombstone } from '../../../pkg/informer/tombstone';
 import { FakeClock } from '../../../pkg/util/clock/fake';

@@ -12,7 +12,7 @@ import type {
 } from '../../../pkg/api/core/v1';
 import type { KubeObject } from '../../../pkg/api/meta';
 import type { EventRecorder } from '../../../pkg/client/record/recorder';
-import type { DeepReadonly } from '../../../pkg/informer/readonly';
+import type { DeepReadonly } from '../../../pkg/util/immutable/deep_readonly';
 import type { PodWriter } from '../../../pkg/kubelet/pod_sync';
 import type { VolumeListers } from '../../../pkg/kubelet/volumemanager/populator';
 import type { VolumeSetter } from '../../../pkg/kubelet/volumemanager/reconciler';

@@ -10,9 +10,9 @@ import type { ObjectReference, PersistentVolume, PersistentVolumeClaim } from '.
 import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../api/core/v1';
 import { isDeepStrictEqual } from 'node:util';
 import { Annotation } from './constants';
-import { thaw } from '../../listers';
+import { thaw } from '../../../util/reconcile/lister';
 import type { ControllerContext } from './deps';
-import type { DeepReadonly } from '../../../informer/readonly';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 
 /** The claimRef a PV bound to `claim` carries. */
 export function claimRefFor(claim: DeepReadonly<PersistentVolumeClaim>): ObjectReference {

@@ -14,12 +14,12 @@ import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/
 import { EventType, PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../api/core/v1';
 import { isAlreadyExists, isNotFound } from '../../../api/errors';
 import type { StorageClass } from '../../../api/storage/v1';
-import { TerminalError, type Result } from '../../runner';
+import { TerminalError, type Result } from '../../../util/reconcile/runner';
 import { bind, claimRefFor, refersTo } from './bind';
 import { Annotation, classType, EventReason, MismatchCondition, volumeType, type StorageType } from './constants';
-import { thaw } from '../../listers';
+import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext } from './deps';
-import type { DeepReadonly } from '../../../informer/readonly';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { type Provisioned, ProvisioningError } from './provisioner';
 import { prepareRecord } from './provisioning_records';
 import { rfc3339 } from '../../../api/time';

@@ -1,7 +1,7 @@
 /** Annotations, event reasons and storage types of the PersistentVolume controller. */
 import type { PersistentVolume } from '../../../api/core/v1';
 import type { StorageClass } from '../../../api/storage/v1';
-import type { DeepReadonly } from '../../../informer/readonly';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 
 /** Annotations written by the binder and provisioners (Kubernetes names). */
 export const Annotation = {

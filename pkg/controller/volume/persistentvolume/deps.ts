@@ -6,7 +6,7 @@ import type { EventRecorder } from '../../../client/record/recorder';
 import type { Provisioner } from './provisioner';
 import type { ProvisioningRecords } from './provisioning_records';
 import type { VolumeIndex } from './volume_index';
-import type { Lister } from '../../listers';
+import type { Lister } from '../../../util/reconcile/lister';
 
 /** The writes the controller makes for one resource (a ResourceClient satisfies it). */
 export interface Writer<T extends KubeObject> {

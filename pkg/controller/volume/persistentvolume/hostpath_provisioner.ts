@@ -5,7 +5,7 @@
  * directories are strictly under one of them. Delete and Recycle go through the reclaim guard.
  */
 import type { PersistentVolume } from '../../../api/core/v1';
-import type { DeepReadonly } from '../../../informer/readonly';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { requestedPathProblem } from '../../../util/fsroots/roots';
 import { Annotation, Provisioner as Names, StorageType } from './constants';
 import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked } from './local_dirs';

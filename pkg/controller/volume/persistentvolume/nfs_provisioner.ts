@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume } from '../../../api/core/v1';
-import type { DeepReadonly } from '../../../informer/readonly';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { hostPathProblem } from '../../../util/fsroots/roots';
 import { Annotation, Provisioner as Names, StorageType } from './constants';
 import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked } from './local_dirs';

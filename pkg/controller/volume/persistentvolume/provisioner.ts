@@ -4,7 +4,7 @@
  */
 import type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeSpec } from '../../../api/core/v1';
 import type { StorageClass } from '../../../api/storage/v1';
-import type { DeepReadonly } from '../../../informer/readonly';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import type { StorageType } from './constants';
 
 /** What a provisioner is asked to create. */

@@ -27,7 +27,7 @@
  * (which is what the claim's Delete policy asked for anyway); it can never reach anything else.
  */
 import type { PersistentVolume } from '../../../api/core/v1';
-import type { DeepReadonly } from '../../../informer/readonly';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { hostPathProblem, lexicallyWithin } from '../../../util/fsroots/roots';
 import { Annotation, Provisioner as Names, StorageType } from './constants';
 import type { ProvisioningRecord, ProvisioningRecords } from './provisioning_records';

@@ -10,7 +10,7 @@ import { PersistentVolumePhase } from '../../../api/core/v1';
 import { labelSelectorFrom } from '../../../api/labels';
 import type { LabelSelector } from '../../../api/meta';
 import { tryParseQuantity } from '../../../api/quantity';
-import type { DeepReadonly } from '../../../informer/readonly';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { volumeType } from './constants';
 
 type PV = DeepReadonly<PersistentVolume>;

@@ -14,10 +14,10 @@
 import type { PersistentVolume } from '../../../api/core/v1';
 import { EventType, PersistentVolumePhase } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
-import type { Result } from '../../runner';
+import type { Result } from '../../../util/reconcile/runner';
 import { claimKeyOf } from './claim_sync';
 import { Annotation, EventReason } from './constants';
-import { thaw } from '../../listers';
+import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext } from './deps';
 import type { Provisioner } from './provisioner';
 import { ReclaimRefusal } from './reclaim_guard';

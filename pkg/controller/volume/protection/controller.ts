@@ -7,8 +7,8 @@ import type { Pod } from '../../../api/core/v1';
 import type { Clientset } from '../../../client/clientset';
 import type { SharedInformerFactory } from '../../../informer/factory';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../../util/workqueue';
-import { enqueueMapped, enqueueOwnKey } from '../../informer_handlers';
-import { runWorkers, type ControllerMetrics } from '../../runner';
+import { enqueueMapped, enqueueOwnKey } from '../../../util/reconcile/handlers';
+import { runWorkers, type ControllerMetrics } from '../../../util/reconcile/runner';
 import { PvProtectionReconciler } from './pv_protection';
 import { claimKeysOfPod, PodByClaimIndex, PvcProtectionReconciler } from './pvc_protection';
 

@@ -1,6 +1,6 @@
 /** Adding and removing one finalizer through an update, skipping no-op writes. */
 import type { KubeObject } from '../../../api/meta';
-import type { DeepReadonly } from '../../../informer/readonly';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { jsonClone } from '../../../util/json/clone';
 
 /** Finalizer names (Kubernetes'). */

@@ -5,8 +5,8 @@
 import type { PersistentVolume } from '../../../api/core/v1';
 import { PersistentVolumePhase } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
-import type { Reconciler } from '../../runner';
-import type { Lister } from '../../listers';
+import type { Reconciler } from '../../../util/reconcile/runner';
+import type { Lister } from '../../../util/reconcile/lister';
 import { Finalizer, withFinalizer, withoutFinalizer } from './finalizers';
 
 /** Dependencies of the PV protection reconciler. */

@@ -8,9 +8,9 @@ import type { PersistentVolumeClaim, Pod } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
 import { splitKey } from '../../../api/meta';
 import type { ObjectList } from '../../../api/meta';
-import type { DeepReadonly } from '../../../informer/readonly';
-import type { Reconciler } from '../../runner';
-import type { Lister } from '../../listers';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
+import type { Reconciler } from '../../../util/reconcile/runner';
+import type { Lister } from '../../../util/reconcile/lister';
 import { Finalizer, withFinalizer, withoutFinalizer } from './finalizers';
 
 /** Index of pods by the `namespace/claim` keys of the claims they use. */

@@ -9,7 +9,7 @@ import type { PersistentVolume, PersistentVolumeClaim } from '../../../../pkg/ap
 import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../../pkg/api/core/v1';
 import type { StorageClass } from '../../../../pkg/api/storage/v1';
 import { FakeRecorder } from '../../../../pkg/client/record/recorder';
-import { TerminalError } from '../../../../pkg/controller/runner';
+import { TerminalError } from '../../../../pkg/util/reconcile/runner';
 import { claimKeyOf, syncClaim } from '../../../../pkg/controller/volume/persistentvolume/claim_sync';
 import {
   Annotation,
@@ -25,7 +25,7 @@ import {
   type Provisioner,
 } from '../../../../pkg/controller/volume/persistentvolume/provisioner';
 import { MemoryProvisioningRecords } from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
-import type { DeepReadonly } from '../../../../pkg/informer/readonly';
+import type { DeepReadonly } from '../../../../pkg/util/immutable/deep_readonly';
 import { isMatchable, VolumeIndex } from '../../../../pkg/controller/volume/persistentvolume/volume_index';
 import { syncVolume } from '../../../../pkg/controller/volume/persistentvolume/volume_sync';
 import type { SharedInformerFactory } from '../../../../pkg/informer/factory';

@@ -6,7 +6,7 @@
  * reconciler — an event or condition — and the key is forgotten).
  */
 import type { Logger } from 'pino';
-import { Counter, Gauge, Histogram, type Registry } from '../metrics/registry';
+import { Counter, Gauge, Histogram, type Registry } from '../../metrics/registry';
 
 /** What a reconcile asks of the runner. */
 export interface Result {
@@ -22,9 +22,13 @@ export class TerminalError extends Error {
   }
 }
 
-/** Level-based reconciliation of one key. */
+/**
+ * Level-based reconciliation of one key. `signal` aborts when the runner stops (process
+ * shutdown, lost leadership): long calls (API writes, docker, mounts) should take it so a
+ * stopping component does not wait on them (controller-runtime passes a context the same way).
+ */
 export interface Reconciler {
-  reconcile(key: string): Promise<Result | void>;
+  reconcile(key: string, signal: AbortSignal): Promise<Result | void>;
 }
 
 /** The queue methods the runner uses (a rate-limiting work queue satisfies it). */
@@ -95,7 +99,7 @@ export async function runWorkers(o: RunOptions): Promise<void> {
       const start = process.hrtime.bigint();
       let result = 'success';
       try {
-        const r = await o.reconciler.reconcile(item);
+        const r = await o.reconciler.reconcile(item, o.signal);
         o.queue.forget(item);
         if (r?.requeueAfter !== undefined) o.queue.addAfter(item, r.requeueAfter);
       } catch (err) {

@@ -2,8 +2,8 @@
  * What reconcilers read their cached objects through (consumer-defined, so an informer's lister
  * and a test's IndexedCache both satisfy it), and how they get a copy they may change.
  */
-import type { DeepReadonly } from '../informer/readonly';
-import { jsonClone } from '../util/json/clone';
+import type { DeepReadonly } from '../immutable/deep_readonly';
+import { jsonClone } from '../json/clone';
 
 /** A read-only cache view (an informer's lister satisfies it). */
 export interface Lister<T> {

@@ -1,10 +1,10 @@
 /** Small adapters from informer events to work queue keys (handlers only enqueue). */
-import type { KubeObject } from '../api/meta';
-import type { ResourceEventHandler } from '../informer/event_handler';
-import type { DeepReadonly } from '../informer/readonly';
-import { deletionHandlingKey, unwrapTombstone } from '../informer/tombstone';
-import type { DeletedFinalStateUnknown } from '../informer/tombstone';
-import { metaNamespaceKey } from '../informer/store';
+import type { KubeObject } from '../../api/meta';
+import type { ResourceEventHandler } from '../../informer/event_handler';
+import type { DeepReadonly } from '../immutable/deep_readonly';
+import { deletionHandlingKey, unwrapTombstone } from '../../informer/tombstone';
+import type { DeletedFinalStateUnknown } from '../../informer/tombstone';
+import { metaNamespaceKey } from '../../informer/store';
 
 /** Something keys can be added to. */
 export interface Enqueuer {
