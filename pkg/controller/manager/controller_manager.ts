@@ -20,9 +20,9 @@ import { newNamespaceController } from '../namespace/controller';
 import { addSchedulerIndexes, newSchedulerController } from '../scheduler/controller';
 import { ensureBuiltinClasses } from '../volume/persistentvolume/builtin_classes';
 import { addPersistentVolumeIndexes, newPersistentVolumeController } from '../volume/persistentvolume/controller';
-import { HostPathProvisioner } from '../volume/persistentvolume/hostpath_provisioner';
-import { NfsProvisioner, type NfsSettings } from '../volume/persistentvolume/nfs_provisioner';
-import { FileProvisioningRecords } from '../volume/persistentvolume/provisioning_records';
+import { HostPathProvisioner } from '../../volume/hostpath/controller';
+import { NfsProvisioner, type NfsSettings } from '../../volume/nfs/controller';
+import { FileProvisioningRecords } from '../../volume/dirs/provisioning_records';
 import { lexicallyWithin } from '../../util/fsroots/roots';
 import {
   addProtectionIndexes,
