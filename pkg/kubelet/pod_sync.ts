@@ -43,7 +43,10 @@ export const KubeletReason = {
   Failed: 'Failed',
 } as const;
 
-/** CrashLoopBackOff: 10 s after the first restart, doubling per restart, capped at 5 minutes, forgotten once a container ran 10 minutes. */
+/**
+ * CrashLoopBackOff: 10 s after the first restart, doubling per restart, capped at 5 minutes,
+ * forgotten once a container ran 10 minutes.
+ */
 export const crashLoopBackoff: KeyedBackoffOptions = { durationMs: 10_000, capMs: 300_000, resetAfterMs: 600_000 };
 
 /** The pod API calls the sync makes. */
