@@ -10,7 +10,7 @@ import { LinuxMounter } from '../../pkg/util/mount/linux_mounter';
 import { DockerRuntime } from '../../pkg/kubelet/runtime/docker/docker_runtime';
 import { DefaultDockerEndpoint, parseDockerEndpoint } from '../../pkg/kubelet/runtime/docker/endpoint';
 import { newDriverRegistry } from '../../pkg/volume/drivers';
-import { nfsEnvOptions } from '../../pkg/volume/nfs/node';
+import { driverFlags, driverSettingsFromFlags } from '../../pkg/volume/flags';
 import { NodeDrivers } from '../../pkg/volume/node_drivers';
 import { newLogger } from '../../pkg/log/logger';
 
@@ -68,16 +68,7 @@ runMain(
       help: "Docker network mode of pod containers: none (only the pod's own loopback), bridge, or host (shares the host's loopback, where etcd listens: trusted pods only).",
     },
     'node-ip': { type: 'string', default: '127.0.0.1', help: 'The IP this node reports.' },
-    'nfs-export-root': {
-      type: 'string',
-      default: env.NFS_EXPORT_ROOT ?? '/var/lib/kubestore/nfs-export',
-      help: 'Local directory backing the NFS export when IS_NFS_SERVER=true (env NFS_EXPORT_ROOT).',
-    },
-    'nfs-export-path': {
-      type: 'string',
-      default: env.NFS_EXPORT_PATH ?? '/exports',
-      help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).',
-    },
+    ...driverFlags('kubelet', env),
     'bind-address': {
       type: 'string',
       default: '127.0.0.1',
@@ -155,7 +146,6 @@ runMain(
       throw new FlagError(`--docker-endpoint: ${(err as Error).message}`);
     }
     const networkMode = String(f['network-mode']);
-    const nfsEnv = nfsEnvOptions(env);
     const tls = serving(f);
     await run(
       {
@@ -168,17 +158,9 @@ runMain(
           defaultNetworkMode: networkMode,
           nodeName: String(f['node-name']),
         }),
-        drivers: new NodeDrivers(
-          newDriverRegistry({
-            nfs: {
-              server: nfsEnv.nfsServer,
-              isServer: nfsEnv.isNfsServer,
-              exportRoot: String(f['nfs-export-root']),
-              exportPath: String(f['nfs-export-path']),
-            },
-          }),
-          { mounter: new LinuxMounter() },
-        ),
+        drivers: new NodeDrivers(newDriverRegistry(driverSettingsFromFlags('kubelet', f, env)), {
+          mounter: new LinuxMounter(),
+        }),
         networkMode,
         bindAddress: String(f['bind-address']),
         port: Number(f.port),
