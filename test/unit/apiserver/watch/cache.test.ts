@@ -79,6 +79,18 @@ describe('WatchCache', () => {
     expect(c.events.map((e) => e.ev.object.metadata.name)).to.deep.equal(['p2']);
   });
 
+  it('a watch from a revision the store reached before the cache gets only the events after it', async () => {
+    await store.create('/registry/pods/default/p1', obj('p1'));
+    const rv = await store.currentRevision();
+    // The cache has not dispatched p1 yet: the watch starts ahead of it.
+    expect(cache.latestRevision).to.be.lessThan(rv);
+    const c = collector();
+    await cache.watch(rv, c.sink);
+    await store.create('/registry/pods/default/p2', obj('p2'));
+    await waitFor(() => cache.latestRevision === rv + 1);
+    expect(c.events.map((e) => e.ev.object.metadata.name)).to.deep.equal(['p2']);
+  });
+
   it('a revision older than the cache window is a 410', async () => {
     const small = new WatchCache({
       storage: store as Storage,
