@@ -9,7 +9,7 @@ import type { KubeletServingConfig } from '../../pkg/kubelet/auth/serving';
 import { LinuxMounter } from '../../pkg/kubelet/mount/linux_mounter';
 import { DockerRuntime } from '../../pkg/kubelet/runtime/docker/docker_runtime';
 import { DefaultDockerEndpoint, parseDockerEndpoint } from '../../pkg/kubelet/runtime/docker/endpoint';
-import { newVolumePluginManager, nfsEnvOptions } from '../../pkg/kubelet/volume';
+import { newVolumePluginManager, nfsEnvOptions } from '../../pkg/volume/registry';
 import { newLogger } from '../../pkg/log/logger';
 
 const env = process.env;

@@ -37,7 +37,7 @@ import { watchRuntimeEvents } from './runtime_events';
 import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
 import { startKubeletServer } from './server';
 import { secureServing, type KubeletServingConfig } from './auth/serving';
-import { NfsPlugin, NfsPluginName, type VolumePluginManager } from './volume';
+import { NfsPlugin, NfsPluginName, type VolumePluginManager } from '../volume/registry';
 import { desiredPod, type VolumeListers } from './volumemanager/populator';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
 import { VolumeManager } from './volumemanager/volume_manager';

@@ -1,7 +1,7 @@
 /** Configuration of the controller-manager, as its flags give it (and its controllers read it). */
 import type { Logger } from 'pino';
 import type { ClientConfig } from '../../client/config';
-import type { NfsSettings } from '../volume/persistentvolume/nfs_provisioner';
+import type { NfsSettings } from '../../volume/nfs/controller';
 
 /** Default of --provisioning-record-dir. */
 export const defaultProvisioningRecordDir = '/var/lib/kubestore/controller-manager/provisioning-records';

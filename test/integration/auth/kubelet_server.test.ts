@@ -17,7 +17,7 @@ import { KubeletAuthorizationMode } from '../../../pkg/kubelet/auth/authorizatio
 import { run } from '../../../pkg/kubelet/kubelet';
 import { FakeMounter } from '../../../pkg/kubelet/mount/fake_mounter';
 import { FakeRuntime } from '../../../pkg/kubelet/runtime/fake/fake_runtime';
-import { newVolumePluginManager } from '../../../pkg/kubelet/volume';
+import { newVolumePluginManager } from '../../../pkg/volume/registry';
 import { silentLogger } from '../../../pkg/log/logger';
 import { request } from '../../helpers/http';
 import { tlsRequest, type TlsIdentity } from '../../helpers/https';

@@ -27,7 +27,7 @@ import {
   type ContainerEvent,
   type RuntimeContainer,
 } from '../../../pkg/kubelet/runtime/interface';
-import { newVolumePluginManager } from '../../../pkg/kubelet/volume';
+import { newVolumePluginManager } from '../../../pkg/volume/registry';
 import { waitFor } from '../../helpers/wait';
 
 const Image = 'busybox:latest';

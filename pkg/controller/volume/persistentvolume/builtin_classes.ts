@@ -5,7 +5,7 @@
 import type { StorageClass } from '../../../api/storage/v1';
 import { isAlreadyExists } from '../../../api/errors';
 import { Provisioner, StorageType } from './constants';
-import type { NfsSettings } from './nfs_provisioner';
+import type { NfsSettings } from '../../../volume/nfs/controller';
 
 /** The built-in classes for these NFS settings. */
 export function builtinClasses(nfs: NfsSettings): StorageClass[] {

@@ -20,8 +20,8 @@ import { Annotation, classType, EventReason, MismatchCondition, volumeType, type
 import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext } from './deps';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import { type Provisioned, ProvisioningError } from './provisioner';
-import { prepareRecord } from './provisioning_records';
+import { type Provisioned, ProvisioningError } from '../../../volume/controller_service';
+import { prepareRecord } from '../../../volume/dirs/provisioning_records';
 import { rfc3339 } from '../../../api/time';
 
 /** The class object of a claim, or a synthesized built-in one before its object exists. */

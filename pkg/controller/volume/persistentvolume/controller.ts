@@ -22,8 +22,8 @@ import { enqueueMapped } from '../../../util/reconcile/handlers';
 import { runWorkers, type ControllerMetrics } from '../../../util/reconcile/runner';
 import { claimKeyOf, syncClaim } from './claim_sync';
 import { IndexName, type ControllerContext } from './deps';
-import type { Provisioner } from './provisioner';
-import type { ProvisioningRecords } from './provisioning_records';
+import type { Provisioner } from '../../../volume/controller_service';
+import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import { VolumeIndex, isMatchable } from './volume_index';
 import { syncVolume } from './volume_sync';
 

@@ -3,8 +3,8 @@ import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/
 import type { DeleteOptions, KubeObject } from '../../../api/meta';
 import type { StorageClass } from '../../../api/storage/v1';
 import type { EventRecorder } from '../../../client/record/recorder';
-import type { Provisioner } from './provisioner';
-import type { ProvisioningRecords } from './provisioning_records';
+import type { Provisioner } from '../../../volume/controller_service';
+import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import type { VolumeIndex } from './volume_index';
 import type { Lister } from '../../../util/reconcile/lister';
 

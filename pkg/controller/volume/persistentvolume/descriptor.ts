@@ -3,9 +3,9 @@ import { defaultProvisioningRecordDir } from '../../manager/config';
 import type { ControllerDescriptor } from '../../manager/descriptor';
 import { ensureBuiltinClasses } from './builtin_classes';
 import { addPersistentVolumeIndexes, newPersistentVolumeController } from './controller';
-import { HostPathProvisioner } from './hostpath_provisioner';
-import { NfsProvisioner } from './nfs_provisioner';
-import { FileProvisioningRecords } from './provisioning_records';
+import { HostPathProvisioner } from '../../../volume/hostpath/controller';
+import { NfsProvisioner } from '../../../volume/nfs/controller';
+import { FileProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 
 /** persistentvolume-binder: binds claims to volumes, provisions and reclaims them. */
 export const persistentVolumeBinderControllerDescriptor: ControllerDescriptor = {

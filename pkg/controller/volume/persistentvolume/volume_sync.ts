@@ -19,8 +19,8 @@ import { claimKeyOf } from './claim_sync';
 import { Annotation, EventReason } from './constants';
 import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext } from './deps';
-import type { Provisioner } from './provisioner';
-import { ReclaimRefusal } from './reclaim_guard';
+import type { Provisioner } from '../../../volume/controller_service';
+import { ReclaimRefusal } from '../../../volume/dirs/reclaim_guard';
 import { jsonClone } from '../../../util/json/clone';
 
 async function setPhase(

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../../../pkg/log/logger';
 import { FakeMounter } from '../../../../pkg/kubelet/mount/fake_mounter';
-import { newVolumePluginManager } from '../../../../pkg/kubelet/volume';
+import { newVolumePluginManager } from '../../../../pkg/volume/registry';
 import type { VolumeSetter } from '../../../../pkg/kubelet/volumemanager/reconciler';
 import { VolumeManager, type PodVolumes } from '../../../../pkg/kubelet/volumemanager/volume_manager';
 import { waitFor } from '../../../helpers/wait';

@@ -23,8 +23,8 @@ import {
   type Provisioned,
   type ProvisionRequest,
   type Provisioner,
-} from '../../../../../pkg/controller/volume/persistentvolume/provisioner';
-import { MemoryProvisioningRecords } from '../../../../../pkg/controller/volume/persistentvolume/provisioning_records';
+} from '../../../../../pkg/volume/controller_service';
+import { MemoryProvisioningRecords } from '../../../../../pkg/volume/dirs/provisioning_records';
 import type { DeepReadonly } from '../../../../../pkg/util/immutable/deep_readonly';
 import { isMatchable, VolumeIndex } from '../../../../../pkg/controller/volume/persistentvolume/volume_index';
 import { syncVolume } from '../../../../../pkg/controller/volume/persistentvolume/volume_sync';

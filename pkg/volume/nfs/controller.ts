@@ -11,14 +11,14 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { PersistentVolume } from '../../../api/core/v1';
-import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import { hostPathProblem } from '../../../util/fsroots/roots';
-import { Annotation, Provisioner as Names, StorageType } from './constants';
-import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked } from './local_dirs';
-import { ProvisioningError, safeSegment, type ProvisionRequest, type Provisioner } from './provisioner';
-import type { ProvisioningRecords } from './provisioning_records';
-import { adoptRecord, ReclaimRefusal, type GuardContext } from './reclaim_guard';
+import type { PersistentVolume } from '../../api/core/v1';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
+import { hostPathProblem } from '../../util/fsroots/roots';
+import { Annotation, Provisioner as Names, StorageType } from '../../controller/volume/persistentvolume/constants';
+import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked } from '../dirs/volume_dirs';
+import { ProvisioningError, safeSegment, type ProvisionRequest, type Provisioner } from '../controller_service';
+import type { ProvisioningRecords } from '../dirs/provisioning_records';
+import { adoptRecord, ReclaimRefusal, type GuardContext } from '../dirs/reclaim_guard';
 
 /** NFS settings (seed: NFS_SERVER, IS_NFS_SERVER). */
 export interface NfsSettings {

@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { StorageType } from './constants';
+import type { StorageType } from '../../controller/volume/persistentvolume/constants';
 
 /** One record. */
 export interface ProvisioningRecord {

@@ -13,7 +13,7 @@
  * - Failures throw `VolumeSetupError` or a mount error (`MountError`, `NfsUnsupportedError`);
  *   the volume manager reports any of them as a `FailedMount` event on the pod and retries.
  */
-import type { PersistentVolume } from '../../api/core/v1';
+import type { PersistentVolume } from '../api/core/v1';
 
 /** Event reasons the volume manager records for plugin outcomes. */
 export const VolumeEventReason = {

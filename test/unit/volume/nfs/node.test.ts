@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { PersistentVolume } from '../../../../pkg/api/core/v1';
 import { FakeMounter } from '../../../../pkg/kubelet/mount/fake_mounter';
 import { MountError, MountErrorReason, NfsUnsupportedError } from '../../../../pkg/kubelet/mount/mounter';
-import { nfsEnvOptions, nfsSource, NfsPlugin, type NfsPluginOptions } from '../../../../pkg/kubelet/volume/nfs';
-import { VolumeSetupError } from '../../../../pkg/kubelet/volume/plugin';
+import { nfsEnvOptions, nfsSource, NfsPlugin, type NfsPluginOptions } from '../../../../pkg/volume/nfs/node';
+import { VolumeSetupError } from '../../../../pkg/volume/node_service';
 
 function nfsPv(
   name: string,

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, realpath, rm, stat, symlink, writeFile } from 
 import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume } from '../../../../pkg/api/core/v1';
-import { HostPathPlugin } from '../../../../pkg/kubelet/volume/hostpath';
-import { VolumeSetupError } from '../../../../pkg/kubelet/volume/plugin';
+import { HostPathPlugin } from '../../../../pkg/volume/hostpath/node';
+import { VolumeSetupError } from '../../../../pkg/volume/node_service';
 
 function pv(p: string, type?: string): PersistentVolume {
   return { metadata: { name: 'pv1' }, spec: { hostPath: type === undefined ? { path: p } : { path: p, type } } };

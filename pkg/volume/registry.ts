@@ -2,15 +2,21 @@
  * The volume plugin registry: finds the plugin for a PV by its source. The kubelet builds one
  * with `newVolumePluginManager` (hostPath + NFS); tests build one from any plugins.
  */
-import type { PersistentVolume } from '../../api/core/v1';
-import type { Mounter } from '../mount/mounter';
-import { HostPathPlugin } from './hostpath';
-import { NfsPlugin, type NfsPluginOptions } from './nfs';
-import { pvName, VolumeSetupError, type VolumeContext, type VolumePlugin, type VolumeSetupResult } from './plugin';
+import type { PersistentVolume } from '../api/core/v1';
+import type { Mounter } from '../kubelet/mount/mounter';
+import { HostPathPlugin } from './hostpath/node';
+import { NfsPlugin, type NfsPluginOptions } from './nfs/node';
+import {
+  pvName,
+  VolumeSetupError,
+  type VolumeContext,
+  type VolumePlugin,
+  type VolumeSetupResult,
+} from './node_service';
 
-export * from './plugin';
-export { HostPathPlugin, HostPathPluginName } from './hostpath';
-export { NfsPlugin, NfsPluginName, nfsEnvOptions, type NfsPluginOptions } from './nfs';
+export * from './node_service';
+export { HostPathPlugin, HostPathPluginName } from './hostpath/node';
+export { NfsPlugin, NfsPluginName, nfsEnvOptions, type NfsPluginOptions } from './nfs/node';
 
 /** Picks plugins by PV source; see the file comment. */
 export class VolumePluginManager {

@@ -6,7 +6,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { lexicallyWithin } from '../../../util/fsroots/roots';
+import { lexicallyWithin } from '../../util/fsroots/roots';
 
 /** A path resolved against the disk. */
 export interface Located {

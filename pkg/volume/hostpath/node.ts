@@ -8,8 +8,14 @@
  * - `tearDown` does nothing: the data outlives the pod (the reclaim policy decides its fate).
  */
 import type { PersistentVolume } from '../../api/core/v1';
-import { prepareHostDir } from './host_dirs';
-import { pvName, VolumeSetupError, type VolumeContext, type VolumePlugin, type VolumeSetupResult } from './plugin';
+import { prepareHostDir } from '../dirs/host_dirs';
+import {
+  pvName,
+  VolumeSetupError,
+  type VolumeContext,
+  type VolumePlugin,
+  type VolumeSetupResult,
+} from '../node_service';
 
 /** The plugin's name. */
 export const HostPathPluginName = 'kubernetes.io/host-path';

@@ -2,10 +2,10 @@
  * Provisioners create and remove the backing storage of dynamically provisioned volumes.
  * Each returns the PV source for a new volume; the binder builds the rest of the PV.
  */
-import type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeSpec } from '../../../api/core/v1';
-import type { StorageClass } from '../../../api/storage/v1';
-import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import type { StorageType } from './constants';
+import type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeSpec } from '../api/core/v1';
+import type { StorageClass } from '../api/storage/v1';
+import type { DeepReadonly } from '../util/immutable/deep_readonly';
+import type { StorageType } from '../controller/volume/persistentvolume/constants';
 
 /** What a provisioner is asked to create. */
 export interface ProvisionRequest {

@@ -8,28 +8,20 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PersistentVolume } from '../../../../../pkg/api/core/v1';
-import type { StorageClass } from '../../../../../pkg/api/storage/v1';
-import { Annotation, Provisioner as Names } from '../../../../../pkg/controller/volume/persistentvolume/constants';
-import { HostPathProvisioner } from '../../../../../pkg/controller/volume/persistentvolume/hostpath_provisioner';
-import { createVolumeDir } from '../../../../../pkg/controller/volume/persistentvolume/local_dirs';
-import {
-  localExportDir,
-  NfsProvisioner,
-  type NfsSettings,
-} from '../../../../../pkg/controller/volume/persistentvolume/nfs_provisioner';
-import {
-  ProvisioningError,
-  safeSegment,
-  type Provisioner,
-} from '../../../../../pkg/controller/volume/persistentvolume/provisioner';
+import type { PersistentVolume } from '../../../pkg/api/core/v1';
+import type { StorageClass } from '../../../pkg/api/storage/v1';
+import { Annotation, Provisioner as Names } from '../../../pkg/controller/volume/persistentvolume/constants';
+import { HostPathProvisioner } from '../../../pkg/volume/hostpath/controller';
+import { createVolumeDir } from '../../../pkg/volume/dirs/volume_dirs';
+import { localExportDir, NfsProvisioner, type NfsSettings } from '../../../pkg/volume/nfs/controller';
+import { ProvisioningError, safeSegment, type Provisioner } from '../../../pkg/volume/controller_service';
 import {
   FileProvisioningRecords,
   MemoryProvisioningRecords,
   prepareRecord,
-} from '../../../../../pkg/controller/volume/persistentvolume/provisioning_records';
-import { ReclaimRefusal } from '../../../../../pkg/controller/volume/persistentvolume/reclaim_guard';
-import { pvc, sc } from './harness';
+} from '../../../pkg/volume/dirs/provisioning_records';
+import { ReclaimRefusal } from '../../../pkg/volume/dirs/reclaim_guard';
+import { pvc, sc } from '../controller/volume/persistentvolume/harness';
 
 /** createVolumeDir's context: one root, no volumes recorded yet. */
 const only = (root: string) => ({ roots: [root], records: new MemoryProvisioningRecords() });

@@ -6,10 +6,10 @@
  */
 import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { lexicallyWithin, requestedPathProblem } from '../../../util/fsroots/roots';
-import type { PersistentVolume } from '../../../api/core/v1';
-import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import { ProvisioningError } from './provisioner';
+import { lexicallyWithin, requestedPathProblem } from '../../util/fsroots/roots';
+import type { PersistentVolume } from '../../api/core/v1';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
+import { ProvisioningError } from '../controller_service';
 import { ReclaimRefusal, verifyReclaim, type GuardContext } from './reclaim_guard';
 import { describeRoots, locate, resolvePath } from './volume_roots';
 

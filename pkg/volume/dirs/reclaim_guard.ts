@@ -26,10 +26,10 @@
  * created for that very claim, so the worst it can cause is the deletion of that directory
  * (which is what the claim's Delete policy asked for anyway); it can never reach anything else.
  */
-import type { PersistentVolume } from '../../../api/core/v1';
-import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import { hostPathProblem, lexicallyWithin } from '../../../util/fsroots/roots';
-import { Annotation, Provisioner as Names, StorageType } from './constants';
+import type { PersistentVolume } from '../../api/core/v1';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
+import { hostPathProblem, lexicallyWithin } from '../../util/fsroots/roots';
+import { Annotation, Provisioner as Names, StorageType } from '../../controller/volume/persistentvolume/constants';
 import type { ProvisioningRecord, ProvisioningRecords } from './provisioning_records';
 import { describeRoots, locate, type Located } from './volume_roots';
 

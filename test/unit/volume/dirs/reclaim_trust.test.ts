@@ -10,16 +10,13 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PersistentVolume } from '../../../../../pkg/api/core/v1';
-import { Annotation, Provisioner as Names } from '../../../../../pkg/controller/volume/persistentvolume/constants';
-import { HostPathProvisioner } from '../../../../../pkg/controller/volume/persistentvolume/hostpath_provisioner';
-import { NfsProvisioner } from '../../../../../pkg/controller/volume/persistentvolume/nfs_provisioner';
-import {
-  FileProvisioningRecords,
-  type ProvisioningRecord,
-} from '../../../../../pkg/controller/volume/persistentvolume/provisioning_records';
-import { safeSegment } from '../../../../../pkg/controller/volume/persistentvolume/provisioner';
-import { builtinClasses, pv, pvc, PVHarness, sc } from './harness';
+import type { PersistentVolume } from '../../../../pkg/api/core/v1';
+import { Annotation, Provisioner as Names } from '../../../../pkg/controller/volume/persistentvolume/constants';
+import { HostPathProvisioner } from '../../../../pkg/volume/hostpath/controller';
+import { NfsProvisioner } from '../../../../pkg/volume/nfs/controller';
+import { FileProvisioningRecords, type ProvisioningRecord } from '../../../../pkg/volume/dirs/provisioning_records';
+import { safeSegment } from '../../../../pkg/volume/controller_service';
+import { builtinClasses, pv, pvc, PVHarness, sc } from '../../controller/volume/persistentvolume/harness';
 
 describe('PV controller: reclaim trusts only its own records and roots (real provisioners, fake API)', () => {
   let tmp: string;

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import type { PersistentVolume } from '../../../../pkg/api/core/v1';
-import { FakeMounter } from '../../../../pkg/kubelet/mount/fake_mounter';
+import type { PersistentVolume } from '../../../pkg/api/core/v1';
+import { FakeMounter } from '../../../pkg/kubelet/mount/fake_mounter';
 import {
   HostPathPluginName,
   newVolumePluginManager,
   NfsPluginName,
   VolumePluginManager,
   VolumeSetupError,
-} from '../../../../pkg/kubelet/volume';
-import { HostPathPlugin } from '../../../../pkg/kubelet/volume/hostpath';
+} from '../../../pkg/volume/registry';
+import { HostPathPlugin } from '../../../pkg/volume/hostpath/node';
 
 describe('volume: VolumePluginManager', () => {
   const mgr = newVolumePluginManager({ mounter: new FakeMounter(), nfs: { isNfsServer: false } });

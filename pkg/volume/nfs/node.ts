@@ -25,10 +25,16 @@ import { mkdir, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume } from '../../api/core/v1';
-import { NfsUnsupportedError, type Mounter } from '../mount/mounter';
-import { checkedHostPath, prepareHostDir, resolvedRoot } from './host_dirs';
+import { NfsUnsupportedError, type Mounter } from '../../kubelet/mount/mounter';
+import { checkedHostPath, prepareHostDir, resolvedRoot } from '../dirs/host_dirs';
 import { KeyedMutex } from './keyed_mutex';
-import { pvName, VolumeSetupError, type VolumeContext, type VolumePlugin, type VolumeSetupResult } from './plugin';
+import {
+  pvName,
+  VolumeSetupError,
+  type VolumeContext,
+  type VolumePlugin,
+  type VolumeSetupResult,
+} from '../node_service';
 
 /** The plugin's name; its directory under `<rootDir>/plugins` is `kubernetes.io~nfs`. */
 export const NfsPluginName = 'kubernetes.io/nfs';

@@ -4,14 +4,14 @@
  * under the base dir or one of --hostpath-allowed-roots (else ProvisioningFailed); volume
  * directories are strictly under one of them. Delete and Recycle go through the reclaim guard.
  */
-import type { PersistentVolume } from '../../../api/core/v1';
-import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import { requestedPathProblem } from '../../../util/fsroots/roots';
-import { Annotation, Provisioner as Names, StorageType } from './constants';
-import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked } from './local_dirs';
-import { ProvisioningError, safeSegment, type ProvisionRequest, type Provisioner } from './provisioner';
-import type { ProvisioningRecords } from './provisioning_records';
-import { adoptRecord, type GuardContext } from './reclaim_guard';
+import type { PersistentVolume } from '../../api/core/v1';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
+import { requestedPathProblem } from '../../util/fsroots/roots';
+import { Annotation, Provisioner as Names, StorageType } from '../../controller/volume/persistentvolume/constants';
+import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked } from '../dirs/volume_dirs';
+import { ProvisioningError, safeSegment, type ProvisionRequest, type Provisioner } from '../controller_service';
+import type { ProvisioningRecords } from '../dirs/provisioning_records';
+import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
 
 /** Configuration of the hostPath provisioner. */
 export interface HostPathOptions {
