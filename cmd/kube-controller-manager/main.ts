@@ -6,6 +6,7 @@ import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
 import { hostPathProblem, parseRoots } from '../../pkg/util/fsroots/roots';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
 import { newLogger } from '../../pkg/log/logger';
+import { newDriverRegistry } from '../../pkg/volume/drivers';
 
 const env = process.env;
 
@@ -90,15 +91,16 @@ runMain(
         renewDeadlineMs: Number(f['leader-elect-renew-deadline']),
         retryPeriodMs: Number(f['leader-elect-retry-period']),
         workers: Number(f['concurrent-workers']),
-        hostPathBaseDir: String(f['hostpath-base-dir']),
-        hostPathAllowedRoots: allowedRoots,
         provisioningRecordDir: String(f['provisioning-record-dir']),
-        nfs: {
-          server: env.NFS_SERVER || 'localhost',
-          isServer: isNfsServer === 'true' || isNfsServer === '1',
-          exportRoot: String(f['nfs-export-root']),
-          exportPath: String(f['nfs-export-path']),
-        },
+        drivers: newDriverRegistry({
+          hostPath: { baseDir: String(f['hostpath-base-dir']), allowedRoots },
+          nfs: {
+            server: env.NFS_SERVER || 'localhost',
+            isServer: isNfsServer === 'true' || isNfsServer === '1',
+            exportRoot: String(f['nfs-export-root']),
+            exportPath: String(f['nfs-export-path']),
+          },
+        }),
         bindAddress: String(f['bind-address']),
         port: Number(f.port),
         logger: newLogger('kube-controller-manager', Number(f.v)),

@@ -6,10 +6,12 @@ import { FlagError, isLoopbackAddress, isPort, pemFlagFile, runMain, type FlagVa
 import { KubeletAuthorizationMode } from '../../pkg/kubelet/auth/authorization';
 import { run } from '../../pkg/kubelet/kubelet';
 import type { KubeletServingConfig } from '../../pkg/kubelet/auth/serving';
-import { LinuxMounter } from '../../pkg/kubelet/mount/linux_mounter';
+import { LinuxMounter } from '../../pkg/util/mount/linux_mounter';
 import { DockerRuntime } from '../../pkg/kubelet/runtime/docker/docker_runtime';
 import { DefaultDockerEndpoint, parseDockerEndpoint } from '../../pkg/kubelet/runtime/docker/endpoint';
-import { newVolumePluginManager, nfsEnvOptions } from '../../pkg/volume/registry';
+import { newDriverRegistry } from '../../pkg/volume/drivers';
+import { nfsEnvOptions } from '../../pkg/volume/nfs/node';
+import { NodeDrivers } from '../../pkg/volume/node_drivers';
 import { newLogger } from '../../pkg/log/logger';
 
 const env = process.env;
@@ -153,6 +155,7 @@ runMain(
       throw new FlagError(`--docker-endpoint: ${(err as Error).message}`);
     }
     const networkMode = String(f['network-mode']);
+    const nfsEnv = nfsEnvOptions(env);
     const tls = serving(f);
     await run(
       {
@@ -165,14 +168,17 @@ runMain(
           defaultNetworkMode: networkMode,
           nodeName: String(f['node-name']),
         }),
-        plugins: newVolumePluginManager({
-          mounter: new LinuxMounter(),
-          nfs: {
-            ...nfsEnvOptions(env),
-            exportRoot: String(f['nfs-export-root']),
-            exportPath: String(f['nfs-export-path']),
-          },
-        }),
+        drivers: new NodeDrivers(
+          newDriverRegistry({
+            nfs: {
+              server: nfsEnv.nfsServer,
+              isServer: nfsEnv.isNfsServer,
+              exportRoot: String(f['nfs-export-root']),
+              exportPath: String(f['nfs-export-path']),
+            },
+          }),
+          { mounter: new LinuxMounter() },
+        ),
         networkMode,
         bindAddress: String(f['bind-address']),
         port: Number(f.port),

@@ -37,7 +37,7 @@ import { watchRuntimeEvents } from './runtime_events';
 import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
 import { startKubeletServer } from './server';
 import { secureServing, type KubeletServingConfig } from './auth/serving';
-import { NfsPlugin, NfsPluginName, type VolumePluginManager } from '../volume/registry';
+import type { NodeDrivers } from '../volume/node_drivers';
 import { desiredPod, type VolumeListers } from './volumemanager/populator';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
 import { VolumeManager } from './volumemanager/volume_manager';
@@ -50,7 +50,8 @@ export interface KubeletConfig {
   rootDir: string;
   hostIP: string;
   runtime: ContainerRuntime;
-  plugins: VolumePluginManager;
+  /** The volume drivers' node halves. */
+  drivers: NodeDrivers;
   networkMode: string;
   bindAddress: string;
   port: number;
@@ -88,7 +89,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   const keyByUid = new Map<string, string>();
 
   const volumes = new VolumeManager({
-    plugins: cfg.plugins,
+    drivers: cfg.drivers,
     rootDir: cfg.rootDir,
     logger: log.child({ component: 'volumemanager' }),
     listers: claims,
@@ -238,9 +239,9 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
 }
 
 /**
- * After a restart, shared NFS mounts left by pods that are gone are unmounted (the volume
- * manager's actual state starts empty and would never see them); mounts of pods still here
- * are re-attached by their next setUp.
+ * After a restart, what drivers left for pods that are gone (shared mounts) is cleaned up by
+ * each driver's optional cleanupOrphans (the volume manager's actual state starts empty and
+ * would never see it); volumes of pods still here are re-attached by their next publish.
  */
 async function unmountOrphanedVolumes(
   cfg: KubeletConfig,
@@ -248,8 +249,6 @@ async function unmountOrphanedVolumes(
   claims: ClaimFetcher,
   log: Logger,
 ): Promise<void> {
-  const nfs = cfg.plugins.findPluginByName(NfsPluginName);
-  if (!(nfs instanceof NfsPlugin)) return;
   try {
     await Promise.all(pods.map((p) => claims.fetch(p)));
   } catch (err) {
@@ -267,7 +266,7 @@ async function unmountOrphanedVolumes(
     ),
   );
   try {
-    const removed = await nfs.unmountOrphans(cfg.rootDir, keep);
+    const removed = await cfg.drivers.cleanupOrphans(cfg.rootDir, keep);
     if (removed.length) log.info({ volumes: removed }, 'unmounted volumes no pod needs after restart');
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'could not clean up orphaned volume mounts');

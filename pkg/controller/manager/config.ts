@@ -1,7 +1,7 @@
 /** Configuration of the controller-manager, as its flags give it (and its controllers read it). */
 import type { Logger } from 'pino';
 import type { ClientConfig } from '../../client/config';
-import type { NfsSettings } from '../../volume/nfs/controller';
+import type { VolumeDriverRegistry } from '../../volume/registry';
 
 /** Default of --provisioning-record-dir. */
 export const defaultProvisioningRecordDir = '/var/lib/kubestore/controller-manager/provisioning-records';
@@ -16,12 +16,10 @@ export interface ControllerManagerConfig {
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
   workers: number;
-  hostPathBaseDir: string;
-  /** --hostpath-allowed-roots: roots a StorageClass `parameters.path` may name besides the base dir. */
-  hostPathAllowedRoots?: readonly string[];
   /** --provisioning-record-dir: where the PV controller keeps its provisioning records (default defaultProvisioningRecordDir). */
   provisioningRecordDir?: string;
-  nfs: NfsSettings;
+  /** The volume drivers (pkg/volume/drivers.ts builds the built-in ones from flags). */
+  drivers: VolumeDriverRegistry;
   bindAddress: string;
   port: number;
   identity?: string;

@@ -1,28 +1,26 @@
 /**
  * The volume reconciler: makes the actual state match the desired state. Every (PV, pod) pair
- * desired but not mounted is set up through its volume plugin; every pair mounted but no longer
+ * desired but not mounted is published through its volume driver; every pair mounted but no longer
  * desired is torn down (the plugin unmounts when its last pod goes). Runs are serialized; a
  * failed setUp is remembered per pod (FailedMount) and retried with backoff.
  */
 import type { Logger } from 'pino';
 import type { PersistentVolume } from '../../api/core/v1';
+import type { VolumeContext } from '../../volume/node_service';
 import type { ActualStateOfWorld } from './actual_state';
 import type { DesiredStateOfWorld } from './desired_state';
 
-/** Sets up and tears down one PV for one pod (the volume plugin manager satisfies it). */
-export interface VolumeSetter {
-  setUp(
-    pv: PersistentVolume,
-    ctx: { podUid: string; rootDir: string; readOnly: boolean },
-  ): Promise<{ hostPath: string }>;
-  tearDown(pv: PersistentVolume, ctx: { podUid: string; rootDir: string; readOnly: boolean }): Promise<void>;
+/** Publishes and unpublishes one PV for one pod (the kubelet's NodeDrivers satisfies it). */
+export interface VolumePublisher {
+  publishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<{ hostPath: string }>;
+  unpublishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<void>;
 }
 
 /** Options of the reconciler. */
 export interface ReconcilerOptions {
   dsw: DesiredStateOfWorld;
   asw: ActualStateOfWorld;
-  plugins: VolumeSetter;
+  drivers: VolumePublisher;
   rootDir: string;
   logger: Logger;
   /** Called for a pod whose volumes became ready, or whose mount error changed. */
@@ -81,14 +79,14 @@ export class VolumeReconciler {
 
   /** One pass; returns true when something failed and should be retried. */
   private async once(): Promise<boolean> {
-    const { dsw, asw, plugins, rootDir, logger } = this.o;
+    const { dsw, asw, drivers, rootDir, logger } = this.o;
     let failed = false;
     // Tear down what no pod needs any more.
     for (const { pv, podUid, readOnly } of asw.pairs()) {
       const name = pv.metadata.name ?? '';
       if (dsw.wants(name, podUid)) continue;
       try {
-        await plugins.tearDown(pv, { podUid, rootDir, readOnly });
+        await drivers.unpublishVolume(pv, { podUid, rootDir, readOnly });
         asw.markUnmounted(name, podUid);
         logger.info({ pv: name, podUid }, 'volume torn down');
       } catch (err) {
@@ -105,7 +103,7 @@ export class VolumeReconciler {
         const name = v.pv.metadata.name ?? '';
         if (asw.isMounted(name, pod.podUid)) continue;
         try {
-          const { hostPath } = await plugins.setUp(v.pv, { podUid: pod.podUid, rootDir, readOnly: v.readOnly });
+          const { hostPath } = await drivers.publishVolume(v.pv, { podUid: pod.podUid, rootDir, readOnly: v.readOnly });
           asw.markMounted(v.pv, pod.podUid, hostPath, v.readOnly);
           mountedSomething = true;
           logger.info({ pv: name, pod: pod.podKey, hostPath }, 'volume set up');

@@ -11,7 +11,7 @@
  */
 import { chmod, lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { VolumeSetupError } from '../node_service';
+import { VolumeSetupError } from '../errors';
 
 /** Mode of a volume directory we create (see the file comment). */
 export const VolumeDirMode = 0o777;

@@ -18,7 +18,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { StorageType } from '../../controller/volume/persistentvolume/constants';
 
 /** One record. */
 export interface ProvisioningRecord {
@@ -27,7 +26,8 @@ export interface ProvisioningRecord {
   claimUid: string;
   /** `namespace/name` of that claim (for people reading the file). */
   claim: string;
-  type: StorageType;
+  /** The driver's type (`hostPath`, `nfs`, …). */
+  type: string;
   /** Real (symlink-free) local path of the directory the controller created. */
   path: string;
   /** Uid of the PV, once its create succeeded. */

@@ -29,36 +29,36 @@
 import type { PersistentVolume } from '../../api/core/v1';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { hostPathProblem, lexicallyWithin } from '../../util/fsroots/roots';
-import { Annotation, Provisioner as Names, StorageType } from '../../controller/volume/persistentvolume/constants';
+import { ReclaimRefusal } from '../errors';
 import type { ProvisioningRecord, ProvisioningRecords } from './provisioning_records';
 import { describeRoots, locate, type Located } from './volume_roots';
-
-/** Reclaim must not touch this volume's storage; the message says why (PV → Failed, no retry). */
-export class ReclaimRefusal extends Error {}
 
 /** What the guard checks against. */
 export interface GuardContext {
   records: ProvisioningRecords;
   /** The roots this storage type's directories must lie strictly under. */
   roots: readonly string[];
-  type: StorageType;
+  /** The driver's type (what its records say) and provisioner name (what its PVs' provisioned-by says). */
+  type: string;
+  provisioner: string;
 }
 
-const provisionerOf = (type: StorageType): string => (type === StorageType.NFS ? Names.NFS : Names.HostPath);
+/** The annotation naming the provisioner of a dynamically provisioned PV (Kubernetes' name). */
+export const ProvisionedByAnnotation = 'pv.kubernetes.io/provisioned-by';
 
 /** True when the PV matches an uncompleted record in everything the controller chose. */
 function matchesRecord(
   pv: DeepReadonly<PersistentVolume>,
   record: ProvisioningRecord,
   real: string,
-  type: StorageType,
+  g: GuardContext,
 ): boolean {
   return (
     record.pvUid === undefined &&
-    record.type === type &&
+    record.type === g.type &&
     pv.metadata.name === record.pvName &&
     pv.spec.claimRef?.uid === record.claimUid &&
-    pv.metadata.annotations?.[Annotation.ProvisionedBy] === provisionerOf(type) &&
+    pv.metadata.annotations?.[ProvisionedByAnnotation] === g.provisioner &&
     real === record.path
   );
 }
@@ -77,7 +77,7 @@ export async function adoptRecord(
   const uid = pv.metadata.uid;
   if (!record || record.pvUid !== undefined || !uid || hostPathProblem(localPath)) return record;
   const where = await locate(localPath, g.roots);
-  if (!where.root || !matchesRecord(pv, record, where.real, g.type)) return record;
+  if (!where.root || !matchesRecord(pv, record, where.real, g)) return record;
   const completed = { ...record, pvUid: uid };
   await g.records.put(completed);
   return completed;

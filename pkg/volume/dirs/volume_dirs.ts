@@ -9,8 +9,8 @@ import path from 'node:path';
 import { lexicallyWithin, requestedPathProblem } from '../../util/fsroots/roots';
 import type { PersistentVolume } from '../../api/core/v1';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
-import { ProvisioningError } from '../controller_service';
-import { ReclaimRefusal, verifyReclaim, type GuardContext } from './reclaim_guard';
+import { ProvisioningError, ReclaimRefusal } from '../errors';
+import { verifyReclaim, type GuardContext } from './reclaim_guard';
 import { describeRoots, locate, resolvePath } from './volume_roots';
 
 /** A directory made by createVolumeDir. */
@@ -109,4 +109,14 @@ export async function emptyVolumeDirChecked(
   const where = await verifyReclaim(pv, localPath, g);
   if (!where.exists) throw new ReclaimRefusal(`its directory ${where.real} does not exist, so it cannot be recycled`);
   await emptyVerifiedDir(where.real);
+}
+
+/** Turns claim and PV names into one safe path segment: [a-z0-9.-], no leading dots. */
+export function safeSegment(...parts: string[]): string {
+  return parts
+    .map((p) => p.toLowerCase().replace(/[^a-z0-9.-]/g, '-'))
+    .join('-')
+    .replace(/^\.+/, '')
+    .replace(/\.\.+/g, '.')
+    .slice(0, 200);
 }

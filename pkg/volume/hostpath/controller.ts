@@ -1,5 +1,5 @@
 /**
- * hostPath provisioner: a directory `<base>/<namespace>-<claim>-<pv>` where base is the class's
+ * The hostPath driver's controller half: a directory `<base>/<namespace>-<claim>-<pv>` where base is the class's
  * `path` parameter or the controller's --hostpath-base-dir. A class path must be equal to or
  * under the base dir or one of --hostpath-allowed-roots (else ProvisioningFailed); volume
  * directories are strictly under one of them. Delete and Recycle go through the reclaim guard.
@@ -7,31 +7,32 @@
 import type { PersistentVolume } from '../../api/core/v1';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { requestedPathProblem } from '../../util/fsroots/roots';
-import { Annotation, Provisioner as Names, StorageType } from '../../controller/volume/persistentvolume/constants';
-import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked } from '../dirs/volume_dirs';
-import { ProvisioningError, safeSegment, type ProvisionRequest, type Provisioner } from '../controller_service';
+import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked, safeSegment } from '../dirs/volume_dirs';
+import type { ControllerService, CreateVolumeRequest } from '../controller_service';
+import { ProvisioningError } from '../errors';
+import { hostPathIdentity, type HostPathSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
 import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
 
-/** Configuration of the hostPath provisioner. */
-export interface HostPathOptions {
-  /** --hostpath-base-dir: where volumes of classes without a `path` go. */
-  baseDir: string;
-  /** --hostpath-allowed-roots: further roots a class `path` may name. */
-  allowedRoots: readonly string[];
+/** Configuration of the hostPath controller half. */
+export interface HostPathOptions extends HostPathSettings {
   records: ProvisioningRecords;
 }
 
 /** Provisions hostPath volumes under the allowed roots. */
-export class HostPathProvisioner implements Provisioner {
-  readonly type = StorageType.HostPath;
+export class HostPathController implements ControllerService {
   private readonly guard: GuardContext;
 
   constructor(private readonly o: HostPathOptions) {
-    this.guard = { records: o.records, roots: [o.baseDir, ...o.allowedRoots], type: StorageType.HostPath };
+    this.guard = {
+      records: o.records,
+      roots: [o.baseDir, ...o.allowedRoots],
+      type: hostPathIdentity.type,
+      provisioner: hostPathIdentity.provisioner,
+    };
   }
 
-  async provision(req: ProvisionRequest) {
+  async createVolume(req: CreateVolumeRequest) {
     const base = req.storageClass.parameters?.path ?? this.o.baseDir;
     const problem = requestedPathProblem(base, this.guard.roots);
     if (problem) throw new ProvisioningError(`parameters.path: ${problem} (see --hostpath-allowed-roots)`);
@@ -47,19 +48,15 @@ export class HostPathProvisioner implements Provisioner {
     };
   }
 
-  owns(pv: DeepReadonly<PersistentVolume>): boolean {
-    return pv.metadata.annotations?.[Annotation.ProvisionedBy] === Names.HostPath && pv.spec.hostPath !== undefined;
-  }
-
-  async adopt(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+  async adoptVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
     if (pv.spec.hostPath) await adoptRecord(pv, pv.spec.hostPath.path, this.guard);
   }
 
-  async delete(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+  async deleteVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
     await removeVolumeDirChecked(pv, pv.spec.hostPath?.path ?? '', this.guard);
   }
 
-  async recycle(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+  async recycleVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
     await emptyVolumeDirChecked(pv, pv.spec.hostPath?.path ?? '', this.guard);
   }
 }

@@ -1,24 +1,17 @@
 /**
- * hostPath volumes: the PV's `spec.hostPath.path` is bound into the containers as is.
+ * The hostPath driver's node half: the PV's `spec.hostPath.path` is bound into the containers as is.
  *
  * - `type` unset, "" or `DirectoryOrCreate`: created when missing (see host_dirs.ts for the
  *   permissions); `Directory`: must already exist. File/socket/device types are refused (a PV
  *   is a data directory here).
  * - The path must be absolute, without `..`, not `/`, and must not go through a symlink.
- * - `tearDown` does nothing: the data outlives the pod (the reclaim policy decides its fate).
+ * - `unpublishVolume` does nothing: the data outlives the pod (the reclaim policy decides its fate).
  */
 import type { PersistentVolume } from '../../api/core/v1';
 import { prepareHostDir } from '../dirs/host_dirs';
-import {
-  pvName,
-  VolumeSetupError,
-  type VolumeContext,
-  type VolumePlugin,
-  type VolumeSetupResult,
-} from '../node_service';
-
-/** The plugin's name. */
-export const HostPathPluginName = 'kubernetes.io/host-path';
+import { VolumeSetupError } from '../errors';
+import type { NodeService, PublishedVolume, VolumeContext } from '../node_service';
+import { pvName } from '../node_service';
 
 /** hostPath `type`s this plugin accepts. */
 export const HostPathType = {
@@ -29,14 +22,8 @@ export const HostPathType = {
 export type HostPathType = (typeof HostPathType)[keyof typeof HostPathType];
 
 /** See the file comment. */
-export class HostPathPlugin implements VolumePlugin {
-  readonly name = HostPathPluginName;
-
-  canSupport(pv: PersistentVolume): boolean {
-    return pv.spec.hostPath !== undefined;
-  }
-
-  async setUp(pv: PersistentVolume, ctx: VolumeContext): Promise<VolumeSetupResult> {
+export class HostPathNode implements NodeService {
+  async publishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<PublishedVolume> {
     const source = pv.spec.hostPath;
     if (!source) throw new VolumeSetupError(`PersistentVolume "${pvName(pv)}" has no hostPath source`);
     const type = source.type ?? HostPathType.Unset;
@@ -52,7 +39,7 @@ export class HostPathPlugin implements VolumePlugin {
     return { hostPath, readOnly: ctx.readOnly };
   }
 
-  async tearDown(): Promise<void> {
+  async unpublishVolume(): Promise<void> {
     // The data stays; nothing was mounted.
   }
 }

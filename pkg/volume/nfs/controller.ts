@@ -1,5 +1,5 @@
 /**
- * NFS provisioner: a subdirectory of the export. On the NFS server's own host
+ * The NFS driver's controller half: a subdirectory of the export. On the NFS server's own host
  * (IS_NFS_SERVER=true) the export is a local directory and the subdirectory is made there
  * directly. Elsewhere the export would have to be mounted to create it; where this machine's
  * kernel has no NFS client that fails with a clear ProvisioningFailed reason (and backs off).
@@ -9,32 +9,20 @@
  * The export root is the only root: Delete and Recycle go through the reclaim guard with it.
  */
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume } from '../../api/core/v1';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { hostPathProblem } from '../../util/fsroots/roots';
-import { Annotation, Provisioner as Names, StorageType } from '../../controller/volume/persistentvolume/constants';
-import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked } from '../dirs/volume_dirs';
-import { ProvisioningError, safeSegment, type ProvisionRequest, type Provisioner } from '../controller_service';
+import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked, safeSegment } from '../dirs/volume_dirs';
+import type { ControllerService, CreateVolumeRequest } from '../controller_service';
+import { ProvisioningError, ReclaimRefusal } from '../errors';
+import { isLocalNfsServer, nfsIdentity, type NfsSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
-import { adoptRecord, ReclaimRefusal, type GuardContext } from '../dirs/reclaim_guard';
-
-/** NFS settings (seed: NFS_SERVER, IS_NFS_SERVER). */
-export interface NfsSettings {
-  /** NFS_SERVER: the default server of provisioned volumes (default localhost). */
-  server: string;
-  /** IS_NFS_SERVER: this host is the NFS server and owns exportRoot. */
-  isServer: boolean;
-  /** Local directory backing the export on the server. */
-  exportRoot: string;
-  /** The path the export is published under (default /exports). */
-  exportPath: string;
-}
+import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
 
 /** True when `server` names this host. */
 export function isLocalServer(server: string, settings: NfsSettings): boolean {
-  return ['localhost', '127.0.0.1', '::1', os.hostname(), settings.server].includes(server);
+  return isLocalNfsServer(server, settings.server);
 }
 
 /** Maps an exported path to the local directory behind it; undefined when outside the export (or with "..", NUL, relative). */
@@ -56,18 +44,22 @@ async function kernelSupportsNfs(): Promise<boolean> {
 }
 
 /** Provisions NFS volumes as subdirectories of an export. */
-export class NfsProvisioner implements Provisioner {
-  readonly type = StorageType.NFS;
+export class NfsController implements ControllerService {
   private readonly guard: GuardContext;
 
   constructor(
     private readonly settings: NfsSettings,
     records: ProvisioningRecords,
   ) {
-    this.guard = { records, roots: [settings.exportRoot], type: StorageType.NFS };
+    this.guard = {
+      records,
+      roots: [settings.exportRoot],
+      type: nfsIdentity.type,
+      provisioner: nfsIdentity.provisioner,
+    };
   }
 
-  async provision(req: ProvisionRequest) {
+  async createVolume(req: CreateVolumeRequest) {
     const server = req.storageClass.parameters?.server ?? this.settings.server;
     const exported = req.storageClass.parameters?.path ?? this.settings.exportPath;
     const sub = safeSegment(req.claim.metadata.namespace ?? 'default', req.claim.metadata.name ?? '', req.pvName);
@@ -85,10 +77,6 @@ export class NfsProvisioner implements Provisioner {
     }
     const dir = await createVolumeDir(localBase, sub, this.guard);
     return { source: { nfs: { server, path: path.posix.join(exported, sub) } }, annotations: {}, localPath: dir.real };
-  }
-
-  owns(pv: DeepReadonly<PersistentVolume>): boolean {
-    return pv.metadata.annotations?.[Annotation.ProvisionedBy] === Names.NFS && pv.spec.nfs !== undefined;
   }
 
   /** The local directory behind the PV's export path; undefined when it is not local to this controller. */
@@ -109,16 +97,16 @@ export class NfsProvisioner implements Provisioner {
     return dir;
   }
 
-  async adopt(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+  async adoptVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
     const dir = this.localDir(pv);
     if (dir) await adoptRecord(pv, dir, this.guard);
   }
 
-  async delete(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+  async deleteVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
     await removeVolumeDirChecked(pv, this.mustBeLocal(pv), this.guard);
   }
 
-  async recycle(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+  async recycleVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
     await emptyVolumeDirChecked(pv, this.mustBeLocal(pv), this.guard);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * NFS volumes.
+ * The NFS driver's node half.
  *
  * Export path mapping (the same as the controller-manager's NFS provisioner): the NFS server
  * exports its local directory `exportRoot` under the path `exportPath` (default `/exports`), so
@@ -22,29 +22,18 @@
  * manager can also find and unmount volumes no pod needs any more.
  */
 import { mkdir, rmdir } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume } from '../../api/core/v1';
-import { NfsUnsupportedError, type Mounter } from '../../kubelet/mount/mounter';
+import { NfsUnsupportedError, type Mounter } from '../../util/mount/mounter';
 import { checkedHostPath, prepareHostDir, resolvedRoot } from '../dirs/host_dirs';
 import { KeyedMutex } from './keyed_mutex';
-import {
-  pvName,
-  VolumeSetupError,
-  type VolumeContext,
-  type VolumePlugin,
-  type VolumeSetupResult,
-} from '../node_service';
+import { VolumeSetupError } from '../errors';
+import type { NodeService, PublishedVolume, VolumeContext } from '../node_service';
+import { pvName } from '../node_service';
+import { DefaultNfsExportPath, DefaultNfsExportRoot, isLocalNfsServer, nfsIdentity } from './identity';
 
-/** The plugin's name; its directory under `<rootDir>/plugins` is `kubernetes.io~nfs`. */
-export const NfsPluginName = 'kubernetes.io/nfs';
-/** Default published path of the export (`--nfs-export-path`). */
-export const DefaultNfsExportPath = '/exports';
-/** Default local directory backing the export on the server (`--nfs-export-root`). */
-export const DefaultNfsExportRoot = '/var/lib/kubestore/nfs-export';
-
-/** Options of `NfsPlugin`. */
-export interface NfsPluginOptions {
+/** Options of `NfsNode`. */
+export interface NfsNodeOptions {
   /** IS_NFS_SERVER: this host is the NFS server and owns `exportRoot`. */
   isNfsServer: boolean;
   /** NFS_SERVER: this host's name as an NFS server (default `localhost`). */
@@ -58,7 +47,7 @@ export interface NfsPluginOptions {
   hostname?: string;
 }
 
-/** The seed's environment variables → the env part of `NfsPluginOptions`. */
+/** The seed's environment variables → the env part of the NFS settings. */
 export function nfsEnvOptions(env: NodeJS.ProcessEnv): { isNfsServer: boolean; nfsServer: string } {
   const flag = (env.IS_NFS_SERVER ?? '').trim().toLowerCase();
   return {
@@ -76,8 +65,7 @@ export interface MountedNfsVolume {
 }
 
 /** See the file comment. */
-export class NfsPlugin implements VolumePlugin {
-  readonly name = NfsPluginName;
+export class NfsNode implements NodeService {
   private readonly isNfsServer: boolean;
   private readonly nfsServer: string;
   private readonly exportRoot: string;
@@ -88,26 +76,18 @@ export class NfsPlugin implements VolumePlugin {
   /** PV name → uids of the pods using its shared mount. */
   private readonly users = new Map<string, Set<string>>();
 
-  constructor(options: NfsPluginOptions) {
+  constructor(options: NfsNodeOptions) {
     this.isNfsServer = options.isNfsServer;
     this.nfsServer = options.nfsServer ?? 'localhost';
     this.exportRoot = options.exportRoot ?? DefaultNfsExportRoot;
     this.exportPath = checkedHostPath(options.exportPath ?? DefaultNfsExportPath, 'NFS export path', true);
     this.mounter = options.mounter;
-    this.hostname = options.hostname ?? os.hostname();
-  }
-
-  canSupport(pv: PersistentVolume): boolean {
-    return pv.spec.nfs !== undefined;
+    this.hostname = options.hostname ?? '';
   }
 
   /** True when `server` names this host. */
   isLocalServer(server: string): boolean {
-    const s = server
-      .trim()
-      .toLowerCase()
-      .replace(/^\[(.*)\]$/, '$1');
-    return ['localhost', '127.0.0.1', '::1', this.nfsServer.toLowerCase(), this.hostname.toLowerCase()].includes(s);
+    return isLocalNfsServer(server, this.nfsServer, this.hostname || undefined);
   }
 
   /** True when this kubelet binds the PV's export directly instead of mounting it. */
@@ -137,7 +117,7 @@ export class NfsPlugin implements VolumePlugin {
     return path.join(pluginMountsDir(rootDir), pv);
   }
 
-  async setUp(pv: PersistentVolume, ctx: VolumeContext): Promise<VolumeSetupResult> {
+  async publishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<PublishedVolume> {
     const nfs = pv.spec.nfs;
     if (!nfs) throw new VolumeSetupError(`PersistentVolume "${pvName(pv)}" has no nfs source`);
     const readOnly = ctx.readOnly || nfs.readOnly === true;
@@ -169,7 +149,7 @@ export class NfsPlugin implements VolumePlugin {
     });
   }
 
-  async tearDown(pv: PersistentVolume, ctx: VolumeContext): Promise<void> {
+  async unpublishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<void> {
     if (!pv.spec.nfs || this.servesLocally(pv)) return;
     const name = pvName(pv);
     const mountPoint = this.mountPointFor(ctx.rootDir, name);
@@ -208,7 +188,7 @@ export class NfsPlugin implements VolumePlugin {
    * counted by this plugin uses and that is not in `keep` (PVs of pods still assigned here).
    * Returns the PV names it unmounted.
    */
-  async unmountOrphans(rootDir: string, keep: ReadonlySet<string>): Promise<string[]> {
+  async cleanupOrphans(rootDir: string, keep: ReadonlySet<string>): Promise<string[]> {
     const removed: string[] = [];
     for (const m of await this.mountedVolumes(rootDir)) {
       if (keep.has(m.pvName)) continue;
@@ -234,7 +214,7 @@ export class NfsPlugin implements VolumePlugin {
 
 /** `<rootDir>/plugins/kubernetes.io~nfs/mounts`. */
 export function pluginMountsDir(rootDir: string): string {
-  return path.join(rootDir, 'plugins', NfsPluginName.replace('/', '~'), 'mounts');
+  return path.join(rootDir, 'plugins', nfsIdentity.pluginName.replace('/', '~'), 'mounts');
 }
 
 /** `server:/path`, bracketing IPv6 literals. */

@@ -10,17 +10,20 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume } from '../../../pkg/api/core/v1';
 import type { StorageClass } from '../../../pkg/api/storage/v1';
-import { Annotation, Provisioner as Names } from '../../../pkg/controller/volume/persistentvolume/constants';
-import { HostPathProvisioner } from '../../../pkg/volume/hostpath/controller';
-import { createVolumeDir } from '../../../pkg/volume/dirs/volume_dirs';
-import { localExportDir, NfsProvisioner, type NfsSettings } from '../../../pkg/volume/nfs/controller';
-import { ProvisioningError, safeSegment, type Provisioner } from '../../../pkg/volume/controller_service';
+import { Annotation } from '../../../pkg/controller/volume/persistentvolume/constants';
+import { provisioningDriverOf } from '../../../pkg/controller/volume/persistentvolume/drivers';
+import { BuiltinProvisioner as Names, testDriverRegistry } from '../../helpers/volume_drivers';
+import { HostPathController } from '../../../pkg/volume/hostpath/controller';
+import { createVolumeDir, safeSegment } from '../../../pkg/volume/dirs/volume_dirs';
+import { localExportDir, NfsController } from '../../../pkg/volume/nfs/controller';
+import type { NfsSettings } from '../../../pkg/volume/nfs/identity';
+import type { ControllerService } from '../../../pkg/volume/controller_service';
+import { ProvisioningError, ReclaimRefusal } from '../../../pkg/volume/errors';
 import {
   FileProvisioningRecords,
   MemoryProvisioningRecords,
   prepareRecord,
 } from '../../../pkg/volume/dirs/provisioning_records';
-import { ReclaimRefusal } from '../../../pkg/volume/dirs/reclaim_guard';
 import { pvc, sc } from '../controller/volume/persistentvolume/harness';
 
 /** createVolumeDir's context: one root, no volumes recorded yet. */
@@ -42,18 +45,24 @@ let uidCounter = 0;
  * Provisions as claim_sync does: provision → record → "create" the PV (a uid is assigned) →
  * adopt (unless `crash`: the controller died before completing the record).
  */
+/** What the provisioning record of `p`'s volumes says their type is. */
+const typeOf = (p: ControllerService): string => (p instanceof NfsController ? 'nfs' : 'hostPath');
+
+/** True when the PV controller would ask a driver (by source and provisioned-by) to reclaim `pv`. */
+const claimedByDriver = (pv: PersistentVolume): boolean => provisioningDriverOf(testDriverRegistry(), pv) !== undefined;
+
 async function provisionAsController(
-  p: Provisioner,
+  p: ControllerService,
   records: FileProvisioningRecords,
   o: { pvName: string; claimName: string; storageClass: StorageClass; crash?: boolean },
 ): Promise<PersistentVolume> {
   const claim = pvc(o.claimName);
-  const made = await p.provision({ pvName: o.pvName, claim, storageClass: o.storageClass });
+  const made = await p.createVolume({ pvName: o.pvName, claim, storageClass: o.storageClass });
   await prepareRecord(records, {
     pvName: o.pvName,
     claimUid: claim.metadata.uid ?? '',
     claim: `default/${o.claimName}`,
-    type: p.type,
+    type: typeOf(p),
     path: made.localPath,
   });
   const pv: PersistentVolume = {
@@ -68,7 +77,7 @@ async function provisionAsController(
       claimRef: { namespace: 'default', name: o.claimName, uid: claim.metadata.uid ?? '' },
     },
   };
-  if (!o.crash) await p.adopt(pv);
+  if (!o.crash) await p.adoptVolume(pv);
   return pv;
 }
 
@@ -181,13 +190,13 @@ describe('PV controller: provisioning records', () => {
   });
 });
 
-describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
+describe('PV controller: HostPathController and the reclaim guard', () => {
   let tmp: string;
   let base: string;
   let fast: string;
   let victim: string;
   let records: FileProvisioningRecords;
-  let p: HostPathProvisioner;
+  let p: HostPathController;
   beforeEach(() => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'kubestore-hp-'));
     base = path.join(tmp, 'volumes');
@@ -196,7 +205,7 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
     mkdirSync(victim);
     writeFileSync(path.join(victim, 'precious'), 'data');
     records = new FileProvisioningRecords(path.join(tmp, 'records'));
-    p = new HostPathProvisioner({ baseDir: base, allowedRoots: [fast], records });
+    p = new HostPathController({ baseDir: base, allowedRoots: [fast], records });
   });
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -206,7 +215,7 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
   };
 
   it('provisions <base>/<namespace>-<claim>-<pv>, writes no trust annotation, and its record names path, claim and (after adopt) PV uid', async () => {
-    const made = await p.provision({
+    const made = await p.createVolume({
       pvName: 'pvc-123',
       claim: pvc('data', { namespace: 'team' }),
       storageClass: hostPathClass,
@@ -227,11 +236,11 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
       path: path.join(base, 'default-c-pvc-9'),
       type: 'hostPath',
     });
-    expect(p.owns(pv)).to.equal(true);
+    expect(claimedByDriver(pv)).to.equal(true);
   });
 
   it("a class path under an allowed root is used; outside the roots, relative, '..' or NUL is a ProvisioningError and creates nothing", async () => {
-    const made = await p.provision({
+    const made = await p.createVolume({
       pvName: 'v',
       claim: pvc('c'),
       storageClass: sc('fast', Names.HostPath, { parameters: { path: path.join(fast, 'ssd') } }),
@@ -239,7 +248,7 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
     expect(made.source.hostPath?.path).to.equal(path.join(fast, 'ssd', 'default-c-v'));
     for (const bad of ['relative', `${fast}/../victim`, victim, path.join(tmp, 'anywhere'), `${fast}\0`]) {
       const err = await rejection(
-        p.provision({
+        p.createVolume({
           pvName: 'v',
           claim: pvc('c'),
           storageClass: sc('bad', Names.HostPath, { parameters: { path: bad } }),
@@ -253,7 +262,7 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
   });
 
   it("claim names with '..' and slashes stay inside the base", async () => {
-    const made = await p.provision({
+    const made = await p.createVolume({
       pvName: 'pvc-1',
       claim: pvc('../../../../tmp/x', { namespace: '..' }),
       storageClass: hostPathClass,
@@ -273,13 +282,13 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
     mkdirSync(path.join(dir, 'sub'));
     writeFileSync(path.join(dir, 'sub', 'f'), 'x');
     symlinkSync(victim, path.join(dir, 'link-to-victim'));
-    await p.recycle(volume);
+    await p.recycleVolume(volume);
     expect(readdirSync(dir)).to.deep.equal([]);
     victimIntact();
-    await p.delete(volume);
+    await p.deleteVolume(volume);
     expect(existsSync(dir)).to.equal(false);
-    await p.delete(volume);
-    expect(await rejection(p.recycle(volume))).to.be.instanceOf(ReclaimRefusal);
+    await p.deleteVolume(volume);
+    expect(await rejection(p.recycleVolume(volume))).to.be.instanceOf(ReclaimRefusal);
   });
 
   it('forged annotations (provisioned-by, the old provisioned-base) with no record: refused, nothing deleted or emptied, inside the base or not', async () => {
@@ -297,10 +306,10 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
         },
         spec: { hostPath: { path: target }, claimRef: { name: 'c', namespace: 'default', uid: 'uid-c' } },
       };
-      expect(p.owns(forged)).to.equal(true);
-      const del = await rejection(p.delete(forged));
+      expect(claimedByDriver(forged)).to.equal(true);
+      const del = await rejection(p.deleteVolume(forged));
       expect(del, target).to.be.instanceOf(ReclaimRefusal);
-      expect(await rejection(p.recycle(forged))).to.be.instanceOf(ReclaimRefusal);
+      expect(await rejection(p.recycleVolume(forged))).to.be.instanceOf(ReclaimRefusal);
       if (target === victim) expect(del.message).to.match(/not strictly under a root/);
       else expect(del.message).to.match(/no provisioning record/);
     }
@@ -313,10 +322,10 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
     const dir = legit.spec.hostPath?.path ?? '';
     writeFileSync(path.join(dir, 'f'), 'x');
     const impostor: PersistentVolume = { ...legit, metadata: { ...legit.metadata, uid: 'someone-elses' } };
-    const err = await rejection(p.delete(impostor));
+    const err = await rejection(p.deleteVolume(impostor));
     expect(err).to.be.instanceOf(ReclaimRefusal);
     expect(err.message).to.match(/names PV uid .* but this PV has uid someone-elses/);
-    expect(await rejection(p.recycle(impostor))).to.be.instanceOf(ReclaimRefusal);
+    expect(await rejection(p.recycleVolume(impostor))).to.be.instanceOf(ReclaimRefusal);
     expect(readdirSync(dir)).to.deep.equal(['f']);
   });
 
@@ -340,10 +349,10 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
     ];
     for (const [target, why] of cases) {
       const moved: PersistentVolume = { ...legit, spec: { ...legit.spec, hostPath: { path: target } } };
-      const err = await rejection(p.delete(moved));
+      const err = await rejection(p.deleteVolume(moved));
       expect(err, target).to.be.instanceOf(ReclaimRefusal);
       expect(err.message, target).to.match(why);
-      expect(await rejection(p.recycle(moved)), target).to.be.instanceOf(ReclaimRefusal);
+      expect(await rejection(p.recycleVolume(moved)), target).to.be.instanceOf(ReclaimRefusal);
     }
     victimIntact();
     expect(readdirSync(other.spec.hostPath?.path ?? '')).to.deep.equal(['f']);
@@ -355,8 +364,8 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
     const dir = legit.spec.hostPath?.path ?? '';
     rmSync(dir, { recursive: true });
     symlinkSync(victim, dir);
-    expect(await rejection(p.delete(legit))).to.be.instanceOf(ReclaimRefusal);
-    expect(await rejection(p.recycle(legit))).to.be.instanceOf(ReclaimRefusal);
+    expect(await rejection(p.deleteVolume(legit))).to.be.instanceOf(ReclaimRefusal);
+    expect(await rejection(p.recycleVolume(legit))).to.be.instanceOf(ReclaimRefusal);
     victimIntact();
   });
 
@@ -374,13 +383,13 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
       metadata: { ...pv.metadata, uid: 'x' },
       spec: { ...pv.spec, claimRef: { name: 'c', namespace: 'default', uid: 'uid-other' } },
     };
-    await p.adopt(other);
+    await p.adoptVolume(other);
     expect((await records.get('v'))?.pvUid).to.equal(undefined);
-    expect(await rejection(p.delete(other))).to.be.instanceOf(ReclaimRefusal);
+    expect(await rejection(p.deleteVolume(other))).to.be.instanceOf(ReclaimRefusal);
     expect(existsSync(pv.spec.hostPath?.path ?? '')).to.equal(true);
     // The retry (adopt) completes it; a second adopt changes nothing.
-    await p.adopt(pv);
-    await p.adopt({ ...pv, metadata: { ...pv.metadata, uid: 'later' } });
+    await p.adoptVolume(pv);
+    await p.adoptVolume({ ...pv, metadata: { ...pv.metadata, uid: 'later' } });
     expect((await records.get('v'))?.pvUid).to.equal(pv.metadata.uid);
     // The claim deleted before any retry: reclaim itself completes and deletes.
     const pv2 = await provisionAsController(p, records, {
@@ -389,12 +398,12 @@ describe('PV controller: HostPathProvisioner and the reclaim guard', () => {
       storageClass: hostPathClass,
       crash: true,
     });
-    await p.delete(pv2);
+    await p.deleteVolume(pv2);
     expect(existsSync(pv2.spec.hostPath?.path ?? '')).to.equal(false);
   });
 });
 
-describe('PV controller: NfsProvisioner', () => {
+describe('PV controller: NfsController', () => {
   let tmp: string;
   let settings: NfsSettings;
   let records: FileProvisioningRecords;
@@ -416,8 +425,8 @@ describe('PV controller: NfsProvisioner', () => {
   });
 
   it('IS_NFS_SERVER=true: the subdirectory is created under the export root and recorded; recycle empties it, delete removes it', async () => {
-    const p = new NfsProvisioner(settings, records);
-    const made = await p.provision({ pvName: 'pvc-9', claim: pvc('data'), storageClass: nfsClass() });
+    const p = new NfsController(settings, records);
+    const made = await p.createVolume({ pvName: 'pvc-9', claim: pvc('data'), storageClass: nfsClass() });
     expect(made.source).to.deep.equal({ nfs: { server: 'localhost', path: '/exports/default-data-pvc-9' } });
     const volume = await provisionAsController(p, records, {
       pvName: 'pvc-9',
@@ -428,28 +437,28 @@ describe('PV controller: NfsProvisioner', () => {
     expect(statSync(dir).isDirectory()).to.equal(true);
     expect(await records.get('pvc-9')).to.deep.include({ type: 'nfs', path: dir, pvUid: volume.metadata.uid });
     writeFileSync(path.join(dir, 'f'), 'x');
-    await p.recycle(volume);
+    await p.recycleVolume(volume);
     expect(readdirSync(dir)).to.deep.equal([]);
-    await p.delete(volume);
+    await p.deleteVolume(volume);
     expect(existsSync(dir)).to.equal(false);
   });
 
   it('not the NFS server: provisioning fails with a ProvisioningError saying why (no mount attempted)', async () => {
-    const p = new NfsProvisioner({ ...settings, isServer: false }, records);
-    const err = await rejection(p.provision({ pvName: 'v', claim: pvc('c'), storageClass: nfsClass() }));
+    const p = new NfsController({ ...settings, isServer: false }, records);
+    const err = await rejection(p.createVolume({ pvName: 'v', claim: pvc('c'), storageClass: nfsClass() }));
     expect(err).to.be.instanceOf(ProvisioningError);
     expect(err.message).to.match(/mount/);
     expect(existsSync(settings.exportRoot)).to.equal(false);
   });
 
   it('a class naming a remote server, or a path with "..", is not created locally even on the NFS server', async () => {
-    const p = new NfsProvisioner(settings, records);
+    const p = new NfsController(settings, records);
     for (const parameters of [
       { server: 'nfs.example.invalid', path: '/exports' },
       { server: 'localhost', path: '/exports/../etc' },
     ]) {
       const err = await rejection(
-        p.provision({ pvName: 'v', claim: pvc('c'), storageClass: sc('remote', Names.NFS, { parameters }) }),
+        p.createVolume({ pvName: 'v', claim: pvc('c'), storageClass: sc('remote', Names.NFS, { parameters }) }),
       );
       expect(err).to.be.instanceOf(ProvisioningError);
     }
@@ -467,17 +476,17 @@ describe('PV controller: NfsProvisioner', () => {
       },
       spec: { nfs: { server, path: nfsPath } },
     });
-    const p = new NfsProvisioner(settings, records);
+    const p = new NfsController(settings, records);
     for (const [pv, why] of [
       [forge('/etc'), /not a directory of this NFS server's export/],
       [forge('/exports/important/../important'), /not a directory of this NFS server's export/],
       [forge('/exports/important'), /no provisioning record/],
       [forge('/exports/important', 'nfs.example.invalid'), /not a directory of this NFS server's export/],
     ] as const) {
-      const err = await rejection(p.delete(pv));
+      const err = await rejection(p.deleteVolume(pv));
       expect(err).to.be.instanceOf(ReclaimRefusal);
       expect(err.message).to.match(why);
-      expect(await rejection(p.recycle(pv))).to.be.instanceOf(ReclaimRefusal);
+      expect(await rejection(p.recycleVolume(pv))).to.be.instanceOf(ReclaimRefusal);
     }
     expect(readdirSync(path.join(settings.exportRoot, 'important'))).to.deep.equal(['keep']);
   });

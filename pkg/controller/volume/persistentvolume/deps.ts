@@ -3,7 +3,9 @@ import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/
 import type { DeleteOptions, KubeObject } from '../../../api/meta';
 import type { StorageClass } from '../../../api/storage/v1';
 import type { EventRecorder } from '../../../client/record/recorder';
-import type { Provisioner } from '../../../volume/controller_service';
+import type { ControllerService } from '../../../volume/controller_service';
+import type { VolumeDriver } from '../../../volume/driver';
+import type { VolumeDriverRegistry } from '../../../volume/registry';
 import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import type { VolumeIndex } from './volume_index';
 import type { Lister } from '../../../util/reconcile/lister';
@@ -35,7 +37,9 @@ export interface ControllerContext {
   pvClient: Writer<PersistentVolume>;
   pvcClient: Writer<PersistentVolumeClaim>;
   index: VolumeIndex;
-  provisioners: readonly Provisioner[];
+  /** The volume drivers (what a storage type is), and each one's controller half. */
+  drivers: VolumeDriverRegistry;
+  controllerOf(driver: VolumeDriver): ControllerService;
   /** The controller's own provisioning records (what it made; see provisioning_records.ts). */
   records: ProvisioningRecords;
   recorder: EventRecorder;

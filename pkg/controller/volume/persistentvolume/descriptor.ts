@@ -1,11 +1,9 @@
 /** The PV controller's entry in the controller-manager's table. */
+import { FileProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import { defaultProvisioningRecordDir } from '../../manager/config';
 import type { ControllerDescriptor } from '../../manager/descriptor';
 import { ensureBuiltinClasses } from './builtin_classes';
 import { addPersistentVolumeIndexes, newPersistentVolumeController } from './controller';
-import { HostPathProvisioner } from '../../../volume/hostpath/controller';
-import { NfsProvisioner } from '../../../volume/nfs/controller';
-import { FileProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 
 /** persistentvolume-binder: binds claims to volumes, provisions and reclaims them. */
 export const persistentVolumeBinderControllerDescriptor: ControllerDescriptor = {
@@ -15,14 +13,10 @@ export const persistentVolumeBinderControllerDescriptor: ControllerDescriptor = 
   start: async (ctx) => {
     const cfg = ctx.config;
     const records = new FileProvisioningRecords(cfg.provisioningRecordDir ?? defaultProvisioningRecordDir);
-    const provisioners = [
-      new HostPathProvisioner({ baseDir: cfg.hostPathBaseDir, allowedRoots: cfg.hostPathAllowedRoots ?? [], records }),
-      new NfsProvisioner(cfg.nfs, records),
-    ];
-    await ensureBuiltinClasses(ctx.client.storageClasses, cfg.nfs);
+    await ensureBuiltinClasses(ctx.client.storageClasses, cfg.drivers);
     return newPersistentVolumeController({
       ...ctx,
-      provisioners,
+      drivers: cfg.drivers,
       records,
       recorder: ctx.newRecorder('persistentvolume-controller'),
     });

@@ -29,6 +29,7 @@ import type { ListerWatcher } from '../../../../pkg/informer/list_watch';
 import { silentLogger } from '../../../../pkg/log/logger';
 import { Registry } from '../../../../pkg/metrics/registry';
 import { ControllerMetrics } from '../../../../pkg/util/reconcile/runner';
+import { testDriverRegistry } from '../../../helpers/volume_drivers';
 import { waitFor } from '../../../helpers/wait';
 import { FakeListerWatcher } from '../../informer/fake_list_watch';
 
@@ -51,9 +52,8 @@ const config = (): ControllerManagerConfig => ({
   controllers: '*',
   leaderElect: false,
   workers: 1,
-  hostPathBaseDir: path.join(os.tmpdir(), 'kubestore-descriptor-test-volumes'),
   provisioningRecordDir: path.join(os.tmpdir(), 'kubestore-descriptor-test-records'),
-  nfs: { server: 'nfs.local', isServer: false, exportRoot: '/srv/nfs', exportPath: '/exports' },
+  drivers: testDriverRegistry({ hostPath: { baseDir: path.join(os.tmpdir(), 'kubestore-descriptor-test-volumes') } }),
   bindAddress: '127.0.0.1',
   port: 0,
   logger: silentLogger(),

@@ -11,11 +11,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume } from '../../../../pkg/api/core/v1';
-import { Annotation, Provisioner as Names } from '../../../../pkg/controller/volume/persistentvolume/constants';
-import { HostPathProvisioner } from '../../../../pkg/volume/hostpath/controller';
-import { NfsProvisioner } from '../../../../pkg/volume/nfs/controller';
+import { Annotation } from '../../../../pkg/controller/volume/persistentvolume/constants';
+import { BuiltinProvisioner as Names, BuiltinType } from '../../../helpers/volume_drivers';
+import { HostPathController } from '../../../../pkg/volume/hostpath/controller';
+import { NfsController } from '../../../../pkg/volume/nfs/controller';
 import { FileProvisioningRecords, type ProvisioningRecord } from '../../../../pkg/volume/dirs/provisioning_records';
-import { safeSegment } from '../../../../pkg/volume/controller_service';
+import { safeSegment } from '../../../../pkg/volume/dirs/volume_dirs';
 import { builtinClasses, pv, pvc, PVHarness, sc } from '../../controller/volume/persistentvolume/harness';
 
 describe('PV controller: reclaim trusts only its own records and roots (real provisioners, fake API)', () => {
@@ -38,10 +39,9 @@ describe('PV controller: reclaim trusts only its own records and roots (real pro
 
   function harness(initial: ConstructorParameters<typeof PVHarness>[0] = {}): PVHarness {
     const h = new PVHarness(initial);
-    h.ctx.provisioners = [
-      new HostPathProvisioner({ baseDir: base, allowedRoots: [path.join(tmp, 'fast')], records }),
-      new NfsProvisioner({ server: 'localhost', isServer: true, exportRoot, exportPath: '/exports' }, records),
-    ];
+    const hostPath = new HostPathController({ baseDir: base, allowedRoots: [path.join(tmp, 'fast')], records });
+    const nfs = new NfsController({ server: 'localhost', isServer: true, exportRoot, exportPath: '/exports' }, records);
+    h.ctx.controllerOf = (d) => (d.identity.type === BuiltinType.NFS ? nfs : hostPath);
     h.ctx.records = records;
     return h;
   }

@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, readdir, realpath, rm, stat, symlink } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume } from '../../../../pkg/api/core/v1';
-import { FakeMounter } from '../../../../pkg/kubelet/mount/fake_mounter';
-import { MountError, MountErrorReason, NfsUnsupportedError } from '../../../../pkg/kubelet/mount/mounter';
-import { nfsEnvOptions, nfsSource, NfsPlugin, type NfsPluginOptions } from '../../../../pkg/volume/nfs/node';
-import { VolumeSetupError } from '../../../../pkg/volume/node_service';
+import { FakeMounter } from '../../../../pkg/util/mount/fake_mounter';
+import { MountError, MountErrorReason, NfsUnsupportedError } from '../../../../pkg/util/mount/mounter';
+import { nfsEnvOptions, nfsSource, NfsNode, type NfsNodeOptions } from '../../../../pkg/volume/nfs/node';
+import { VolumeSetupError } from '../../../../pkg/volume/errors';
 
 function nfsPv(
   name: string,
@@ -21,13 +21,13 @@ function nfsPv(
   };
 }
 
-describe('volume/nfs: NfsPlugin', () => {
+describe('volume/nfs: NfsNode', () => {
   let tmp = '';
   let exportRoot = '';
   let rootDir = '';
   let mounter: FakeMounter;
-  const plugin = (o: Partial<NfsPluginOptions> = {}): NfsPlugin =>
-    new NfsPlugin({
+  const plugin = (o: Partial<NfsNodeOptions> = {}): NfsNode =>
+    new NfsNode({
       isNfsServer: false,
       nfsServer: 'nfs.local',
       exportRoot,
@@ -84,37 +84,44 @@ describe('volume/nfs: NfsPlugin', () => {
     for (const server of ['localhost', '127.0.0.1', 'nfs.local', 'node-a', 'NODE-A']) {
       it(`binds the local export directory for server "${server}" without mounting`, async () => {
         const p = plugin({ isNfsServer: true });
-        const res = await p.setUp(nfsPv('pv1', server, '/exports/ns-claim-pv1'), ctx('pod-1'));
+        const res = await p.publishVolume(nfsPv('pv1', server, '/exports/ns-claim-pv1'), ctx('pod-1'));
         expect(res).to.deep.equal({ hostPath: path.join(exportRoot, 'ns-claim-pv1'), readOnly: false });
         expect((await stat(res.hostPath)).mode & 0o777).to.equal(0o777);
         expect(mounter.log).to.deep.equal([]);
-        await p.tearDown(nfsPv('pv1', server, '/exports/ns-claim-pv1'), ctx('pod-1'));
+        await p.unpublishVolume(nfsPv('pv1', server, '/exports/ns-claim-pv1'), ctx('pod-1'));
         expect(await readdir(exportRoot)).to.deep.equal(['ns-claim-pv1']);
       });
     }
 
     it('works on a kernel without NFS (nothing is mounted)', async () => {
       mounter.nfs = false;
-      const res = await plugin({ isNfsServer: true }).setUp(nfsPv('pv1', 'localhost', '/exports/v'), ctx('pod-1'));
+      const res = await plugin({ isNfsServer: true }).publishVolume(
+        nfsPv('pv1', 'localhost', '/exports/v'),
+        ctx('pod-1'),
+      );
       expect(res.hostPath).to.equal(path.join(exportRoot, 'v'));
     });
 
     it('a read-only NFS source or pod request binds read-only', async () => {
       const p = plugin({ isNfsServer: true });
-      expect((await p.setUp(nfsPv('pv1', 'localhost', '/exports/v', {}, true), ctx('pod-1'))).readOnly).to.equal(true);
-      expect((await p.setUp(nfsPv('pv1', 'localhost', '/exports/v'), ctx('pod-1', true))).readOnly).to.equal(true);
+      expect(
+        (await p.publishVolume(nfsPv('pv1', 'localhost', '/exports/v', {}, true), ctx('pod-1'))).readOnly,
+      ).to.equal(true);
+      expect((await p.publishVolume(nfsPv('pv1', 'localhost', '/exports/v'), ctx('pod-1', true))).readOnly).to.equal(
+        true,
+      );
     });
 
     it('refuses paths outside the export and symlinks out of it', async () => {
       const p = plugin({ isNfsServer: true });
-      await p.setUp(nfsPv('pv1', 'localhost', '/srv/v'), ctx('pod-1')).then(
+      await p.publishVolume(nfsPv('pv1', 'localhost', '/srv/v'), ctx('pod-1')).then(
         () => expect.fail('set up'),
         (err: unknown) => expect(err).to.be.instanceOf(VolumeSetupError),
       );
       await mkdir(exportRoot, { recursive: true });
       await mkdir(path.join(tmp, 'elsewhere'));
       await symlink(path.join(tmp, 'elsewhere'), path.join(exportRoot, 'escape'));
-      await p.setUp(nfsPv('pv1', 'localhost', '/exports/escape/v'), ctx('pod-1')).then(
+      await p.publishVolume(nfsPv('pv1', 'localhost', '/exports/escape/v'), ctx('pod-1')).then(
         () => expect.fail('set up through a symlink'),
         (err: unknown) => expect((err as Error).message).to.match(/symlink/),
       );
@@ -122,7 +129,10 @@ describe('volume/nfs: NfsPlugin', () => {
     });
 
     it('mounts a remote server even on the NFS server host', async () => {
-      const res = await plugin({ isNfsServer: true }).setUp(nfsPv('pv1', 'other-nfs', '/exports/v'), ctx('pod-1'));
+      const res = await plugin({ isNfsServer: true }).publishVolume(
+        nfsPv('pv1', 'other-nfs', '/exports/v'),
+        ctx('pod-1'),
+      );
       expect(res.hostPath).to.equal(path.join(rootDir, 'plugins', 'kubernetes.io~nfs', 'mounts', 'pv1'));
       expect(mounter.log).to.have.length(1);
     });
@@ -134,8 +144,8 @@ describe('volume/nfs: NfsPlugin', () => {
 
     it('mounts on the first pod, reuses for the next, unmounts after the last', async () => {
       const p = plugin();
-      const a = await p.setUp(pv1, ctx('pod-a'));
-      const b = await p.setUp(pv1, ctx('pod-b', true));
+      const a = await p.publishVolume(pv1, ctx('pod-a'));
+      const b = await p.publishVolume(pv1, ctx('pod-b', true));
       expect(a).to.deep.equal({ hostPath: mountPoint(), readOnly: false });
       expect(b).to.deep.equal({ hostPath: mountPoint(), readOnly: true });
       expect(mounter.log).to.deep.equal([
@@ -143,66 +153,66 @@ describe('volume/nfs: NfsPlugin', () => {
       ]);
       expect(p.podsUsing('pv1')).to.deep.equal(['pod-a', 'pod-b']);
 
-      await p.tearDown(pv1, ctx('pod-a'));
+      await p.unpublishVolume(pv1, ctx('pod-a'));
       expect(await mounter.isMountPoint(mountPoint())).to.equal(true);
-      await p.tearDown(pv1, ctx('pod-b'));
+      await p.unpublishVolume(pv1, ctx('pod-b'));
       expect(await mounter.isMountPoint(mountPoint())).to.equal(false);
       expect(mounter.log.map((x) => x.action)).to.deep.equal(['mount', 'unmount']);
       await stat(mountPoint()).then(
         () => expect.fail('mount point left behind'),
         (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
       );
-      await p.tearDown(pv1, ctx('pod-b')); // idempotent
+      await p.unpublishVolume(pv1, ctx('pod-b')); // idempotent
       expect(mounter.log).to.have.length(2);
     });
 
     it('setUp twice for the same pod counts it once', async () => {
       const p = plugin();
-      await p.setUp(pv1, ctx('pod-a'));
-      await p.setUp(pv1, ctx('pod-a'));
+      await p.publishVolume(pv1, ctx('pod-a'));
+      await p.publishVolume(pv1, ctx('pod-a'));
       expect(p.podsUsing('pv1')).to.deep.equal(['pod-a']);
-      await p.tearDown(pv1, ctx('pod-a'));
+      await p.unpublishVolume(pv1, ctx('pod-a'));
       expect(mounter.mountPoints()).to.deep.equal([]);
     });
 
     it('concurrent setUps of one PV mount once', async () => {
       const p = plugin();
-      await Promise.all(['a', 'b', 'c', 'd'].map((uid) => p.setUp(pv1, ctx(uid))));
+      await Promise.all(['a', 'b', 'c', 'd'].map((uid) => p.publishVolume(pv1, ctx(uid))));
       expect(mounter.log.filter((x) => x.action === 'mount')).to.have.length(1);
       expect(p.podsUsing('pv1')).to.deep.equal(['a', 'b', 'c', 'd']);
     });
 
     it('after a restart, counts are rebuilt from setUp of the surviving pods (the mount is reused)', async () => {
-      await plugin().setUp(pv1, ctx('pod-a'));
-      await plugin().setUp(pv1, ctx('pod-b'));
+      await plugin().publishVolume(pv1, ctx('pod-a'));
+      await plugin().publishVolume(pv1, ctx('pod-b'));
       const restarted = plugin();
       expect(await restarted.mountedVolumes(rootDir)).to.deep.equal([
         { pvName: 'pv1', mountPoint: mountPoint(), source: '10.0.0.5:/exports/a' },
       ]);
-      await restarted.setUp(pv1, ctx('pod-b'));
+      await restarted.publishVolume(pv1, ctx('pod-b'));
       restarted.reconstruct('pv1', ['pod-a', 'pod-b']);
-      await restarted.tearDown(pv1, ctx('pod-a'));
+      await restarted.unpublishVolume(pv1, ctx('pod-a'));
       expect(mounter.mountPoints()).to.deep.equal([mountPoint()]);
-      await restarted.tearDown(pv1, ctx('pod-b'));
+      await restarted.unpublishVolume(pv1, ctx('pod-b'));
       expect(mounter.mountPoints()).to.deep.equal([]);
       expect(mounter.log.filter((x) => x.action === 'mount')).to.have.length(1);
     });
 
     it('a read-only NFS source is mounted with ro', async () => {
-      await plugin().setUp(nfsPv('pv2', 'srv', '/exports/b', {}, true), ctx('pod-a'));
+      await plugin().publishVolume(nfsPv('pv2', 'srv', '/exports/b', {}, true), ctx('pod-a'));
       expect(mounter.log[0]).to.deep.include({ options: ['ro'] });
     });
 
     it("mountedVolumes lists only this plugin's mounts under the root dir", async () => {
       await mounter.mount('srv:/x', '/mnt/other', 'nfs', []);
-      await plugin().setUp(pv1, ctx('pod-a'));
+      await plugin().publishVolume(pv1, ctx('pod-a'));
       expect((await plugin().mountedVolumes(rootDir)).map((m) => m.pvName)).to.deep.equal(['pv1']);
     });
 
     it('a kernel without an NFS client: NfsUnsupportedError with a clear message, nothing left behind', async () => {
       mounter.nfs = false;
       await plugin()
-        .setUp(pv1, ctx('pod-a'))
+        .publishVolume(pv1, ctx('pod-a'))
         .then(
           () => expect.fail('mounted'),
           (err: unknown) => {
@@ -221,7 +231,7 @@ describe('volume/nfs: NfsPlugin', () => {
     it('a failed mount removes the empty mount point and counts no pod', async () => {
       const p = plugin();
       mounter.failNextMount = new MountError(MountErrorReason.MountFailed, 'mount.nfs: Connection timed out');
-      await p.setUp(pv1, ctx('pod-a')).then(
+      await p.publishVolume(pv1, ctx('pod-a')).then(
         () => expect.fail('mounted'),
         (err: unknown) => expect((err as Error).message).to.match(/timed out/),
       );
@@ -230,13 +240,13 @@ describe('volume/nfs: NfsPlugin', () => {
         () => expect.fail('left behind'),
         (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
       );
-      await p.setUp(pv1, ctx('pod-a')); // a retry succeeds
+      await p.publishVolume(pv1, ctx('pod-a')); // a retry succeeds
       expect(p.podsUsing('pv1')).to.deep.equal(['pod-a']);
     });
 
     it('refuses PV names that would escape the mounts directory', async () => {
       await plugin()
-        .setUp(nfsPv('../x', 'srv', '/exports/a'), ctx('pod-a'))
+        .publishVolume(nfsPv('../x', 'srv', '/exports/a'), ctx('pod-a'))
         .then(
           () => expect.fail('set up'),
           (err: unknown) => expect(err).to.be.instanceOf(VolumeSetupError),
@@ -247,13 +257,13 @@ describe('volume/nfs: NfsPlugin', () => {
     it('unmounts shared mounts no pod needs, keeps the ones still wanted or counted', async () => {
       mounter = new FakeMounter({ nfsSupported: true });
       const q = plugin();
-      await q.setUp(nfsPv('kept', 'nfs.remote', '/exports/kept'), ctx('pod-1'));
-      await q.setUp(nfsPv('orphan', 'nfs.remote', '/exports/orphan'), ctx('pod-2'));
-      await q.setUp(nfsPv('counted', 'nfs.remote', '/exports/counted'), ctx('pod-3'));
+      await q.publishVolume(nfsPv('kept', 'nfs.remote', '/exports/kept'), ctx('pod-1'));
+      await q.publishVolume(nfsPv('orphan', 'nfs.remote', '/exports/orphan'), ctx('pod-2'));
+      await q.publishVolume(nfsPv('counted', 'nfs.remote', '/exports/counted'), ctx('pod-3'));
       // A restarted kubelet: a fresh plugin that only knows pod-3 still uses "counted".
       const restarted = plugin();
       restarted.reconstruct('counted', ['pod-3']);
-      const removed = await restarted.unmountOrphans(rootDir, new Set(['kept']));
+      const removed = await restarted.cleanupOrphans(rootDir, new Set(['kept']));
       expect(removed).to.deep.equal(['orphan']);
       const left = (await restarted.mountedVolumes(rootDir)).map((m) => m.pvName).sort();
       expect(left).to.deep.equal(['counted', 'kept']);

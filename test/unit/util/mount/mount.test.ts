@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { FakeMounter } from '../../../../pkg/kubelet/mount/fake_mounter';
-import { filesystemsListNfs, LinuxMounter, modulesHaveNfs } from '../../../../pkg/kubelet/mount/linux_mounter';
-import { isNfsUnsupported, NfsUnsupportedError } from '../../../../pkg/kubelet/mount/mounter';
-import { parseMountInfo, parseMountInfoLine } from '../../../../pkg/kubelet/mount/mountinfo';
+import { FakeMounter } from '../../../../pkg/util/mount/fake_mounter';
+import { filesystemsListNfs, LinuxMounter, modulesHaveNfs } from '../../../../pkg/util/mount/linux_mounter';
+import { isNfsUnsupported, NfsUnsupportedError } from '../../../../pkg/util/mount/mounter';
+import { parseMountInfo, parseMountInfoLine } from '../../../../pkg/util/mount/mountinfo';
 
 const sample = [
   '22 27 0:21 / /proc rw,relatime - proc proc rw',
