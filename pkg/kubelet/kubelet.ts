@@ -30,9 +30,8 @@ import { metaNamespaceKey } from '../informer/store';
 import { unwrapTombstone } from '../informer/tombstone';
 import { Registry } from '../metrics/registry';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../util/workqueue';
-import { RestartBackoff } from './backoff';
-import { NodeStatusManager, sleep } from './node_status';
-import { syncPod, type SyncDeps } from './pod_sync';
+import { NodeStatusManager } from './node_status';
+import { crashLoopBackoff, syncPod, type SyncDeps } from './pod_sync';
 import { watchRuntimeEvents } from './runtime_events';
 import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
 import { startKubeletServer } from './server';
@@ -42,6 +41,7 @@ import { desiredPod, type VolumeListers } from './volumemanager/populator';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
 import { VolumeManager } from './volumemanager/volume_manager';
 import { jsonClone } from '../util/json/clone';
+import { backoffUntil, KeyedBackoff } from '../util/wait';
 
 /** Configuration of a kubelet. */
 export interface KubeletConfig {
@@ -133,7 +133,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     runtime: cfg.runtime,
     volumes,
     recorder,
-    backoff: new RestartBackoff(),
+    backoff: new KeyedBackoff(crashLoopBackoff),
     hostIP: cfg.hostIP,
     networkMode: cfg.networkMode,
     logger: log,
@@ -275,13 +275,10 @@ async function unmountOrphanedVolumes(
 
 /** Registers the node, retrying with backoff while the apiserver is unreachable. */
 async function registerWithRetry(ns: NodeStatusManager, log: Logger, signal: AbortSignal): Promise<void> {
-  for (let delay = 500; !signal.aborted; delay = Math.min(delay * 2, 10_000)) {
-    try {
-      await ns.register();
-      return;
-    } catch (err) {
-      log.warn({ err: (err as Error).message, retryInMs: delay }, 'could not register node; retrying');
-      await sleep(delay, signal);
-    }
-  }
+  await backoffUntil(() => ns.register(), {
+    backoff: { durationMs: 500, factor: 2, capMs: 10_000 },
+    signal,
+    onRetry: (err, delay) =>
+      log.warn({ err: (err as Error).message, retryInMs: delay }, 'could not register node; retrying'),
+  });
 }

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { Container, Pod } from '../../../pkg/api/core/v1';
 import { notFound } from '../../../pkg/api/errors';
 import { silentLogger } from '../../../pkg/log/logger';
-import { RestartBackoff } from '../../../pkg/kubelet/backoff';
-import { syncPod, terminatePod, KubeletReason, type SyncDeps } from '../../../pkg/kubelet/pod_sync';
+import { KeyedBackoff } from '../../../pkg/util/wait/keyed_backoff';
+import { crashLoopBackoff, syncPod, terminatePod, KubeletReason, type SyncDeps } from '../../../pkg/kubelet/pod_sync';
 import { FakeRuntime } from '../../../pkg/kubelet/runtime/fake/fake_runtime';
 import {
   containerLabels,
@@ -29,7 +29,7 @@ interface Harness {
   changed: string[];
 }
 
-function harness(opts: { backoff?: RestartBackoff; setter?: VolumePublisher } = {}): Harness {
+function harness(opts: { backoff?: KeyedBackoff; setter?: VolumePublisher } = {}): Harness {
   const rt = new FakeRuntime({ images: ['busybox:latest'] });
   const recorder = new RecordingRecorder();
   const writer = new RecordingPodWriter();
@@ -48,7 +48,7 @@ function harness(opts: { backoff?: RestartBackoff; setter?: VolumePublisher } = 
     volumes,
     pods: writer,
     recorder,
-    backoff: opts.backoff ?? new RestartBackoff(),
+    backoff: opts.backoff ?? new KeyedBackoff(crashLoopBackoff),
     hostIP: '10.0.0.1',
     networkMode: 'host',
     logger: silentLogger(),

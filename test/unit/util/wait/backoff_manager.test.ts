@@ -1,25 +1,26 @@
 import { expect } from 'chai';
-import { Backoff, sleep } from '../../../pkg/informer/backoff';
-import { FakeClock } from '../../../pkg/util/clock/fake';
-import { flush } from './fake_list_watch';
+import { FakeClock } from '../../../../pkg/util/clock/fake';
+import { BackoffManager } from '../../../../pkg/util/wait/backoff_manager';
+import { sleep } from '../../../../pkg/util/wait/sleep';
+import { flush } from './fake_time';
 
-describe('Backoff', () => {
+describe('util/wait: BackoffManager (the reflector backoff)', () => {
   it('starts at 0.8 s and doubles up to 30 s', () => {
     const clock = new FakeClock();
-    const b = new Backoff(clock, {}, () => 0);
+    const b = new BackoffManager(clock, {}, () => 0);
     const waits = Array.from({ length: 8 }, () => b.next());
     expect(waits).to.deep.equal([800, 1600, 3200, 6400, 12800, 25600, 30000, 30000]);
   });
 
   it('jitters each wait downwards by at most the jitter fraction', () => {
     const clock = new FakeClock();
-    expect(new Backoff(clock, {}, () => 0.999999).next()).to.equal(640);
-    expect(new Backoff(clock, { jitter: 0.5 }, () => 0.5).next()).to.equal(600);
+    expect(new BackoffManager(clock, {}, () => 0.999999).next()).to.equal(640);
+    expect(new BackoffManager(clock, { jitter: 0.5 }, () => 0.5).next()).to.equal(600);
   });
 
   it('starts over after a healthy period of 2 minutes since the last wait ended', () => {
     const clock = new FakeClock();
-    const b = new Backoff(clock, {}, () => 0);
+    const b = new BackoffManager(clock, {}, () => 0);
     b.next();
     b.next();
     expect(b.next()).to.equal(3200);
@@ -32,7 +33,7 @@ describe('Backoff', () => {
   it('wait() sleeps on the clock and returns early on abort', async () => {
     const clock = new FakeClock();
     let woke = false;
-    void sleep(clock, 1000, new AbortController().signal).then(() => (woke = true));
+    void sleep(1000, new AbortController().signal, clock).then(() => (woke = true));
     clock.step(999);
     await flush();
     expect(woke).to.equal(false);
@@ -41,7 +42,7 @@ describe('Backoff', () => {
     expect(woke).to.equal(true);
 
     const ac = new AbortController();
-    const b = new Backoff(clock);
+    const b = new BackoffManager(clock);
     let aborted = false;
     void b.wait(ac.signal).then(() => (aborted = true));
     ac.abort();
