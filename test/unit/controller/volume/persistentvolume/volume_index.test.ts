@@ -131,6 +131,13 @@ describe('PV controller: VolumeIndex', () => {
     ).to.equal(false);
   });
 
+  it('skips PVs whose driver cannot serve the claim (serves), keeping the next fit', () => {
+    const idx = new VolumeIndex(builtinTypeOf, (v) => v.metadata.name !== 'small');
+    idx.upsert(withRv(pv('small', { size: '1Gi' }), 1));
+    idx.upsert(withRv(pv('big', { size: '2Gi' }), 2));
+    expect(idx.findBestMatch(pvc('x', { size: '1Gi' }), 'hostPath')?.metadata.name).to.equal('big');
+  });
+
   it('upsert moves a PV out when it is bound and back when it is freed', () => {
     const idx = new VolumeIndex(builtinTypeOf);
     idx.upsert(withRv(pv('a'), 1));
