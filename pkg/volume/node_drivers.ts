@@ -23,13 +23,13 @@ export class NodeDrivers {
     return this.nodeOf(this.registry.nodeDriverFor(pv));
   }
 
-  /** Publishes `pv` for a pod through its driver. */
-  publishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<PublishedVolume> {
+  /** Publishes `pv` for a pod through its driver (no single driver: rejects with VolumeSetupError). */
+  async publishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<PublishedVolume> {
     return this.serviceFor(pv).publishVolume(pv, ctx);
   }
 
-  /** Unpublishes `pv` for a pod through its driver. */
-  unpublishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<void> {
+  /** Unpublishes `pv` for a pod through its driver (no single driver: rejects with VolumeSetupError). */
+  async unpublishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<void> {
     return this.serviceFor(pv).unpublishVolume(pv, ctx);
   }
 

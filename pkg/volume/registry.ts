@@ -49,8 +49,12 @@ export class VolumeDriverRegistry {
     const [only] = matches;
     if (only && matches.length === 1) return only;
     if (matches.length === 0) {
+      const drivers = this.drivers.map((d) => d.identity.type).join(', ');
+      const csi = pv.spec.csi;
       throw new VolumeSetupError(
-        `no volume plugin supports PersistentVolume "${pvName(pv)}": its source is not one of this kubelet's drivers (${this.drivers.map((d) => d.identity.type).join(', ')})`,
+        csi
+          ? `no volume plugin supports PersistentVolume "${pvName(pv)}": its csi driver ${JSON.stringify(csi.driver)} is not one of this kubelet's drivers (${drivers})`
+          : `no volume plugin supports PersistentVolume "${pvName(pv)}": its source is not one of this kubelet's drivers (${drivers})`,
       );
     }
     throw new VolumeSetupError(

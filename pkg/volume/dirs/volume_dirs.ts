@@ -36,8 +36,7 @@ export async function createVolumeDir(
   const roots = g.roots;
   const problem = requestedPathProblem(base, roots);
   if (problem) throw new ProvisioningError(`base directory ${problem}`);
-  if (!segment || segment.includes('/') || segment.includes('\0') || segment === '.' || segment === '..')
-    throw new ProvisioningError(`invalid volume directory name "${segment}"`);
+  if (!isPathSegment(segment)) throw new ProvisioningError(`invalid volume directory name "${segment}"`);
   const root = roots.find((r) => lexicallyWithin(base, r, false)) ?? '';
   // The root is the administrator's: create it if missing. Then make sure the base does not
   // lead out of it through a symlink before creating anything below the root.
@@ -109,6 +108,15 @@ export async function emptyVolumeDirChecked(
   const where = await verifyReclaim(pv, localPath, g);
   if (!where.exists) throw new ReclaimRefusal(`its directory ${where.real} does not exist, so it cannot be recycled`);
   await emptyVerifiedDir(where.real);
+}
+
+/**
+ * True when `s` is one path segment naming an entry inside a directory: not empty, not `.` or
+ * `..`, no `/` and no NUL. A driver mapping a client-written id (a csi volumeHandle) to
+ * `<root>/<id>` checks it with this first.
+ */
+export function isPathSegment(s: unknown): s is string {
+  return typeof s === 'string' && s !== '' && s !== '.' && s !== '..' && !s.includes('/') && !s.includes('\0');
 }
 
 /** Turns claim and PV names into one safe path segment: [a-z0-9.-], no leading dots. */

@@ -46,6 +46,29 @@ describe('volume: VolumeDriverRegistry', () => {
     );
   });
 
+  it("a csi PV naming a built-in driver (provisioner, plugin or type name) is no driver's, and the node error names its driver", async () => {
+    for (const driver of ['kubestore.io/hostpath', 'kubernetes.io/host-path', 'hostPath', 'nfs', 'kubestore.io/nfs']) {
+      const forged: PersistentVolume = { metadata: { name: 'f' }, spec: { csi: { driver, volumeHandle: '../x' } } };
+      expect(registry.forVolume(forged), driver).to.equal(undefined);
+      expect(() => registry.nodeDriverFor(forged)).to.throw(
+        VolumeSetupError,
+        `no volume plugin supports PersistentVolume "f": its csi driver "${driver}" is not one of this kubelet's drivers (hostPath, nfs)`,
+      );
+    }
+    // The node's halves never throw synchronously: an unknown driver is a rejected promise the volume manager reports.
+    const node = new NodeDrivers(registry, { mounter: new FakeMounter() });
+    const ctx = { podUid: 'u', rootDir: '/r', readOnly: false };
+    const csi: PersistentVolume = {
+      metadata: { name: 'c' },
+      spec: { csi: { driver: 'unknown.example.com', volumeHandle: 'v' } },
+    };
+    let unpublish: Promise<void> | undefined;
+    expect(() => {
+      unpublish = node.unpublishVolume(csi, ctx);
+    }).to.not.throw();
+    expect(await unpublish?.catch((e: unknown) => e)).to.be.instanceOf(VolumeSetupError);
+  });
+
   it('refuses duplicate driver names', () => {
     expect(() => new VolumeDriverRegistry([newHostPathDriver(), newHostPathDriver()])).to.throw(/registered twice/);
   });
@@ -58,9 +81,10 @@ describe('volume: VolumeDriverRegistry', () => {
     expect(first && lookup(first)).to.equal(1);
     expect(() => lookup(newHostPathDriver())).to.throw(/not registered/);
     const node = new NodeDrivers(registry, { mounter: new FakeMounter() });
-    expect(() =>
-      node.publishVolume({ metadata: { name: 'x' }, spec: {} }, { podUid: 'u', rootDir: '/r', readOnly: false }),
-    ).to.throw(VolumeSetupError);
+    const err = await node
+      .publishVolume({ metadata: { name: 'x' }, spec: {} }, { podUid: 'u', rootDir: '/r', readOnly: false })
+      .catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(VolumeSetupError);
     expect(await node.cleanupOrphans('/nonexistent-kubelet-root', new Set())).to.deep.equal([]);
   });
 });

@@ -64,6 +64,17 @@ export const volumeSourceSchemas: Components = {
     },
     { required: ['server', 'path'] },
   ),
+  [coreName('CSIPersistentVolumeSource')]: struct(
+    'A volume handled by a volume driver the PersistentVolume names.',
+    {
+      driver: str('driver is the name of the volume driver handling this volume. Required.'),
+      fsType: str('fsType is the filesystem type the driver should mount.'),
+      readOnly: bool('readOnly makes the volume read-only in every pod (default false).'),
+      volumeAttributes: stringMap('volumeAttributes are driver-specific attributes of the volume.'),
+      volumeHandle: str("volumeHandle is the driver's own id of the volume. Required."),
+    },
+    { required: ['driver', 'volumeHandle'] },
+  ),
   [coreName('LocalVolumeSource')]: struct(
     'Local represents directly-attached storage with node affinity',
     {
@@ -183,7 +194,10 @@ export const persistentVolumeSchemas: Components = {
       'claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding',
       { 'x-kubernetes-map-type': 'granular' },
     ),
-    csi: freeForm('csi represents storage that is handled by an external CSI driver.'),
+    csi: ref(
+      coreName('CSIPersistentVolumeSource'),
+      'csi represents storage that is handled by an external CSI driver.',
+    ),
     hostPath: ref(
       coreName('HostPathVolumeSource'),
       'hostPath represents a directory on the host. Provisioned by a developer or tester. This is useful for single-node development and testing only! More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath',

@@ -129,6 +129,14 @@ async function syncNamedClaim(ctx: ControllerContext, claim: PersistentVolumeCla
       `claim ${claim.metadata.namespace ?? ''}/${claim.metadata.name ?? ''} does not match volume ${volumeName}`,
     );
   }
+  const driver = ctx.drivers.forVolume(pv);
+  const unsupported = driver && unsupportedByDriver(driver, claim);
+  if (unsupported) {
+    // Kubernetes' checkVolumeSatisfyClaim: the claim stays Pending with the reason.
+    const message = `Cannot bind to requested volume "${volumeName}": ${unsupported}`;
+    ctx.recorder.event(claim, EventType.Warning, EventReason.VolumeMismatch, message);
+    throw new TerminalError(message);
+  }
   if (pv.spec.claimRef && !refersTo(pv, claim)) {
     if (claim.status?.phase !== PersistentVolumeClaimPhase.Pending) {
       await ctx.pvcClient.updateStatus({
@@ -263,7 +271,8 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
       persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
       storageClassName: className,
       claimRef: claimRefFor(claim),
-      volumeMode: 'Filesystem',
+      // The claim's mode (its driver supports it: checked above).
+      volumeMode: claim.spec.volumeMode ?? 'Filesystem',
     },
     status: { phase: PersistentVolumePhase.Pending },
   };

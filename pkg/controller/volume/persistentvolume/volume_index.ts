@@ -44,6 +44,11 @@ export function accessModesFit(pv: PV, claim: DeepReadonly<PersistentVolumeClaim
   return (claim.spec.accessModes ?? []).every((m) => have.has(m));
 }
 
+/** The claim's volume mode is the volume's (an absent mode is Filesystem; Kubernetes' checkVolumeModeMismatches). */
+export function volumeModeFits(pv: PV, claim: DeepReadonly<PersistentVolumeClaim>): boolean {
+  return (pv.spec.volumeMode ?? 'Filesystem') === (claim.spec.volumeMode ?? 'Filesystem');
+}
+
 /** Sorted groups of matchable PVs. */
 export class VolumeIndex {
   private readonly groups = new Map<string, Entry[]>();
@@ -124,7 +129,8 @@ export class VolumeIndex {
 
   /**
    * The smallest matchable PV of the claim's class and type whose capacity covers the request,
-   * whose access modes include the claim's, and whose labels match the claim's selector.
+   * whose access modes include the claim's, whose volume mode is the claim's, whose driver can
+   * serve the claim, and whose labels match the claim's selector.
    * `type` undefined matches PVs of any type in the class. PVs reserved by another claim are
    * skipped.
    */
@@ -146,6 +152,7 @@ export class VolumeIndex {
         if (
           (holder === undefined || holder === claimKey) &&
           accessModesFit(e.pv, claim) &&
+          volumeModeFits(e.pv, claim) &&
           this.serves(e.pv, claim) &&
           selector.matches(e.pv.metadata.labels)
         ) {

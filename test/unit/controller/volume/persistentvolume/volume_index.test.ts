@@ -5,6 +5,7 @@ import {
   accessModesFit,
   isMatchable,
   VolumeIndex,
+  volumeModeFits,
 } from '../../../../../pkg/controller/volume/persistentvolume/volume_index';
 import { builtinTypeOf } from '../../../../helpers/volume_drivers';
 import { pv, pvc } from './harness';
@@ -185,5 +186,18 @@ describe('PV controller: VolumeIndex', () => {
     idx.upsert(withRv(pv('a', { size: '2Gi' }), 10));
     expect(idx.findBestMatch(pvc('x'), 'hostPath')?.metadata.name).to.equal('a');
     expect(idx.size).to.equal(2);
+  });
+
+  it("the claim's volume mode must be the PV's (absent = Filesystem): a Block PV never fits a Filesystem claim, nor the reverse", () => {
+    const blockPV = pv('blk', { size: '1Gi' });
+    blockPV.spec.volumeMode = 'Block';
+    const fsPV = pv('fs', { size: '2Gi' });
+    const blockClaim = pvc('b');
+    blockClaim.spec.volumeMode = 'Block';
+    const idx = indexOf(blockPV, fsPV);
+    expect(idx.findBestMatch(pvc('f'), 'hostPath')?.metadata.name).to.equal('fs');
+    expect(idx.findBestMatch(blockClaim, 'hostPath')?.metadata.name).to.equal('blk');
+    expect(volumeModeFits(fsPV, blockClaim)).to.equal(false);
+    expect(volumeModeFits(blockPV, pvc('f'))).to.equal(false);
   });
 });
