@@ -6,13 +6,15 @@
  * (ReadWriteOnce only) make the provisioner refuse a ReadWriteMany claim with an event.
  */
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume, Pod } from '../../../pkg/api/core/v1';
+import { StatusError } from '../../../pkg/api/errors';
 import { Clientset } from '../../../pkg/client/clientset';
 import { run as runKubelet } from '../../../pkg/kubelet/kubelet';
 import { FakeRuntime } from '../../../pkg/kubelet/runtime/fake/fake_runtime';
+import { ContainerLabel } from '../../../pkg/kubelet/runtime/interface';
 import { silentLogger } from '../../../pkg/log/logger';
 import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
 import { newTestDriver, type TestDriver } from '../../fixtures/volume/testdriver/driver';
@@ -185,5 +187,162 @@ describe('volume drivers: a test-only driver registered in one line goes through
     expect(
       existsSync(path.join(root, `pvc-${(await client.persistentVolumeClaims.get('c-rwx', ns)).metadata.uid ?? ''}`)),
     ).to.equal(false);
+  });
+
+  /** A hand-made PV of the test driver claiming to be provisioned by it, with this handle and policy. */
+  function forgedTestVolume(name: string, volumeHandle: string, policy: 'Delete' | 'Recycle'): PersistentVolume {
+    return {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name, annotations: { 'pv.kubernetes.io/provisioned-by': TestDriverName } },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        csi: { driver: TestDriverName, volumeHandle },
+        storageClassName: 'testdriver',
+        persistentVolumeReclaimPolicy: policy,
+      },
+    };
+  }
+
+  /** A PV spec with a raw csi source (any JSON), for requests the types would not allow. */
+  function rawCsiVolume(name: string, csi: unknown): PersistentVolume {
+    return {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        csi: csi as PersistentVolume['spec']['csi'],
+        persistentVolumeReclaimPolicy: 'Delete',
+      },
+    };
+  }
+
+  it('the API refuses csi sources naming a built-in provisioner or plugin (not a driver name), non-string fields, a second source, and a driver change', async () => {
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 0,
+        (err: unknown) => (err instanceof StatusError ? err.status.code : -1),
+      );
+    for (const driver of ['kubestore.io/hostpath', 'kubernetes.io/host-path', 'a'.repeat(64), 'Test.CSI'])
+      expect(
+        await code(client.persistentVolumes.create(rawCsiVolume('bad-name', { driver, volumeHandle: 'h' }))),
+        driver,
+      ).to.equal(422);
+    for (const csi of [
+      { driver: 7, volumeHandle: 'h' },
+      { driver: ['x.io'], volumeHandle: 'h' },
+      { driver: 'x.io', volumeHandle: {} },
+      { driver: 'x.io', volumeHandle: 'h', readOnly: 'yes' },
+    ])
+      expect(await code(client.persistentVolumes.create(rawCsiVolume('bad-type', csi))), JSON.stringify(csi)).to.equal(
+        400,
+      );
+    const both = rawCsiVolume('both', { driver: TestDriverName, volumeHandle: 'h' });
+    both.spec.hostPath = { path: path.join(tmp, 'both') };
+    expect(await code(client.persistentVolumes.create(both))).to.equal(422);
+    await client.persistentVolumes.create(rawCsiVolume('immutable', { driver: TestDriverName, volumeHandle: 'h' }));
+    // Controllers write the new PV too (status, protection finalizer): a 409 is retried on a fresh copy.
+    const change = async (spec: (old: PersistentVolume['spec']) => PersistentVolume['spec']) => {
+      let got = 409;
+      await waitUntil(
+        async () => {
+          const live = await client.persistentVolumes.get('immutable');
+          got = await code(client.persistentVolumes.update({ ...live, spec: spec(live.spec) }));
+          return got !== 409;
+        },
+        20_000,
+        'an update of PV immutable that is not a conflict',
+      );
+      return got;
+    };
+    for (const csi of [
+      { driver: 'other.example.com', volumeHandle: 'h' },
+      { driver: TestDriverName, volumeHandle: 'h2' },
+    ])
+      expect(await change((old) => ({ ...old, csi }))).to.equal(422);
+    expect(await change(({ csi: _dropped, ...rest }) => ({ ...rest, hostPath: { path: '/tmp/x' } }))).to.equal(422);
+    await client.persistentVolumes.delete('immutable');
+  });
+
+  for (const policy of ['Delete', 'Recycle'] as const) {
+    it(`forged ${policy} PVs of the test driver (handles "..", ".", another volume's directory) go Failed; no data is touched`, async () => {
+      const tag = policy.toLowerCase();
+      const victim = path.join(root, `victim-${tag}`);
+      mkdirSync(victim);
+      writeFileSync(path.join(victim, 'precious'), 'data');
+      writeFileSync(path.join(tmp, `beside-root-${tag}`), 'data');
+      const cases: [string, string, RegExp][] = [
+        [`forged-up-${tag}`, '..', /volume handle "\.\." is not a directory name/],
+        [`forged-dot-${tag}`, '.', /volume handle "\." is not a directory name/],
+        [`forged-victim-${tag}`, `victim-${tag}`, /no provisioning record/],
+      ];
+      for (const [name, handle] of cases) {
+        await client.persistentVolumes.create(forgedTestVolume(name, handle, policy));
+        await client.persistentVolumeClaims.create(claim(ns, name, { className: 'testdriver', volumeName: name }));
+      }
+      for (const [name] of cases) await waitClaimPhase(client, ns, name, 'Bound');
+      for (const [name] of cases) await client.persistentVolumeClaims.delete(name, ns);
+      const reason = policy === 'Delete' ? 'VolumeFailedDelete' : 'VolumeFailedRecycle';
+      for (const [name, , why] of cases) {
+        await waitUntil(
+          async (note) => {
+            const pv = await client.persistentVolumes.get(name);
+            note(`${pv.status?.phase ?? ''} ${pv.status?.message ?? ''}`);
+            return pv.status?.phase === 'Failed';
+          },
+          20_000,
+          `PV ${name} Failed`,
+        );
+        expect((await client.persistentVolumes.get(name)).status?.message ?? '').to.match(why);
+        expect((await waitEvent(client, 'default', name, reason)).message ?? '').to.match(why);
+      }
+      expect(readdirSync(victim)).to.deep.equal(['precious']);
+      expect(existsSync(path.join(tmp, `beside-root-${tag}`))).to.equal(true);
+      expect(existsSync(root)).to.equal(true);
+    });
+  }
+
+  it('the kubelet: a csi PV of a driver it lacks, or a test-driver handle outside its root, is a FailedMount event naming why; no container starts', async () => {
+    const volumes: [string, PersistentVolume['spec']['csi'], RegExp][] = [
+      [
+        'unknown-drv',
+        { driver: 'unknown.example.com', volumeHandle: 'v' },
+        /its csi driver "unknown\.example\.com" is not one of this kubelet's drivers/,
+      ],
+      ['up-handle', { driver: TestDriverName, volumeHandle: '..' }, /bad volume handle "\.\."/],
+    ];
+    for (const [name, csi, why] of volumes) {
+      const v = rawCsiVolume(name, csi);
+      v.spec.persistentVolumeReclaimPolicy = 'Retain';
+      await client.persistentVolumes.create(v);
+      await client.persistentVolumeClaims.create(claim(ns, name, { className: '', volumeName: name }));
+      await waitClaimPhase(client, ns, name, 'Bound');
+      await client.pods.create({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `user-${name}`, namespace: ns },
+        spec: {
+          nodeName: 'node-a',
+          containers: [
+            {
+              name: 'c',
+              image: 'busybox:latest',
+              command: ['sleep', '3600'],
+              volumeMounts: [{ name: 'd', mountPath: '/data' }],
+            },
+          ],
+          volumes: [{ name: 'd', persistentVolumeClaim: { claimName: name } }],
+        },
+      });
+      const ev = await waitEvent(client, ns, `user-${name}`, 'FailedMount');
+      expect(ev.type).to.equal('Warning');
+      expect(ev.message ?? '').to.match(why);
+      const started = [...rt.containers.values()].filter((c) => c.labels[ContainerLabel.PodName] === `user-${name}`);
+      expect(started.map((c) => c.spec.binds)).to.deep.equal([]);
+      expect((await client.pods.get(`user-${name}`, ns)).status?.phase ?? 'Pending').to.equal('Pending');
+    }
   });
 });
