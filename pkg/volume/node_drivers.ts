@@ -33,13 +33,24 @@ export class NodeDrivers {
     return this.serviceFor(pv).unpublishVolume(pv, ctx);
   }
 
-  /** Runs every driver's optional restart cleanup (see NodeService.cleanupOrphans); returns the PVs cleaned up. */
+  /**
+   * Runs every driver's optional restart cleanup (see NodeService.cleanupOrphans); returns the
+   * PVs cleaned up. One driver failing does not keep the others from cleaning up: it throws
+   * after all of them ran, naming each driver that failed.
+   */
   async cleanupOrphans(rootDir: string, keep: ReadonlySet<string>): Promise<string[]> {
     const removed: string[] = [];
+    const failed: string[] = [];
     for (const d of this.registry.list()) {
-      const cleaned = await this.nodeOf(d).cleanupOrphans?.(rootDir, keep);
-      if (cleaned) removed.push(...cleaned);
+      try {
+        const cleaned = await this.nodeOf(d).cleanupOrphans?.(rootDir, keep);
+        if (cleaned) removed.push(...cleaned);
+      } catch (err) {
+        failed.push(`${d.identity.type}: ${(err as Error).message}`);
+      }
     }
+    if (failed.length)
+      throw new Error(`${failed.join('; ')} (cleaned up: ${removed.length ? removed.join(', ') : 'nothing'})`);
     return removed;
   }
 }

@@ -3,7 +3,10 @@ import type { PersistentVolume } from '../../../pkg/api/core/v1';
 import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
 import { builtinDrivers } from '../../../pkg/volume/drivers';
 import { VolumeSetupError } from '../../../pkg/volume/errors';
+import type { ControllerService } from '../../../pkg/volume/controller_service';
+import type { VolumeDriver } from '../../../pkg/volume/driver';
 import { newHostPathDriver } from '../../../pkg/volume/hostpath/driver';
+import { hostPathIdentity } from '../../../pkg/volume/hostpath/identity';
 import { NodeDrivers } from '../../../pkg/volume/node_drivers';
 import { VolumeDriverRegistry } from '../../../pkg/volume/registry';
 import { nfsSettings } from '../../helpers/volume_drivers';
@@ -86,5 +89,32 @@ describe('volume: VolumeDriverRegistry', () => {
       .catch((e: unknown) => e);
     expect(err).to.be.instanceOf(VolumeSetupError);
     expect(await node.cleanupOrphans('/nonexistent-kubelet-root', new Set())).to.deep.equal([]);
+  });
+
+  it('a driver whose restart cleanup fails does not keep the next drivers from cleaning up; the error names it', async () => {
+    const calls: string[] = [];
+    const driver = (type: string, cleanup: () => Promise<string[]>): VolumeDriver => ({
+      identity: { ...hostPathIdentity, type, provisioner: `${type}.example.com`, pluginName: `${type}.example.com` },
+      handles: () => false,
+      controller: () => ({}) as ControllerService,
+      node: () => ({
+        publishVolume: () => Promise.reject(new Error('unused')),
+        unpublishVolume: () => Promise.resolve(),
+        cleanupOrphans: async () => {
+          calls.push(type);
+          return cleanup();
+        },
+      }),
+    });
+    const node = new NodeDrivers(
+      new VolumeDriverRegistry([
+        driver('broken', () => Promise.reject(new Error('mount table unreadable'))),
+        driver('fine', () => Promise.resolve(['orphan'])),
+      ]),
+      { mounter: new FakeMounter() },
+    );
+    const err = await node.cleanupOrphans('/r', new Set()).catch((e: unknown) => e);
+    expect(calls).to.deep.equal(['broken', 'fine']);
+    expect((err as Error).message).to.equal('broken: mount table unreadable (cleaned up: orphan)');
   });
 });
