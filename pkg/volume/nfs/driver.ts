@@ -13,7 +13,8 @@ import { NfsNode } from './node';
 export function newNfsDriver(settings: NfsSettings): VolumeDriver {
   return {
     identity: nfsIdentity,
-    handles: (pv) => pv.spec.nfs !== undefined,
+    // A null source field is unset (validation and the API treat it so; JSON keeps it).
+    handles: (pv) => pv.spec.nfs !== undefined && pv.spec.nfs !== null,
     defaultClass: () =>
       defaultClassOf(nfsIdentity, nfsIdentity.type, { server: settings.server, path: settings.exportPath }),
     controller: (host) => new NfsController(settings, host.records),

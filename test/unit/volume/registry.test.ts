@@ -72,6 +72,16 @@ describe('volume: VolumeDriverRegistry', () => {
     expect(await unpublish?.catch((e: unknown) => e)).to.be.instanceOf(VolumeSetupError);
   });
 
+  it("a source field set to null is unset (the API stores nulls): the PV is the one driver's whose field is set", () => {
+    const withNulls = (spec: PersistentVolume['spec'], ...nulls: string[]): PersistentVolume => ({
+      metadata: { name: 'z' },
+      spec: { ...spec, ...Object.fromEntries(nulls.map((k) => [k, null])) },
+    });
+    expect(registry.forVolume(withNulls(host.spec, 'nfs', 'csi'))?.identity.type).to.equal('hostPath');
+    expect(registry.nodeDriverFor(withNulls(nfs.spec, 'hostPath'))?.identity.type).to.equal('nfs');
+    expect(registry.forVolume(withNulls({}, 'hostPath', 'nfs'))).to.equal(undefined);
+  });
+
   it('refuses duplicate driver names', () => {
     expect(() => new VolumeDriverRegistry([newHostPathDriver(), newHostPathDriver()])).to.throw(/registered twice/);
   });
