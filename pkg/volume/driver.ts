@@ -74,7 +74,7 @@ export const directoryCapabilities: DriverCapabilities = {
 /** Labels of the default classes drivers bring. */
 export const builtinClassLabels: Readonly<Record<string, string>> = { 'kubestore.io/builtin': 'true' };
 
-/** A default class of `driver` named `name` (Immediate binding, Delete, no expansion). */
+/** The default class `name` of the driver `identity` names as provisioner (Immediate binding, Delete, no expansion). */
 export function defaultClassOf(
   identity: DriverIdentity,
   name: string,

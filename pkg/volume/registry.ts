@@ -39,13 +39,17 @@ export class VolumeDriverRegistry {
 
   /** The one driver handling `pv`'s source; undefined when none does (or, ambiguously, several). */
   forVolume(pv: DeepReadonly<PersistentVolume>): VolumeDriver | undefined {
-    const matches = this.drivers.filter((d) => d.handles(pv));
+    const matches = this.handling(pv);
     return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  private handling(pv: DeepReadonly<PersistentVolume>): VolumeDriver[] {
+    return this.drivers.filter((d) => d.handles(pv));
   }
 
   /** `forVolume`, for the node: a VolumeSetupError saying why when there is no single driver. */
   nodeDriverFor(pv: PersistentVolume): VolumeDriver {
-    const matches = this.drivers.filter((d) => d.handles(pv));
+    const matches = this.handling(pv);
     const [only] = matches;
     if (only && matches.length === 1) return only;
     if (matches.length === 0) {

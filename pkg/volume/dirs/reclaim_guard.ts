@@ -43,6 +43,15 @@ export interface GuardContext {
   provisioner: string;
 }
 
+/** The guard of a driver's volumes under `roots`, checked against its own records. */
+export function guardOf(
+  identity: { type: string; provisioner: string },
+  roots: readonly string[],
+  records: ProvisioningRecords,
+): GuardContext {
+  return { records, roots, type: identity.type, provisioner: identity.provisioner };
+}
+
 /** The annotation naming the provisioner of a dynamically provisioned PV (Kubernetes' name). */
 export const ProvisionedByAnnotation = 'pv.kubernetes.io/provisioned-by';
 

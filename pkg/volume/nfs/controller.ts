@@ -18,10 +18,10 @@ import type { ControllerService, CreateVolumeRequest } from '../controller_servi
 import { ProvisioningError, ReclaimRefusal } from '../errors';
 import { isLocalNfsServer, nfsIdentity, type NfsSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
-import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
+import { adoptRecord, type GuardContext, guardOf } from '../dirs/reclaim_guard';
 
 /** True when `server` names this host. */
-export function isLocalServer(server: string, settings: NfsSettings): boolean {
+function isLocalServer(server: string, settings: NfsSettings): boolean {
   return isLocalNfsServer(server, settings.server);
 }
 
@@ -51,12 +51,7 @@ export class NfsController implements ControllerService {
     private readonly settings: NfsSettings,
     records: ProvisioningRecords,
   ) {
-    this.guard = {
-      records,
-      roots: [settings.exportRoot],
-      type: nfsIdentity.type,
-      provisioner: nfsIdentity.provisioner,
-    };
+    this.guard = guardOf(nfsIdentity, [settings.exportRoot], records);
   }
 
   async createVolume(req: CreateVolumeRequest) {
