@@ -14,12 +14,19 @@ import { pvName } from './node_service';
 export class VolumeDriverRegistry {
   private readonly drivers: readonly VolumeDriver[];
 
-  /** Throws when two drivers share a type, provisioner or plugin name. */
+  /** Throws when two drivers share a type, provisioner, plugin name or default class name. */
   constructor(drivers: readonly VolumeDriver[]) {
-    for (const key of ['type', 'provisioner', 'pluginName'] as const) {
+    const names = {
+      type: (d: VolumeDriver) => d.identity.type,
+      provisioner: (d: VolumeDriver) => d.identity.provisioner,
+      pluginName: (d: VolumeDriver) => d.identity.pluginName,
+      'default class': (d: VolumeDriver) => d.defaultClass?.().metadata.name,
+    };
+    for (const [key, nameOf] of Object.entries(names)) {
       const seen = new Set<string>();
       for (const d of drivers) {
-        const v = d.identity[key];
+        const v = nameOf(d);
+        if (v === undefined) continue;
         if (seen.has(v)) throw new Error(`volume driver ${key} "${v}" registered twice`);
         seen.add(v);
       }

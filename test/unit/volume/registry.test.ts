@@ -84,6 +84,15 @@ describe('volume: VolumeDriverRegistry', () => {
 
   it('refuses duplicate driver names', () => {
     expect(() => new VolumeDriverRegistry([newHostPathDriver(), newHostPathDriver()])).to.throw(/registered twice/);
+    // Two default classes of one name: only one could be created, and forClass would pick by order.
+    const other = newHostPathDriver();
+    const clash: VolumeDriver = {
+      ...other,
+      identity: { ...other.identity, type: 'other', provisioner: 'other.example.com', pluginName: 'other.example.com' },
+    };
+    expect(() => new VolumeDriverRegistry([newHostPathDriver(), clash])).to.throw(
+      'volume driver default class "hostPath" registered twice',
+    );
   });
 
   it("makes each driver's service once, and NodeDrivers routes a PV to its driver's node half", async () => {
