@@ -11,14 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume, PersistentVolumeClaim } from '../../../pkg/api/core/v1';
 import { Clientset } from '../../../pkg/client/clientset';
-import { run as runKubelet } from '../../../pkg/kubelet/kubelet';
 import { FakeRuntime } from '../../../pkg/kubelet/runtime/fake/fake_runtime';
-import { silentLogger } from '../../../pkg/log/logger';
 import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
 import { pluginMountsDir } from '../../../pkg/volume/nfs/node';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { testNodeDrivers } from '../../helpers/volume_drivers';
 import { waitUntil } from '../controller/helpers';
+import { type InProcessKubelet, podUsingClaim, startKubelet } from './helpers';
 
 describe('volume drivers: a restarted kubelet unmounts the shared mounts no pod of its node uses', function () {
   this.timeout(60_000);
@@ -26,8 +25,7 @@ describe('volume drivers: a restarted kubelet unmounts the shared mounts no pod 
   let api: TestApiServer;
   let client: Clientset;
   let tmp: string;
-  const stop = new AbortController();
-  let kubelet: Promise<void> | undefined;
+  let kubelet: InProcessKubelet | undefined;
 
   before(async () => {
     tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'kubestore-orphans-')));
@@ -37,8 +35,7 @@ describe('volume drivers: a restarted kubelet unmounts the shared mounts no pod 
   });
 
   after(async () => {
-    stop.abort();
-    await kubelet;
+    await kubelet?.stop();
     client?.close();
     await api?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -94,41 +91,14 @@ describe('volume drivers: a restarted kubelet unmounts the shared mounts no pod 
     await boundNfsClaim('kept');
     await boundNfsClaim('orphan');
     // A pod of this node still uses `kept`; the pod that used `orphan` is gone.
-    await client.pods.create({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'user', namespace: ns },
-      spec: {
-        nodeName: 'node-a',
-        containers: [
-          {
-            name: 'c',
-            image: 'busybox:latest',
-            command: ['sleep', '3600'],
-            volumeMounts: [{ name: 'd', mountPath: '/data' }],
-          },
-        ],
-        volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'kept' } }],
-      },
-    });
+    await client.pods.create(podUsingClaim(ns, 'user', 'kept'));
     const rt = new FakeRuntime({ images: ['busybox'] });
-    kubelet = runKubelet(
-      {
-        client: { server: api.url, qps: 0 },
-        nodeName: 'node-a',
-        rootDir,
-        hostIP: '127.0.0.1',
-        runtime: rt,
-        drivers: testNodeDrivers(mounter, { exportRoot: path.join(tmp, 'nfs') }),
-        networkMode: 'none',
-        bindAddress: '127.0.0.1',
-        port: 0,
-        workers: 2,
-        heartbeatMs: 500,
-        logger: silentLogger(),
-      },
-      stop.signal,
-    );
+    kubelet = startKubelet({
+      url: api.url,
+      rootDir,
+      runtime: rt,
+      drivers: testNodeDrivers(mounter, { exportRoot: path.join(tmp, 'nfs') }),
+    });
     await waitUntil(
       () => [...rt.containers.values()].some((c) => c.spec.binds.includes(`${path.join(mounts, 'kept')}:/data`)),
       20_000,

@@ -9,13 +9,11 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PersistentVolume, Pod } from '../../../pkg/api/core/v1';
+import type { PersistentVolume } from '../../../pkg/api/core/v1';
 import { StatusError } from '../../../pkg/api/errors';
 import { Clientset } from '../../../pkg/client/clientset';
-import { run as runKubelet } from '../../../pkg/kubelet/kubelet';
 import { FakeRuntime } from '../../../pkg/kubelet/runtime/fake/fake_runtime';
 import { ContainerLabel } from '../../../pkg/kubelet/runtime/interface';
-import { silentLogger } from '../../../pkg/log/logger';
 import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
 import { newTestDriver, type TestDriver } from '../../fixtures/volume/testdriver/driver';
 import { TestDriverName } from '../../fixtures/volume/testdriver/identity';
@@ -30,6 +28,7 @@ import {
   waitGone,
   waitUntil,
 } from '../controller/helpers';
+import { type InProcessKubelet, podUsingClaim, startKubelet } from './helpers';
 
 describe('volume drivers: a test-only driver registered in one line goes through bind, provision, mount and delete', function () {
   this.timeout(60_000);
@@ -41,8 +40,7 @@ describe('volume drivers: a test-only driver registered in one line goes through
   let root: string;
   let driver: TestDriver;
   const rt = new FakeRuntime({ images: ['busybox'] });
-  const stopKubelet = new AbortController();
-  let kubelet: Promise<void> | undefined;
+  let kubelet: InProcessKubelet | undefined;
 
   before(async () => {
     tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'kubestore-testdriver-')));
@@ -52,23 +50,12 @@ describe('volume drivers: a test-only driver registered in one line goes through
     api = await startApiServer();
     client = new Clientset({ server: api.url, qps: 0 });
     cm = startControllerManager({ url: api.url, dir: path.join(tmp, 'kcm'), drivers: [driver] });
-    kubelet = runKubelet(
-      {
-        client: { server: api.url, qps: 0 },
-        nodeName: 'node-a',
-        rootDir: path.join(tmp, 'kubelet'),
-        hostIP: '127.0.0.1',
-        runtime: rt,
-        drivers: testNodeDrivers(new FakeMounter(), { exportRoot: path.join(tmp, 'nfs') }, [driver]),
-        networkMode: 'none',
-        bindAddress: '127.0.0.1',
-        port: 0,
-        workers: 2,
-        heartbeatMs: 500,
-        logger: silentLogger(),
-      },
-      stopKubelet.signal,
-    );
+    kubelet = startKubelet({
+      url: api.url,
+      rootDir: path.join(tmp, 'kubelet'),
+      runtime: rt,
+      drivers: testNodeDrivers(new FakeMounter(), { exportRoot: path.join(tmp, 'nfs') }, [driver]),
+    });
     await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await waitUntil(
       async () => (await client.storageClasses.list()).items.some((c) => c.metadata.name === 'testdriver'),
@@ -78,8 +65,7 @@ describe('volume drivers: a test-only driver registered in one line goes through
   });
 
   after(async () => {
-    stopKubelet.abort();
-    await kubelet;
+    await kubelet?.stop();
     await cm?.stop();
     client?.close();
     await api?.stop();
@@ -123,24 +109,7 @@ describe('volume drivers: a test-only driver registered in one line goes through
     expect(existsSync(dir), dir).to.equal(true);
     expect(driver.made.controllers.flatMap((c) => c.calls)).to.include(`create ${pvName}`);
 
-    const pod: Pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'user', namespace: ns },
-      spec: {
-        nodeName: 'node-a',
-        containers: [
-          {
-            name: 'c',
-            image: 'busybox:latest',
-            command: ['sleep', '3600'],
-            volumeMounts: [{ name: 'd', mountPath: '/data' }],
-          },
-        ],
-        volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'c-dyn' } }],
-      },
-    };
-    const created = await client.pods.create(pod);
+    const created = await client.pods.create(podUsingClaim(ns, 'user', 'c-dyn'));
     await waitUntil(
       () => [...rt.containers.values()].some((c) => c.spec.binds.includes(`${dir}:/data`)),
       20_000,
@@ -320,23 +289,7 @@ describe('volume drivers: a test-only driver registered in one line goes through
       await client.persistentVolumes.create(v);
       await client.persistentVolumeClaims.create(claim(ns, name, { className: '', volumeName: name }));
       await waitClaimPhase(client, ns, name, 'Bound');
-      await client.pods.create({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: `user-${name}`, namespace: ns },
-        spec: {
-          nodeName: 'node-a',
-          containers: [
-            {
-              name: 'c',
-              image: 'busybox:latest',
-              command: ['sleep', '3600'],
-              volumeMounts: [{ name: 'd', mountPath: '/data' }],
-            },
-          ],
-          volumes: [{ name: 'd', persistentVolumeClaim: { claimName: name } }],
-        },
-      });
+      await client.pods.create(podUsingClaim(ns, `user-${name}`, name));
       const ev = await waitEvent(client, ns, `user-${name}`, 'FailedMount');
       expect(ev.type).to.equal('Warning');
       expect(ev.message ?? '').to.match(why);
