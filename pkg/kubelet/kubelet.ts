@@ -18,7 +18,6 @@
 import type { Logger } from 'pino';
 import type { Pod } from '../api/core/v1';
 import { isNotFound } from '../api/errors';
-import { splitKey } from '../api/meta';
 import type { ClientConfig } from '../client/config';
 import { Clientset } from '../client/clientset';
 import { EventBroadcaster } from '../client/record/broadcaster';
@@ -26,7 +25,6 @@ import { PatchType } from '../client/resource_client';
 import { runWorkers, ControllerMetrics, type Result } from '../util/reconcile/runner';
 import { SharedInformerFactory } from '../informer/factory';
 import type { DeepReadonly } from '../util/immutable/deep_readonly';
-import { metaNamespaceKey } from '../informer/store';
 import { unwrapTombstone } from '../informer/tombstone';
 import { Registry } from '../metrics/registry';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../util/workqueue';
@@ -42,6 +40,7 @@ import { desiredPod, type VolumeListers } from './volumemanager/populator';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
 import { VolumeManager } from './volumemanager/volume_manager';
 import { jsonClone } from '../util/json/clone';
+import { namespacedKey, objectKey, splitKey } from '../api/keys';
 
 /** Configuration of a kubelet. */
 export interface KubeletConfig {
@@ -64,7 +63,7 @@ export interface KubeletConfig {
 function podKeyOfLabels(labels: Record<string, string>): string | undefined {
   const ns = labels[ContainerLabel.PodNamespace];
   const name = labels[ContainerLabel.PodName];
-  return ns && name ? `${ns}/${name}` : undefined;
+  return ns && name ? namespacedKey(ns, name) : undefined;
 }
 
 /** Runs the kubelet until `signal` aborts. */
@@ -102,7 +101,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     address: cfg.bindAddress,
     port: cfg.port,
     runtime: cfg.runtime,
-    pod: (ns, name) => pods.get(`${ns}/${name}`),
+    pod: (ns, name) => pods.get(namespacedKey(ns, name)),
     healthy: () => true,
     metrics: registry,
     logger: log,
@@ -190,9 +189,9 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   };
 
   podInformer.addEventHandler({
-    onAdd: (p) => queue.add(metaNamespaceKey(p)),
-    onUpdate: (_o, p) => queue.add(metaNamespaceKey(p)),
-    onDelete: (obj) => queue.add(metaNamespaceKey(unwrapTombstone(obj))),
+    onAdd: (p) => queue.add(objectKey(p)),
+    onUpdate: (_o, p) => queue.add(objectKey(p)),
+    onDelete: (obj) => queue.add(objectKey(unwrapTombstone(obj))),
   });
   try {
     await registerWithRetry(nodeStatus, log, signal);
@@ -214,7 +213,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
           if (key) queue.add(key);
         },
         resyncAll: () => {
-          for (const p of pods.list()) queue.add(metaNamespaceKey(p));
+          for (const p of pods.list()) queue.add(objectKey(p));
         },
         signal,
         logger: log,

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, conflict, notFound, type Qualified } from '../../pkg/api/errors';
 import type { DeleteOptions, KubeObject, ObjectList } from '../../pkg/api/meta';
-import { objectKey } from '../../pkg/api/meta';
+import { objectKey } from '../../pkg/api/keys';
 
 /** The verbs a FakeResource records. */
 export type Verb = 'get' | 'list' | 'create' | 'update' | 'updateStatus' | 'delete';

@@ -54,7 +54,7 @@ function cachedRbacObjects(sources: AuthorizerSources): RbacObjects {
   const store = (resource: string) => sources.store(rbacGroup, resource);
   const all = <T>(resource: string, ns = ''): T[] => {
     const s = store(resource);
-    return s.cache.snapshot(`${s.resourcePrefix}${ns ? `${ns}/` : ''}`).items as T[];
+    return s.cache.snapshot(s.listPrefix(ns)).items as T[];
   };
   const one = <T>(resource: string, ns: string | undefined, name: string): T | undefined => {
     const s = store(resource);

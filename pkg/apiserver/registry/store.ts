@@ -19,6 +19,7 @@ import type { Strategy } from './strategy';
 import { translateStorageError, waitForRevision } from './storage_errors';
 import { jsonClone } from '../../util/json/clone';
 import { rfc3339 } from '../../api/time';
+import { objectKey, storageKey, storageListPrefix, storagePrefix } from '../../api/keys';
 
 /** Query options of list and watch. */
 export interface ListQuery {
@@ -86,7 +87,7 @@ export class Store<T extends KubeObject = KubeObject> {
     this.strategy = opts.strategy;
     this.storage = opts.storage;
     this.cache = opts.cache;
-    this.root = `${opts.keyPrefix.replace(/\/$/, '')}/${opts.strategy.info.resource}/`;
+    this.root = storagePrefix(opts.keyPrefix, opts.strategy.info.resource);
     this.admission = opts.admission ?? {};
     this.now = opts.now ?? (() => new Date());
     this.freshnessWaitMs = opts.freshnessWaitMs ?? defaultFreshnessWaitMs;
@@ -116,11 +117,12 @@ export class Store<T extends KubeObject = KubeObject> {
 
   /** The etcd key of one object. */
   key(ns: string | undefined, name: string): string {
-    return this.strategy.info.namespaced ? `${this.root}${ns ?? ''}/${name}` : `${this.root}${name}`;
+    return storageKey(this.root, this.strategy.info.namespaced, ns, name);
   }
 
-  private listPrefix(ns: string | undefined): string {
-    return this.strategy.info.namespaced && ns ? `${this.root}${ns}/` : this.root;
+  /** The prefix a list of `ns` reads (the whole resource when `ns` is undefined or cluster-scoped). */
+  listPrefix(ns: string | undefined): string {
+    return storageListPrefix(this.root, this.strategy.info.namespaced, ns);
   }
 
   /** Converts storage failures into API errors naming this resource. */
@@ -236,7 +238,7 @@ export class Store<T extends KubeObject = KubeObject> {
       const snap = this.cache.snapshot(this.listPrefix(ns));
       const items = snap.items
         .filter((o) => predicate(o as T))
-        .sort((a, b) => (keyOrder(a) < keyOrder(b) ? -1 : keyOrder(a) > keyOrder(b) ? 1 : 0));
+        .sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0));
       return {
         apiVersion: apiVersionOf(info),
         kind: info.listKind,
@@ -506,11 +508,6 @@ export class Store<T extends KubeObject = KubeObject> {
     }
     return { ...list, items };
   }
-}
-
-/** Sort key of list items: etcd's key order (namespace, then name). */
-function keyOrder(o: KubeObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 }
 
 /** Everything but metadata and status is "spec" for generation purposes. */

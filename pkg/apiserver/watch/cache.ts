@@ -12,6 +12,7 @@ import type { KubeObject } from '../../api/meta';
 import { gone, serviceUnavailable, tooLargeResourceVersion } from '../../api/errors';
 import { isStorageError, StorageErrorCode } from '../../storage/errors';
 import type { Storage, StorageEvent } from '../../storage/interfaces';
+import { storageKeyOf } from '../../api/keys';
 
 /** A store event plus its lazily computed, shared JSON serialization. */
 export class CachedEvent {
@@ -78,7 +79,7 @@ export class WatchCache {
     this.closed = false;
     const { items, revision } = await this.storage.list(this.prefix);
     this.objects.clear();
-    for (const o of items) this.objects.set(keyOfObject(this.prefix, o), o);
+    for (const o of items) this.objects.set(storageKeyOf(this.prefix, o), o);
     this.ring.length = 0;
     this.ringStart = 0;
     this.oldest = revision;
@@ -198,9 +199,4 @@ export class WatchCache {
     for (const w of this.watchers) w.close();
     this.watchers.clear();
   }
-}
-
-function keyOfObject(prefix: string, o: KubeObject): string {
-  const { namespace, name } = o.metadata;
-  return namespace ? `${prefix}${namespace}/${name ?? ''}` : `${prefix}${name ?? ''}`;
 }

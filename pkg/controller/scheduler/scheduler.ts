@@ -14,6 +14,7 @@ import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { Reconciler, Result } from '../../util/reconcile/runner';
 import type { Lister } from '../../util/reconcile/lister';
 import { nodeMatchesAffinity } from './node_affinity';
+import { namespacedKey, objectKey } from '../../api/keys';
 
 /** Index of pods by spec.nodeName. */
 export const PodByNodeIndex = 'podByNode';
@@ -53,7 +54,7 @@ export class SchedulerReconciler implements Reconciler {
     const ns = pod.metadata.namespace ?? 'default';
     const affinities = (pod.spec.volumes ?? []).flatMap((v) => {
       const claimName = v.persistentVolumeClaim?.claimName;
-      const claim = claimName ? this.d.claims.get(`${ns}/${claimName}`) : undefined;
+      const claim = claimName ? this.d.claims.get(namespacedKey(ns, claimName)) : undefined;
       const pv = claim?.spec.volumeName ? this.d.volumes.get(claim.spec.volumeName) : undefined;
       return pv?.spec.nodeAffinity ? [{ pv: pv.metadata.name ?? '', affinity: pv.spec.nodeAffinity }] : [];
     });
@@ -84,7 +85,7 @@ export class SchedulerReconciler implements Reconciler {
       pod,
       EventType.Normal,
       SchedulerReason.Scheduled,
-      `Successfully assigned ${ns}/${pod.metadata.name ?? ''} to ${nodeName}`,
+      `Successfully assigned ${objectKey(pod)} to ${nodeName}`,
     );
   }
 }

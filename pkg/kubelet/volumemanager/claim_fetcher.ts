@@ -13,6 +13,7 @@ import { isNotFound } from '../../api/errors';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { ItemExponentialFailureRateLimiter } from '../../util/workqueue/rate_limiters';
 import type { VolumeListers } from './populator';
+import { namespacedKey } from '../../api/keys';
 
 /** The two reads; both resolve undefined for a 404 and throw on any other failure. */
 export interface VolumeGetter {
@@ -95,15 +96,15 @@ export class ClaimFetcher implements VolumeListers {
       [...new Set(bound)].map(async (name) => [name, await this.o.get.volume(name)] as const),
     );
     for (const [name, c] of claims) {
-      if (c) this.claims.set(`${ns}/${name}`, c);
-      else this.claims.delete(`${ns}/${name}`);
+      if (c) this.claims.set(namespacedKey(ns, name), c);
+      else this.claims.delete(namespacedKey(ns, name));
     }
     for (const [name, v] of volumes) {
       if (v) this.volumes.set(name, v);
       else this.volumes.delete(name);
     }
     const previous = this.reads.get(uid);
-    this.reads.set(uid, { claims: names.map((n) => `${ns}/${n}`), volumes: volumes.map(([n]) => n) });
+    this.reads.set(uid, { claims: names.map((n) => namespacedKey(ns, n)), volumes: volumes.map(([n]) => n) });
     if (previous) this.collect(previous);
     const settled =
       claims.every(([, c]) => c !== undefined) &&

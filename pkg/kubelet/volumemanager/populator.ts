@@ -4,10 +4,10 @@
  * pod, or a claim or PV a pod uses, changes.
  */
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/core/v1';
-import { objectKey } from '../../api/meta';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { DesiredPod, DesiredVolume } from './desired_state';
 import { jsonClone } from '../../util/json/clone';
+import { namespacedKey, objectKey } from '../../api/keys';
 
 /** The cache lookups the populator needs. */
 export interface VolumeListers {
@@ -22,7 +22,7 @@ export function desiredPod(pod: DeepReadonly<Pod>, l: VolumeListers): DesiredPod
   for (const vol of pod.spec.volumes ?? []) {
     const src = vol.persistentVolumeClaim;
     if (!src) continue;
-    const claimKey = `${ns}/${src.claimName}`;
+    const claimKey = namespacedKey(ns, src.claimName);
     const mountedReadOnly = pod.spec.containers.every((c) =>
       (c.volumeMounts ?? []).filter((m) => m.name === vol.name).every((m) => m.readOnly === true),
     );

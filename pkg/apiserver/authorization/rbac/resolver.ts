@@ -14,6 +14,7 @@ import type {
 } from '../../../api/rbac/v1';
 import { SubjectKind } from '../../../api/rbac/v1';
 import type { UserInfo } from '../../authentication/user';
+import { namespacedKey } from '../../../api/keys';
 
 /** Where the resolver reads RBAC objects (the stores' caches in the apiserver, arrays in unit tests). */
 export interface RbacObjects {
@@ -82,7 +83,7 @@ export class GrantResolver {
     for (const b of this.objects.roleBindings(namespace)) {
       if (!(b.subjects ?? []).some((s) => subjectMatches(s, user, namespace))) continue;
       const rules = this.roleRules(b.roleRef, namespace);
-      const source = `RoleBinding ${JSON.stringify(`${namespace}/${b.metadata.name ?? ''}`)} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)}`;
+      const source = `RoleBinding ${JSON.stringify(namespacedKey(namespace, b.metadata.name ?? ''))} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)}`;
       if (rules && visit({ source, rules })) return;
     }
   }

@@ -23,6 +23,7 @@ import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { type Provisioned, ProvisioningError } from './provisioner';
 import { prepareRecord } from './provisioning_records';
 import { rfc3339 } from '../../../api/time';
+import { objectKey } from '../../../api/keys';
 
 /** The class object of a claim, or a synthesized built-in one before its object exists. */
 function classOf(ctx: ControllerContext, claim: PersistentVolumeClaim): DeepReadonly<StorageClass> | undefined {
@@ -123,9 +124,7 @@ async function syncNamedClaim(ctx: ControllerContext, claim: PersistentVolumeCla
   const classMismatch = className !== '' && (pv.spec.storageClassName ?? '') !== className;
   if ((wantType !== undefined && haveType !== wantType) || classMismatch) {
     await markMismatch(ctx, claim, pv, wantType, haveType);
-    throw new TerminalError(
-      `claim ${claim.metadata.namespace ?? ''}/${claim.metadata.name ?? ''} does not match volume ${volumeName}`,
-    );
+    throw new TerminalError(`claim ${objectKey(claim)} does not match volume ${volumeName}`);
   }
   if (pv.spec.claimRef && !refersTo(pv, claim)) {
     if (claim.status?.phase !== PersistentVolumeClaimPhase.Pending) {
@@ -237,7 +236,7 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
   await prepareRecord(ctx.records, {
     pvName,
     claimUid: claim.metadata.uid ?? '',
-    claim: claimKeyOf(claim.metadata),
+    claim: objectKey(claim),
     type: provisioner.type,
     path: made.localPath,
   });
@@ -280,9 +279,4 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
 /** Lets the provisioner of a PV complete its provisioning record (a no-op unless it is uncompleted and matches). */
 async function adoptVolume(ctx: ControllerContext, pv: DeepReadonly<PersistentVolume>): Promise<void> {
   await ctx.provisioners.find((p) => p.owns(pv))?.adopt(pv);
-}
-
-/** The claim key of a namespace/name pair (helper for handlers). */
-export function claimKeyOf(ref: { namespace?: string; name?: string }): string {
-  return `${ref.namespace ?? 'default'}/${ref.name ?? ''}`;
 }

@@ -15,13 +15,13 @@ import type { PersistentVolume } from '../../../api/core/v1';
 import { EventType, PersistentVolumePhase } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
 import type { Result } from '../../../util/reconcile/runner';
-import { claimKeyOf } from './claim_sync';
 import { Annotation, EventReason } from './constants';
 import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext } from './deps';
 import type { Provisioner } from './provisioner';
 import { ReclaimRefusal } from './reclaim_guard';
 import { jsonClone } from '../../../util/json/clone';
+import { claimRefKey, objectKey } from '../../../api/keys';
 
 async function setPhase(
   ctx: ControllerContext,
@@ -56,7 +56,7 @@ export async function syncVolume(ctx: ControllerContext, name: string): Promise<
   if (!cached) {
     ctx.index.delete(name);
     await forgetRecordOfDeleted(ctx, name);
-    for (const claim of ctx.claims.byIndex(IndexName.ClaimByVolume, name)) ctx.enqueueClaim(claimKeyOf(claim.metadata));
+    for (const claim of ctx.claims.byIndex(IndexName.ClaimByVolume, name)) ctx.enqueueClaim(objectKey(claim));
     return;
   }
   const pv = thaw<PersistentVolume>(cached);
@@ -66,7 +66,7 @@ export async function syncVolume(ctx: ControllerContext, name: string): Promise<
     if (pv.status?.phase !== PersistentVolumePhase.Failed) await setPhase(ctx, pv, PersistentVolumePhase.Available);
     return;
   }
-  const claimKey = claimKeyOf(ref);
+  const claimKey = claimRefKey(ref);
   if (!ref.uid) {
     // Pre-bound by a user to a claim by name: Available until that claim binds it.
     await setPhase(ctx, pv, PersistentVolumePhase.Available);

@@ -6,12 +6,12 @@
  */
 import type { PersistentVolumeClaim, Pod } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
-import { splitKey } from '../../../api/meta';
 import type { ObjectList } from '../../../api/meta';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import type { Reconciler } from '../../../util/reconcile/runner';
 import type { Lister } from '../../../util/reconcile/lister';
 import { Finalizer, withFinalizer, withoutFinalizer } from './finalizers';
+import { namespacedKey, splitKey } from '../../../api/keys';
 
 /** Index of pods by the `namespace/claim` keys of the claims they use. */
 export const PodByClaimIndex = 'podByClaim';
@@ -20,7 +20,7 @@ export const PodByClaimIndex = 'podByClaim';
 export function claimKeysOfPod(pod: DeepReadonly<Pod>): string[] {
   const ns = pod.metadata.namespace ?? 'default';
   return (pod.spec.volumes ?? []).flatMap((v) =>
-    v.persistentVolumeClaim ? [`${ns}/${v.persistentVolumeClaim.claimName}`] : [],
+    v.persistentVolumeClaim ? [namespacedKey(ns, v.persistentVolumeClaim.claimName)] : [],
   );
 }
 

@@ -10,7 +10,7 @@ import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../../p
 import type { StorageClass } from '../../../../pkg/api/storage/v1';
 import { FakeRecorder } from '../../../../pkg/client/record/recorder';
 import { TerminalError } from '../../../../pkg/util/reconcile/runner';
-import { claimKeyOf, syncClaim } from '../../../../pkg/controller/volume/persistentvolume/claim_sync';
+import { syncClaim } from '../../../../pkg/controller/volume/persistentvolume/claim_sync';
 import {
   Annotation,
   Provisioner as ProvisionerName,
@@ -30,8 +30,8 @@ import { isMatchable, VolumeIndex } from '../../../../pkg/controller/volume/pers
 import { syncVolume } from '../../../../pkg/controller/volume/persistentvolume/volume_sync';
 import type { SharedInformerFactory } from '../../../../pkg/informer/factory';
 import { IndexedCache } from '../../../../pkg/informer/indexer';
-import { metaNamespaceKey } from '../../../../pkg/informer/store';
 import { FakeResource, FakeTracker } from '../../../helpers/fake_client';
+import { claimRefKey, objectKey } from '../../../../pkg/api/keys';
 
 // ------------------------------------------------------------------ builders
 
@@ -304,7 +304,7 @@ export class PVHarness {
    */
   syncCaches(): void {
     const oldPvs = new Map(this.pvCache.list().map((v) => [v.metadata.name ?? '', v]));
-    const oldPvcs = new Map(this.pvcCache.list().map((c) => [metaNamespaceKey(c), c]));
+    const oldPvcs = new Map(this.pvcCache.list().map((c) => [objectKey(c), c]));
     const oldClasses = new Set(this.classCache.listKeys());
     const rv = String(this.tracker.revision);
     this.pvCache.replace(this.pvs.all(), rv);
@@ -321,7 +321,7 @@ export class PVHarness {
       if (!changed('pv', name, v.metadata.resourceVersion)) continue;
       this.index.upsert(v);
       this.volumeQueue.add(name);
-      if (v.spec.claimRef?.name) this.claimQueue.add(claimKeyOf(v.spec.claimRef));
+      if (v.spec.claimRef?.name) this.claimQueue.add(claimRefKey(v.spec.claimRef));
       else if (isMatchable(v)) this.pendingClaimsOfClass(v.spec.storageClassName ?? '');
     }
     for (const [name, v] of oldPvs) {
@@ -329,10 +329,10 @@ export class PVHarness {
       this.seen.delete(`pv:${name}`);
       this.index.delete(name);
       this.volumeQueue.add(name);
-      if (v.spec.claimRef?.name) this.claimQueue.add(claimKeyOf(v.spec.claimRef));
+      if (v.spec.claimRef?.name) this.claimQueue.add(claimRefKey(v.spec.claimRef));
     }
     for (const c of this.pvcCache.list()) {
-      const key = metaNamespaceKey(c);
+      const key = objectKey(c);
       if (!changed('pvc', key, c.metadata.resourceVersion)) continue;
       this.claimQueue.add(key);
       if (oldPvcs.has(key) && c.spec.volumeName) this.volumeQueue.add(c.spec.volumeName);
@@ -349,7 +349,7 @@ export class PVHarness {
   private pendingClaimsOfClass(className: string): void {
     for (const c of this.pvcCache.byIndex(IndexName.ClaimByClass, className)) {
       if (c.status?.phase !== PersistentVolumeClaimPhase.Bound && !c.metadata.deletionTimestamp)
-        this.claimQueue.add(metaNamespaceKey(c));
+        this.claimQueue.add(objectKey(c));
     }
   }
 
