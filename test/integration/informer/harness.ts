@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { isAlreadyExists, isNotFound } from '../../../pkg/api/errors';
 import type { PersistentVolumeClaim } from '../../../pkg/api/core/v1';
+import type { Stored } from '../../../pkg/api/stored';
 import type { KubeObject } from '../../../pkg/api/meta';
 import type { ResourceClient } from '../../../pkg/client/resource_client';
 import type { ResourceEventHandler } from '../../../pkg/informer/event_handler';
@@ -61,7 +62,7 @@ export async function listSnapshot(
 }
 
 /** What the informer's cache holds. */
-export function cacheSnapshot(informer: SharedIndexInformer<PersistentVolumeClaim>): Snapshot {
+export function cacheSnapshot(informer: SharedIndexInformer<Stored<PersistentVolumeClaim, 'Namespaced'>>): Snapshot {
   return snapshotOf(informer.lister().list());
 }
 
