@@ -43,12 +43,22 @@ export function splitKey(key: string): { namespace?: string; name: string } {
 }
 
 /**
- * The key of the claim an object reference (a PV's `claimRef`) names. A reference without a
- * namespace means the default namespace, as the binder has always read it (validation makes a
- * stored PV's claimRef name its namespace, so this only matters for unvalidated input).
+ * The namespace and name of the claim an object reference (a PV's `claimRef`) names. A
+ * reference without a namespace means the default namespace, as the binder has always read it
+ * (validation makes a stored PV's claimRef name both, so the fallbacks only matter for
+ * unvalidated input).
  */
+export function claimRefTarget(ref: { readonly namespace?: string; readonly name?: string }): {
+  namespace: string;
+  name: string;
+} {
+  return { namespace: ref.namespace ?? DefaultNamespace, name: ref.name ?? '' };
+}
+
+/** The cache key of the claim a PV's `claimRef` names (see claimRefTarget): always `namespace/name`. */
 export function claimRefKey(ref: { readonly namespace?: string; readonly name?: string }): string {
-  return `${ref.namespace ?? DefaultNamespace}/${ref.name ?? ''}`;
+  const { namespace, name } = claimRefTarget(ref);
+  return `${namespace}/${name}`;
 }
 
 /** The etcd key prefix of one resource, `<prefix>/<resource>/` (a trailing `/` of `prefix` is dropped). */

@@ -8,9 +8,9 @@
  * Pending claim naming it).
  */
 import type { Logger } from 'pino';
-import type { PersistentVolume } from '../../../api/core/v1';
 import { PersistentVolumeClaimPhase } from '../../../api/core/v1';
 import type { StorageClass } from '../../../api/storage/v1';
+import type { Stored } from '../../../api/stored';
 import type { Clientset } from '../../../client/clientset';
 import type { EventRecorder } from '../../../client/record/recorder';
 import type { SharedInformerFactory } from '../../../informer/factory';
@@ -20,7 +20,7 @@ import { defaultControllerRateLimiter, RateLimitingQueue } from '../../../util/w
 import { enqueueMapped } from '../../../util/reconcile/handlers';
 import { runWorkers, type ControllerMetrics } from '../../../util/reconcile/runner';
 import { syncClaim } from './claim_sync';
-import { IndexName, type ControllerContext } from './deps';
+import { IndexName, type ControllerContext, type StoredVolume } from './deps';
 import type { Provisioner } from './provisioner';
 import type { ProvisioningRecords } from './provisioning_records';
 import { VolumeIndex, isMatchable } from './volume_index';
@@ -68,9 +68,9 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
         claimQueue.add(objectKey(c));
     }
   };
-  const onVolume = (pv: DeepReadonly<PersistentVolume>) => {
+  const onVolume = (pv: DeepReadonly<StoredVolume>) => {
     index.upsert(pv);
-    volumeQueue.add(pv.metadata.name ?? '');
+    volumeQueue.add(pv.metadata.name);
     if (pv.spec.claimRef?.name) claimQueue.add(claimRefKey(pv.spec.claimRef));
     else if (isMatchable(pv)) pendingClaimsOfClass(pv.spec.storageClassName ?? '');
   };
@@ -80,8 +80,8 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
       onUpdate: (_old, pv) => onVolume(pv),
       onDelete: (obj) => {
         const pv = unwrapTombstone(obj);
-        index.delete(pv.metadata.name ?? '');
-        volumeQueue.add(pv.metadata.name ?? '');
+        index.delete(pv.metadata.name);
+        volumeQueue.add(pv.metadata.name);
         if (pv.spec.claimRef?.name) claimQueue.add(claimRefKey(pv.spec.claimRef));
       },
     }),
@@ -92,17 +92,19 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
         if (c.spec.volumeName) volumeQueue.add(c.spec.volumeName);
         // A PV that points at this claim but lost a race for it must be looked at again to be freed.
         for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, objectKey(c)))
-          volumeQueue.add(pv.metadata.name ?? '');
+          volumeQueue.add(pv.metadata.name);
       },
       onDelete: (obj) => {
         const c = unwrapTombstone(obj);
         if (c.spec.volumeName) volumeQueue.add(c.spec.volumeName);
         for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, objectKey(c)))
-          volumeQueue.add(pv.metadata.name ?? '');
+          volumeQueue.add(pv.metadata.name);
       },
     }),
     scInformer.addEventHandler(
-      enqueueMapped<StorageClass>({ add: (name) => pendingClaimsOfClass(name) }, (sc) => [sc.metadata.name ?? '']),
+      enqueueMapped<Stored<StorageClass, 'Cluster'>>({ add: (name) => pendingClaimsOfClass(name) }, (sc) => [
+        sc.metadata.name,
+      ]),
     ),
   ];
 

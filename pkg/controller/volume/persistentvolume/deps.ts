@@ -2,19 +2,25 @@
 import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/v1';
 import type { DeleteOptions, KubeObject } from '../../../api/meta';
 import type { StorageClass } from '../../../api/storage/v1';
+import type { Scope, Stored } from '../../../api/stored';
 import type { EventRecorder } from '../../../client/record/recorder';
 import type { Provisioner } from './provisioner';
 import type { ProvisioningRecords } from './provisioning_records';
 import type { VolumeIndex } from './volume_index';
 import type { Lister } from '../../../util/reconcile/lister';
 
-/** The writes the controller makes for one resource (a ResourceClient satisfies it). */
-export interface Writer<T extends KubeObject> {
-  get(name: string, namespace?: string): Promise<T>;
-  create(obj: T): Promise<T>;
-  update(obj: T): Promise<T>;
-  updateStatus(obj: T): Promise<T>;
-  delete(name: string, namespace?: string, opts?: DeleteOptions): Promise<T>;
+/** A PersistentVolume as the apiserver stored it (cluster-scoped). */
+export type StoredVolume = Stored<PersistentVolume, 'Cluster'>;
+/** A PersistentVolumeClaim as the apiserver stored it (namespaced). */
+export type StoredClaim = Stored<PersistentVolumeClaim, 'Namespaced'>;
+
+/** The writes the controller makes for one resource of scope `S` (a ResourceClient satisfies it). */
+export interface Writer<T extends KubeObject, S extends Scope> {
+  get(name: string, namespace?: string): Promise<Stored<T, S>>;
+  create(obj: T): Promise<Stored<T, S>>;
+  update(obj: T): Promise<Stored<T, S>>;
+  updateStatus(obj: T): Promise<Stored<T, S>>;
+  delete(name: string, namespace?: string, opts?: DeleteOptions): Promise<Stored<T, S>>;
 }
 
 /** Index names the controller adds to its informers. */
@@ -29,11 +35,11 @@ export const IndexName = {
 
 /** Dependencies of the binder, provisioner and reclaimer. */
 export interface ControllerContext {
-  volumes: Lister<PersistentVolume>;
-  claims: Lister<PersistentVolumeClaim>;
-  classes: Lister<StorageClass>;
-  pvClient: Writer<PersistentVolume>;
-  pvcClient: Writer<PersistentVolumeClaim>;
+  volumes: Lister<StoredVolume>;
+  claims: Lister<StoredClaim>;
+  classes: Lister<Stored<StorageClass, 'Cluster'>>;
+  pvClient: Writer<PersistentVolume, 'Cluster'>;
+  pvcClient: Writer<PersistentVolumeClaim, 'Namespaced'>;
   index: VolumeIndex;
   provisioners: readonly Provisioner[];
   /** The controller's own provisioning records (what it made; see provisioning_records.ts). */

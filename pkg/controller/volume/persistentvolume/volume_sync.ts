@@ -11,24 +11,23 @@
  * Before touching data the claim is re-read from the apiserver (not the cache) and the PV is
  * re-read too: if the claim still exists, or the PV was re-bound, nothing is deleted.
  */
-import type { PersistentVolume } from '../../../api/core/v1';
 import { EventType, PersistentVolumePhase } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
 import type { Result } from '../../../util/reconcile/runner';
 import { Annotation, EventReason } from './constants';
 import { thaw } from '../../../util/reconcile/lister';
-import { IndexName, type ControllerContext } from './deps';
+import { IndexName, type ControllerContext, type StoredVolume } from './deps';
 import type { Provisioner } from './provisioner';
 import { ReclaimRefusal } from './reclaim_guard';
 import { jsonClone } from '../../../util/json/clone';
-import { claimRefKey, objectKey } from '../../../api/keys';
+import { claimRefKey, claimRefTarget, objectKey } from '../../../api/keys';
 
 async function setPhase(
   ctx: ControllerContext,
-  pv: PersistentVolume,
+  pv: StoredVolume,
   phase: PersistentVolumePhase,
   message?: string,
-): Promise<PersistentVolume> {
+): Promise<StoredVolume> {
   if (pv.status?.phase === phase && (pv.status?.message ?? undefined) === message) return pv;
   const status = { ...pv.status, phase, ...(message ? { message } : {}) };
   if (!message) delete status.message;
@@ -38,11 +37,12 @@ async function setPhase(
 }
 
 /** Does the claim the PV points at still exist (asked of the apiserver, not the cache)? */
-async function claimStillExists(ctx: ControllerContext, pv: PersistentVolume): Promise<boolean> {
+async function claimStillExists(ctx: ControllerContext, pv: StoredVolume): Promise<boolean> {
   const ref = pv.spec.claimRef;
   if (!ref?.name) return false;
   try {
-    const live = await ctx.pvcClient.get(ref.name, ref.namespace ?? 'default');
+    const { namespace, name } = claimRefTarget(ref);
+    const live = await ctx.pvcClient.get(name, namespace);
     return !ref.uid || live.metadata.uid === ref.uid;
   } catch (err) {
     if (isNotFound(err)) return false;
@@ -59,7 +59,7 @@ export async function syncVolume(ctx: ControllerContext, name: string): Promise<
     for (const claim of ctx.claims.byIndex(IndexName.ClaimByVolume, name)) ctx.enqueueClaim(objectKey(claim));
     return;
   }
-  const pv = thaw<PersistentVolume>(cached);
+  const pv = thaw<StoredVolume>(cached);
   ctx.index.upsert(pv);
   const ref = pv.spec.claimRef;
   if (!ref) {
@@ -119,7 +119,7 @@ async function forgetRecordOfDeleted(ctx: ControllerContext, name: string): Prom
 
 async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
   // Re-read the PV itself: it may have been re-bound since the cache saw it.
-  let pv: PersistentVolume;
+  let pv: StoredVolume;
   try {
     pv = await ctx.pvClient.get(name);
   } catch (err) {

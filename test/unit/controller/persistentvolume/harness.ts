@@ -8,6 +8,7 @@
 import type { PersistentVolume, PersistentVolumeClaim } from '../../../../pkg/api/core/v1';
 import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../../pkg/api/core/v1';
 import type { StorageClass } from '../../../../pkg/api/storage/v1';
+import type { Stored } from '../../../../pkg/api/stored';
 import { FakeRecorder } from '../../../../pkg/client/record/recorder';
 import { TerminalError } from '../../../../pkg/util/reconcile/runner';
 import { syncClaim } from '../../../../pkg/controller/volume/persistentvolume/claim_sync';
@@ -230,12 +231,12 @@ export interface ReconcileError {
 /** One controller's view (caches, index, queues) over a fake API shared with others. */
 export class PVHarness {
   readonly tracker: FakeTracker;
-  readonly pvs: FakeResource<PersistentVolume>;
-  readonly pvcs: FakeResource<PersistentVolumeClaim>;
-  readonly classes: FakeResource<StorageClass>;
-  readonly pvCache = new IndexedCache<PersistentVolume>();
-  readonly pvcCache = new IndexedCache<PersistentVolumeClaim>();
-  readonly classCache = new IndexedCache<StorageClass>();
+  readonly pvs: FakeResource<PersistentVolume, 'Cluster'>;
+  readonly pvcs: FakeResource<PersistentVolumeClaim, 'Namespaced'>;
+  readonly classes: FakeResource<StorageClass, 'Cluster'>;
+  readonly pvCache = new IndexedCache<Stored<PersistentVolume, 'Cluster'>>();
+  readonly pvcCache = new IndexedCache<Stored<PersistentVolumeClaim, 'Namespaced'>>();
+  readonly classCache = new IndexedCache<Stored<StorageClass, 'Cluster'>>();
   readonly index = new VolumeIndex();
   readonly recorder = new FakeRecorder();
   readonly hostPath = new FakeProvisioner(StorageType.HostPath);
@@ -255,21 +256,21 @@ export class PVHarness {
     this.tracker = shared?.tracker ?? new FakeTracker();
     this.pvs =
       shared?.pvs ??
-      new FakeResource<PersistentVolume>(this.tracker, {
+      new FakeResource<PersistentVolume, 'Cluster'>(this.tracker, {
         resource: 'persistentvolumes',
         namespaced: false,
         createdStatus: () => ({ phase: PersistentVolumePhase.Pending }),
       });
     this.pvcs =
       shared?.pvcs ??
-      new FakeResource<PersistentVolumeClaim>(this.tracker, {
+      new FakeResource<PersistentVolumeClaim, 'Namespaced'>(this.tracker, {
         resource: 'persistentvolumeclaims',
         namespaced: true,
         createdStatus: () => ({ phase: PersistentVolumeClaimPhase.Pending }),
       });
     this.classes =
       shared?.classes ??
-      new FakeResource<StorageClass>(this.tracker, {
+      new FakeResource<StorageClass, 'Cluster'>(this.tracker, {
         resource: 'storageclasses',
         group: 'storage.k8s.io',
         namespaced: false,
