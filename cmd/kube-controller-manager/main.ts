@@ -6,10 +6,11 @@ import {
   run,
   selectControllers,
 } from '../../pkg/controller/manager/controller_manager';
-import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
-import { hostPathProblem, parseRoots } from '../../pkg/util/fsroots/roots';
+import { hostPathProblem } from '../../pkg/util/fsroots/roots';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
 import { newLogger } from '../../pkg/log/logger';
+import { newDriverRegistry } from '../../pkg/volume/drivers';
+import { driverFlags, driverRoots, driverSettingsFromFlags } from '../../pkg/volume/flags';
 
 const env = process.env;
 
@@ -47,43 +48,26 @@ runMain(
     },
     'kube-api-qps': { type: 'int', default: 500, help: 'Client-side request rate limit (0 = unlimited).' },
     'kube-api-burst': { type: 'int', default: 1000, help: 'Client-side request burst.' },
-    ...hostPathRootFlags('kube-apiserver'),
+    ...driverFlags('kube-controller-manager', env),
     'provisioning-record-dir': {
       type: 'string',
       default: defaultProvisioningRecordDir,
       help: "Directory of the PV controller's own provisioning records (what it created; reclaim deletes nothing without one). Must not be inside a volume root.",
-    },
-    'nfs-export-root': {
-      type: 'string',
-      default: env.NFS_EXPORT_ROOT ?? '/var/lib/kubestore/nfs-export',
-      help: 'Local directory backing the NFS export on the NFS server (env NFS_EXPORT_ROOT).',
-    },
-    'nfs-export-path': {
-      type: 'string',
-      default: env.NFS_EXPORT_PATH ?? '/exports',
-      help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).',
     },
     'bind-address': { type: 'string', default: '127.0.0.1', help: 'Address of /healthz and /metrics.' },
     port: { type: 'int', default: 10257, help: 'Port of /healthz and /metrics (0 = any).', check: isPort },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
   async (f, signal) => {
-    const isNfsServer = (env.IS_NFS_SERVER ?? 'false').toLowerCase();
-    if (!['true', 'false', '1', '0', ''].includes(isNfsServer))
-      throw new FlagError(`IS_NFS_SERVER must be true or false, not "${env.IS_NFS_SERVER ?? ''}"`);
+    const drivers = driverSettingsFromFlags('kube-controller-manager', f, env);
     let client: ClientConfig;
     try {
       client = configFromFlags(String(f.kubeconfig), String(f.master));
     } catch (err) {
       throw new FlagError((err as Error).message);
     }
-    for (const dir of ['hostpath-base-dir', 'nfs-export-root', 'nfs-export-path', 'provisioning-record-dir'] as const) {
-      const problem = hostPathProblem(String(f[dir]));
-      if (problem) throw new FlagError(`--${dir} ${problem}`);
-    }
-    const allowedRoots = parseRoots(String(f['hostpath-allowed-roots']));
-    const roots = [String(f['hostpath-base-dir']), String(f['nfs-export-root']), ...allowedRoots];
-    const recordProblem = recordDirProblem(String(f['provisioning-record-dir']), roots);
+    const recordDir = String(f['provisioning-record-dir']);
+    const recordProblem = hostPathProblem(recordDir) ?? recordDirProblem(recordDir, driverRoots(drivers));
     if (recordProblem) throw new FlagError(`--provisioning-record-dir ${recordProblem}`);
     await run(
       {
@@ -94,15 +78,8 @@ runMain(
         renewDeadlineMs: Number(f['leader-elect-renew-deadline']),
         retryPeriodMs: Number(f['leader-elect-retry-period']),
         workers: Number(f['concurrent-workers']),
-        hostPathBaseDir: String(f['hostpath-base-dir']),
-        hostPathAllowedRoots: allowedRoots,
         provisioningRecordDir: String(f['provisioning-record-dir']),
-        nfs: {
-          server: env.NFS_SERVER || 'localhost',
-          isServer: isNfsServer === 'true' || isNfsServer === '1',
-          exportRoot: String(f['nfs-export-root']),
-          exportPath: String(f['nfs-export-path']),
-        },
+        drivers: newDriverRegistry(drivers),
         bindAddress: String(f['bind-address']),
         port: Number(f.port),
         logger: newLogger('kube-controller-manager', Number(f.v)),

@@ -6,10 +6,12 @@ import { FlagError, isLoopbackAddress, isPort, pemFlagFile, runMain, type FlagVa
 import { KubeletAuthorizationMode } from '../../pkg/kubelet/auth/authorization';
 import { run } from '../../pkg/kubelet/kubelet';
 import type { KubeletServingConfig } from '../../pkg/kubelet/auth/serving';
-import { LinuxMounter } from '../../pkg/kubelet/mount/linux_mounter';
+import { LinuxMounter } from '../../pkg/util/mount/linux_mounter';
 import { DockerRuntime } from '../../pkg/kubelet/runtime/docker/docker_runtime';
 import { DefaultDockerEndpoint, parseDockerEndpoint } from '../../pkg/kubelet/runtime/docker/endpoint';
-import { newVolumePluginManager, nfsEnvOptions } from '../../pkg/kubelet/volume';
+import { newDriverRegistry } from '../../pkg/volume/drivers';
+import { driverFlags, driverSettingsFromFlags } from '../../pkg/volume/flags';
+import { NodeDrivers } from '../../pkg/volume/node_drivers';
 import { newLogger } from '../../pkg/log/logger';
 
 const env = process.env;
@@ -66,16 +68,7 @@ runMain(
       help: "Docker network mode of pod containers: none (only the pod's own loopback), bridge, or host (shares the host's loopback, where etcd listens: trusted pods only).",
     },
     'node-ip': { type: 'string', default: '127.0.0.1', help: 'The IP this node reports.' },
-    'nfs-export-root': {
-      type: 'string',
-      default: env.NFS_EXPORT_ROOT ?? '/var/lib/kubestore/nfs-export',
-      help: 'Local directory backing the NFS export when IS_NFS_SERVER=true (env NFS_EXPORT_ROOT).',
-    },
-    'nfs-export-path': {
-      type: 'string',
-      default: env.NFS_EXPORT_PATH ?? '/exports',
-      help: 'Path the NFS server exports --nfs-export-root as (env NFS_EXPORT_PATH).',
-    },
+    ...driverFlags('kubelet', env),
     'bind-address': {
       type: 'string',
       default: '127.0.0.1',
@@ -165,13 +158,8 @@ runMain(
           defaultNetworkMode: networkMode,
           nodeName: String(f['node-name']),
         }),
-        plugins: newVolumePluginManager({
+        drivers: new NodeDrivers(newDriverRegistry(driverSettingsFromFlags('kubelet', f, env)), {
           mounter: new LinuxMounter(),
-          nfs: {
-            ...nfsEnvOptions(env),
-            exportRoot: String(f['nfs-export-root']),
-            exportPath: String(f['nfs-export-path']),
-          },
         }),
         networkMode,
         bindAddress: String(f['bind-address']),

@@ -38,6 +38,7 @@ import { admitHostPathClass } from './admission/hostpath_storage_class';
 import { NodeRestriction, nodeRestriction } from './admission/node_restriction';
 import { rbacGroup } from '../api/rbac/v1';
 import { ensureBootstrapPolicy } from './authorization/rbac/bootstrap/reconcile';
+import { backoffUntil, pollUntil } from '../util/wait';
 import { checkEscalation } from './authorization/rbac/escalation';
 import { requestUser } from './authentication/request';
 import { defaultHostPathBaseDir } from '../util/fsroots/roots';
@@ -126,7 +127,8 @@ export class ApiServer {
   private readonly tokenAuthenticators: TokenAuthenticator[];
   private readonly audit?: AuditLog;
   private ready = false;
-  private stopped = false;
+  /** Aborted by stop(): ends the priming retries. */
+  private readonly stopping = new AbortController();
   /** Extra patch types, renderers and subresources plug in here before start(). */
   readonly deps: ResourceHandlerDeps;
 
@@ -418,16 +420,13 @@ export class ApiServer {
 
   /** Resolves once the server is ready (or rejects after `timeoutMs`). */
   async waitReady(timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.ready) {
-      if (Date.now() > deadline) throw new Error('apiserver did not become ready');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    if (!(await pollUntil(() => this.ready, { intervalMs: 20, timeoutMs })))
+      throw new Error('apiserver did not become ready');
   }
 
   private async prime(): Promise<void> {
-    for (let delay = 200; !this.stopped; delay = Math.min(delay * 2, 5000)) {
-      try {
+    await backoffUntil(
+      async () => {
         // Defaults first, straight to storage: the caches' first list then holds them, so the
         // first request after ready is already authorized by the default bindings.
         await this.ensureDefaultNamespaces();
@@ -438,13 +437,16 @@ export class ApiServer {
         await Promise.all([...this.stores.values()].map((s) => s.cache.start()));
         this.ready = true;
         this.log.info('storage ready');
-        return;
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message, retryInMs: delay }, 'storage not ready; retrying');
-        for (const s of this.stores.values()) s.cache.stop();
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+      },
+      {
+        backoff: { durationMs: 200, factor: 2, capMs: 5000 },
+        signal: this.stopping.signal,
+        onRetry: (err, delay) => {
+          this.log.warn({ err: (err as Error).message, retryInMs: delay }, 'storage not ready; retrying');
+          for (const s of this.stores.values()) s.cache.stop();
+        },
+      },
+    );
   }
 
   private async ensureDefaultNamespaces(): Promise<void> {
@@ -460,7 +462,7 @@ export class ApiServer {
 
   /** Ends every watch, stops listening and closes storage. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     for (const s of this.stores.values()) s.cache.stop();
     await Promise.all(
       [this.server, this.secureServer].map(

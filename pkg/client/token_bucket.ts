@@ -1,4 +1,5 @@
 /** The client-side request limiter: a token bucket of `qps` tokens per second, `burst` deep. */
+import { sleep } from '../util/wait';
 
 /** Waits for a token before each request. */
 export class TokenBucket {
@@ -30,7 +31,7 @@ export class TokenBucket {
       return;
     }
     const waitMs = ((1 - this.tokens) / this.qps) * 1000;
-    await new Promise((r) => setTimeout(r, waitMs));
+    await sleep(waitMs);
     this.tokens = 0;
     this.last = Date.now();
   }

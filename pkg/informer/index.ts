@@ -1,5 +1,4 @@
 /** The informer package: list+watch turned into shared, indexed, read-only caches and events. */
-export { Backoff, type BackoffOptions, defaultBackoff, sleep } from './backoff';
 export { type HandlerRegistration, HandlerSet, type Notification, type ResourceEventHandler } from './event_handler';
 export {
   type FactoryClientset,

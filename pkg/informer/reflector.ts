@@ -23,7 +23,7 @@ import type { KubeObject, ObjectList, Status } from '../api/meta';
 import type { Watch } from '../client/resource_client';
 import { newLogger } from '../log/logger';
 import { type Clock, realClock } from '../util/clock/clock';
-import { Backoff, type BackoffOptions } from './backoff';
+import { BackoffManager, type BackoffManagerOptions } from '../util/wait';
 import type { ListerWatcher } from './list_watch';
 
 /** The store methods the reflector uses (consumer-defined; an Indexer satisfies it). */
@@ -48,7 +48,8 @@ export interface ReflectorOptions {
   pageSize?: number;
   /** Each watch asks for a timeout in [min, 2·min) seconds (default 300: 5–10 min). */
   minWatchTimeoutSeconds?: number;
-  backoff?: Partial<BackoffOptions>;
+  /** Retry backoff of failed lists and watches (default: client-go's reflector values). */
+  backoff?: Partial<BackoffManagerOptions>;
 }
 
 /** How a watch ended. */
@@ -67,7 +68,7 @@ export class Reflector<T extends KubeObject> {
   private readonly random: () => number;
   private readonly pageSize: number;
   private readonly minWatchTimeoutSeconds: number;
-  private readonly backoff: Backoff;
+  private readonly backoff: BackoffManager;
   private lastRV = '';
   private running = false;
 
@@ -82,7 +83,7 @@ export class Reflector<T extends KubeObject> {
     this.random = opts.random ?? Math.random;
     this.pageSize = opts.pageSize ?? 500;
     this.minWatchTimeoutSeconds = opts.minWatchTimeoutSeconds ?? 300;
-    this.backoff = new Backoff(this.clock, opts.backoff, this.random);
+    this.backoff = new BackoffManager(this.clock, opts.backoff, this.random);
   }
 
   /** Set after a 410: relists then read the store, not a possibly stale cache. */

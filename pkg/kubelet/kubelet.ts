@@ -28,19 +28,19 @@ import type { DeepReadonly } from '../util/immutable/deep_readonly';
 import { unwrapTombstone } from '../informer/tombstone';
 import { Registry } from '../metrics/registry';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../util/workqueue';
-import { RestartBackoff } from './backoff';
-import { NodeStatusManager, sleep } from './node_status';
-import { syncPod, type SyncDeps } from './pod_sync';
+import { NodeStatusManager } from './node_status';
+import { crashLoopBackoff, syncPod, type SyncDeps } from './pod_sync';
 import { watchRuntimeEvents } from './runtime_events';
 import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
 import { startKubeletServer } from './server';
 import { secureServing, type KubeletServingConfig } from './auth/serving';
-import { NfsPlugin, NfsPluginName, type VolumePluginManager } from './volume';
+import type { NodeDrivers } from '../volume/node_drivers';
 import { desiredPod, type VolumeListers } from './volumemanager/populator';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
 import { VolumeManager } from './volumemanager/volume_manager';
 import { jsonClone } from '../util/json/clone';
 import { namespacedKey, objectKey, splitKey } from '../api/keys';
+import { backoffUntil, KeyedBackoff } from '../util/wait';
 
 /** Configuration of a kubelet. */
 export interface KubeletConfig {
@@ -49,7 +49,8 @@ export interface KubeletConfig {
   rootDir: string;
   hostIP: string;
   runtime: ContainerRuntime;
-  plugins: VolumePluginManager;
+  /** The volume drivers' node halves. */
+  drivers: NodeDrivers;
   networkMode: string;
   bindAddress: string;
   port: number;
@@ -87,7 +88,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   const keyByUid = new Map<string, string>();
 
   const volumes = new VolumeManager({
-    plugins: cfg.plugins,
+    drivers: cfg.drivers,
     rootDir: cfg.rootDir,
     logger: log.child({ component: 'volumemanager' }),
     listers: claims,
@@ -131,7 +132,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     runtime: cfg.runtime,
     volumes,
     recorder,
-    backoff: new RestartBackoff(),
+    backoff: new KeyedBackoff(crashLoopBackoff),
     hostIP: cfg.hostIP,
     networkMode: cfg.networkMode,
     logger: log,
@@ -237,9 +238,9 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
 }
 
 /**
- * After a restart, shared NFS mounts left by pods that are gone are unmounted (the volume
- * manager's actual state starts empty and would never see them); mounts of pods still here
- * are re-attached by their next setUp.
+ * After a restart, what drivers left for pods that are gone (shared mounts) is cleaned up by
+ * each driver's optional cleanupOrphans (the volume manager's actual state starts empty and
+ * would never see it); volumes of pods still here are re-attached by their next publish.
  */
 async function unmountOrphanedVolumes(
   cfg: KubeletConfig,
@@ -247,8 +248,6 @@ async function unmountOrphanedVolumes(
   claims: ClaimFetcher,
   log: Logger,
 ): Promise<void> {
-  const nfs = cfg.plugins.findPluginByName(NfsPluginName);
-  if (!(nfs instanceof NfsPlugin)) return;
   try {
     await Promise.all(pods.map((p) => claims.fetch(p)));
   } catch (err) {
@@ -266,7 +265,7 @@ async function unmountOrphanedVolumes(
     ),
   );
   try {
-    const removed = await nfs.unmountOrphans(cfg.rootDir, keep);
+    const removed = await cfg.drivers.cleanupOrphans(cfg.rootDir, keep);
     if (removed.length) log.info({ volumes: removed }, 'unmounted volumes no pod needs after restart');
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'could not clean up orphaned volume mounts');
@@ -275,13 +274,10 @@ async function unmountOrphanedVolumes(
 
 /** Registers the node, retrying with backoff while the apiserver is unreachable. */
 async function registerWithRetry(ns: NodeStatusManager, log: Logger, signal: AbortSignal): Promise<void> {
-  for (let delay = 500; !signal.aborted; delay = Math.min(delay * 2, 10_000)) {
-    try {
-      await ns.register();
-      return;
-    } catch (err) {
-      log.warn({ err: (err as Error).message, retryInMs: delay }, 'could not register node; retrying');
-      await sleep(delay, signal);
-    }
-  }
+  await backoffUntil(() => ns.register(), {
+    backoff: { durationMs: 500, factor: 2, capMs: 10_000 },
+    signal,
+    onRetry: (err, delay) =>
+      log.warn({ err: (err as Error).message, retryInMs: delay }, 'could not register node; retrying'),
+  });
 }

@@ -13,6 +13,7 @@ import type { Clientset } from '../client/clientset';
 import type { EventRecorder } from '../client/record/recorder';
 import type { ContainerRuntime } from './runtime/interface';
 import { microTime, rfc3339 } from '../api/time';
+import { jitterUntil } from '../util/wait';
 
 /** Options of the node status manager. */
 export interface NodeStatusOptions {
@@ -25,19 +26,6 @@ export interface NodeStatusOptions {
   logger: Logger;
   heartbeatMs?: number;
   leaseDurationSeconds?: number;
-}
-
-/** Sleeps `ms` or until the signal aborts, leaving no listener behind. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Keeps the Node object and its Lease current. */
@@ -166,14 +154,15 @@ export class NodeStatusManager {
 
   /** Heartbeats until the signal aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    const every = this.o.heartbeatMs ?? 10_000;
-    while (!signal.aborted) {
-      try {
-        await this.heartbeat();
-      } catch (err) {
-        this.o.logger.warn({ err: (err as Error).message }, 'node heartbeat failed');
-      }
-      await sleep(every, signal);
-    }
+    await jitterUntil(
+      async () => {
+        try {
+          await this.heartbeat();
+        } catch (err) {
+          this.o.logger.warn({ err: (err as Error).message }, 'node heartbeat failed');
+        }
+      },
+      { periodMs: this.o.heartbeatMs ?? 10_000, signal },
+    );
   }
 }

@@ -16,7 +16,7 @@ import { isNotFound } from '../api/errors';
 import { isDeepStrictEqual } from 'node:util';
 import type { EventRecorder } from '../client/record/recorder';
 import type { Result } from '../util/reconcile/runner';
-import type { RestartBackoff } from './backoff';
+import type { KeyedBackoff, KeyedBackoffOptions } from '../util/wait';
 import {
   bindSpec,
   containerAttempt,
@@ -43,6 +43,12 @@ export const KubeletReason = {
   Failed: 'Failed',
 } as const;
 
+/**
+ * CrashLoopBackOff: 10 s after the first restart, doubling per restart, capped at 5 minutes,
+ * forgotten once a container ran 10 minutes.
+ */
+export const crashLoopBackoff: KeyedBackoffOptions = { durationMs: 10_000, capMs: 300_000, resetAfterMs: 600_000 };
+
 /** The pod API calls the sync makes. */
 export interface PodWriter {
   patchStatus(namespace: string, name: string, status: PodStatus): Promise<void>;
@@ -55,10 +61,15 @@ export interface SyncDeps {
   volumes: VolumeManager;
   pods: PodWriter;
   recorder: EventRecorder;
-  backoff: RestartBackoff;
+  /** Container restart delays, keyed `<pod uid>/<container name>` (crashLoopBackoff). */
+  backoff: KeyedBackoff;
   hostIP: string;
   networkMode?: string;
   logger: Logger;
+}
+
+function epochMs(time: string | undefined): number | undefined {
+  return time ? Date.parse(time) : undefined;
 }
 
 function sortedByAttempt(cs: RuntimeContainer[]): RuntimeContainer[] {
@@ -109,7 +120,10 @@ export async function syncPod(d: SyncDeps, pod: Pod): Promise<Result | void> {
       if (latest) {
         const code = latest.exitCode ?? 0;
         if (!willRestart(pod.spec.restartPolicy, code)) continue;
-        const wait = d.backoff.remaining(key, latest.finishedAt, latest.startedAt);
+        const wait = d.backoff.remaining(key, {
+          startedAt: epochMs(latest.startedAt),
+          finishedAt: epochMs(latest.finishedAt),
+        });
         if (wait > 0) {
           const message = `back-off ${Math.ceil(wait / 1000)}s restarting failed container=${c.name} pod=${name}_${ns}(${uid})`;
           waiting.set(c.name, { reason: 'CrashLoopBackOff', message });
@@ -125,7 +139,7 @@ export async function syncPod(d: SyncDeps, pod: Pod): Promise<Result | void> {
         continue;
       }
       if (latest) {
-        d.backoff.restarted(key);
+        d.backoff.retried(key);
         // Keep only the previous instance (for `kubectl logs --previous`).
         for (const old of mine.slice(0, -1)) await d.runtime.removeContainer(old.id);
       }

@@ -8,7 +8,7 @@
  * is open again is not missed either.
  */
 import type { Logger } from 'pino';
-import { sleep } from './node_status';
+import { sleep } from '../util/wait';
 import type { ContainerRuntime } from './runtime/interface';
 
 /** Options of watchRuntimeEvents. */

@@ -107,6 +107,20 @@ export interface NFSVolumeSource {
   readOnly?: boolean;
 }
 
+/** A volume handled by a driver named by the PV (Kubernetes' CSIPersistentVolumeSource). */
+export interface CSIPersistentVolumeSource {
+  /** The driver's name (a registered driver of this cluster's binaries). */
+  driver: string;
+  /** The driver's own id of the volume. */
+  volumeHandle: string;
+  readOnly?: boolean;
+  fsType?: string;
+  volumeAttributes?: Record<string, string>;
+}
+
+/** The volume sources of a PV spec (exactly one is set). */
+export type PersistentVolumeSource = Pick<PersistentVolumeSpec, 'hostPath' | 'nfs' | 'csi'>;
+
 export interface PersistentVolumeClaimVolumeSource {
   claimName: string;
   readOnly?: boolean;
@@ -145,6 +159,7 @@ export interface PersistentVolumeSpec {
   accessModes?: AccessMode[];
   hostPath?: HostPathVolumeSource;
   nfs?: NFSVolumeSource;
+  csi?: CSIPersistentVolumeSource;
   claimRef?: ObjectReference;
   persistentVolumeReclaimPolicy?: ReclaimPolicy;
   storageClassName?: string;

@@ -1,6 +1,6 @@
 /**
  * PersistentVolume validation (k8s ValidatePersistentVolume and its update/status variants),
- * narrowed to this project's two volume sources: `hostPath` and `nfs`.
+ * narrowed to this project's volume sources: `hostPath`, `nfs` and `csi` (a driver named by the PV).
  */
 import path from 'node:path';
 import {
@@ -12,14 +12,14 @@ import {
 import { semanticEqual } from './equality';
 import { type FieldError, forbidden, invalid, notSupported, required, validateImmutableField } from './field';
 import { validateObjectName } from './meta';
-import { checkField, isQualifiedName, nameIsDNSSubdomain } from './names';
+import { checkField, isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain } from './names';
 import { validateAbsolutePath } from './paths';
 import { validateQuantity } from './quantities';
 import { validateAccessModes, validateStorageClassName, validateVolumeMode } from './volumespec';
 import { getOwn, setOwn } from '../../util/json/own';
 
 /** The volume sources this project implements. */
-export const supportedVolumeSources: readonly string[] = ['hostPath', 'nfs'];
+export const supportedVolumeSources: readonly string[] = ['hostPath', 'nfs', 'csi'];
 
 /** Spec fields that are not volume sources; every other key of a PV spec is one. */
 const nonSourceFields: ReadonlySet<string> = new Set([
@@ -105,14 +105,14 @@ function validateVolumeNodeAffinity(aff: VolumeNodeAffinity, field: string): Fie
   });
 }
 
-/** The one volume source: hostPath (absolute path, no '..') or nfs (server, absolute path). */
+/** The one volume source: hostPath (absolute path, no '..'), nfs (server, absolute path) or csi (driver, handle). */
 function validateSource(pv: PersistentVolume): FieldError[] {
   const spec = pv.spec;
   const keys = volumeSourceKeys(spec);
   const errs: FieldError[] = [];
   for (const k of keys) {
     if (!supportedVolumeSources.includes(k))
-      errs.push(forbidden(`spec.${k}`, 'only hostPath and nfs volume sources are supported'));
+      errs.push(forbidden(`spec.${k}`, 'only hostPath, nfs and csi volume sources are supported'));
   }
   const supported = keys.filter((k) => supportedVolumeSources.includes(k));
   if (keys.length === 0) errs.push(required('spec', 'must specify a volume type'));
@@ -129,6 +129,14 @@ function validateSource(pv: PersistentVolume): FieldError[] {
   if (spec.nfs) {
     if (!spec.nfs.server) errs.push(required('spec.nfs.server'));
     errs.push(...validateAbsolutePath(spec.nfs.path, 'spec.nfs.path'));
+  }
+  if (spec.csi) {
+    // Kubernetes' validateCSIDriverName: a DNS subdomain of at most 63 characters.
+    if (!spec.csi.driver) errs.push(required('spec.csi.driver'));
+    else if (spec.csi.driver.length > 63)
+      errs.push(invalid('spec.csi.driver', spec.csi.driver, 'must be no more than 63 characters'));
+    else errs.push(...checkField(spec.csi.driver, 'spec.csi.driver', isDNS1123Subdomain));
+    if (!spec.csi.volumeHandle) errs.push(required('spec.csi.volumeHandle'));
   }
   return errs;
 }

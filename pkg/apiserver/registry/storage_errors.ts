@@ -17,6 +17,7 @@ import {
 import { StatusReason } from '../../api/meta';
 import { StorageError, StorageErrorCode } from '../../storage/errors';
 import type { Storage } from '../../storage/interfaces';
+import { pollUntil } from '../../util/wait';
 
 /** Converts a storage failure into the API error naming `name` of resource `q`; other errors are rethrown. */
 export function translateStorageError(err: unknown, q: Qualified, name: string): never {
@@ -54,11 +55,13 @@ export async function waitForRevision(
   rv: number,
   waitMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const current = await storage.currentRevision();
-    if (current >= rv) return;
-    if (Date.now() >= deadline) throw tooLargeResourceVersion(rv, current);
-    await new Promise((r) => setTimeout(r, Math.min(100, Math.max(1, deadline - Date.now()))));
-  }
+  let current = 0;
+  const reached = await pollUntil(
+    async () => {
+      current = await storage.currentRevision();
+      return current >= rv;
+    },
+    { intervalMs: 100, timeoutMs: waitMs },
+  );
+  if (!reached) throw tooLargeResourceVersion(rv, current);
 }

@@ -13,6 +13,7 @@ import { gone, serviceUnavailable, tooLargeResourceVersion } from '../../api/err
 import { isStorageError, StorageErrorCode } from '../../storage/errors';
 import type { Storage, StorageEvent } from '../../storage/interfaces';
 import { storageKeyOf } from '../../api/keys';
+import { backoffUntil } from '../../util/wait';
 
 /** A store event plus its lazily computed, shared JSON serialization. */
 export class CachedEvent {
@@ -65,7 +66,8 @@ export class WatchCache {
   /** The newest revision this cache has seen (events for this prefix only). */
   private latest = 0;
   private stopWatch?: () => void;
-  private closed = false;
+  /** Aborted by stop() (a later start() opens a new one): ends the restart retries. */
+  private lifetime = new AbortController();
 
   constructor(opts: WatchCacheOptions) {
     this.storage = opts.storage;
@@ -76,7 +78,7 @@ export class WatchCache {
 
   /** Lists the current objects and starts the store watch. Retries until the store answers. */
   async start(): Promise<void> {
-    this.closed = false;
+    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
     const { items, revision } = await this.storage.list(this.prefix);
     this.objects.clear();
     for (const o of items) this.objects.set(storageKeyOf(this.prefix, o), o);
@@ -181,20 +183,17 @@ export class WatchCache {
     for (const w of this.watchers) w.close(expired);
     this.watchers.clear();
     this.stopWatch?.();
-    for (let delay = 100; !this.closed; delay = Math.min(delay * 2, 5000)) {
-      try {
-        await this.start();
-        return;
-      } catch (e) {
-        this.log.warn({ prefix: this.prefix, err: (e as Error).message }, 'watch cache restart failed; retrying');
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+    await backoffUntil(() => this.start(), {
+      backoff: { durationMs: 100, factor: 2, capMs: 5000 },
+      signal: this.lifetime.signal,
+      onRetry: (e) =>
+        this.log.warn({ prefix: this.prefix, err: (e as Error).message }, 'watch cache restart failed; retrying'),
+    });
   }
 
   /** Stops the store watch and closes every client watch cleanly. */
   stop(): void {
-    this.closed = true;
+    this.lifetime.abort();
     this.stopWatch?.();
     for (const w of this.watchers) w.close();
     this.watchers.clear();

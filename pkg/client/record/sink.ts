@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { NamespaceTerminatingCause, type Event } from '../../api/core/v1';
 import { StatusError, hasStatusCause, isAlreadyExists, isNotFound } from '../../api/errors';
 import type { Clock } from '../../util/clock/clock';
+import { Backoff } from '../../util/wait';
 import { PatchType } from '../resource_client';
 import type { SeriesEntry } from './correlator';
 import { Fifo } from './fifo';
@@ -166,7 +167,7 @@ export class EventSink {
       this.inFlight.add(entry);
       lane.busy = true;
       this.active++;
-      void this.run(lane, entry, 1);
+      void this.run(lane, entry, this.retryBackoff());
     }
     if (taken > 0 && this.hasRoom()) this.o.onRoom?.();
     if (this.isIdle()) {
@@ -176,14 +177,18 @@ export class EventSink {
     }
   }
 
-  private async run(lane: Lane, entry: SeriesEntry, attempt: number): Promise<void> {
+  /** One write's retry delays: retryDelayMs doubling, maxAttempts tries in all. */
+  private retryBackoff(): Backoff {
+    return new Backoff({ durationMs: this.retryDelayMs, factor: 2, steps: this.maxAttempts - 1 });
+  }
+
+  private async run(lane: Lane, entry: SeriesEntry, retries: Backoff): Promise<void> {
     let retryIn: number | undefined;
     try {
       await this.write(entry);
     } catch (err) {
-      if (transient(err) && attempt < this.maxAttempts) {
-        retryIn = this.retryDelayMs * 2 ** (attempt - 1);
-      } else {
+      retryIn = transient(err) ? retries.step() : undefined;
+      if (retryIn === undefined) {
         // An object in a namespace being deleted cannot get new events: expected, as in client-go.
         const level = hasStatusCause(err, NamespaceTerminatingCause) ? 'debug' : 'warn';
         this.o.logger[level](
@@ -202,7 +207,7 @@ export class EventSink {
       this.o.clock.setTimeout(() => {
         this.retrying--;
         this.active++;
-        void this.run(lane, entry, attempt + 1);
+        void this.run(lane, entry, retries);
       }, retryIn);
     }
     this.pump();

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Lease } from '../../api/coordination/v1';
 import { isAlreadyExists, isConflict, isNotFound } from '../../api/errors';
 import { microTime } from '../../api/time';
+import { jitter, jitterUntil, sleep } from '../../util/wait';
 
 /** The lease operations the elector uses (a ResourceClient<Lease> satisfies it). */
 export interface LeaseClient {
@@ -31,19 +32,6 @@ export interface LeaderElectionConfig {
   /** Called each time this candidate becomes leader; must stop when `signal` aborts. */
   onStartedLeading(signal: AbortSignal): Promise<void> | void;
   onStoppedLeading?(): void;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -88,7 +76,7 @@ export class LeaderElector {
     while (!signal.aborted) {
       const attemptAt = Date.now();
       if (await this.tryAcquireOrRenew()) await this.lead(signal, attemptAt);
-      else await sleep(this.retryMs * (1 + Math.random() * 0.2), signal);
+      else await sleep(jitter(this.retryMs, 0.2), signal);
     }
   }
 
@@ -104,18 +92,20 @@ export class LeaderElector {
       log.error({ err: (err as Error).message }, 'leader work failed');
     });
     let lastRenew = acquiredAt;
-    while (!signal.aborted) {
-      await sleep(this.retryMs, signal);
-      if (signal.aborted) break;
-      // Measured from the attempt's start (its renewTime), and cut off at the renew deadline, so
-      // a hanging request cannot keep us leading past the lease the others see.
-      const attemptAt = Date.now();
-      if (await this.tryAcquireOrRenew(lastRenew + this.renewDeadlineMs)) lastRenew = attemptAt;
-      else if (Date.now() - lastRenew >= this.renewDeadlineMs - this.retryMs || !this.holdsLease()) {
-        log.warn('could not renew the lease in time; stopping leading');
-        break;
-      }
-    }
+    const renewing = new AbortController();
+    await jitterUntil(
+      async () => {
+        // Measured from the attempt's start (its renewTime), and cut off at the renew deadline, so
+        // a hanging request cannot keep us leading past the lease the others see.
+        const attemptAt = Date.now();
+        if (await this.tryAcquireOrRenew(lastRenew + this.renewDeadlineMs)) lastRenew = attemptAt;
+        else if (Date.now() - lastRenew >= this.renewDeadlineMs - this.retryMs || !this.holdsLease()) {
+          log.warn('could not renew the lease in time; stopping leading');
+          renewing.abort();
+        }
+      },
+      { periodMs: this.retryMs, immediate: false, signal: AbortSignal.any([signal, renewing.signal]) },
+    );
     work.abort();
     signal.removeEventListener('abort', onAbort);
     await running;

@@ -20,9 +20,8 @@ import { newNamespaceController } from '../namespace/controller';
 import { addSchedulerIndexes, newSchedulerController } from '../scheduler/controller';
 import { ensureBuiltinClasses } from '../volume/persistentvolume/builtin_classes';
 import { addPersistentVolumeIndexes, newPersistentVolumeController } from '../volume/persistentvolume/controller';
-import { HostPathProvisioner } from '../volume/persistentvolume/hostpath_provisioner';
-import { NfsProvisioner, type NfsSettings } from '../volume/persistentvolume/nfs_provisioner';
-import { FileProvisioningRecords } from '../volume/persistentvolume/provisioning_records';
+import type { VolumeDriverRegistry } from '../../volume/registry';
+import { FileProvisioningRecords } from '../../volume/dirs/provisioning_records';
 import { lexicallyWithin } from '../../util/fsroots/roots';
 import {
   addProtectionIndexes,
@@ -62,12 +61,10 @@ export interface ControllerManagerConfig {
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
   workers: number;
-  hostPathBaseDir: string;
-  /** --hostpath-allowed-roots: roots a StorageClass `parameters.path` may name besides the base dir. */
-  hostPathAllowedRoots?: readonly string[];
   /** --provisioning-record-dir: where the PV controller keeps its provisioning records (default defaultProvisioningRecordDir). */
   provisioningRecordDir?: string;
-  nfs: NfsSettings;
+  /** The volume drivers (pkg/volume/drivers.ts builds the built-in ones from flags). */
+  drivers: VolumeDriverRegistry;
   bindAddress: string;
   port: number;
   identity?: string;
@@ -114,21 +111,17 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
   const recorder = events.newRecorder('persistentvolume-controller', identity);
   const schedulerRecorder = events.newRecorder('default-scheduler', identity);
   const records = new FileProvisioningRecords(cfg.provisioningRecordDir ?? defaultProvisioningRecordDir);
-  const provisioners = [
-    new HostPathProvisioner({ baseDir: cfg.hostPathBaseDir, allowedRoots: cfg.hostPathAllowedRoots ?? [], records }),
-    new NfsProvisioner(cfg.nfs, records),
-  ];
 
   const runControllers = async (term: AbortSignal): Promise<void> => {
     factory.start(signal);
     if (!(await factory.waitForCacheSync(term))) return;
-    if (selected.includes('persistentvolume-binder')) await ensureBuiltinClasses(client.storageClasses, cfg.nfs);
+    if (selected.includes('persistentvolume-binder')) await ensureBuiltinClasses(client.storageClasses, cfg.drivers);
     const common = { factory, client, logger: log, metrics, workers: cfg.workers };
     const runs: Promise<void>[] = [];
     for (const name of selected) {
       const c =
         name === 'persistentvolume-binder'
-          ? newPersistentVolumeController({ ...common, provisioners, records, recorder })
+          ? newPersistentVolumeController({ ...common, drivers: cfg.drivers, records, recorder })
           : name === 'pvc-protection'
             ? newPvcProtectionController(common)
             : name === 'pv-protection'

@@ -1,32 +1,38 @@
 /**
  * The volume reconciler: makes the actual state match the desired state. Every (PV, pod) pair
- * desired but not mounted is set up through its volume plugin; every pair mounted but no longer
+ * desired but not mounted is published through its volume driver; every pair mounted but no longer
  * desired is torn down (the plugin unmounts when its last pod goes). Runs are serialized; a
  * failed setUp is remembered per pod (FailedMount) and retried with backoff.
+ *
+ * Event-driven: a run starts when kicked (a pod or claim changed) and, after a failure, when
+ * the retry backoff (0.5 s doubling to 30 s, reset by a clean run) elapses on the clock.
+ * Nothing polls: idle() waiters are woken by the run that leaves nothing pending.
  */
 import type { Logger } from 'pino';
 import type { PersistentVolume } from '../../api/core/v1';
+import type { VolumeContext } from '../../volume/node_service';
+import { type Clock, realClock, type TimerHandle } from '../../util/clock/clock';
+import { Backoff } from '../../util/wait';
 import type { ActualStateOfWorld } from './actual_state';
 import type { DesiredStateOfWorld } from './desired_state';
 
-/** Sets up and tears down one PV for one pod (the volume plugin manager satisfies it). */
-export interface VolumeSetter {
-  setUp(
-    pv: PersistentVolume,
-    ctx: { podUid: string; rootDir: string; readOnly: boolean },
-  ): Promise<{ hostPath: string }>;
-  tearDown(pv: PersistentVolume, ctx: { podUid: string; rootDir: string; readOnly: boolean }): Promise<void>;
+/** Publishes and unpublishes one PV for one pod (the kubelet's NodeDrivers satisfies it). */
+export interface VolumePublisher {
+  publishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<{ hostPath: string }>;
+  unpublishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<void>;
 }
 
 /** Options of the reconciler. */
 export interface ReconcilerOptions {
   dsw: DesiredStateOfWorld;
   asw: ActualStateOfWorld;
-  plugins: VolumeSetter;
+  drivers: VolumePublisher;
   rootDir: string;
   logger: Logger;
   /** Called for a pod whose volumes became ready, or whose mount error changed. */
   onPodChanged(podUid: string): void;
+  /** Times the retries (default: the wall clock). */
+  clock?: Clock;
 }
 
 /** Serialized, event-triggered reconciliation with retry backoff. */
@@ -35,11 +41,15 @@ export class VolumeReconciler {
   readonly mountErrors = new Map<string, string>();
   private running = false;
   private again = false;
-  private retryTimer?: NodeJS.Timeout;
-  private retryMs = 500;
+  private readonly clock: Clock;
+  private retryTimer?: TimerHandle;
+  private readonly retry = new Backoff({ durationMs: 500, factor: 2, capMs: 30_000 });
+  private idleWaiters: (() => void)[] = [];
   private stopped = false;
 
-  constructor(private readonly o: ReconcilerOptions) {}
+  constructor(private readonly o: ReconcilerOptions) {
+    this.clock = o.clock ?? realClock;
+  }
 
   /** Asks for a reconcile; coalesces requests made while one runs. */
   kick(): void {
@@ -51,14 +61,16 @@ export class VolumeReconciler {
     void this.run();
   }
 
-  /** Resolves when no reconcile is running or pending (tests). */
-  async idle(): Promise<void> {
-    while (this.running || this.again) await new Promise((r) => setTimeout(r, 5));
+  /** Resolves when no reconcile is running or pending (a scheduled retry does not count). */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** No run starts any more (one in progress finishes); the retry timer is cancelled. */
   stop(): void {
     this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.retryTimer) this.clock.clearTimeout(this.retryTimer);
   }
 
   private async run(): Promise<void> {
@@ -71,24 +83,27 @@ export class VolumeReconciler {
       } while (this.again && !this.stopped);
     } finally {
       this.running = false;
+      this.again = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
     }
     if (failed && !this.stopped) {
-      if (this.retryTimer) clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.kick(), this.retryMs);
-      this.retryMs = Math.min(this.retryMs * 2, 30_000);
-    } else this.retryMs = 500;
+      if (this.retryTimer) this.clock.clearTimeout(this.retryTimer);
+      this.retryTimer = this.clock.setTimeout(() => this.kick(), this.retry.step() ?? 0);
+    } else this.retry.reset();
   }
 
   /** One pass; returns true when something failed and should be retried. */
   private async once(): Promise<boolean> {
-    const { dsw, asw, plugins, rootDir, logger } = this.o;
+    const { dsw, asw, drivers, rootDir, logger } = this.o;
     let failed = false;
     // Tear down what no pod needs any more.
     for (const { pv, podUid, readOnly } of asw.pairs()) {
       const name = pv.metadata.name ?? '';
       if (dsw.wants(name, podUid)) continue;
       try {
-        await plugins.tearDown(pv, { podUid, rootDir, readOnly });
+        await drivers.unpublishVolume(pv, { podUid, rootDir, readOnly });
         asw.markUnmounted(name, podUid);
         logger.info({ pv: name, podUid }, 'volume torn down');
       } catch (err) {
@@ -105,7 +120,7 @@ export class VolumeReconciler {
         const name = v.pv.metadata.name ?? '';
         if (asw.isMounted(name, pod.podUid)) continue;
         try {
-          const { hostPath } = await plugins.setUp(v.pv, { podUid: pod.podUid, rootDir, readOnly: v.readOnly });
+          const { hostPath } = await drivers.publishVolume(v.pv, { podUid: pod.podUid, rootDir, readOnly: v.readOnly });
           asw.markMounted(v.pv, pod.podUid, hostPath, v.readOnly);
           mountedSomething = true;
           logger.info({ pv: name, pod: pod.podKey, hostPath }, 'volume set up');

@@ -1,7 +1,7 @@
 /**
  * The kubelet's volume manager, after Kubernetes': a desired state of world (what pods need),
  * an actual state of world (what is set up), a populator (pods + claim/PV caches → desired
- * state) and a reconciler (desired vs actual → setUp/tearDown through volume plugins).
+ * state) and a reconciler (desired vs actual → publish/unpublish through the volume drivers).
  *
  * The pod worker asks `volumesFor(pod)`: either every PVC volume is mounted (with its host path
  * for the Docker bind) or the reason it is not (→ ContainerCreating + FailedMount). Whenever
@@ -13,7 +13,7 @@ import type { Pod } from '../../api/core/v1';
 import { ActualStateOfWorld } from './actual_state';
 import { DesiredStateOfWorld } from './desired_state';
 import { desiredPod, type VolumeListers } from './populator';
-import { VolumeReconciler, type VolumeSetter } from './reconciler';
+import { VolumeReconciler, type VolumePublisher } from './reconciler';
 
 /** A mounted volume ready for a Docker bind. */
 export interface ReadyVolume {
@@ -31,7 +31,7 @@ export type PodVolumes =
 
 /** Options of the volume manager. */
 export interface VolumeManagerOptions {
-  plugins: VolumeSetter;
+  drivers: VolumePublisher;
   rootDir: string;
   listers: VolumeListers;
   logger: Logger;
@@ -49,7 +49,7 @@ export class VolumeManager {
     this.reconciler = new VolumeReconciler({
       dsw: this.dsw,
       asw: this.asw,
-      plugins: o.plugins,
+      drivers: o.drivers,
       rootDir: o.rootDir,
       logger: o.logger,
       onPodChanged: o.onPodChanged,

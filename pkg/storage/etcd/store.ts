@@ -24,6 +24,7 @@ import { checkPreconditions, sameStoredContent } from '../preconditions';
 import { decode, encode, prefixEnd } from './codec';
 import { PrefixWatch } from './watch';
 import { jsonClone } from '../../util/json/clone';
+import { backoffUntil } from '../../util/wait';
 
 /** Options of the etcd store. */
 export interface EtcdStoreOptions {
@@ -88,15 +89,11 @@ export class EtcdStore implements Storage {
   }
 
   /** An idempotent read: retried twice, after 50 and 100 ms, when etcd is unreachable. */
-  private async readRpc<R>(key: string, fn: () => Promise<R>): Promise<R> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.rpc(key, fn);
-      } catch (err) {
-        if (attempt >= 2 || !isStorageError(err, StorageErrorCode.Unreachable)) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 50 << attempt));
-      }
-    }
+  private readRpc<R>(key: string, fn: () => Promise<R>): Promise<R> {
+    return backoffUntil(() => this.rpc(key, fn), {
+      backoff: { durationMs: 50, factor: 2, steps: 2 },
+      retryable: (err) => isStorageError(err, StorageErrorCode.Unreachable),
+    });
   }
 
   async create<T extends KubeObject>(key: string, obj: T): Promise<T> {

@@ -14,6 +14,7 @@
  */
 import type * as RPC from 'etcd3/lib/rpc';
 import type { Logger } from 'pino';
+import { Backoff } from '../../util/wait';
 import { prefixEnd } from './codec';
 
 /** What a PrefixWatch reports. */
@@ -45,13 +46,14 @@ export class PrefixWatch {
   private next: number;
   private stream?: WatchStream;
   private timer?: NodeJS.Timeout;
-  private backoffMs: number;
+  /** Reconnect delays; reset by every response. */
+  private readonly backoff: Backoff;
   private done = false;
 
   constructor(opts: PrefixWatchOptions) {
     this.opts = opts;
     this.next = opts.afterRevision + 1;
-    this.backoffMs = opts.minBackoffMs ?? 100;
+    this.backoff = new Backoff({ durationMs: opts.minBackoffMs ?? 100, factor: 2, capMs: opts.maxBackoffMs ?? 2000 });
     void this.open();
   }
 
@@ -105,7 +107,7 @@ export class PrefixWatch {
       );
       return;
     }
-    this.backoffMs = this.opts.minBackoffMs ?? 100;
+    this.backoff.reset();
     const events = res.events.filter((ev) => Number(ev.kv.mod_revision) >= this.next);
     const last = events[events.length - 1];
     if (!last) return;
@@ -121,8 +123,7 @@ export class PrefixWatch {
   private retry(err: unknown): void {
     if (this.done) return;
     this.closeStream();
-    const delay = this.backoffMs;
-    this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs ?? 2000);
+    const delay = this.backoff.step() ?? 0;
     this.opts.logger?.debug(
       { prefix: this.opts.prefix, err: (err as Error).message, delay },
       'etcd watch stream broke; re-opening',

@@ -15,9 +15,9 @@ import type { Node, Pod } from '../../../pkg/api/core/v1';
 import { AuthorizationMode } from '../../../pkg/apiserver/authorization/modes';
 import { KubeletAuthorizationMode } from '../../../pkg/kubelet/auth/authorization';
 import { run } from '../../../pkg/kubelet/kubelet';
-import { FakeMounter } from '../../../pkg/kubelet/mount/fake_mounter';
+import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
 import { FakeRuntime } from '../../../pkg/kubelet/runtime/fake/fake_runtime';
-import { newVolumePluginManager } from '../../../pkg/kubelet/volume';
+import { testNodeDrivers } from '../../helpers/volume_drivers';
 import { silentLogger } from '../../../pkg/log/logger';
 import { request } from '../../helpers/http';
 import { tlsRequest, type TlsIdentity } from '../../helpers/https';
@@ -64,10 +64,7 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
         rootDir: path.join(tmp, 'kubelet'),
         hostIP: '127.0.0.1',
         runtime: rt,
-        plugins: newVolumePluginManager({
-          mounter: new FakeMounter({ nfsSupported: false }),
-          nfs: { isNfsServer: false, exportRoot: path.join(tmp, 'nfs') },
-        }),
+        drivers: testNodeDrivers(new FakeMounter({ nfsSupported: false }), { exportRoot: path.join(tmp, 'nfs') }),
         networkMode: 'host',
         bindAddress: '127.0.0.1',
         port: 0,

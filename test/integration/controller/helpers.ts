@@ -12,6 +12,8 @@ import type { StorageClass } from '../../../pkg/api/storage/v1';
 import type { Clientset } from '../../../pkg/client/clientset';
 import { run } from '../../../pkg/controller/manager/controller_manager';
 import { newLogger, silentLogger } from '../../../pkg/log/logger';
+import type { VolumeDriver } from '../../../pkg/volume/driver';
+import { testDriverRegistry } from '../../helpers/volume_drivers';
 
 /** A controller-manager running in this process. */
 export interface InProcessControllerManager {
@@ -34,6 +36,8 @@ export interface InProcessOptions {
   workers?: number;
   /** --hostpath-allowed-roots (default none). */
   hostPathAllowedRoots?: string[];
+  /** Volume drivers registered besides the built-in ones. */
+  drivers?: readonly VolumeDriver[];
 }
 
 /** Starts `run()` of the controller-manager against `url`, with --leader-elect=false. */
@@ -53,10 +57,12 @@ export function startControllerManager(o: InProcessOptions): InProcessController
       controllers: o.controllers ?? '*',
       leaderElect: false,
       workers: o.workers ?? 4,
-      hostPathBaseDir: hostPathBase,
-      hostPathAllowedRoots: o.hostPathAllowedRoots ?? [],
       provisioningRecordDir: recordDir,
-      nfs: { server: 'localhost', isServer: true, exportRoot: nfsExportRoot, exportPath: '/exports' },
+      drivers: testDriverRegistry({
+        hostPath: { baseDir: hostPathBase, allowedRoots: o.hostPathAllowedRoots ?? [] },
+        nfs: { isServer: true, exportRoot: nfsExportRoot },
+        extra: o.drivers ?? [],
+      }),
       bindAddress: '127.0.0.1',
       port: 0,
       identity,

@@ -71,7 +71,7 @@ describe('informer: 5,000 PVCs against a real apiserver', function () {
     logs = capturingLogger();
     factory = new SharedInformerFactory(reader, {
       logger: logs.logger,
-      reflector: { backoff: { initialMs: 100, maxMs: 1000 } },
+      reflector: { backoff: { durationMs: 100, capMs: 1000 } },
     });
     informer = factory.persistentVolumeClaims({ namespace: ns });
     handler = new RecordingHandler();

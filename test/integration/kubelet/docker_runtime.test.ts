@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolume } from '../../../pkg/api/core/v1';
-import { FakeMounter } from '../../../pkg/kubelet/mount/fake_mounter';
+import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
 import { DockerRuntime } from '../../../pkg/kubelet/runtime/docker/docker_runtime';
 import {
   bindSpec,
@@ -27,7 +27,7 @@ import {
   type ContainerEvent,
   type RuntimeContainer,
 } from '../../../pkg/kubelet/runtime/interface';
-import { newVolumePluginManager } from '../../../pkg/kubelet/volume';
+import { testNodeDrivers } from '../../helpers/volume_drivers';
 import { waitFor } from '../../helpers/wait';
 
 const Image = 'busybox:latest';
@@ -268,9 +268,11 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
 
   it('PVC → PV → host path → bind: hostPath and server-local NFS volumes are writable from a container', async () => {
     const exportRoot = await mkdirp(path.join(tmp, 'nfs-export'));
-    const plugins = newVolumePluginManager({
-      mounter: new FakeMounter({ nfsSupported: false }),
-      nfs: { isNfsServer: true, nfsServer: 'localhost', exportRoot, exportPath: '/exports' },
+    const plugins = testNodeDrivers(new FakeMounter({ nfsSupported: false }), {
+      isServer: true,
+      server: 'localhost',
+      exportRoot,
+      exportPath: '/exports',
     });
     const ctx = { podUid: randomUUID(), rootDir: path.join(tmp, 'kubelet'), readOnly: false };
     const hostPv: PersistentVolume = {
@@ -281,8 +283,8 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
       metadata: { name: 'pv-nfs' },
       spec: { nfs: { server: 'localhost', path: '/exports/default-claim-pv-nfs' } },
     };
-    const h = await plugins.setUp(hostPv, ctx);
-    const n = await plugins.setUp(nfsPv, ctx);
+    const h = await plugins.publishVolume(hostPv, ctx);
+    const n = await plugins.publishVolume(nfsPv, ctx);
     expect(n.hostPath).to.equal(path.join(await realpath(exportRoot), 'default-claim-pv-nfs'));
     const c = await runToExit(
       newSpec('volumes', {

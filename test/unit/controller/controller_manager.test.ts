@@ -2,8 +2,8 @@
 import { expect } from 'chai';
 import type { StorageClass } from '../../../pkg/api/storage/v1';
 import { knownControllers, selectControllers } from '../../../pkg/controller/manager/controller_manager';
-import { builtinClasses, ensureBuiltinClasses } from '../../../pkg/controller/volume/persistentvolume/builtin_classes';
-import { Provisioner } from '../../../pkg/controller/volume/persistentvolume/constants';
+import { ensureBuiltinClasses } from '../../../pkg/controller/volume/persistentvolume/builtin_classes';
+import { BuiltinProvisioner as Provisioner, testDriverRegistry } from '../../helpers/volume_drivers';
 import { FakeResource, FakeTracker } from '../../helpers/fake_client';
 
 describe('controller-manager: selectControllers (--controllers)', () => {
@@ -32,10 +32,10 @@ describe('controller-manager: selectControllers (--controllers)', () => {
 });
 
 describe('controller-manager: built-in StorageClasses', () => {
-  const nfs = { server: 'nfs.local', isServer: false, exportRoot: '/srv/nfs', exportPath: '/exports' };
+  const drivers = testDriverRegistry({ nfs: { server: 'nfs.local', exportRoot: '/srv/nfs', exportPath: '/exports' } });
 
   it('hostPath and nfs, with Delete reclaim and Immediate binding; nfs carries the server and export path', () => {
-    const [hp, n] = builtinClasses(nfs);
+    const [hp, n] = drivers.defaultClasses();
     expect(hp).to.deep.include({
       provisioner: Provisioner.HostPath,
       reclaimPolicy: 'Delete',
@@ -53,10 +53,10 @@ describe('controller-manager: built-in StorageClasses', () => {
       namespaced: false,
     });
     api.seed({ metadata: { name: 'hostPath' }, provisioner: Provisioner.HostPath, reclaimPolicy: 'Retain' });
-    await ensureBuiltinClasses(api, nfs);
+    await ensureBuiltinClasses(api, drivers);
     expect(api.peek('hostPath')?.reclaimPolicy).to.equal('Retain');
     expect(api.peek('nfs')?.provisioner).to.equal(Provisioner.NFS);
-    await ensureBuiltinClasses(api, nfs);
+    await ensureBuiltinClasses(api, drivers);
     expect(api.all()).to.have.length(2);
   });
 
@@ -64,7 +64,7 @@ describe('controller-manager: built-in StorageClasses', () => {
     const api = new FakeResource<StorageClass>(new FakeTracker(), { resource: 'storageclasses', namespaced: false });
     api.failNext('create', new Error('forbidden'));
     let err: unknown;
-    await ensureBuiltinClasses(api, nfs).catch((e: unknown) => (err = e));
+    await ensureBuiltinClasses(api, drivers).catch((e: unknown) => (err = e));
     expect(String(err)).to.match(/forbidden/);
   });
 });

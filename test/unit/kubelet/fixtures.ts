@@ -15,7 +15,7 @@ import type { EventRecorder } from '../../../pkg/client/record/recorder';
 import type { DeepReadonly } from '../../../pkg/util/immutable/deep_readonly';
 import type { PodWriter } from '../../../pkg/kubelet/pod_sync';
 import type { VolumeListers } from '../../../pkg/kubelet/volumemanager/populator';
-import type { VolumeSetter } from '../../../pkg/kubelet/volumemanager/reconciler';
+import type { VolumePublisher } from '../../../pkg/kubelet/volumemanager/reconciler';
 
 /** A pod in `default` with the given containers, PVC volumes (volume name → claim) and uid. */
 export function pod(
@@ -155,17 +155,17 @@ export class RecordingPodWriter implements PodWriter {
 }
 
 /**
- * A VolumeSetter that "mounts" PV `p` at `<base>/<p>` without touching the disk; it records every
+ * A VolumePublisher that "mounts" PV `p` at `<base>/<p>` without touching the disk; it records every
  * call and can be told to fail setUp/tearDown for a PV a number of times.
  */
-export class SpyVolumeSetter implements VolumeSetter {
+export class SpyVolumeSetter implements VolumePublisher {
   readonly calls: { op: 'setUp' | 'tearDown'; pv: string; podUid: string; readOnly: boolean }[] = [];
   readonly failSetUp = new Map<string, { times: number; message: string }>();
   readonly failTearDown = new Map<string, number>();
 
   constructor(private readonly base = '/var/lib/fake-volumes') {}
 
-  async setUp(
+  async publishVolume(
     pv: PersistentVolume,
     ctx: { podUid: string; rootDir: string; readOnly: boolean },
   ): Promise<{ hostPath: string }> {
@@ -179,7 +179,10 @@ export class SpyVolumeSetter implements VolumeSetter {
     return { hostPath: `${this.base}/${name}` };
   }
 
-  async tearDown(pv: PersistentVolume, ctx: { podUid: string; rootDir: string; readOnly: boolean }): Promise<void> {
+  async unpublishVolume(
+    pv: PersistentVolume,
+    ctx: { podUid: string; rootDir: string; readOnly: boolean },
+  ): Promise<void> {
     const name = pv.metadata.name ?? '';
     this.calls.push({ op: 'tearDown', pv: name, podUid: ctx.podUid, readOnly: ctx.readOnly });
     const n = this.failTearDown.get(name) ?? 0;

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { Container, Pod } from '../../../pkg/api/core/v1';
 import { notFound } from '../../../pkg/api/errors';
 import { silentLogger } from '../../../pkg/log/logger';
-import { RestartBackoff } from '../../../pkg/kubelet/backoff';
-import { syncPod, terminatePod, KubeletReason, type SyncDeps } from '../../../pkg/kubelet/pod_sync';
+import { KeyedBackoff } from '../../../pkg/util/wait/keyed_backoff';
+import { crashLoopBackoff, syncPod, terminatePod, KubeletReason, type SyncDeps } from '../../../pkg/kubelet/pod_sync';
 import { FakeRuntime } from '../../../pkg/kubelet/runtime/fake/fake_runtime';
 import {
   containerLabels,
@@ -13,7 +13,7 @@ import {
   RuntimeErrorReason,
   type ContainerCreateSpec,
 } from '../../../pkg/kubelet/runtime/interface';
-import type { VolumeSetter } from '../../../pkg/kubelet/volumemanager/reconciler';
+import type { VolumePublisher } from '../../../pkg/kubelet/volumemanager/reconciler';
 import { VolumeManager } from '../../../pkg/kubelet/volumemanager/volume_manager';
 import { waitFor } from '../../helpers/wait';
 import { claim, FakeCache, hostPathPv, pod, RecordingPodWriter, RecordingRecorder, SpyVolumeSetter } from './fixtures';
@@ -29,7 +29,7 @@ interface Harness {
   changed: string[];
 }
 
-function harness(opts: { backoff?: RestartBackoff; setter?: VolumeSetter } = {}): Harness {
+function harness(opts: { backoff?: KeyedBackoff; setter?: VolumePublisher } = {}): Harness {
   const rt = new FakeRuntime({ images: ['busybox:latest'] });
   const recorder = new RecordingRecorder();
   const writer = new RecordingPodWriter();
@@ -37,7 +37,7 @@ function harness(opts: { backoff?: RestartBackoff; setter?: VolumeSetter } = {})
   const cache = new FakeCache();
   const changed: string[] = [];
   const volumes = new VolumeManager({
-    plugins: opts.setter ?? setter,
+    drivers: opts.setter ?? setter,
     rootDir: '/var/lib/kubelet',
     listers: cache,
     logger: silentLogger(),
@@ -48,7 +48,7 @@ function harness(opts: { backoff?: RestartBackoff; setter?: VolumeSetter } = {})
     volumes,
     pods: writer,
     recorder,
-    backoff: opts.backoff ?? new RestartBackoff(),
+    backoff: opts.backoff ?? new KeyedBackoff(crashLoopBackoff),
     hostIP: '10.0.0.1',
     networkMode: 'host',
     logger: silentLogger(),
@@ -429,12 +429,12 @@ describe('kubelet: syncPod with the fake runtime', () => {
         release = r;
       });
       const slow = new SpyVolumeSetter('/vols');
-      const setter: VolumeSetter = {
-        setUp: async (pv, ctx) => {
+      const setter: VolumePublisher = {
+        publishVolume: async (pv, ctx) => {
           await gate;
-          return slow.setUp(pv, ctx);
+          return slow.publishVolume(pv, ctx);
         },
-        tearDown: (pv, ctx) => slow.tearDown(pv, ctx),
+        unpublishVolume: (pv, ctx) => slow.unpublishVolume(pv, ctx),
       };
       h = harness({ setter });
       h.cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', '/vols/pv-1'));

@@ -16,12 +16,14 @@ import { isAlreadyExists, isNotFound } from '../../../api/errors';
 import type { StorageClass } from '../../../api/storage/v1';
 import { TerminalError, type Result } from '../../../util/reconcile/runner';
 import { bind, claimRefFor, refersTo } from './bind';
-import { Annotation, classType, EventReason, MismatchCondition, volumeType, type StorageType } from './constants';
+import { Annotation, EventReason, MismatchCondition } from './constants';
+import { classTypeOf, provisionerOf, unsupportedByDriver, volumeTypeOf } from './drivers';
 import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext, type StoredClaim, type StoredVolume } from './deps';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import { type Provisioned, ProvisioningError } from './provisioner';
-import { prepareRecord } from './provisioning_records';
+import type { CreatedVolume } from '../../../volume/controller_service';
+import { ProvisioningError } from '../../../volume/errors';
+import { prepareRecord } from '../../../volume/dirs/provisioning_records';
 import { rfc3339 } from '../../../api/time';
 import { objectKey } from '../../../api/keys';
 
@@ -47,7 +49,7 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
   const preBound = ctx.volumes.byIndex(IndexName.PVByClaim, key).find((pv) => refersTo(pv, claim));
   const className = claim.spec.storageClassName ?? '';
   const sc = classOf(ctx, claim);
-  const type = classType(className, sc);
+  const type = classTypeOf(ctx.drivers, className, sc);
   const match = preBound ?? ctx.index.findBestMatch(claim, type, key);
   if (match) {
     // Reserved before the first await, so parallel workers choose different volumes.
@@ -119,8 +121,8 @@ async function syncNamedClaim(ctx: ControllerContext, claim: StoredClaim, volume
     return;
   }
   const className = claim.spec.storageClassName ?? '';
-  const wantType = classType(className, classOf(ctx, claim));
-  const haveType = volumeType(pv);
+  const wantType = classTypeOf(ctx.drivers, className, classOf(ctx, claim));
+  const haveType = volumeTypeOf(ctx.drivers, pv);
   const classMismatch = className !== '' && (pv.spec.storageClassName ?? '') !== className;
   if ((wantType !== undefined && haveType !== wantType) || classMismatch) {
     await markMismatch(ctx, claim, pv, wantType, haveType);
@@ -148,8 +150,8 @@ async function markMismatch(
   ctx: ControllerContext,
   claim: StoredClaim,
   pv: DeepReadonly<StoredVolume>,
-  want: StorageType | undefined,
-  have: StorageType | undefined,
+  want: string | undefined,
+  have: string | undefined,
 ): Promise<void> {
   const message = `storage type mismatch: claim requests storage class "${claim.spec.storageClassName ?? ''}" (type ${want ?? 'unknown'}) but volume "${pv.metadata.name}" is of type ${have ?? 'unknown'} (class "${pv.spec.storageClassName ?? ''}")`;
   const already =
@@ -212,9 +214,8 @@ async function provisionAndBind(ctx: ControllerContext, claim: StoredClaim, pvNa
     );
     return;
   }
-  const type = classType(className, sc);
-  const provisioner = ctx.provisioners.find((p) => p.type === type);
-  if (!provisioner) {
+  const driver = ctx.drivers.forClass(className, sc);
+  if (!driver) {
     ctx.recorder.event(
       claim,
       EventType.Normal,
@@ -223,9 +224,16 @@ async function provisionAndBind(ctx: ControllerContext, claim: StoredClaim, pvNa
     );
     return;
   }
-  let made: Provisioned;
+  const unsupported = unsupportedByDriver(driver, claim);
+  if (unsupported) {
+    const message = `failed to provision volume with StorageClass "${className}": ${unsupported}`;
+    ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);
+    throw new TerminalError(message);
+  }
+  const provisioner = ctx.controllerOf(driver);
+  let made: CreatedVolume;
   try {
-    made = await provisioner.provision({ pvName, claim, storageClass: thaw<StorageClass>(sc) });
+    made = await provisioner.createVolume({ pvName, claim, storageClass: sc });
   } catch (err) {
     const message = `failed to provision volume with StorageClass "${className}": ${(err as Error).message}`;
     ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);
@@ -237,7 +245,7 @@ async function provisionAndBind(ctx: ControllerContext, claim: StoredClaim, pvNa
     pvName,
     claimUid: claim.metadata.uid,
     claim: objectKey(claim),
-    type: provisioner.type,
+    type: driver.identity.type,
     path: made.localPath,
   });
   const pv: PersistentVolume = {
@@ -266,7 +274,7 @@ async function provisionAndBind(ctx: ControllerContext, claim: StoredClaim, pvNa
     created = await ctx.pvClient.get(pvName);
     if (created.spec.claimRef && !refersTo(created, claim)) return;
   }
-  await provisioner.adopt(created);
+  await provisioner.adoptVolume(created);
   ctx.recorder.event(
     claim,
     EventType.Normal,
@@ -278,5 +286,5 @@ async function provisionAndBind(ctx: ControllerContext, claim: StoredClaim, pvNa
 
 /** Lets the provisioner of a PV complete its provisioning record (a no-op unless it is uncompleted and matches). */
 async function adoptVolume(ctx: ControllerContext, pv: DeepReadonly<StoredVolume>): Promise<void> {
-  await ctx.provisioners.find((p) => p.owns(pv))?.adopt(pv);
+  await provisionerOf(ctx, pv)?.adoptVolume(pv);
 }

@@ -21,8 +21,9 @@ import { enqueueMapped } from '../../../util/reconcile/handlers';
 import { runWorkers, type ControllerMetrics } from '../../../util/reconcile/runner';
 import { syncClaim } from './claim_sync';
 import { IndexName, type ControllerContext, type StoredVolume } from './deps';
-import type { Provisioner } from './provisioner';
-import type { ProvisioningRecords } from './provisioning_records';
+import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
+import type { VolumeDriverRegistry } from '../../../volume/registry';
+import { volumeTypeOf } from './drivers';
 import { VolumeIndex, isMatchable } from './volume_index';
 import { syncVolume } from './volume_sync';
 import { claimRefKey, objectKey } from '../../../api/keys';
@@ -31,7 +32,8 @@ import { claimRefKey, objectKey } from '../../../api/keys';
 export interface PersistentVolumeControllerOptions {
   factory: SharedInformerFactory;
   client: Clientset;
-  provisioners: readonly Provisioner[];
+  /** The volume drivers; their controller halves are made once here, with `records`. */
+  drivers: VolumeDriverRegistry;
   records: ProvisioningRecords;
   recorder: EventRecorder;
   logger: Logger;
@@ -60,7 +62,7 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
   const claims = pvcInformer.lister();
   const claimQueue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
   const volumeQueue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
-  const index = new VolumeIndex();
+  const index = new VolumeIndex((pv) => volumeTypeOf(o.drivers, pv));
 
   const pendingClaimsOfClass = (className: string) => {
     for (const c of claims.byIndex(IndexName.ClaimByClass, className)) {
@@ -115,7 +117,8 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
     pvClient: o.client.persistentVolumes,
     pvcClient: o.client.persistentVolumeClaims,
     index,
-    provisioners: o.provisioners,
+    drivers: o.drivers,
+    controllerOf: o.drivers.services((d) => d.controller({ records: o.records })),
     records: o.records,
     recorder: o.recorder,
     enqueueClaim: (key) => claimQueue.add(key),

@@ -4,8 +4,10 @@ import type { DeleteOptions, KubeObject } from '../../../api/meta';
 import type { StorageClass } from '../../../api/storage/v1';
 import type { Scope, Stored } from '../../../api/stored';
 import type { EventRecorder } from '../../../client/record/recorder';
-import type { Provisioner } from './provisioner';
-import type { ProvisioningRecords } from './provisioning_records';
+import type { ControllerService } from '../../../volume/controller_service';
+import type { VolumeDriver } from '../../../volume/driver';
+import type { VolumeDriverRegistry } from '../../../volume/registry';
+import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import type { VolumeIndex } from './volume_index';
 import type { Lister } from '../../../util/reconcile/lister';
 
@@ -41,7 +43,9 @@ export interface ControllerContext {
   pvClient: Writer<PersistentVolume, 'Cluster'>;
   pvcClient: Writer<PersistentVolumeClaim, 'Namespaced'>;
   index: VolumeIndex;
-  provisioners: readonly Provisioner[];
+  /** The volume drivers (what a storage type is), and each one's controller half. */
+  drivers: VolumeDriverRegistry;
+  controllerOf(driver: VolumeDriver): ControllerService;
   /** The controller's own provisioning records (what it made; see provisioning_records.ts). */
   records: ProvisioningRecords;
   recorder: EventRecorder;

@@ -12,7 +12,6 @@ import type { LabelSelector } from '../../../api/meta';
 import { tryParseQuantity } from '../../../api/quantity';
 import type { Stored } from '../../../api/stored';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import { volumeType } from './constants';
 
 type PV = DeepReadonly<PersistentVolume>;
 /** What the index holds: PVs as the apiserver stored them. */
@@ -57,6 +56,9 @@ export class VolumeIndex {
   /** PVs a worker is binding right now, by claim key: other workers pick another PV. */
   private readonly reserved = new Map<string, string>();
 
+  /** `typeOf` gives a PV's storage type (the volume driver registry's answer). */
+  constructor(private readonly typeOf: (pv: PV) => string | undefined) {}
+
   /** Marks a PV as being bound to `claimKey` (until release). */
   reserve(name: string, claimKey: string): void {
     this.reserved.set(name, claimKey);
@@ -75,7 +77,7 @@ export class VolumeIndex {
     this.versions.set(name, rv);
     this.remove(name);
     if (!isMatchable(pv)) return;
-    const key = groupKey(pv.spec.storageClassName ?? '', volumeType(pv));
+    const key = groupKey(pv.spec.storageClassName ?? '', this.typeOf(pv));
     const list = this.groups.get(key) ?? [];
     const entry: Entry = { capacity: capacityOf(pv), name, pv };
     list.splice(this.lowerBound(list, entry.capacity, name), 0, entry);

@@ -17,8 +17,9 @@ import type { Result } from '../../../util/reconcile/runner';
 import { Annotation, EventReason } from './constants';
 import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext, type StoredVolume } from './deps';
-import type { Provisioner } from './provisioner';
-import { ReclaimRefusal } from './reclaim_guard';
+import type { ControllerService } from '../../../volume/controller_service';
+import { provisionerOf } from './drivers';
+import { ReclaimRefusal } from '../../../volume/errors';
 import { jsonClone } from '../../../util/json/clone';
 import { claimRefKey, claimRefTarget, objectKey } from '../../../api/keys';
 
@@ -134,20 +135,20 @@ async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
     return;
   const policy = pv.spec.persistentVolumeReclaimPolicy ?? 'Retain';
   if (policy === 'Retain') return;
-  const provisioner = ctx.provisioners.find((p) => p.owns(pv));
+  const provisioner = provisionerOf(ctx, pv);
   const step =
     policy === 'Delete'
       ? {
           refusal: `refusing to delete volume ${name}`,
           failure: `failed to delete volume ${name}`,
           reason: EventReason.VolumeFailedDelete,
-          run: (p: Provisioner) => p.delete(pv),
+          run: (p: ControllerService) => p.deleteVolume(pv),
         }
       : {
           refusal: `cannot recycle volume ${name}`,
           failure: `failed to recycle volume ${name}`,
           reason: EventReason.VolumeFailedRecycle,
-          run: (p: Provisioner) => p.recycle(pv),
+          run: (p: ControllerService) => p.recycleVolume(pv),
         };
   if (!provisioner) {
     const message = `${step.refusal}: its storage was not provisioned by this controller`;

@@ -123,15 +123,27 @@ describe('validatePersistentVolume', () => {
       want: ['spec.local FieldValueForbidden'],
     },
     {
-      name: 'csi is not supported',
-      mutate: (pv) => setSpecKey(pv, 'csi', { driver: 'x', volumeHandle: 'y' }),
-      want: ['spec.csi FieldValueForbidden'],
+      name: 'iscsi is not supported',
+      mutate: (pv) => setSpecKey(pv, 'iscsi', { targetPortal: 'x', iqn: 'y', lun: 0 }),
+      want: ['spec.iscsi FieldValueForbidden'],
+    },
+    {
+      name: 'csi: a driver name and a volume handle',
+      mutate: (pv) => (delete pv.spec.hostPath, setSpecKey(pv, 'csi', { driver: 'Not_A_Name', volumeHandle: '' })),
+      want: ['spec.csi.driver FieldValueInvalid', 'spec.csi.volumeHandle FieldValueRequired'],
+    },
+    {
+      name: 'csi alone is a source',
+      mutate: (pv) => (
+        delete pv.spec.hostPath, setSpecKey(pv, 'csi', { driver: 'test.csi.kubestore.io', volumeHandle: 'v1' })
+      ),
+      want: [],
     },
     {
       name: 'awsElasticBlockStore alone: forbidden, no other source',
       mutate: (pv) => (delete pv.spec.hostPath, setSpecKey(pv, 'awsElasticBlockStore', { volumeID: 'v' })),
       want: ['spec.awsElasticBlockStore FieldValueForbidden'],
-      message: 'Forbidden: only hostPath and nfs volume sources are supported',
+      message: 'Forbidden: only hostPath, nfs and csi volume sources are supported',
     },
     { name: 'a null source key counts as unset', mutate: (pv) => setSpecKey(pv, 'csi', null), want: [] },
     {

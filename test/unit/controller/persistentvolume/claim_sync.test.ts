@@ -6,7 +6,8 @@
 import { expect } from 'chai';
 import type { PersistentVolumeClaim } from '../../../../pkg/api/core/v1';
 import { conflict } from '../../../../pkg/api/errors';
-import { Annotation, Provisioner } from '../../../../pkg/controller/volume/persistentvolume/constants';
+import { Annotation } from '../../../../pkg/controller/volume/persistentvolume/constants';
+import { BuiltinProvisioner as Provisioner } from '../../../helpers/volume_drivers';
 import { syncClaim } from '../../../../pkg/controller/volume/persistentvolume/claim_sync';
 import { builtinClasses, pv, pvc, PVHarness, sc } from './harness';
 import { runRow, type Row } from './table';

@@ -12,20 +12,18 @@ import type { Stored } from '../../../../pkg/api/stored';
 import { FakeRecorder } from '../../../../pkg/client/record/recorder';
 import { TerminalError } from '../../../../pkg/util/reconcile/runner';
 import { syncClaim } from '../../../../pkg/controller/volume/persistentvolume/claim_sync';
-import {
-  Annotation,
-  Provisioner as ProvisionerName,
-  StorageType,
-} from '../../../../pkg/controller/volume/persistentvolume/constants';
+import { Annotation } from '../../../../pkg/controller/volume/persistentvolume/constants';
 import { addPersistentVolumeIndexes } from '../../../../pkg/controller/volume/persistentvolume/controller';
 import { IndexName, type ControllerContext } from '../../../../pkg/controller/volume/persistentvolume/deps';
+import type { ControllerService, CreatedVolume, CreateVolumeRequest } from '../../../../pkg/volume/controller_service';
+import { ProvisioningError } from '../../../../pkg/volume/errors';
 import {
-  ProvisioningError,
-  type Provisioned,
-  type ProvisionRequest,
-  type Provisioner,
-} from '../../../../pkg/controller/volume/persistentvolume/provisioner';
-import { MemoryProvisioningRecords } from '../../../../pkg/controller/volume/persistentvolume/provisioning_records';
+  BuiltinProvisioner as ProvisionerName,
+  BuiltinType as StorageType,
+  builtinTypeOf,
+  testDriverRegistry,
+} from '../../../helpers/volume_drivers';
+import { MemoryProvisioningRecords } from '../../../../pkg/volume/dirs/provisioning_records';
 import type { DeepReadonly } from '../../../../pkg/util/immutable/deep_readonly';
 import { isMatchable, VolumeIndex } from '../../../../pkg/controller/volume/persistentvolume/volume_index';
 import { syncVolume } from '../../../../pkg/controller/volume/persistentvolume/volume_sync';
@@ -149,7 +147,7 @@ export function pvc(name: string, o: PVCOptions = {}): PersistentVolumeClaim {
 // ------------------------------------------------------------------ fake provisioner
 
 /** A provisioner that records calls and makes no storage; it can be told to fail. */
-export class FakeProvisioner implements Provisioner {
+export class FakeProvisioner implements ControllerService {
   readonly provisioned: string[] = [];
   readonly deleted: string[] = [];
   readonly recycled: string[] = [];
@@ -160,13 +158,9 @@ export class FakeProvisioner implements Provisioner {
   failDeletes = 0;
   failRecycles = 0;
 
-  constructor(readonly type: StorageType) {}
+  constructor(readonly type: string) {}
 
-  private get name(): string {
-    return this.type === StorageType.NFS ? ProvisionerName.NFS : ProvisionerName.HostPath;
-  }
-
-  async provision(req: ProvisionRequest): Promise<Provisioned> {
+  async createVolume(req: CreateVolumeRequest): Promise<CreatedVolume> {
     await Promise.resolve();
     if (this.failProvisions > 0) {
       this.failProvisions--;
@@ -184,16 +178,12 @@ export class FakeProvisioner implements Provisioner {
     };
   }
 
-  owns(volume: DeepReadonly<PersistentVolume>): boolean {
-    return volume.metadata.annotations?.[Annotation.ProvisionedBy] === this.name;
-  }
-
-  async adopt(volume: DeepReadonly<PersistentVolume>): Promise<void> {
+  async adoptVolume(volume: DeepReadonly<PersistentVolume>): Promise<void> {
     await Promise.resolve();
     this.adopted.push(volume.metadata.name ?? '');
   }
 
-  async delete(volume: DeepReadonly<PersistentVolume>): Promise<void> {
+  async deleteVolume(volume: DeepReadonly<PersistentVolume>): Promise<void> {
     await Promise.resolve();
     if (this.failDeletes > 0) {
       this.failDeletes--;
@@ -202,7 +192,7 @@ export class FakeProvisioner implements Provisioner {
     this.deleted.push(volume.metadata.name ?? '');
   }
 
-  async recycle(volume: DeepReadonly<PersistentVolume>): Promise<void> {
+  async recycleVolume(volume: DeepReadonly<PersistentVolume>): Promise<void> {
     await Promise.resolve();
     if (this.failRecycles > 0) {
       this.failRecycles--;
@@ -237,7 +227,7 @@ export class PVHarness {
   readonly pvCache = new IndexedCache<Stored<PersistentVolume, 'Cluster'>>();
   readonly pvcCache = new IndexedCache<Stored<PersistentVolumeClaim, 'Namespaced'>>();
   readonly classCache = new IndexedCache<Stored<StorageClass, 'Cluster'>>();
-  readonly index = new VolumeIndex();
+  readonly index = new VolumeIndex(builtinTypeOf);
   readonly recorder = new FakeRecorder();
   readonly hostPath = new FakeProvisioner(StorageType.HostPath);
   readonly nfs = new FakeProvisioner(StorageType.NFS);
@@ -290,7 +280,8 @@ export class PVHarness {
       pvClient: this.pvs,
       pvcClient: this.pvcs,
       index: this.index,
-      provisioners: [this.hostPath, this.nfs],
+      drivers: testDriverRegistry(),
+      controllerOf: (d) => (d.identity.type === StorageType.NFS ? this.nfs : this.hostPath),
       records: this.records,
       recorder: this.recorder,
       enqueueClaim: (key) => this.claimQueue.add(key),

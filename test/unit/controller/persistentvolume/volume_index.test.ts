@@ -6,6 +6,7 @@ import {
   isMatchable,
   VolumeIndex,
 } from '../../../../pkg/controller/volume/persistentvolume/volume_index';
+import { builtinTypeOf } from '../../../helpers/volume_drivers';
 import { pv, pvc } from './harness';
 import type { Stored } from '../../../../pkg/api/stored';
 import { stored } from '../../../helpers/stored';
@@ -15,7 +16,7 @@ function withRv(v: PersistentVolume, rv: number): Stored<PersistentVolume, 'Clus
 }
 
 function indexOf(...pvs: PersistentVolume[]): VolumeIndex {
-  const idx = new VolumeIndex();
+  const idx = new VolumeIndex(builtinTypeOf);
   pvs.forEach((v, i) => idx.upsert(withRv(v, i + 1)));
   return idx;
 }
@@ -133,7 +134,7 @@ describe('PV controller: VolumeIndex', () => {
   });
 
   it('upsert moves a PV out when it is bound and back when it is freed', () => {
-    const idx = new VolumeIndex();
+    const idx = new VolumeIndex(builtinTypeOf);
     idx.upsert(withRv(pv('a'), 1));
     expect(idx.findBestMatch(pvc('x'), 'hostPath')?.metadata.name).to.equal('a');
     idx.upsert(withRv(pv('a', { claim: { name: 'x', uid: 'u' }, phase: 'Bound' }), 2));
@@ -144,7 +145,7 @@ describe('PV controller: VolumeIndex', () => {
   });
 
   it('an older copy (lower resourceVersion, a late informer event) never re-adds a bound PV', () => {
-    const idx = new VolumeIndex();
+    const idx = new VolumeIndex(builtinTypeOf);
     idx.upsert(withRv(pv('a'), 5));
     // The controller's own write (assume) is newer than what the informer delivers next.
     idx.upsert(withRv(pv('a', { claim: { name: 'x', uid: 'u' }, phase: 'Bound' }), 9));
@@ -157,14 +158,14 @@ describe('PV controller: VolumeIndex', () => {
   });
 
   it('resourceVersions compare as numbers, not strings ("10" is newer than "9")', () => {
-    const idx = new VolumeIndex();
+    const idx = new VolumeIndex(builtinTypeOf);
     idx.upsert(withRv(pv('a', { claim: { name: 'x', uid: 'u' }, phase: 'Bound' }), 10));
     idx.upsert(withRv(pv('a'), 9));
     expect(idx.size).to.equal(0);
   });
 
   it('delete forgets the PV and its version, so a re-created PV of the same name is indexed', () => {
-    const idx = new VolumeIndex();
+    const idx = new VolumeIndex(builtinTypeOf);
     idx.upsert(withRv(pv('a'), 50));
     idx.delete('a');
     expect(idx.size).to.equal(0);

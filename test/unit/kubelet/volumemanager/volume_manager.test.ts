@@ -3,9 +3,9 @@ import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../../../pkg/log/logger';
-import { FakeMounter } from '../../../../pkg/kubelet/mount/fake_mounter';
-import { newVolumePluginManager } from '../../../../pkg/kubelet/volume';
-import type { VolumeSetter } from '../../../../pkg/kubelet/volumemanager/reconciler';
+import { FakeMounter } from '../../../../pkg/util/mount/fake_mounter';
+import { testNodeDrivers } from '../../../helpers/volume_drivers';
+import type { VolumePublisher } from '../../../../pkg/kubelet/volumemanager/reconciler';
 import { VolumeManager, type PodVolumes } from '../../../../pkg/kubelet/volumemanager/volume_manager';
 import { waitFor } from '../../../helpers/wait';
 import { claim, FakeCache, hostPathPv, nfsPv, pod, SpyVolumeSetter } from '../fixtures';
@@ -24,9 +24,9 @@ describe('kubelet/volumemanager: VolumeManager', () => {
   let cache: FakeCache;
   let changed: string[];
   let managers: VolumeManager[];
-  const manager = (plugins: VolumeSetter, rootDir = '/var/lib/kubelet'): VolumeManager => {
+  const manager = (drivers: VolumePublisher, rootDir = '/var/lib/kubelet'): VolumeManager => {
     const m = new VolumeManager({
-      plugins,
+      drivers,
       rootDir,
       listers: cache,
       logger: silentLogger(),
@@ -244,10 +244,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     afterEach(() => rm(tmp, { recursive: true, force: true }));
 
     it('hostPath: the PV directory is created (DirectoryOrCreate) and handed out', async () => {
-      const vm = manager(
-        newVolumePluginManager({ mounter: new FakeMounter(), nfs: { isNfsServer: false } }),
-        path.join(tmp, 'kubelet'),
-      );
+      const vm = manager(testNodeDrivers(new FakeMounter(), { isServer: false }), path.join(tmp, 'kubelet'));
       const dir = path.join(tmp, 'volumes', 'pv-1');
       cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', dir));
       const p = pod('web', { claims: { 'data-volume': 'data' } });
@@ -258,10 +255,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     });
 
     it('hostPath: a relative path is refused with a FailedMount reason', async () => {
-      const vm = manager(
-        newVolumePluginManager({ mounter: new FakeMounter(), nfs: { isNfsServer: false } }),
-        path.join(tmp, 'kubelet'),
-      );
+      const vm = manager(testNodeDrivers(new FakeMounter(), { isServer: false }), path.join(tmp, 'kubelet'));
       cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', 'relative/dir'));
       const p = pod('web', { claims: { d: 'data' } });
       vm.setPod(p);
@@ -272,7 +266,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     it('NFS: two pods on one PV share one mount; it is unmounted when the last pod goes', async () => {
       const mounter = new FakeMounter();
       const rootDir = path.join(tmp, 'kubelet');
-      const vm = manager(newVolumePluginManager({ mounter, nfs: { isNfsServer: false } }), rootDir);
+      const vm = manager(testNodeDrivers(mounter, { isServer: false }), rootDir);
       cache.add(claim('shared', 'pv-nfs'), nfsPv('pv-nfs', '10.0.0.9', '/exports/pv-nfs'));
       const a = pod('a', { uid: 'uid-a', claims: { s: 'shared' } });
       const b = pod('b', { uid: 'uid-b', claims: { s: 'shared' } });
@@ -301,7 +295,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
 
     it('NFS on a kernel without an NFS client: the pod waits with a reason that says so', async () => {
       const mounter = new FakeMounter({ nfsSupported: false });
-      const vm = manager(newVolumePluginManager({ mounter, nfs: { isNfsServer: false } }), path.join(tmp, 'kubelet'));
+      const vm = manager(testNodeDrivers(mounter, { isServer: false }), path.join(tmp, 'kubelet'));
       cache.add(claim('shared', 'pv-nfs'), nfsPv('pv-nfs'));
       const p = pod('a', { claims: { s: 'shared' } });
       vm.setPod(p);
@@ -314,7 +308,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
       const mounter = new FakeMounter({ nfsSupported: false });
       const exportRoot = path.join(tmp, 'export');
       const vm = manager(
-        newVolumePluginManager({ mounter, nfs: { isNfsServer: true, exportRoot, exportPath: '/exports' } }),
+        testNodeDrivers(mounter, { isServer: true, exportRoot, exportPath: '/exports' }),
         path.join(tmp, 'kubelet'),
       );
       cache.add(claim('shared', 'pv-nfs'), nfsPv('pv-nfs', 'localhost', '/exports/default-shared'));

@@ -1,0 +1,44 @@
+/**
+ * The controller half of a driver (CSI's Controller service): creates and removes the backing
+ * storage of dynamically provisioned volumes. It returns the PV source of a new volume; the
+ * binder builds the rest of the PV. Whether existing storage may be touched is proven by the
+ * driver from the controller's own records (dirs/reclaim_guard.ts), never from the PV object.
+ */
+import type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeSource } from '../api/core/v1';
+import type { StorageClass } from '../api/storage/v1';
+import type { DeepReadonly } from '../util/immutable/deep_readonly';
+import type { ProvisioningRecords } from './dirs/provisioning_records';
+
+/** What the controller-manager gives every driver's controller half. */
+export interface ControllerHost {
+  /** The controller's own provisioning records (what it made; see dirs/provisioning_records.ts). */
+  records: ProvisioningRecords;
+}
+
+/** What a driver is asked to create. */
+export interface CreateVolumeRequest {
+  pvName: string;
+  claim: DeepReadonly<PersistentVolumeClaim>;
+  /** The class (a driver's default class may be synthesized before its object exists). */
+  storageClass: DeepReadonly<StorageClass>;
+}
+
+/** The source of a new volume, annotations to add to the PV, and what the provisioning record keeps. */
+export interface CreatedVolume {
+  source: PersistentVolumeSource;
+  annotations: Record<string, string>;
+  /** The real local path of the directory made (recorded before the PV is created). */
+  localPath: string;
+}
+
+/** Creates and deletes the backing storage of one driver's volumes. */
+export interface ControllerService {
+  /** Creates the storage (idempotent for the same pvName) and returns the PV's source; ProvisioningError when it cannot. */
+  createVolume(req: CreateVolumeRequest): Promise<CreatedVolume>;
+  /** Completes the provisioning record of a PV it created (fills in the uid; see dirs/reclaim_guard.ts). */
+  adoptVolume(pv: DeepReadonly<PersistentVolume>): Promise<void>;
+  /** Deletes the storage of a PV it provisioned; ReclaimRefusal when that is not proven. */
+  deleteVolume(pv: DeepReadonly<PersistentVolume>): Promise<void>;
+  /** Empties the storage (Recycle) without removing it; ReclaimRefusal when not proven. */
+  recycleVolume(pv: DeepReadonly<PersistentVolume>): Promise<void>;
+}

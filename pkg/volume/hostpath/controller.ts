@@ -1,0 +1,62 @@
+/**
+ * The hostPath driver's controller half: a directory `<base>/<namespace>-<claim>-<pv>` where base is the class's
+ * `path` parameter or the controller's --hostpath-base-dir. A class path must be equal to or
+ * under the base dir or one of --hostpath-allowed-roots (else ProvisioningFailed); volume
+ * directories are strictly under one of them. Delete and Recycle go through the reclaim guard.
+ */
+import type { PersistentVolume } from '../../api/core/v1';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
+import { requestedPathProblem } from '../../util/fsroots/roots';
+import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked, safeSegment } from '../dirs/volume_dirs';
+import type { ControllerService, CreateVolumeRequest } from '../controller_service';
+import { ProvisioningError } from '../errors';
+import { hostPathIdentity, type HostPathSettings } from './identity';
+import type { ProvisioningRecords } from '../dirs/provisioning_records';
+import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
+
+/** Configuration of the hostPath controller half. */
+export interface HostPathOptions extends HostPathSettings {
+  records: ProvisioningRecords;
+}
+
+/** Provisions hostPath volumes under the allowed roots. */
+export class HostPathController implements ControllerService {
+  private readonly guard: GuardContext;
+
+  constructor(private readonly o: HostPathOptions) {
+    this.guard = {
+      records: o.records,
+      roots: [o.baseDir, ...o.allowedRoots],
+      type: hostPathIdentity.type,
+      provisioner: hostPathIdentity.provisioner,
+    };
+  }
+
+  async createVolume(req: CreateVolumeRequest) {
+    const base = req.storageClass.parameters?.path ?? this.o.baseDir;
+    const problem = requestedPathProblem(base, this.guard.roots);
+    if (problem) throw new ProvisioningError(`parameters.path: ${problem} (see --hostpath-allowed-roots)`);
+    const dir = await createVolumeDir(
+      base,
+      safeSegment(req.claim.metadata.namespace ?? 'default', req.claim.metadata.name ?? '', req.pvName),
+      this.guard,
+    );
+    return {
+      source: { hostPath: { path: dir.path, type: 'DirectoryOrCreate' } },
+      annotations: {},
+      localPath: dir.real,
+    };
+  }
+
+  async adoptVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+    if (pv.spec.hostPath) await adoptRecord(pv, pv.spec.hostPath.path, this.guard);
+  }
+
+  async deleteVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+    await removeVolumeDirChecked(pv, pv.spec.hostPath?.path ?? '', this.guard);
+  }
+
+  async recycleVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
+    await emptyVolumeDirChecked(pv, pv.spec.hostPath?.path ?? '', this.guard);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The hostPath driver: a PV's `spec.hostPath` directory on the node, provisioned under the
+ * controller-manager's --hostpath-base-dir (or a class `path` under --hostpath-allowed-roots).
+ * Its default class `hostPath` makes the seed's `storageClassName: hostPath` work.
+ */
+import { defaultHostPathBaseDir } from '../../util/fsroots/roots';
+import { defaultClassOf, type VolumeDriver } from '../driver';
+import { HostPathController } from './controller';
+import { hostPathIdentity, type HostPathSettings } from './identity';
+import { HostPathNode } from './node';
+
+/** The hostPath driver with these settings (defaults: the default base dir, no further roots). */
+export function newHostPathDriver(settings: Partial<HostPathSettings> = {}): VolumeDriver {
+  const s: HostPathSettings = {
+    baseDir: settings.baseDir ?? defaultHostPathBaseDir,
+    allowedRoots: settings.allowedRoots ?? [],
+  };
+  return {
+    identity: hostPathIdentity,
+    handles: (pv) => pv.spec.hostPath !== undefined,
+    defaultClass: () => defaultClassOf(hostPathIdentity, hostPathIdentity.type),
+    controller: (host) => new HostPathController({ ...s, records: host.records }),
+    node: () => new HostPathNode(),
+  };
+}

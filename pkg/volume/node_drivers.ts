@@ -1,0 +1,45 @@
+/**
+ * The kubelet's view of the drivers: each registered driver's node half, made once, and the
+ * calls the volume manager makes routed to the driver of each PV.
+ */
+import type { PersistentVolume } from '../api/core/v1';
+import type { VolumeDriver } from './driver';
+import type { NodeHost, NodeService, PublishedVolume, VolumeContext } from './node_service';
+import type { VolumeDriverRegistry } from './registry';
+
+/** Node halves of every registered driver; see the file comment. */
+export class NodeDrivers {
+  private readonly nodeOf: (d: VolumeDriver) => NodeService;
+
+  constructor(
+    readonly registry: VolumeDriverRegistry,
+    host: NodeHost,
+  ) {
+    this.nodeOf = registry.services((d) => d.node(host));
+  }
+
+  /** The node half of the driver handling `pv`; VolumeSetupError when no single driver does. */
+  serviceFor(pv: PersistentVolume): NodeService {
+    return this.nodeOf(this.registry.nodeDriverFor(pv));
+  }
+
+  /** Publishes `pv` for a pod through its driver. */
+  publishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<PublishedVolume> {
+    return this.serviceFor(pv).publishVolume(pv, ctx);
+  }
+
+  /** Unpublishes `pv` for a pod through its driver. */
+  unpublishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<void> {
+    return this.serviceFor(pv).unpublishVolume(pv, ctx);
+  }
+
+  /** Runs every driver's optional restart cleanup (see NodeService.cleanupOrphans); returns the PVs cleaned up. */
+  async cleanupOrphans(rootDir: string, keep: ReadonlySet<string>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const d of this.registry.list()) {
+      const cleaned = await this.nodeOf(d).cleanupOrphans?.(rootDir, keep);
+      if (cleaned) removed.push(...cleaned);
+    }
+    return removed;
+  }
+}
