@@ -18,6 +18,7 @@
 import type { Logger } from 'pino';
 import type { Pod } from '../api/core/v1';
 import { isNotFound } from '../api/errors';
+import type { Stored } from '../api/stored';
 import type { ClientConfig } from '../client/config';
 import { Clientset } from '../client/clientset';
 import { EventBroadcaster } from '../client/record/broadcaster';
@@ -149,7 +150,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   /** Removes containers of pods that are not (or no longer) this pod, then syncs the pod. */
   const reconcile = async (key: string): Promise<Result | void> => {
     const cached = pods.get(key);
-    const pod = cached ? (jsonClone(cached) as Pod) : undefined;
+    const pod = cached ? (jsonClone(cached) as Stored<Pod, 'Namespaced'>) : undefined;
     const { namespace = '', name } = splitKey(key);
     const sameName = await cfg.runtime.listContainers({ pod: { namespace, name } });
     const stale = sameName.filter((c) => c.labels[ContainerLabel.PodUid] !== pod?.metadata.uid);
@@ -172,7 +173,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
       keyByUid.delete(uid);
     }
     if (!pod) return;
-    keyByUid.set(pod.metadata.uid ?? '', key);
+    keyByUid.set(pod.metadata.uid, key);
     let retryAfterMs: number | undefined;
     if (!pod.metadata.deletionTimestamp) {
       // Fresh reads of the pod's claims and volumes (a failed GET retries the whole sync).
@@ -244,7 +245,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
  */
 async function unmountOrphanedVolumes(
   cfg: KubeletConfig,
-  pods: readonly DeepReadonly<Pod>[],
+  pods: readonly DeepReadonly<Stored<Pod, 'Namespaced'>>[],
   claims: ClaimFetcher,
   log: Logger,
 ): Promise<void> {
