@@ -224,8 +224,8 @@ export class ApiServer {
       };
     if (info.resource !== namespacesInfo.resource) return {};
     return {
-      delete: (ns) => this.lifecycle.admitDelete(ns.metadata.name ?? ''),
-      deleted: (ns) => this.lifecycle.deleted(ns.metadata.name ?? ''),
+      delete: (ns) => this.lifecycle.admitDelete(ns.metadata.name),
+      deleted: (ns) => this.lifecycle.deleted(ns.metadata.name),
     };
   }
 
