@@ -15,6 +15,14 @@
 /** The namespace a namespaced object lands in when neither its request nor its metadata names one. */
 export const DefaultNamespace = 'default';
 
+/**
+ * The namespace an Event about an object lives in: the object's own, or the default namespace
+ * for a cluster-scoped object (as client-go's recorder files them).
+ */
+export function eventNamespace(involvedNamespace: string | undefined): string {
+  return involvedNamespace ?? DefaultNamespace;
+}
+
 /** What a key is computed from (mutable and read-only objects alike). */
 export interface KeyedObject {
   readonly metadata: { readonly name?: string; readonly namespace?: string };

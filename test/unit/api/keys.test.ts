@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import * as fc from 'fast-check';
 import {
   claimRefKey,
+  claimRefTarget,
   DefaultNamespace,
+  eventNamespace,
   namespacedKey,
   objectKey,
   splitKey,
@@ -56,10 +58,20 @@ describe('object keys (pkg/api/keys)', () => {
       expect(splitKey('/name')).to.deep.equal({ namespace: '', name: 'name' });
     });
 
+    it('file events of cluster-scoped objects in the default namespace', () => {
+      expect(eventNamespace('team-a')).to.equal('team-a');
+      expect(eventNamespace(undefined)).to.equal('default');
+    });
+
     it('read a claimRef without a namespace as the default namespace', () => {
       expect(claimRefKey({ namespace: 'team-a', name: 'data' })).to.equal('team-a/data');
       expect(claimRefKey({ name: 'data' })).to.equal(`${DefaultNamespace}/data`);
       expect(claimRefKey({ name: 'data' })).to.equal('default/data');
+      expect(claimRefTarget({ namespace: 'team-a', name: 'data' })).to.deep.equal({
+        namespace: 'team-a',
+        name: 'data',
+      });
+      expect(claimRefTarget({})).to.deep.equal({ namespace: 'default', name: '' });
     });
   });
 
