@@ -314,9 +314,10 @@ export class Store<T extends KubeObject = KubeObject> {
         // failed between the two.
         let next: T | undefined;
         let releasedFrom: string | undefined;
-        const tryUpdate = (cur: KubeObject): KubeObject => {
-          next = this.prepareUpdate(mutate(jsonClone(cur) as T), cur as Stored<T>, opts);
-          releasedFrom = this.released(next) ? (cur.metadata.resourceVersion ?? '') : undefined;
+        const tryUpdate = (read: KubeObject): KubeObject => {
+          const cur = read as Stored<T>;
+          next = this.prepareUpdate(mutate(jsonClone(cur) as T), cur, opts);
+          releasedFrom = this.released(next) ? cur.metadata.resourceVersion : undefined;
           return releasedFrom === undefined ? next : cur;
         };
         if (opts.dryRun) {

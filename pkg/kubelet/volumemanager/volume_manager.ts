@@ -62,7 +62,7 @@ export class VolumeManager {
 
   /** A pod that should run here (added or changed): resolve and mount its volumes. */
   setPod(pod: StoredPod): void {
-    const uid = pod.metadata.uid ?? '';
+    const uid = pod.metadata.uid;
     this.pods.set(uid, pod);
     this.dsw.setPod(desiredPod(pod, this.o.listers));
     this.reconciler.kick();
