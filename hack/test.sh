@@ -82,7 +82,9 @@ kube::deps::node_modules
 prune_stale_tests
 # Lint and format check first: a lint error fails the run before any test starts.
 kube::log::status "biome ci (lint + format check)"
-node_modules/.bin/biome ci . || {
+biome_color=()
+[[ -t 1 ]] || biome_color=(--colors=off)
+node_modules/.bin/biome ci "${biome_color[@]}" . || {
   kube::log::error "lint failed: run 'npm run format' to fix formatting, then fix what 'npm run lint' reports"
   exit 1
 }

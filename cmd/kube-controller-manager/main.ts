@@ -1,11 +1,7 @@
 /** kube-controller-manager: parse flags → validate → run(config, signal). */
 import { type ClientConfig, configFromFlags } from '../../pkg/client/config';
-import {
-  defaultProvisioningRecordDir,
-  recordDirProblem,
-  run,
-  selectControllers,
-} from '../../pkg/controller/manager/controller_manager';
+import { defaultProvisioningRecordDir } from '../../pkg/controller/manager/config';
+import { recordDirProblem, run, selectControllers } from '../../pkg/controller/manager/controller_manager';
 import { hostPathProblem } from '../../pkg/util/fsroots/roots';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
 import { newLogger } from '../../pkg/log/logger';

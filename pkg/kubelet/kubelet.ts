@@ -16,31 +16,27 @@
  * claim that binds later is seen without a list or watch of all claims.
  */
 import type { Logger } from 'pino';
-import type { Pod } from '../api/core/v1';
-import { isNotFound } from '../api/errors';
-import type { Stored } from '../api/stored';
 import type { ClientConfig } from '../client/config';
 import { Clientset } from '../client/clientset';
 import { EventBroadcaster } from '../client/record/broadcaster';
 import { PatchType } from '../client/resource_client';
-import { runWorkers, ControllerMetrics, type Result } from '../util/reconcile/runner';
+import { runWorkers, ControllerMetrics } from '../util/reconcile/runner';
 import { SharedInformerFactory } from '../informer/factory';
-import type { DeepReadonly } from '../util/immutable/deep_readonly';
 import { unwrapTombstone } from '../informer/tombstone';
 import { Registry } from '../metrics/registry';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../util/workqueue';
 import { NodeStatusManager } from './node_status';
-import { crashLoopBackoff, syncPod, type SyncDeps } from './pod_sync';
+import { crashLoopBackoff, type SyncDeps } from './pod_sync';
+import { PodWorker } from './pod_worker';
 import { watchRuntimeEvents } from './runtime_events';
 import { ContainerLabel, type ContainerRuntime } from './runtime/interface';
 import { startKubeletServer } from './server';
 import { secureServing, type KubeletServingConfig } from './auth/serving';
 import type { NodeDrivers } from '../volume/node_drivers';
-import { desiredPod, type VolumeListers } from './volumemanager/populator';
+import { cleanupOrphanedVolumes } from './volumemanager/orphans';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
 import { VolumeManager } from './volumemanager/volume_manager';
-import { jsonClone } from '../util/json/clone';
-import { namespacedKey, objectKey, splitKey } from '../api/keys';
+import { namespacedKey, objectKey } from '../api/keys';
 import { backoffUntil, KeyedBackoff } from '../util/wait';
 
 /** Configuration of a kubelet. */
@@ -86,7 +82,6 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     },
   });
   const queue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
-  const keyByUid = new Map<string, string>();
 
   const volumes = new VolumeManager({
     drivers: cfg.drivers,
@@ -94,7 +89,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     logger: log.child({ component: 'volumemanager' }),
     listers: claims,
     onPodChanged: (uid) => {
-      const key = keyByUid.get(uid);
+      const key = worker.keyOf(uid);
       if (key) queue.add(key);
     },
   });
@@ -147,48 +142,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     },
   };
 
-  /** Removes containers of pods that are not (or no longer) this pod, then syncs the pod. */
-  const reconcile = async (key: string): Promise<Result | void> => {
-    const cached = pods.get(key);
-    const pod = cached ? (jsonClone(cached) as Stored<Pod, 'Namespaced'>) : undefined;
-    const { namespace = '', name } = splitKey(key);
-    const sameName = await cfg.runtime.listContainers({ pod: { namespace, name } });
-    const stale = sameName.filter((c) => c.labels[ContainerLabel.PodUid] !== pod?.metadata.uid);
-    for (const uid of new Set(stale.map((c) => c.labels[ContainerLabel.PodUid] ?? ''))) {
-      log.info({ pod: key, uid }, 'removing containers of a pod that no longer exists');
-      for (const c of stale.filter((s) => s.labels[ContainerLabel.PodUid] === uid)) {
-        await cfg.runtime.stopContainer(c.id, 2);
-        await cfg.runtime.removeContainer(c.id);
-      }
-      volumes.removePod(uid);
-      claims.forget(uid);
-      keyByUid.delete(uid);
-    }
-    // Pods under this key that are gone but had no container (force-deleted while waiting for
-    // an image, say) still have volumes to tear down.
-    for (const [uid, k] of keyByUid) {
-      if (k !== key || uid === pod?.metadata.uid) continue;
-      volumes.removePod(uid);
-      claims.forget(uid);
-      keyByUid.delete(uid);
-    }
-    if (!pod) return;
-    keyByUid.set(pod.metadata.uid, key);
-    let retryAfterMs: number | undefined;
-    if (!pod.metadata.deletionTimestamp) {
-      // Fresh reads of the pod's claims and volumes (a failed GET retries the whole sync).
-      retryAfterMs = (await claims.fetch(pod)).retryAfterMs;
-      volumes.setPod(pod);
-    }
-    try {
-      const result = await syncPod(deps, pod);
-      const after = [result?.requeueAfter, retryAfterMs].filter((ms): ms is number => ms !== undefined);
-      return after.length ? { requeueAfter: Math.min(...after) } : undefined;
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
-  };
+  const worker = new PodWorker({ pods, claims, volumes, sync: deps, logger: log });
 
   podInformer.addEventHandler({
     onAdd: (p) => queue.add(objectKey(p)),
@@ -199,7 +153,13 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     await registerWithRetry(nodeStatus, log, signal);
     factory.start(signal);
     await factory.waitForCacheSync(signal);
-    await unmountOrphanedVolumes(cfg, pods.list(), claims, log);
+    await cleanupOrphanedVolumes({
+      drivers: cfg.drivers,
+      rootDir: cfg.rootDir,
+      pods: pods.list(),
+      claims,
+      logger: log,
+    });
     // Adopt or clean up whatever the runtime already runs for us.
     for (const c of await cfg.runtime.listContainers().catch(() => [])) {
       const key = podKeyOfLabels(c.labels);
@@ -223,7 +183,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
       runWorkers({
         name: 'pod-workers',
         queue,
-        reconciler: { reconcile },
+        reconciler: worker,
         workers: cfg.workers,
         logger: log,
         signal,
@@ -235,41 +195,6 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     events.shutdown();
     await server.stop();
     client.close();
-  }
-}
-
-/**
- * After a restart, what drivers left for pods that are gone (shared mounts) is cleaned up by
- * each driver's optional cleanupOrphans (the volume manager's actual state starts empty and
- * would never see it); volumes of pods still here are re-attached by their next publish.
- */
-async function unmountOrphanedVolumes(
-  cfg: KubeletConfig,
-  pods: readonly DeepReadonly<Stored<Pod, 'Namespaced'>>[],
-  claims: ClaimFetcher,
-  log: Logger,
-): Promise<void> {
-  try {
-    await Promise.all(pods.map((p) => claims.fetch(p)));
-  } catch (err) {
-    // Without every pod's volumes known, nothing can be called orphaned.
-    log.warn(
-      { err: (err as Error).message },
-      "could not read the claims of this node's pods; orphaned volume mounts are left for now",
-    );
-    return;
-  }
-  const listers: VolumeListers = claims;
-  const keep = new Set(
-    pods.flatMap((p) =>
-      desiredPod(p, listers).volumes.flatMap((v) => (v.pv?.metadata.name ? [v.pv.metadata.name] : [])),
-    ),
-  );
-  try {
-    const removed = await cfg.drivers.cleanupOrphans(cfg.rootDir, keep);
-    if (removed.length) log.info({ volumes: removed }, 'unmounted volumes no pod needs after restart');
-  } catch (err) {
-    log.warn({ err: (err as Error).message }, 'could not clean up orphaned volume mounts');
   }
 }
 

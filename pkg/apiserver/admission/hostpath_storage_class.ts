@@ -12,8 +12,7 @@
 import type { KubeObject, StatusCause } from '../../api/meta';
 import { invalid } from '../../api/errors';
 import { requestedPathProblem } from '../../util/fsroots/roots';
-
-const hostPathProvisioner = 'kubestore.io/hostpath';
+import { hostPathIdentity } from '../../volume/hostpath/identity';
 
 interface ClassShape {
   provisioner?: unknown;
@@ -32,7 +31,7 @@ export function admitHostPathClass(
 ): void {
   if (resource !== 'storageclasses') return;
   const sc = obj as unknown as ClassShape;
-  if (sc.provisioner !== hostPathProvisioner) return;
+  if (sc.provisioner !== hostPathIdentity.provisioner) return;
   const p = sc.parameters?.path;
   if (p === undefined) return;
   if (old && (old as unknown as ClassShape).parameters?.path === p) return;

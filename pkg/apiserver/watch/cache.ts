@@ -60,7 +60,8 @@ export class WatchCache {
   private readonly ring: CachedEvent[] = [];
   private ringStart = 0;
   private readonly objects = new Map<string, KubeObject>();
-  private readonly watchers = new Set<CacheWatcherSink>();
+  /** Each registered watcher and the revision it started from (it gets only later events). */
+  private readonly watchers = new Map<CacheWatcherSink, number>();
   /** Every event after this revision is in the ring. */
   private oldest = 0;
   /** The newest revision this cache has seen (events for this prefix only). */
@@ -145,7 +146,9 @@ export class WatchCache {
         return { stop: () => undefined };
       }
     }
-    this.watchers.add(sink);
+    // The store may be ahead of this cache (a list read from it at R, then a watch from R):
+    // events up to R, dispatched later, are not this watcher's.
+    this.watchers.set(sink, revision);
     return { stop: () => this.watchers.delete(sink) };
   }
 
@@ -165,7 +168,8 @@ export class WatchCache {
         this.ringStart = 0;
       }
     }
-    for (const w of this.watchers) {
+    for (const [w, from] of this.watchers) {
+      if (ev.revision <= from) continue;
       if (!w.event(cached)) {
         this.watchers.delete(w);
         w.close();
@@ -180,7 +184,7 @@ export class WatchCache {
     // Until start() re-primes the ring, events are missing from it: refuse every watch (410)
     // rather than register one that would silently skip the writes made meanwhile.
     this.oldest = Number.MAX_SAFE_INTEGER;
-    for (const w of this.watchers) w.close(expired);
+    for (const w of this.watchers.keys()) w.close(expired);
     this.watchers.clear();
     this.stopWatch?.();
     await backoffUntil(() => this.start(), {
@@ -195,7 +199,7 @@ export class WatchCache {
   stop(): void {
     this.lifetime.abort();
     this.stopWatch?.();
-    for (const w of this.watchers) w.close();
+    for (const w of this.watchers.keys()) w.close();
     this.watchers.clear();
   }
 }

@@ -1,36 +1,23 @@
 /**
- * kube-controller-manager: builds the shared informers once, then — while it holds the
- * `kube-system/kube-controller-manager` Lease (or always, without leader election) — runs the
- * selected controllers: persistentvolume-binder, pvc-protection, pv-protection, scheduler,
- * namespace.
+ * kube-controller-manager: builds the shared informers the selected controllers declare, then —
+ * while it holds the `kube-system/kube-controller-manager` Lease (or always, without leader
+ * election) — starts those controllers from the descriptor table (controllers.ts) and runs them.
  * Serves /healthz and /metrics.
  */
 import Koa from 'koa';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { ClientConfig } from '../../client/config';
 import { Clientset } from '../../client/clientset';
 import { EventBroadcaster } from '../../client/record/broadcaster';
 import { SharedInformerFactory } from '../../informer/factory';
 import { Registry } from '../../metrics/registry';
 import { LeaderElector } from '../leaderelection/leader_elector';
 import { ControllerMetrics } from '../../util/reconcile/runner';
-import { newNamespaceController } from '../namespace/controller';
-import { addSchedulerIndexes, newSchedulerController } from '../scheduler/controller';
-import { ensureBuiltinClasses } from '../volume/persistentvolume/builtin_classes';
-import { addPersistentVolumeIndexes, newPersistentVolumeController } from '../volume/persistentvolume/controller';
-import type { VolumeDriverRegistry } from '../../volume/registry';
-import { FileProvisioningRecords } from '../../volume/dirs/provisioning_records';
 import { lexicallyWithin } from '../../util/fsroots/roots';
-import {
-  addProtectionIndexes,
-  newPvcProtectionController,
-  newPvProtectionController,
-} from '../volume/protection/controller';
-
-/** Default of --provisioning-record-dir. */
-export const defaultProvisioningRecordDir = '/var/lib/kubestore/controller-manager/provisioning-records';
+import type { ControllerManagerConfig } from './config';
+import { controllerDescriptors } from './controllers';
+import type { ControllerContext, ControllerDescriptor, RunnableController } from './descriptor';
 
 /**
  * Why a record directory is unsafe: inside a volume root (a pod or a hostPath PV could write
@@ -42,54 +29,65 @@ export function recordDirProblem(recordDir: string, roots: readonly string[]): s
 }
 
 /** Every controller this binary runs, in start order. */
-export const knownControllers = [
-  'persistentvolume-binder',
-  'pvc-protection',
-  'pv-protection',
-  'scheduler',
-  'namespace',
-] as const;
-export type ControllerName = (typeof knownControllers)[number];
+export const knownControllers: readonly string[] = controllerDescriptors.map((d) => d.name);
 
-/** Configuration of a controller-manager. */
-export interface ControllerManagerConfig {
-  client: ClientConfig;
-  /** `*`, names, and `-name` to disable (Kubernetes' --controllers syntax). */
-  controllers: string;
-  leaderElect: boolean;
-  leaseDurationMs?: number;
-  renewDeadlineMs?: number;
-  retryPeriodMs?: number;
-  workers: number;
-  /** --provisioning-record-dir: where the PV controller keeps its provisioning records (default defaultProvisioningRecordDir). */
-  provisioningRecordDir?: string;
-  /** The volume drivers (pkg/volume/drivers.ts builds the built-in ones from flags). */
-  drivers: VolumeDriverRegistry;
-  bindAddress: string;
-  port: number;
-  identity?: string;
-  logger: Logger;
-}
-
-/** Resolves a --controllers value; throws on an unknown name. */
-export function selectControllers(spec: string): ControllerName[] {
+/**
+ * Resolves a --controllers value against a descriptor table (default: this binary's) to the
+ * selected descriptors, in table order; throws on an unknown name.
+ */
+export function selectDescriptors(
+  spec: string,
+  table: readonly ControllerDescriptor[] = controllerDescriptors,
+): ControllerDescriptor[] {
   const parts = spec
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const known = table.map((d) => d.name);
   for (const p of parts) {
     const name = p.replace(/^-/, '');
-    if (name !== '*' && !(knownControllers as readonly string[]).includes(name))
-      throw new Error(`unknown controller "${name}" (known: ${knownControllers.join(', ')})`);
+    if (name !== '*' && !known.includes(name))
+      throw new Error(`unknown controller "${name}" (known: ${known.join(', ')})`);
   }
   const all = parts.includes('*');
-  return knownControllers.filter((c) => !parts.includes(`-${c}`) && (all || parts.includes(c)));
+  return table.filter((d) => !parts.includes(`-${d.name}`) && (all || parts.includes(d.name)));
+}
+
+/** Resolves a --controllers value to the selected names, in start order; throws on an unknown name. */
+export function selectControllers(spec: string): string[] {
+  return selectDescriptors(spec).map((d) => d.name);
+}
+
+/** Adds the indexes and makes the informers the given controllers declare (before the factory starts). */
+export function prepareInformers(factory: SharedInformerFactory, selected: readonly ControllerDescriptor[]): void {
+  for (const d of selected) d.indexes?.(factory);
+  for (const d of selected) for (const informer of d.informers) factory[informer]();
+}
+
+/**
+ * Waits for the caches of the (started) factory, then starts each controller in order (all
+ * before any runs, so a failing start runs none) and runs them until `signal` aborts.
+ */
+export async function startControllers(
+  selected: readonly ControllerDescriptor[],
+  ctx: ControllerContext,
+  signal: AbortSignal,
+): Promise<void> {
+  if (!(await ctx.factory.waitForCacheSync(signal))) return;
+  const started: [string, RunnableController][] = [];
+  for (const d of selected) started.push([d.name, await d.start(ctx)]);
+  await Promise.all(
+    started.map(([name, c]) => {
+      ctx.logger.info({ controller: name }, 'starting controller');
+      return c.run(signal);
+    }),
+  );
 }
 
 /** Runs the controller-manager until `signal` aborts. */
 export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Promise<void> {
   const log = cfg.logger;
-  const selected = selectControllers(cfg.controllers);
+  const selected = selectDescriptors(cfg.controllers);
   const client = new Clientset({ ...cfg.client, userAgent: 'kube-controller-manager' });
   const identity = cfg.identity ?? `${os.hostname()}_${process.pid}`;
   const registry = new Registry();
@@ -97,42 +95,21 @@ export async function run(cfg: ControllerManagerConfig, signal: AbortSignal): Pr
   const server = await serveHealth(cfg, registry, () => true, log);
 
   const factory = new SharedInformerFactory(client, { logger: log });
-  addPersistentVolumeIndexes(factory);
-  addProtectionIndexes(factory);
-  addSchedulerIndexes(factory);
-  // Instantiate every informer the controllers use before starting.
-  factory.persistentVolumes();
-  factory.persistentVolumeClaims();
-  factory.storageClasses();
-  factory.pods();
-  factory.nodes();
-  factory.namespaces();
+  prepareInformers(factory, selected);
   const events = new EventBroadcaster({ events: client.events, logger: log, registry });
-  const recorder = events.newRecorder('persistentvolume-controller', identity);
-  const schedulerRecorder = events.newRecorder('default-scheduler', identity);
-  const records = new FileProvisioningRecords(cfg.provisioningRecordDir ?? defaultProvisioningRecordDir);
-
-  const runControllers = async (term: AbortSignal): Promise<void> => {
+  const ctx: ControllerContext = {
+    factory,
+    client,
+    logger: log,
+    metrics,
+    workers: cfg.workers,
+    config: cfg,
+    newRecorder: (component) => events.newRecorder(component, identity),
+  };
+  const runControllers = (term: AbortSignal): Promise<void> => {
+    // The informers outlive a lost lease; the controllers stop with it.
     factory.start(signal);
-    if (!(await factory.waitForCacheSync(term))) return;
-    if (selected.includes('persistentvolume-binder')) await ensureBuiltinClasses(client.storageClasses, cfg.drivers);
-    const common = { factory, client, logger: log, metrics, workers: cfg.workers };
-    const runs: Promise<void>[] = [];
-    for (const name of selected) {
-      const c =
-        name === 'persistentvolume-binder'
-          ? newPersistentVolumeController({ ...common, drivers: cfg.drivers, records, recorder })
-          : name === 'pvc-protection'
-            ? newPvcProtectionController(common)
-            : name === 'pv-protection'
-              ? newPvProtectionController(common)
-              : name === 'scheduler'
-                ? newSchedulerController({ ...common, recorder: schedulerRecorder })
-                : newNamespaceController(common);
-      log.info({ controller: name }, 'starting controller');
-      runs.push(c.run(term));
-    }
-    await Promise.all(runs);
+    return startControllers(selected, ctx, term);
   };
 
   try {

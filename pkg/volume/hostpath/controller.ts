@@ -27,8 +27,7 @@ export class HostPathController implements ControllerService {
     this.guard = {
       records: o.records,
       roots: [o.baseDir, ...o.allowedRoots],
-      type: hostPathIdentity.type,
-      provisioner: hostPathIdentity.provisioner,
+      identity: hostPathIdentity,
     };
   }
 

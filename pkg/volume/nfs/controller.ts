@@ -54,8 +54,7 @@ export class NfsController implements ControllerService {
     this.guard = {
       records,
       roots: [settings.exportRoot],
-      type: nfsIdentity.type,
-      provisioner: nfsIdentity.provisioner,
+      identity: nfsIdentity,
     };
   }
 

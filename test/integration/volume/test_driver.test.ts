@@ -160,7 +160,19 @@ describe('volume drivers: a test-only driver registered in one line goes through
     expect(driver.made.controllers.flatMap((c) => c.calls)).to.include(`delete ${pvName}`);
   });
 
-  it('refuses to provision an access mode the driver lacks, with a ProvisioningFailed event', async () => {
+  it('refuses an access mode the driver lacks: no binding to its PV that claims it, no provisioning, a ProvisioningFailed event', async () => {
+    await client.persistentVolumes.create({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'static-rwx' },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteMany'],
+        csi: { driver: TestDriverName, volumeHandle: 'static-rwx' },
+        storageClassName: 'testdriver',
+        persistentVolumeReclaimPolicy: 'Retain',
+      },
+    });
     const c = claim(ns, 'c-rwx', { className: 'testdriver' });
     await client.persistentVolumeClaims.create({ ...c, spec: { ...c.spec, accessModes: ['ReadWriteMany'] } });
     const ev = await waitEvent(client, ns, 'c-rwx', 'ProvisioningFailed');
@@ -169,6 +181,7 @@ describe('volume drivers: a test-only driver registered in one line goes through
       /the testdriver driver does not support access mode ReadWriteMany \(it supports ReadWriteOnce\)/,
     );
     expect((await client.persistentVolumeClaims.get('c-rwx', ns)).status?.phase).to.equal('Pending');
+    expect((await client.persistentVolumes.get('static-rwx')).spec.claimRef).to.equal(undefined);
     expect(
       existsSync(path.join(root, `pvc-${(await client.persistentVolumeClaims.get('c-rwx', ns)).metadata.uid ?? ''}`)),
     ).to.equal(false);

@@ -24,7 +24,7 @@ import {
   MemoryProvisioningRecords,
   prepareRecord,
 } from '../../../pkg/volume/dirs/provisioning_records';
-import { pvc, sc } from '../controller/persistentvolume/harness';
+import { pvc, sc } from '../controller/volume/persistentvolume/harness';
 
 /** createVolumeDir's context: one root, no volumes recorded yet. */
 const only = (root: string) => ({ roots: [root], records: new MemoryProvisioningRecords() });

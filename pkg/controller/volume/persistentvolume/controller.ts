@@ -23,7 +23,7 @@ import { syncClaim } from './claim_sync';
 import { IndexName, type ControllerContext, type StoredVolume } from './deps';
 import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import type { VolumeDriverRegistry } from '../../../volume/registry';
-import { volumeTypeOf } from './drivers';
+import { driverServes, volumeTypeOf } from './drivers';
 import { VolumeIndex, isMatchable } from './volume_index';
 import { syncVolume } from './volume_sync';
 import { claimRefKey, objectKey } from '../../../api/keys';
@@ -62,7 +62,10 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
   const claims = pvcInformer.lister();
   const claimQueue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
   const volumeQueue = new RateLimitingQueue({ rateLimiter: defaultControllerRateLimiter() });
-  const index = new VolumeIndex((pv) => volumeTypeOf(o.drivers, pv));
+  const index = new VolumeIndex(
+    (pv) => volumeTypeOf(o.drivers, pv),
+    (pv, claim) => driverServes(o.drivers, pv, claim),
+  );
 
   const pendingClaimsOfClass = (className: string) => {
     for (const c of claims.byIndex(IndexName.ClaimByClass, className)) {

@@ -51,7 +51,17 @@ export function provisionerOf(
   return driver && ctx.controllerOf(driver);
 }
 
-/** Why `driver` cannot provision what the claim asks for (an access or volume mode it lacks); undefined when it can. */
+/** True when the driver of `pv` can serve what the claim asks for (a PV no driver handles: not ours to judge). */
+export function driverServes(
+  drivers: VolumeDriverRegistry,
+  pv: DeepReadonly<PersistentVolume>,
+  claim: DeepReadonly<PersistentVolumeClaim>,
+): boolean {
+  const driver = drivers.forVolume(pv);
+  return !driver || unsupportedByDriver(driver, claim) === undefined;
+}
+
+/** Why `driver` cannot serve what the claim asks for (an access or volume mode it lacks); undefined when it can. */
 export function unsupportedByDriver(
   driver: VolumeDriver,
   claim: DeepReadonly<PersistentVolumeClaim>,

@@ -56,8 +56,14 @@ export class VolumeIndex {
   /** PVs a worker is binding right now, by claim key: other workers pick another PV. */
   private readonly reserved = new Map<string, string>();
 
-  /** `typeOf` gives a PV's storage type (the volume driver registry's answer). */
-  constructor(private readonly typeOf: (pv: PV) => string | undefined) {}
+  /**
+   * `typeOf` gives a PV's storage type and `serves` whether its driver can serve the claim
+   * (its capabilities): both are the volume driver registry's answers.
+   */
+  constructor(
+    private readonly typeOf: (pv: PV) => string | undefined,
+    private readonly serves: (pv: PV, claim: DeepReadonly<PersistentVolumeClaim>) => boolean = () => true,
+  ) {}
 
   /** Marks a PV as being bound to `claimKey` (until release). */
   reserve(name: string, claimKey: string): void {
@@ -147,6 +153,7 @@ export class VolumeIndex {
         if (
           (holder === undefined || holder === claimKey) &&
           accessModesFit(e.pv, claim) &&
+          this.serves(e.pv, claim) &&
           selector.matches(e.pv.metadata.labels)
         ) {
           best = e;

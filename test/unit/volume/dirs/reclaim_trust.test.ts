@@ -17,7 +17,7 @@ import { HostPathController } from '../../../../pkg/volume/hostpath/controller';
 import { NfsController } from '../../../../pkg/volume/nfs/controller';
 import { FileProvisioningRecords, type ProvisioningRecord } from '../../../../pkg/volume/dirs/provisioning_records';
 import { safeSegment } from '../../../../pkg/volume/dirs/volume_dirs';
-import { builtinClasses, pv, pvc, PVHarness, sc } from '../../controller/persistentvolume/harness';
+import { builtinClasses, pv, pvc, PVHarness, sc } from '../../controller/volume/persistentvolume/harness';
 
 describe('PV controller: reclaim trusts only its own records and roots (real provisioners, fake API)', () => {
   let tmp: string;

@@ -1,0 +1,18 @@
+/**
+ * Every controller this binary runs, in start order (kube-controller-manager's
+ * NewControllerDescriptors). A new controller is its folder plus one line here.
+ */
+import { namespaceControllerDescriptor } from '../namespace/descriptor';
+import { schedulerControllerDescriptor } from '../scheduler/descriptor';
+import { persistentVolumeBinderControllerDescriptor } from '../volume/persistentvolume/descriptor';
+import { pvcProtectionControllerDescriptor, pvProtectionControllerDescriptor } from '../volume/protection/descriptor';
+import type { ControllerDescriptor } from './descriptor';
+
+/** The controller table. */
+export const controllerDescriptors: readonly ControllerDescriptor[] = [
+  persistentVolumeBinderControllerDescriptor,
+  pvcProtectionControllerDescriptor,
+  pvProtectionControllerDescriptor,
+  schedulerControllerDescriptor,
+  namespaceControllerDescriptor,
+];
