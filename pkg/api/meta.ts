@@ -158,15 +158,3 @@ export interface WatchEvent<T = KubeObject> {
   type: WatchEventType;
   object: T;
 }
-
-/** `namespace/name` (or `name` for cluster-scoped objects): the key caches and queues use. */
-export function objectKey(obj: { metadata: Pick<ObjectMeta, 'name' | 'namespace'> }): string {
-  const { namespace, name } = obj.metadata;
-  return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
-}
-
-/** Splits a `namespace/name` key; cluster-scoped keys have no namespace. */
-export function splitKey(key: string): { namespace?: string; name: string } {
-  const i = key.indexOf('/');
-  return i < 0 ? { name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
-}

@@ -25,15 +25,18 @@ export interface ResourceInfo {
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-function info(
+/** A ResourceInfo whose `namespaced` is known at compile time (what typed clients are made from). */
+export type ScopedResourceInfo<N extends boolean> = ResourceInfo & { readonly namespaced: N };
+
+function info<N extends boolean>(
   group: string,
   kind: string,
   resource: string,
-  namespaced: boolean,
+  namespaced: N,
   shortNames: string[],
   subresources: string[] = [],
   verbs: string[] = allVerbs,
-): ResourceInfo {
+): ScopedResourceInfo<N> {
   return {
     group,
     version: 'v1',

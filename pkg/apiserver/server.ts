@@ -55,6 +55,7 @@ import { impersonation } from './filters/impersonation';
 import { AuditLog } from './filters/audit';
 import { reviewHandlers, type ReviewHandler } from './reviews';
 import type { ApiServerConfig } from './config';
+import { DefaultNamespace } from '../api/keys';
 
 /** The version this server reports. */
 const serverVersion = {
@@ -186,7 +187,7 @@ export class ApiServer {
         admitHostPathClass(resource, obj, w.old, config.hostPathRoots ?? [defaultHostPathBaseDir]);
         if (restrictNodes) nodeRestriction.write(w, obj);
         const ns = w.store.strategy.info.namespaced
-          ? ((w.ctx.state.requestInfo as RequestInfo).namespace ?? obj.metadata.namespace ?? 'default')
+          ? ((w.ctx.state.requestInfo as RequestInfo).namespace ?? obj.metadata.namespace ?? DefaultNamespace)
           : '';
         if (!w.subresource)
           checkEscalation(
@@ -224,8 +225,8 @@ export class ApiServer {
       };
     if (info.resource !== namespacesInfo.resource) return {};
     return {
-      delete: (ns) => this.lifecycle.admitDelete(ns.metadata.name ?? ''),
-      deleted: (ns) => this.lifecycle.deleted(ns.metadata.name ?? ''),
+      delete: (ns) => this.lifecycle.admitDelete(ns.metadata.name),
+      deleted: (ns) => this.lifecycle.deleted(ns.metadata.name),
     };
   }
 

@@ -2,6 +2,7 @@
 import type { Lease } from '../api/coordination/v1';
 import type { Binding, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
 import type { KubeObject } from '../api/meta';
+import type { Stored } from '../api/stored';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../api/rbac/v1';
 import * as r from '../api/resources';
 import type { StorageClass } from '../api/storage/v1';
@@ -12,18 +13,18 @@ import { RestClient } from './rest';
 /** Typed clients of every resource this project serves. */
 export class Clientset {
   readonly rest: RestClient;
-  readonly namespaces: ResourceClient<Namespace>;
-  readonly nodes: ResourceClient<Node>;
-  readonly pods: ResourceClient<Pod>;
-  readonly persistentVolumes: ResourceClient<PersistentVolume>;
-  readonly persistentVolumeClaims: ResourceClient<PersistentVolumeClaim>;
-  readonly events: ResourceClient<Event>;
-  readonly storageClasses: ResourceClient<StorageClass>;
-  readonly leases: ResourceClient<Lease>;
-  readonly clusterRoles: ResourceClient<ClusterRole>;
-  readonly clusterRoleBindings: ResourceClient<ClusterRoleBinding>;
-  readonly roles: ResourceClient<Role>;
-  readonly roleBindings: ResourceClient<RoleBinding>;
+  readonly namespaces: ResourceClient<Namespace, 'Cluster'>;
+  readonly nodes: ResourceClient<Node, 'Cluster'>;
+  readonly pods: ResourceClient<Pod, 'Namespaced'>;
+  readonly persistentVolumes: ResourceClient<PersistentVolume, 'Cluster'>;
+  readonly persistentVolumeClaims: ResourceClient<PersistentVolumeClaim, 'Namespaced'>;
+  readonly events: ResourceClient<Event, 'Namespaced'>;
+  readonly storageClasses: ResourceClient<StorageClass, 'Cluster'>;
+  readonly leases: ResourceClient<Lease, 'Namespaced'>;
+  readonly clusterRoles: ResourceClient<ClusterRole, 'Cluster'>;
+  readonly clusterRoleBindings: ResourceClient<ClusterRoleBinding, 'Cluster'>;
+  readonly roles: ResourceClient<Role, 'Namespaced'>;
+  readonly roleBindings: ResourceClient<RoleBinding, 'Namespaced'>;
 
   constructor(config: ClientConfig) {
     this.rest = new RestClient(config);
@@ -54,7 +55,7 @@ export class Clientset {
   }
 
   /** Writes a namespace's spec.finalizers through namespaces/finalize. */
-  finalizeNamespace(ns: Namespace): Promise<Namespace> {
+  finalizeNamespace(ns: Namespace): Promise<Stored<Namespace, 'Cluster'>> {
     return this.rest.request('PUT', this.namespaces.path(undefined, ns.metadata.name, 'finalize'), { body: ns });
   }
 

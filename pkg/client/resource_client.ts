@@ -2,9 +2,13 @@
  * A typed client for one resource: get, list, create, update, updateStatus, patch, delete,
  * deleteCollection, watch. `namespace` is ignored for cluster-scoped resources; for namespaced ones an undefined
  * namespace lists/watches across all namespaces.
+ *
+ * What the apiserver answers is typed Stored<T, S> (name, uid, resourceVersion and, for a
+ * namespaced resource, namespace set), except a dry-run create, whose object was never stored.
  */
 import type { DeleteOptions, KubeObject, ObjectList, WatchEvent } from '../api/meta';
-import { groupVersionPath, type ResourceInfo } from '../api/resources';
+import { groupVersionPath, type ScopedResourceInfo } from '../api/resources';
+import type { IsNamespaced, Scope, Stored } from '../api/stored';
 import type { Query, RestClient } from './rest';
 import { decodeWatchStream } from './watch_decoder';
 
@@ -29,17 +33,20 @@ export const PatchType = {
 } as const;
 export type PatchType = (typeof PatchType)[keyof typeof PatchType];
 
-/** A running watch: iterate `events`; `stop` aborts the stream. */
+/**
+ * A running watch: iterate `events`; `stop` aborts the stream. (Typed by what ADDED, MODIFIED
+ * and DELETED carry; a BOOKMARK carries only a resourceVersion, an ERROR a Status.)
+ */
 export interface Watch<T> {
   events: AsyncIterable<WatchEvent<T>>;
   stop(): void;
 }
 
-/** Typed REST client of one resource. */
-export class ResourceClient<T extends KubeObject> {
+/** Typed REST client of one resource of scope `S` (either, when left open). */
+export class ResourceClient<T extends KubeObject, S extends Scope = Scope> {
   constructor(
     private readonly rest: RestClient,
-    readonly info: ResourceInfo,
+    readonly info: ScopedResourceInfo<IsNamespaced<S>>,
   ) {}
 
   /** URL path of the collection or one object. */
@@ -49,14 +56,17 @@ export class ResourceClient<T extends KubeObject> {
     return `${groupVersionPath(this.info)}${ns}/${this.info.resource}${tail}`;
   }
 
-  get(name: string, namespace?: string): Promise<T> {
+  get(name: string, namespace?: string): Promise<Stored<T, S>> {
     return this.rest.request('GET', this.path(namespace, name));
   }
 
-  list(namespace?: string, opts: ListOptions = {}): Promise<ObjectList<T>> {
+  list(namespace?: string, opts: ListOptions = {}): Promise<ObjectList<Stored<T, S>>> {
     return this.rest.request('GET', this.path(namespace), { query: opts as Query });
   }
 
+  /** Creates `obj`; resolves with the stored object (with `dryRun`, with what would have been stored). */
+  create(obj: T, opts?: { dryRun?: false }): Promise<Stored<T, S>>;
+  create(obj: T, opts: { dryRun?: boolean }): Promise<T>;
   create(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
     return this.rest.request('POST', this.path(obj.metadata.namespace), {
       body: obj,
@@ -64,11 +74,11 @@ export class ResourceClient<T extends KubeObject> {
     });
   }
 
-  update(obj: T): Promise<T> {
+  update(obj: T): Promise<Stored<T, S>> {
     return this.rest.request('PUT', this.path(obj.metadata.namespace, obj.metadata.name), { body: obj });
   }
 
-  updateStatus(obj: T): Promise<T> {
+  updateStatus(obj: T): Promise<Stored<T, S>> {
     return this.rest.request('PUT', this.path(obj.metadata.namespace, obj.metadata.name, 'status'), { body: obj });
   }
 
@@ -78,7 +88,7 @@ export class ResourceClient<T extends KubeObject> {
     type: PatchType,
     patch: unknown,
     opts: { subresource?: string; fieldManager?: string; force?: boolean } = {},
-  ): Promise<T> {
+  ): Promise<Stored<T, S>> {
     return this.rest.request('PATCH', this.path(namespace, name, opts.subresource), {
       body: typeof patch === 'string' ? patch : JSON.stringify(patch),
       contentType: type,
@@ -86,7 +96,8 @@ export class ResourceClient<T extends KubeObject> {
     });
   }
 
-  delete(name: string, namespace?: string, opts: DeleteOptions = {}): Promise<T> {
+  /** Deletes (or, with finalizers, marks) an object; resolves with its last stored state. */
+  delete(name: string, namespace?: string, opts: DeleteOptions = {}): Promise<Stored<T, S>> {
     return this.rest.request('DELETE', this.path(namespace, name), {
       body: { apiVersion: 'v1', kind: 'DeleteOptions', ...opts },
     });
@@ -96,7 +107,7 @@ export class ResourceClient<T extends KubeObject> {
   deleteCollection(
     namespace?: string,
     opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'> = {},
-  ): Promise<ObjectList<T>> {
+  ): Promise<ObjectList<Stored<T, S>>> {
     return this.rest.request('DELETE', this.path(namespace), { query: opts as Query });
   }
 
@@ -104,7 +115,7 @@ export class ResourceClient<T extends KubeObject> {
    * Opens a watch. An error before the stream starts rejects with a StatusError; a too-old
    * resourceVersion arrives, as from kube-apiserver, as one ERROR event carrying a 410 Status.
    */
-  async watch(namespace: string | undefined, opts: ListOptions = {}): Promise<Watch<T>> {
+  async watch(namespace: string | undefined, opts: ListOptions = {}): Promise<Watch<Stored<T, S>>> {
     const ac = new AbortController();
     const res = await this.rest.stream(this.path(namespace), {
       query: { ...(opts as Query), watch: 'true' },
@@ -112,7 +123,7 @@ export class ResourceClient<T extends KubeObject> {
     });
     const events = (async function* () {
       try {
-        yield* decodeWatchStream<T>(res);
+        yield* decodeWatchStream<Stored<T, S>>(res);
       } catch (err) {
         if (ac.signal.aborted) return;
         throw err;

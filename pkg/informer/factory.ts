@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import type { Lease } from '../api/coordination/v1';
 import type { Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
 import type { KubeObject } from '../api/meta';
-import type { ResourceInfo } from '../api/resources';
+import type { ResourceInfo, ScopedResourceInfo } from '../api/resources';
+import type { IsNamespaced, Scope, Stored } from '../api/stored';
 import type { StorageClass } from '../api/storage/v1';
 import type { Clientset } from '../client/clientset';
 import { ResourceClient } from '../client/resource_client';
@@ -34,12 +35,12 @@ export interface SharedInformerFactoryOptions {
   clock?: Clock;
   /** Reflector tuning shared by every informer. */
   reflector?: SharedInformerOptions<KubeObject>['reflector'];
-  /** Builds the ListerWatcher of a client (default listWatchFor; tests inject fakes). */
-  listerWatcher?: <T extends KubeObject>(
-    client: ResourceClient<T>,
+  /** Builds the ListerWatcher of a client (default listWatchFor; tests inject fakes that yield stored objects). */
+  listerWatcher?: <T extends KubeObject, S extends Scope>(
+    client: ResourceClient<T, S>,
     namespace: string | undefined,
     selectors: ListWatchSelectors,
-  ) => ListerWatcher<T>;
+  ) => ListerWatcher<Stored<T, S>>;
 }
 
 /** The clientset parts the factory uses. */
@@ -71,15 +72,23 @@ export class SharedInformerFactory {
 
   /**
    * The informer of a resource (a typed client, or a ResourceInfo for an untyped one) in
-   * `scope`. The same resource and scope always give the same informer.
+   * `scope`. The same resource and scope always give the same informer. It caches what the
+   * apiserver stored.
    */
-  forResource<T extends KubeObject>(source: ResourceClient<T>, scope?: InformerScope): SharedIndexInformer<T>;
-  forResource(source: ResourceInfo, scope?: InformerScope): SharedIndexInformer<KubeObject>;
-  forResource<T extends KubeObject>(
-    source: ResourceClient<T> | ResourceInfo,
+  forResource<T extends KubeObject, S extends Scope>(
+    source: ResourceClient<T, S>,
+    scope?: InformerScope,
+  ): SharedIndexInformer<Stored<T, S>>;
+  forResource(source: ResourceInfo, scope?: InformerScope): SharedIndexInformer<Stored<KubeObject>>;
+  forResource<T extends KubeObject, S extends Scope>(
+    source: ResourceClient<T, S> | ResourceInfo,
     scope: InformerScope = {},
-  ): SharedIndexInformer<T> {
-    const client = source instanceof ResourceClient ? source : new ResourceClient<T>(this.clientset.rest, source);
+  ): SharedIndexInformer<Stored<T, S>> {
+    // An untyped ResourceInfo comes with the open scope (S = Scope, namespaced: boolean).
+    const client =
+      source instanceof ResourceClient
+        ? source
+        : new ResourceClient<T, S>(this.clientset.rest, source as ScopedResourceInfo<IsNamespaced<S>>);
     const info = client.info;
     const namespace = info.namespaced ? (scope.namespace ?? this.opts.namespace) : undefined;
     const selectors: ListWatchSelectors = {
@@ -95,10 +104,10 @@ export class SharedInformerFactory {
     ]);
     const existing = this.informers.get(key);
     // Same key means same resource, so the element type is the one this informer was made with.
-    if (existing) return existing as unknown as SharedIndexInformer<T>;
+    if (existing) return existing as unknown as SharedIndexInformer<Stored<T, S>>;
     const lw = (this.opts.listerWatcher ?? listWatchFor)(client, namespace, selectors);
     const name = [info.resource, namespace, selectors.labelSelector, selectors.fieldSelector].filter(Boolean).join(' ');
-    const informer = new SharedIndexInformer<T>(lw, {
+    const informer = new SharedIndexInformer<Stored<T, S>>(lw, {
       name,
       logger: this.log,
       ...(this.opts.clock ? { clock: this.opts.clock } : {}),
@@ -110,42 +119,42 @@ export class SharedInformerFactory {
   }
 
   /** Pods (namespaced). */
-  pods(scope?: InformerScope): SharedIndexInformer<Pod> {
+  pods(scope?: InformerScope): SharedIndexInformer<Stored<Pod, 'Namespaced'>> {
     return this.forResource(this.clientset.pods, scope);
   }
 
   /** PersistentVolumes (cluster-scoped). */
-  persistentVolumes(scope?: InformerScope): SharedIndexInformer<PersistentVolume> {
+  persistentVolumes(scope?: InformerScope): SharedIndexInformer<Stored<PersistentVolume, 'Cluster'>> {
     return this.forResource(this.clientset.persistentVolumes, scope);
   }
 
   /** PersistentVolumeClaims (namespaced). */
-  persistentVolumeClaims(scope?: InformerScope): SharedIndexInformer<PersistentVolumeClaim> {
+  persistentVolumeClaims(scope?: InformerScope): SharedIndexInformer<Stored<PersistentVolumeClaim, 'Namespaced'>> {
     return this.forResource(this.clientset.persistentVolumeClaims, scope);
   }
 
   /** StorageClasses (cluster-scoped). */
-  storageClasses(scope?: InformerScope): SharedIndexInformer<StorageClass> {
+  storageClasses(scope?: InformerScope): SharedIndexInformer<Stored<StorageClass, 'Cluster'>> {
     return this.forResource(this.clientset.storageClasses, scope);
   }
 
   /** Nodes (cluster-scoped). */
-  nodes(scope?: InformerScope): SharedIndexInformer<Node> {
+  nodes(scope?: InformerScope): SharedIndexInformer<Stored<Node, 'Cluster'>> {
     return this.forResource(this.clientset.nodes, scope);
   }
 
   /** Namespaces (cluster-scoped). */
-  namespaces(scope?: InformerScope): SharedIndexInformer<Namespace> {
+  namespaces(scope?: InformerScope): SharedIndexInformer<Stored<Namespace, 'Cluster'>> {
     return this.forResource(this.clientset.namespaces, scope);
   }
 
   /** Events (namespaced). */
-  events(scope?: InformerScope): SharedIndexInformer<Event> {
+  events(scope?: InformerScope): SharedIndexInformer<Stored<Event, 'Namespaced'>> {
     return this.forResource(this.clientset.events, scope);
   }
 
   /** Leases (namespaced). */
-  leases(scope?: InformerScope): SharedIndexInformer<Lease> {
+  leases(scope?: InformerScope): SharedIndexInformer<Stored<Lease, 'Namespaced'>> {
     return this.forResource(this.clientset.leases, scope);
   }
 

@@ -17,7 +17,7 @@ export {
 } from './list_watch';
 export { type DeepReadonly, deepFreeze } from '../util/immutable/deep_readonly';
 export { Reflector, type ReflectorOptions, type ReflectorStore } from './reflector';
-export { type KeyFunc, type Keyed, metaNamespaceKey, type Store } from './store';
+export type { KeyFunc, Keyed, Store } from './store';
 export { SharedIndexInformer, type SharedInformerOptions } from './shared_informer';
 export {
   DeletedFinalStateUnknown,

@@ -5,7 +5,8 @@
  */
 import type { KubeObject } from '../api/meta';
 import { deepFreeze, type DeepReadonly } from '../util/immutable/deep_readonly';
-import { type KeyFunc, metaNamespaceKey, type Store } from './store';
+import type { KeyFunc, Store } from './store';
+import { objectKey } from '../api/keys';
 
 /** Maps an object to the values it is indexed under (none, one or many). Must be pure. */
 export type IndexFunc<T> = (obj: DeepReadonly<T>) => string[];
@@ -49,7 +50,7 @@ export class IndexedCache<T extends KubeObject> implements Indexer<T> {
 
   constructor(
     indexers: Indexers<T> = {},
-    private readonly keyOf: KeyFunc = metaNamespaceKey,
+    private readonly keyOf: KeyFunc = objectKey,
   ) {
     this.fns.set(NamespaceIndex, (obj) => [obj.metadata.namespace ?? '']);
     this.indices.set(NamespaceIndex, new Map());

@@ -3,6 +3,7 @@
  * and open watches. A ResourceClient is adapted by listWatchFor; tests supply fakes.
  */
 import type { KubeObject, ObjectList } from '../api/meta';
+import type { Scope, Stored } from '../api/stored';
 import type { ResourceClient, Watch } from '../client/resource_client';
 
 /** Options of one list call (one page). */
@@ -46,13 +47,14 @@ export interface ListWatchSelectors {
 
 /**
  * Adapts a ResourceClient: lists and watches `namespace` (every namespace when undefined or for
- * cluster-scoped resources) with the given selectors applied to both calls.
+ * cluster-scoped resources) with the given selectors applied to both calls. What it yields is
+ * what the apiserver stored.
  */
-export function listWatchFor<T extends KubeObject>(
-  client: ResourceClient<T>,
+export function listWatchFor<T extends KubeObject, S extends Scope>(
+  client: ResourceClient<T, S>,
   namespace?: string,
   selectors: ListWatchSelectors = {},
-): ListerWatcher<T> {
+): ListerWatcher<Stored<T, S>> {
   const { labelSelector, fieldSelector } = selectors;
   return {
     list: (opts) => client.list(namespace, { ...opts, labelSelector, fieldSelector }),

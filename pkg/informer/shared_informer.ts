@@ -18,8 +18,8 @@ import { type Lister, listerFor } from './lister';
 import type { ListerWatcher } from './list_watch';
 import { deepFreeze, type DeepReadonly } from '../util/immutable/deep_readonly';
 import { Reflector, type ReflectorOptions, type ReflectorStore } from './reflector';
-import { metaNamespaceKey } from './store';
 import { DeletedFinalStateUnknown } from './tombstone';
+import { objectKey } from '../api/keys';
 
 /** Options of a SharedIndexInformer. */
 export interface SharedInformerOptions<T> {
@@ -165,7 +165,7 @@ export class SharedIndexInformer<T extends KubeObject> {
     const cache = this.cache;
     const handlers = this.handlers;
     const upsert = (obj: T): void => {
-      const old = cache.get(metaNamespaceKey(obj));
+      const old = cache.get(objectKey(obj));
       cache.add(obj);
       const cur = deepFreeze(obj);
       handlers.distribute(old ? { type: 'update', oldObj: old, newObj: cur } : { type: 'add', obj: cur });
@@ -185,7 +185,7 @@ export class SharedIndexInformer<T extends KubeObject> {
         }
         cache.replace(items, resourceVersion);
         const next = new Map<string, T>();
-        for (const item of items) next.set(metaNamespaceKey(item), item);
+        for (const item of items) next.set(objectKey(item), item);
         for (const [key, item] of next) {
           const cur = deepFreeze(item);
           const old = before.get(key);

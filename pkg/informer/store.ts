@@ -1,22 +1,17 @@
 /**
- * The cache contract: objects keyed by `namespace/name` (objectKey; `name` for cluster-scoped
+ * The cache contract: objects keyed by `namespace/name` (objectKey of pkg/api/keys; `name` for cluster-scoped
  * objects). Every operation is synchronous, so a mutation and the reads around it can never
  * interleave with another mutation on Node's single event loop.
  */
+import type { KeyedObject } from '../api/keys';
 import type { KubeObject } from '../api/meta';
-import { objectKey } from '../api/meta';
 import type { DeepReadonly } from '../util/immutable/deep_readonly';
 
 /** What a key is computed from (mutable and read-only objects alike). */
-export interface Keyed {
-  readonly metadata: { readonly name?: string; readonly namespace?: string };
-}
+export type Keyed = KeyedObject;
 
-/** Computes the cache key of an object. */
+/** Computes the cache key of an object (the default is objectKey of pkg/api/keys). */
 export type KeyFunc = (obj: Keyed) => string;
-
-/** The default key: `namespace/name`, or `name` when the object has no namespace. */
-export const metaNamespaceKey: KeyFunc = (obj) => objectKey(obj);
 
 /**
  * A keyed cache of read-only objects.

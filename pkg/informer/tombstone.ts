@@ -4,7 +4,7 @@
  */
 import type { KubeObject } from '../api/meta';
 import type { DeepReadonly } from '../util/immutable/deep_readonly';
-import { metaNamespaceKey } from './store';
+import { objectKey } from '../api/keys';
 
 /**
  * An object that was deleted at some unknown point: `obj` is the last state the cache knew,
@@ -34,5 +34,5 @@ export function unwrapTombstone<T>(x: DeepReadonly<T> | DeletedFinalStateUnknown
  * DeletionHandlingMetaNamespaceKeyFunc): the tombstone's key, or the object's `namespace/name`.
  */
 export function deletionHandlingKey<T extends KubeObject>(x: DeepReadonly<T> | DeletedFinalStateUnknown<T>): string {
-  return x instanceof DeletedFinalStateUnknown ? x.key : metaNamespaceKey(x as DeepReadonly<KubeObject>);
+  return x instanceof DeletedFinalStateUnknown ? x.key : objectKey(x as DeepReadonly<KubeObject>);
 }

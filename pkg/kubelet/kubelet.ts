@@ -22,7 +22,6 @@ import { EventBroadcaster } from '../client/record/broadcaster';
 import { PatchType } from '../client/resource_client';
 import { runWorkers, ControllerMetrics } from '../util/reconcile/runner';
 import { SharedInformerFactory } from '../informer/factory';
-import { metaNamespaceKey } from '../informer/store';
 import { unwrapTombstone } from '../informer/tombstone';
 import { Registry } from '../metrics/registry';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../util/workqueue';
@@ -37,6 +36,7 @@ import type { NodeDrivers } from '../volume/node_drivers';
 import { cleanupOrphanedVolumes } from './volumemanager/orphans';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
 import { VolumeManager } from './volumemanager/volume_manager';
+import { namespacedKey, objectKey } from '../api/keys';
 import { backoffUntil, KeyedBackoff } from '../util/wait';
 
 /** Configuration of a kubelet. */
@@ -61,7 +61,7 @@ export interface KubeletConfig {
 function podKeyOfLabels(labels: Record<string, string>): string | undefined {
   const ns = labels[ContainerLabel.PodNamespace];
   const name = labels[ContainerLabel.PodName];
-  return ns && name ? `${ns}/${name}` : undefined;
+  return ns && name ? namespacedKey(ns, name) : undefined;
 }
 
 /** Runs the kubelet until `signal` aborts. */
@@ -98,7 +98,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     address: cfg.bindAddress,
     port: cfg.port,
     runtime: cfg.runtime,
-    pod: (ns, name) => pods.get(`${ns}/${name}`),
+    pod: (ns, name) => pods.get(namespacedKey(ns, name)),
     healthy: () => true,
     metrics: registry,
     logger: log,
@@ -145,9 +145,9 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   const worker = new PodWorker({ pods, claims, volumes, sync: deps, logger: log });
 
   podInformer.addEventHandler({
-    onAdd: (p) => queue.add(metaNamespaceKey(p)),
-    onUpdate: (_o, p) => queue.add(metaNamespaceKey(p)),
-    onDelete: (obj) => queue.add(metaNamespaceKey(unwrapTombstone(obj))),
+    onAdd: (p) => queue.add(objectKey(p)),
+    onUpdate: (_o, p) => queue.add(objectKey(p)),
+    onDelete: (obj) => queue.add(objectKey(unwrapTombstone(obj))),
   });
   try {
     await registerWithRetry(nodeStatus, log, signal);
@@ -175,7 +175,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
           if (key) queue.add(key);
         },
         resyncAll: () => {
-          for (const p of pods.list()) queue.add(metaNamespaceKey(p));
+          for (const p of pods.list()) queue.add(objectKey(p));
         },
         signal,
         logger: log,

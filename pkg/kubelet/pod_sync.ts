@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Container, Pod, PodStatus } from '../api/core/v1';
 import { EventType } from '../api/core/v1';
 import { isNotFound } from '../api/errors';
+import type { Stored } from '../api/stored';
 import { isDeepStrictEqual } from 'node:util';
 import type { EventRecorder } from '../client/record/recorder';
 import type { Result } from '../util/reconcile/runner';
@@ -30,6 +31,9 @@ import {
 import { computePodStatus, willRestart, type Waiting } from './status/pod_status';
 import type { ReadyVolume, VolumeManager } from './volumemanager/volume_manager';
 import { rfc3339 } from '../api/time';
+
+/** A pod as the apiserver stored it (what the kubelet's informer caches). */
+type StoredPod = Stored<Pod, 'Namespaced'>;
 
 /** Event reasons the kubelet records (Kubernetes names). */
 export const KubeletReason = {
@@ -89,10 +93,10 @@ function bindsFor(c: Container, volumes: Map<string, ReadyVolume>): string[] {
 }
 
 /** Syncs a live pod; returns when it wants to be looked at again. */
-export async function syncPod(d: SyncDeps, pod: Pod): Promise<Result | void> {
-  const uid = pod.metadata.uid ?? '';
-  const ns = pod.metadata.namespace ?? 'default';
-  const name = pod.metadata.name ?? '';
+export async function syncPod(d: SyncDeps, pod: StoredPod): Promise<Result | void> {
+  const uid = pod.metadata.uid;
+  const ns = pod.metadata.namespace;
+  const name = pod.metadata.name;
   if (pod.metadata.deletionTimestamp) return terminatePod(d, pod);
   let containers = await d.runtime.listContainers({ podUid: uid });
   const waiting = new Map<string, Waiting>();
@@ -167,7 +171,7 @@ function sameStatus(a: PodStatus | undefined, b: PodStatus): boolean {
 
 async function startContainer(
   d: SyncDeps,
-  pod: Pod,
+  pod: StoredPod,
   c: Container,
   volumes: Map<string, ReadyVolume>,
   attempt: number,
@@ -184,9 +188,9 @@ async function startContainer(
     return { ok: false, waiting: { reason, message } };
   }
   const identity = {
-    podUid: pod.metadata.uid ?? '',
-    podNamespace: pod.metadata.namespace ?? 'default',
-    podName: pod.metadata.name ?? '',
+    podUid: pod.metadata.uid,
+    podNamespace: pod.metadata.namespace,
+    podName: pod.metadata.name,
     containerName: c.name,
     attempt,
   };
@@ -201,7 +205,7 @@ async function startContainer(
       labels: containerLabels(identity),
       binds: bindsFor(c, volumes),
       ...(d.networkMode ? { networkMode: d.networkMode } : {}),
-      hostname: pod.metadata.name ?? '',
+      hostname: pod.metadata.name,
     });
     d.recorder.event(pod, EventType.Normal, KubeletReason.Created, `Created container ${c.name}`);
     await d.runtime.startContainer(id);
@@ -217,8 +221,8 @@ async function startContainer(
 }
 
 /** Stops and removes a pod's containers, tears down its volumes, and confirms the deletion. */
-export async function terminatePod(d: SyncDeps, pod: Pod): Promise<Result | void> {
-  const uid = pod.metadata.uid ?? '';
+export async function terminatePod(d: SyncDeps, pod: StoredPod): Promise<Result | void> {
+  const uid = pod.metadata.uid;
   const containers = await d.runtime.listContainers({ podUid: uid });
   const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
   const running = containers.filter((c) => c.state === 'running');
@@ -233,11 +237,10 @@ export async function terminatePod(d: SyncDeps, pod: Pod): Promise<Result | void
   await Promise.all(containers.map((c) => d.runtime.removeContainer(c.id)));
   d.volumes.removePod(uid);
   await d.volumes.idle();
-  if (!d.volumes.podVolumesTornDown(uid))
-    throw new Error(`volumes of pod ${pod.metadata.name ?? ''} are not torn down yet`);
+  if (!d.volumes.podVolumesTornDown(uid)) throw new Error(`volumes of pod ${pod.metadata.name} are not torn down yet`);
   d.backoff.forgetPrefix(`${uid}/`);
   try {
-    await d.pods.confirmDeletion(pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', uid);
+    await d.pods.confirmDeletion(pod.metadata.namespace, pod.metadata.name, uid);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }

@@ -7,7 +7,8 @@
  */
 import type { Pod } from '../api/core/v1';
 import { isNotFound } from '../api/errors';
-import { splitKey } from '../api/meta';
+import { splitKey } from '../api/keys';
+import type { Stored } from '../api/stored';
 import type { DeepReadonly } from '../util/immutable/deep_readonly';
 import { jsonClone } from '../util/json/clone';
 import type { Reconciler, Result } from '../util/reconcile/runner';
@@ -17,10 +18,13 @@ import { ContainerLabel } from './runtime/interface';
 import type { ClaimFetcher } from './volumemanager/claim_fetcher';
 import type { VolumeManager } from './volumemanager/volume_manager';
 
+/** A pod as the apiserver stored it (what the kubelet's informer caches). */
+type StoredPod = Stored<Pod, 'Namespaced'>;
+
 /** What a pod worker reads and drives. */
 export interface PodWorkerDeps {
   /** The kubelet's pod cache (its own pods). */
-  pods: { get(key: string): DeepReadonly<Pod> | undefined };
+  pods: { get(key: string): DeepReadonly<StoredPod> | undefined };
   claims: ClaimFetcher;
   volumes: VolumeManager;
   sync: SyncDeps;
@@ -42,7 +46,7 @@ export class PodWorker implements Reconciler {
   async reconcile(key: string): Promise<Result | void> {
     const { runtime } = this.d.sync;
     const cached = this.d.pods.get(key);
-    const pod = cached ? (jsonClone(cached) as Pod) : undefined;
+    const pod = cached ? (jsonClone(cached) as StoredPod) : undefined;
     const { namespace = '', name } = splitKey(key);
     const sameName = await runtime.listContainers({ pod: { namespace, name } });
     const stale = sameName.filter((c) => c.labels[ContainerLabel.PodUid] !== pod?.metadata.uid);
@@ -60,7 +64,7 @@ export class PodWorker implements Reconciler {
       if (k === key && uid !== pod?.metadata.uid) this.forget(uid);
     }
     if (!pod) return;
-    this.keyByUid.set(pod.metadata.uid ?? '', key);
+    this.keyByUid.set(pod.metadata.uid, key);
     let retryAfterMs: number | undefined;
     if (!pod.metadata.deletionTimestamp) {
       // Fresh reads of the pod's claims and volumes (a failed GET retries the whole sync).

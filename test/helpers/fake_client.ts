@@ -16,7 +16,8 @@
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, conflict, notFound, type Qualified } from '../../pkg/api/errors';
 import type { DeleteOptions, KubeObject, ObjectList } from '../../pkg/api/meta';
-import { objectKey } from '../../pkg/api/meta';
+import type { IsNamespaced, Scope, Stored } from '../../pkg/api/stored';
+import { objectKey } from '../../pkg/api/keys';
 
 /** The verbs a FakeResource records. */
 export type Verb = 'get' | 'list' | 'create' | 'update' | 'updateStatus' | 'delete';
@@ -42,37 +43,41 @@ export class FakeTracker {
   }
 }
 
-/** Options of a FakeResource. */
-export interface FakeResourceOptions {
+/** Options of a FakeResource of scope `S`. */
+export interface FakeResourceOptions<S extends Scope = Scope> {
   /** Lower-case plural resource name (used in errors and actions). */
   resource: string;
   group?: string;
-  namespaced: boolean;
+  namespaced: IsNamespaced<S>;
   /** The status a create stores (the apiserver creates PVs and PVCs Pending). */
   createdStatus?: () => unknown;
 }
 
-/** An in-memory resource client with resourceVersion compare-and-swap semantics. */
-export class FakeResource<T extends KubeObject> {
+/**
+ * An in-memory resource client with resourceVersion compare-and-swap semantics. What it hands
+ * out is typed Stored<T, S>: every object it holds was stamped by seed or create (uid,
+ * resourceVersion, and a namespace when namespaced), as the apiserver stamps what it stores.
+ */
+export class FakeResource<T extends KubeObject, S extends Scope = Scope> {
   private readonly objects = new Map<string, T>();
   private readonly failures: { verb: Verb; name?: string; err: Error }[] = [];
   private readonly qualified: Qualified;
 
   constructor(
     private readonly tracker: FakeTracker,
-    private readonly opts: FakeResourceOptions,
+    private readonly opts: FakeResourceOptions<S>,
   ) {
     this.qualified = { resource: opts.resource, ...(opts.group ? { group: opts.group } : {}) };
   }
 
   /** Puts an object in place as is (initial state of a test), assigning uid and resourceVersion when missing. */
-  seed(obj: T): T {
+  seed(obj: T): Stored<T, S> {
     const copy = structuredClone(obj);
     if (this.opts.namespaced) copy.metadata.namespace = copy.metadata.namespace ?? 'default';
     copy.metadata.uid = copy.metadata.uid ?? randomUUID();
     copy.metadata.resourceVersion = this.tracker.next();
     this.objects.set(objectKey(copy), copy);
-    return structuredClone(copy);
+    return this.out(copy);
   }
 
   /** Removes an object without going through delete (an out-of-band change). */
@@ -81,14 +86,19 @@ export class FakeResource<T extends KubeObject> {
   }
 
   /** A private copy of the stored object, or undefined. */
-  peek(name: string, namespace?: string): T | undefined {
+  peek(name: string, namespace?: string): Stored<T, S> | undefined {
     const o = this.objects.get(this.key(name, namespace));
-    return o && structuredClone(o);
+    return o && this.out(o);
   }
 
   /** Private copies of every stored object. */
-  all(): T[] {
-    return [...this.objects.values()].map((o) => structuredClone(o));
+  all(): Stored<T, S>[] {
+    return [...this.objects.values()].map((o) => this.out(o));
+  }
+
+  /** A private copy of a held object (each one was stamped by seed or create). */
+  private out(o: T): Stored<T, S> {
+    return structuredClone(o) as Stored<T, S>;
   }
 
   /** Makes the next call of `verb` (on `name`, when given) fail with `err`. */
@@ -112,25 +122,25 @@ export class FakeResource<T extends KubeObject> {
     return key;
   }
 
-  async get(name: string, namespace?: string): Promise<T> {
+  async get(name: string, namespace?: string): Promise<Stored<T, S>> {
     const key = await this.begin('get', name, namespace);
     const cur = this.objects.get(key);
     if (!cur) throw notFound(this.qualified, name);
-    return structuredClone(cur);
+    return this.out(cur);
   }
 
-  async list(namespace?: string): Promise<ObjectList<T>> {
+  async list(namespace?: string): Promise<ObjectList<Stored<T, S>>> {
     await this.begin('list', '');
     const items = [...this.objects.values()].filter(
       (o) => !this.opts.namespaced || namespace === undefined || o.metadata.namespace === namespace,
     );
     return {
       metadata: { resourceVersion: String(this.tracker.revision) },
-      items: items.map((o) => structuredClone(o)),
+      items: items.map((o) => this.out(o)),
     };
   }
 
-  async create(obj: T): Promise<T> {
+  async create(obj: T): Promise<Stored<T, S>> {
     const name = obj.metadata.name ?? '';
     const key = await this.begin('create', name, obj.metadata.namespace);
     if (this.objects.has(key)) throw alreadyExists(this.qualified, name);
@@ -143,7 +153,7 @@ export class FakeResource<T extends KubeObject> {
     if (this.opts.createdStatus) (copy as WithStatus).status = this.opts.createdStatus();
     copy.metadata.resourceVersion = this.tracker.next();
     this.objects.set(key, copy);
-    return structuredClone(copy);
+    return this.out(copy);
   }
 
   /** The stored object the write applies to, after the CAS and uid preconditions. */
@@ -164,7 +174,7 @@ export class FakeResource<T extends KubeObject> {
     return cur;
   }
 
-  async update(obj: T): Promise<T> {
+  async update(obj: T): Promise<Stored<T, S>> {
     const key = await this.begin('update', obj.metadata.name ?? '', obj.metadata.namespace);
     const cur = this.current(key, obj);
     const next = structuredClone(obj) as WithStatus;
@@ -182,25 +192,25 @@ export class FakeResource<T extends KubeObject> {
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers?.length ?? 0) === 0) {
       this.objects.delete(key);
       this.tracker.next();
-      return structuredClone(next as T);
+      return this.out(next as T);
     }
     next.metadata.resourceVersion = this.tracker.next();
     this.objects.set(key, next as T);
-    return structuredClone(next as T);
+    return this.out(next as T);
   }
 
-  async updateStatus(obj: T): Promise<T> {
+  async updateStatus(obj: T): Promise<Stored<T, S>> {
     const key = await this.begin('updateStatus', obj.metadata.name ?? '', obj.metadata.namespace);
     const cur = this.current(key, obj);
     const next = structuredClone(cur) as WithStatus;
     next.status = structuredClone((obj as WithStatus).status);
     next.metadata.resourceVersion = this.tracker.next();
     this.objects.set(key, next as T);
-    return structuredClone(next as T);
+    return this.out(next as T);
   }
 
   /** Deletes every object of `namespace` (as DELETE on a collection); resolves with what was deleted or marked. */
-  async deleteCollection(namespace?: string): Promise<ObjectList<T>> {
+  async deleteCollection(namespace?: string): Promise<ObjectList<Stored<T, S>>> {
     const { metadata, items } = await this.list(namespace);
     return {
       metadata,
@@ -208,7 +218,7 @@ export class FakeResource<T extends KubeObject> {
     };
   }
 
-  async delete(name: string, namespace?: string, _opts?: DeleteOptions): Promise<T> {
+  async delete(name: string, namespace?: string, _opts?: DeleteOptions): Promise<Stored<T, S>> {
     const key = await this.begin('delete', name, namespace);
     const cur = this.objects.get(key);
     if (!cur) throw notFound(this.qualified, name);
@@ -217,10 +227,10 @@ export class FakeResource<T extends KubeObject> {
         cur.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
         cur.metadata.resourceVersion = this.tracker.next();
       }
-      return structuredClone(cur);
+      return this.out(cur);
     }
     this.objects.delete(key);
     this.tracker.next();
-    return structuredClone(cur);
+    return this.out(cur);
   }
 }

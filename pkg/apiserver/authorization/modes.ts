@@ -7,6 +7,7 @@ import { Groups } from '../authentication/user';
 import type { Store } from '../registry/store';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../../api/rbac/v1';
 import { rbacGroup } from '../../api/rbac/v1';
+import type { Stored } from '../../api/stored';
 import {
   allow,
   Decision,
@@ -49,20 +50,20 @@ const privilegedGroups: Authorizer = {
   authorize: (a) => (a.user.groups.includes(Groups.Masters) ? allow(`member of ${Groups.Masters}`) : noOpinion()),
 };
 
-/** RBAC objects read from the stores' watch caches. */
+/** RBAC objects read from the stores' watch caches (what etcd holds, so Stored). */
 function cachedRbacObjects(sources: AuthorizerSources): RbacObjects {
   const store = (resource: string) => sources.store(rbacGroup, resource);
   const all = <T>(resource: string, ns = ''): T[] => {
     const s = store(resource);
-    return s.cache.snapshot(`${s.resourcePrefix}${ns ? `${ns}/` : ''}`).items as T[];
+    return s.cache.snapshot(s.listPrefix(ns)).items as T[];
   };
   const one = <T>(resource: string, ns: string | undefined, name: string): T | undefined => {
     const s = store(resource);
     return s.cache.getCached(s.key(ns, name)) as T | undefined;
   };
   return {
-    clusterRoleBindings: () => all<ClusterRoleBinding>('clusterrolebindings'),
-    roleBindings: (ns) => all<RoleBinding>('rolebindings', ns),
+    clusterRoleBindings: () => all<Stored<ClusterRoleBinding, 'Cluster'>>('clusterrolebindings'),
+    roleBindings: (ns) => all<Stored<RoleBinding, 'Namespaced'>>('rolebindings', ns),
     clusterRole: (name) => one<ClusterRole>('clusterroles', undefined, name),
     role: (ns, name) => one<Role>('roles', ns, name),
   };

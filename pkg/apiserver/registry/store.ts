@@ -19,6 +19,8 @@ import type { Strategy } from './strategy';
 import { translateStorageError, waitForRevision } from './storage_errors';
 import { jsonClone } from '../../util/json/clone';
 import { rfc3339 } from '../../api/time';
+import { DefaultNamespace, objectKey, storageKey, storageListPrefix, storagePrefix } from '../../api/keys';
+import type { Stored } from '../../api/stored';
 
 /** Query options of list and watch. */
 export interface ListQuery {
@@ -63,13 +65,13 @@ export interface StoreOptions<T extends KubeObject> {
 export const defaultFreshnessWaitMs = 3000;
 
 /** Admission checks the store runs around its writes (the apiserver plugs NamespaceLifecycle in). */
-export interface StoreAdmission<T> {
+export interface StoreAdmission<T extends KubeObject> {
   /** Before a create in namespace `ns` (namespaced resources); throws to refuse. */
   create?(ns: string, obj: T): Promise<void>;
-  /** Before a delete of `obj`; throws to refuse. */
-  delete?(obj: T): void;
-  /** After a delete removed `obj` or marked it for deletion. */
-  deleted?(obj: T): void;
+  /** Before a delete of `obj` (as stored); throws to refuse. */
+  delete?(obj: Stored<T>): void;
+  /** After a delete removed `obj` (its last stored state) or marked it for deletion. */
+  deleted?(obj: Stored<T>): void;
 }
 
 /** Generic REST storage for one resource. */
@@ -86,7 +88,7 @@ export class Store<T extends KubeObject = KubeObject> {
     this.strategy = opts.strategy;
     this.storage = opts.storage;
     this.cache = opts.cache;
-    this.root = `${opts.keyPrefix.replace(/\/$/, '')}/${opts.strategy.info.resource}/`;
+    this.root = storagePrefix(opts.keyPrefix, opts.strategy.info.resource);
     this.admission = opts.admission ?? {};
     this.now = opts.now ?? (() => new Date());
     this.freshnessWaitMs = opts.freshnessWaitMs ?? defaultFreshnessWaitMs;
@@ -116,11 +118,12 @@ export class Store<T extends KubeObject = KubeObject> {
 
   /** The etcd key of one object. */
   key(ns: string | undefined, name: string): string {
-    return this.strategy.info.namespaced ? `${this.root}${ns ?? ''}/${name}` : `${this.root}${name}`;
+    return storageKey(this.root, this.strategy.info.namespaced, ns, name);
   }
 
-  private listPrefix(ns: string | undefined): string {
-    return this.strategy.info.namespaced && ns ? `${this.root}${ns}/` : this.root;
+  /** The prefix a list of `ns` reads (the whole resource when `ns` is undefined or cluster-scoped). */
+  listPrefix(ns: string | undefined): string {
+    return storageListPrefix(this.root, this.strategy.info.namespaced, ns);
   }
 
   /** Converts storage failures into API errors naming this resource. */
@@ -128,7 +131,7 @@ export class Store<T extends KubeObject = KubeObject> {
     return translateStorageError(err, this.qualified, name);
   }
 
-  private withTypeMeta(obj: T): T {
+  private withTypeMeta<O extends T>(obj: O): O {
     return { ...obj, apiVersion: apiVersionOf(this.strategy.info), kind: this.strategy.info.kind };
   }
 
@@ -149,7 +152,7 @@ export class Store<T extends KubeObject = KubeObject> {
       if (meta.namespace && ns && meta.namespace !== ns) {
         throw badRequest(`the namespace of the provided object does not match the namespace sent on the request`);
       }
-      meta.namespace = ns ?? meta.namespace ?? 'default';
+      meta.namespace = ns ?? meta.namespace ?? DefaultNamespace;
       await this.admission.create?.(meta.namespace, { ...input, metadata: meta });
     } else {
       delete meta.namespace;
@@ -160,7 +163,7 @@ export class Store<T extends KubeObject = KubeObject> {
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
-    let obj = this.withTypeMeta({
+    let obj: T = this.withTypeMeta({
       ...input,
       metadata: { ...meta, uid: randomUUID(), creationTimestamp: now, generation: 1 },
     });
@@ -179,7 +182,7 @@ export class Store<T extends KubeObject = KubeObject> {
    * Reads one object. With a resourceVersion (other than "0"), the store must have reached it
    * first (a bounded wait, then 504), as kube-apiserver's cached reads.
    */
-  async get(ns: string | undefined, name: string, resourceVersion?: string): Promise<T> {
+  async get(ns: string | undefined, name: string, resourceVersion?: string): Promise<Stored<T>> {
     if (resourceVersion && resourceVersion !== '0') {
       const rv = Number(resourceVersion);
       if (!/^\d+$/.test(resourceVersion) || !Number.isSafeInteger(rv))
@@ -187,7 +190,7 @@ export class Store<T extends KubeObject = KubeObject> {
       await this.waitForRevision(rv);
     }
     try {
-      return this.withTypeMeta((await this.storage.get(this.key(ns, name))) as T);
+      return this.withTypeMeta((await this.storage.get(this.key(ns, name))) as Stored<T>);
     } catch (err) {
       return this.translate(err, name);
     }
@@ -219,7 +222,7 @@ export class Store<T extends KubeObject = KubeObject> {
   }
 
   /** Lists objects in `ns` (all namespaces when undefined). */
-  async list(ns: string | undefined, q: ListQuery = {}): Promise<ObjectList<T>> {
+  async list(ns: string | undefined, q: ListQuery = {}): Promise<ObjectList<Stored<T>>> {
     const predicate = this.matcher(q);
     let revision: number | undefined;
     if (q.resourceVersion && q.resourceVersion !== '0') {
@@ -236,12 +239,12 @@ export class Store<T extends KubeObject = KubeObject> {
       const snap = this.cache.snapshot(this.listPrefix(ns));
       const items = snap.items
         .filter((o) => predicate(o as T))
-        .sort((a, b) => (keyOrder(a) < keyOrder(b) ? -1 : keyOrder(a) > keyOrder(b) ? 1 : 0));
+        .sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0));
       return {
         apiVersion: apiVersionOf(info),
         kind: info.listKind,
         metadata: { resourceVersion: String(snap.revision) },
-        items: items.map((o) => this.withTypeMeta(o as T)),
+        items: items.map((o) => this.withTypeMeta(o as Stored<T>)),
       };
     }
     try {
@@ -256,7 +259,7 @@ export class Store<T extends KubeObject = KubeObject> {
         apiVersion: apiVersionOf(info),
         kind: info.listKind,
         metadata: { resourceVersion: String(page.revision), ...(page.continue ? { continue: page.continue } : {}) },
-        items: page.items.map((o) => this.withTypeMeta(o as T)),
+        items: page.items.map((o) => this.withTypeMeta(o as Stored<T>)),
       };
     } catch (err) {
       return this.translate(err, '');
@@ -311,9 +314,10 @@ export class Store<T extends KubeObject = KubeObject> {
         // failed between the two.
         let next: T | undefined;
         let releasedFrom: string | undefined;
-        const tryUpdate = (cur: KubeObject): KubeObject => {
-          next = this.prepareUpdate(mutate(jsonClone(cur) as T), cur as T, opts);
-          releasedFrom = this.released(next) ? (cur.metadata.resourceVersion ?? '') : undefined;
+        const tryUpdate = (read: KubeObject): KubeObject => {
+          const cur = read as Stored<T>;
+          next = this.prepareUpdate(mutate(jsonClone(cur) as T), cur, opts);
+          releasedFrom = this.released(next) ? cur.metadata.resourceVersion : undefined;
           return releasedFrom === undefined ? next : cur;
         };
         if (opts.dryRun) {
@@ -359,9 +363,9 @@ export class Store<T extends KubeObject = KubeObject> {
     }
   }
 
-  private prepareUpdate(desired: T, cur: T, opts: WriteOptions): T {
+  private prepareUpdate(desired: T, cur: Stored<T>, opts: WriteOptions): T {
     const info = this.strategy.info;
-    const name = cur.metadata.name ?? '';
+    const name = cur.metadata.name;
     const rv = desired.metadata?.resourceVersion;
     if (rv && rv !== cur.metadata.resourceVersion) {
       throw conflict(
@@ -374,7 +378,7 @@ export class Store<T extends KubeObject = KubeObject> {
       throw conflict(
         this.qualified,
         name,
-        `Precondition failed: UID in precondition: ${desired.metadata.uid}, UID in object meta: ${cur.metadata.uid ?? ''}`,
+        `Precondition failed: UID in precondition: ${desired.metadata.uid}, UID in object meta: ${cur.metadata.uid}`,
       );
     }
     let next: T;
@@ -447,7 +451,7 @@ export class Store<T extends KubeObject = KubeObject> {
     const dryRun = (opts.dryRun ?? []).includes('All');
     try {
       for (;;) {
-        const cur = (await this.storage.get(key)) as T;
+        const cur = (await this.storage.get(key)) as Stored<T>;
         this.admission.delete?.(cur);
         const grace = this.strategy.gracePeriod(cur, opts.gracePeriodSeconds);
         if (!this.held(cur) && grace === 0) {
@@ -457,7 +461,7 @@ export class Store<T extends KubeObject = KubeObject> {
               if (this.held(c as T) || c.metadata.resourceVersion !== cur.metadata.resourceVersion) {
                 throw new StorageError(StorageErrorCode.KeyExists, key, 'changed');
               }
-            })) as T;
+            })) as Stored<T>;
             this.admission.deleted?.(gone);
             return { object: this.withTypeMeta(gone), deleted: true };
           } catch (err) {
@@ -468,7 +472,7 @@ export class Store<T extends KubeObject = KubeObject> {
         // Marked: deletionTimestamp = now + grace (a shorter grace than before moves it closer).
         // If the finalizers went meanwhile, nothing is marked: the loop deletes it outright (a
         // marked-and-released object written first could be left behind by a failing etcd).
-        const mark = (c: T): T => {
+        const mark = (c: Stored<T>): T => {
           if (!this.held(c) && grace === 0) throw new StorageError(StorageErrorCode.KeyExists, key, 'changed');
           const m = c.metadata;
           if (!m.deletionTimestamp || grace < (m.deletionGracePeriodSeconds ?? 0)) {
@@ -478,9 +482,9 @@ export class Store<T extends KubeObject = KubeObject> {
           return this.strategy.prepareForDeletion ? this.strategy.prepareForDeletion(c) : c;
         };
         if (dryRun) return { object: this.withTypeMeta(mark(jsonClone(cur))), deleted: false };
-        let marked: T;
+        let marked: Stored<T>;
         try {
-          marked = (await this.storage.guaranteedUpdate(key, (c) => mark(c as T), pre)) as T;
+          marked = (await this.storage.guaranteedUpdate(key, (c) => mark(c as Stored<T>), pre)) as Stored<T>;
         } catch (err) {
           if (err instanceof StorageError && err.code === StorageErrorCode.KeyExists) continue;
           throw err;
@@ -499,18 +503,13 @@ export class Store<T extends KubeObject = KubeObject> {
     const items: T[] = [];
     for (const o of list.items) {
       try {
-        items.push((await this.delete(o.metadata.namespace, o.metadata.name ?? '', opts)).object);
+        items.push((await this.delete(o.metadata.namespace, o.metadata.name, opts)).object);
       } catch (err) {
         if (!(err instanceof StatusError && err.code === 404)) throw err;
       }
     }
     return { ...list, items };
   }
-}
-
-/** Sort key of list items: etcd's key order (namespace, then name). */
-function keyOrder(o: KubeObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 }
 
 /** Everything but metadata and status is "spec" for generation purposes. */

@@ -16,6 +16,7 @@ import type { Context } from 'koa';
 import type { Node, Pod } from '../../api/core/v1';
 import { badRequest, serviceUnavailable, StatusError } from '../../api/errors';
 import { StatusReason } from '../../api/meta';
+import type { Stored } from '../../api/stored';
 import type { Store } from '../registry/store';
 import type { RequestInfo } from '../request_info';
 
@@ -38,17 +39,17 @@ export function podLog(nodes: () => Store, kubelet?: KubeletClientConfig) {
   const secure = kubeletTls(kubelet) ? kubelet : undefined;
   return async (ctx: Context, info: RequestInfo, pods: Store): Promise<void> => {
     if (info.verb !== 'get') throw new StatusError(405, StatusReason.MethodNotAllowed, 'pods/log only supports GET');
-    const pod = (await pods.get(info.namespace, info.name ?? '')) as Pod;
+    const pod = (await pods.get(info.namespace, info.name ?? '')) as Stored<Pod, 'Namespaced'>;
     const containerQuery = ctx.query.container;
     const container =
       (Array.isArray(containerQuery) ? containerQuery[0] : containerQuery) ??
       (pod.spec.containers.length === 1 ? pod.spec.containers[0]?.name : undefined);
     if (!container) {
       throw badRequest(
-        `a container name must be specified for pod ${pod.metadata.name ?? ''}, choose one of: [${pod.spec.containers.map((c) => c.name).join(' ')}]`,
+        `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${pod.spec.containers.map((c) => c.name).join(' ')}]`,
       );
     }
-    if (!pod.spec.nodeName) throw badRequest(`pod ${pod.metadata.name ?? ''} is not scheduled to a node yet`);
+    if (!pod.spec.nodeName) throw badRequest(`pod ${pod.metadata.name} is not scheduled to a node yet`);
     const node = (await nodes().get(undefined, pod.spec.nodeName)) as Node;
     const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
@@ -58,7 +59,7 @@ export function podLog(nodes: () => Store, kubelet?: KubeletClientConfig) {
       const v = ctx.query[k];
       if (typeof v === 'string' && k !== 'container') q.set(k, v);
     }
-    const path = `/containerLogs/${encodeURIComponent(info.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}/${encodeURIComponent(container)}?${q.toString()}`;
+    const path = `/containerLogs/${encodeURIComponent(pod.metadata.namespace)}/${encodeURIComponent(pod.metadata.name)}/${encodeURIComponent(container)}?${q.toString()}`;
     const upstream = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = secure
         ? https.get(

@@ -12,6 +12,7 @@ import type { KubeObject } from '../../api/meta';
 import { gone, serviceUnavailable, tooLargeResourceVersion } from '../../api/errors';
 import { isStorageError, StorageErrorCode } from '../../storage/errors';
 import type { Storage, StorageEvent } from '../../storage/interfaces';
+import { storageKeyOf } from '../../api/keys';
 import { backoffUntil } from '../../util/wait';
 
 /** A store event plus its lazily computed, shared JSON serialization. */
@@ -81,7 +82,7 @@ export class WatchCache {
     if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
     const { items, revision } = await this.storage.list(this.prefix);
     this.objects.clear();
-    for (const o of items) this.objects.set(keyOfObject(this.prefix, o), o);
+    for (const o of items) this.objects.set(storageKeyOf(this.prefix, o), o);
     this.ring.length = 0;
     this.ringStart = 0;
     this.oldest = revision;
@@ -201,9 +202,4 @@ export class WatchCache {
     for (const w of this.watchers.keys()) w.close();
     this.watchers.clear();
   }
-}
-
-function keyOfObject(prefix: string, o: KubeObject): string {
-  const { namespace, name } = o.metadata;
-  return namespace ? `${prefix}${namespace}/${name ?? ''}` : `${prefix}${name ?? ''}`;
 }

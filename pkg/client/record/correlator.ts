@@ -14,6 +14,7 @@ import type { Event } from '../../api/core/v1';
 import { rfc3339 } from '../../api/time';
 import type { Clock } from '../../util/clock/clock';
 import { LruCache } from './lru';
+import { eventNamespace } from '../../api/keys';
 
 /** Prefix of an aggregated Event's message (client-go's wording). */
 export const combinedMessagePrefix = '(combined from similar events): ';
@@ -130,7 +131,7 @@ export class EventCorrelator {
       seen.message = message;
       return { entry: seen, first: false };
     }
-    const namespace = ev.metadata.namespace ?? 'default';
+    const namespace = eventNamespace(ev.metadata.namespace);
     const hash = createHash('sha1').update(key).digest('hex').slice(0, 12);
     const entry: SeriesEntry = {
       key,

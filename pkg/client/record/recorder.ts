@@ -11,6 +11,7 @@ import type { KubeObject } from '../../api/meta';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { EventBroadcaster, type EventBroadcasterOptions } from './broadcaster';
 import type { EventWriteClient } from './sink';
+import { objectKey } from '../../api/keys';
 
 /** Records events about objects. */
 export interface EventRecorder {
@@ -52,9 +53,6 @@ export class FakeRecorder implements EventRecorder {
   readonly events: { object: string; type: EventType; reason: string; message: string }[] = [];
 
   event(obj: DeepReadonly<KubeObject>, type: EventType, reason: string, message: string): void {
-    const key = obj.metadata.namespace
-      ? `${obj.metadata.namespace}/${obj.metadata.name ?? ''}`
-      : (obj.metadata.name ?? '');
-    this.events.push({ object: key, type, reason, message });
+    this.events.push({ object: objectKey(obj), type, reason, message });
   }
 }

@@ -8,6 +8,7 @@ import { rfc3339 } from '../../api/time';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { Clock } from '../../util/clock/clock';
 import type { EventRecorder } from './recorder';
+import { eventNamespace } from '../../api/keys';
 
 /** Where a recorder's Events go (the broadcaster). */
 export interface EventAction {
@@ -59,7 +60,7 @@ export class BroadcastRecorder implements EventRecorder {
     const ev: Event = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { namespace: obj.metadata.namespace ?? 'default' },
+      metadata: { namespace: eventNamespace(obj.metadata.namespace) },
       involvedObject: objectReference(obj),
       type,
       reason,

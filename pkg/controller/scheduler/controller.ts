@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import type { Clientset } from '../../client/clientset';
 import type { EventRecorder } from '../../client/record/recorder';
 import type { SharedInformerFactory } from '../../informer/factory';
-import { metaNamespaceKey } from '../../informer/store';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../util/workqueue';
 import { runWorkers, type ControllerMetrics } from '../../util/reconcile/runner';
 import { PodByNodeIndex, SchedulerReconciler } from './scheduler';
+import { objectKey } from '../../api/keys';
 
 /** Dependencies of the scheduler controller. */
 export interface SchedulerOptions {
@@ -32,7 +32,7 @@ export function newSchedulerController(o: SchedulerOptions): { run(signal: Abort
     spec: { nodeName?: string };
     metadata: { name?: string; namespace?: string };
   }) => {
-    if (!pod.spec.nodeName) queue.add(metaNamespaceKey(pod));
+    if (!pod.spec.nodeName) queue.add(objectKey(pod));
   };
   const requeueAll = () => pods.lister().list().forEach(enqueueIfUnscheduled);
   const regs = [

@@ -9,11 +9,13 @@
 import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/core/v1';
 import { EventType } from '../../api/core/v1';
 import { isConflict, isNotFound } from '../../api/errors';
+import type { Stored } from '../../api/stored';
 import type { EventRecorder } from '../../client/record/recorder';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { Reconciler, Result } from '../../util/reconcile/runner';
 import type { Lister } from '../../util/reconcile/lister';
 import { nodeMatchesAffinity } from './node_affinity';
+import { namespacedKey, objectKey } from '../../api/keys';
 
 /** Index of pods by spec.nodeName. */
 export const PodByNodeIndex = 'podByNode';
@@ -26,10 +28,10 @@ export const retryUnschedulableMs = 10_000;
 
 /** Dependencies of the scheduler. */
 export interface SchedulerDeps {
-  pods: Lister<Pod>;
-  nodes: { list(): DeepReadonly<Node>[] };
-  claims: Lister<PersistentVolumeClaim>;
-  volumes: Lister<PersistentVolume>;
+  pods: Lister<Stored<Pod, 'Namespaced'>>;
+  nodes: { list(): DeepReadonly<Stored<Node, 'Cluster'>>[] };
+  claims: Lister<Stored<PersistentVolumeClaim, 'Namespaced'>>;
+  volumes: Lister<Stored<PersistentVolume, 'Cluster'>>;
   bind(namespace: string, name: string, node: string): Promise<void>;
   recorder: EventRecorder;
 }
@@ -50,12 +52,12 @@ export class SchedulerReconciler implements Reconciler {
     if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
     const nodes = this.d.nodes.list();
     const ready = nodes.filter(nodeIsReady);
-    const ns = pod.metadata.namespace ?? 'default';
+    const ns = pod.metadata.namespace;
     const affinities = (pod.spec.volumes ?? []).flatMap((v) => {
       const claimName = v.persistentVolumeClaim?.claimName;
-      const claim = claimName ? this.d.claims.get(`${ns}/${claimName}`) : undefined;
+      const claim = claimName ? this.d.claims.get(namespacedKey(ns, claimName)) : undefined;
       const pv = claim?.spec.volumeName ? this.d.volumes.get(claim.spec.volumeName) : undefined;
-      return pv?.spec.nodeAffinity ? [{ pv: pv.metadata.name ?? '', affinity: pv.spec.nodeAffinity }] : [];
+      return pv?.spec.nodeAffinity ? [{ pv: pv.metadata.name, affinity: pv.spec.nodeAffinity }] : [];
     });
     const fits = ready.filter((n) => affinities.every((a) => nodeMatchesAffinity(n, a.affinity)));
     if (fits.length === 0) {
@@ -71,11 +73,12 @@ export class SchedulerReconciler implements Reconciler {
       );
       return { requeueAfter: retryUnschedulableMs };
     }
-    const load = (n: DeepReadonly<Node>) => this.d.pods.byIndex(PodByNodeIndex, n.metadata.name ?? '').length;
+    const load = (n: DeepReadonly<Stored<Node, 'Cluster'>>) =>
+      this.d.pods.byIndex(PodByNodeIndex, n.metadata.name).length;
     const chosen = fits.reduce((best, n) => (load(n) < load(best) ? n : best));
-    const nodeName = chosen.metadata.name ?? '';
+    const nodeName = chosen.metadata.name;
     try {
-      await this.d.bind(ns, pod.metadata.name ?? '', nodeName);
+      await this.d.bind(ns, pod.metadata.name, nodeName);
     } catch (err) {
       if (isNotFound(err) || isConflict(err)) return;
       throw err;
@@ -84,7 +87,7 @@ export class SchedulerReconciler implements Reconciler {
       pod,
       EventType.Normal,
       SchedulerReason.Scheduled,
-      `Successfully assigned ${ns}/${pod.metadata.name ?? ''} to ${nodeName}`,
+      `Successfully assigned ${objectKey(pod)} to ${nodeName}`,
     );
   }
 }

@@ -3,10 +3,13 @@
  * Written only by the reconciler (and by reconstruction after a restart).
  */
 import type { PersistentVolume } from '../../api/core/v1';
+import type { Stored } from '../../api/stored';
+
+type StoredVolume = Stored<PersistentVolume, 'Cluster'>;
 
 /** A PV set up on this node. */
 export interface MountedVolume {
-  pv: PersistentVolume;
+  pv: StoredVolume;
   hostPath: string;
   /** podUid → read-only for that pod. */
   pods: Map<string, boolean>;
@@ -16,8 +19,8 @@ export interface MountedVolume {
 export class ActualStateOfWorld {
   private readonly volumes = new Map<string, MountedVolume>();
 
-  markMounted(pv: PersistentVolume, podUid: string, hostPath: string, readOnly: boolean): void {
-    const name = pv.metadata.name ?? '';
+  markMounted(pv: StoredVolume, podUid: string, hostPath: string, readOnly: boolean): void {
+    const name = pv.metadata.name;
     const v = this.volumes.get(name) ?? { pv, hostPath, pods: new Map<string, boolean>() };
     v.hostPath = hostPath;
     v.pods.set(podUid, readOnly);
@@ -40,7 +43,7 @@ export class ActualStateOfWorld {
   }
 
   /** Every (pv, pod) pair that is mounted. */
-  pairs(): { pv: PersistentVolume; podUid: string; readOnly: boolean }[] {
+  pairs(): { pv: StoredVolume; podUid: string; readOnly: boolean }[] {
     return [...this.volumes.values()].flatMap((v) =>
       [...v.pods].map(([podUid, readOnly]) => ({ pv: v.pv, podUid, readOnly })),
     );

@@ -9,15 +9,20 @@
  * unsettled sync, capped), so a claim that binds later is seen without a watch on claims.
  */
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/core/v1';
+import type { Stored } from '../../api/stored';
 import { isNotFound } from '../../api/errors';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { ItemExponentialFailureRateLimiter } from '../../util/workqueue/rate_limiters';
 import type { VolumeListers } from './populator';
+import { namespacedKey } from '../../api/keys';
 
-/** The two reads; both resolve undefined for a 404 and throw on any other failure. */
+type StoredClaim = Stored<PersistentVolumeClaim, 'Namespaced'>;
+type StoredVolume = Stored<PersistentVolume, 'Cluster'>;
+
+/** The two reads (of the apiserver); both resolve undefined for a 404 and throw on any other failure. */
 export interface VolumeGetter {
-  claim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
-  volume(name: string): Promise<PersistentVolume | undefined>;
+  claim(namespace: string, name: string): Promise<StoredClaim | undefined>;
+  volume(name: string): Promise<StoredVolume | undefined>;
 }
 
 /** Wraps a getter that throws NotFound StatusErrors (the REST client) into one resolving undefined. */
@@ -58,8 +63,8 @@ interface PodReads {
 
 /** Per-pod GETs of claims and volumes, served to the populator as listers. */
 export class ClaimFetcher implements VolumeListers {
-  private readonly claims = new Map<string, PersistentVolumeClaim>();
-  private readonly volumes = new Map<string, PersistentVolume>();
+  private readonly claims = new Map<string, StoredClaim>();
+  private readonly volumes = new Map<string, StoredVolume>();
   private readonly reads = new Map<string, PodReads>();
   /** Per-pod (uid) doubling retry delays of unsettled pods. */
   private readonly unsettled: ItemExponentialFailureRateLimiter;
@@ -69,19 +74,19 @@ export class ClaimFetcher implements VolumeListers {
   }
 
   /** The claim namespace/name as last fetched. */
-  claim(key: string): PersistentVolumeClaim | undefined {
+  claim(key: string): StoredClaim | undefined {
     return this.claims.get(key);
   }
 
   /** The volume as last fetched. */
-  volume(name: string): PersistentVolume | undefined {
+  volume(name: string): StoredVolume | undefined {
     return this.volumes.get(name);
   }
 
   /** GETs the pod's claims and their bound volumes; throws (keeping the previous reads) when a GET fails. */
-  async fetch(pod: DeepReadonly<Pod>): Promise<FetchResult> {
-    const uid = pod.metadata.uid ?? '';
-    const ns = pod.metadata.namespace ?? 'default';
+  async fetch(pod: DeepReadonly<Stored<Pod, 'Namespaced'>>): Promise<FetchResult> {
+    const uid = pod.metadata.uid;
+    const ns = pod.metadata.namespace;
     const names = [
       ...new Set(
         (pod.spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [])),
@@ -95,15 +100,15 @@ export class ClaimFetcher implements VolumeListers {
       [...new Set(bound)].map(async (name) => [name, await this.o.get.volume(name)] as const),
     );
     for (const [name, c] of claims) {
-      if (c) this.claims.set(`${ns}/${name}`, c);
-      else this.claims.delete(`${ns}/${name}`);
+      if (c) this.claims.set(namespacedKey(ns, name), c);
+      else this.claims.delete(namespacedKey(ns, name));
     }
     for (const [name, v] of volumes) {
       if (v) this.volumes.set(name, v);
       else this.volumes.delete(name);
     }
     const previous = this.reads.get(uid);
-    this.reads.set(uid, { claims: names.map((n) => `${ns}/${n}`), volumes: volumes.map(([n]) => n) });
+    this.reads.set(uid, { claims: names.map((n) => namespacedKey(ns, n)), volumes: volumes.map(([n]) => n) });
     if (previous) this.collect(previous);
     const settled =
       claims.every(([, c]) => c !== undefined) &&

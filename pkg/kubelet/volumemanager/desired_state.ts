@@ -4,6 +4,7 @@
  * deleted, PV missing). Written only by the populator.
  */
 import type { PersistentVolume } from '../../api/core/v1';
+import type { Stored } from '../../api/stored';
 
 /** One PVC volume of a pod, resolved (pv) or not (error). */
 export interface DesiredVolume {
@@ -11,7 +12,7 @@ export interface DesiredVolume {
   volumeName: string;
   claimKey: string;
   readOnly: boolean;
-  pv?: PersistentVolume;
+  pv?: Stored<PersistentVolume, 'Cluster'>;
   /** Why the volume cannot be mounted yet (shown as a FailedMount event). */
   error?: string;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Pod } from '../../api/core/v1';
+import type { Stored } from '../../api/stored';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { NodeDrivers } from '../../volume/node_drivers';
 import type { ClaimFetcher } from './claim_fetcher';
@@ -13,7 +14,7 @@ import { desiredPod, type VolumeListers } from './populator';
 export async function cleanupOrphanedVolumes(o: {
   drivers: NodeDrivers;
   rootDir: string;
-  pods: readonly DeepReadonly<Pod>[];
+  pods: readonly DeepReadonly<Stored<Pod, 'Namespaced'>>[];
   claims: ClaimFetcher;
   logger: Logger;
 }): Promise<void> {

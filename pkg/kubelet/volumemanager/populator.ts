@@ -4,25 +4,26 @@
  * pod, or a claim or PV a pod uses, changes.
  */
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/core/v1';
-import { objectKey } from '../../api/meta';
+import type { Stored } from '../../api/stored';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { DesiredPod, DesiredVolume } from './desired_state';
 import { jsonClone } from '../../util/json/clone';
+import { namespacedKey, objectKey } from '../../api/keys';
 
-/** The cache lookups the populator needs. */
+/** The cache lookups the populator needs (of claims and volumes as the apiserver stored them). */
 export interface VolumeListers {
-  claim(key: string): DeepReadonly<PersistentVolumeClaim> | undefined;
-  volume(name: string): DeepReadonly<PersistentVolume> | undefined;
+  claim(key: string): DeepReadonly<Stored<PersistentVolumeClaim, 'Namespaced'>> | undefined;
+  volume(name: string): DeepReadonly<Stored<PersistentVolume, 'Cluster'>> | undefined;
 }
 
 /** Resolves every PVC volume of a pod. */
-export function desiredPod(pod: DeepReadonly<Pod>, l: VolumeListers): DesiredPod {
-  const ns = pod.metadata.namespace ?? 'default';
+export function desiredPod(pod: DeepReadonly<Stored<Pod, 'Namespaced'>>, l: VolumeListers): DesiredPod {
+  const ns = pod.metadata.namespace;
   const volumes: DesiredVolume[] = [];
   for (const vol of pod.spec.volumes ?? []) {
     const src = vol.persistentVolumeClaim;
     if (!src) continue;
-    const claimKey = `${ns}/${src.claimName}`;
+    const claimKey = namespacedKey(ns, src.claimName);
     const mountedReadOnly = pod.spec.containers.every((c) =>
       (c.volumeMounts ?? []).filter((m) => m.name === vol.name).every((m) => m.readOnly === true),
     );
@@ -52,7 +53,7 @@ export function desiredPod(pod: DeepReadonly<Pod>, l: VolumeListers): DesiredPod
       });
       continue;
     }
-    volumes.push({ ...base, pv: jsonClone(pv) as PersistentVolume });
+    volumes.push({ ...base, pv: jsonClone(pv) as Stored<PersistentVolume, 'Cluster'> });
   }
-  return { podUid: pod.metadata.uid ?? '', podKey: objectKey(pod), volumes };
+  return { podUid: pod.metadata.uid, podKey: objectKey(pod), volumes };
 }

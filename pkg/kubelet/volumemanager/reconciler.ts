@@ -100,7 +100,7 @@ export class VolumeReconciler {
     let failed = false;
     // Tear down what no pod needs any more.
     for (const { pv, podUid, readOnly } of asw.pairs()) {
-      const name = pv.metadata.name ?? '';
+      const name = pv.metadata.name;
       if (dsw.wants(name, podUid)) continue;
       try {
         await drivers.unpublishVolume(pv, { podUid, rootDir, readOnly });
@@ -117,7 +117,7 @@ export class VolumeReconciler {
       let mountedSomething = false;
       for (const v of pod.volumes) {
         if (!v.pv) continue;
-        const name = v.pv.metadata.name ?? '';
+        const name = v.pv.metadata.name;
         if (asw.isMounted(name, pod.podUid)) continue;
         try {
           const { hostPath } = await drivers.publishVolume(v.pv, { podUid: pod.podUid, rootDir, readOnly: v.readOnly });

@@ -10,10 +10,14 @@
  */
 import type { Logger } from 'pino';
 import type { Pod } from '../../api/core/v1';
+import type { Stored } from '../../api/stored';
 import { ActualStateOfWorld } from './actual_state';
 import { DesiredStateOfWorld } from './desired_state';
 import { desiredPod, type VolumeListers } from './populator';
 import { VolumeReconciler, type VolumePublisher } from './reconciler';
+
+/** A pod as the apiserver stored it. */
+type StoredPod = Stored<Pod, 'Namespaced'>;
 
 /** A mounted volume ready for a Docker bind. */
 export interface ReadyVolume {
@@ -43,7 +47,7 @@ export class VolumeManager {
   private readonly dsw = new DesiredStateOfWorld();
   private readonly asw = new ActualStateOfWorld();
   private readonly reconciler: VolumeReconciler;
-  private readonly pods = new Map<string, Pod>();
+  private readonly pods = new Map<string, StoredPod>();
 
   constructor(private readonly o: VolumeManagerOptions) {
     this.reconciler = new VolumeReconciler({
@@ -57,8 +61,8 @@ export class VolumeManager {
   }
 
   /** A pod that should run here (added or changed): resolve and mount its volumes. */
-  setPod(pod: Pod): void {
-    const uid = pod.metadata.uid ?? '';
+  setPod(pod: StoredPod): void {
+    const uid = pod.metadata.uid;
     this.pods.set(uid, pod);
     this.dsw.setPod(desiredPod(pod, this.o.listers));
     this.reconciler.kick();
@@ -72,7 +76,7 @@ export class VolumeManager {
   }
 
   /** A claim or PV changed: re-resolve every pod that uses it. */
-  refresh(filter: (pod: Pod) => boolean): void {
+  refresh(filter: (pod: StoredPod) => boolean): void {
     let changed = false;
     for (const [uid, pod] of this.pods) {
       if (!filter(pod)) continue;
@@ -87,8 +91,8 @@ export class VolumeManager {
   }
 
   /** Whether the pod's containers may start, with the host path of each PVC volume. */
-  volumesFor(pod: Pod): PodVolumes {
-    const uid = pod.metadata.uid ?? '';
+  volumesFor(pod: StoredPod): PodVolumes {
+    const uid = pod.metadata.uid;
     const desired = this.dsw.getPod(uid);
     if (!desired)
       return { ready: false, reason: 'volumes of the pod are not known to the volume manager yet', pending: true };
@@ -102,9 +106,8 @@ export class VolumeManager {
     if (mountError) return { ready: false, reason: mountError };
     const volumes = new Map<string, ReadyVolume>();
     for (const v of desired.volumes) {
-      const name = v.pv?.metadata.name ?? '';
-      const hostPath = this.asw.hostPath(name);
-      if (!hostPath || !this.asw.isMounted(name, uid))
+      const hostPath = v.pv && this.asw.hostPath(v.pv.metadata.name);
+      if (!v.pv || !hostPath || !this.asw.isMounted(v.pv.metadata.name, uid))
         return { ready: false, reason: `waiting for volume "${v.volumeName}" to be mounted`, pending: true };
       volumes.set(v.volumeName, { hostPath, readOnly: v.readOnly });
     }

@@ -4,7 +4,7 @@ import type { ResourceEventHandler } from '../../informer/event_handler';
 import type { DeepReadonly } from '../immutable/deep_readonly';
 import { deletionHandlingKey, unwrapTombstone } from '../../informer/tombstone';
 import type { DeletedFinalStateUnknown } from '../../informer/tombstone';
-import { metaNamespaceKey } from '../../informer/store';
+import { objectKey } from '../../api/keys';
 
 /** Something keys can be added to. */
 export interface Enqueuer {
@@ -14,8 +14,8 @@ export interface Enqueuer {
 /** A handler that enqueues the object's own key on every add, update and delete. */
 export function enqueueOwnKey<T extends KubeObject>(queue: Enqueuer): ResourceEventHandler<T> {
   return {
-    onAdd: (obj) => queue.add(metaNamespaceKey(obj)),
-    onUpdate: (_old, obj) => queue.add(metaNamespaceKey(obj)),
+    onAdd: (obj) => queue.add(objectKey(obj)),
+    onUpdate: (_old, obj) => queue.add(objectKey(obj)),
     onDelete: (obj) => queue.add(deletionHandlingKey(obj)),
   };
 }

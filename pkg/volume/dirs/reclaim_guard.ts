@@ -29,6 +29,7 @@
 import type { PersistentVolume } from '../../api/core/v1';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { hostPathProblem, lexicallyWithin } from '../../util/fsroots/roots';
+import type { DriverIdentity } from '../driver';
 import { ReclaimRefusal } from '../errors';
 import type { ProvisioningRecord, ProvisioningRecords } from './provisioning_records';
 import { describeRoots, locate, type Located } from './volume_roots';
@@ -38,18 +39,8 @@ export interface GuardContext {
   records: ProvisioningRecords;
   /** The roots this storage type's directories must lie strictly under. */
   roots: readonly string[];
-  /** The driver's type (what its records say) and provisioner name (what its PVs' provisioned-by says). */
-  type: string;
-  provisioner: string;
-}
-
-/** The guard of a driver's volumes under `roots`, checked against its own records. */
-export function guardOf(
-  identity: { type: string; provisioner: string },
-  roots: readonly string[],
-  records: ProvisioningRecords,
-): GuardContext {
-  return { records, roots, type: identity.type, provisioner: identity.provisioner };
+  /** The driver: its type (what its records say) and provisioner name (what its PVs' provisioned-by says). */
+  identity: Pick<DriverIdentity, 'type' | 'provisioner'>;
 }
 
 /** The annotation naming the provisioner of a dynamically provisioned PV (Kubernetes' name). */
@@ -64,10 +55,10 @@ function matchesRecord(
 ): boolean {
   return (
     record.pvUid === undefined &&
-    record.type === g.type &&
+    record.type === g.identity.type &&
     pv.metadata.name === record.pvName &&
     pv.spec.claimRef?.uid === record.claimUid &&
-    pv.metadata.annotations?.[ProvisionedByAnnotation] === g.provisioner &&
+    pv.metadata.annotations?.[ProvisionedByAnnotation] === g.identity.provisioner &&
     real === record.path
   );
 }
@@ -115,9 +106,9 @@ export async function verifyReclaim(
     throw new ReclaimRefusal(
       `this controller-manager has no provisioning record of PV ${name}: its storage was not provisioned by this controller`,
     );
-  if (record.type !== g.type)
+  if (record.type !== g.identity.type)
     throw new ReclaimRefusal(
-      `the provisioning record of PV ${name} is for a ${record.type} volume, this PV is ${g.type}`,
+      `the provisioning record of PV ${name} is for a ${record.type} volume, this PV is ${g.identity.type}`,
     );
   if (record.pvUid === undefined)
     throw new ReclaimRefusal(

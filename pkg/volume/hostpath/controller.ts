@@ -12,7 +12,7 @@ import type { ControllerService, CreateVolumeRequest } from '../controller_servi
 import { ProvisioningError } from '../errors';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
-import { adoptRecord, type GuardContext, guardOf } from '../dirs/reclaim_guard';
+import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
 
 /** Configuration of the hostPath controller half. */
 export interface HostPathOptions extends HostPathSettings {
@@ -24,7 +24,11 @@ export class HostPathController implements ControllerService {
   private readonly guard: GuardContext;
 
   constructor(private readonly o: HostPathOptions) {
-    this.guard = guardOf(hostPathIdentity, [o.baseDir, ...o.allowedRoots], o.records);
+    this.guard = {
+      records: o.records,
+      roots: [o.baseDir, ...o.allowedRoots],
+      identity: hostPathIdentity,
+    };
   }
 
   async createVolume(req: CreateVolumeRequest) {

@@ -18,7 +18,7 @@ import type { ControllerService, CreateVolumeRequest } from '../controller_servi
 import { ProvisioningError, ReclaimRefusal } from '../errors';
 import { isLocalNfsServer, nfsIdentity, type NfsSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
-import { adoptRecord, type GuardContext, guardOf } from '../dirs/reclaim_guard';
+import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
 
 /** True when `server` names this host. */
 function isLocalServer(server: string, settings: NfsSettings): boolean {
@@ -51,7 +51,11 @@ export class NfsController implements ControllerService {
     private readonly settings: NfsSettings,
     records: ProvisioningRecords,
   ) {
-    this.guard = guardOf(nfsIdentity, [settings.exportRoot], records);
+    this.guard = {
+      records,
+      roots: [settings.exportRoot],
+      identity: nfsIdentity,
+    };
   }
 
   async createVolume(req: CreateVolumeRequest) {

@@ -8,13 +8,14 @@ import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { isAlreadyExists, isNotFound } from '../../../pkg/api/errors';
 import type { PersistentVolumeClaim } from '../../../pkg/api/core/v1';
+import type { Stored } from '../../../pkg/api/stored';
 import type { KubeObject } from '../../../pkg/api/meta';
 import type { ResourceClient } from '../../../pkg/client/resource_client';
 import type { ResourceEventHandler } from '../../../pkg/informer/event_handler';
 import type { DeepReadonly } from '../../../pkg/util/immutable/deep_readonly';
 import type { SharedIndexInformer } from '../../../pkg/informer/shared_informer';
-import { metaNamespaceKey } from '../../../pkg/informer/store';
 import { DeletedFinalStateUnknown } from '../../../pkg/informer/tombstone';
+import { objectKey } from '../../../pkg/api/keys';
 
 /** A small PVC. */
 export function pvc(namespace: string, name: string, labels: Record<string, string> = {}): PersistentVolumeClaim {
@@ -48,7 +49,7 @@ export async function tolerateRaces(p: Promise<unknown>): Promise<void> {
 export type Snapshot = Map<string, string>;
 
 function snapshotOf(objs: readonly DeepReadonly<KubeObject>[]): Snapshot {
-  return new Map(objs.map((o) => [metaNamespaceKey(o), o.metadata.resourceVersion ?? '']));
+  return new Map(objs.map((o) => [objectKey(o), o.metadata.resourceVersion ?? '']));
 }
 
 /** A fresh list from the apiserver (one consistent read). */
@@ -61,7 +62,7 @@ export async function listSnapshot(
 }
 
 /** What the informer's cache holds. */
-export function cacheSnapshot(informer: SharedIndexInformer<PersistentVolumeClaim>): Snapshot {
+export function cacheSnapshot(informer: SharedIndexInformer<Stored<PersistentVolumeClaim, 'Namespaced'>>): Snapshot {
   return snapshotOf(informer.lister().list());
 }
 
@@ -115,14 +116,14 @@ export class RecordingHandler implements ResourceEventHandler<PersistentVolumeCl
   }
 
   onAdd(obj: DeepReadonly<PersistentVolumeClaim>): void {
-    const key = metaNamespaceKey(obj);
+    const key = objectKey(obj);
     if (this.mirror.has(key)) this.violations.push(`add of ${key}, already held`);
     this.mirror.set(key, obj.metadata.resourceVersion ?? '');
     this.bump(key, 'adds');
   }
 
   onUpdate(oldObj: DeepReadonly<PersistentVolumeClaim>, newObj: DeepReadonly<PersistentVolumeClaim>): void {
-    const key = metaNamespaceKey(newObj);
+    const key = objectKey(newObj);
     const held = this.mirror.get(key);
     if (held === undefined) this.violations.push(`update of ${key}, not held`);
     else if (held !== oldObj.metadata.resourceVersion)
@@ -133,7 +134,7 @@ export class RecordingHandler implements ResourceEventHandler<PersistentVolumeCl
 
   onDelete(obj: DeepReadonly<PersistentVolumeClaim> | DeletedFinalStateUnknown<PersistentVolumeClaim>): void {
     const tomb = obj instanceof DeletedFinalStateUnknown;
-    const key = tomb ? obj.key : metaNamespaceKey(obj);
+    const key = tomb ? obj.key : objectKey(obj);
     if (!this.mirror.has(key)) this.violations.push(`delete of ${key}, not held`);
     if (tomb) this.tombstoneRVs.set(key, obj.obj.metadata.resourceVersion ?? '');
     this.mirror.delete(key);

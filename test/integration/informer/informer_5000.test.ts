@@ -11,6 +11,7 @@
  */
 import { expect } from 'chai';
 import type { PersistentVolumeClaim } from '../../../pkg/api/core/v1';
+import type { Stored } from '../../../pkg/api/stored';
 import { Clientset } from '../../../pkg/client/clientset';
 import { SharedInformerFactory } from '../../../pkg/informer/factory';
 import type { SharedIndexInformer } from '../../../pkg/informer/shared_informer';
@@ -49,7 +50,7 @@ describe('informer: 5,000 PVCs against a real apiserver', function () {
   let writerApi: TestApiServer; // writes go here: same etcd prefix, always up
   let writer: Clientset;
   let reader: Clientset;
-  let informer: SharedIndexInformer<PersistentVolumeClaim>;
+  let informer: SharedIndexInformer<Stored<PersistentVolumeClaim, 'Namespaced'>>;
   let handler: RecordingHandler;
   let logs: ReturnType<typeof capturingLogger>;
   const ac = new AbortController();

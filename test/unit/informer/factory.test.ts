@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { KubeObject } from '../../../pkg/api/meta';
 import * as resources from '../../../pkg/api/resources';
+import type { Scope, Stored } from '../../../pkg/api/stored';
 import { Clientset } from '../../../pkg/client/clientset';
 import type { ResourceClient } from '../../../pkg/client/resource_client';
 import { SharedInformerFactory } from '../../../pkg/informer/factory';
@@ -33,14 +34,14 @@ describe('SharedInformerFactory', () => {
     factory = new SharedInformerFactory(clientset, {
       clock,
       logger: silentLogger(),
-      listerWatcher: <T extends KubeObject>(
-        client: ResourceClient<T>,
+      listerWatcher: <T extends KubeObject, S extends Scope>(
+        client: ResourceClient<T, S>,
         namespace: string | undefined,
         selectors: ListWatchSelectors,
-      ): ListerWatcher<T> => {
+      ): ListerWatcher<Stored<T, S>> => {
         const lw = new FakeListerWatcher<KubeObject>([{ metadata: { name: `${client.info.resource}-0` } }], '7');
         made.push({ resource: client.info.resource, namespace, selectors, lw });
-        return lw as unknown as ListerWatcher<T>;
+        return lw as unknown as ListerWatcher<Stored<T, S>>;
       },
     });
   });

@@ -4,9 +4,9 @@
  * Errors to inject are queued per call kind.
  */
 import type { KubeObject, ObjectList, WatchEvent, WatchEventType } from '../../../pkg/api/meta';
-import { objectKey } from '../../../pkg/api/meta';
 import type { Watch } from '../../../pkg/client/resource_client';
 import type { ListerWatcher, ListPageOptions, WatchStartOptions } from '../../../pkg/informer/list_watch';
+import { objectKey } from '../../../pkg/api/keys';
 
 type Item<T> = { kind: 'event'; ev: WatchEvent<T> } | { kind: 'error'; err: unknown } | { kind: 'end' };
 

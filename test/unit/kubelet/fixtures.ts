@@ -11,6 +11,8 @@ import type {
   PodStatus,
 } from '../../../pkg/api/core/v1';
 import type { KubeObject } from '../../../pkg/api/meta';
+import type { Stored } from '../../../pkg/api/stored';
+import { stored, storedIn } from '../../helpers/stored';
 import type { EventRecorder } from '../../../pkg/client/record/recorder';
 import type { DeepReadonly } from '../../../pkg/util/immutable/deep_readonly';
 import type { PodWriter } from '../../../pkg/kubelet/pod_sync';
@@ -26,7 +28,7 @@ export function pod(
     claims?: Record<string, string | { claimName: string; readOnly: boolean }>;
     restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   } = {},
-): Pod {
+): Stored<Pod, 'Namespaced'> {
   const volumes = Object.entries(opts.claims ?? {}).map(([vol, c]) => ({
     name: vol,
     persistentVolumeClaim: typeof c === 'string' ? { claimName: c } : c,
@@ -47,8 +49,12 @@ export function pod(
 }
 
 /** A claim in `default`: bound to `volumeName` when given, else Pending. */
-export function claim(name: string, volumeName?: string, extra: { deleting?: boolean } = {}): PersistentVolumeClaim {
-  return {
+export function claim(
+  name: string,
+  volumeName?: string,
+  extra: { deleting?: boolean } = {},
+): Stored<PersistentVolumeClaim, 'Namespaced'> {
+  return storedIn<PersistentVolumeClaim>({
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: {
@@ -61,49 +67,58 @@ export function claim(name: string, volumeName?: string, extra: { deleting?: boo
     },
     spec: { storageClassName: 'hostPath', ...(volumeName ? { volumeName } : {}) },
     status: { phase: volumeName ? 'Bound' : 'Pending' },
-  };
+  });
 }
 
 /** A hostPath PV. */
-export function hostPathPv(name: string, dir: string): PersistentVolume {
-  return {
+export function hostPathPv(name: string, dir: string): Stored<PersistentVolume, 'Cluster'> {
+  return stored<PersistentVolume>({
     apiVersion: 'v1',
     kind: 'PersistentVolume',
     metadata: { name },
     spec: { hostPath: { path: dir }, capacity: { storage: '1Gi' } },
     status: { phase: 'Bound' },
-  };
+  });
 }
 
 /** An NFS PV on a remote server (so the plugin mounts it). */
-export function nfsPv(name: string, server = '10.0.0.9', exported = `/exports/${name}`): PersistentVolume {
-  return {
+export function nfsPv(
+  name: string,
+  server = '10.0.0.9',
+  exported = `/exports/${name}`,
+): Stored<PersistentVolume, 'Cluster'> {
+  return stored<PersistentVolume>({
     apiVersion: 'v1',
     kind: 'PersistentVolume',
     metadata: { name },
     spec: { nfs: { server, path: exported }, capacity: { storage: '1Gi' } },
     status: { phase: 'Bound' },
-  };
+  });
 }
 
 /** The claim and PV "caches" the populator reads. */
 export class FakeCache implements VolumeListers {
-  readonly claims = new Map<string, PersistentVolumeClaim>();
-  readonly volumes = new Map<string, PersistentVolume>();
+  readonly claims = new Map<string, Stored<PersistentVolumeClaim, 'Namespaced'>>();
+  readonly volumes = new Map<string, Stored<PersistentVolume, 'Cluster'>>();
 
-  add(...objs: (PersistentVolumeClaim | PersistentVolume)[]): this {
+  add(...objs: (Stored<PersistentVolumeClaim, 'Namespaced'> | Stored<PersistentVolume, 'Cluster'>)[]): this {
     for (const o of objs) {
-      if (o.kind === 'PersistentVolume') this.volumes.set(o.metadata.name ?? '', o as PersistentVolume);
-      else this.claims.set(`${o.metadata.namespace ?? 'default'}/${o.metadata.name ?? ''}`, o as PersistentVolumeClaim);
+      if (o.kind === 'PersistentVolume')
+        this.volumes.set(o.metadata.name ?? '', o as Stored<PersistentVolume, 'Cluster'>);
+      else
+        this.claims.set(
+          `${o.metadata.namespace ?? 'default'}/${o.metadata.name ?? ''}`,
+          o as Stored<PersistentVolumeClaim, 'Namespaced'>,
+        );
     }
     return this;
   }
 
-  claim(key: string): DeepReadonly<PersistentVolumeClaim> | undefined {
+  claim(key: string): DeepReadonly<Stored<PersistentVolumeClaim, 'Namespaced'>> | undefined {
     return this.claims.get(key);
   }
 
-  volume(name: string): DeepReadonly<PersistentVolume> | undefined {
+  volume(name: string): DeepReadonly<Stored<PersistentVolume, 'Cluster'>> | undefined {
     return this.volumes.get(name);
   }
 }

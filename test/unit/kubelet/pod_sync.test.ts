@@ -17,6 +17,9 @@ import type { VolumePublisher } from '../../../pkg/kubelet/volumemanager/reconci
 import { VolumeManager } from '../../../pkg/kubelet/volumemanager/volume_manager';
 import { waitFor } from '../../helpers/wait';
 import { claim, FakeCache, hostPathPv, pod, RecordingPodWriter, RecordingRecorder, SpyVolumeSetter } from './fixtures';
+import type { Stored } from '../../../pkg/api/stored';
+
+type StoredPod = Stored<Pod, 'Namespaced'>;
 
 interface Harness {
   deps: SyncDeps;
@@ -57,7 +60,7 @@ function harness(opts: { backoff?: KeyedBackoff; setter?: VolumePublisher } = {}
 }
 
 /** What the kubelet does before a sync: tell the volume manager, let it mount. */
-async function prepare(h: Harness, p: Pod): Promise<void> {
+async function prepare(h: Harness, p: StoredPod): Promise<void> {
   h.volumes.setPod(p);
   await h.volumes.idle();
 }
@@ -456,7 +459,7 @@ describe('kubelet: syncPod with the fake runtime', () => {
   });
 
   describe('terminatePod', () => {
-    const deleting = (p: Pod, grace: number): Pod => ({
+    const deleting = (p: StoredPod, grace: number): StoredPod => ({
       ...p,
       metadata: { ...p.metadata, deletionTimestamp: '2024-05-01T12:00:00Z', deletionGracePeriodSeconds: grace },
     });

@@ -13,12 +13,10 @@ import type { PersistentVolume, Pod } from '../../../api/core/v1';
 import type { KubeObject } from '../../../api/meta';
 import type { Store } from '../../registry/store';
 import type { CachedEvent, CacheWatcher } from '../../watch/cache';
+import { namespacedKey, objectKey } from '../../../api/keys';
 
 /** An object's change as the graph applies it: its key and its new state (undefined: gone). */
 type Apply = (key: string, obj: KubeObject | undefined) => void;
-
-const objectKeyOf = (o: KubeObject): string =>
-  o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name ?? ''}` : (o.metadata.name ?? '');
 
 /** Mirrors one watch cache into `apply`: a snapshot, then the cache's watch from its revision. */
 class CacheFeed {
@@ -40,13 +38,13 @@ class CacheFeed {
     if (snap.revision === 0) return; // the cache has not listed yet
     const generation = ++this.generation;
     this.reset();
-    for (const o of snap.items) this.apply(objectKeyOf(o), o);
+    for (const o of snap.items) this.apply(objectKey(o), o);
     this.state = 'starting';
     store.cache
       .watch(snap.revision, {
         event: (e: CachedEvent) => {
           if (generation === this.generation)
-            this.apply(objectKeyOf(e.ev.object), e.ev.type === 'DELETED' ? undefined : e.ev.object);
+            this.apply(objectKey(e.ev.object), e.ev.type === 'DELETED' ? undefined : e.ev.object);
           return true;
         },
         close: () => {
@@ -119,7 +117,7 @@ export class NodeGraph {
   private setPod(key: string, pod: Pod | undefined): void {
     const old = this.pods.get(key);
     if (old) {
-      for (const c of old.claims) this.countUse(`${old.namespace}/${c}`, old.node, -1);
+      for (const c of old.claims) this.countUse(namespacedKey(old.namespace, c), old.node, -1);
       this.pods.delete(key);
     }
     const node = pod?.spec?.nodeName;
@@ -133,7 +131,7 @@ export class NodeGraph {
       ),
     ];
     this.pods.set(key, { node, namespace, claims });
-    for (const c of claims) this.countUse(`${namespace}/${c}`, node, 1);
+    for (const c of claims) this.countUse(namespacedKey(namespace, c), node, 1);
   }
 
   private countUse(claimKey: string, node: string, delta: 1 | -1): void {
@@ -151,20 +149,20 @@ export class NodeGraph {
 
   private setVolume(name: string, pv: PersistentVolume | undefined): void {
     const ref = pv?.spec?.claimRef;
-    if (ref?.name && ref.namespace) this.volumeClaim.set(name, `${ref.namespace}/${ref.name}`);
+    if (ref?.name && ref.namespace) this.volumeClaim.set(name, namespacedKey(ref.namespace, ref.name));
     else this.volumeClaim.delete(name);
   }
 
   /** True when pod namespace/name is bound to `node`. */
   podOnNode(node: string, namespace: string, name: string): boolean {
     this.podFeed.ensure();
-    return this.pods.get(`${namespace}/${name}`)?.node === node;
+    return this.pods.get(namespacedKey(namespace, name))?.node === node;
   }
 
   /** True when a pod bound to `node` uses claim namespace/name. */
   claimUsedOnNode(node: string, namespace: string, name: string): boolean {
     this.podFeed.ensure();
-    return (this.claimUse.get(`${namespace}/${name}`)?.get(node) ?? 0) > 0;
+    return (this.claimUse.get(namespacedKey(namespace, name))?.get(node) ?? 0) > 0;
   }
 
   /** True when volume `name` is bound (claimRef) to a claim a pod bound to `node` uses. */

@@ -14,11 +14,13 @@ import type {
 } from '../../../api/rbac/v1';
 import { SubjectKind } from '../../../api/rbac/v1';
 import type { UserInfo } from '../../authentication/user';
+import { namespacedKey } from '../../../api/keys';
+import type { Stored } from '../../../api/stored';
 
 /** Where the resolver reads RBAC objects (the stores' caches in the apiserver, arrays in unit tests). */
 export interface RbacObjects {
-  clusterRoleBindings(): readonly ClusterRoleBinding[];
-  roleBindings(namespace: string): readonly RoleBinding[];
+  clusterRoleBindings(): readonly Stored<ClusterRoleBinding, 'Cluster'>[];
+  roleBindings(namespace: string): readonly Stored<RoleBinding, 'Namespaced'>[];
   clusterRole(name: string): ClusterRole | undefined;
   role(namespace: string, name: string): Role | undefined;
 }
@@ -82,7 +84,7 @@ export class GrantResolver {
     for (const b of this.objects.roleBindings(namespace)) {
       if (!(b.subjects ?? []).some((s) => subjectMatches(s, user, namespace))) continue;
       const rules = this.roleRules(b.roleRef, namespace);
-      const source = `RoleBinding ${JSON.stringify(`${namespace}/${b.metadata.name ?? ''}`)} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)}`;
+      const source = `RoleBinding ${JSON.stringify(namespacedKey(namespace, b.metadata.name))} of ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)}`;
       if (rules && visit({ source, rules })) return;
     }
   }

@@ -6,43 +6,43 @@
  * compare-and-swap on the PV's resourceVersion, so two claims (or two controller-managers)
  * can never both bind one PV: the loser gets a 409 and retries.
  */
-import type { ObjectReference, PersistentVolume, PersistentVolumeClaim } from '../../../api/core/v1';
+import type { ObjectReference } from '../../../api/core/v1';
 import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../api/core/v1';
 import { isDeepStrictEqual } from 'node:util';
 import { Annotation } from './constants';
 import { thaw } from '../../../util/reconcile/lister';
-import type { ControllerContext } from './deps';
+import type { ControllerContext, StoredClaim, StoredVolume } from './deps';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
+import { claimRefKey, objectKey } from '../../../api/keys';
 
 /** The claimRef a PV bound to `claim` carries. */
-export function claimRefFor(claim: DeepReadonly<PersistentVolumeClaim>): ObjectReference {
+export function claimRefFor(claim: DeepReadonly<StoredClaim>): ObjectReference {
   return {
     kind: 'PersistentVolumeClaim',
     apiVersion: 'v1',
-    namespace: claim.metadata.namespace ?? 'default',
-    name: claim.metadata.name ?? '',
-    uid: claim.metadata.uid ?? '',
+    namespace: claim.metadata.namespace,
+    name: claim.metadata.name,
+    uid: claim.metadata.uid,
     ...(claim.metadata.resourceVersion ? { resourceVersion: claim.metadata.resourceVersion } : {}),
   };
 }
 
 /** True when the PV's claimRef points at this claim (by uid when the ref has one). */
-export function refersTo(pv: DeepReadonly<PersistentVolume>, claim: DeepReadonly<PersistentVolumeClaim>): boolean {
+export function refersTo(pv: DeepReadonly<StoredVolume>, claim: DeepReadonly<StoredClaim>): boolean {
   const ref = pv.spec.claimRef;
-  if (!ref || ref.name !== claim.metadata.name || (ref.namespace ?? 'default') !== claim.metadata.namespace)
-    return false;
+  if (!ref || claimRefKey(ref) !== objectKey(claim)) return false;
   return !ref.uid || ref.uid === claim.metadata.uid;
 }
 
 /** Runs the four steps for a claim and a volume it may bind to. Returns the bound claim. */
 export async function bind(
   ctx: ControllerContext,
-  claimIn: DeepReadonly<PersistentVolumeClaim>,
-  pvIn: DeepReadonly<PersistentVolume>,
-): Promise<PersistentVolumeClaim> {
-  let pv = thaw<PersistentVolume>(pvIn);
-  let claim = thaw<PersistentVolumeClaim>(claimIn);
-  const pvName = pv.metadata.name ?? '';
+  claimIn: DeepReadonly<StoredClaim>,
+  pvIn: DeepReadonly<StoredVolume>,
+): Promise<StoredClaim> {
+  let pv = thaw<StoredVolume>(pvIn);
+  let claim = thaw<StoredClaim>(claimIn);
+  const pvName = pv.metadata.name;
 
   if (!pv.spec.claimRef || pv.spec.claimRef.uid !== claim.metadata.uid) {
     const preBound = pv.spec.claimRef !== undefined;

@@ -10,7 +10,7 @@
  *                  └─ none → provision `pvc-<claim uid>` from the class, bind
  *   bound claim whose PV is gone → Lost + ClaimLost
  */
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/v1';
+import type { PersistentVolume } from '../../../api/core/v1';
 import { EventType, PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../api/core/v1';
 import { isAlreadyExists, isNotFound } from '../../../api/errors';
 import type { StorageClass } from '../../../api/storage/v1';
@@ -19,15 +19,16 @@ import { bind, claimRefFor, refersTo } from './bind';
 import { Annotation, EventReason, MismatchCondition } from './constants';
 import { classTypeOf, provisionerOf, unsupportedByDriver, volumeTypeOf } from './drivers';
 import { thaw } from '../../../util/reconcile/lister';
-import { IndexName, type ControllerContext } from './deps';
+import { IndexName, type ControllerContext, type StoredClaim, type StoredVolume } from './deps';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import type { CreatedVolume } from '../../../volume/controller_service';
 import { ProvisioningError } from '../../../volume/errors';
 import { prepareRecord } from '../../../volume/dirs/provisioning_records';
 import { rfc3339 } from '../../../api/time';
+import { objectKey } from '../../../api/keys';
 
 /** The class object of a claim, or a synthesized built-in one before its object exists. */
-function classOf(ctx: ControllerContext, claim: PersistentVolumeClaim): DeepReadonly<StorageClass> | undefined {
+function classOf(ctx: ControllerContext, claim: StoredClaim): DeepReadonly<StorageClass> | undefined {
   const name = claim.spec.storageClassName ?? '';
   return name ? ctx.classes.get(name) : undefined;
 }
@@ -36,7 +37,7 @@ function classOf(ctx: ControllerContext, claim: PersistentVolumeClaim): DeepRead
 export async function syncClaim(ctx: ControllerContext, key: string): Promise<Result | void> {
   const cached = ctx.claims.get(key);
   if (!cached) return;
-  const claim = thaw<PersistentVolumeClaim>(cached);
+  const claim = thaw<StoredClaim>(cached);
   if (claim.metadata.deletionTimestamp) return;
   const volumeName = claim.spec.volumeName ?? '';
   // A Lost claim stays on this path too: its volume must not be silently re-provisioned empty.
@@ -52,7 +53,7 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
   const match = preBound ?? ctx.index.findBestMatch(claim, type, key);
   if (match) {
     // Reserved before the first await, so parallel workers choose different volumes.
-    const name = match.metadata.name ?? '';
+    const name = match.metadata.name;
     ctx.index.reserve(name, key);
     try {
       if (preBound) await adoptVolume(ctx, preBound);
@@ -62,14 +63,14 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
     }
     return;
   }
-  await provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid ?? ''}`);
+  await provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid}`);
 }
 
 /**
  * The PV with this name from the cache, else from the apiserver (a PV just created may not be
  * cached yet; acting on "missing" would create or lose a volume); undefined when it does not exist.
  */
-async function volumeNamed(ctx: ControllerContext, name: string): Promise<DeepReadonly<PersistentVolume> | undefined> {
+async function volumeNamed(ctx: ControllerContext, name: string): Promise<DeepReadonly<StoredVolume> | undefined> {
   const cached = ctx.volumes.get(name);
   if (cached) return cached;
   try {
@@ -81,7 +82,7 @@ async function volumeNamed(ctx: ControllerContext, name: string): Promise<DeepRe
 }
 
 /** A Bound claim: keep it Bound while its PV exists; Lost when the PV is gone. */
-async function syncBoundClaim(ctx: ControllerContext, claim: PersistentVolumeClaim, volumeName: string): Promise<void> {
+async function syncBoundClaim(ctx: ControllerContext, claim: StoredClaim, volumeName: string): Promise<void> {
   const pv = await volumeNamed(ctx, volumeName);
   if (!pv)
     return markLost(
@@ -103,7 +104,7 @@ async function syncBoundClaim(ctx: ControllerContext, claim: PersistentVolumeCla
 
 async function markLost(
   ctx: ControllerContext,
-  claim: PersistentVolumeClaim,
+  claim: StoredClaim,
   reason: EventReason,
   message: string,
 ): Promise<void> {
@@ -113,7 +114,7 @@ async function markLost(
 }
 
 /** A claim naming its volume. */
-async function syncNamedClaim(ctx: ControllerContext, claim: PersistentVolumeClaim, volumeName: string): Promise<void> {
+async function syncNamedClaim(ctx: ControllerContext, claim: StoredClaim, volumeName: string): Promise<void> {
   const pv = await volumeNamed(ctx, volumeName);
   if (!pv) {
     await provisionAndBind(ctx, claim, volumeName);
@@ -125,9 +126,7 @@ async function syncNamedClaim(ctx: ControllerContext, claim: PersistentVolumeCla
   const classMismatch = className !== '' && (pv.spec.storageClassName ?? '') !== className;
   if ((wantType !== undefined && haveType !== wantType) || classMismatch) {
     await markMismatch(ctx, claim, pv, wantType, haveType);
-    throw new TerminalError(
-      `claim ${claim.metadata.namespace ?? ''}/${claim.metadata.name ?? ''} does not match volume ${volumeName}`,
-    );
+    throw new TerminalError(`claim ${objectKey(claim)} does not match volume ${volumeName}`);
   }
   const driver = ctx.drivers.forVolume(pv);
   const unsupported = driver && unsupportedByDriver(driver, claim);
@@ -157,12 +156,12 @@ async function syncNamedClaim(ctx: ControllerContext, claim: PersistentVolumeCla
 
 async function markMismatch(
   ctx: ControllerContext,
-  claim: PersistentVolumeClaim,
-  pv: DeepReadonly<PersistentVolume>,
+  claim: StoredClaim,
+  pv: DeepReadonly<StoredVolume>,
   want: string | undefined,
   have: string | undefined,
 ): Promise<void> {
-  const message = `storage type mismatch: claim requests storage class "${claim.spec.storageClassName ?? ''}" (type ${want ?? 'unknown'}) but volume "${pv.metadata.name ?? ''}" is of type ${have ?? 'unknown'} (class "${pv.spec.storageClassName ?? ''}")`;
+  const message = `storage type mismatch: claim requests storage class "${claim.spec.storageClassName ?? ''}" (type ${want ?? 'unknown'}) but volume "${pv.metadata.name}" is of type ${have ?? 'unknown'} (class "${pv.spec.storageClassName ?? ''}")`;
   const already =
     claim.status?.phase === PersistentVolumeClaimPhase.Failed &&
     claim.status.conditions?.some((c) => c.type === MismatchCondition && c.message === message);
@@ -193,7 +192,7 @@ async function markMismatch(
  * (the claim's uid, or the claim's volumeName), so a retry or a restarted controller finds
  * the PV it already made instead of making a second one.
  */
-async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeClaim, pvName: string): Promise<void> {
+async function provisionAndBind(ctx: ControllerContext, claim: StoredClaim, pvName: string): Promise<void> {
   const existing = ctx.volumes.get(pvName);
   if (existing) {
     if (!existing.spec.claimRef || refersTo(existing, claim)) {
@@ -252,8 +251,8 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
   // The record comes before the PV (see provisioning_records.ts and reclaim_guard.ts).
   await prepareRecord(ctx.records, {
     pvName,
-    claimUid: claim.metadata.uid ?? '',
-    claim: claimKeyOf(claim.metadata),
+    claimUid: claim.metadata.uid,
+    claim: objectKey(claim),
     type: driver.identity.type,
     path: made.localPath,
   });
@@ -276,7 +275,7 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
     },
     status: { phase: PersistentVolumePhase.Pending },
   };
-  let created: PersistentVolume;
+  let created: StoredVolume;
   try {
     created = await ctx.pvClient.create(pv);
   } catch (err) {
@@ -295,11 +294,6 @@ async function provisionAndBind(ctx: ControllerContext, claim: PersistentVolumeC
 }
 
 /** Lets the provisioner of a PV complete its provisioning record (a no-op unless it is uncompleted and matches). */
-async function adoptVolume(ctx: ControllerContext, pv: DeepReadonly<PersistentVolume>): Promise<void> {
+async function adoptVolume(ctx: ControllerContext, pv: DeepReadonly<StoredVolume>): Promise<void> {
   await provisionerOf(ctx, pv)?.adoptVolume(pv);
-}
-
-/** The claim key of a namespace/name pair (helper for handlers). */
-export function claimKeyOf(ref: { namespace?: string; name?: string }): string {
-  return `${ref.namespace ?? 'default'}/${ref.name ?? ''}`;
 }

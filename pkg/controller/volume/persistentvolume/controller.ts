@@ -8,25 +8,25 @@
  * Pending claim naming it).
  */
 import type { Logger } from 'pino';
-import type { PersistentVolume } from '../../../api/core/v1';
 import { PersistentVolumeClaimPhase } from '../../../api/core/v1';
 import type { StorageClass } from '../../../api/storage/v1';
+import type { Stored } from '../../../api/stored';
 import type { Clientset } from '../../../client/clientset';
 import type { EventRecorder } from '../../../client/record/recorder';
 import type { SharedInformerFactory } from '../../../informer/factory';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import { metaNamespaceKey } from '../../../informer/store';
 import { unwrapTombstone } from '../../../informer/tombstone';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../../util/workqueue';
 import { enqueueMapped } from '../../../util/reconcile/handlers';
 import { runWorkers, type ControllerMetrics } from '../../../util/reconcile/runner';
-import { claimKeyOf, syncClaim } from './claim_sync';
-import { IndexName, type ControllerContext } from './deps';
+import { syncClaim } from './claim_sync';
+import { IndexName, type ControllerContext, type StoredVolume } from './deps';
 import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import type { VolumeDriverRegistry } from '../../../volume/registry';
 import { driverServes, volumeTypeOf } from './drivers';
 import { VolumeIndex, isMatchable } from './volume_index';
 import { syncVolume } from './volume_sync';
+import { claimRefKey, objectKey } from '../../../api/keys';
 
 /** Dependencies of the PV controller. */
 export interface PersistentVolumeControllerOptions {
@@ -45,7 +45,7 @@ export interface PersistentVolumeControllerOptions {
 export function addPersistentVolumeIndexes(factory: SharedInformerFactory): void {
   const pvs = factory.persistentVolumes();
   const pvcs = factory.persistentVolumeClaims();
-  pvs.addIndexers({ [IndexName.PVByClaim]: (pv) => (pv.spec.claimRef?.name ? [claimKeyOf(pv.spec.claimRef)] : []) });
+  pvs.addIndexers({ [IndexName.PVByClaim]: (pv) => (pv.spec.claimRef?.name ? [claimRefKey(pv.spec.claimRef)] : []) });
   pvcs.addIndexers({
     [IndexName.ClaimByVolume]: (c) => (c.spec.volumeName ? [c.spec.volumeName] : []),
     [IndexName.ClaimByClass]: (c) => [c.spec.storageClassName ?? ''],
@@ -70,13 +70,13 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
   const pendingClaimsOfClass = (className: string) => {
     for (const c of claims.byIndex(IndexName.ClaimByClass, className)) {
       if (c.status?.phase !== PersistentVolumeClaimPhase.Bound && !c.metadata.deletionTimestamp)
-        claimQueue.add(metaNamespaceKey(c));
+        claimQueue.add(objectKey(c));
     }
   };
-  const onVolume = (pv: DeepReadonly<PersistentVolume>) => {
+  const onVolume = (pv: DeepReadonly<StoredVolume>) => {
     index.upsert(pv);
-    volumeQueue.add(pv.metadata.name ?? '');
-    if (pv.spec.claimRef?.name) claimQueue.add(claimKeyOf(pv.spec.claimRef));
+    volumeQueue.add(pv.metadata.name);
+    if (pv.spec.claimRef?.name) claimQueue.add(claimRefKey(pv.spec.claimRef));
     else if (isMatchable(pv)) pendingClaimsOfClass(pv.spec.storageClassName ?? '');
   };
   const registrations = [
@@ -85,29 +85,31 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
       onUpdate: (_old, pv) => onVolume(pv),
       onDelete: (obj) => {
         const pv = unwrapTombstone(obj);
-        index.delete(pv.metadata.name ?? '');
-        volumeQueue.add(pv.metadata.name ?? '');
-        if (pv.spec.claimRef?.name) claimQueue.add(claimKeyOf(pv.spec.claimRef));
+        index.delete(pv.metadata.name);
+        volumeQueue.add(pv.metadata.name);
+        if (pv.spec.claimRef?.name) claimQueue.add(claimRefKey(pv.spec.claimRef));
       },
     }),
     pvcInformer.addEventHandler({
-      onAdd: (c) => claimQueue.add(metaNamespaceKey(c)),
+      onAdd: (c) => claimQueue.add(objectKey(c)),
       onUpdate: (_old, c) => {
-        claimQueue.add(metaNamespaceKey(c));
+        claimQueue.add(objectKey(c));
         if (c.spec.volumeName) volumeQueue.add(c.spec.volumeName);
         // A PV that points at this claim but lost a race for it must be looked at again to be freed.
-        for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, metaNamespaceKey(c)))
-          volumeQueue.add(pv.metadata.name ?? '');
+        for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, objectKey(c)))
+          volumeQueue.add(pv.metadata.name);
       },
       onDelete: (obj) => {
         const c = unwrapTombstone(obj);
         if (c.spec.volumeName) volumeQueue.add(c.spec.volumeName);
-        for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, metaNamespaceKey(c)))
-          volumeQueue.add(pv.metadata.name ?? '');
+        for (const pv of pvInformer.lister().byIndex(IndexName.PVByClaim, objectKey(c)))
+          volumeQueue.add(pv.metadata.name);
       },
     }),
     scInformer.addEventHandler(
-      enqueueMapped<StorageClass>({ add: (name) => pendingClaimsOfClass(name) }, (sc) => [sc.metadata.name ?? '']),
+      enqueueMapped<Stored<StorageClass, 'Cluster'>>({ add: (name) => pendingClaimsOfClass(name) }, (sc) => [
+        sc.metadata.name,
+      ]),
     ),
   ];
 

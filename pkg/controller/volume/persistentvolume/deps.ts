@@ -2,6 +2,7 @@
 import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/v1';
 import type { DeleteOptions, KubeObject } from '../../../api/meta';
 import type { StorageClass } from '../../../api/storage/v1';
+import type { Scope, Stored } from '../../../api/stored';
 import type { EventRecorder } from '../../../client/record/recorder';
 import type { ControllerService } from '../../../volume/controller_service';
 import type { VolumeDriver } from '../../../volume/driver';
@@ -10,13 +11,18 @@ import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_reco
 import type { VolumeIndex } from './volume_index';
 import type { Lister } from '../../../util/reconcile/lister';
 
-/** The writes the controller makes for one resource (a ResourceClient satisfies it). */
-export interface Writer<T extends KubeObject> {
-  get(name: string, namespace?: string): Promise<T>;
-  create(obj: T): Promise<T>;
-  update(obj: T): Promise<T>;
-  updateStatus(obj: T): Promise<T>;
-  delete(name: string, namespace?: string, opts?: DeleteOptions): Promise<T>;
+/** A PersistentVolume as the apiserver stored it (cluster-scoped). */
+export type StoredVolume = Stored<PersistentVolume, 'Cluster'>;
+/** A PersistentVolumeClaim as the apiserver stored it (namespaced). */
+export type StoredClaim = Stored<PersistentVolumeClaim, 'Namespaced'>;
+
+/** The writes the controller makes for one resource of scope `S` (a ResourceClient satisfies it). */
+export interface Writer<T extends KubeObject, S extends Scope> {
+  get(name: string, namespace?: string): Promise<Stored<T, S>>;
+  create(obj: T): Promise<Stored<T, S>>;
+  update(obj: T): Promise<Stored<T, S>>;
+  updateStatus(obj: T): Promise<Stored<T, S>>;
+  delete(name: string, namespace?: string, opts?: DeleteOptions): Promise<Stored<T, S>>;
 }
 
 /** Index names the controller adds to its informers. */
@@ -31,11 +37,11 @@ export const IndexName = {
 
 /** Dependencies of the binder, provisioner and reclaimer. */
 export interface ControllerContext {
-  volumes: Lister<PersistentVolume>;
-  claims: Lister<PersistentVolumeClaim>;
-  classes: Lister<StorageClass>;
-  pvClient: Writer<PersistentVolume>;
-  pvcClient: Writer<PersistentVolumeClaim>;
+  volumes: Lister<StoredVolume>;
+  claims: Lister<StoredClaim>;
+  classes: Lister<Stored<StorageClass, 'Cluster'>>;
+  pvClient: Writer<PersistentVolume, 'Cluster'>;
+  pvcClient: Writer<PersistentVolumeClaim, 'Namespaced'>;
   index: VolumeIndex;
   /** The volume drivers (what a storage type is), and each one's controller half. */
   drivers: VolumeDriverRegistry;

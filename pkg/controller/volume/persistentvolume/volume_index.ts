@@ -10,14 +10,17 @@ import { PersistentVolumePhase } from '../../../api/core/v1';
 import { labelSelectorFrom } from '../../../api/labels';
 import type { LabelSelector } from '../../../api/meta';
 import { tryParseQuantity } from '../../../api/quantity';
+import type { Stored } from '../../../api/stored';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 
 type PV = DeepReadonly<PersistentVolume>;
+/** What the index holds: PVs as the apiserver stored them. */
+type StoredPV = DeepReadonly<Stored<PersistentVolume, 'Cluster'>>;
 
 interface Entry {
   capacity: bigint;
   name: string;
-  pv: PV;
+  pv: StoredPV;
 }
 
 function groupKey(className: string, type: string | undefined): string {
@@ -78,9 +81,9 @@ export class VolumeIndex {
   }
 
   /** Adds, moves or removes a PV according to its current state. */
-  upsert(pv: PV): void {
-    const name = pv.metadata.name ?? '';
-    const rv = Number(pv.metadata.resourceVersion ?? 0);
+  upsert(pv: StoredPV): void {
+    const name = pv.metadata.name;
+    const rv = Number(pv.metadata.resourceVersion);
     if (rv < (this.versions.get(name) ?? 0)) return;
     this.versions.set(name, rv);
     this.remove(name);
@@ -134,7 +137,11 @@ export class VolumeIndex {
    * `type` undefined matches PVs of any type in the class. PVs reserved by another claim are
    * skipped.
    */
-  findBestMatch(claim: DeepReadonly<PersistentVolumeClaim>, type: string | undefined, claimKey = ''): PV | undefined {
+  findBestMatch(
+    claim: DeepReadonly<PersistentVolumeClaim>,
+    type: string | undefined,
+    claimKey = '',
+  ): StoredPV | undefined {
     const request = tryParseQuantity(claim.spec.resources?.requests?.storage)?.milli ?? 0n;
     const selector = labelSelectorFrom(claim.spec.selector as LabelSelector | undefined);
     const className = claim.spec.storageClassName ?? '';

@@ -11,25 +11,24 @@
  * Before touching data the claim is re-read from the apiserver (not the cache) and the PV is
  * re-read too: if the claim still exists, or the PV was re-bound, nothing is deleted.
  */
-import type { PersistentVolume } from '../../../api/core/v1';
 import { EventType, PersistentVolumePhase } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
 import type { Result } from '../../../util/reconcile/runner';
-import { claimKeyOf } from './claim_sync';
 import { Annotation, EventReason } from './constants';
 import { thaw } from '../../../util/reconcile/lister';
-import { IndexName, type ControllerContext } from './deps';
+import { IndexName, type ControllerContext, type StoredVolume } from './deps';
 import type { ControllerService } from '../../../volume/controller_service';
 import { provisionerOf } from './drivers';
 import { ReclaimRefusal } from '../../../volume/errors';
 import { jsonClone } from '../../../util/json/clone';
+import { claimRefKey, claimRefTarget, objectKey } from '../../../api/keys';
 
 async function setPhase(
   ctx: ControllerContext,
-  pv: PersistentVolume,
+  pv: StoredVolume,
   phase: PersistentVolumePhase,
   message?: string,
-): Promise<PersistentVolume> {
+): Promise<StoredVolume> {
   if (pv.status?.phase === phase && (pv.status?.message ?? undefined) === message) return pv;
   const status = { ...pv.status, phase, ...(message ? { message } : {}) };
   if (!message) delete status.message;
@@ -39,11 +38,12 @@ async function setPhase(
 }
 
 /** Does the claim the PV points at still exist (asked of the apiserver, not the cache)? */
-async function claimStillExists(ctx: ControllerContext, pv: PersistentVolume): Promise<boolean> {
+async function claimStillExists(ctx: ControllerContext, pv: StoredVolume): Promise<boolean> {
   const ref = pv.spec.claimRef;
   if (!ref?.name) return false;
   try {
-    const live = await ctx.pvcClient.get(ref.name, ref.namespace ?? 'default');
+    const { namespace, name } = claimRefTarget(ref);
+    const live = await ctx.pvcClient.get(name, namespace);
     return !ref.uid || live.metadata.uid === ref.uid;
   } catch (err) {
     if (isNotFound(err)) return false;
@@ -57,17 +57,17 @@ export async function syncVolume(ctx: ControllerContext, name: string): Promise<
   if (!cached) {
     ctx.index.delete(name);
     await forgetRecordOfDeleted(ctx, name);
-    for (const claim of ctx.claims.byIndex(IndexName.ClaimByVolume, name)) ctx.enqueueClaim(claimKeyOf(claim.metadata));
+    for (const claim of ctx.claims.byIndex(IndexName.ClaimByVolume, name)) ctx.enqueueClaim(objectKey(claim));
     return;
   }
-  const pv = thaw<PersistentVolume>(cached);
+  const pv = thaw<StoredVolume>(cached);
   ctx.index.upsert(pv);
   const ref = pv.spec.claimRef;
   if (!ref) {
     if (pv.status?.phase !== PersistentVolumePhase.Failed) await setPhase(ctx, pv, PersistentVolumePhase.Available);
     return;
   }
-  const claimKey = claimKeyOf(ref);
+  const claimKey = claimRefKey(ref);
   if (!ref.uid) {
     // Pre-bound by a user to a claim by name: Available until that claim binds it.
     await setPhase(ctx, pv, PersistentVolumePhase.Available);
@@ -120,7 +120,7 @@ async function forgetRecordOfDeleted(ctx: ControllerContext, name: string): Prom
 
 async function reclaim(ctx: ControllerContext, name: string): Promise<void> {
   // Re-read the PV itself: it may have been re-bound since the cache saw it.
-  let pv: PersistentVolume;
+  let pv: StoredVolume;
   try {
     pv = await ctx.pvClient.get(name);
   } catch (err) {

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Pod } from '../../../api/core/v1';
+import type { Stored } from '../../../api/stored';
 import type { Clientset } from '../../../client/clientset';
 import type { SharedInformerFactory } from '../../../informer/factory';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../../util/workqueue';
@@ -33,7 +34,7 @@ export function newPvcProtectionController(o: ProtectionOptions): { run(signal: 
   const pods = o.factory.pods();
   const regs = [
     pvcs.addEventHandler(enqueueOwnKey(queue)),
-    pods.addEventHandler(enqueueMapped<Pod>(queue, claimKeysOfPod)),
+    pods.addEventHandler(enqueueMapped<Stored<Pod, 'Namespaced'>>(queue, claimKeysOfPod)),
   ];
   const reconciler = new PvcProtectionReconciler({
     claims: pvcs.lister(),

@@ -6,21 +6,25 @@
  */
 import type { PersistentVolumeClaim, Pod } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
-import { splitKey } from '../../../api/meta';
 import type { ObjectList } from '../../../api/meta';
+import type { Stored } from '../../../api/stored';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import type { Reconciler } from '../../../util/reconcile/runner';
 import type { Lister } from '../../../util/reconcile/lister';
 import { Finalizer, withFinalizer, withoutFinalizer } from './finalizers';
+import { namespacedKey, splitKey } from '../../../api/keys';
 
 /** Index of pods by the `namespace/claim` keys of the claims they use. */
 export const PodByClaimIndex = 'podByClaim';
 
+/** A pod as the apiserver stored it (so in a namespace). */
+type StoredPod = Stored<Pod, 'Namespaced'>;
+
 /** The claim keys a pod uses. */
-export function claimKeysOfPod(pod: DeepReadonly<Pod>): string[] {
-  const ns = pod.metadata.namespace ?? 'default';
+export function claimKeysOfPod(pod: DeepReadonly<StoredPod>): string[] {
+  const ns = pod.metadata.namespace;
   return (pod.spec.volumes ?? []).flatMap((v) =>
-    v.persistentVolumeClaim ? [`${ns}/${v.persistentVolumeClaim.claimName}`] : [],
+    v.persistentVolumeClaim ? [namespacedKey(ns, v.persistentVolumeClaim.claimName)] : [],
   );
 }
 
@@ -32,9 +36,9 @@ export function podIsActive(pod: DeepReadonly<Pod>): boolean {
 /** Dependencies of the PVC protection reconciler. */
 export interface PvcProtectionDeps {
   claims: Lister<PersistentVolumeClaim>;
-  pods: Lister<Pod>;
+  pods: Lister<StoredPod>;
   claimClient: { update(obj: PersistentVolumeClaim): Promise<PersistentVolumeClaim> };
-  podClient: { list(namespace?: string): Promise<ObjectList<Pod>> };
+  podClient: { list(namespace?: string): Promise<ObjectList<StoredPod>> };
 }
 
 /** Reconciles the protection finalizer of one claim. */

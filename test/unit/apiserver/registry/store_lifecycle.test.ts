@@ -44,7 +44,7 @@ describe('registry Store (memory storage): delete', () => {
   it('a marked object: an update cannot clear deletionTimestamp; removing the last finalizer deletes it', async () => {
     await f.store.create('ns1', widget('w1', 1, { finalizers: ['test/a', 'test/b'] }));
     await f.store.delete('ns1', 'w1');
-    let cur = await f.store.get('ns1', 'w1');
+    let cur: Widget = await f.store.get('ns1', 'w1');
     const { deletionTimestamp: _d, ...meta } = cur.metadata;
     cur = await f.store.update('ns1', 'w1', { ...cur, metadata: { ...meta, finalizers: ['test/b'] } });
     expect(cur.metadata.deletionTimestamp, 'kept though the body dropped it').to.equal('2024-05-01T10:00:00Z');

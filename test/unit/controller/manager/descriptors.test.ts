@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeObject } from '../../../../pkg/api/meta';
+import type { Scope, Stored } from '../../../../pkg/api/stored';
 import { Clientset } from '../../../../pkg/client/clientset';
 import { FakeRecorder } from '../../../../pkg/client/record/recorder';
 import type { ControllerManagerConfig } from '../../../../pkg/controller/manager/config';
@@ -38,9 +39,11 @@ function recordingFactory(clientset: Clientset): { factory: SharedInformerFactor
   const made: string[] = [];
   const factory = new SharedInformerFactory(clientset, {
     logger: silentLogger(),
-    listerWatcher: <T extends KubeObject>(client: ResourceClient<T>): ListerWatcher<T> => {
+    listerWatcher: <T extends KubeObject, S extends Scope>(
+      client: ResourceClient<T, S>,
+    ): ListerWatcher<Stored<T, S>> => {
       made.push(client.info.resource);
-      return new FakeListerWatcher<T>([], '1');
+      return new FakeListerWatcher<Stored<T, S>>([], '1');
     },
   });
   return { factory, made };

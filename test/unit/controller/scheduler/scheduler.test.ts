@@ -22,22 +22,29 @@ import {
   SchedulerReconciler,
 } from '../../../../pkg/controller/scheduler/scheduler';
 import { IndexedCache } from '../../../../pkg/informer/indexer';
+import type { Stored } from '../../../../pkg/api/stored';
+import { stored, storedIn } from '../../../helpers/stored';
+
+type SPod = Stored<Pod, 'Namespaced'>;
+type SNode = Stored<Node, 'Cluster'>;
+type SClaim = Stored<PersistentVolumeClaim, 'Namespaced'>;
+type SVolume = Stored<PersistentVolume, 'Cluster'>;
 
 function node(
   name: string,
   o: { ready?: boolean; unschedulable?: boolean; labels?: Record<string, string> } = {},
-): Node {
-  return {
+): SNode {
+  return stored({
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name, ...(o.labels ? { labels: o.labels } : {}) },
     spec: { unschedulable: o.unschedulable ?? false },
     status: { conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True' }] },
-  };
+  });
 }
 
-function pod(name: string, o: { nodeName?: string; claims?: string[] } = {}): Pod {
-  return {
+function pod(name: string, o: { nodeName?: string; claims?: string[] } = {}): SPod {
+  return storedIn<Pod>({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default' },
@@ -46,7 +53,7 @@ function pod(name: string, o: { nodeName?: string; claims?: string[] } = {}): Po
       ...(o.nodeName ? { nodeName: o.nodeName } : {}),
       volumes: (o.claims ?? []).map((c) => ({ name: c, persistentVolumeClaim: { claimName: c } })),
     },
-  };
+  });
 }
 
 const inZone = (...zones: string[]): VolumeNodeAffinity => ({
@@ -54,23 +61,23 @@ const inZone = (...zones: string[]): VolumeNodeAffinity => ({
 });
 
 interface Fixture {
-  nodes: Node[];
-  pods: Pod[];
-  claims?: PersistentVolumeClaim[];
-  pvs?: PersistentVolume[];
+  nodes: SNode[];
+  pods: SPod[];
+  claims?: SClaim[];
+  pvs?: SVolume[];
 }
 
 async function schedule(
   f: Fixture,
   key = 'default/p',
 ): Promise<{ bound: string[]; recorder: FakeRecorder; result: unknown }> {
-  const pods = new IndexedCache<Pod>({ [PodByNodeIndex]: (p) => (p.spec.nodeName ? [p.spec.nodeName] : []) });
+  const pods = new IndexedCache<SPod>({ [PodByNodeIndex]: (p) => (p.spec.nodeName ? [p.spec.nodeName] : []) });
   pods.replace(f.pods, '1');
-  const nodes = new IndexedCache<Node>();
+  const nodes = new IndexedCache<SNode>();
   nodes.replace(f.nodes, '1');
-  const claims = new IndexedCache<PersistentVolumeClaim>();
+  const claims = new IndexedCache<SClaim>();
   claims.replace(f.claims ?? [], '1');
-  const volumes = new IndexedCache<PersistentVolume>();
+  const volumes = new IndexedCache<SVolume>();
   volumes.replace(f.pvs ?? [], '1');
   const bound: string[] = [];
   const recorder = new FakeRecorder();
@@ -86,12 +93,19 @@ async function schedule(
   return { bound, recorder, result };
 }
 
-function boundClaim(name: string, volume: string): PersistentVolumeClaim {
-  return { metadata: { name, namespace: 'default' }, spec: { volumeName: volume }, status: { phase: 'Bound' } };
+function boundClaim(name: string, volume: string): SClaim {
+  return storedIn<PersistentVolumeClaim>({
+    metadata: { name, namespace: 'default' },
+    spec: { volumeName: volume },
+    status: { phase: 'Bound' },
+  });
 }
 
-function volumeWith(name: string, affinity: VolumeNodeAffinity): PersistentVolume {
-  return { metadata: { name }, spec: { hostPath: { path: `/v/${name}` }, nodeAffinity: affinity } };
+function volumeWith(name: string, affinity: VolumeNodeAffinity): SVolume {
+  return stored<PersistentVolume>({
+    metadata: { name },
+    spec: { hostPath: { path: `/v/${name}` }, nodeAffinity: affinity },
+  });
 }
 
 describe('scheduler reconciler', () => {
@@ -155,13 +169,13 @@ describe('scheduler reconciler', () => {
     const mk = (err: Error) =>
       new SchedulerReconciler({
         pods: (() => {
-          const c = new IndexedCache<Pod>({ [PodByNodeIndex]: (p) => (p.spec.nodeName ? [p.spec.nodeName] : []) });
+          const c = new IndexedCache<SPod>({ [PodByNodeIndex]: (p) => (p.spec.nodeName ? [p.spec.nodeName] : []) });
           c.replace([pod('p')], '1');
           return c;
         })(),
         nodes: { list: () => [node('a')] },
-        claims: new IndexedCache<PersistentVolumeClaim>(),
-        volumes: new IndexedCache<PersistentVolume>(),
+        claims: new IndexedCache<SClaim>(),
+        volumes: new IndexedCache<SVolume>(),
         recorder: new FakeRecorder(),
         bind: () => Promise.reject(err),
       });

@@ -4,38 +4,43 @@ import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../../../p
 import { StatusError } from '../../../../pkg/api/errors';
 import { ClaimFetcher, orUndefined } from '../../../../pkg/kubelet/volumemanager/claim_fetcher';
 import { desiredPod } from '../../../../pkg/kubelet/volumemanager/populator';
+import type { Stored } from '../../../../pkg/api/stored';
+import { stored, storedIn } from '../../../helpers/stored';
 
-const pod = (name: string, claims: string[]): Pod => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace: 'team', uid: `uid-${name}` },
-  spec: {
-    containers: [{ name: 'c', image: 'busybox', volumeMounts: claims.map((c) => ({ name: c, mountPath: `/${c}` })) }],
-    volumes: claims.map((c) => ({ name: c, persistentVolumeClaim: { claimName: c } })),
-  },
-});
-const claim = (name: string, volumeName?: string): PersistentVolumeClaim => ({
-  apiVersion: 'v1',
-  kind: 'PersistentVolumeClaim',
-  metadata: { name, namespace: 'team' },
-  spec: {
-    accessModes: ['ReadWriteOnce'],
-    resources: { requests: { storage: '1Gi' } },
-    ...(volumeName ? { volumeName } : {}),
-  },
-  status: { phase: volumeName ? 'Bound' : 'Pending' },
-});
-const volume = (name: string): PersistentVolume => ({
-  apiVersion: 'v1',
-  kind: 'PersistentVolume',
-  metadata: { name },
-  spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/srv/${name}` } },
-});
+const pod = (name: string, claims: string[]): Stored<Pod, 'Namespaced'> =>
+  storedIn<Pod>({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'team', uid: `uid-${name}` },
+    spec: {
+      containers: [{ name: 'c', image: 'busybox', volumeMounts: claims.map((c) => ({ name: c, mountPath: `/${c}` })) }],
+      volumes: claims.map((c) => ({ name: c, persistentVolumeClaim: { claimName: c } })),
+    },
+  });
+const claim = (name: string, volumeName?: string): Stored<PersistentVolumeClaim, 'Namespaced'> =>
+  storedIn<PersistentVolumeClaim>({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, namespace: 'team' },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '1Gi' } },
+      ...(volumeName ? { volumeName } : {}),
+    },
+    status: { phase: volumeName ? 'Bound' : 'Pending' },
+  });
+const volume = (name: string): Stored<PersistentVolume, 'Cluster'> =>
+  stored<PersistentVolume>({
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name },
+    spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/srv/${name}` } },
+  });
 
 /** An apiserver of claims and volumes the test edits, counting GETs. */
 function fakeApi() {
-  const claims = new Map<string, PersistentVolumeClaim>();
-  const volumes = new Map<string, PersistentVolume>();
+  const claims = new Map<string, Stored<PersistentVolumeClaim, 'Namespaced'>>();
+  const volumes = new Map<string, Stored<PersistentVolume, 'Cluster'>>();
   const gets: string[] = [];
   let failing = false;
   const notFound = (what: string) => new StatusError(404, 'NotFound', `${what} not found`);

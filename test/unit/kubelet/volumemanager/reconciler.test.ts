@@ -7,6 +7,7 @@ import { DesiredStateOfWorld } from '../../../../pkg/kubelet/volumemanager/desir
 import { VolumeReconciler, type VolumePublisher } from '../../../../pkg/kubelet/volumemanager/reconciler';
 import { advance, flush } from '../../util/wait/fake_time';
 import { hostPathPv, SpyVolumeSetter } from '../fixtures';
+import type { Stored } from '../../../../pkg/api/stored';
 
 function harness(drivers: VolumePublisher): { r: VolumeReconciler; dsw: DesiredStateOfWorld; clock: FakeClock } {
   const clock = new FakeClock();
@@ -23,7 +24,7 @@ function harness(drivers: VolumePublisher): { r: VolumeReconciler; dsw: DesiredS
   return { r, dsw, clock };
 }
 
-const wantPv = (dsw: DesiredStateOfWorld, uid: string, pv: PersistentVolume): void =>
+const wantPv = (dsw: DesiredStateOfWorld, uid: string, pv: Stored<PersistentVolume, 'Cluster'>): void =>
   dsw.setPod({
     podUid: uid,
     podKey: `default/${uid}`,

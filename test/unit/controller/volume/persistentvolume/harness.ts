@@ -8,9 +8,10 @@
 import type { PersistentVolume, PersistentVolumeClaim } from '../../../../../pkg/api/core/v1';
 import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../../../pkg/api/core/v1';
 import type { StorageClass } from '../../../../../pkg/api/storage/v1';
+import type { Stored } from '../../../../../pkg/api/stored';
 import { FakeRecorder } from '../../../../../pkg/client/record/recorder';
 import { TerminalError } from '../../../../../pkg/util/reconcile/runner';
-import { claimKeyOf, syncClaim } from '../../../../../pkg/controller/volume/persistentvolume/claim_sync';
+import { syncClaim } from '../../../../../pkg/controller/volume/persistentvolume/claim_sync';
 import { Annotation } from '../../../../../pkg/controller/volume/persistentvolume/constants';
 import { addPersistentVolumeIndexes } from '../../../../../pkg/controller/volume/persistentvolume/controller';
 import { IndexName, type ControllerContext } from '../../../../../pkg/controller/volume/persistentvolume/deps';
@@ -32,8 +33,8 @@ import { isMatchable, VolumeIndex } from '../../../../../pkg/controller/volume/p
 import { syncVolume } from '../../../../../pkg/controller/volume/persistentvolume/volume_sync';
 import type { SharedInformerFactory } from '../../../../../pkg/informer/factory';
 import { IndexedCache } from '../../../../../pkg/informer/indexer';
-import { metaNamespaceKey } from '../../../../../pkg/informer/store';
 import { FakeResource, FakeTracker } from '../../../../helpers/fake_client';
+import { claimRefKey, objectKey } from '../../../../../pkg/api/keys';
 
 // ------------------------------------------------------------------ builders
 
@@ -224,12 +225,12 @@ export interface ReconcileError {
 /** One controller's view (caches, index, queues) over a fake API shared with others. */
 export class PVHarness {
   readonly tracker: FakeTracker;
-  readonly pvs: FakeResource<PersistentVolume>;
-  readonly pvcs: FakeResource<PersistentVolumeClaim>;
-  readonly classes: FakeResource<StorageClass>;
-  readonly pvCache = new IndexedCache<PersistentVolume>();
-  readonly pvcCache = new IndexedCache<PersistentVolumeClaim>();
-  readonly classCache = new IndexedCache<StorageClass>();
+  readonly pvs: FakeResource<PersistentVolume, 'Cluster'>;
+  readonly pvcs: FakeResource<PersistentVolumeClaim, 'Namespaced'>;
+  readonly classes: FakeResource<StorageClass, 'Cluster'>;
+  readonly pvCache = new IndexedCache<Stored<PersistentVolume, 'Cluster'>>();
+  readonly pvcCache = new IndexedCache<Stored<PersistentVolumeClaim, 'Namespaced'>>();
+  readonly classCache = new IndexedCache<Stored<StorageClass, 'Cluster'>>();
   readonly index = new VolumeIndex(builtinTypeOf);
   readonly recorder = new FakeRecorder();
   readonly hostPath = new FakeProvisioner(StorageType.HostPath);
@@ -249,21 +250,21 @@ export class PVHarness {
     this.tracker = shared?.tracker ?? new FakeTracker();
     this.pvs =
       shared?.pvs ??
-      new FakeResource<PersistentVolume>(this.tracker, {
+      new FakeResource<PersistentVolume, 'Cluster'>(this.tracker, {
         resource: 'persistentvolumes',
         namespaced: false,
         createdStatus: () => ({ phase: PersistentVolumePhase.Pending }),
       });
     this.pvcs =
       shared?.pvcs ??
-      new FakeResource<PersistentVolumeClaim>(this.tracker, {
+      new FakeResource<PersistentVolumeClaim, 'Namespaced'>(this.tracker, {
         resource: 'persistentvolumeclaims',
         namespaced: true,
         createdStatus: () => ({ phase: PersistentVolumeClaimPhase.Pending }),
       });
     this.classes =
       shared?.classes ??
-      new FakeResource<StorageClass>(this.tracker, {
+      new FakeResource<StorageClass, 'Cluster'>(this.tracker, {
         resource: 'storageclasses',
         group: 'storage.k8s.io',
         namespaced: false,
@@ -299,7 +300,7 @@ export class PVHarness {
    */
   syncCaches(): void {
     const oldPvs = new Map(this.pvCache.list().map((v) => [v.metadata.name ?? '', v]));
-    const oldPvcs = new Map(this.pvcCache.list().map((c) => [metaNamespaceKey(c), c]));
+    const oldPvcs = new Map(this.pvcCache.list().map((c) => [objectKey(c), c]));
     const oldClasses = new Set(this.classCache.listKeys());
     const rv = String(this.tracker.revision);
     this.pvCache.replace(this.pvs.all(), rv);
@@ -316,7 +317,7 @@ export class PVHarness {
       if (!changed('pv', name, v.metadata.resourceVersion)) continue;
       this.index.upsert(v);
       this.volumeQueue.add(name);
-      if (v.spec.claimRef?.name) this.claimQueue.add(claimKeyOf(v.spec.claimRef));
+      if (v.spec.claimRef?.name) this.claimQueue.add(claimRefKey(v.spec.claimRef));
       else if (isMatchable(v)) this.pendingClaimsOfClass(v.spec.storageClassName ?? '');
     }
     for (const [name, v] of oldPvs) {
@@ -324,10 +325,10 @@ export class PVHarness {
       this.seen.delete(`pv:${name}`);
       this.index.delete(name);
       this.volumeQueue.add(name);
-      if (v.spec.claimRef?.name) this.claimQueue.add(claimKeyOf(v.spec.claimRef));
+      if (v.spec.claimRef?.name) this.claimQueue.add(claimRefKey(v.spec.claimRef));
     }
     for (const c of this.pvcCache.list()) {
-      const key = metaNamespaceKey(c);
+      const key = objectKey(c);
       if (!changed('pvc', key, c.metadata.resourceVersion)) continue;
       this.claimQueue.add(key);
       if (oldPvcs.has(key) && c.spec.volumeName) this.volumeQueue.add(c.spec.volumeName);
@@ -344,7 +345,7 @@ export class PVHarness {
   private pendingClaimsOfClass(className: string): void {
     for (const c of this.pvcCache.byIndex(IndexName.ClaimByClass, className)) {
       if (c.status?.phase !== PersistentVolumeClaimPhase.Bound && !c.metadata.deletionTimestamp)
-        this.claimQueue.add(metaNamespaceKey(c));
+        this.claimQueue.add(objectKey(c));
     }
   }
 

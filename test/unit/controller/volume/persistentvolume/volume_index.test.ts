@@ -9,9 +9,11 @@ import {
 } from '../../../../../pkg/controller/volume/persistentvolume/volume_index';
 import { builtinTypeOf } from '../../../../helpers/volume_drivers';
 import { pv, pvc } from './harness';
+import type { Stored } from '../../../../../pkg/api/stored';
+import { stored } from '../../../../helpers/stored';
 
-function withRv(v: PersistentVolume, rv: number): PersistentVolume {
-  return { ...v, metadata: { ...v.metadata, resourceVersion: String(rv) } };
+function withRv(v: PersistentVolume, rv: number): Stored<PersistentVolume, 'Cluster'> {
+  return stored({ ...v, metadata: { ...v.metadata, resourceVersion: String(rv) } });
 }
 
 function indexOf(...pvs: PersistentVolume[]): VolumeIndex {

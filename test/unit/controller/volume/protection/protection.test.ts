@@ -16,6 +16,11 @@ import {
 } from '../../../../../pkg/controller/volume/protection/pvc_protection';
 import { IndexedCache } from '../../../../../pkg/informer/indexer';
 import { FakeResource, FakeTracker } from '../../../../helpers/fake_client';
+import type { Stored } from '../../../../../pkg/api/stored';
+import { storedIn } from '../../../../helpers/stored';
+
+/** A pod as the apiserver stores it. */
+type SPod = Stored<Pod, 'Namespaced'>;
 
 const deleting = '2024-01-01T00:00:00Z';
 
@@ -41,8 +46,8 @@ function pod(
   claims: string[],
   phase: NonNullable<Pod['status']>['phase'] = 'Running',
   namespace = 'default',
-): Pod {
-  return {
+): SPod {
+  return storedIn<Pod>({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace },
@@ -52,31 +57,31 @@ function pod(
       volumes: claims.map((c, i) => ({ name: `v${i}`, persistentVolumeClaim: { claimName: c } })),
     },
     status: { phase },
-  };
+  });
 }
 
 interface PvcFixture {
   tracker: FakeTracker;
   claims: FakeResource<PersistentVolumeClaim>;
-  pods: FakeResource<Pod>;
+  pods: FakeResource<Pod, 'Namespaced'>;
   claimCache: IndexedCache<PersistentVolumeClaim>;
-  podCache: IndexedCache<Pod>;
+  podCache: IndexedCache<SPod>;
   reconciler: PvcProtectionReconciler;
 }
 
 /** Claims and pods on a fake API; the caches hold `cachedPods` (default: every pod). */
-function pvcFixture(claims: PersistentVolumeClaim[], pods: Pod[], cachedPods?: Pod[]): PvcFixture {
+function pvcFixture(claims: PersistentVolumeClaim[], pods: SPod[], cachedPods?: SPod[]): PvcFixture {
   const tracker = new FakeTracker();
   const claimApi = new FakeResource<PersistentVolumeClaim>(tracker, {
     resource: 'persistentvolumeclaims',
     namespaced: true,
   });
-  const podApi = new FakeResource<Pod>(tracker, { resource: 'pods', namespaced: true });
+  const podApi = new FakeResource<Pod, 'Namespaced'>(tracker, { resource: 'pods', namespaced: true });
   claims.forEach((c) => claimApi.seed(c));
   pods.forEach((p) => podApi.seed(p));
   const claimCache = new IndexedCache<PersistentVolumeClaim>();
   claimCache.replace(claimApi.all(), '1');
-  const podCache = new IndexedCache<Pod>({ [PodByClaimIndex]: (p) => claimKeysOfPod(p) });
+  const podCache = new IndexedCache<SPod>({ [PodByClaimIndex]: (p) => claimKeysOfPod(p) });
   podCache.replace(cachedPods ? cachedPods.map((p) => structuredClone(p)) : podApi.all(), '1');
   const reconciler = new PvcProtectionReconciler({
     claims: claimCache,
@@ -92,8 +97,8 @@ describe('pvc-protection reconciler', () => {
   const cases: {
     name: string;
     claim: PersistentVolumeClaim;
-    pods: Pod[];
-    cachedPods?: Pod[];
+    pods: SPod[];
+    cachedPods?: SPod[];
     want: string[] | null;
     writes: number;
     lists: number;
