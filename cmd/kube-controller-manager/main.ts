@@ -5,8 +5,7 @@ import { recordDirProblem, run, selectControllers } from '../../pkg/controller/m
 import { hostPathProblem } from '../../pkg/util/fsroots/roots';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
 import { newLogger } from '../../pkg/log/logger';
-import { newDriverRegistry } from '../../pkg/volume/drivers';
-import { driverFlags, driverRoots, driverSettingsFromFlags } from '../../pkg/volume/flags';
+import { driverFlags, driversFromFlags } from '../../pkg/volume/drivers';
 
 const env = process.env;
 
@@ -55,7 +54,7 @@ runMain(
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
   async (f, signal) => {
-    const drivers = driverSettingsFromFlags('kube-controller-manager', f, env);
+    const drivers = driversFromFlags('kube-controller-manager', f, env);
     let client: ClientConfig;
     try {
       client = configFromFlags(String(f.kubeconfig), String(f.master));
@@ -63,7 +62,7 @@ runMain(
       throw new FlagError((err as Error).message);
     }
     const recordDir = String(f['provisioning-record-dir']);
-    const recordProblem = hostPathProblem(recordDir) ?? recordDirProblem(recordDir, driverRoots(drivers));
+    const recordProblem = hostPathProblem(recordDir) ?? recordDirProblem(recordDir, drivers.roots);
     if (recordProblem) throw new FlagError(`--provisioning-record-dir ${recordProblem}`);
     await run(
       {
@@ -75,7 +74,7 @@ runMain(
         retryPeriodMs: Number(f['leader-elect-retry-period']),
         workers: Number(f['concurrent-workers']),
         provisioningRecordDir: String(f['provisioning-record-dir']),
-        drivers: newDriverRegistry(drivers),
+        drivers: drivers.registry,
         bindAddress: String(f['bind-address']),
         port: Number(f.port),
         logger: newLogger('kube-controller-manager', Number(f.v)),

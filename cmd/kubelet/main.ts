@@ -9,8 +9,7 @@ import type { KubeletServingConfig } from '../../pkg/kubelet/auth/serving';
 import { LinuxMounter } from '../../pkg/util/mount/linux_mounter';
 import { DockerRuntime } from '../../pkg/kubelet/runtime/docker/docker_runtime';
 import { DefaultDockerEndpoint, parseDockerEndpoint } from '../../pkg/kubelet/runtime/docker/endpoint';
-import { newDriverRegistry } from '../../pkg/volume/drivers';
-import { driverFlags, driverSettingsFromFlags } from '../../pkg/volume/flags';
+import { driverFlags, driversFromFlags } from '../../pkg/volume/drivers';
 import { NodeDrivers } from '../../pkg/volume/node_drivers';
 import { newLogger } from '../../pkg/log/logger';
 
@@ -158,7 +157,7 @@ runMain(
           defaultNetworkMode: networkMode,
           nodeName: String(f['node-name']),
         }),
-        drivers: new NodeDrivers(newDriverRegistry(driverSettingsFromFlags('kubelet', f, env)), {
+        drivers: new NodeDrivers(driversFromFlags('kubelet', f, env).registry, {
           mounter: new LinuxMounter(),
         }),
         networkMode,

@@ -15,14 +15,14 @@
  * source naming it), and may bring a default StorageClass that works with no object created
  * by the user (the seed's `storageClassName: hostPath` / `nfs`).
  */
-import type { AccessMode, PersistentVolume } from '../api/core/v1';
+import type { AccessMode, PersistentVolume, PersistentVolumeSpec } from '../api/core/v1';
 import type { StorageClass } from '../api/storage/v1';
 import type { DeepReadonly } from '../util/immutable/deep_readonly';
 import type { ControllerService, ControllerHost } from './controller_service';
 import type { NodeHost, NodeService } from './node_service';
 
 /** Volume modes a driver may support (Kubernetes' PersistentVolumeMode). */
-export type VolumeMode = 'Filesystem' | 'Block';
+export type VolumeMode = NonNullable<PersistentVolumeSpec['volumeMode']>;
 
 /** What a driver can do (CSI's GetPluginCapabilities / ControllerGetCapabilities / NodeGetCapabilities). */
 export interface DriverCapabilities {

@@ -1,26 +1,33 @@
 /**
- * The built-in drivers: the ONE list both binaries build their registry from. A new storage
- * type is a folder under pkg/volume/ and one line here (plus its settings, if it has any).
+ * The built-in drivers: the ONE list both binaries configure their registry from. A new
+ * storage type is a folder under pkg/volume/ (its driver and its DriverConfigurator) and one
+ * line here.
  */
+import type { FlagSpec, FlagValues } from '../flags/flags';
+import type { DriverComponent, DriverConfigurator } from './configurator';
 import type { VolumeDriver } from './driver';
-import { newHostPathDriver } from './hostpath/driver';
-import type { HostPathSettings } from './hostpath/identity';
-import { newNfsDriver } from './nfs/driver';
-import type { NfsSettings } from './nfs/identity';
+import { hostPathConfigurator } from './hostpath/flags';
+import { nfsConfigurator } from './nfs/flags';
 import { VolumeDriverRegistry } from './registry';
 
-/** Settings of the built-in drivers, from the binaries' flags and environment. */
-export interface DriverSettings {
-  hostPath?: Partial<HostPathSettings>;
-  nfs: NfsSettings;
+/** Every built-in driver's configurator, in registration order. */
+export const builtinConfigurators: readonly DriverConfigurator[] = [hostPathConfigurator, nfsConfigurator];
+
+/** The driver flags `component` takes (every built-in driver's). */
+export function driverFlags(component: DriverComponent, env: NodeJS.ProcessEnv): Record<string, FlagSpec> {
+  return Object.assign({}, ...builtinConfigurators.map((c) => c.flags(component, env)));
 }
 
-/** The built-in drivers with these settings. */
-export function builtinDrivers(s: DriverSettings): VolumeDriver[] {
-  return [newHostPathDriver(s.hostPath), newNfsDriver(s.nfs)];
-}
-
-/** A registry of the built-in drivers plus `extra` (tests register their own drivers this way). */
-export function newDriverRegistry(s: DriverSettings, extra: readonly VolumeDriver[] = []): VolumeDriverRegistry {
-  return new VolumeDriverRegistry([...builtinDrivers(s), ...extra]);
+/** The built-in drivers configured from `component`'s flag values (plus `extra`), and every root they provision under. */
+export function driversFromFlags(
+  component: DriverComponent,
+  f: FlagValues,
+  env: NodeJS.ProcessEnv,
+  extra: readonly VolumeDriver[] = [],
+): { registry: VolumeDriverRegistry; roots: string[] } {
+  const configured = builtinConfigurators.map((c) => c.configure(component, f, env));
+  return {
+    registry: new VolumeDriverRegistry([...configured.map((c) => c.driver), ...extra]),
+    roots: configured.flatMap((c) => c.roots),
+  };
 }

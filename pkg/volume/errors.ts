@@ -8,10 +8,14 @@ export const VolumeEventReason = {
 export type VolumeEventReason = (typeof VolumeEventReason)[keyof typeof VolumeEventReason];
 
 /** A volume cannot be created; the claim shows it as a ProvisioningFailed event (retried with backoff). */
-export class ProvisioningError extends Error {}
+export class ProvisioningError extends Error {
+  override readonly name = 'ProvisioningError';
+}
 
 /** Reclaim must not touch this volume's storage; the message says why (PV → Failed, no retry). */
-export class ReclaimRefusal extends Error {}
+export class ReclaimRefusal extends Error {
+  override readonly name = 'ReclaimRefusal';
+}
 
 /** A volume cannot be set up on the node (bad path, unsupported source, …). Not retried into success. */
 export class VolumeSetupError extends Error {

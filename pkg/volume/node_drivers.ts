@@ -12,14 +12,14 @@ export class NodeDrivers {
   private readonly nodeOf: (d: VolumeDriver) => NodeService;
 
   constructor(
-    readonly registry: VolumeDriverRegistry,
+    private readonly registry: VolumeDriverRegistry,
     host: NodeHost,
   ) {
     this.nodeOf = registry.services((d) => d.node(host));
   }
 
   /** The node half of the driver handling `pv`; VolumeSetupError when no single driver does. */
-  serviceFor(pv: PersistentVolume): NodeService {
+  private serviceFor(pv: PersistentVolume): NodeService {
     return this.nodeOf(this.registry.nodeDriverFor(pv));
   }
 

@@ -3,7 +3,8 @@ import type { PersistentVolume } from '../../pkg/api/core/v1';
 import type { DeepReadonly } from '../../pkg/util/immutable/deep_readonly';
 import type { Mounter } from '../../pkg/util/mount/mounter';
 import type { VolumeDriver } from '../../pkg/volume/driver';
-import { newDriverRegistry } from '../../pkg/volume/drivers';
+import { newHostPathDriver } from '../../pkg/volume/hostpath/driver';
+import { newNfsDriver } from '../../pkg/volume/nfs/driver';
 import { hostPathIdentity, type HostPathSettings } from '../../pkg/volume/hostpath/identity';
 import {
   DefaultNfsExportPath,
@@ -12,7 +13,7 @@ import {
   type NfsSettings,
 } from '../../pkg/volume/nfs/identity';
 import { NodeDrivers } from '../../pkg/volume/node_drivers';
-import type { VolumeDriverRegistry } from '../../pkg/volume/registry';
+import { VolumeDriverRegistry } from '../../pkg/volume/registry';
 
 /** NFS settings: `localhost`, not the server, the default export root and path, overridden by `o`. */
 export function nfsSettings(o: Partial<NfsSettings> = {}): NfsSettings {
@@ -25,11 +26,15 @@ export function nfsSettings(o: Partial<NfsSettings> = {}): NfsSettings {
   };
 }
 
-/** A registry of the built-in drivers (plus `extra`). */
+/** A registry of the built-in drivers (plus `extra`), configured as tests need them. */
 export function testDriverRegistry(
   o: { nfs?: Partial<NfsSettings>; hostPath?: Partial<HostPathSettings>; extra?: readonly VolumeDriver[] } = {},
 ): VolumeDriverRegistry {
-  return newDriverRegistry({ nfs: nfsSettings(o.nfs), ...(o.hostPath ? { hostPath: o.hostPath } : {}) }, o.extra);
+  return new VolumeDriverRegistry([
+    newHostPathDriver(o.hostPath),
+    newNfsDriver(nfsSettings(o.nfs)),
+    ...(o.extra ?? []),
+  ]);
 }
 
 /** The kubelet's node halves of the built-in drivers (plus `extra`) over `mounter`. */

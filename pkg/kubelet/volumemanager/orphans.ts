@@ -1,3 +1,4 @@
+/** Restart cleanup of what volume drivers left behind for pods that are gone. */
 import type { Logger } from 'pino';
 import type { Pod } from '../../api/core/v1';
 import type { Stored } from '../../api/stored';

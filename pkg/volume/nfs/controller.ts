@@ -16,7 +16,7 @@ import { hostPathProblem } from '../../util/fsroots/roots';
 import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked, safeSegment } from '../dirs/volume_dirs';
 import type { ControllerService, CreateVolumeRequest } from '../controller_service';
 import { ProvisioningError, ReclaimRefusal } from '../errors';
-import { isLocalNfsServer, nfsIdentity, type NfsSettings } from './identity';
+import { exportedToLocal, isLocalNfsServer, nfsIdentity, type NfsSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
 import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
 
@@ -28,10 +28,7 @@ function isLocalServer(server: string, settings: NfsSettings): boolean {
 /** Maps an exported path to the local directory behind it; undefined when outside the export (or with "..", NUL, relative). */
 export function localExportDir(exported: string, settings: NfsSettings): string | undefined {
   if (hostPathProblem(exported)) return undefined;
-  const norm = path.posix.normalize(exported);
-  const rel = path.posix.relative(settings.exportPath, norm);
-  if (rel.startsWith('..') || path.posix.isAbsolute(rel)) return undefined;
-  return path.join(settings.exportRoot, rel);
+  return exportedToLocal(path.posix.normalize(exported), settings.exportPath, settings.exportRoot);
 }
 
 /** True when the running kernel can mount NFS. */

@@ -1,5 +1,6 @@
 /** Who the NFS driver is, and its settings (shared by its two halves). */
 import os from 'node:os';
+import path from 'node:path';
 import { directoryCapabilities, type DriverIdentity } from '../driver';
 
 /** Default published path of the export (`--nfs-export-path`). */
@@ -26,6 +27,18 @@ export const nfsIdentity: DriverIdentity = {
   pluginName: 'kubernetes.io/nfs',
   capabilities: directoryCapabilities,
 };
+
+/**
+ * The export path mapping both halves use: the server exports its local directory `exportRoot`
+ * under `exportPath`, so `<exportPath>/a/b` is `<exportRoot>/a/b` and `exportPath` itself is
+ * `exportRoot`. Undefined for a path outside the export. `exported` must already be a checked,
+ * normalized absolute path (each half checks it its own way).
+ */
+export function exportedToLocal(exported: string, exportPath: string, exportRoot: string): string | undefined {
+  const rel = path.posix.relative(exportPath, exported);
+  if (rel.startsWith('..') || path.posix.isAbsolute(rel)) return undefined;
+  return rel ? path.join(exportRoot, rel) : exportRoot;
+}
 
 /** True when `server` names this host: localhost, a loopback address, NFS_SERVER or the host name. */
 export function isLocalNfsServer(server: string, nfsServer: string, hostname: string = os.hostname()): boolean {

@@ -30,7 +30,7 @@ import { KeyedMutex } from './keyed_mutex';
 import { VolumeSetupError } from '../errors';
 import type { NodeService, PublishedVolume, VolumeContext } from '../node_service';
 import { pvName } from '../node_service';
-import { DefaultNfsExportPath, DefaultNfsExportRoot, isLocalNfsServer, nfsIdentity } from './identity';
+import { DefaultNfsExportPath, DefaultNfsExportRoot, exportedToLocal, isLocalNfsServer, nfsIdentity } from './identity';
 
 /** Options of `NfsNode`. */
 export interface NfsNodeOptions {
@@ -100,14 +100,12 @@ export class NfsNode implements NodeService {
    * throws VolumeSetupError for a path outside the export. Does not touch the filesystem.
    */
   localExportDir(exported: string, root: string = this.exportRoot): string {
-    const p = checkedHostPath(exported, 'NFS path', true);
-    const rel = path.posix.relative(this.exportPath, p);
-    if (rel.startsWith('..') || path.posix.isAbsolute(rel)) {
+    const local = exportedToLocal(checkedHostPath(exported, 'NFS path', true), this.exportPath, root);
+    if (local === undefined)
       throw new VolumeSetupError(
         `NFS path "${exported}" is outside the export "${this.exportPath}" served by this host`,
       );
-    }
-    return rel ? path.join(root, rel) : root;
+    return local;
   }
 
   /** The shared mount point of a PV: `<rootDir>/plugins/kubernetes.io~nfs/mounts/<pv>`. */

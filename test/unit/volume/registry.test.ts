@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { PersistentVolume } from '../../../pkg/api/core/v1';
 import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
-import { builtinDrivers } from '../../../pkg/volume/drivers';
 import { VolumeSetupError } from '../../../pkg/volume/errors';
 import type { ControllerService } from '../../../pkg/volume/controller_service';
 import type { VolumeDriver } from '../../../pkg/volume/driver';
@@ -9,10 +8,10 @@ import { newHostPathDriver } from '../../../pkg/volume/hostpath/driver';
 import { hostPathIdentity } from '../../../pkg/volume/hostpath/identity';
 import { NodeDrivers } from '../../../pkg/volume/node_drivers';
 import { VolumeDriverRegistry } from '../../../pkg/volume/registry';
-import { nfsSettings } from '../../helpers/volume_drivers';
+import { testDriverRegistry } from '../../helpers/volume_drivers';
 
 describe('volume: VolumeDriverRegistry', () => {
-  const registry = new VolumeDriverRegistry(builtinDrivers({ nfs: nfsSettings({ server: 'nfs.local' }) }));
+  const registry = testDriverRegistry({ nfs: { server: 'nfs.local' } });
   const host: PersistentVolume = { metadata: { name: 'h' }, spec: { hostPath: { path: '/data/h' } } };
   const nfs: PersistentVolume = { metadata: { name: 'n' }, spec: { nfs: { server: 's', path: '/exports/n' } } };
 
