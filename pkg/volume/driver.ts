@@ -55,7 +55,7 @@ export interface VolumeDriver {
   /** True when `pv`'s source is this driver's (exactly one driver handles any valid PV). */
   handles(pv: DeepReadonly<PersistentVolume>): boolean;
   /** The StorageClass the controller-manager creates when missing, if the driver brings one. */
-  defaultClass?(): StorageClass;
+  readonly defaultClass?: DeepReadonly<StorageClass>;
   /** The controller half (the controller-manager calls it once at start). */
   controller(host: ControllerHost): ControllerService;
   /** The node half (the kubelet calls it once at start). */

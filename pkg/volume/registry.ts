@@ -6,6 +6,7 @@
 import type { PersistentVolume } from '../api/core/v1';
 import type { StorageClass } from '../api/storage/v1';
 import type { DeepReadonly } from '../util/immutable/deep_readonly';
+import { jsonClone } from '../util/json/clone';
 import type { VolumeDriver } from './driver';
 import { VolumeSetupError } from './errors';
 import { pvName } from './node_service';
@@ -20,7 +21,7 @@ export class VolumeDriverRegistry {
       type: (d: VolumeDriver) => d.identity.type,
       provisioner: (d: VolumeDriver) => d.identity.provisioner,
       pluginName: (d: VolumeDriver) => d.identity.pluginName,
-      'default class': (d: VolumeDriver) => d.defaultClass?.().metadata.name,
+      'default class': (d: VolumeDriver) => d.defaultClass?.metadata.name,
     };
     for (const [key, nameOf] of Object.entries(names)) {
       const seen = new Set<string>();
@@ -79,12 +80,12 @@ export class VolumeDriverRegistry {
    */
   forClass(className: string, sc: DeepReadonly<StorageClass> | undefined): VolumeDriver | undefined {
     if (sc) return this.byProvisioner(sc.provisioner);
-    return this.drivers.find((d) => d.defaultClass?.().metadata.name === className);
+    return this.drivers.find((d) => d.defaultClass?.metadata.name === className);
   }
 
-  /** The default classes the drivers bring. */
+  /** The default classes the drivers bring (copies the caller may change). */
   defaultClasses(): StorageClass[] {
-    return this.drivers.flatMap((d) => (d.defaultClass ? [d.defaultClass()] : []));
+    return this.drivers.flatMap((d) => (d.defaultClass ? [jsonClone(d.defaultClass) as StorageClass] : []));
   }
 
   /** Each driver's service made once by `make` (a binary's half of every driver), looked up by driver. */

@@ -57,4 +57,7 @@ export const BuiltinType = { HostPath: hostPathIdentity.type, NFS: nfsIdentity.t
 
 /** A PV's storage type by the built-in drivers (what the PV controller's index groups by). */
 export const builtinTypeOf = (pv: DeepReadonly<PersistentVolume>): string | undefined =>
-  testDriverRegistry().forVolume(pv)?.identity.type;
+  builtinRegistry.forVolume(pv)?.identity.type;
+
+/** One registry for builtinTypeOf (the index asks on every PV event). */
+const builtinRegistry = testDriverRegistry();

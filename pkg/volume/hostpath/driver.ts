@@ -19,7 +19,7 @@ export function newHostPathDriver(settings: Partial<HostPathSettings> = {}): Vol
     identity: hostPathIdentity,
     // A null source field is unset (validation and the API treat it so; JSON keeps it).
     handles: (pv) => pv.spec.hostPath !== undefined && pv.spec.hostPath !== null,
-    defaultClass: () => defaultClassOf(hostPathIdentity, hostPathIdentity.type),
+    defaultClass: defaultClassOf(hostPathIdentity, hostPathIdentity.type),
     controller: (host) => new HostPathController({ ...s, records: host.records }),
     node: () => new HostPathNode(),
   };

@@ -15,8 +15,7 @@ export function newNfsDriver(settings: NfsSettings): VolumeDriver {
     identity: nfsIdentity,
     // A null source field is unset (validation and the API treat it so; JSON keeps it).
     handles: (pv) => pv.spec.nfs !== undefined && pv.spec.nfs !== null,
-    defaultClass: () =>
-      defaultClassOf(nfsIdentity, nfsIdentity.type, { server: settings.server, path: settings.exportPath }),
+    defaultClass: defaultClassOf(nfsIdentity, nfsIdentity.type, { server: settings.server, path: settings.exportPath }),
     controller: (host) => new NfsController(settings, host.records),
     node: (host) =>
       new NfsNode({

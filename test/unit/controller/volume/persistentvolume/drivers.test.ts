@@ -36,7 +36,7 @@ function fakeDriver(name: string, caps: Partial<DriverIdentity['capabilities']>)
   return {
     identity,
     handles: (v) => v.spec.csi?.driver === identity.pluginName,
-    defaultClass: () => defaultClassOf(identity, name),
+    defaultClass: defaultClassOf(identity, name),
     controller: () => ({}) as ControllerService,
     node: () => ({}) as NodeService,
   };
