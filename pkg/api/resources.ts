@@ -75,6 +75,11 @@ export const persistentVolumeClaims = info(
 export const events = info('', 'Event', 'events', true, ['ev']);
 export const storageClasses = info('storage.k8s.io', 'StorageClass', 'storageclasses', false, ['sc']);
 export const leases = info('coordination.k8s.io', 'Lease', 'leases', true, ['lease']);
+export const statefulSets = {
+  ...info('apps', 'StatefulSet', 'statefulsets', true, ['sts'], ['status', 'scale']),
+  categories: ['all'],
+};
+export const controllerRevisions = info('apps', 'ControllerRevision', 'controllerrevisions', true, []);
 const rbac = 'rbac.authorization.k8s.io';
 export const clusterRoles = info(rbac, 'ClusterRole', 'clusterroles', false, []);
 export const clusterRoleBindings = info(rbac, 'ClusterRoleBinding', 'clusterrolebindings', false, []);

@@ -1,4 +1,5 @@
 /** One typed client per resource, sharing a RestClient (and its rate limiter). */
+import type { ControllerRevision, StatefulSet } from '../api/apps/v1';
 import type { Lease } from '../api/coordination/v1';
 import type { Binding, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
 import type { KubeObject } from '../api/meta';
@@ -21,6 +22,8 @@ export class Clientset {
   readonly events: ResourceClient<Event, 'Namespaced'>;
   readonly storageClasses: ResourceClient<StorageClass, 'Cluster'>;
   readonly leases: ResourceClient<Lease, 'Namespaced'>;
+  readonly statefulSets: ResourceClient<StatefulSet, 'Namespaced'>;
+  readonly controllerRevisions: ResourceClient<ControllerRevision, 'Namespaced'>;
   readonly clusterRoles: ResourceClient<ClusterRole, 'Cluster'>;
   readonly clusterRoleBindings: ResourceClient<ClusterRoleBinding, 'Cluster'>;
   readonly roles: ResourceClient<Role, 'Namespaced'>;
@@ -36,6 +39,8 @@ export class Clientset {
     this.events = new ResourceClient(this.rest, r.events);
     this.storageClasses = new ResourceClient(this.rest, r.storageClasses);
     this.leases = new ResourceClient(this.rest, r.leases);
+    this.statefulSets = new ResourceClient(this.rest, r.statefulSets);
+    this.controllerRevisions = new ResourceClient(this.rest, r.controllerRevisions);
     this.clusterRoles = new ResourceClient(this.rest, r.clusterRoles);
     this.clusterRoleBindings = new ResourceClient(this.rest, r.clusterRoleBindings);
     this.roles = new ResourceClient(this.rest, r.roles);

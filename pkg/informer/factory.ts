@@ -5,6 +5,7 @@
  */
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
+import type { ControllerRevision, StatefulSet } from '../api/apps/v1';
 import type { Lease } from '../api/coordination/v1';
 import type { Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../api/core/v1';
 import type { KubeObject } from '../api/meta';
@@ -55,6 +56,8 @@ export type FactoryClientset = Pick<
   | 'events'
   | 'storageClasses'
   | 'leases'
+  | 'statefulSets'
+  | 'controllerRevisions'
 >;
 
 /** Makes and shares informers; starts them and waits for their caches. */
@@ -156,6 +159,16 @@ export class SharedInformerFactory {
   /** Leases (namespaced). */
   leases(scope?: InformerScope): SharedIndexInformer<Stored<Lease, 'Namespaced'>> {
     return this.forResource(this.clientset.leases, scope);
+  }
+
+  /** StatefulSets (namespaced). */
+  statefulSets(scope?: InformerScope): SharedIndexInformer<Stored<StatefulSet, 'Namespaced'>> {
+    return this.forResource(this.clientset.statefulSets, scope);
+  }
+
+  /** ControllerRevisions (namespaced). */
+  controllerRevisions(scope?: InformerScope): SharedIndexInformer<Stored<ControllerRevision, 'Namespaced'>> {
+    return this.forResource(this.clientset.controllerRevisions, scope);
   }
 
   /** Starts every informer made so far that is not running yet; they stop when `signal` aborts. */
