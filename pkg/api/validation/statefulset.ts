@@ -25,7 +25,7 @@ import { validateLabelSelector } from './selector';
 
 /** What a StatefulSet update may change, in Kubernetes' words. */
 export const statefulSetUpdateForbiddenMessage =
-  "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
+  "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
 
 const retentionPolicies: readonly string[] = Object.values(PersistentVolumeClaimRetentionPolicyType);
 
@@ -178,8 +178,8 @@ export function validateStatefulSet(sts: StatefulSet): FieldError[] {
 
 /**
  * A StatefulSet update: the new spec is valid, and only replicas, ordinals, template,
- * updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds changed (the name is
- * not re-validated, as in Kubernetes).
+ * updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and
+ * minReadySeconds changed (the name is not re-validated, as in Kubernetes).
  */
 export function validateStatefulSetUpdate(sts: StatefulSet, old: StatefulSet): FieldError[] {
   if (!sts.spec || typeof sts.spec !== 'object') return [required('spec')];
@@ -192,6 +192,7 @@ export function validateStatefulSetUpdate(sts: StatefulSet, old: StatefulSet): F
     updateStrategy: o.updateStrategy,
     minReadySeconds: o.minReadySeconds,
     ordinals: o.ordinals,
+    revisionHistoryLimit: o.revisionHistoryLimit,
     persistentVolumeClaimRetentionPolicy: o.persistentVolumeClaimRetentionPolicy,
   };
   if (!semanticEqual(munged, o)) errs.push(forbidden('spec', statefulSetUpdateForbiddenMessage));
