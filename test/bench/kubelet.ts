@@ -12,13 +12,13 @@
  *   node dist/test/bench/kubelet.js
  * Env: BENCH_KUBELET_PODS (10), BENCH_IMAGE (busybox:latest).
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Node, PersistentVolumeClaim, Pod } from '../../pkg/api/core/v1';
-import { freshCluster, PhaseWatch, type BenchCluster } from './lib/cluster';
+import type { PersistentVolumeClaim, Pod } from '../../pkg/api/core/v1';
+import { freshCluster, PhaseWatch } from './lib/cluster';
+import { docker, nodeContainerLabel, removeContainers, startKubelet } from './lib/kubelet';
 import { hostPathPV, podPath, pvc, pvcPath, pvPath, seqName, sleepPod } from './lib/objects';
-import { Component } from './lib/procs';
+import type { Component } from './lib/procs';
 import { ms, printTable, recordResults, row } from './lib/table';
 import { percentile, waitUntil, wallMs } from './lib/stats';
 
@@ -28,29 +28,8 @@ const pods = Number(process.env.BENCH_KUBELET_PODS ?? 10);
 const image = process.env.BENCH_IMAGE ?? 'busybox:latest';
 const baselineLabel = `io.kubestore.bench=${nodeName}`;
 
-function docker(args: string[], timeoutMs = 60_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('docker', args, { timeout: timeoutMs }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`docker ${args.join(' ')}: ${stderr.toString().trim() || err.message}`));
-      else resolve(stdout.toString().trim());
-    });
-  });
-}
-
 /** Removes every container this benchmark (or a previous run of it) left. */
-async function removeContainers(): Promise<void> {
-  for (const label of [`io.kubestore.node=${nodeName}`, baselineLabel]) {
-    const ids = (await docker(['ps', '-aq', '--filter', `label=${label}`]).catch(() => '')).split('\n').filter(Boolean);
-    if (ids.length) await docker(['rm', '-f', ...ids]).catch(() => '');
-  }
-}
-
-async function nodeReady(c: BenchCluster): Promise<boolean> {
-  const res = await c.client.raw<Node>('GET', `/api/v1/nodes/${nodeName}`);
-  return (
-    res.status === 200 && (res.body.status?.conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True')
-  );
-}
+const removeBenchContainers = (): Promise<void> => removeContainers([nodeContainerLabel(nodeName), baselineLabel]);
 
 async function main(): Promise<void> {
   try {
@@ -71,33 +50,12 @@ async function main(): Promise<void> {
     ]);
     return;
   }
-  await removeContainers();
+  await removeBenchContainers();
   const c = await freshCluster('kubelet');
   let kubelet: Component | undefined;
   try {
     await c.startControllerManager();
-    kubelet = new Component(
-      'kubelet',
-      'kubelet',
-      [
-        `--master=${c.api.url}`,
-        `--node-name=${nodeName}`,
-        `--root-dir=${path.join(c.dir, 'kubelet')}`,
-        '--port=0',
-        '--node-status-update-frequency=2s',
-      ],
-      c.dir,
-    );
-    const k = kubelet;
-    await waitUntil(
-      async () => {
-        if (!k.alive) throw new Error(`kubelet exited:\n${k.logTail()}`);
-        return nodeReady(c);
-      },
-      60_000,
-      `node ${nodeName} Ready`,
-      100,
-    );
+    kubelet = await startKubelet(c, nodeName);
 
     // One pre-bound claim (and volume directory) per pod.
     const total = pods + 1;
@@ -216,7 +174,7 @@ async function main(): Promise<void> {
     ).catch(() => undefined);
   } finally {
     await kubelet?.stop();
-    await removeContainers();
+    await removeBenchContainers();
     await c.stop();
   }
 }
