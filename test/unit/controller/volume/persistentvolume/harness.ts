@@ -153,6 +153,7 @@ export function pvc(name: string, o: PVCOptions = {}): PersistentVolumeClaim {
 /** A provisioner that records calls and makes no storage; it can be told to fail. */
 export class FakeProvisioner implements ControllerService {
   readonly provisioned: string[] = [];
+  readonly requests: CreateVolumeRequest[] = [];
   readonly deleted: string[] = [];
   readonly recycled: string[] = [];
   readonly adopted: string[] = [];
@@ -175,10 +176,14 @@ export class FakeProvisioner implements ControllerService {
       this.type === StorageType.NFS
         ? { nfs: { server: 'localhost', path: `/exports/${req.pvName}` } }
         : { hostPath: { path: `/volumes/${req.pvName}`, type: 'DirectoryOrCreate' } };
+    this.requests.push(req);
+    // Like the hostPath driver: reachable from the first preferred segment when one is asked for.
+    const at = this.type === StorageType.NFS ? undefined : req.accessibilityRequirements?.preferred[0];
     return {
       source,
       annotations: { 'test/provisioned-for': req.claim.metadata.name ?? '' },
       localPath: source.hostPath?.path ?? `/export-root/${req.pvName}`,
+      ...(at ? { accessibleTopology: [at] } : {}),
     };
   }
 
