@@ -84,6 +84,11 @@ export class SharedIndexInformer<T extends KubeObject> {
     this.cache.addIndexers(indexers);
   }
 
+  /** Names of the cache's indexes (so controllers sharing one index add it once). */
+  indexNames(): string[] {
+    return this.cache.indexNames();
+  }
+
   /** The read-only view of the cache. */
   lister(): Lister<T> {
     return listerFor(this.cache);

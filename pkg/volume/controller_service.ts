@@ -15,12 +15,27 @@ export interface ControllerHost {
   records: ProvisioningRecords;
 }
 
+/** A topology segment: topology label keys and their values (CSI's Topology), e.g. `kubernetes.io/hostname: node-b`. */
+export type Topology = Readonly<Record<string, string>>;
+
+/**
+ * Where a new volume must be reachable from (CSI's TopologyRequirement): `requisite` lists the
+ * segments it may be in, `preferred` the order to try them. Given for WaitForFirstConsumer
+ * claims: the segments of the node the scheduler selected.
+ */
+export interface TopologyRequirement {
+  requisite: readonly Topology[];
+  preferred: readonly Topology[];
+}
+
 /** What a driver is asked to create. */
 export interface CreateVolumeRequest {
   pvName: string;
   claim: DeepReadonly<PersistentVolumeClaim>;
   /** The class (a driver's default class may be synthesized before its object exists). */
   storageClass: DeepReadonly<StorageClass>;
+  /** Absent: anywhere (Immediate binding). */
+  accessibilityRequirements?: TopologyRequirement;
 }
 
 /** The source of a new volume, annotations to add to the PV, and what the provisioning record keeps. */
@@ -29,6 +44,11 @@ export interface CreatedVolume {
   annotations: Record<string, string>;
   /** The real local path of the directory made (recorded before the PV is created). */
   localPath: string;
+  /**
+   * The segments the volume is reachable from (CSI's accessible_topology); the PV gets a
+   * required node affinity with one term per segment. Absent: reachable from every node.
+   */
+  accessibleTopology?: Topology[];
 }
 
 /** Creates and deletes the backing storage of one driver's volumes. */

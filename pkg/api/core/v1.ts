@@ -139,10 +139,31 @@ export interface NodeSelectorRequirement {
   values?: string[];
 }
 
+/** One term of a node selector: every requirement must hold (matchFields only knows `metadata.name`). */
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+/** Terms ORed together. */
+export interface NodeSelector {
+  nodeSelectorTerms: NodeSelectorTerm[];
+}
+
 export interface VolumeNodeAffinity {
-  required?: {
-    nodeSelectorTerms: { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }[];
-  };
+  required?: NodeSelector;
+}
+
+/** A pod's node affinity (only the required part constrains scheduling here; preferred is accepted and ignored). */
+export interface NodeAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: NodeSelector;
+  preferredDuringSchedulingIgnoredDuringExecution?: unknown[];
+}
+
+/** A pod's scheduling constraints (podAffinity / podAntiAffinity are accepted and ignored). */
+export interface Affinity {
+  nodeAffinity?: NodeAffinity;
+  [other: string]: unknown;
 }
 
 export const PersistentVolumePhase = {
@@ -246,6 +267,7 @@ export interface PodSpec {
   volumes?: Volume[];
   nodeName?: string;
   nodeSelector?: StringMap;
+  affinity?: Affinity;
   restartPolicy?: RestartPolicy;
   terminationGracePeriodSeconds?: number;
   schedulerName?: string;

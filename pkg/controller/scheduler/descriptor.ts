@@ -2,10 +2,11 @@
 import type { ControllerDescriptor } from '../manager/descriptor';
 import { addSchedulerIndexes, newSchedulerController } from './controller';
 
-/** scheduler: binds unscheduled pods to nodes. */
+/** scheduler: binds unscheduled pods to nodes (and selects nodes for WaitForFirstConsumer claims). */
 export const schedulerControllerDescriptor: ControllerDescriptor = {
   name: 'scheduler',
-  informers: ['pods', 'nodes', 'persistentVolumeClaims', 'persistentVolumes'],
+  informers: ['pods', 'nodes', 'persistentVolumeClaims', 'persistentVolumes', 'storageClasses'],
   indexes: addSchedulerIndexes,
-  start: (ctx) => newSchedulerController({ ...ctx, recorder: ctx.newRecorder('default-scheduler') }),
+  start: (ctx) =>
+    newSchedulerController({ ...ctx, drivers: ctx.config.drivers, recorder: ctx.newRecorder('default-scheduler') }),
 };

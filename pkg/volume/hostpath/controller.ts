@@ -3,6 +3,8 @@
  * `path` parameter or the controller's --hostpath-base-dir. A class path must be equal to or
  * under the base dir or one of --hostpath-allowed-roots (else ProvisioningFailed); volume
  * directories are strictly under one of them. Delete and Recycle go through the reclaim guard.
+ * Asked for a topology (a WaitForFirstConsumer claim's selected node), the volume is reported
+ * reachable from that segment only, so its PV is pinned to that node.
  */
 import type { PersistentVolume } from '../../api/core/v1';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
@@ -40,10 +42,15 @@ export class HostPathController implements ControllerService {
       safeSegment(req.claim.metadata.namespace ?? 'default', req.claim.metadata.name ?? '', req.pvName),
       this.guard,
     );
+    // A directory is reachable only from the node it is on: the first preferred segment
+    // (the selected node) when one is asked for. The directory itself stays under the
+    // controller's base dir (one machine serves every node here).
+    const at = req.accessibilityRequirements?.preferred[0] ?? req.accessibilityRequirements?.requisite[0];
     return {
       source: { hostPath: { path: dir.path, type: 'DirectoryOrCreate' } },
       annotations: {},
       localPath: dir.real,
+      ...(at ? { accessibleTopology: [at] } : {}),
     };
   }
 

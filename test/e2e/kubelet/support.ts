@@ -76,6 +76,8 @@ export interface PodOptions {
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** terminationGracePeriodSeconds (default 1: `sh` as PID 1 ignores SIGTERM, so keep deletes quick). */
   grace?: number;
+  /** Placed on this node directly (the scheduler is bypassed, as `spec.nodeName` does in Kubernetes). */
+  nodeName?: string;
 }
 
 /** A one-container busybox pod running `sh -c script`, optionally mounting a claim. */
@@ -100,6 +102,7 @@ export function podObject(name: string, o: PodOptions): Pod {
     spec: {
       containers: [container],
       terminationGracePeriodSeconds: o.grace ?? 1,
+      ...(o.nodeName ? { nodeName: o.nodeName } : {}),
       ...(o.restartPolicy ? { restartPolicy: o.restartPolicy } : {}),
       ...(o.claim ? { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: o.claim } }] } : {}),
     },

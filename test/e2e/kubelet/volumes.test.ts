@@ -103,8 +103,17 @@ describe('e2e/kubelet: pods with their claims mounted', function () {
     expect(existsSync(path.join(await claimHostDir(c, 'ro-claim'), 'probe'))).to.equal(false);
   });
 
-  it('a pod created before its claim waits (FailedMount) and starts by itself once the claim binds', async () => {
-    await create(c, podObject('early', { claim: 'late-claim', script: 'echo started-with-volume; sleep 3600' }));
+  // The kubelet's own waiting is seen on pods placed on its node directly (spec.nodeName): the
+  // scheduler keeps a pod with a missing or unbound claim off every node (see the last tests).
+  it('a pod placed before its claim exists waits (FailedMount) and starts by itself once the claim binds', async () => {
+    await create(
+      c,
+      podObject('early', {
+        claim: 'late-claim',
+        script: 'echo started-with-volume; sleep 3600',
+        nodeName: c.nodeName,
+      }),
+    );
     await waitEvent(c, 'early', /^Warning FailedMount: .*persistentvolumeclaim "late-claim" not found/);
     await c.waitJsonpath(
       ['get', 'pod', 'early'],
@@ -122,8 +131,11 @@ describe('e2e/kubelet: pods with their claims mounted', function () {
     );
   });
 
-  it('a pod whose claim is missing stays ContainerCreating (Pending) with a FailedMount event describe shows', async () => {
-    await create(c, podObject('orphan', { claim: 'no-such-claim', script: 'echo should-not-run; sleep 3600' }));
+  it('a pod placed with a missing claim stays ContainerCreating (Pending) with a FailedMount event describe shows', async () => {
+    await create(
+      c,
+      podObject('orphan', { claim: 'no-such-claim', script: 'echo should-not-run; sleep 3600', nodeName: c.nodeName }),
+    );
     await waitEvent(c, 'orphan', /^Warning FailedMount: .*persistentvolumeclaim "no-such-claim" not found/);
     const described = await c.ok(['describe', 'pod', 'orphan']);
     expect(described).to.match(/Status:\s+Pending/);
@@ -137,14 +149,37 @@ describe('e2e/kubelet: pods with their claims mounted', function () {
     expect((await c.kubectl(['get', 'pod', 'orphan'])).code).to.not.equal(0);
   });
 
-  it('a pod whose claim cannot bind waits with a FailedMount event saying it is not bound', async () => {
+  it('a pod placed with a claim that cannot bind waits with a FailedMount event saying it is not bound', async () => {
     await create(
       c,
       claimObject('unbindable', 'no-such-class'),
-      podObject('unbound-user', { claim: 'unbindable', script: 'sleep 3600' }),
+      podObject('unbound-user', { claim: 'unbindable', script: 'sleep 3600', nodeName: c.nodeName }),
     );
     await waitEvent(c, 'unbound-user', /^Warning FailedMount: .*persistentvolumeclaim "unbindable" is not bound/);
     expect(await c.ok(['get', 'pod', 'unbound-user', '-o', 'jsonpath={.status.phase}'])).to.equal('Pending');
+  });
+
+  it('the scheduler keeps a pod with a missing or unbound claim Pending, unplaced, with FailedScheduling', async () => {
+    await create(
+      c,
+      claimObject('never-bound', 'no-such-class'),
+      podObject('unplaced-missing', { claim: 'no-claim-here', script: 'sleep 3600' }),
+      podObject('unplaced-unbound', { claim: 'never-bound', script: 'sleep 3600' }),
+    );
+    await waitEvent(
+      c,
+      'unplaced-missing',
+      /^Warning FailedScheduling: 0\/\d+ nodes are available: persistentvolumeclaim "no-claim-here" not found\.$/,
+    );
+    await waitEvent(
+      c,
+      'unplaced-unbound',
+      /^Warning FailedScheduling: 0\/\d+ nodes are available: pod has unbound immediate PersistentVolumeClaims\.$/,
+    );
+    for (const name of ['unplaced-missing', 'unplaced-unbound']) {
+      expect(await c.ok(['get', 'pod', name, '-o', 'jsonpath={.spec.nodeName}'])).to.equal('');
+      expect(await c.ok(['get', 'pod', name, '--no-headers'])).to.match(new RegExp(`^${name}\\s+0/1\\s+Pending\\s`));
+    }
   });
 
   it('a pod whose claim is already bound starts without any FailedMount warning (mounting is not failing)', async () => {

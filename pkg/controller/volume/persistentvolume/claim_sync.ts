@@ -6,24 +6,23 @@
  *                                ├─ bound elsewhere   → Pending + FailedBinding
  *                                └─ otherwise         → bind
  *   no volumeName ─┬─ PV pre-bound to the claim (claimRef) → bind
+ *                  ├─ class WaitForFirstConsumer           → delay_binding.ts (selected node)
  *                  ├─ smallest matching Available PV       → bind
- *                  └─ none → provision `pvc-<claim uid>` from the class, bind
+ *                  └─ none → provision `pvc-<claim uid>` from the class, bind (provision.ts)
  *   bound claim whose PV is gone → Lost + ClaimLost
  */
-import type { PersistentVolume } from '../../../api/core/v1';
-import { EventType, PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../api/core/v1';
-import { isAlreadyExists, isNotFound } from '../../../api/errors';
+import { EventType, PersistentVolumeClaimPhase } from '../../../api/core/v1';
+import { isNotFound } from '../../../api/errors';
 import type { StorageClass } from '../../../api/storage/v1';
 import { TerminalError, type Result } from '../../../util/reconcile/runner';
-import { bind, claimRefFor, refersTo } from './bind';
-import { Annotation, EventReason, MismatchCondition } from './constants';
-import { classTypeOf, provisionerOf, unsupportedByDriver, volumeTypeOf } from './drivers';
+import { bind, refersTo } from './bind';
+import { EventReason, MismatchCondition } from './constants';
+import { classTypeOf, unsupportedByDriver, volumeTypeOf } from './drivers';
+import { isDelayBinding, syncDelayedClaim } from './delay_binding';
+import { adoptVolume, provisionAndBind } from './provision';
 import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext, type StoredClaim, type StoredVolume } from './deps';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import type { CreatedVolume } from '../../../volume/controller_service';
-import { ProvisioningError } from '../../../volume/errors';
-import { prepareRecord } from '../../../volume/dirs/provisioning_records';
 import { rfc3339 } from '../../../api/time';
 import { objectKey } from '../../../api/keys';
 
@@ -36,7 +35,10 @@ function classOf(ctx: ControllerContext, claim: StoredClaim): DeepReadonly<Stora
 /** Reconciles the claim with key `namespace/name`. */
 export async function syncClaim(ctx: ControllerContext, key: string): Promise<Result | void> {
   const cached = ctx.claims.get(key);
-  if (!cached) return;
+  if (!cached) {
+    ctx.waitingNoted.delete(key);
+    return;
+  }
   const claim = thaw<StoredClaim>(cached);
   if (claim.metadata.deletionTimestamp) return;
   const volumeName = claim.spec.volumeName ?? '';
@@ -50,6 +52,7 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
   const className = claim.spec.storageClassName ?? '';
   const sc = classOf(ctx, claim);
   const type = classTypeOf(ctx.drivers, className, sc);
+  if (!preBound && sc && isDelayBinding(sc)) return syncDelayedClaim(ctx, claim, sc, type);
   const match = preBound ?? ctx.index.findBestMatch(claim, type, key);
   if (match) {
     // Reserved before the first await, so parallel workers choose different volumes.
@@ -185,115 +188,4 @@ async function markMismatch(
     },
   });
   ctx.recorder.event(claim, EventType.Warning, EventReason.VolumeMismatch, message);
-}
-
-/**
- * Provisions a PV named `pvName` for the claim from its class and binds it. The name is fixed
- * (the claim's uid, or the claim's volumeName), so a retry or a restarted controller finds
- * the PV it already made instead of making a second one.
- */
-async function provisionAndBind(ctx: ControllerContext, claim: StoredClaim, pvName: string): Promise<void> {
-  const existing = ctx.volumes.get(pvName);
-  if (existing) {
-    if (!existing.spec.claimRef || refersTo(existing, claim)) {
-      // A crash between the PV's create and its record's completion is finished here.
-      await adoptVolume(ctx, existing);
-      await bind(ctx, claim, existing);
-    }
-    return;
-  }
-  const className = claim.spec.storageClassName ?? '';
-  if (!className) {
-    ctx.recorder.event(
-      claim,
-      EventType.Normal,
-      EventReason.FailedBinding,
-      'no persistent volumes available for this claim and no storage class is set',
-    );
-    return;
-  }
-  const sc = ctx.classes.get(className);
-  if (!sc) {
-    ctx.recorder.event(
-      claim,
-      EventType.Warning,
-      EventReason.ProvisioningFailed,
-      `storageclass.storage.k8s.io "${className}" not found`,
-    );
-    return;
-  }
-  const driver = ctx.drivers.forClass(className, sc);
-  if (!driver) {
-    ctx.recorder.event(
-      claim,
-      EventType.Normal,
-      EventReason.FailedBinding,
-      `waiting for a volume to be created by provisioner "${sc.provisioner}" (not one of this controller's); or for a matching volume`,
-    );
-    return;
-  }
-  const unsupported = unsupportedByDriver(driver, claim);
-  if (unsupported) {
-    const message = `failed to provision volume with StorageClass "${className}": ${unsupported}`;
-    ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);
-    throw new TerminalError(message);
-  }
-  const provisioner = ctx.controllerOf(driver);
-  let made: CreatedVolume;
-  try {
-    made = await provisioner.createVolume({ pvName, claim, storageClass: sc });
-  } catch (err) {
-    const message = `failed to provision volume with StorageClass "${className}": ${(err as Error).message}`;
-    ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);
-    if (err instanceof ProvisioningError) throw new Error(message);
-    throw err;
-  }
-  // The record comes before the PV (see provisioning_records.ts and reclaim_guard.ts).
-  await prepareRecord(ctx.records, {
-    pvName,
-    claimUid: claim.metadata.uid,
-    claim: objectKey(claim),
-    type: driver.identity.type,
-    path: made.localPath,
-  });
-  const pv: PersistentVolume = {
-    apiVersion: 'v1',
-    kind: 'PersistentVolume',
-    metadata: {
-      name: pvName,
-      annotations: { [Annotation.ProvisionedBy]: sc.provisioner, ...made.annotations },
-    },
-    spec: {
-      ...made.source,
-      capacity: { storage: claim.spec.resources?.requests?.storage ?? '0' },
-      accessModes: claim.spec.accessModes?.length ? [...claim.spec.accessModes] : ['ReadWriteOnce'],
-      persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
-      storageClassName: className,
-      claimRef: claimRefFor(claim),
-      // The claim's mode (its driver supports it: checked above).
-      volumeMode: claim.spec.volumeMode ?? 'Filesystem',
-    },
-    status: { phase: PersistentVolumePhase.Pending },
-  };
-  let created: StoredVolume;
-  try {
-    created = await ctx.pvClient.create(pv);
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-    created = await ctx.pvClient.get(pvName);
-    if (created.spec.claimRef && !refersTo(created, claim)) return;
-  }
-  await provisioner.adoptVolume(created);
-  ctx.recorder.event(
-    claim,
-    EventType.Normal,
-    EventReason.ProvisioningSucceeded,
-    `Successfully provisioned volume ${pvName} using ${sc.provisioner}`,
-  );
-  await bind(ctx, claim, created);
-}
-
-/** Lets the provisioner of a PV complete its provisioning record (a no-op unless it is uncompleted and matches). */
-async function adoptVolume(ctx: ControllerContext, pv: DeepReadonly<StoredVolume>): Promise<void> {
-  await provisionerOf(ctx, pv)?.adoptVolume(pv);
 }

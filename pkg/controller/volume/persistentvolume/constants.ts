@@ -7,6 +7,8 @@ export const Annotation = {
   BindCompleted: 'pv.kubernetes.io/bind-completed',
   ProvisionedBy: ProvisionedByAnnotation,
   StorageProvisioner: 'volume.kubernetes.io/storage-provisioner',
+  /** The node the scheduler chose for a WaitForFirstConsumer claim (the binder binds or provisions for it). */
+  SelectedNode: 'volume.kubernetes.io/selected-node',
 } as const;
 
 /** Every event reason the controller records. */
@@ -21,6 +23,7 @@ export const EventReason = {
   VolumeFailedDelete: 'VolumeFailedDelete',
   VolumeRecycled: 'VolumeRecycled',
   VolumeFailedRecycle: 'VolumeFailedRecycle',
+  WaitForFirstConsumer: 'WaitForFirstConsumer',
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 

@@ -117,6 +117,7 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
     volumes: pvInformer.lister(),
     claims,
     classes: scInformer.lister(),
+    nodes: o.factory.nodes().lister(),
     pvClient: o.client.persistentVolumes,
     pvcClient: o.client.persistentVolumeClaims,
     index,
@@ -124,6 +125,7 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
     controllerOf: o.drivers.services((d) => d.controller({ records: o.records })),
     records: o.records,
     recorder: o.recorder,
+    waitingNoted: new Map(),
     enqueueClaim: (key) => claimQueue.add(key),
   };
   return {

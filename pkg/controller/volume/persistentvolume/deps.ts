@@ -1,5 +1,5 @@
 /** What the PersistentVolume controller's reconcilers read and write (consumer-defined). */
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/v1';
+import type { Node, PersistentVolume, PersistentVolumeClaim } from '../../../api/core/v1';
 import type { DeleteOptions, KubeObject } from '../../../api/meta';
 import type { StorageClass } from '../../../api/storage/v1';
 import type { Scope, Stored } from '../../../api/stored';
@@ -10,6 +10,7 @@ import type { VolumeDriverRegistry } from '../../../volume/registry';
 import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import type { VolumeIndex } from './volume_index';
 import type { Lister } from '../../../util/reconcile/lister';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 
 /** A PersistentVolume as the apiserver stored it (cluster-scoped). */
 export type StoredVolume = Stored<PersistentVolume, 'Cluster'>;
@@ -40,6 +41,8 @@ export interface ControllerContext {
   volumes: Lister<StoredVolume>;
   claims: Lister<StoredClaim>;
   classes: Lister<Stored<StorageClass, 'Cluster'>>;
+  /** Nodes: a WaitForFirstConsumer claim is bound or provisioned for its selected node. */
+  nodes: { get(name: string): DeepReadonly<Stored<Node, 'Cluster'>> | undefined };
   pvClient: Writer<PersistentVolume, 'Cluster'>;
   pvcClient: Writer<PersistentVolumeClaim, 'Namespaced'>;
   index: VolumeIndex;
@@ -49,6 +52,11 @@ export interface ControllerContext {
   /** The controller's own provisioning records (what it made; see provisioning_records.ts). */
   records: ProvisioningRecords;
   recorder: EventRecorder;
+  /**
+   * Claims told they wait for a first consumer, by key, with the resourceVersion told about:
+   * the event is recorded once per change of the claim, not on every sync.
+   */
+  waitingNoted: Map<string, string>;
   /** Asks for a claim to be reconciled (e.g. after its volume changed). */
   enqueueClaim(key: string): void;
 }

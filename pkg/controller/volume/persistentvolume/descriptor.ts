@@ -8,7 +8,7 @@ import { addPersistentVolumeIndexes, newPersistentVolumeController } from './con
 /** persistentvolume-binder: binds claims to volumes, provisions and reclaims them. */
 export const persistentVolumeBinderControllerDescriptor: ControllerDescriptor = {
   name: 'persistentvolume-binder',
-  informers: ['persistentVolumes', 'persistentVolumeClaims', 'storageClasses'],
+  informers: ['persistentVolumes', 'persistentVolumeClaims', 'storageClasses', 'nodes'],
   indexes: addPersistentVolumeIndexes,
   start: async (ctx) => {
     const cfg = ctx.config;

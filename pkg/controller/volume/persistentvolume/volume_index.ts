@@ -135,12 +135,13 @@ export class VolumeIndex {
    * whose access modes include the claim's, whose volume mode is the claim's, whose driver can
    * serve the claim, and whose labels match the claim's selector.
    * `type` undefined matches PVs of any type in the class. PVs reserved by another claim are
-   * skipped.
+   * skipped, and so are those `accept` refuses (e.g. a node affinity excluding the selected node).
    */
   findBestMatch(
     claim: DeepReadonly<PersistentVolumeClaim>,
     type: string | undefined,
     claimKey = '',
+    accept: (pv: StoredPV) => boolean = () => true,
   ): StoredPV | undefined {
     const request = tryParseQuantity(claim.spec.resources?.requests?.storage)?.milli ?? 0n;
     const selector = labelSelectorFrom(claim.spec.selector as LabelSelector | undefined);
@@ -161,7 +162,8 @@ export class VolumeIndex {
           accessModesFit(e.pv, claim) &&
           volumeModeFits(e.pv, claim) &&
           this.serves(e.pv, claim) &&
-          selector.matches(e.pv.metadata.labels)
+          selector.matches(e.pv.metadata.labels) &&
+          accept(e.pv)
         ) {
           best = e;
           break;

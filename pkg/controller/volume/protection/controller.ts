@@ -22,9 +22,16 @@ export interface ProtectionOptions {
   workers: number;
 }
 
+/** Adds the pods-by-claim index unless another controller (the scheduler) already did; before informers start. */
+export function addPodByClaimIndex(factory: SharedInformerFactory): void {
+  const pods = factory.pods();
+  if (!pods.indexNames().includes(PodByClaimIndex))
+    pods.addIndexers({ [PodByClaimIndex]: (pod) => claimKeysOfPod(pod) });
+}
+
 /** Adds the pods-by-claim index (once, before informers start). */
 export function addProtectionIndexes(factory: SharedInformerFactory): void {
-  factory.pods().addIndexers({ [PodByClaimIndex]: (pod) => claimKeysOfPod(pod) });
+  addPodByClaimIndex(factory);
 }
 
 /** The pvc-protection controller. */

@@ -84,9 +84,10 @@ describe('controller-manager: controller descriptors', () => {
     ['*', ['namespaces', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
     ['pv-protection', ['persistentvolumes']],
     ['pvc-protection', ['persistentvolumeclaims', 'pods']],
-    ['persistentvolume-binder', ['persistentvolumeclaims', 'persistentvolumes', 'storageclasses']],
-    ['scheduler', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods']],
-    ['*,-scheduler,-namespace', ['persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
+    ['persistentvolume-binder', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'storageclasses']],
+    ['scheduler', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
+    ['*,-scheduler,-namespace', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
+    ['scheduler,pvc-protection', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
     ['', []],
     ['namespace,-namespace', []],
   ];

@@ -5,7 +5,7 @@
  * (which keys a real informer event would enqueue), a FakeRecorder and fake provisioners.
  * `run()` reconciles queued claim and volume keys until both queues are empty.
  */
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../../../pkg/api/core/v1';
+import type { Node, PersistentVolume, PersistentVolumeClaim } from '../../../../../pkg/api/core/v1';
 import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../../../pkg/api/core/v1';
 import type { StorageClass } from '../../../../../pkg/api/storage/v1';
 import type { Stored } from '../../../../../pkg/api/stored';
@@ -153,6 +153,7 @@ export function pvc(name: string, o: PVCOptions = {}): PersistentVolumeClaim {
 /** A provisioner that records calls and makes no storage; it can be told to fail. */
 export class FakeProvisioner implements ControllerService {
   readonly provisioned: string[] = [];
+  readonly requests: CreateVolumeRequest[] = [];
   readonly deleted: string[] = [];
   readonly recycled: string[] = [];
   readonly adopted: string[] = [];
@@ -175,10 +176,14 @@ export class FakeProvisioner implements ControllerService {
       this.type === StorageType.NFS
         ? { nfs: { server: 'localhost', path: `/exports/${req.pvName}` } }
         : { hostPath: { path: `/volumes/${req.pvName}`, type: 'DirectoryOrCreate' } };
+    this.requests.push(req);
+    // Like the hostPath driver: reachable from the first preferred segment when one is asked for.
+    const at = this.type === StorageType.NFS ? undefined : req.accessibilityRequirements?.preferred[0];
     return {
       source,
       annotations: { 'test/provisioned-for': req.claim.metadata.name ?? '' },
       localPath: source.hostPath?.path ?? `/export-root/${req.pvName}`,
+      ...(at ? { accessibleTopology: [at] } : {}),
     };
   }
 
@@ -213,6 +218,7 @@ export interface Initial {
   classes?: StorageClass[];
   pvs?: PersistentVolume[];
   pvcs?: PersistentVolumeClaim[];
+  nodes?: Node[];
 }
 
 /** A failed reconcile. */
@@ -228,9 +234,11 @@ export class PVHarness {
   readonly pvs: FakeResource<PersistentVolume, 'Cluster'>;
   readonly pvcs: FakeResource<PersistentVolumeClaim, 'Namespaced'>;
   readonly classes: FakeResource<StorageClass, 'Cluster'>;
+  readonly nodes: FakeResource<Node, 'Cluster'>;
   readonly pvCache = new IndexedCache<Stored<PersistentVolume, 'Cluster'>>();
   readonly pvcCache = new IndexedCache<Stored<PersistentVolumeClaim, 'Namespaced'>>();
   readonly classCache = new IndexedCache<Stored<StorageClass, 'Cluster'>>();
+  readonly nodeCache = new IndexedCache<Stored<Node, 'Cluster'>>();
   readonly index = new VolumeIndex(builtinTypeOf);
   readonly recorder = new FakeRecorder();
   readonly hostPath = new FakeProvisioner(StorageType.HostPath);
@@ -269,6 +277,8 @@ export class PVHarness {
         group: 'storage.k8s.io',
         namespaced: false,
       });
+    this.nodes =
+      shared?.nodes ?? new FakeResource<Node, 'Cluster'>(this.tracker, { resource: 'nodes', namespaced: false });
     addPersistentVolumeIndexes({
       persistentVolumes: () => this.pvCache,
       persistentVolumeClaims: () => this.pvcCache,
@@ -277,10 +287,12 @@ export class PVHarness {
     if (!shared) for (const c of initial.classes ?? builtinClasses()) this.classes.seed(c);
     for (const v of initial.pvs ?? []) this.pvs.seed(v);
     for (const c of initial.pvcs ?? []) this.pvcs.seed(c);
+    for (const n of initial.nodes ?? []) this.nodes.seed(n);
     this.ctx = {
       volumes: this.pvCache,
       claims: this.pvcCache,
       classes: this.classCache,
+      nodes: this.nodeCache,
       pvClient: this.pvs,
       pvcClient: this.pvcs,
       index: this.index,
@@ -288,6 +300,7 @@ export class PVHarness {
       controllerOf: (d) => (d.identity.type === StorageType.NFS ? this.nfs : this.hostPath),
       records: this.records,
       recorder: this.recorder,
+      waitingNoted: new Map(),
       enqueueClaim: (key) => this.claimQueue.add(key),
     };
     // The informers' initial list: every object is an add.
@@ -306,6 +319,7 @@ export class PVHarness {
     this.pvCache.replace(this.pvs.all(), rv);
     this.pvcCache.replace(this.pvcs.all(), rv);
     this.classCache.replace(this.classes.all(), rv);
+    this.nodeCache.replace(this.nodes.all(), rv);
     const changed = (kind: string, key: string, version: string | undefined) => {
       const k = `${kind}:${key}`;
       if (this.seen.get(k) === version) return false;

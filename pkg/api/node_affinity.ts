@@ -1,0 +1,77 @@
+/**
+ * Node selection helpers shared by the scheduler, the PV controller and the kubelet (Kubernetes'
+ * component-helpers nodeaffinity and v1helper.MatchTopologySelectorTerms): a PV's required node
+ * affinity, a pod's nodeSelector and required node affinity, and a StorageClass's
+ * allowedTopologies, each evaluated against one node. Label keys are client-chosen: only a
+ * node's own labels count (`constructor` is no label).
+ */
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, VolumeNodeAffinity } from './core/v1';
+import type { TopologySelectorTerm } from './storage/v1';
+import type { DeepReadonly } from '../util/immutable/deep_readonly';
+import { getOwn } from '../util/json/own';
+
+/** The node label naming its host (set by the kubelet to its node name). */
+export const LabelHostname = 'kubernetes.io/hostname';
+
+function requirementHolds(r: DeepReadonly<NodeSelectorRequirement>, value: string | undefined): boolean {
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    case 'Gt':
+      return value !== undefined && Number(value) > Number(values[0]);
+    case 'Lt':
+      return value !== undefined && Number(value) < Number(values[0]);
+  }
+}
+
+function termHolds(node: DeepReadonly<Node>, t: DeepReadonly<NodeSelectorTerm>): boolean {
+  const labels = node.metadata.labels ?? {};
+  return (
+    (t.matchExpressions ?? []).every((r) => requirementHolds(r, getOwn<string>(labels, r.key))) &&
+    (t.matchFields ?? []).every((r) => requirementHolds(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
+  );
+}
+
+/** True when the node satisfies the PV's affinity (any term; every requirement of a term); no affinity: true. */
+export function nodeMatchesAffinity(
+  node: DeepReadonly<Node>,
+  affinity: DeepReadonly<VolumeNodeAffinity> | undefined,
+): boolean {
+  const terms = affinity?.required?.nodeSelectorTerms;
+  if (!terms || terms.length === 0) return true;
+  return terms.some((t) => termHolds(node, t));
+}
+
+/**
+ * True when the node carries every label of the pod's nodeSelector and satisfies its required
+ * node affinity (Kubernetes' NodeAffinity filter; a required selector with no terms matches no node).
+ */
+export function podMatchesNode(spec: DeepReadonly<PodSpec>, node: DeepReadonly<Node>): boolean {
+  const labels = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (getOwn<string>(labels, k) !== v) return false;
+  const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (!required) return true;
+  return (required.nodeSelectorTerms ?? []).some((t) => termHolds(node, t));
+}
+
+/** True when the node's labels satisfy a class's allowedTopologies (absent or empty: every node). */
+export function topologyAllows(
+  terms: DeepReadonly<TopologySelectorTerm[]> | undefined,
+  node: DeepReadonly<Node>,
+): boolean {
+  if (!terms || terms.length === 0) return true;
+  const labels = node.metadata.labels ?? {};
+  return terms.some((t) =>
+    (t.matchLabelExpressions ?? []).every((r) => {
+      const v = getOwn<string>(labels, r.key);
+      return v !== undefined && r.values.includes(v);
+    }),
+  );
+}

@@ -1,0 +1,150 @@
+/**
+ * Dynamic provisioning for one claim: asks the class's driver (its controller half) for
+ * storage, records it, creates the PV `pvName` and binds it. For a WaitForFirstConsumer claim
+ * the selected node's topology goes with the request (CSI's accessibility requirements), and
+ * the segments the driver reports back become the PV's required node affinity.
+ */
+import type { NodeSelectorTerm, PersistentVolume } from '../../../api/core/v1';
+import { EventType, PersistentVolumePhase } from '../../../api/core/v1';
+import { isAlreadyExists } from '../../../api/errors';
+import { TerminalError } from '../../../util/reconcile/runner';
+import { bind, claimRefFor, refersTo } from './bind';
+import { Annotation, EventReason } from './constants';
+import { provisionerOf, unsupportedByDriver } from './drivers';
+import type { ControllerContext, StoredClaim, StoredVolume } from './deps';
+import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
+import type { CreatedVolume, Topology, TopologyRequirement } from '../../../volume/controller_service';
+import { ProvisioningError } from '../../../volume/errors';
+import { prepareRecord } from '../../../volume/dirs/provisioning_records';
+import { objectKey } from '../../../api/keys';
+
+/** The required node affinity of a volume reachable from `segments` (one term per segment, as external-provisioner builds it). */
+export function nodeAffinityFor(segments: readonly Topology[]): PersistentVolume['spec']['nodeAffinity'] {
+  const terms: NodeSelectorTerm[] = segments.map((seg) => ({
+    matchExpressions: Object.entries(seg).map(([key, value]) => ({ key, operator: 'In' as const, values: [value] })),
+  }));
+  return terms.length ? { required: { nodeSelectorTerms: terms } } : undefined;
+}
+
+/**
+ * Provisions a PV named `pvName` for the claim from its class and binds it. The name is fixed
+ * (the claim's uid, or the claim's volumeName), so a retry or a restarted controller finds
+ * the PV it already made instead of making a second one.
+ */
+export async function provisionAndBind(
+  ctx: ControllerContext,
+  claim: StoredClaim,
+  pvName: string,
+  topology?: TopologyRequirement,
+): Promise<void> {
+  const existing = ctx.volumes.get(pvName);
+  if (existing) {
+    if (!existing.spec.claimRef || refersTo(existing, claim)) {
+      // A crash between the PV's create and its record's completion is finished here.
+      await adoptVolume(ctx, existing);
+      await bind(ctx, claim, existing);
+    }
+    return;
+  }
+  const className = claim.spec.storageClassName ?? '';
+  if (!className) {
+    ctx.recorder.event(
+      claim,
+      EventType.Normal,
+      EventReason.FailedBinding,
+      'no persistent volumes available for this claim and no storage class is set',
+    );
+    return;
+  }
+  const sc = ctx.classes.get(className);
+  if (!sc) {
+    ctx.recorder.event(
+      claim,
+      EventType.Warning,
+      EventReason.ProvisioningFailed,
+      `storageclass.storage.k8s.io "${className}" not found`,
+    );
+    return;
+  }
+  const driver = ctx.drivers.forClass(className, sc);
+  if (!driver) {
+    ctx.recorder.event(
+      claim,
+      EventType.Normal,
+      EventReason.FailedBinding,
+      `waiting for a volume to be created by provisioner "${sc.provisioner}" (not one of this controller's); or for a matching volume`,
+    );
+    return;
+  }
+  const unsupported = unsupportedByDriver(driver, claim);
+  if (unsupported) {
+    const message = `failed to provision volume with StorageClass "${className}": ${unsupported}`;
+    ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);
+    throw new TerminalError(message);
+  }
+  const provisioner = ctx.controllerOf(driver);
+  let made: CreatedVolume;
+  try {
+    made = await provisioner.createVolume({
+      pvName,
+      claim,
+      storageClass: sc,
+      ...(topology ? { accessibilityRequirements: topology } : {}),
+    });
+  } catch (err) {
+    const message = `failed to provision volume with StorageClass "${className}": ${(err as Error).message}`;
+    ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);
+    if (err instanceof ProvisioningError) throw new Error(message);
+    throw err;
+  }
+  // The record comes before the PV (see provisioning_records.ts and reclaim_guard.ts).
+  await prepareRecord(ctx.records, {
+    pvName,
+    claimUid: claim.metadata.uid,
+    claim: objectKey(claim),
+    type: driver.identity.type,
+    path: made.localPath,
+  });
+  const nodeAffinity = nodeAffinityFor(made.accessibleTopology ?? []);
+  const pv: PersistentVolume = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: {
+      name: pvName,
+      annotations: { [Annotation.ProvisionedBy]: sc.provisioner, ...made.annotations },
+    },
+    spec: {
+      ...made.source,
+      capacity: { storage: claim.spec.resources?.requests?.storage ?? '0' },
+      accessModes: claim.spec.accessModes?.length ? [...claim.spec.accessModes] : ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
+      storageClassName: className,
+      claimRef: claimRefFor(claim),
+      // The claim's mode (its driver supports it: checked above).
+      volumeMode: claim.spec.volumeMode ?? 'Filesystem',
+      ...(nodeAffinity ? { nodeAffinity } : {}),
+    },
+    status: { phase: PersistentVolumePhase.Pending },
+  };
+  let created: StoredVolume;
+  try {
+    created = await ctx.pvClient.create(pv);
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    created = await ctx.pvClient.get(pvName);
+    if (created.spec.claimRef && !refersTo(created, claim)) return;
+  }
+  await provisioner.adoptVolume(created);
+  ctx.recorder.event(
+    claim,
+    EventType.Normal,
+    EventReason.ProvisioningSucceeded,
+    `Successfully provisioned volume ${pvName} using ${sc.provisioner}`,
+  );
+  await bind(ctx, claim, created);
+}
+
+/** Lets the provisioner of a PV complete its provisioning record (a no-op unless it is uncompleted and matches). */
+export async function adoptVolume(ctx: ControllerContext, pv: DeepReadonly<StoredVolume>): Promise<void> {
+  await provisionerOf(ctx, pv)?.adoptVolume(pv);
+}
