@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in test/bench/ and prints one combined table.
 #
-#   hack/benchmark.sh [apiserver|watch|informer|binding|kubelet|events ...]   (default: all, in that order)
+#   hack/benchmark.sh [apiserver|watch|informer|binding|kubelet|events|statefulset ...]   (default: all, in that order)
 #
 # Builds (npm run build; npm ci first when node_modules is stale), starts a FRESH throwaway etcd
 # on a free loopback port, makes sure dockerd and a local busybox:latest image exist when the
@@ -27,18 +27,18 @@ source hack/lib/deps.sh
 # shellcheck source=hack/lib/etcd.sh
 source hack/lib/etcd.sh
 
-all=(apiserver watch informer binding kubelet events)
+all=(apiserver watch informer binding kubelet events statefulset)
 selected=()
 for arg in "$@"; do
   case "${arg}" in
-    apiserver | watch | informer | binding | kubelet | events) selected+=("${arg}") ;;
+    apiserver | watch | informer | binding | kubelet | events | statefulset) selected+=("${arg}") ;;
     all) selected+=("${all[@]}") ;;
     -h | --help)
       sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
-      echo "usage: hack/benchmark.sh [apiserver|watch|informer|binding|kubelet|events ...]" >&2
+      echo "usage: hack/benchmark.sh [apiserver|watch|informer|binding|kubelet|events|statefulset ...]" >&2
       exit 2
       ;;
   esac
@@ -56,7 +56,7 @@ cleanup() {
   kube::etcd::stop
   if command -v docker >/dev/null 2>&1 && kube::deps::docker_ready; then
     local label ids
-    for label in io.kubestore.node=bench-node io.kubestore.bench=bench-node; do
+    for label in io.kubestore.node=bench-node io.kubestore.bench=bench-node io.kubestore.node=bench-sts; do
       ids="$(docker ps -aq --filter "label=${label}" 2>/dev/null || true)"
       [[ -z "${ids}" ]] || echo "${ids}" | xargs -r docker rm -f >/dev/null 2>&1 || true
     done
@@ -77,7 +77,7 @@ started=${SECONDS}
 kube::deps::node_modules
 kube::deps::etcd
 for b in "${selected[@]}"; do
-  if [[ "${b}" == kubelet ]]; then
+  if [[ "${b}" == kubelet || "${b}" == statefulset ]]; then
     if ! { kube::deps::docker "${KUBE_ROOT}/.run" && kube::deps::busybox_image busybox:latest; }; then
       kube::log::error "docker unavailable: the kubelet benchmark will report itself skipped"
     fi
