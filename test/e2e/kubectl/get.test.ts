@@ -174,8 +174,8 @@ describe('kubectl e2e: get, describe, explain', function () {
     const out = await h.ok(['get', 'pvc,po', '-n', ns]);
     expect(out).to.contain('persistentvolumeclaim/claim-a');
     expect(out).to.contain('pod/pod-a');
-    // `all` is a discovery category: here it holds pods only.
-    expect(tableRows(await h.ok(['get', 'all', '-n', ns])).map((r) => r[0])).to.deep.equal(['NAME', 'pod-a']);
+    // `all` is a discovery category (pods and statefulsets): kubectl names each row's kind.
+    expect(tableRows(await h.ok(['get', 'all', '-n', ns])).map((r) => r[0])).to.deep.equal(['NAME', 'pod/pod-a']);
     const missing = await h.kubectl(['get', 'pvc', 'nope', '-n', ns]);
     expect(missing.code).to.equal(1);
     expect(missing.stderr).to.contain('Error from server (NotFound): persistentvolumeclaims "nope" not found');

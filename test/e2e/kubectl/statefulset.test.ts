@@ -37,6 +37,17 @@ describe('kubectl e2e: StatefulSets', function () {
     expect(await get(['sts', 'web'], '{.metadata.generation}')).to.equal('1');
   });
 
+  it('apply --server-side creates a set too, and re-applying it is a no-op', async () => {
+    const ssa = readFileSync(manifest, 'utf8').replace('name: web\nspec:', 'name: ssa\nspec:');
+    expect(await h.ok(['apply', '--server-side', '-n', ns, '-f', '-'], ssa)).to.equal(
+      'statefulset.apps/ssa serverside-applied\n',
+    );
+    const rv = await get(['sts', 'ssa'], '{.metadata.resourceVersion}');
+    await h.ok(['apply', '--server-side', '-n', ns, '-f', '-'], ssa);
+    expect(await get(['sts', 'ssa'], '{.metadata.resourceVersion} {.spec.replicas}')).to.equal(`${rv} 3`);
+    await h.ok(['delete', 'sts', 'ssa', '-n', ns]);
+  });
+
   it('get sts prints NAME READY AGE (READY = ready/desired), -o wide adds CONTAINERS IMAGES, get all lists it', async () => {
     const rows = tableRows(await h.ok(['get', 'sts', '-n', ns]));
     expect(rows[0]).to.deep.equal(['NAME', 'READY', 'AGE']);

@@ -106,4 +106,19 @@ describe('OpenAPI v3', () => {
     ).to.equal('atomic');
     expect(Object.keys(allSchemas)).to.include('io.k8s.api.core.v1.PersistentVolumeClaim');
   });
+
+  it('apps/v1 serves statefulsets/scale as autoscaling/v1 Scale, and the Scale schema is in the document', () => {
+    const doc = buildDocument('apps', 'v1');
+    const scale = doc.paths['/apis/apps/v1/namespaces/{namespace}/statefulsets/{name}/scale'];
+    expect(scale?.put?.['x-kubernetes-group-version-kind']).to.deep.equal({
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+    });
+    expect(scale?.patch?.operationId).to.equal('patchAppsV1NamespacedStatefulSetScale');
+    expect(doc.components.schemas).to.have.property('io.k8s.api.autoscaling.v1.Scale');
+    expect(fieldSchema(schemaForKind('apps', 'v1', 'StatefulSet'), 'spec')?.properties).to.have.property(
+      'volumeClaimTemplates',
+    );
+  });
 });
