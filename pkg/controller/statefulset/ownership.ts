@@ -18,7 +18,7 @@ import type { CachedSet } from './types';
 
 /** Writes an object back (its ownerReferences changed). */
 export interface OwnedClient<T extends KubeObject> {
-  update(obj: T): Promise<unknown>;
+  update(obj: T): Promise<T>;
 }
 
 /** Reads the set live (adoption must not act on a cache that has not seen it deleted). */
@@ -83,8 +83,7 @@ export class OwnershipClaimer {
     const refs: OwnerReference[] = (next.metadata.ownerReferences ?? []).filter((r) => r.uid !== this.set.metadata.uid);
     refs.push(controllerRefTo(this.set, StatefulSetKind));
     next.metadata.ownerReferences = refs;
-    await client.update(next);
-    return next as DeepReadonly<T>;
+    return (await client.update(next)) as DeepReadonly<T>;
   }
 
   private async release<T extends KubeObject>(obj: DeepReadonly<T>, client: OwnedClient<T>): Promise<void> {
