@@ -110,3 +110,29 @@ export function labelSelectorFrom(sel: LabelSelector | undefined): Selector {
   }
   return selectorOf(reqs);
 }
+
+/**
+ * The string form of a structured selector, as apimachinery's `LabelSelectorAsSelector(s).String()`
+ * prints it (a Scale's status.selector): requirements sorted by key, `k=v` for matchLabels,
+ * `k in (a,b)` / `k notin (a,b)` with sorted values, `k` for Exists and `!k` for DoesNotExist.
+ */
+export function formatLabelSelector(sel: LabelSelector | undefined): string {
+  const terms: { key: string; text: string }[] = [];
+  for (const [key, value] of Object.entries(sel?.matchLabels ?? {})) terms.push({ key, text: `${key}=${value}` });
+  for (const e of sel?.matchExpressions ?? []) {
+    const values = [...(e.values ?? [])].sort().join(',');
+    const text =
+      e.operator === 'In'
+        ? `${e.key} in (${values})`
+        : e.operator === 'NotIn'
+          ? `${e.key} notin (${values})`
+          : e.operator === 'Exists'
+            ? e.key
+            : `!${e.key}`;
+    terms.push({ key: e.key, text });
+  }
+  return terms
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((t) => t.text)
+    .join(',');
+}

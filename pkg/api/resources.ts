@@ -119,7 +119,7 @@ export const reviewResources: readonly ResourceInfo[] = [
   subjectAccessReviews,
 ];
 
-/** The verbs of a subresource: status is read and written, binding created, finalize replaced, log read. */
+/** The verbs of a subresource: status and scale are read and written, binding created, finalize replaced, log read. */
 export function subresourceVerbs(sub: string): readonly string[] {
   switch (sub) {
     case 'status':
@@ -128,6 +128,8 @@ export function subresourceVerbs(sub: string): readonly string[] {
       return ['create'];
     case 'finalize':
       return ['update'];
+    case 'scale':
+      return ['get', 'patch', 'update'];
     default:
       return ['get'];
   }
@@ -143,6 +145,8 @@ export const allResources: readonly ResourceInfo[] = [
   events,
   storageClasses,
   leases,
+  statefulSets,
+  controllerRevisions,
   clusterRoleBindings,
   clusterRoles,
   roleBindings,

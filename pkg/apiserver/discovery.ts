@@ -12,10 +12,25 @@ import {
 
 const allResources = [...storedResources, ...reviewResources];
 
+/**
+ * The discovery entry of a subresource. A scale subresource speaks autoscaling/v1 Scale, and
+ * says so with `group`/`version` as kube-apiserver does (kubectl scale reads them).
+ */
 function subresourceEntry(r: ResourceInfo, sub: string) {
   const verbs = [...subresourceVerbs(sub)];
+  const name = `${r.resource}/${sub}`;
+  if (sub === 'scale')
+    return {
+      name,
+      singularName: '',
+      namespaced: r.namespaced,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs,
+    };
   const kind = sub === 'binding' ? 'Binding' : sub === 'log' ? 'Pod' : r.kind;
-  return { name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, kind, verbs };
+  return { name, singularName: '', namespaced: r.namespaced, kind, verbs };
 }
 
 /** APIResourceList for one group version. */

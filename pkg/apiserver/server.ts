@@ -28,6 +28,7 @@ import { allStrategies } from './registry/strategies';
 import { parseResourcePath, type RequestInfo } from './request_info';
 import { WatchCache } from './watch/cache';
 import { podBinding } from './subresources/binding';
+import { scaleSubresource } from './subresources/scale';
 import { kubeletTls, podLog } from './subresources/log';
 import { bodyDeadline, decodeDocument, defaultBodyReadTimeoutMs } from './body';
 import { registerOpenApiRoutes } from './openapi/routes';
@@ -177,6 +178,7 @@ export class ApiServer {
       patchers: { ...basicPatchers, [strategicMergePatchType]: strategicMergePatcher, [applyPatchType]: applyPatcher },
       subresources: {
         'pods/binding': podBinding,
+        'statefulsets/scale': scaleSubresource(basicPatchers),
         'pods/log': podLog(() => this.store('', 'nodes'), config.kubeletClient),
       },
       render: renderResponse,

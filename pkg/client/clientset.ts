@@ -47,9 +47,14 @@ export class Clientset {
     this.roleBindings = new ResourceClient(this.rest, r.roleBindings);
   }
 
-  /** The clients of every namespaced resource (what a namespace can contain). */
+  /**
+   * The clients of every namespaced resource (what a namespace can contain). Workload
+   * controllers come first, so that a namespace being emptied stops recreating their pods.
+   */
   namespacedResources(): ResourceClient<KubeObject>[] {
     return [
+      this.statefulSets,
+      this.controllerRevisions,
       this.pods,
       this.persistentVolumeClaims,
       this.events,

@@ -8,3 +8,4 @@ export * from './persistentvolumeclaim';
 export * from './pod';
 export * from './storageclass';
 export * from './namespace';
+export * from './statefulset';

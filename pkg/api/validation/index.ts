@@ -23,3 +23,5 @@ export * from './node';
 export * from './event';
 export * from './lease';
 export * from './rbac';
+export * from './statefulset';
+export * from './controllerrevision';

@@ -60,15 +60,26 @@ function validateOptionalName(value: unknown, field: string, check: (s: string) 
   return check(value).map((msg) => invalid(field, value, msg));
 }
 
-function validatePodSpec(spec: PodSpec): FieldError[] {
-  const { errs, names } = validateVolumes(spec.volumes, 'spec.volumes');
-  errs.push(...validateContainers(spec.containers, names, 'spec.containers'));
+/**
+ * A pod spec at `field` (`spec` for a pod, `spec.template.spec` for a workload's template):
+ * volumes, containers (whose mounts may also name `extraVolumes`, e.g. a StatefulSet's claim
+ * templates), restartPolicy, grace and deadline, dnsPolicy, nodeName, schedulerName and
+ * nodeSelector, with errors at paths below `field`.
+ */
+export function validatePodSpec(
+  spec: PodSpec,
+  field = 'spec',
+  extraVolumes: ReadonlySet<string> = new Set(),
+): FieldError[] {
+  const { errs, names } = validateVolumes(spec.volumes, `${field}.volumes`);
+  for (const n of extraVolumes) names.add(n);
+  errs.push(...validateContainers(spec.containers, names, `${field}.containers`));
   if (spec.restartPolicy !== undefined && !supportedRestartPolicies.includes(spec.restartPolicy)) {
-    errs.push(notSupported('spec.restartPolicy', spec.restartPolicy, supportedRestartPolicies));
+    errs.push(notSupported(`${field}.restartPolicy`, spec.restartPolicy, supportedRestartPolicies));
   }
   const grace = spec.terminationGracePeriodSeconds;
   if (grace !== undefined && grace !== null && (!Number.isInteger(grace) || grace < 0)) {
-    errs.push(invalid('spec.terminationGracePeriodSeconds', grace, 'must be greater than or equal to 0'));
+    errs.push(invalid(`${field}.terminationGracePeriodSeconds`, grace, 'must be greater than or equal to 0'));
   }
   const deadline = spec.activeDeadlineSeconds;
   if (
@@ -76,16 +87,16 @@ function validatePodSpec(spec: PodSpec): FieldError[] {
     deadline !== null &&
     (typeof deadline !== 'number' || !Number.isInteger(deadline) || deadline < 1 || deadline > 2147483647)
   ) {
-    errs.push(invalid('spec.activeDeadlineSeconds', deadline, 'must be between 1 and 2147483647, inclusive'));
+    errs.push(invalid(`${field}.activeDeadlineSeconds`, deadline, 'must be between 1 and 2147483647, inclusive'));
   }
   const dns = spec.dnsPolicy;
   if (dns !== undefined && !supportedDNSPolicies.includes(dns))
-    errs.push(notSupported('spec.dnsPolicy', dns, supportedDNSPolicies));
+    errs.push(notSupported(`${field}.dnsPolicy`, dns, supportedDNSPolicies));
   if (dns === 'None' && !spec.dnsConfig)
-    errs.push(required('spec.dnsConfig', 'must provide `dnsConfig` when `dnsPolicy` is None'));
-  errs.push(...validateOptionalName(spec.nodeName, 'spec.nodeName', isDNS1123Subdomain));
-  errs.push(...validateOptionalName(spec.schedulerName, 'spec.schedulerName', isDNS1123Subdomain));
-  errs.push(...validateLabels(spec.nodeSelector, 'spec.nodeSelector'));
+    errs.push(required(`${field}.dnsConfig`, 'must provide `dnsConfig` when `dnsPolicy` is None'));
+  errs.push(...validateOptionalName(spec.nodeName, `${field}.nodeName`, isDNS1123Subdomain));
+  errs.push(...validateOptionalName(spec.schedulerName, `${field}.schedulerName`, isDNS1123Subdomain));
+  errs.push(...validateLabels(spec.nodeSelector, `${field}.nodeSelector`));
   return errs;
 }
 

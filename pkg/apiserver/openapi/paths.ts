@@ -7,7 +7,11 @@
  */
 import type { ResourceInfo } from '../../api/resources';
 import { groupVersionPath } from '../../api/resources';
+import { autoscalingName, scaleGvk } from './definitions/autoscaling';
 import { metaName, refPrefix, type GroupVersionKind, type Schema } from './schema';
+
+/** The schema of autoscaling/v1 Scale (what every scale subresource speaks). */
+const scaleSchemaName = autoscalingName('Scale');
 
 /** An OpenAPI v3 parameter. */
 export interface Parameter {
@@ -168,6 +172,7 @@ export function resourcePaths(r: ResourceInfo, kindSchema: string, listSchema: s
     description: string,
     extra: Partial<Operation>,
     suffix = '',
+    opGvk: GroupVersionKind = gvk,
   ): Operation => ({
     tags: [tag],
     description,
@@ -175,7 +180,7 @@ export function resourcePaths(r: ResourceInfo, kindSchema: string, listSchema: s
     responses: {},
     ...extra,
     'x-kubernetes-action': action,
-    'x-kubernetes-group-version-kind': gvk,
+    'x-kubernetes-group-version-kind': opGvk,
   });
   const body = (types: string[], schemaName: string) => ({
     content: Object.fromEntries(types.map((t) => [t, { schema: { $ref: `${refPrefix}${schemaName}` } }])),
@@ -191,18 +196,26 @@ export function resourcePaths(r: ResourceInfo, kindSchema: string, listSchema: s
     ],
     metaName('Patch'),
   );
-  const itemOps = (what: string, suffix: string): PathItem => ({
-    get: op('get', 'read', `read ${what} of the specified ${r.kind}`, { responses: ok(kindSchema, ['200']) }, suffix),
+  const itemOps = (what: string, suffix: string, schema = kindSchema, opGvk = gvk): PathItem => ({
+    get: op(
+      'get',
+      'read',
+      `read ${what} of the specified ${r.kind}`,
+      { responses: ok(schema, ['200']) },
+      suffix,
+      opGvk,
+    ),
     put: op(
       'put',
       'replace',
       `replace ${what} of the specified ${r.kind}`,
       {
         parameters: writeParams,
-        requestBody: body(['*/*'], kindSchema),
-        responses: ok(kindSchema, ['200', '201']),
+        requestBody: body(['*/*'], schema),
+        responses: ok(schema, ['200', '201']),
       },
       suffix,
+      opGvk,
     ),
     patch: op(
       'patch',
@@ -211,9 +224,10 @@ export function resourcePaths(r: ResourceInfo, kindSchema: string, listSchema: s
       {
         parameters: [...writeParams, params.force],
         requestBody: patchBody,
-        responses: ok(kindSchema, ['200', '201']),
+        responses: ok(schema, ['200', '201']),
       },
       suffix,
+      opGvk,
     ),
   });
 
@@ -263,6 +277,8 @@ export function resourcePaths(r: ResourceInfo, kindSchema: string, listSchema: s
   if (collectionDelete) collectionDelete.operationId = `delete${groupPrefix(r.group)}Collection${scope}${r.kind}`;
   if (r.subresources.includes('status'))
     paths[`${base}/{name}/status`] = { parameters: named, ...itemOps('status', 'Status') };
+  if (r.subresources.includes('scale'))
+    paths[`${base}/{name}/scale`] = { parameters: named, ...itemOps('scale', 'Scale', scaleSchemaName, scaleGvk) };
   const finalize = itemOps('finalize', 'Finalize').put;
   if (r.subresources.includes('finalize') && finalize)
     paths[`${base}/{name}/finalize`] = { parameters: named, put: finalize };

@@ -7,6 +7,7 @@
 import type { Context } from 'koa';
 import type { KubeObject, ListMeta, ObjectList } from '../../api/meta';
 import type { Store } from '../registry/store';
+import { controllerRevisionPrinter, statefulSetPrinter } from './apps';
 import { eventPrinter, leasePrinter, namespacePrinter, nodePrinter } from './core';
 import { includeObjectParam, negotiate, type IncludeObject, type Representation } from './negotiate';
 import { podPrinter } from './pod';
@@ -24,6 +25,8 @@ export const printers: Readonly<Record<string, TablePrinter>> = {
   events: eventPrinter,
   namespaces: namespacePrinter,
   leases: leasePrinter,
+  statefulsets: statefulSetPrinter,
+  controllerrevisions: controllerRevisionPrinter,
   rolebindings: bindingPrinter,
   clusterrolebindings: bindingPrinter,
 };

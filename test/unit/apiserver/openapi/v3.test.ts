@@ -27,6 +27,7 @@ describe('OpenAPI v3', () => {
     const idx = openApiIndex();
     expect(Object.keys(idx.paths).sort()).to.deep.equal([
       'api/v1',
+      'apis/apps/v1',
       'apis/coordination.k8s.io/v1',
       'apis/rbac.authorization.k8s.io/v1',
       'apis/storage.k8s.io/v1',

@@ -52,8 +52,13 @@ const viewRules: PolicyRule[] = [
     ['persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'pods/log', 'pods/status', 'events'],
   ),
   rule(read, [''], ['namespaces', 'namespaces/status']),
+  rule(read, ['apps'], ['controllerrevisions', 'statefulsets', 'statefulsets/scale', 'statefulsets/status']),
 ];
-const editRules: PolicyRule[] = [...viewRules, rule(write, [''], ['persistentvolumeclaims', 'pods'])];
+const editRules: PolicyRule[] = [
+  ...viewRules,
+  rule(write, [''], ['persistentvolumeclaims', 'pods']),
+  rule(write, ['apps'], ['statefulsets', 'statefulsets/scale']),
+];
 const adminRules: PolicyRule[] = [
   ...editRules,
   rule([...read, ...write], [rbacGroup], ['roles', 'rolebindings']),
@@ -84,6 +89,12 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
     // scheduler (it runs in the controller-manager)
     rule(read, [''], ['pods', 'nodes']),
     rule(['create'], [''], ['pods/binding']),
+    // statefulset controller: pods and claims from the templates, revisions, status
+    rule([...read, 'update'], ['apps'], ['statefulsets']),
+    rule(['update'], ['apps'], ['statefulsets/status', 'statefulsets/finalizers']),
+    rule([...read, ...write], ['apps'], ['controllerrevisions']),
+    rule(['create', 'delete', 'patch', 'update'], [''], ['pods']),
+    rule(['create', 'delete', 'patch', 'update'], [''], ['persistentvolumeclaims']),
     // namespace controller: empties a terminating namespace of every kind, then finalizes it
     rule(['delete', 'deletecollection', 'get', 'list', 'watch'], [ruleAll], [ruleAll]),
     rule(['update'], [''], ['namespaces/finalize', 'namespaces/status']),
