@@ -81,12 +81,25 @@ describe('controller-manager: controller descriptors', () => {
   });
 
   const cases: [string, string[]][] = [
-    ['*', ['namespaces', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
+    [
+      '*',
+      [
+        'controllerrevisions',
+        'namespaces',
+        'nodes',
+        'persistentvolumeclaims',
+        'persistentvolumes',
+        'pods',
+        'statefulsets',
+        'storageclasses',
+      ],
+    ],
+    ['statefulset', ['controllerrevisions', 'persistentvolumeclaims', 'pods', 'statefulsets']],
     ['pv-protection', ['persistentvolumes']],
     ['pvc-protection', ['persistentvolumeclaims', 'pods']],
     ['persistentvolume-binder', ['persistentvolumeclaims', 'persistentvolumes', 'storageclasses']],
     ['scheduler', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods']],
-    ['*,-scheduler,-namespace', ['persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
+    ['*,-scheduler,-namespace,-statefulset', ['persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
     ['', []],
     ['namespace,-namespace', []],
   ];
@@ -178,6 +191,7 @@ describe('controller-manager: controller descriptors', () => {
           expect(recorders).to.deep.equal(['persistentvolume-controller']);
         } else expect(creates).to.deep.equal([]);
         if (d.name === 'scheduler') expect(recorders).to.deep.equal(['default-scheduler']);
+        if (d.name === 'statefulset') expect(recorders).to.deep.equal(['statefulset-controller']);
       });
     }
   });
