@@ -214,4 +214,32 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
     const claims = (await client.persistentVolumeClaims.list(ns)).items.map((c) => c.metadata.name).sort();
     expect(claims).to.deep.equal(['data-web-0', 'data-web-1', 'data-web-2', 'data-web-3', 'data-web-4']);
   });
+
+  it('rolls a template change through every pod, highest ordinal first, and completes the revision', async () => {
+    const s = await client.statefulSets.get('web', ns);
+    const oldRevision = s.status?.currentRevision;
+    const mark = seen.length;
+    const template = { ...s.spec.template, metadata: { labels: { app: 'web', rev: '2' } } };
+    await client.statefulSets.update({ ...s, spec: { ...s.spec, template } });
+    let set: StatefulSet | undefined;
+    await waitUntil(
+      async () => {
+        set = await client.statefulSets.get('web', ns);
+        const st = set.status;
+        return (
+          st?.currentRevision === st?.updateRevision &&
+          st?.currentRevision !== oldRevision &&
+          st?.updatedReplicas === 2 &&
+          st?.readyReplicas === 2
+        );
+      },
+      60_000,
+      'the rolling update to complete',
+    );
+    const deletions = () => seen.slice(mark).filter((x) => x.startsWith('deleted'));
+    await waitUntil(() => deletions().length >= 2, 10_000, 'the watch to see both deletions');
+    expect(deletions()).to.deep.equal(['deleted web-1', 'deleted web-0']);
+    for (const p of (await client.pods.list(ns)).items)
+      expect(p.metadata.labels?.['controller-revision-hash']).to.equal(set?.status?.updateRevision);
+  });
 });
