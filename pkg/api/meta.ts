@@ -7,13 +7,15 @@
 /** Labels, annotations and other string maps. */
 export type StringMap = Record<string, string>;
 
-/** A reference to the object that owns another (garbage collection is not implemented). */
+/** A reference to the object that owns another. */
 export interface OwnerReference {
   apiVersion: string;
   kind: string;
   name: string;
   uid: string;
   controller?: boolean;
+  /** The owner cannot be deleted in the foreground before this dependent is gone. */
+  blockOwnerDeletion?: boolean;
 }
 
 /** One entry of server-side apply's field ownership. */

@@ -4,6 +4,7 @@
  */
 import { namespaceControllerDescriptor } from '../namespace/descriptor';
 import { schedulerControllerDescriptor } from '../scheduler/descriptor';
+import { statefulSetControllerDescriptor } from '../statefulset/descriptor';
 import { persistentVolumeBinderControllerDescriptor } from '../volume/persistentvolume/descriptor';
 import { pvcProtectionControllerDescriptor, pvProtectionControllerDescriptor } from '../volume/protection/descriptor';
 import type { ControllerDescriptor } from './descriptor';
@@ -15,4 +16,5 @@ export const controllerDescriptors: readonly ControllerDescriptor[] = [
   pvProtectionControllerDescriptor,
   schedulerControllerDescriptor,
   namespaceControllerDescriptor,
+  statefulSetControllerDescriptor,
 ];

@@ -21,7 +21,9 @@ export type InformerName =
   | 'nodes'
   | 'namespaces'
   | 'events'
-  | 'leases';
+  | 'leases'
+  | 'statefulSets'
+  | 'controllerRevisions';
 
 /** What a controller's start gets from the manager. */
 export interface ControllerContext {

@@ -12,10 +12,10 @@ describe('controller-manager: selectControllers (--controllers)', () => {
     ['*', all],
     ['persistentvolume-binder', ['persistentvolume-binder']],
     ['scheduler,persistentvolume-binder', ['persistentvolume-binder', 'scheduler']],
-    ['*,-scheduler', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace']],
-    ['-scheduler,*', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace']],
-    ['*,-pvc-protection,-pv-protection', ['persistentvolume-binder', 'scheduler', 'namespace']],
-    [' * , -scheduler ', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace']],
+    ['*,-scheduler', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset']],
+    ['-scheduler,*', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset']],
+    ['*,-pvc-protection,-pv-protection', ['persistentvolume-binder', 'scheduler', 'namespace', 'statefulset']],
+    [' * , -scheduler ', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset']],
     ['-scheduler', []],
     ['', []],
     ['scheduler,-scheduler', []],
@@ -25,7 +25,7 @@ describe('controller-manager: selectControllers (--controllers)', () => {
 
   it('an unknown name (enabled or disabled) is an error naming it and the known ones', () => {
     expect(() => selectControllers('*,bogus')).to.throw(
-      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace\)/,
+      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace, statefulset\)/,
     );
     expect(() => selectControllers('-bogus')).to.throw(/unknown controller "bogus"/);
   });

@@ -81,12 +81,28 @@ describe('controller-manager: controller descriptors', () => {
   });
 
   const cases: [string, string[]][] = [
-    ['*', ['namespaces', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
+    [
+      '*',
+      [
+        'controllerrevisions',
+        'namespaces',
+        'nodes',
+        'persistentvolumeclaims',
+        'persistentvolumes',
+        'pods',
+        'statefulsets',
+        'storageclasses',
+      ],
+    ],
+    ['statefulset', ['controllerrevisions', 'persistentvolumeclaims', 'pods', 'statefulsets']],
     ['pv-protection', ['persistentvolumes']],
     ['pvc-protection', ['persistentvolumeclaims', 'pods']],
     ['persistentvolume-binder', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'storageclasses']],
     ['scheduler', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
-    ['*,-scheduler,-namespace', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
+    [
+      '*,-scheduler,-namespace,-statefulset',
+      ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses'],
+    ],
     ['scheduler,pvc-protection', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
     ['', []],
     ['namespace,-namespace', []],
@@ -179,6 +195,7 @@ describe('controller-manager: controller descriptors', () => {
           expect(recorders).to.deep.equal(['persistentvolume-controller']);
         } else expect(creates).to.deep.equal([]);
         if (d.name === 'scheduler') expect(recorders).to.deep.equal(['default-scheduler']);
+        if (d.name === 'statefulset') expect(recorders).to.deep.equal(['statefulset-controller']);
       });
     }
   });
