@@ -91,6 +91,7 @@ describe('apiserver: CRUD semantics over etcd', () => {
 
   it('lists across namespaces with the read revision, and pages form one snapshot', async () => {
     await request(api.url, 'POST', '/api/v1/namespaces', { metadata: { name: 'pages' } });
+    await request(api.url, 'POST', pvcPath('default'), pvc('in-default'));
     for (let i = 0; i < 25; i++)
       await request(api.url, 'POST', pvcPath('pages'), pvc(`p-${String(i).padStart(2, '0')}`));
     const first = (await request<List>(api.url, 'GET', `${pvcPath('pages')}?limit=10`)).body;
