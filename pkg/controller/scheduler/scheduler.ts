@@ -14,7 +14,7 @@ import type { EventRecorder } from '../../client/record/recorder';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { Reconciler, Result } from '../../util/reconcile/runner';
 import type { Lister } from '../../util/reconcile/lister';
-import { nodeMatchesAffinity } from './node_affinity';
+import { nodeMatchesAffinity } from '../../api/node_affinity';
 import { namespacedKey, objectKey } from '../../api/keys';
 
 /** Index of pods by spec.nodeName. */

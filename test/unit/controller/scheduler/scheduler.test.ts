@@ -14,7 +14,7 @@ import type {
 } from '../../../../pkg/api/core/v1';
 import { conflict } from '../../../../pkg/api/errors';
 import { FakeRecorder } from '../../../../pkg/client/record/recorder';
-import { nodeMatchesAffinity } from '../../../../pkg/controller/scheduler/node_affinity';
+import { nodeMatchesAffinity } from '../../../../pkg/api/node_affinity';
 import {
   nodeIsReady,
   PodByNodeIndex,

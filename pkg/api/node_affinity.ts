@@ -1,7 +1,11 @@
-/** Evaluates a PV's required node affinity against a node (matchExpressions on labels, matchFields on metadata.name). */
-import type { Node, NodeSelectorRequirement, VolumeNodeAffinity } from '../../api/core/v1';
-import type { DeepReadonly } from '../../util/immutable/deep_readonly';
-import { getOwn } from '../../util/json/own';
+/**
+ * Evaluates a PV's required node affinity against a node (matchExpressions on labels,
+ * matchFields on metadata.name). The one matcher both the scheduler (where a pod may go) and
+ * the kubelet (whether it may mount a volume on its node) use.
+ */
+import type { Node, NodeSelectorRequirement, VolumeNodeAffinity } from './core/v1';
+import type { DeepReadonly } from '../util/immutable/deep_readonly';
+import { getOwn } from '../util/json/own';
 
 function requirementHolds(r: DeepReadonly<NodeSelectorRequirement>, value: string | undefined): boolean {
   const values = r.values ?? [];
