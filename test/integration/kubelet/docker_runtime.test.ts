@@ -269,12 +269,14 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
   it('PVC → PV → host path → bind: hostPath and server-local NFS volumes are writable from a container', async () => {
     const exportRoot = await mkdirp(path.join(tmp, 'nfs-export'));
     const plugins = testNodeDrivers(new FakeMounter({ nfsSupported: false }), {
-      isServer: true,
-      server: 'localhost',
-      exportRoot,
-      exportPath: '/exports',
+      nfs: { isServer: true, server: 'localhost', exportRoot, exportPath: '/exports' },
     });
-    const ctx = { podUid: randomUUID(), rootDir: path.join(tmp, 'kubelet'), readOnly: false };
+    const ctx = {
+      podUid: randomUUID(),
+      rootDir: path.join(tmp, 'kubelet'),
+      readOnly: false,
+      node: { metadata: { name: 'node-a' } },
+    };
     const hostPv: PersistentVolume = {
       metadata: { name: 'pv-host' },
       spec: { hostPath: { path: path.join(tmp, 'pv', 'host-vol') } },
