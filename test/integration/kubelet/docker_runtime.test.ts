@@ -35,7 +35,7 @@ const endpoint = process.env.KUBESTORE_DOCKER_ENDPOINT ?? 'unix:///var/run/docke
 
 describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
   this.timeout(60_000);
-  const rt = new DockerRuntime({ endpoint });
+  const rt = new DockerRuntime({ endpoint, nodeName: `it-${randomUUID().slice(0, 8)}` });
   const podUids: string[] = [];
   let tmp = '';
 
