@@ -64,6 +64,14 @@ describe('e2e/kubelet: two nodes on one machine, local volumes pinned to a node'
     [a = '', b = ''] = cluster.nodeNames;
   }, 2);
 
+  it('manifests/local-pv.yaml (class, local PV, claim, pod) is accepted as written', async () => {
+    const file = path.resolve(__dirname, '../../../../manifests/local-pv.yaml');
+    const out = await c.ok(['apply', '--dry-run=server', '-f', file]);
+    expect(out).to.match(/storageclass\.storage\.k8s\.io\/local-storage created \(server dry run\)/);
+    expect(out).to.match(/persistentvolume\/pv-local-01 created \(server dry run\)/);
+    expect(out).to.match(/pod\/local-pod created \(server dry run\)/);
+  });
+
   it('the nodes register with their own names and kubernetes.io/hostname labels', async () => {
     const out = await c.ok([
       'get',
