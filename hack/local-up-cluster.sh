@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings up a whole local cluster on this machine: etcd, kube-apiserver,
-# kube-controller-manager and a kubelet (on the local dockerd), then waits.
+# kube-controller-manager and NUM_NODES kubelets (all on the local dockerd), then waits.
 #
 #   hack/local-up-cluster.sh            start (foreground; Ctrl-C stops everything it started)
 #   hack/local-up-cluster.sh --detach   start and return (stop later with --down)
@@ -20,7 +20,14 @@
 #   KUBESTORE_RUN_DIR=<repo>/.run           logs, pids, kubeconfigs, audit.log, pki/ (the CA and
 #                                           every certificate; kept across restarts)
 #   ETCD_PORT=2379 (peer: +1)  API_SECURE_PORT=6443  CM_PORT=10257  KUBELET_PORT=10250
-#   NODE_NAME=<hostname>  NFS_SERVER=localhost  IS_NFS_SERVER=true (this host serves the export)
+#   NUM_NODES=1                             kubelets to start, each its own node on the same
+#                                           dockerd; node i gets port KUBELET_PORT+i-1
+#   NODE_NAME=<hostname>                    the node's name with NUM_NODES=1 (root dir <data>/kubelet);
+#                                           with NUM_NODES>1 the prefix of node names
+#                                           NODE_NAME-1..N (default node-1..node-N; root dirs
+#                                           <data>/nodes/<name>). Every node's local volumes
+#                                           live under <root dir>/local-volumes.
+#   NFS_SERVER=localhost  IS_NFS_SERVER=true (this host serves the export)
 #   AUTHORIZATION_MODE=Node,RBAC            the apiserver's --authorization-mode
 #   KUBESTORE_PLAIN_HTTP=false              true: TEST MODE, no TLS and no authentication or
 #                                           authorization at all: the apiserver serves only its
@@ -53,7 +60,26 @@ AUTHORIZATION_MODE="${AUTHORIZATION_MODE:-Node,RBAC}"
 PLAIN_HTTP="${KUBESTORE_PLAIN_HTTP:-false}"
 CM_PORT="${CM_PORT:-10257}"
 KUBELET_PORT="${KUBELET_PORT:-10250}"
-NODE_NAME="${NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}"
+NUM_NODES="${NUM_NODES:-1}"
+if ! [[ "${NUM_NODES}" =~ ^[1-9][0-9]*$ ]]; then
+  echo "local-up-cluster.sh: NUM_NODES must be a positive integer, not \"${NUM_NODES}\"" >&2
+  exit 2
+fi
+# Node names, kubelet component names (log and pid files) and root directories, by node index.
+NODE_NAMES=()
+KUBELETS=()
+NODE_ROOTS=()
+if ((NUM_NODES == 1)); then
+  NODE_NAMES=("${NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}")
+  KUBELETS=(kubelet)
+  NODE_ROOTS=("${DATA_DIR}/kubelet")
+else
+  for i in $(seq 1 "${NUM_NODES}"); do
+    NODE_NAMES+=("${NODE_NAME:-node}-${i}")
+    KUBELETS+=("kubelet-${NODE_NAME:-node}-${i}")
+    NODE_ROOTS+=("${DATA_DIR}/nodes/${NODE_NAME:-node}-${i}")
+  done
+fi
 export NFS_SERVER="${NFS_SERVER:-localhost}"
 export IS_NFS_SERVER="${IS_NFS_SERVER:-true}"
 export NFS_EXPORT_ROOT="${NFS_EXPORT_ROOT:-${DATA_DIR}/nfs-export}"
@@ -64,7 +90,7 @@ PROVISIONING_RECORD_DIR="${DATA_DIR}/controller-manager/provisioning-records"
 KUBECONFIG_FILE="${RUN_DIR}/kubeconfig"
 PKI_DIR="${RUN_DIR}/pki"
 AUDIT_LOG="${RUN_DIR}/audit.log"
-COMPONENTS=(kube-apiserver kube-controller-manager kubelet)
+COMPONENTS=(kube-apiserver kube-controller-manager "${KUBELETS[@]}")
 
 mode=up
 clean=false
@@ -74,7 +100,7 @@ for arg in "$@"; do
     --detach) mode=detach ;;
     --clean) clean=true ;;
     -h | --help)
-      sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -86,10 +112,15 @@ done
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# Stops every process this checkout's cluster started (pid files in RUN_DIR), newest first.
+# Stops every process this checkout's cluster started (pid files in RUN_DIR), newest first:
+# every kubelet whatever NUM_NODES is now, then the controller-manager, apiserver and etcd.
 stop_all() {
   local name pidfile pid
-  for name in kubelet kube-controller-manager kube-apiserver etcd; do
+  local -a kubelets=()
+  for pidfile in "${RUN_DIR}"/kubelet*.pid; do
+    [[ -e "${pidfile}" ]] && kubelets+=("$(basename "${pidfile}" .pid)")
+  done
+  for name in "${kubelets[@]}" kube-controller-manager kube-apiserver etcd; do
     pidfile="${RUN_DIR}/${name}.pid"
     if pid_alive "${pidfile}"; then
       pid="$(cat "${pidfile}")"
@@ -132,7 +163,8 @@ if [[ "${clean}" == true ]]; then
   kube::log::status "--clean: removing ${DATA_DIR}"
   rm -rf "${DATA_DIR}"
 fi
-mkdir -p "${HOSTPATH_BASE_DIR}" "${NFS_EXPORT_ROOT}" "${DATA_DIR}/kubelet"
+mkdir -p "${HOSTPATH_BASE_DIR}" "${NFS_EXPORT_ROOT}"
+for root in "${NODE_ROOTS[@]}"; do mkdir -p "${root}/local-volumes"; done
 mkdir -p -m 0700 "${PROVISIONING_RECORD_DIR}"
 
 # --- start ---------------------------------------------------------------------------
@@ -144,13 +176,15 @@ fail() {
   exit 1
 }
 
-start_component() {
-  local name="$1"
-  shift
+# start_process NAME BINARY ARGS...: runs dist/cmd/BINARY with RUN_DIR/NAME.log and NAME.pid.
+start_process() {
+  local name="$1" binary="$2"
+  shift 2
   # setsid: components outlive this script in --detach mode and get no terminal signals.
-  setsid node "dist/cmd/${name}/main.js" "$@" >>"${RUN_DIR}/${name}.log" 2>&1 </dev/null &
+  setsid node "dist/cmd/${binary}/main.js" "$@" >>"${RUN_DIR}/${name}.log" 2>&1 </dev/null &
   echo $! >"${RUN_DIR}/${name}.pid"
 }
+start_component() { start_process "$1" "$@"; }
 
 # curl as the admin (over TLS, trusting only the cluster CA), or plainly in the test mode.
 admin_curl() {
@@ -171,31 +205,34 @@ if [[ "${PLAIN_HTTP}" == true ]]; then
   APISERVER_SERVING=(--port="${API_PORT}" --secure-port=0)
   kube::kubeconfig::write "${KUBECONFIG_FILE}" "${API_URL}" kubestore-admin
   CM_KUBECONFIG="${KUBECONFIG_FILE}"
-  KUBELET_KUBECONFIG="${KUBECONFIG_FILE}"
   KUBELET_SCHEME=http
-  KUBELET_SERVING=()
 else
   kube::log::status "certificates in ${PKI_DIR} (CA ${PKI_DIR}/ca.crt)"
   API_URL="https://127.0.0.1:${API_SECURE_PORT}"
   if ! {
     kube::pki::ca "${PKI_DIR}" &&
       kube::pki::serving_cert "${PKI_DIR}" kube-apiserver "DNS:localhost,IP:127.0.0.1" &&
-      kube::pki::serving_cert "${PKI_DIR}" "kubelet-serving-${NODE_NAME}" "DNS:${NODE_NAME},DNS:localhost,IP:127.0.0.1" &&
       kube::pki::client_cert "${PKI_DIR}" admin kubestore-admin system:masters &&
       kube::pki::client_cert "${PKI_DIR}" kube-controller-manager system:kube-controller-manager &&
-      kube::pki::client_cert "${PKI_DIR}" "kubelet-${NODE_NAME}" "system:node:${NODE_NAME}" system:nodes &&
       kube::pki::client_cert "${PKI_DIR}" kube-apiserver-kubelet-client kube-apiserver-kubelet-client system:masters
   }; then
     kube::log::error "could not make the certificates in ${PKI_DIR} (is openssl installed?)"
     exit 1
   fi
+  # Each node: a serving certificate and a client identity system:node:<name>.
+  for node in "${NODE_NAMES[@]}"; do
+    if ! {
+      kube::pki::serving_cert "${PKI_DIR}" "kubelet-serving-${node}" "DNS:${node},DNS:localhost,IP:127.0.0.1" &&
+        kube::pki::client_cert "${PKI_DIR}" "kubelet-${node}" "system:node:${node}" system:nodes
+    }; then
+      kube::log::error "could not make the certificates of node ${node} in ${PKI_DIR}"
+      exit 1
+    fi
+  done
   CM_KUBECONFIG="${RUN_DIR}/kube-controller-manager.kubeconfig"
-  KUBELET_KUBECONFIG="${RUN_DIR}/kubelet.kubeconfig"
   kube::kubeconfig::write "${KUBECONFIG_FILE}" "${API_URL}" kubestore-admin "${PKI_DIR}/ca.crt" "${PKI_DIR}/admin.crt" "${PKI_DIR}/admin.key"
   kube::kubeconfig::write "${CM_KUBECONFIG}" "${API_URL}" system:kube-controller-manager \
     "${PKI_DIR}/ca.crt" "${PKI_DIR}/kube-controller-manager.crt" "${PKI_DIR}/kube-controller-manager.key"
-  kube::kubeconfig::write "${KUBELET_KUBECONFIG}" "${API_URL}" "system:node:${NODE_NAME}" \
-    "${PKI_DIR}/ca.crt" "${PKI_DIR}/kubelet-${NODE_NAME}.crt" "${PKI_DIR}/kubelet-${NODE_NAME}.key"
   APISERVER_SERVING=(
     --secure-port="${API_SECURE_PORT}"
     --tls-cert-file="${PKI_DIR}/kube-apiserver.crt" --tls-private-key-file="${PKI_DIR}/kube-apiserver.key"
@@ -209,11 +246,25 @@ else
   # The kubelet's server: TLS, clients authenticated by the CA or a TokenReview, authorized by
   # a SubjectAccessReview (nodes/log, nodes/proxy, ...).
   KUBELET_SCHEME=https
+fi
+
+# The kubeconfig (RUN_DIR/<kubelet>.kubeconfig) and serving flags of node index $1, in the
+# globals KUBELET_KUBECONFIG and KUBELET_SERVING.
+kubelet_identity() {
+  local node="${NODE_NAMES[$1]}" kubelet="${KUBELETS[$1]}"
+  if [[ "${PLAIN_HTTP}" == true ]]; then
+    KUBELET_KUBECONFIG="${KUBECONFIG_FILE}"
+    KUBELET_SERVING=()
+    return 0
+  fi
+  KUBELET_KUBECONFIG="${RUN_DIR}/${kubelet}.kubeconfig"
+  kube::kubeconfig::write "${KUBELET_KUBECONFIG}" "${API_URL}" "system:node:${node}" \
+    "${PKI_DIR}/ca.crt" "${PKI_DIR}/kubelet-${node}.crt" "${PKI_DIR}/kubelet-${node}.key"
   KUBELET_SERVING=(
-    --tls-cert-file="${PKI_DIR}/kubelet-serving-${NODE_NAME}.crt" --tls-private-key-file="${PKI_DIR}/kubelet-serving-${NODE_NAME}.key"
+    --tls-cert-file="${PKI_DIR}/kubelet-serving-${node}.crt" --tls-private-key-file="${PKI_DIR}/kubelet-serving-${node}.key"
     --client-ca-file="${PKI_DIR}/ca.crt" --authentication-token-webhook --authorization-mode=Webhook
   )
-fi
+}
 
 
 kube::log::status "starting etcd on 127.0.0.1:${ETCD_PORT} (data ${DATA_DIR}/etcd)"
@@ -235,16 +286,26 @@ start_component kube-controller-manager --kubeconfig="${CM_KUBECONFIG}" --port="
   "${HOSTPATH_FLAGS[@]}" --nfs-export-root="${NFS_EXPORT_ROOT}" --provisioning-record-dir="${PROVISIONING_RECORD_DIR}"
 kube::util::wait_for 30 curl -fsS --max-time 2 "http://127.0.0.1:${CM_PORT}/healthz" || fail kube-controller-manager
 
-kube::log::status "starting kubelet for node ${NODE_NAME} (port ${KUBELET_PORT})"
-start_component kubelet --kubeconfig="${KUBELET_KUBECONFIG}" --node-name="${NODE_NAME}" --port="${KUBELET_PORT}" \
-  "${KUBELET_SERVING[@]}" --root-dir="${DATA_DIR}/kubelet" --nfs-export-root="${NFS_EXPORT_ROOT}"
-kube::util::wait_for 30 healthy "${KUBELET_SCHEME}://127.0.0.1:${KUBELET_PORT}/healthz" || fail kubelet
+# One kubelet per node, all on the same dockerd: each its own name, identity, port and root
+# directory (its local volumes under <root>/local-volumes), so a volume on another node is
+# really somewhere else. The runtime labels containers with the node: kubelets never touch
+# each other's.
+for i in "${!NODE_NAMES[@]}"; do
+  port=$((KUBELET_PORT + i))
+  kubelet_identity "${i}"
+  kube::log::status "starting ${KUBELETS[$i]} for node ${NODE_NAMES[$i]} (port ${port}, root ${NODE_ROOTS[$i]})"
+  start_process "${KUBELETS[$i]}" kubelet --kubeconfig="${KUBELET_KUBECONFIG}" --node-name="${NODE_NAMES[$i]}" --port="${port}" \
+    "${KUBELET_SERVING[@]}" --root-dir="${NODE_ROOTS[$i]}" --nfs-export-root="${NFS_EXPORT_ROOT}"
+done
 node_ready() {
-  KUBECONFIG="${KUBECONFIG_FILE}" kubectl get node "${NODE_NAME}" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -q True
+  KUBECONFIG="${KUBECONFIG_FILE}" kubectl get node "$1" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -q True
 }
-if command -v kubectl >/dev/null 2>&1; then
-  kube::util::wait_for 30 node_ready || fail kubelet
-fi
+for i in "${!NODE_NAMES[@]}"; do
+  kube::util::wait_for 30 healthy "${KUBELET_SCHEME}://127.0.0.1:$((KUBELET_PORT + i))/healthz" || fail "${KUBELETS[$i]}"
+  if command -v kubectl >/dev/null 2>&1; then
+    kube::util::wait_for 30 node_ready "${NODE_NAMES[$i]}" || fail "${KUBELETS[$i]}"
+  fi
+done
 
 if [[ "${PLAIN_HTTP}" == true ]]; then
   SECURITY="TEST MODE: plain HTTP on ${API_URL}, no authentication or authorization."
@@ -256,6 +317,7 @@ cat <<MSG
 
 Local cluster is up. Logs: ${RUN_DIR}/*.log   Data: ${DATA_DIR}
 ${SECURITY}
+Nodes: ${NODE_NAMES[*]} (local volumes under <root>/local-volumes: ${NODE_ROOTS[*]})
 
   export KUBECONFIG=${KUBECONFIG_FILE}
   kubectl get nodes,storageclasses

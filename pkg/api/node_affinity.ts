@@ -75,3 +75,26 @@ export function topologyAllows(
     }),
   );
 }
+
+function describeRequirement(r: DeepReadonly<NodeSelectorRequirement>): string {
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case 'Exists':
+    case 'DoesNotExist':
+      return `${r.key} ${r.operator}`;
+    default:
+      return `${r.key} ${r.operator} [${values.join(', ')}]`;
+  }
+}
+
+/**
+ * The affinity's required terms for messages, as kubectl describe words them: each term's
+ * requirements joined by ", ", terms joined by " or " (`kubernetes.io/hostname In [node-b]`).
+ */
+export function describeNodeAffinity(affinity: DeepReadonly<VolumeNodeAffinity> | undefined): string {
+  const terms = affinity?.required?.nodeSelectorTerms ?? [];
+  if (terms.length === 0) return 'no required node terms';
+  return terms
+    .map((t) => [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])].map(describeRequirement).join(', '))
+    .join(' or ');
+}

@@ -10,8 +10,9 @@
  * name (different uid) and of pods that no longer exist, so a kubelet restarted at any point
  * adopts what runs, cleans what is orphaned, and finishes half-done work.
  *
- * The kubelet reads only what the Node authorizer lets it: its own pods (a field-selected
- * informer), and the claims and volumes they use, fetched with GETs on every sync of a pod
+ * The kubelet reads only what the Node authorizer lets it: its own pods and its own Node
+ * (field-selected informers; the Node's labels decide which volumes' nodeAffinity admits this
+ * node, so a PV pinned to another node is never mounted here), and the claims and volumes they use, fetched with GETs on every sync of a pod
  * (ClaimFetcher); a pod whose claims are not usable yet is synced again with backoff, so a
  * claim that binds later is seen without a list or watch of all claims.
  */
@@ -75,6 +76,8 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   const factory = new SharedInformerFactory(client, { logger: log, resyncPeriodMs: 60_000 });
   const podInformer = factory.pods({ fieldSelector: `spec.nodeName=${cfg.nodeName}` });
   const pods = podInformer.lister();
+  const nodeInformer = factory.nodes({ fieldSelector: `metadata.name=${cfg.nodeName}` });
+  const nodes = nodeInformer.lister();
   const claims = new ClaimFetcher({
     get: {
       claim: orUndefined((ns: string, name: string) => client.persistentVolumeClaims.get(name, ns)),
@@ -86,6 +89,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
   const volumes = new VolumeManager({
     drivers: cfg.drivers,
     rootDir: cfg.rootDir,
+    node: () => nodes.get(cfg.nodeName),
     logger: log.child({ component: 'volumemanager' }),
     listers: claims,
     onPodChanged: (uid) => {

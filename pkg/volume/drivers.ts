@@ -7,11 +7,16 @@ import type { FlagSpec, FlagValues } from '../flags/flags';
 import type { DriverComponent, DriverConfigurator } from './configurator';
 import type { VolumeDriver } from './driver';
 import { hostPathConfigurator } from './hostpath/flags';
+import { localConfigurator } from './local/flags';
 import { nfsConfigurator } from './nfs/flags';
 import { VolumeDriverRegistry } from './registry';
 
 /** Every built-in driver's configurator, in registration order. */
-export const builtinConfigurators: readonly DriverConfigurator[] = [hostPathConfigurator, nfsConfigurator];
+export const builtinConfigurators: readonly DriverConfigurator[] = [
+  hostPathConfigurator,
+  nfsConfigurator,
+  localConfigurator,
+];
 
 /** The driver flags `component` takes (every built-in driver's). */
 export function driverFlags(component: DriverComponent, env: NodeJS.ProcessEnv): Record<string, FlagSpec> {

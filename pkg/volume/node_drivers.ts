@@ -4,7 +4,7 @@
  */
 import type { PersistentVolume } from '../api/core/v1';
 import type { VolumeDriver } from './driver';
-import type { NodeHost, NodeService, PublishedVolume, VolumeContext } from './node_service';
+import type { NodeHost, NodeService, PublishContext, PublishedVolume, VolumeContext } from './node_service';
 import type { VolumeDriverRegistry } from './registry';
 
 /** Node halves of every registered driver; see the file comment. */
@@ -24,7 +24,7 @@ export class NodeDrivers {
   }
 
   /** Publishes `pv` for a pod through its driver (no single driver: rejects with VolumeSetupError). */
-  async publishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<PublishedVolume> {
+  async publishVolume(pv: PersistentVolume, ctx: PublishContext): Promise<PublishedVolume> {
     return this.serviceFor(pv).publishVolume(pv, ctx);
   }
 

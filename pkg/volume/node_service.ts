@@ -13,7 +13,8 @@
  * - Failures throw `VolumeSetupError` or a mount error (`MountError`, `NfsUnsupportedError`);
  *   the volume manager reports any of them as a `FailedMount` event on the pod and retries.
  */
-import type { PersistentVolume } from '../api/core/v1';
+import type { Node, PersistentVolume } from '../api/core/v1';
+import type { DeepReadonly } from '../util/immutable/deep_readonly';
 import type { Mounter } from '../util/mount/mounter';
 
 /** What the kubelet gives every driver's node half. */
@@ -31,6 +32,14 @@ export interface VolumeContext {
   readOnly: boolean;
 }
 
+/**
+ * The context of a publish: the per-pod context and the kubelet's own Node object as the
+ * apiserver has it (its labels decide whether a volume's nodeAffinity admits this node).
+ */
+export interface PublishContext extends VolumeContext {
+  node: DeepReadonly<Node>;
+}
+
 /** Where the volume is on the host, and how to bind it. */
 export interface PublishedVolume {
   /** Absolute, symlink-free host directory to bind into the containers. */
@@ -41,7 +50,7 @@ export interface PublishedVolume {
 
 /** A driver's node half; see the file comment for the contracts. */
 export interface NodeService {
-  publishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<PublishedVolume>;
+  publishVolume(pv: PersistentVolume, ctx: PublishContext): Promise<PublishedVolume>;
   unpublishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<void>;
   /**
    * Optional restart cleanup: undoes what an earlier kubelet left behind under `rootDir` (e.g.

@@ -1,8 +1,13 @@
 /**
  * Starts a whole local cluster from the built binaries, as child processes: kube-apiserver on
- * the test etcd (unique key prefix), kube-controller-manager and (optionally) a kubelet on the
- * real dockerd, each on free loopback ports with its own temp directories; runs the real
- * kubectl against it with a fresh --cache-dir.
+ * the test etcd (unique key prefix), kube-controller-manager and (optionally) `numNodes`
+ * kubelets on the one real dockerd, each on free loopback ports with its own temp directories
+ * (a kubelet's root dir holds its node's local-volumes/, so "a volume on another node" is
+ * elsewhere on disk); runs the real kubectl against it with a fresh --cache-dir.
+ *
+ * Nodes: one node is `nodeName` (node-<random>), process `kubelet`, root <dir>/kubelet; with
+ * numNodes N > 1 they are `<nodeName>-1` … `-N` (nodeNames), processes `kubelet-<node>`, roots
+ * <dir>/nodes/<node> (`kubeletName(node)`, `nodeRoot(node)`, `localVolumeRoot(node)`).
  *
  * Secure by default, as hack/local-up-cluster.sh: a CA in <dir>/pki, the apiserver on TLS with
  * --client-ca-file and --authorization-mode, an audit log (<dir>/audit.log), and each component
@@ -54,6 +59,8 @@ export interface ClusterOptions {
   /** --authorization-mode of a secure cluster (default clusterAuthorizationModes). */
   authorizationMode?: string;
   kubelet?: boolean;
+  /** How many kubelets (nodes) `up()` starts when `kubelet` is set (default 1). */
+  numNodes?: number;
   controllerManager?: boolean;
   /** Extra controller-manager flags. */
   cmFlags?: string[];
@@ -76,7 +83,9 @@ export class TestCluster {
   /** --audit-log-path of a secure cluster. */
   readonly auditLog: string;
   readonly prefix = uniquePrefix();
-  readonly nodeName = `node-${Math.random().toString(36).slice(2, 8)}`;
+  /** Every node's name (see the file comment), and the first of them. */
+  readonly nodeNames: readonly string[];
+  readonly nodeName: string;
   readonly hostPathBase: string;
   readonly nfsExportRoot: string;
   /** The controller-manager's --provisioning-record-dir. */
@@ -93,6 +102,10 @@ export class TestCluster {
     this.nfsExportRoot = path.join(this.dir, 'nfs-export');
     this.recordDir = path.join(this.dir, 'kcm-records');
     this.auditLog = path.join(this.dir, 'audit.log');
+    const base = `node-${Math.random().toString(36).slice(2, 8)}`;
+    const n = opts.numNodes ?? 1;
+    this.nodeNames = n === 1 ? [base] : Array.from({ length: n }, (_, i) => `${base}-${i + 1}`);
+    this.nodeName = this.nodeNames[0] ?? base;
     mkdirSync(this.hostPathBase, { recursive: true });
     mkdirSync(this.nfsExportRoot, { recursive: true });
     if (!opts.plain) this.pki = new ClusterPki(path.join(this.dir, 'pki'), this.nodeName);
@@ -124,22 +137,41 @@ export class TestCluster {
     return loadKubeconfig(this.kubeconfig);
   }
 
-  /** The kubeconfig of a component: its own identity on a secure cluster, the admin's on a plain one. */
-  private componentKubeconfig(name: 'kube-controller-manager' | 'kubelet'): string {
+  /** The process name of `node`'s kubelet (`kubelet` for a one-node cluster). */
+  kubeletName(node: string = this.nodeName): string {
+    return this.nodeNames.length === 1 ? 'kubelet' : `kubelet-${node}`;
+  }
+
+  /** The --root-dir of `node`'s kubelet. */
+  nodeRoot(node: string = this.nodeName): string {
+    return this.nodeNames.length === 1 ? path.join(this.dir, 'kubelet') : path.join(this.dir, 'nodes', node);
+  }
+
+  /** The default --local-volume-roots of `node`'s kubelet (created by startKubelet). */
+  localVolumeRoot(node: string = this.nodeName): string {
+    return path.join(this.nodeRoot(node), 'local-volumes');
+  }
+
+  /** The kubelet kubeconfig of `node` (system:node:<node>; the admin's on a plain cluster). */
+  private kubeletKubeconfig(node: string): string {
     if (!this.pki) return this.kubeconfig;
-    return name === 'kubelet'
-      ? this.pki.kubeconfig(
-          path.join(this.dir, 'kubelet.kubeconfig'),
-          this.url,
-          `system:node:${this.nodeName}`,
-          this.pki.kubelet,
-        )
-      : this.pki.kubeconfig(
-          path.join(this.dir, 'kube-controller-manager.kubeconfig'),
-          this.url,
-          'system:kube-controller-manager',
-          this.pki.controllerManager,
-        );
+    return this.pki.kubeconfig(
+      path.join(this.dir, `${this.kubeletName(node)}.kubeconfig`),
+      this.url,
+      `system:node:${node}`,
+      this.pki.node(node).client,
+    );
+  }
+
+  /** The controller-manager's kubeconfig: its own identity on a secure cluster, the admin's on a plain one. */
+  private componentKubeconfig(): string {
+    if (!this.pki) return this.kubeconfig;
+    return this.pki.kubeconfig(
+      path.join(this.dir, 'kube-controller-manager.kubeconfig'),
+      this.url,
+      'system:kube-controller-manager',
+      this.pki.controllerManager,
+    );
   }
 
   /** Writes a kubeconfig for another user (a client certificate CN=user, O=groups); returns its path. */
@@ -214,7 +246,7 @@ export class TestCluster {
 
   startControllerManager(name = 'kube-controller-manager', extra: string[] = []): ChildProcess {
     return this.start(name, 'kube-controller-manager', [
-      `--kubeconfig=${this.componentKubeconfig('kube-controller-manager')}`,
+      `--kubeconfig=${this.componentKubeconfig()}`,
       `--port=0`,
       `--hostpath-base-dir=${this.hostPathBase}`,
       `--provisioning-record-dir=${this.recordDir}`,
@@ -224,26 +256,48 @@ export class TestCluster {
     ]);
   }
 
-  startKubelet(): ChildProcess {
+  /** Starts the kubelet of `node` (default: the first), its local-volumes/ root made first. */
+  startKubelet(node: string = this.nodeName): ChildProcess {
     const pki = this.pki;
+    const servingCert = pki?.node(node).serving;
     // The kubelet's server: TLS, clients authenticated by the CA or a TokenReview, authorized by a SubjectAccessReview.
-    const serving = pki
-      ? [
-          `--tls-cert-file=${pki.kubeletServing.certFile}`,
-          `--tls-private-key-file=${pki.kubeletServing.keyFile}`,
-          `--client-ca-file=${pki.pki.caFile}`,
-          '--authentication-token-webhook',
-          '--authorization-mode=Webhook',
-        ]
-      : [];
-    return this.start('kubelet', 'kubelet', [
-      `--kubeconfig=${this.componentKubeconfig('kubelet')}`,
-      `--node-name=${this.nodeName}`,
-      `--root-dir=${path.join(this.dir, 'kubelet')}`,
+    const serving =
+      pki && servingCert
+        ? [
+            `--tls-cert-file=${servingCert.certFile}`,
+            `--tls-private-key-file=${servingCert.keyFile}`,
+            `--client-ca-file=${pki.pki.caFile}`,
+            '--authentication-token-webhook',
+            '--authorization-mode=Webhook',
+          ]
+        : [];
+    mkdirSync(this.localVolumeRoot(node), { recursive: true });
+    return this.start(this.kubeletName(node), 'kubelet', [
+      `--kubeconfig=${this.kubeletKubeconfig(node)}`,
+      `--node-name=${node}`,
+      `--root-dir=${this.nodeRoot(node)}`,
       '--port=0',
       '--node-status-update-frequency=2s',
       ...serving,
     ]);
+  }
+
+  /** Waits until `node`'s Node object is Ready. */
+  async waitNodeReady(node: string = this.nodeName): Promise<void> {
+    await waitFor(
+      async () => {
+        const r = await this.kubectl([
+          'get',
+          'node',
+          node,
+          '-o',
+          'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+        ]);
+        return r.stdout === 'True';
+      },
+      30_000,
+      `node ${node} Ready\n${this.logTail(this.kubeletName(node))}`,
+    );
   }
 
   /** Starts the components and waits until the apiserver is ready (and the node, with a kubelet). */
@@ -259,21 +313,8 @@ export class TestCluster {
     );
     if (this.opts.controllerManager !== false) this.startControllerManager();
     if (this.opts.kubelet) {
-      this.startKubelet();
-      await waitFor(
-        async () => {
-          const r = await this.kubectl([
-            'get',
-            'node',
-            this.nodeName,
-            '-o',
-            'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
-          ]);
-          return r.stdout === 'True';
-        },
-        30_000,
-        `node ${this.nodeName} Ready\n${this.logTail('kubelet')}`,
-      );
+      for (const node of this.nodeNames) this.startKubelet(node);
+      for (const node of this.nodeNames) await this.waitNodeReady(node);
     }
   }
 
@@ -330,7 +371,7 @@ export class TestCluster {
     this.procs.delete(name);
   }
 
-  /** Stops every component (the kubelet first, with SIGTERM). */
+  /** Stops every component (the kubelets first, with SIGTERM). */
   async down(): Promise<void> {
     for (const name of [...this.procs.keys()].reverse()) await this.kill(name, 'SIGTERM');
   }

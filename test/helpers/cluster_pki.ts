@@ -3,7 +3,8 @@
  * hack/local-up-cluster.sh makes them (same hack/lib/pki.sh recipe): the apiserver's and the
  * kubelet's serving certificates, and client certificates for the admin (system:masters), the
  * controller-manager, the kubelet (system:node:<name> in system:nodes) and the apiserver's
- * client of the kubelet. More users (e.g. alice) are added with `user()`.
+ * client of the kubelet. More users (e.g. alice) are added with `user()`, more nodes' kubelet
+ * identities (serving + system:node:<name>) with `node()`.
  */
 import { Groups, nodeUserPrefix, Users } from '../../pkg/apiserver/authentication/user';
 import type { TlsIdentity } from './https';
@@ -24,6 +25,7 @@ export class ClusterPki {
   readonly controllerManager: CertPair;
   readonly kubelet: CertPair;
   readonly apiserverKubeletClient: CertPair;
+  private readonly nodes = new Map<string, { serving: CertPair; client: CertPair }>();
 
   constructor(
     readonly dir: string,
@@ -38,6 +40,20 @@ export class ClusterPki {
     this.apiserverKubeletClient = this.pki.client(apiserverKubeletClientUser, apiserverKubeletClientUser, [
       Groups.Masters,
     ]);
+  }
+
+  /** The serving certificate and client identity (system:node:<name> in system:nodes) of node `name`. */
+  node(name: string): { serving: CertPair; client: CertPair } {
+    if (name === this.nodeName) return { serving: this.kubeletServing, client: this.kubelet };
+    let made = this.nodes.get(name);
+    if (!made) {
+      made = {
+        serving: this.pki.serving(`kubelet-serving-${name}`, [`DNS:${name}`]),
+        client: this.pki.client(`kubelet-${name}`, `${nodeUserPrefix}${name}`, [Groups.Nodes]),
+      };
+      this.nodes.set(name, made);
+    }
+    return made;
   }
 
   /** A client certificate for `user` in `groups` (CN = user, one O per group). */

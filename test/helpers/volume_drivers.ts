@@ -5,6 +5,8 @@ import type { Mounter } from '../../pkg/util/mount/mounter';
 import type { VolumeDriver } from '../../pkg/volume/driver';
 import { newHostPathDriver } from '../../pkg/volume/hostpath/driver';
 import { newNfsDriver } from '../../pkg/volume/nfs/driver';
+import { newLocalDriver } from '../../pkg/volume/local/driver';
+import { localIdentity, type LocalSettings } from '../../pkg/volume/local/identity';
 import { hostPathIdentity, type HostPathSettings } from '../../pkg/volume/hostpath/identity';
 import {
   DefaultNfsExportPath,
@@ -26,34 +28,42 @@ export function nfsSettings(o: Partial<NfsSettings> = {}): NfsSettings {
   };
 }
 
+/** How tests configure the built-in drivers (each part defaults as the driver does), plus `extra` drivers. */
+export interface TestDriverOptions {
+  nfs?: Partial<NfsSettings>;
+  hostPath?: Partial<HostPathSettings>;
+  local?: Partial<LocalSettings>;
+  extra?: readonly VolumeDriver[];
+}
+
 /** A registry of the built-in drivers (plus `extra`), configured as tests need them. */
-export function testDriverRegistry(
-  o: { nfs?: Partial<NfsSettings>; hostPath?: Partial<HostPathSettings>; extra?: readonly VolumeDriver[] } = {},
-): VolumeDriverRegistry {
+export function testDriverRegistry(o: TestDriverOptions = {}): VolumeDriverRegistry {
   return new VolumeDriverRegistry([
     newHostPathDriver(o.hostPath),
     newNfsDriver(nfsSettings(o.nfs)),
+    newLocalDriver(o.local),
     ...(o.extra ?? []),
   ]);
 }
 
-/** The kubelet's node halves of the built-in drivers (plus `extra`) over `mounter`. */
-export function testNodeDrivers(
-  mounter: Mounter,
-  nfs: Partial<NfsSettings> = {},
-  extra: readonly VolumeDriver[] = [],
-): NodeDrivers {
-  return new NodeDrivers(testDriverRegistry({ nfs, extra }), { mounter });
+/** The kubelet's node halves of the built-in drivers (plus `o.extra`) over `mounter`. */
+export function testNodeDrivers(mounter: Mounter, o: TestDriverOptions = {}): NodeDrivers {
+  return new NodeDrivers(testDriverRegistry(o), { mounter });
 }
 
 /** Provisioner names of the built-in drivers (what their default classes name). */
 export const BuiltinProvisioner = {
   HostPath: hostPathIdentity.provisioner,
   NFS: nfsIdentity.provisioner,
+  Local: localIdentity.provisioner,
 } as const;
 
 /** Storage types of the built-in drivers. */
-export const BuiltinType = { HostPath: hostPathIdentity.type, NFS: nfsIdentity.type } as const;
+export const BuiltinType = {
+  HostPath: hostPathIdentity.type,
+  NFS: nfsIdentity.type,
+  Local: localIdentity.type,
+} as const;
 
 /** A PV's storage type by the built-in drivers (what the PV controller's index groups by). */
 export const builtinTypeOf = (pv: DeepReadonly<PersistentVolume>): string | undefined =>

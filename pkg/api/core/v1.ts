@@ -107,6 +107,16 @@ export interface NFSVolumeSource {
   readOnly?: boolean;
 }
 
+/**
+ * A directory on one node (Kubernetes' LocalVolumeSource): static only, the PV must say which
+ * node by `nodeAffinity`. `fsType` applies to block devices, which this project does not use.
+ */
+export interface LocalVolumeSource {
+  /** Absolute path of the directory on the node (under one of that kubelet's --local-volume-roots). */
+  path: string;
+  fsType?: string;
+}
+
 /** A volume handled by a driver named by the PV (Kubernetes' CSIPersistentVolumeSource). */
 export interface CSIPersistentVolumeSource {
   /** The driver's name (a registered driver of this cluster's binaries). */
@@ -119,7 +129,7 @@ export interface CSIPersistentVolumeSource {
 }
 
 /** The volume sources of a PV spec (exactly one is set). */
-export type PersistentVolumeSource = Pick<PersistentVolumeSpec, 'hostPath' | 'nfs' | 'csi'>;
+export type PersistentVolumeSource = Pick<PersistentVolumeSpec, 'hostPath' | 'nfs' | 'local' | 'csi'>;
 
 export interface PersistentVolumeClaimVolumeSource {
   claimName: string;
@@ -180,6 +190,7 @@ export interface PersistentVolumeSpec {
   accessModes?: AccessMode[];
   hostPath?: HostPathVolumeSource;
   nfs?: NFSVolumeSource;
+  local?: LocalVolumeSource;
   csi?: CSIPersistentVolumeSource;
   claimRef?: ObjectReference;
   persistentVolumeReclaimPolicy?: ReclaimPolicy;

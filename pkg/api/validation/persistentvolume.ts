@@ -1,6 +1,7 @@
 /**
  * PersistentVolume validation (k8s ValidatePersistentVolume and its update/status variants),
- * narrowed to this project's volume sources: `hostPath`, `nfs` and `csi` (a driver named by the PV).
+ * narrowed to this project's volume sources: `hostPath`, `nfs`, `local` (a directory on one node,
+ * which requires `nodeAffinity`) and `csi` (a driver named by the PV).
  */
 import path from 'node:path';
 import {
@@ -19,7 +20,7 @@ import { validateAccessModes, validateStorageClassName, validateVolumeMode } fro
 import { getOwn, setOwn } from '../../util/json/own';
 
 /** The volume sources this project implements. */
-export const supportedVolumeSources: readonly string[] = ['hostPath', 'nfs', 'csi'];
+export const supportedVolumeSources: readonly string[] = ['hostPath', 'nfs', 'local', 'csi'];
 
 /** Spec fields that are not volume sources; every other key of a PV spec is one. */
 const nonSourceFields: ReadonlySet<string> = new Set([
@@ -105,14 +106,18 @@ function validateVolumeNodeAffinity(aff: VolumeNodeAffinity, field: string): Fie
   });
 }
 
-/** The one volume source: hostPath (absolute path, no '..'), nfs (server, absolute path) or csi (driver, handle). */
+/**
+ * The one volume source: hostPath (absolute path, no '..'), nfs (server, absolute path), local
+ * (absolute path, no '..'; the PV must have nodeAffinity, as Kubernetes requires) or csi
+ * (driver, handle).
+ */
 function validateSource(pv: PersistentVolume): FieldError[] {
   const spec = pv.spec;
   const keys = volumeSourceKeys(spec);
   const errs: FieldError[] = [];
   for (const k of keys) {
     if (!supportedVolumeSources.includes(k))
-      errs.push(forbidden(`spec.${k}`, 'only hostPath, nfs and csi volume sources are supported'));
+      errs.push(forbidden(`spec.${k}`, 'only hostPath, nfs, local and csi volume sources are supported'));
   }
   const supported = keys.filter((k) => supportedVolumeSources.includes(k));
   if (keys.length === 0) errs.push(required('spec', 'must specify a volume type'));
@@ -129,6 +134,12 @@ function validateSource(pv: PersistentVolume): FieldError[] {
   if (spec.nfs) {
     if (!spec.nfs.server) errs.push(required('spec.nfs.server'));
     errs.push(...validateAbsolutePath(spec.nfs.path, 'spec.nfs.path'));
+  }
+  if (spec.local) {
+    errs.push(...validateAbsolutePath(spec.local.path, 'spec.local.path'));
+    // Kubernetes: an empty nodeAffinity counts as given (its own error says what it lacks).
+    if (spec.nodeAffinity === undefined || spec.nodeAffinity === null)
+      errs.push(required('spec.nodeAffinity', 'Local volume requires node affinity'));
   }
   if (spec.csi) {
     // Kubernetes' validateCSIDriverName: a DNS subdomain of at most 63 characters.

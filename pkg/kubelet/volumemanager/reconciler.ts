@@ -4,13 +4,19 @@
  * desired is torn down (the plugin unmounts when its last pod goes). Runs are serialized; a
  * failed setUp is remembered per pod (FailedMount) and retried with backoff.
  *
+ * Before any driver is asked, a PV's nodeAffinity must admit this kubelet's Node (whatever
+ * its source: hostPath, NFS, local, …), as Kubernetes' kubelet checks; a PV pinned elsewhere
+ * is a FailedMount saying so and is never published here.
+ *
  * Event-driven: a run starts when kicked (a pod or claim changed) and, after a failure, when
  * the retry backoff (0.5 s doubling to 30 s, reset by a clean run) elapses on the clock.
  * Nothing polls: idle() waiters are woken by the run that leaves nothing pending.
  */
 import type { Logger } from 'pino';
-import type { PersistentVolume } from '../../api/core/v1';
-import type { VolumeContext } from '../../volume/node_service';
+import type { Node, PersistentVolume } from '../../api/core/v1';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
+import { volumeNodeAffinityProblem } from '../../volume/node_affinity';
+import type { PublishContext, VolumeContext } from '../../volume/node_service';
 import { type Clock, realClock, type TimerHandle } from '../../util/clock/clock';
 import { Backoff } from '../../util/wait';
 import type { ActualStateOfWorld } from './actual_state';
@@ -18,7 +24,7 @@ import type { DesiredStateOfWorld } from './desired_state';
 
 /** Publishes and unpublishes one PV for one pod (the kubelet's NodeDrivers satisfies it). */
 export interface VolumePublisher {
-  publishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<{ hostPath: string }>;
+  publishVolume(pv: PersistentVolume, ctx: PublishContext): Promise<{ hostPath: string }>;
   unpublishVolume(pv: PersistentVolume, ctx: VolumeContext): Promise<void>;
 }
 
@@ -28,6 +34,8 @@ export interface ReconcilerOptions {
   asw: ActualStateOfWorld;
   drivers: VolumePublisher;
   rootDir: string;
+  /** The kubelet's own Node object as last seen (undefined until it is known: nothing is published). */
+  node(): DeepReadonly<Node> | undefined;
   logger: Logger;
   /** Called for a pod whose volumes became ready, or whose mount error changed. */
   onPodChanged(podUid: string): void;
@@ -112,6 +120,7 @@ export class VolumeReconciler {
       }
     }
     // Set up what pods need.
+    const node = this.o.node();
     for (const pod of dsw.allPods()) {
       let podError: string | undefined;
       let mountedSomething = false;
@@ -119,8 +128,24 @@ export class VolumeReconciler {
         if (!v.pv) continue;
         const name = v.pv.metadata.name;
         if (asw.isMounted(name, pod.podUid)) continue;
+        if (!node) {
+          failed = true;
+          podError = `MountVolume.SetUp of volume "${v.volumeName}" waits for this kubelet's Node object (not known yet)`;
+          continue;
+        }
+        const pinned = volumeNodeAffinityProblem(v.pv, node);
+        if (pinned) {
+          failed = true;
+          podError = pinned;
+          continue;
+        }
         try {
-          const { hostPath } = await drivers.publishVolume(v.pv, { podUid: pod.podUid, rootDir, readOnly: v.readOnly });
+          const { hostPath } = await drivers.publishVolume(v.pv, {
+            podUid: pod.podUid,
+            rootDir,
+            readOnly: v.readOnly,
+            node,
+          });
           asw.markMounted(v.pv, pod.podUid, hostPath, v.readOnly);
           mountedSomething = true;
           logger.info({ pv: name, pod: pod.podKey, hostPath }, 'volume set up');

@@ -9,8 +9,9 @@
  * manager calls `onPodChanged`, so the worker re-syncs the pod by itself: no polling.
  */
 import type { Logger } from 'pino';
-import type { Pod } from '../../api/core/v1';
+import type { Node, Pod } from '../../api/core/v1';
 import type { Stored } from '../../api/stored';
+import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { ActualStateOfWorld } from './actual_state';
 import { DesiredStateOfWorld } from './desired_state';
 import { desiredPod, type VolumeListers } from './populator';
@@ -37,6 +38,8 @@ export type PodVolumes =
 export interface VolumeManagerOptions {
   drivers: VolumePublisher;
   rootDir: string;
+  /** The kubelet's own Node object (volumes are published only on a node their nodeAffinity admits). */
+  node(): DeepReadonly<Node> | undefined;
   listers: VolumeListers;
   logger: Logger;
   onPodChanged(podUid: string): void;
@@ -55,6 +58,7 @@ export class VolumeManager {
       asw: this.asw,
       drivers: o.drivers,
       rootDir: o.rootDir,
+      node: o.node,
       logger: o.logger,
       onPodChanged: o.onPodChanged,
     });

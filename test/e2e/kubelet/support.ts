@@ -196,22 +196,22 @@ export async function claimHostDir(c: TestCluster, claim: string): Promise<strin
 export async function teardown(c: TestCluster | undefined, failed: boolean): Promise<void> {
   if (!c) return;
   await c.down();
-  await removeNodeContainers(c.nodeName);
+  for (const node of c.nodeNames) await removeNodeContainers(node);
   if (failed) console.log(`      (component logs kept in ${c.dir})`);
   else rmSync(c.dir, { recursive: true, force: true });
 }
 
 /**
- * Registers a suite's hooks around one cluster with a kubelet: skipped without Docker, the
- * kubelet log tail printed after a failed test, component logs kept when anything failed.
- * `set` receives the cluster once it is up.
+ * Registers a suite's hooks around one cluster with `numNodes` kubelets (default 1): skipped
+ * without Docker, the kubelets' log tails printed after a failed test, component logs kept when
+ * anything failed. `set` receives the cluster once it is up.
  */
-export function useKubeletCluster(set: (c: TestCluster) => void): void {
+export function useKubeletCluster(set: (c: TestCluster) => void, numNodes = 1): void {
   let c: TestCluster | undefined;
   let failed = false;
   before(async function () {
     skipWithoutDocker(this);
-    c = new TestCluster({ kubelet: true });
+    c = new TestCluster({ kubelet: true, numNodes });
     set(c);
     await c.up();
   });
@@ -219,6 +219,7 @@ export function useKubeletCluster(set: (c: TestCluster) => void): void {
   afterEach(function () {
     if (this.currentTest?.state !== 'failed' || !c) return;
     failed = true;
-    console.log(`--- kubelet log tail ---\n${c.logTail('kubelet', 40)}`);
+    for (const node of c.nodeNames)
+      console.log(`--- ${c.kubeletName(node)} log tail ---\n${c.logTail(c.kubeletName(node), 40)}`);
   });
 }

@@ -64,7 +64,9 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
         rootDir: path.join(tmp, 'kubelet'),
         hostIP: '127.0.0.1',
         runtime: rt,
-        drivers: testNodeDrivers(new FakeMounter({ nfsSupported: false }), { exportRoot: path.join(tmp, 'nfs') }),
+        drivers: testNodeDrivers(new FakeMounter({ nfsSupported: false }), {
+          nfs: { exportRoot: path.join(tmp, 'nfs') },
+        }),
         networkMode: 'host',
         bindAddress: '127.0.0.1',
         port: 0,

@@ -85,7 +85,7 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
       url: api.url,
       rootDir: path.join(tmp, 'kubelet'),
       runtime: new FakeRuntime({ images: ['busybox'] }),
-      drivers: testNodeDrivers(new FakeMounter(), { exportRoot: path.join(tmp, 'nfs') }),
+      drivers: testNodeDrivers(new FakeMounter(), { nfs: { exportRoot: path.join(tmp, 'nfs') } }),
     });
     await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     watch = await client.pods.watch(ns);

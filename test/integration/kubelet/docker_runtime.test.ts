@@ -35,7 +35,7 @@ const endpoint = process.env.KUBESTORE_DOCKER_ENDPOINT ?? 'unix:///var/run/docke
 
 describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
   this.timeout(60_000);
-  const rt = new DockerRuntime({ endpoint });
+  const rt = new DockerRuntime({ endpoint, nodeName: `it-${randomUUID().slice(0, 8)}` });
   const podUids: string[] = [];
   let tmp = '';
 
@@ -269,12 +269,14 @@ describe('kubelet runtime: DockerRuntime against a real dockerd', function () {
   it('PVC → PV → host path → bind: hostPath and server-local NFS volumes are writable from a container', async () => {
     const exportRoot = await mkdirp(path.join(tmp, 'nfs-export'));
     const plugins = testNodeDrivers(new FakeMounter({ nfsSupported: false }), {
-      isServer: true,
-      server: 'localhost',
-      exportRoot,
-      exportPath: '/exports',
+      nfs: { isServer: true, server: 'localhost', exportRoot, exportPath: '/exports' },
     });
-    const ctx = { podUid: randomUUID(), rootDir: path.join(tmp, 'kubelet'), readOnly: false };
+    const ctx = {
+      podUid: randomUUID(),
+      rootDir: path.join(tmp, 'kubelet'),
+      readOnly: false,
+      node: { metadata: { name: 'node-a' } },
+    };
     const hostPv: PersistentVolume = {
       metadata: { name: 'pv-host' },
       spec: { hostPath: { path: path.join(tmp, 'pv', 'host-vol') } },

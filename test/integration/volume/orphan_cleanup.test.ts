@@ -97,7 +97,7 @@ describe('volume drivers: a restarted kubelet unmounts the shared mounts no pod 
       url: api.url,
       rootDir,
       runtime: rt,
-      drivers: testNodeDrivers(mounter, { exportRoot: path.join(tmp, 'nfs') }),
+      drivers: testNodeDrivers(mounter, { nfs: { exportRoot: path.join(tmp, 'nfs') } }),
     });
     await waitUntil(
       () => [...rt.containers.values()].some((c) => c.spec.binds.includes(`${path.join(mounts, 'kept')}:/data`)),

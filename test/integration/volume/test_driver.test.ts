@@ -54,7 +54,7 @@ describe('volume drivers: a test-only driver registered in one line goes through
       url: api.url,
       rootDir: path.join(tmp, 'kubelet'),
       runtime: rt,
-      drivers: testNodeDrivers(new FakeMounter(), { exportRoot: path.join(tmp, 'nfs') }, [driver]),
+      drivers: testNodeDrivers(new FakeMounter(), { nfs: { exportRoot: path.join(tmp, 'nfs') }, extra: [driver] }),
     });
     await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await waitUntil(

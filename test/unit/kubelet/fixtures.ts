@@ -5,6 +5,7 @@
 import type {
   Container,
   EventType,
+  Node,
   PersistentVolume,
   PersistentVolumeClaim,
   Pod,
@@ -45,6 +46,24 @@ export function pod(
       terminationGracePeriodSeconds: 30,
     },
     status: { phase: 'Pending' },
+  };
+}
+
+/** The Node object of the kubelet under test (node-a, labelled as the kubelet labels it, plus `labels`). */
+export function kubeletNode(name = 'node-a', labels: Record<string, string> = {}): Stored<Node, 'Cluster'> {
+  return stored<Node>({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } },
+  });
+}
+
+/** A required node affinity: label `kubernetes.io/hostname` In `nodes`. */
+export function pinnedTo(...nodes: string[]): NonNullable<PersistentVolume['spec']['nodeAffinity']> {
+  return {
+    required: {
+      nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: nodes }] }],
+    },
   };
 }
 

@@ -16,7 +16,16 @@ import {
 import type { VolumePublisher } from '../../../pkg/kubelet/volumemanager/reconciler';
 import { VolumeManager } from '../../../pkg/kubelet/volumemanager/volume_manager';
 import { waitFor } from '../../helpers/wait';
-import { claim, FakeCache, hostPathPv, pod, RecordingPodWriter, RecordingRecorder, SpyVolumeSetter } from './fixtures';
+import {
+  claim,
+  FakeCache,
+  kubeletNode,
+  hostPathPv,
+  pod,
+  RecordingPodWriter,
+  RecordingRecorder,
+  SpyVolumeSetter,
+} from './fixtures';
 import type { Stored } from '../../../pkg/api/stored';
 
 type StoredPod = Stored<Pod, 'Namespaced'>;
@@ -42,6 +51,7 @@ function harness(opts: { backoff?: KeyedBackoff; setter?: VolumePublisher } = {}
   const volumes = new VolumeManager({
     drivers: opts.setter ?? setter,
     rootDir: '/var/lib/kubelet',
+    node: () => kubeletNode(),
     listers: cache,
     logger: silentLogger(),
     onPodChanged: (uid) => changed.push(uid),

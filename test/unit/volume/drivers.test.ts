@@ -10,14 +10,18 @@ function values(component: 'kube-controller-manager' | 'kubelet', o: FlagValues 
 }
 
 describe('volume: drivers configured from flags', () => {
-  it('each binary takes its drivers’ flags: the controller-manager the hostPath roots and NFS export, the kubelet the NFS export', () => {
+  it('each binary takes its drivers’ flags: the controller-manager the hostPath roots and NFS export, the kubelet the NFS export and local roots', () => {
     expect(Object.keys(driverFlags('kube-controller-manager', {})).sort()).to.deep.equal([
       'hostpath-allowed-roots',
       'hostpath-base-dir',
       'nfs-export-path',
       'nfs-export-root',
     ]);
-    expect(Object.keys(driverFlags('kubelet', {})).sort()).to.deep.equal(['nfs-export-path', 'nfs-export-root']);
+    expect(Object.keys(driverFlags('kubelet', {})).sort()).to.deep.equal([
+      'local-volume-roots',
+      'nfs-export-path',
+      'nfs-export-root',
+    ]);
     expect(driverFlags('kubelet', { NFS_EXPORT_ROOT: '/srv/e' })['nfs-export-root']?.default).to.equal('/srv/e');
   });
 
@@ -28,8 +32,8 @@ describe('volume: drivers configured from flags', () => {
       'nfs-export-root': '/e',
     });
     const { registry, roots } = driversFromFlags('kube-controller-manager', f, { IS_NFS_SERVER: 'true' });
-    expect(registry.list().map((d) => d.identity.type)).to.deep.equal(['hostPath', 'nfs']);
-    expect(roots).to.deep.equal(['/v', '/fast', '/slow', '/e']);
+    expect(registry.list().map((d) => d.identity.type)).to.deep.equal(['hostPath', 'nfs', 'local']);
+    expect(roots, 'local volumes are never provisioned: no root').to.deep.equal(['/v', '/fast', '/slow', '/e']);
     expect(registry.defaultClasses().find((c) => c.metadata.name === 'nfs')?.parameters).to.deep.equal({
       server: 'localhost',
       path: '/exports',

@@ -14,11 +14,13 @@ describe('volume: VolumeDriverRegistry', () => {
   const registry = testDriverRegistry({ nfs: { server: 'nfs.local' } });
   const host: PersistentVolume = { metadata: { name: 'h' }, spec: { hostPath: { path: '/data/h' } } };
   const nfs: PersistentVolume = { metadata: { name: 'n' }, spec: { nfs: { server: 's', path: '/exports/n' } } };
+  const local: PersistentVolume = { metadata: { name: 'l' }, spec: { local: { path: '/mnt/disks/l' } } };
 
   it('picks the driver by PV source', () => {
     expect(registry.forVolume(host)?.identity.pluginName).to.equal('kubernetes.io/host-path');
     expect(registry.forVolume(nfs)?.identity.pluginName).to.equal('kubernetes.io/nfs');
-    expect(registry.list().map((d) => d.identity.type)).to.deep.equal(['hostPath', 'nfs']);
+    expect(registry.forVolume(local)?.identity.pluginName).to.equal('kubernetes.io/local-volume');
+    expect(registry.list().map((d) => d.identity.type)).to.deep.equal(['hostPath', 'nfs', 'local']);
   });
 
   it('picks the driver of a class by its provisioner, and of a missing default class by its name', () => {
@@ -54,7 +56,7 @@ describe('volume: VolumeDriverRegistry', () => {
       expect(registry.forVolume(forged), driver).to.equal(undefined);
       expect(() => registry.nodeDriverFor(forged)).to.throw(
         VolumeSetupError,
-        `no volume plugin supports PersistentVolume "f": its csi driver "${driver}" is not one of this kubelet's drivers (hostPath, nfs)`,
+        `no volume plugin supports PersistentVolume "f": its csi driver "${driver}" is not one of this kubelet's drivers (hostPath, nfs, local)`,
       );
     }
     // The node's halves never throw synchronously: an unknown driver is a rejected promise the volume manager reports.
@@ -98,12 +100,15 @@ describe('volume: VolumeDriverRegistry', () => {
     let made = 0;
     const lookup = registry.services(() => ++made);
     const [first] = registry.list();
-    expect(made).to.equal(2);
+    expect(made).to.equal(3);
     expect(first && lookup(first)).to.equal(1);
     expect(() => lookup(newHostPathDriver())).to.throw(/not registered/);
     const node = new NodeDrivers(registry, { mounter: new FakeMounter() });
     const err = await node
-      .publishVolume({ metadata: { name: 'x' }, spec: {} }, { podUid: 'u', rootDir: '/r', readOnly: false })
+      .publishVolume(
+        { metadata: { name: 'x' }, spec: {} },
+        { podUid: 'u', rootDir: '/r', readOnly: false, node: { metadata: { name: 'n' } } },
+      )
       .catch((e: unknown) => e);
     expect(err).to.be.instanceOf(VolumeSetupError);
     expect(await node.cleanupOrphans('/nonexistent-kubelet-root', new Set())).to.deep.equal([]);

@@ -8,6 +8,8 @@
  *   kubelet's `--network-mode bridge` or `host` is the operator's choice.
  * - Docker's restart policy is always `no`: the kubelet's pod worker owns restarts.
  * - Errors are classified by HTTP status and socket error code, never by message text.
+ * - One node's: every container it creates carries the node label, and it lists, inspects
+ *   through lists, and reports events of only the containers carrying it (see `nodeName`).
  */
 import readline from 'node:readline';
 import { type PassThrough, Readable } from 'node:stream';
@@ -43,9 +45,10 @@ export interface DockerRuntimeOptions {
   defaultNetworkMode?: string;
   /**
    * The node this runtime serves: created containers are labelled with it and only containers
-   * carrying it are listed or reported (several kubelets may share one dockerd).
+   * carrying it are listed or reported, so kubelets sharing one dockerd (several nodes on one
+   * machine) never adopt, stop or remove each other's containers. Required for that reason.
    */
-  nodeName?: string;
+  nodeName: string;
   /** How long `ping` waits for an answer (default 5s). */
   pingTimeoutMs?: number;
   /** How long connecting to dockerd may take before the call fails as unavailable (default 10s). */
@@ -104,13 +107,16 @@ export class DockerRuntime implements ContainerRuntime {
   readonly endpoint: string;
   private readonly docker: Dockerode;
   private readonly defaultNetworkMode: string;
+  private readonly nodeName: string;
   private readonly nodeLabels: string[];
   private readonly pingTimeoutMs: number;
 
-  constructor(options: DockerRuntimeOptions = {}) {
+  constructor(options: DockerRuntimeOptions) {
     this.endpoint = options.endpoint ?? DefaultDockerEndpoint;
     this.defaultNetworkMode = options.defaultNetworkMode ?? DefaultNetworkMode;
-    this.nodeLabels = options.nodeName ? [`${ContainerLabel.Node}=${options.nodeName}`] : [];
+    if (!options.nodeName) throw new Error('DockerRuntime needs the name of the node it serves');
+    this.nodeName = options.nodeName;
+    this.nodeLabels = [`${ContainerLabel.Node}=${options.nodeName}`];
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5000;
     if (options.docker) {
       this.docker = options.docker;
@@ -211,9 +217,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** The container, or undefined when it does not exist or is not this node's (another kubelet's, or none's). */
   async inspectContainer(id: string): Promise<RuntimeContainer | undefined> {
     try {
-      return fromInspect(await this.docker.getContainer(id).inspect());
+      const c = fromInspect(await this.docker.getContainer(id).inspect());
+      return c.labels[ContainerLabel.Node] === this.nodeName ? c : undefined;
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw this.translate(err, `inspecting container ${id}`);

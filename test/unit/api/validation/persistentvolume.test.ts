@@ -12,6 +12,13 @@ function setSpecKey(pv: PersistentVolume, key: string, value: unknown): void {
   (pv.spec as Record<string, unknown>)[key] = value;
 }
 
+/** A required node affinity naming node-b. */
+const onNode: NonNullable<PersistentVolume['spec']['nodeAffinity']> = {
+  required: {
+    nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-b'] }] }],
+  },
+};
+
 describe('validatePersistentVolume', () => {
   const rows: Row<PersistentVolume>[] = [
     {
@@ -118,9 +125,57 @@ describe('validatePersistentVolume', () => {
       want: ['spec.nfs FieldValueForbidden'],
     },
     {
-      name: 'local is not supported',
-      mutate: (pv) => setSpecKey(pv, 'local', { path: '/mnt' }),
+      name: 'local with node affinity alone is a source',
+      mutate: (pv) => (
+        delete pv.spec.hostPath,
+        (pv.spec.local = { path: '/mnt/disks/ssd1', fsType: 'ext4' }),
+        (pv.spec.nodeAffinity = onNode)
+      ),
+      want: [],
+    },
+    {
+      name: 'local requires node affinity (Kubernetes wording)',
+      mutate: (pv) => (delete pv.spec.hostPath, (pv.spec.local = { path: '/mnt/disks/ssd1' })),
+      want: ['spec.nodeAffinity FieldValueRequired'],
+      message: 'Required value: Local volume requires node affinity',
+    },
+    {
+      name: 'local: a null nodeAffinity is none',
+      mutate: (pv) => (
+        delete pv.spec.hostPath, (pv.spec.local = { path: '/mnt' }), setSpecKey(pv, 'nodeAffinity', null)
+      ),
+      want: ['spec.nodeAffinity FieldValueRequired'],
+    },
+    {
+      name: 'local: an empty nodeAffinity counts as given but lacks its required terms',
+      mutate: (pv) => (delete pv.spec.hostPath, (pv.spec.local = { path: '/mnt' }), (pv.spec.nodeAffinity = {})),
+      want: ['spec.nodeAffinity.required FieldValueRequired'],
+    },
+    {
+      name: 'local.path required',
+      mutate: (pv) => (delete pv.spec.hostPath, (pv.spec.local = { path: '' }), (pv.spec.nodeAffinity = onNode)),
+      want: ['spec.local.path FieldValueRequired'],
+    },
+    {
+      name: 'local.path absolute',
+      mutate: (pv) => (
+        delete pv.spec.hostPath, (pv.spec.local = { path: 'disks/ssd1' }), (pv.spec.nodeAffinity = onNode)
+      ),
+      want: ['spec.local.path FieldValueInvalid'],
+      message: 'Invalid value: "disks/ssd1": must be an absolute path',
+    },
+    {
+      name: "local.path without '..' or NUL",
+      mutate: (pv) => (
+        delete pv.spec.hostPath, (pv.spec.local = { path: '/mnt/../etc\0' }), (pv.spec.nodeAffinity = onNode)
+      ),
+      want: ['spec.local.path FieldValueInvalid', 'spec.local.path FieldValueInvalid'],
+    },
+    {
+      name: 'local and hostPath: only one source',
+      mutate: (pv) => ((pv.spec.local = { path: '/mnt' }), (pv.spec.nodeAffinity = onNode)),
       want: ['spec.local FieldValueForbidden'],
+      message: 'Forbidden: may not specify more than 1 volume type',
     },
     {
       name: 'iscsi is not supported',
@@ -143,7 +198,7 @@ describe('validatePersistentVolume', () => {
       name: 'awsElasticBlockStore alone: forbidden, no other source',
       mutate: (pv) => (delete pv.spec.hostPath, setSpecKey(pv, 'awsElasticBlockStore', { volumeID: 'v' })),
       want: ['spec.awsElasticBlockStore FieldValueForbidden'],
-      message: 'Forbidden: only hostPath, nfs and csi volume sources are supported',
+      message: 'Forbidden: only hostPath, nfs, local and csi volume sources are supported',
     },
     { name: 'a null source key counts as unset', mutate: (pv) => setSpecKey(pv, 'csi', null), want: [] },
     {

@@ -1,15 +1,18 @@
 import { expect } from 'chai';
-import type { PersistentVolume } from '../../../../pkg/api/core/v1';
+import type { Node, PersistentVolume } from '../../../../pkg/api/core/v1';
 import { silentLogger } from '../../../../pkg/log/logger';
 import { FakeClock } from '../../../../pkg/util/clock/fake';
 import { ActualStateOfWorld } from '../../../../pkg/kubelet/volumemanager/actual_state';
 import { DesiredStateOfWorld } from '../../../../pkg/kubelet/volumemanager/desired_state';
 import { VolumeReconciler, type VolumePublisher } from '../../../../pkg/kubelet/volumemanager/reconciler';
 import { advance, flush } from '../../util/wait/fake_time';
-import { hostPathPv, SpyVolumeSetter } from '../fixtures';
+import { hostPathPv, kubeletNode, nfsPv, pinnedTo, SpyVolumeSetter } from '../fixtures';
 import type { Stored } from '../../../../pkg/api/stored';
 
-function harness(drivers: VolumePublisher): { r: VolumeReconciler; dsw: DesiredStateOfWorld; clock: FakeClock } {
+function harness(
+  drivers: VolumePublisher,
+  node: () => Stored<Node, 'Cluster'> | undefined = () => kubeletNode(),
+): { r: VolumeReconciler; dsw: DesiredStateOfWorld; clock: FakeClock } {
   const clock = new FakeClock();
   const dsw = new DesiredStateOfWorld();
   const r = new VolumeReconciler({
@@ -17,6 +20,7 @@ function harness(drivers: VolumePublisher): { r: VolumeReconciler; dsw: DesiredS
     asw: new ActualStateOfWorld(),
     drivers,
     rootDir: '/var/lib/kubelet',
+    node,
     logger: silentLogger(),
     onPodChanged: () => undefined,
     clock,
@@ -106,5 +110,56 @@ describe('kubelet/volumemanager: VolumeReconciler', () => {
     h.r.kick();
     await advance(h.clock, 1000);
     expect(spy.ops('setUp')).to.have.length(1);
+  });
+
+  it('never publishes a PV (hostPath, NFS, local) whose nodeAffinity excludes this node; a relabelled node gets it on the retry', async () => {
+    const spy = new SpyVolumeSetter();
+    let node = kubeletNode('node-a');
+    const h = harness(spy, () => node);
+    const hostPv = hostPathPv('pv-host', '/vols/pv-host');
+    hostPv.spec.nodeAffinity = pinnedTo('node-b');
+    const remote = nfsPv('pv-nfs');
+    remote.spec.nodeAffinity = pinnedTo('node-b', 'node-c');
+    const local = hostPathPv('pv-local', '/unused');
+    delete local.spec.hostPath;
+    local.spec.local = { path: '/var/lib/kubelet/local-volumes/a' };
+    local.spec.nodeAffinity = pinnedTo('node-b');
+    for (const [uid, pv] of [
+      ['uid-host', hostPv],
+      ['uid-nfs', remote],
+      ['uid-local', local],
+    ] as const)
+      wantPv(h.dsw, uid, pv);
+    h.r.kick();
+    await h.r.idle();
+    expect(spy.ops('setUp'), 'no driver is asked').to.deep.equal([]);
+    expect(h.r.mountErrors.get('uid-host')).to.equal(
+      'MountVolume.NodeAffinity check failed for volume "pv-host" : no matching NodeSelectorTerms (the volume is pinned to another node by its nodeAffinity: kubernetes.io/hostname In [node-b]; this is node "node-a")',
+    );
+    expect(h.r.mountErrors.get('uid-nfs')).to.match(/"pv-nfs" : no matching NodeSelectorTerms .*In \[node-b, node-c\]/);
+    expect(h.r.mountErrors.get('uid-local')).to.match(/"pv-local" : no matching NodeSelectorTerms/);
+
+    node = kubeletNode('node-a', { 'kubernetes.io/hostname': 'node-b' });
+    await advance(h.clock, 500);
+    await h.r.idle();
+    expect(spy.ops('setUp').sort()).to.deep.equal(['pv-host@uid-host', 'pv-local@uid-local', 'pv-nfs@uid-nfs']);
+    expect(h.r.mountErrors.size).to.equal(0);
+    h.r.stop();
+  });
+
+  it('publishes nothing before the Node object is known, and retries', async () => {
+    const spy = new SpyVolumeSetter();
+    let node: Stored<Node, 'Cluster'> | undefined;
+    const h = harness(spy, () => node);
+    wantPv(h.dsw, 'uid-a', hostPathPv('pv-1', '/vols/pv-1'));
+    h.r.kick();
+    await h.r.idle();
+    expect(spy.ops('setUp')).to.deep.equal([]);
+    expect(h.r.mountErrors.get('uid-a')).to.match(/Node object/);
+    node = kubeletNode();
+    await advance(h.clock, 500);
+    await h.r.idle();
+    expect(spy.ops('setUp')).to.deep.equal(['pv-1@uid-a']);
+    h.r.stop();
   });
 });

@@ -8,7 +8,7 @@ import { testNodeDrivers } from '../../../helpers/volume_drivers';
 import type { VolumePublisher } from '../../../../pkg/kubelet/volumemanager/reconciler';
 import { VolumeManager, type PodVolumes } from '../../../../pkg/kubelet/volumemanager/volume_manager';
 import { waitFor } from '../../../helpers/wait';
-import { claim, FakeCache, hostPathPv, nfsPv, pod, SpyVolumeSetter } from '../fixtures';
+import { claim, FakeCache, kubeletNode, hostPathPv, nfsPv, pod, SpyVolumeSetter } from '../fixtures';
 
 function notReady(v: PodVolumes): string {
   if (v.ready) throw new Error(`expected the volumes not to be ready, got ${JSON.stringify([...v.volumes])}`);
@@ -28,6 +28,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     const m = new VolumeManager({
       drivers,
       rootDir,
+      node: () => kubeletNode(),
       listers: cache,
       logger: silentLogger(),
       onPodChanged: (uid) => changed.push(uid),
@@ -244,7 +245,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     afterEach(() => rm(tmp, { recursive: true, force: true }));
 
     it('hostPath: the PV directory is created (DirectoryOrCreate) and handed out', async () => {
-      const vm = manager(testNodeDrivers(new FakeMounter(), { isServer: false }), path.join(tmp, 'kubelet'));
+      const vm = manager(testNodeDrivers(new FakeMounter(), { nfs: { isServer: false } }), path.join(tmp, 'kubelet'));
       const dir = path.join(tmp, 'volumes', 'pv-1');
       cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', dir));
       const p = pod('web', { claims: { 'data-volume': 'data' } });
@@ -255,7 +256,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     });
 
     it('hostPath: a relative path is refused with a FailedMount reason', async () => {
-      const vm = manager(testNodeDrivers(new FakeMounter(), { isServer: false }), path.join(tmp, 'kubelet'));
+      const vm = manager(testNodeDrivers(new FakeMounter(), { nfs: { isServer: false } }), path.join(tmp, 'kubelet'));
       cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', 'relative/dir'));
       const p = pod('web', { claims: { d: 'data' } });
       vm.setPod(p);
@@ -266,7 +267,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
     it('NFS: two pods on one PV share one mount; it is unmounted when the last pod goes', async () => {
       const mounter = new FakeMounter();
       const rootDir = path.join(tmp, 'kubelet');
-      const vm = manager(testNodeDrivers(mounter, { isServer: false }), rootDir);
+      const vm = manager(testNodeDrivers(mounter, { nfs: { isServer: false } }), rootDir);
       cache.add(claim('shared', 'pv-nfs'), nfsPv('pv-nfs', '10.0.0.9', '/exports/pv-nfs'));
       const a = pod('a', { uid: 'uid-a', claims: { s: 'shared' } });
       const b = pod('b', { uid: 'uid-b', claims: { s: 'shared' } });
@@ -295,7 +296,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
 
     it('NFS on a kernel without an NFS client: the pod waits with a reason that says so', async () => {
       const mounter = new FakeMounter({ nfsSupported: false });
-      const vm = manager(testNodeDrivers(mounter, { isServer: false }), path.join(tmp, 'kubelet'));
+      const vm = manager(testNodeDrivers(mounter, { nfs: { isServer: false } }), path.join(tmp, 'kubelet'));
       cache.add(claim('shared', 'pv-nfs'), nfsPv('pv-nfs'));
       const p = pod('a', { claims: { s: 'shared' } });
       vm.setPod(p);
@@ -308,7 +309,7 @@ describe('kubelet/volumemanager: VolumeManager', () => {
       const mounter = new FakeMounter({ nfsSupported: false });
       const exportRoot = path.join(tmp, 'export');
       const vm = manager(
-        testNodeDrivers(mounter, { isServer: true, exportRoot, exportPath: '/exports' }),
+        testNodeDrivers(mounter, { nfs: { isServer: true, exportRoot, exportPath: '/exports' } }),
         path.join(tmp, 'kubelet'),
       );
       cache.add(claim('shared', 'pv-nfs'), nfsPv('pv-nfs', 'localhost', '/exports/default-shared'));

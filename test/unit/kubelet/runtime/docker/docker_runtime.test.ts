@@ -14,7 +14,7 @@ async function expectUnavailable(p: Promise<unknown>): Promise<void> {
 
 describe('runtime/docker: an unreachable daemon', () => {
   it('a missing unix socket → RuntimeUnavailableError from every call', async () => {
-    const rt = new DockerRuntime({ endpoint: 'unix:///nonexistent/kubestore-test/docker.sock' });
+    const rt = new DockerRuntime({ endpoint: 'unix:///nonexistent/kubestore-test/docker.sock', nodeName: 'node-a' });
     await expectUnavailable(rt.ping());
     await expectUnavailable(rt.imageExists('busybox'));
     await expectUnavailable(rt.listContainers());
@@ -27,7 +27,7 @@ describe('runtime/docker: an unreachable daemon', () => {
   });
 
   it('a refused TCP port → RuntimeUnavailableError naming the endpoint', async () => {
-    const rt = new DockerRuntime({ endpoint: 'tcp://127.0.0.1:1' });
+    const rt = new DockerRuntime({ endpoint: 'tcp://127.0.0.1:1', nodeName: 'node-a' });
     await rt.ping().then(
       () => expect.fail('pinged'),
       (err: unknown) => expect((err as Error).message).to.contain('tcp://127.0.0.1:1'),
@@ -35,7 +35,7 @@ describe('runtime/docker: an unreachable daemon', () => {
   });
 
   it('events() throws RuntimeUnavailableError, and ends quietly when already aborted', async () => {
-    const rt = new DockerRuntime({ endpoint: 'unix:///nonexistent/kubestore-test/docker.sock' });
+    const rt = new DockerRuntime({ endpoint: 'unix:///nonexistent/kubestore-test/docker.sock', nodeName: 'node-a' });
     const iterate = async (signal: AbortSignal): Promise<number> => {
       let n = 0;
       for await (const _ of rt.events(signal)) n++;
