@@ -160,8 +160,9 @@ describe('e2e: the seed scenarios through kubectl', function () {
       'pods-sharing-claim.yaml',
       'pvc-type-mismatch.yaml',
     ];
-    // Applied by other suites: test/e2e/kubectl/statefulset.test.ts.
-    const appliedElsewhere = ['statefulset.yaml'];
+    // Applied by other suites: test/e2e/kubectl/statefulset.test.ts, test/e2e/scenarios/statefulset_nodes.test.ts
+    // and test/e2e/kubelet/multinode_local.test.ts.
+    const appliedElsewhere = ['statefulset.yaml', 'storageclass-wffc.yaml', 'local-pv.yaml'];
     expect(
       readdirSync(manifests)
         .filter((f) => f.endsWith('.yaml'))
