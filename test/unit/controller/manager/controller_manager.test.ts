@@ -12,10 +12,13 @@ describe('controller-manager: selectControllers (--controllers)', () => {
     ['*', all],
     ['persistentvolume-binder', ['persistentvolume-binder']],
     ['scheduler,persistentvolume-binder', ['persistentvolume-binder', 'scheduler']],
-    ['*,-scheduler', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace']],
-    ['-scheduler,*', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace']],
-    ['*,-pvc-protection,-pv-protection', ['persistentvolume-binder', 'scheduler', 'namespace']],
-    [' * , -scheduler ', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace']],
+    ['*,-scheduler', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'garbagecollector']],
+    ['-scheduler,*', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'garbagecollector']],
+    ['*,-pvc-protection,-pv-protection', ['persistentvolume-binder', 'scheduler', 'namespace', 'garbagecollector']],
+    [
+      ' * , -scheduler ',
+      ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'garbagecollector'],
+    ],
     ['-scheduler', []],
     ['', []],
     ['scheduler,-scheduler', []],
@@ -25,7 +28,7 @@ describe('controller-manager: selectControllers (--controllers)', () => {
 
   it('an unknown name (enabled or disabled) is an error naming it and the known ones', () => {
     expect(() => selectControllers('*,bogus')).to.throw(
-      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace\)/,
+      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace, garbagecollector\)/,
     );
     expect(() => selectControllers('-bogus')).to.throw(/unknown controller "bogus"/);
   });

@@ -80,13 +80,35 @@ describe('controller-manager: controller descriptors', () => {
     expect(new Set(knownControllers).size).to.equal(knownControllers.length);
   });
 
+  // The garbage collector watches every stored resource but events.
+  const everything = [
+    'clusterrolebindings',
+    'clusterroles',
+    'leases',
+    'namespaces',
+    'nodes',
+    'persistentvolumeclaims',
+    'persistentvolumes',
+    'pods',
+    'rolebindings',
+    'roles',
+    'storageclasses',
+  ];
   const cases: [string, string[]][] = [
-    ['*', ['namespaces', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
+    ['*', everything],
+    ['garbagecollector', everything],
+    [
+      '*,-garbagecollector',
+      ['namespaces', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses'],
+    ],
     ['pv-protection', ['persistentvolumes']],
     ['pvc-protection', ['persistentvolumeclaims', 'pods']],
     ['persistentvolume-binder', ['persistentvolumeclaims', 'persistentvolumes', 'storageclasses']],
     ['scheduler', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods']],
-    ['*,-scheduler,-namespace', ['persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
+    [
+      '*,-scheduler,-namespace,-garbagecollector',
+      ['persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses'],
+    ],
     ['', []],
     ['namespace,-namespace', []],
   ];
@@ -178,6 +200,7 @@ describe('controller-manager: controller descriptors', () => {
           expect(recorders).to.deep.equal(['persistentvolume-controller']);
         } else expect(creates).to.deep.equal([]);
         if (d.name === 'scheduler') expect(recorders).to.deep.equal(['default-scheduler']);
+        if (d.name === 'garbagecollector') expect(recorders).to.deep.equal(['garbage-collector-controller']);
       });
     }
   });
