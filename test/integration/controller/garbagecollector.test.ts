@@ -132,7 +132,10 @@ describe('garbage collector (in-process) on a real apiserver', function () {
       metadata: { name: 'fg-c', namespace: ns, finalizers: [hold], ownerReferences: [ownerRef(owner, true)] },
     });
     await client.pods.create(pod('fg-p', [ownerRef(owner, true)]));
-    await client.persistentVolumeClaims.delete('fg-owner', ns, { propagationPolicy: 'Foreground' });
+    // The query form of DeleteOptions (kubectl sends a body; other clients use the query).
+    await client.rest.request('DELETE', client.persistentVolumeClaims.path(ns, 'fg-owner'), {
+      query: { propagationPolicy: 'Foreground' },
+    });
     await waitGone(getPod('fg-p'), 'fg-p');
     await waitUntil(
       async () => Boolean((await client.persistentVolumeClaims.get('fg-c', ns)).metadata.deletionTimestamp),
