@@ -76,11 +76,27 @@ export class GarbageCollectorReconciler implements Reconciler {
     return this.collect(node);
   }
 
+  /**
+   * The observed objects whose reference to `owner` really points at it: its kind and name, and
+   * for a namespaced owner its namespace. A reference that only copies the uid (from another
+   * namespace, or from a cluster-scoped object) is dangling for its holder, and must not make
+   * the owner wait or be orphaned from.
+   */
+  private dependentsOf(owner: GraphNode): { node: GraphNode; ref: OwnerReference }[] {
+    const { uid, name, namespace } = owner.identity;
+    return this.d.graph.dependentsOf(uid).flatMap((node) => {
+      const ref = node.owners.find((r) => r.uid === uid);
+      if (!ref || ref.name !== name || this.d.resolver.resolve(ref.apiVersion, ref.kind) !== owner.resource) return [];
+      if (owner.resource.namespaced && node.identity.namespace !== namespace) return [];
+      return [{ node, ref }];
+    });
+  }
+
   /** Orphan: removes `owner`'s references from its dependents, then its `orphan` finalizer. */
   private async orphanDependents(owner: GraphNode): Promise<void> {
     const uid = owner.identity.uid;
     const results = await Promise.allSettled(
-      this.d.graph.dependentsOf(uid).map((dep) => this.removeReferences(dep, new Set([uid]))),
+      this.dependentsOf(owner).map(({ node }) => this.removeReferences(node, new Set([uid]))),
     );
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
     if (failed.length > 0)
@@ -91,10 +107,7 @@ export class GarbageCollectorReconciler implements Reconciler {
 
   /** Foreground: removes `foregroundDeletion` once no dependent blocks `owner`. */
   private async finishForeground(owner: GraphNode): Promise<void> {
-    const uid = owner.identity.uid;
-    const blocking = this.d.graph
-      .dependentsOf(uid)
-      .filter((d) => d.owners.some((r) => r.uid === uid && r.blockOwnerDeletion === true));
+    const blocking = this.dependentsOf(owner).filter(({ ref }) => ref.blockOwnerDeletion === true);
     if (blocking.length > 0) {
       this.log.debug({ owner: this.show(owner.identity), blocking: blocking.length }, 'waiting for dependents');
       return;

@@ -409,6 +409,35 @@ describe('garbage collector: orphan and foreground deletion of an owner', () => 
     expect(h.api.peek(pods, 'ns1', 'p')?.metadata.ownerReferences).to.deep.equal([ref('pv', 'keeper')]);
   });
 
+  it('a reference copied from another namespace neither blocks a foreground owner nor is orphaned', async () => {
+    const h = harness([
+      { kind: 'pvc', name: 'owner' },
+      { kind: 'pvc', name: 'other' },
+      {
+        kind: 'pod',
+        name: 'copier',
+        ns: 'ns2',
+        owners: [ref('pvc', 'owner', { block: true })],
+        finalizers: ['test/slow'],
+      },
+      { kind: 'pod', name: 'copier2', ns: 'ns2', owners: [ref('pvc', 'other'), ref('pv', 'vol')] },
+      { kind: 'pv', name: 'vol' },
+    ]);
+    await h.settle();
+    // For their holders the references dangle: the first is deleted, the second loses it.
+    expect(h.writes()).to.deep.equal(['delete pods ns2/copier Background', 'patch pods ns2/copier2 owners=uid-vol']);
+    h.api.userDelete(persistentVolumeClaims, 'ns1', 'owner', { propagationPolicy: 'Foreground' });
+    h.api.userDelete(persistentVolumeClaims, 'ns1', 'other', { propagationPolicy: 'Orphan' });
+    await h.settle();
+    expect(h.api.peek(persistentVolumeClaims, 'ns1', 'owner')).to.equal(undefined);
+    expect(h.api.peek(persistentVolumeClaims, 'ns1', 'other')).to.equal(undefined);
+    expect(h.api.peek(pods, 'ns2', 'copier')?.metadata.deletionTimestamp, 'still terminating').to.be.a('string');
+    expect(h.writes().slice(2)).to.deep.equal([
+      'patch persistentvolumeclaims ns1/owner finalizers=none',
+      'patch persistentvolumeclaims ns1/other finalizers=none',
+    ]);
+  });
+
   it('a foreground owner with no dependents loses its finalizer at once', async () => {
     const h = harness([{ kind: 'pvc', name: 'owner' }]);
     h.api.userDelete(persistentVolumeClaims, 'ns1', 'owner', { propagationPolicy: 'Foreground' });
