@@ -7,16 +7,42 @@
 /** Labels, annotations and other string maps. */
 export type StringMap = Record<string, string>;
 
-/** A reference to the object that owns another. */
+/**
+ * A reference to the object that owns another: when every owner is gone, the garbage collector
+ * deletes the dependent. A namespaced owner is in the dependent's namespace; a cluster-scoped
+ * dependent can only have cluster-scoped owners.
+ */
 export interface OwnerReference {
   apiVersion: string;
   kind: string;
   name: string;
   uid: string;
   controller?: boolean;
-  /** The owner cannot be deleted in the foreground before this dependent is gone. */
+  /** While true, an owner deleted in the foreground waits for this dependent to be gone. */
   blockOwnerDeletion?: boolean;
 }
+
+/**
+ * The garbage collector's finalizers (metav1.FinalizerOrphanDependents and
+ * FinalizerDeleteDependents): the apiserver adds one when an owner is deleted with propagation
+ * Orphan or Foreground, and the garbage collector removes it once the dependents are orphaned
+ * or gone.
+ */
+export const GCFinalizer = {
+  /** Orphan: the owner's references are removed from its dependents before it goes. */
+  OrphanDependents: 'orphan',
+  /** Foreground: the owner's blocking dependents are deleted before it goes. */
+  DeleteDependents: 'foregroundDeletion',
+} as const;
+export type GCFinalizer = (typeof GCFinalizer)[keyof typeof GCFinalizer];
+
+/** DeleteOptions.propagationPolicy values (metav1.DeletionPropagation). */
+export const DeletionPropagation = {
+  Orphan: 'Orphan',
+  Background: 'Background',
+  Foreground: 'Foreground',
+} as const;
+export type DeletionPropagation = (typeof DeletionPropagation)[keyof typeof DeletionPropagation];
 
 /** One entry of server-side apply's field ownership. */
 export interface ManagedFieldsEntry {
@@ -139,8 +165,8 @@ export interface LabelSelector {
 export interface DeleteOptions extends TypeMeta {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
-  propagationPolicy?: string;
-  /** Deprecated in Kubernetes; `false` asks for a 202 when the object is only marked. */
+  propagationPolicy?: DeletionPropagation;
+  /** Deprecated in Kubernetes (propagationPolicy Orphan); `false` also asks for a 202 when the object is only marked. */
   orphanDependents?: boolean;
   dryRun?: string[];
 }

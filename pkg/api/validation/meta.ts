@@ -6,7 +6,7 @@
  * applies the kind's own name rule through validateObjectName. The apiserver fills the namespace
  * from the URL before validation, so here it is only checked for consistency with the scope.
  */
-import type { ObjectMeta } from '../meta';
+import { GCFinalizer, type ObjectMeta } from '../meta';
 import { type FieldError, forbidden, invalid, required, validateImmutableField } from './field';
 import {
   type NameValidator,
@@ -57,6 +57,16 @@ function validateCommonMeta(meta: ObjectMeta): FieldError[] {
   errs.push(...validateLabels(meta.labels, 'metadata.labels'));
   errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
   errs.push(...validateFinalizers(meta.finalizers, 'metadata.finalizers'));
+  const finalizers = meta.finalizers ?? [];
+  if (finalizers.includes(GCFinalizer.OrphanDependents) && finalizers.includes(GCFinalizer.DeleteDependents)) {
+    errs.push(
+      invalid(
+        'metadata.finalizers',
+        meta.finalizers,
+        `finalizer ${GCFinalizer.OrphanDependents} and ${GCFinalizer.DeleteDependents} cannot be both set`,
+      ),
+    );
+  }
   let controllers = 0;
   (meta.ownerReferences ?? []).forEach((ref, i) => {
     const p = `metadata.ownerReferences[${i}]`;

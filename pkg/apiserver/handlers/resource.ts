@@ -5,7 +5,15 @@
  */
 import type { Context } from 'koa';
 import { badRequest, isNotFound, notFound, StatusError } from '../../api/errors';
-import { StatusReason, type DeleteOptions, type KubeObject, type ObjectList } from '../../api/meta';
+import {
+  DeletionPropagation,
+  StatusReason,
+  type DeleteOptions,
+  type KubeObject,
+  type ObjectList,
+} from '../../api/meta';
+import { invalid, toStatusError } from '../../api/validation/field';
+import { conflictingPropagation } from '../registry/gc_finalizers';
 import { apiVersionOf, subresourceVerbs } from '../../api/resources';
 import { bodyMediaType, decodeObject, mediaType, readBody } from '../body';
 import type { Store } from '../registry/store';
@@ -108,7 +116,16 @@ function decodeInput(raw: Buffer, type: string, store: Store): KubeObject {
   return { ...body, metadata: (body.metadata ?? {}) as KubeObject['metadata'] };
 }
 
-const propagationPolicies: readonly unknown[] = ['Orphan', 'Background', 'Foreground'];
+const propagationPolicies: readonly unknown[] = Object.values(DeletionPropagation);
+
+/** A propagationPolicy value (body or query) that is not one of the three is a 400. */
+function checkPropagation(p: unknown): void {
+  if (p !== undefined && p !== null && !propagationPolicies.includes(p)) {
+    throw badRequest(
+      `DeleteOptions.propagationPolicy: Unsupported value: ${JSON.stringify(p)}: supported values: "Orphan", "Background", "Foreground"`,
+    );
+  }
+}
 
 /** Checks the fields of a DeleteOptions body the store reads; a wrong type is a 400. */
 function checkDeleteOptions(o: Record<string, unknown>): DeleteOptions {
@@ -125,15 +142,7 @@ function checkDeleteOptions(o: Record<string, unknown>): DeleteOptions {
         throw badRequest(`DeleteOptions.preconditions.${k} must be a string`);
     }
   }
-  if (
-    o.propagationPolicy !== undefined &&
-    o.propagationPolicy !== null &&
-    !propagationPolicies.includes(o.propagationPolicy)
-  ) {
-    throw badRequest(
-      `DeleteOptions.propagationPolicy: Unsupported value: ${JSON.stringify(o.propagationPolicy)}: supported values: "Orphan", "Background", "Foreground"`,
-    );
-  }
+  checkPropagation(o.propagationPolicy);
   if (o.orphanDependents !== undefined && o.orphanDependents !== null && typeof o.orphanDependents !== 'boolean')
     throw badRequest('DeleteOptions.orphanDependents must be a boolean');
   const dry = o.dryRun;
@@ -141,6 +150,8 @@ function checkDeleteOptions(o: Record<string, unknown>): DeleteOptions {
     throw badRequest('DeleteOptions.dryRun: only "All" is supported');
   const opts = { ...o } as DeleteOptions;
   if (grace === null || (typeof grace === 'number' && grace < 0)) delete opts.gracePeriodSeconds;
+  if (o.propagationPolicy === null) delete opts.propagationPolicy;
+  if (o.orphanDependents === null) delete opts.orphanDependents;
   return opts;
 }
 
@@ -151,6 +162,16 @@ async function deleteOptions(ctx: Context): Promise<DeleteOptions> {
   const grace = intParam(ctx, 'gracePeriodSeconds');
   if (grace !== undefined) opts.gracePeriodSeconds = grace;
   if (dryRun(ctx)) opts.dryRun = ['All'];
+  // The query form (kube-apiserver reads DeleteOptions from the query when there is no body).
+  const policy = stringParam(ctx, 'propagationPolicy');
+  if (policy !== undefined) {
+    checkPropagation(policy);
+    opts.propagationPolicy = policy as DeletionPropagation;
+  }
+  const orphan = stringParam(ctx, 'orphanDependents');
+  if (orphan !== undefined) opts.orphanDependents = boolParam(ctx, 'orphanDependents');
+  const both = conflictingPropagation(opts);
+  if (both) throw toStatusError('DeleteOptions', '', [invalid('propagationPolicy', opts.propagationPolicy, both)]);
   return opts;
 }
 

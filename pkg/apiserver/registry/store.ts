@@ -16,6 +16,7 @@ import { isStorageError, StorageError, StorageErrorCode } from '../../storage/er
 import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
+import { deletionFinalizersForGC } from './gc_finalizers';
 import { translateStorageError, waitForRevision } from './storage_errors';
 import { jsonClone } from '../../util/json/clone';
 import { rfc3339 } from '../../api/time';
@@ -439,7 +440,23 @@ export class Store<T extends KubeObject = KubeObject> {
   }
 
   /**
-   * Deletes an object. With finalizers, or a grace period (pods on a node), it is only marked
+   * The object with the finalizers a delete leaves on it: the garbage collector's, as the
+   * delete's propagation asks (gc_finalizers.ts). While a graceful deletion is pending and not
+   * shortened, finalizers are left alone (kube-apiserver's BeforeDelete).
+   */
+  private withDeleteFinalizers(obj: Stored<T>, grace: number, opts: DeleteOptions): Stored<T> {
+    const m = obj.metadata;
+    const pendingGrace = m.deletionGracePeriodSeconds ?? 0;
+    if (m.deletionTimestamp && pendingGrace > 0 && grace >= pendingGrace) return obj;
+    const finalizers = deletionFinalizersForGC(m.finalizers, opts);
+    if (!finalizers) return obj;
+    const { finalizers: _old, ...rest } = m;
+    return { ...obj, metadata: finalizers.length > 0 ? { ...rest, finalizers } : rest };
+  }
+
+  /**
+   * Deletes an object. With finalizers (including the one its propagation policy adds:
+   * `orphan` or `foregroundDeletion`), or a grace period (pods on a node), it is only marked
    * (deletionTimestamp) and removed once both are over.
    */
   async delete(ns: string | undefined, name: string, opts: DeleteOptions = {}): Promise<DeleteResult<T>> {
@@ -451,14 +468,16 @@ export class Store<T extends KubeObject = KubeObject> {
     const dryRun = (opts.dryRun ?? []).includes('All');
     try {
       for (;;) {
-        const cur = (await this.storage.get(key)) as Stored<T>;
-        this.admission.delete?.(cur);
-        const grace = this.strategy.gracePeriod(cur, opts.gracePeriodSeconds);
+        const read = (await this.storage.get(key)) as Stored<T>;
+        this.admission.delete?.(read);
+        const grace = this.strategy.gracePeriod(read, opts.gracePeriodSeconds);
+        const cur = this.withDeleteFinalizers(read, grace, opts);
         if (!this.held(cur) && grace === 0) {
           if (dryRun) return { object: this.withTypeMeta(cur), deleted: true };
           try {
             const gone = (await this.storage.delete(key, pre, (c) => {
-              if (this.held(c as T) || c.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+              const held = this.held(this.withDeleteFinalizers(c as Stored<T>, grace, opts));
+              if (held || c.metadata.resourceVersion !== cur.metadata.resourceVersion) {
                 throw new StorageError(StorageErrorCode.KeyExists, key, 'changed');
               }
             })) as Stored<T>;
@@ -472,7 +491,8 @@ export class Store<T extends KubeObject = KubeObject> {
         // Marked: deletionTimestamp = now + grace (a shorter grace than before moves it closer).
         // If the finalizers went meanwhile, nothing is marked: the loop deletes it outright (a
         // marked-and-released object written first could be left behind by a failing etcd).
-        const mark = (c: Stored<T>): T => {
+        const mark = (read: Stored<T>): T => {
+          const c = this.withDeleteFinalizers(read, grace, opts);
           if (!this.held(c) && grace === 0) throw new StorageError(StorageErrorCode.KeyExists, key, 'changed');
           const m = c.metadata;
           if (!m.deletionTimestamp || grace < (m.deletionGracePeriodSeconds ?? 0)) {
@@ -481,7 +501,7 @@ export class Store<T extends KubeObject = KubeObject> {
           }
           return this.strategy.prepareForDeletion ? this.strategy.prepareForDeletion(c) : c;
         };
-        if (dryRun) return { object: this.withTypeMeta(mark(jsonClone(cur))), deleted: false };
+        if (dryRun) return { object: this.withTypeMeta(mark(jsonClone(read))), deleted: false };
         let marked: Stored<T>;
         try {
           marked = (await this.storage.guaranteedUpdate(key, (c) => mark(c as Stored<T>), pre)) as Stored<T>;

@@ -2,6 +2,7 @@
  * Every controller this binary runs, in start order (kube-controller-manager's
  * NewControllerDescriptors). A new controller is its folder plus one line here.
  */
+import { garbageCollectorControllerDescriptor } from '../garbagecollector/descriptor';
 import { namespaceControllerDescriptor } from '../namespace/descriptor';
 import { schedulerControllerDescriptor } from '../scheduler/descriptor';
 import { statefulSetControllerDescriptor } from '../statefulset/descriptor';
@@ -17,4 +18,5 @@ export const controllerDescriptors: readonly ControllerDescriptor[] = [
   schedulerControllerDescriptor,
   namespaceControllerDescriptor,
   statefulSetControllerDescriptor,
+  garbageCollectorControllerDescriptor,
 ];

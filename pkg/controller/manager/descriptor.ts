@@ -51,7 +51,7 @@ export interface ControllerDescriptor {
   readonly name: string;
   /** Every shared informer it uses (made before the factory starts; others would never sync). */
   readonly informers: readonly InformerName[];
-  /** Adds its indexers to the shared informers (before they start). */
+  /** Adds its indexers to the shared informers, and makes any untyped ones it uses (before they start). */
   readonly indexes?: (factory: SharedInformerFactory) => void;
   /**
    * Builds the controller once the caches have synced (and does any setup it needs first); a

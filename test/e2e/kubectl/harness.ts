@@ -10,6 +10,7 @@ import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_proces
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ClientConfig } from '../../../pkg/client/config';
 import { silentLogger } from '../../../pkg/log/logger';
 import { StorageObjectInUseProtection } from '../../../pkg/apiserver/admission/storage_object_in_use_protection';
 import { ApiServer } from '../../../pkg/apiserver/server';
@@ -121,8 +122,15 @@ export class KubectlHarness {
     private readonly kubeconfig: string,
     private readonly cacheDir: string,
     private readonly admin: TlsIdentity,
+    private readonly pki: TestPki,
     private readonly etcd?: ChildProcess,
   ) {}
+
+  /** A client configuration of this apiserver as `user` (a client certificate signed by its CA). */
+  clientConfig(user: string, groups: string[] = []): ClientConfig {
+    const pair = this.pki.client(user.replace(/[^A-Za-z0-9-]/g, '-'), user, groups);
+    return { server: this.server.secureUrl, tls: { ca: this.pki.ca, cert: pair.cert, key: pair.key }, qps: 0 };
+  }
 
   /** Starts everything and waits for the apiserver to be ready. */
   static async start(): Promise<KubectlHarness> {
@@ -157,6 +165,7 @@ export class KubectlHarness {
       kubeconfig,
       path.join(dir, 'cache'),
       { ca: pki.ca, cert: admin.cert, key: admin.key },
+      pki,
       proc,
     );
   }

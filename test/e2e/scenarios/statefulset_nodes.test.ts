@@ -13,6 +13,8 @@ import { waitFor } from '../../helpers/wait';
 
 const manifests = path.resolve(__dirname, '../../../../manifests');
 const m = (name: string): string => path.join(manifests, name);
+/** Objects as one multi-document YAML stream (JSON documents). */
+const stream = (objects: object[]): string => objects.map((o) => JSON.stringify(o)).join('\n---\n');
 /** A file's trimmed text, '' while it does not exist yet. */
 const text = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
 
@@ -207,7 +209,7 @@ describe('e2e: a StatefulSet on WaitForFirstConsumer volumes across three nodes'
       volumeBindingMode: 'WaitForFirstConsumer',
     };
     const items = [sc, localPv('local-b', b), claim('claim-b'), pod('on-b', ['claim-b'])];
-    await c.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    await c.ok(['apply', '-f', '-'], stream(items));
     await c.waitJsonpath(['get', 'pod', 'on-b'], '{.status.phase}', 'Running', 120_000);
     expect(await jsonpath(['get', 'pod', 'on-b'], '{.spec.nodeName}')).to.equal(b);
     expect(await jsonpath(['get', 'pvc', 'claim-b'], '{.spec.volumeName}')).to.equal('local-b');
@@ -218,7 +220,7 @@ describe('e2e: a StatefulSet on WaitForFirstConsumer volumes across three nodes'
     );
 
     const split = [localPv('split-a', a), localPv('split-b', b), claim('claim-sa'), claim('claim-sb')];
-    await c.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: split }));
+    await c.ok(['apply', '-f', '-'], stream(split));
     await c.ok(['create', '-f', '-'], JSON.stringify(pod('split', ['claim-sa', 'claim-sb'])));
     let failed: EventItem | undefined;
     await waitFor(

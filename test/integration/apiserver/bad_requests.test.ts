@@ -252,6 +252,21 @@ describe('apiserver: every bad request is a 4xx Status, bounded in time, and wri
       code: 400,
     },
     {
+      name: 'a bad propagationPolicy query parameter',
+      method: 'DELETE',
+      path: `${pvcPath('default', 'victim')}?propagationPolicy=Never`,
+      code: 400,
+    },
+    {
+      name: 'DeleteOptions with both orphanDependents and propagationPolicy',
+      method: 'DELETE',
+      path: pvcPath('default', 'victim'),
+      body: '{"orphanDependents":true,"propagationPolicy":"Foreground"}',
+      code: 422,
+      reason: 'Invalid',
+      field: 'propagationPolicy',
+    },
+    {
       name: 'hostPath with a NUL byte',
       method: 'POST',
       path: pvPath(),

@@ -12,10 +12,22 @@ describe('controller-manager: selectControllers (--controllers)', () => {
     ['*', all],
     ['persistentvolume-binder', ['persistentvolume-binder']],
     ['scheduler,persistentvolume-binder', ['persistentvolume-binder', 'scheduler']],
-    ['*,-scheduler', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset']],
-    ['-scheduler,*', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset']],
-    ['*,-pvc-protection,-pv-protection', ['persistentvolume-binder', 'scheduler', 'namespace', 'statefulset']],
-    [' * , -scheduler ', ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset']],
+    [
+      '*,-scheduler',
+      ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset', 'garbagecollector'],
+    ],
+    [
+      '-scheduler,*',
+      ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset', 'garbagecollector'],
+    ],
+    [
+      '*,-pvc-protection,-pv-protection',
+      ['persistentvolume-binder', 'scheduler', 'namespace', 'statefulset', 'garbagecollector'],
+    ],
+    [
+      ' * , -scheduler ',
+      ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset', 'garbagecollector'],
+    ],
     ['-scheduler', []],
     ['', []],
     ['scheduler,-scheduler', []],
@@ -25,7 +37,7 @@ describe('controller-manager: selectControllers (--controllers)', () => {
 
   it('an unknown name (enabled or disabled) is an error naming it and the known ones', () => {
     expect(() => selectControllers('*,bogus')).to.throw(
-      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace, statefulset\)/,
+      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace, statefulset, garbagecollector\)/,
     );
     expect(() => selectControllers('-bogus')).to.throw(/unknown controller "bogus"/);
   });

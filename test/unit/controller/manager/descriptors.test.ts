@@ -80,9 +80,27 @@ describe('controller-manager: controller descriptors', () => {
     expect(new Set(knownControllers).size).to.equal(knownControllers.length);
   });
 
+  // The garbage collector watches every stored resource but events.
+  const everything = [
+    'clusterrolebindings',
+    'clusterroles',
+    'controllerrevisions',
+    'leases',
+    'namespaces',
+    'nodes',
+    'persistentvolumeclaims',
+    'persistentvolumes',
+    'pods',
+    'rolebindings',
+    'roles',
+    'statefulsets',
+    'storageclasses',
+  ];
   const cases: [string, string[]][] = [
+    ['*', everything],
+    ['garbagecollector', everything],
     [
-      '*',
+      '*,-garbagecollector',
       [
         'controllerrevisions',
         'namespaces',
@@ -100,7 +118,7 @@ describe('controller-manager: controller descriptors', () => {
     ['persistentvolume-binder', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'storageclasses']],
     ['scheduler', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
     [
-      '*,-scheduler,-namespace,-statefulset',
+      '*,-scheduler,-namespace,-statefulset,-garbagecollector',
       ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses'],
     ],
     ['scheduler,pvc-protection', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
@@ -196,6 +214,7 @@ describe('controller-manager: controller descriptors', () => {
         } else expect(creates).to.deep.equal([]);
         if (d.name === 'scheduler') expect(recorders).to.deep.equal(['default-scheduler']);
         if (d.name === 'statefulset') expect(recorders).to.deep.equal(['statefulset-controller']);
+        if (d.name === 'garbagecollector') expect(recorders).to.deep.equal(['garbage-collector-controller']);
       });
     }
   });

@@ -103,6 +103,9 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
     rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
     rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
     rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+    // garbage collector (kube's generic-garbage-collector): reads every kind, strips dangling
+    // ownerReferences and GC finalizers (patch/update), deletes dependents whose owners are gone
+    rule(['get', 'list', 'watch', 'patch', 'update', 'delete'], [ruleAll], [ruleAll]),
   ]),
   clusterRole('system:node', [
     rule(read, [''], ['nodes', 'pods']),
