@@ -13,8 +13,8 @@ import { waitFor } from '../../helpers/wait';
 
 const manifests = path.resolve(__dirname, '../../../../manifests');
 const m = (name: string): string => path.join(manifests, name);
-/** Objects as one multi-document YAML stream (JSON documents). */
-const stream = (objects: object[]): string => objects.map((o) => JSON.stringify(o)).join('\n---\n');
+/** Objects as one stream of JSON documents (what `kubectl apply -f -` reads). */
+const stream = (objects: object[]): string => objects.map((o) => JSON.stringify(o)).join('\n');
 /** A file's trimmed text, '' while it does not exist yet. */
 const text = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
 
