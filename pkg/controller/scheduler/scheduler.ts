@@ -37,6 +37,7 @@ import { jsonClone } from '../../util/json/clone';
 import type { Lister } from '../../util/reconcile/lister';
 import type { Reconciler, Result } from '../../util/reconcile/runner';
 import { Annotation } from '../volume/persistentvolume/constants';
+import { selectedNodeOf } from '../volume/persistentvolume/delay_binding';
 import type { VolumeIndex } from '../volume/persistentvolume/volume_index';
 import { fitErrorMessage, NodeReason } from './reasons';
 import { PodByClaimIndex, podIsActive } from '../volume/protection/pvc_protection';
@@ -172,7 +173,7 @@ export class SchedulerReconciler implements Reconciler {
     let placed = false;
     try {
       for (const c of pre.claims.delayed) {
-        if (c.metadata.annotations?.[Annotation.SelectedNode] !== undefined) continue;
+        if (selectedNodeOf(c) !== undefined) continue;
         const next = jsonClone(c) as SClaim;
         next.metadata.annotations = { ...next.metadata.annotations, [Annotation.SelectedNode]: nodeName };
         this.assumedClaims.set(objectKey(next), await this.d.updateClaim(next));

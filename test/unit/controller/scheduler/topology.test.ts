@@ -300,4 +300,17 @@ describe('scheduler: topology decisions', () => {
     await h.schedule();
     expect(h.selected('x')).to.be.oneOf(['a', 'b', 'c']);
   });
+
+  it('an empty selected-node (a user wrote "") counts as none: the scheduler writes its node over it', async () => {
+    const c = claim('x', { className: 'wffc' });
+    c.metadata.annotations = { 'volume.kubernetes.io/selected-node': '' };
+    const h = new SchedulerHarness({
+      nodes: threeNodes,
+      pods: [pod('p', { claims: ['x'] })],
+      claims: [c],
+      classes: [wffc],
+    });
+    expect(await h.schedule()).to.deep.equal({ requeueAfter: retryWaitingForVolumesMs });
+    expect(h.selected('x')).to.be.oneOf(['a', 'b', 'c']);
+  });
 });
