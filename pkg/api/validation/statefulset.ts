@@ -159,6 +159,7 @@ function validateClaimTemplates(spec: StatefulSetSpec): { errs: FieldError[]; na
     }
     errs.push(...below(p, validatePersistentVolumeClaim({ ...t, metadata: {} })));
     errs.push(...validateLabels(t.metadata?.labels, `${p}.metadata.labels`));
+    errs.push(...validateAnnotations(t.metadata?.annotations, `${p}.metadata.annotations`));
   });
   return { errs, names };
 }

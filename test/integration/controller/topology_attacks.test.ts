@@ -208,6 +208,16 @@ describe('controller-manager (in-process): hostile and racing clients against to
     });
   }
 
+  it('pods created at once on one ReadWriteOnce WaitForFirstConsumer claim all land on the node it was provisioned for', async () => {
+    await client.persistentVolumeClaims.create(claim(ns, 'shared', { className: 'wffc' }));
+    const users = Array.from({ length: 6 }, (_, i) => `shared-user-${i}`);
+    await Promise.all(users.map((u) => client.pods.create(podWith(ns, u, ['shared']))));
+    const nodes = new Set<string>();
+    for (const u of users) nodes.add(await nodeOf(u));
+    expect(nodes.size, [...nodes].join(',')).to.equal(1);
+    await expectBoundFor('shared', [...nodes][0] ?? '');
+  });
+
   it('30 pods with their own WaitForFirstConsumer claims created at once: each placed once, each volume pinned to its pod’s node', async () => {
     const n = 30;
     await pool(n, 10, async (i) => {

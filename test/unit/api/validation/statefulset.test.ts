@@ -216,6 +216,14 @@ describe('validateStatefulSet', () => {
       want: ['spec.volumeClaimTemplates[0].spec.resources[storage] FieldValueInvalid'],
     },
     {
+      name: 'claim template annotations are valid annotations (each claim gets them)',
+      mutate: (s) => {
+        const t = s.spec.volumeClaimTemplates?.[0];
+        if (t) t.metadata = { ...t.metadata, annotations: { 'not a key': 'x' } };
+      },
+      want: ['spec.volumeClaimTemplates[0].metadata.annotations FieldValueInvalid'],
+    },
+    {
       name: 'claim template access modes known',
       mutate: (s) => {
         const t = s.spec.volumeClaimTemplates?.[0];
