@@ -115,12 +115,14 @@ export class SchedulerReconciler implements Reconciler {
     };
   }
 
-  /** The cached claim, or the newer copy this scheduler wrote. */
+  /**
+   * The cached claim, or the newer copy this scheduler wrote. Only claims it read from the
+   * cache are written, so a claim the cache no longer has was deleted: its copy goes too.
+   */
   private claim(key: string): DeepReadonly<SClaim> | undefined {
     const cached = this.d.claims.get(key);
     const mine = this.assumedClaims.get(key);
-    if (mine && (!cached || Number(mine.metadata.resourceVersion) > Number(cached.metadata.resourceVersion)))
-      return mine;
+    if (mine && cached && Number(mine.metadata.resourceVersion) > Number(cached.metadata.resourceVersion)) return mine;
     this.assumedClaims.delete(key);
     return cached;
   }
