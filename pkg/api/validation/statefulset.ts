@@ -81,6 +81,20 @@ function below(prefix: string, errs: readonly FieldError[]): FieldError[] {
   return errs.map((e) => ({ ...e, field: `${prefix}.${e.field}` }));
 }
 
+/** rollingUpdate.maxUnavailable: an int32 ≥ 1 or a percent string from 1% to 100%. */
+function validateMaxUnavailable(mu: number | string | undefined, field: string): FieldError[] {
+  if (typeof mu === 'number') {
+    if (!Number.isInteger(mu) || mu < 1) return [invalid(field, mu, 'must be greater than 0')];
+    return mu > maxInt32 ? [invalid(field, mu, `must be less than or equal to ${maxInt32}`)] : [];
+  }
+  if (typeof mu !== 'string') return [];
+  if (!/^\d+%$/.test(mu))
+    return [invalid(field, mu, "a valid percent string must be a numeric string followed by an ending '%'")];
+  const percent = Number(mu.slice(0, -1));
+  if (percent === 0) return [invalid(field, mu, 'cannot be 0')];
+  return percent > 100 ? [invalid(field, mu, 'must not be greater than 100%')] : [];
+}
+
 function validateUpdateStrategy(spec: StatefulSetSpec): FieldError[] {
   const s = spec.updateStrategy;
   const field = 'spec.updateStrategy';
@@ -95,17 +109,7 @@ function validateUpdateStrategy(spec: StatefulSetSpec): FieldError[] {
       const ru = s?.rollingUpdate;
       if (!ru) return [];
       const errs = validateNonNegativeInt(ru.partition, `${field}.rollingUpdate.partition`);
-      const mu = ru.maxUnavailable;
-      if (typeof mu === 'number' && (!Number.isInteger(mu) || mu < 1))
-        errs.push(invalid(`${field}.rollingUpdate.maxUnavailable`, mu, 'must be greater than 0'));
-      else if (typeof mu === 'string' && !/^\d+%$/.test(mu))
-        errs.push(
-          invalid(
-            `${field}.rollingUpdate.maxUnavailable`,
-            mu,
-            "a valid percent string must be a numeric string followed by an ending '%'",
-          ),
-        );
+      errs.push(...validateMaxUnavailable(ru.maxUnavailable, `${field}.rollingUpdate.maxUnavailable`));
       return errs;
     }
     default:

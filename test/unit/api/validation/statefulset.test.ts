@@ -149,6 +149,23 @@ describe('validateStatefulSet', () => {
       want: ['spec.updateStrategy.rollingUpdate.partition FieldValueInvalid'],
     },
     {
+      name: 'maxUnavailable cannot be 0%',
+      mutate: (s) => (s.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '0%' } }),
+      want: ['spec.updateStrategy.rollingUpdate.maxUnavailable FieldValueInvalid'],
+      message: 'Invalid value: "0%": cannot be 0',
+    },
+    {
+      name: 'maxUnavailable is not more than 100%',
+      mutate: (s) => (s.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '150%' } }),
+      want: ['spec.updateStrategy.rollingUpdate.maxUnavailable FieldValueInvalid'],
+      message: 'Invalid value: "150%": must not be greater than 100%',
+    },
+    {
+      name: 'maxUnavailable as a number fits an int32',
+      mutate: (s) => (s.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 ** 53 } }),
+      want: ['spec.updateStrategy.rollingUpdate.maxUnavailable FieldValueInvalid'],
+    },
+    {
       name: 'retention policies are Retain or Delete',
       mutate: (s) =>
         (s.spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Keep' as never, whenScaled: 'Delete' }),
