@@ -19,6 +19,7 @@ import { Clientset } from '../../../pkg/client/clientset';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import {
   claim,
+  hostPathVolume,
   type InProcessControllerManager,
   pool,
   startControllerManager,
@@ -111,6 +112,7 @@ describe('controller-manager (in-process): hostile and racing clients against to
       });
     }
     await client.storageClasses.create(wffcClass('wffc'));
+    await client.storageClasses.create({ ...wffcClass('no-prov'), provisioner: 'kubernetes.io/no-provisioner' });
     cm = startControllerManager({ url: api.url, dir: tmp });
   });
 
@@ -216,6 +218,48 @@ describe('controller-manager (in-process): hostile and racing clients against to
     for (const u of users) nodes.add(await nodeOf(u));
     expect(nodes.size, [...nodes].join(',')).to.equal(1);
     await expectBoundFor('shared', [...nodes][0] ?? '');
+  });
+
+  it('pods created at once whose claims all want the one local PV: one binds it, the others stay Pending', async () => {
+    const pv = hostPathVolume('only-local', { className: 'no-prov' });
+    pv.spec.nodeAffinity = {
+      required: {
+        nodeSelectorTerms: [
+          { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-b'] }] },
+        ],
+      },
+    };
+    await client.persistentVolumes.create(pv);
+    const users = Array.from({ length: 5 }, (_, i) => i);
+    await Promise.all(
+      users.map(async (i) => {
+        await client.persistentVolumeClaims.create(claim(ns, `want-${i}`, { className: 'no-prov' }));
+        await client.pods.create(podWith(ns, `want-user-${i}`, [`want-${i}`]));
+      }),
+    );
+    const noVolume = "0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind.";
+    let winner = -1;
+    await waitUntil(
+      async (note) => {
+        const claims = await Promise.all(users.map((i) => client.persistentVolumeClaims.get(`want-${i}`, ns)));
+        const bound = claims.filter((c) => c.status?.phase === 'Bound');
+        winner = users.find((i) => claims[i]?.status?.phase === 'Bound') ?? -1;
+        const refused = await Promise.all(
+          users.filter((i) => i !== winner).map(async (i) => (await failures(`want-user-${i}`)).includes(noVolume)),
+        );
+        note(`bound ${bound.map((c) => c.metadata.name).join(',')}; refused ${refused.filter(Boolean).length}`);
+        return bound.length === 1 && refused.every(Boolean);
+      },
+      40_000,
+      'one claim bound to the local PV, the other pods refused',
+    );
+    expect(await nodeOf(`want-user-${winner}`)).to.equal('node-b');
+    const got = await client.persistentVolumes.get('only-local');
+    expect(got.spec.claimRef?.name).to.equal(`want-${winner}`);
+    for (const i of users.filter((u) => u !== winner)) {
+      expect((await client.pods.get(`want-user-${i}`, ns)).spec.nodeName ?? '').to.equal('');
+      expect((await client.persistentVolumeClaims.get(`want-${i}`, ns)).spec.volumeName ?? '').to.equal('');
+    }
   });
 
   it('30 pods with their own WaitForFirstConsumer claims created at once: each placed once, each volume pinned to its pod’s node', async () => {
