@@ -13,6 +13,19 @@ import { getOwn } from '../util/json/own';
 /** The node label naming its host (set by the kubelet to its node name). */
 export const LabelHostname = 'kubernetes.io/hostname';
 
+/** A base-10 integer, as Go's strconv.ParseInt reads one for Gt/Lt; anything else is undefined. */
+function integerOf(s: string | undefined): bigint | undefined {
+  return s !== undefined && /^[+-]?\d{1,19}$/.test(s) ? BigInt(s) : undefined;
+}
+
+/** `value op values[0]` for Gt/Lt; false when either side is no integer. */
+function compares(value: string | undefined, bound: string | undefined, greater: boolean): boolean {
+  const v = integerOf(value);
+  const b = integerOf(bound);
+  if (v === undefined || b === undefined) return false;
+  return greater ? v > b : v < b;
+}
+
 function requirementHolds(r: DeepReadonly<NodeSelectorRequirement>, value: string | undefined): boolean {
   const values = r.values ?? [];
   switch (r.operator) {
@@ -25,14 +38,16 @@ function requirementHolds(r: DeepReadonly<NodeSelectorRequirement>, value: strin
     case 'DoesNotExist':
       return value === undefined;
     case 'Gt':
-      return value !== undefined && Number(value) > Number(values[0]);
+      return compares(value, values[0], true);
     case 'Lt':
-      return value !== undefined && Number(value) < Number(values[0]);
+      return compares(value, values[0], false);
   }
 }
 
+/** A term holds when every requirement does; a term with no requirements selects no node (as in Kubernetes). */
 function termHolds(node: DeepReadonly<Node>, t: DeepReadonly<NodeSelectorTerm>): boolean {
   const labels = node.metadata.labels ?? {};
+  if (!t.matchExpressions?.length && !t.matchFields?.length) return false;
   return (
     (t.matchExpressions ?? []).every((r) => requirementHolds(r, getOwn<string>(labels, r.key))) &&
     (t.matchFields ?? []).every((r) => requirementHolds(r, r.key === 'metadata.name' ? node.metadata.name : undefined))

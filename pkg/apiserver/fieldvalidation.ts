@@ -12,8 +12,9 @@
  * Unknown fields are kept, not pruned (Kubernetes drops them because Go structs cannot hold them;
  * here objects are stored as JSON). On update and patch only fields that are new or changed
  * relative to the stored object count, so an object stored under Warn stays writable under Strict.
- * A value of the wrong JSON type (a string where a list belongs) is a 400 whatever the directive,
- * as decoding fails in Kubernetes.
+ * A value of the wrong JSON type (a string where a list belongs, a null where a list holds
+ * objects, an int32 field past int32's range) is a 400 whatever the directive, as decoding fails
+ * in Kubernetes.
  */
 import type { Context } from 'koa';
 import { badRequest } from '../api/errors';
@@ -47,6 +48,16 @@ export interface FieldProblems {
 }
 
 const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/** The range of an `int32` field (Go's decoder refuses numbers outside it). */
+const int32Min = -(2 ** 31);
+const int32Max = 2 ** 31 - 1;
+
+/** A type error for an int32 field holding a number outside int32's range, else undefined. */
+function int32Problem(s: Schema, v: unknown): string | undefined {
+  if (s.format !== 'int32' || typeof v !== 'number' || (v >= int32Min && v <= int32Max)) return undefined;
+  return `expected int32, got number ${v}`;
+}
 
 function scalarOk(s: Schema, v: unknown): boolean {
   if (s.oneOf) return s.oneOf.some((alt) => scalarOk(alt, v));
@@ -103,11 +114,20 @@ export function schemaProblems(
         return;
       }
       const items = itemSchema(r);
+      const itemShape = shapeOf(resolve(items));
       const p = Array.isArray(prev) ? prev : [];
-      v.forEach((item, i) => walk(item, items, p[i], `${path}[${i}]`));
+      v.forEach((item, i) => {
+        if (item === null && p[i] !== null && (itemShape === 'struct' || itemShape === 'map'))
+          out.typeErrors.push(`${path}[${i}]: expected object, got null`);
+        else walk(item, items, p[i], `${path}[${i}]`);
+      });
       return;
     }
     if (!scalarOk(r, v)) out.typeErrors.push(`${at}: expected ${r.type ?? 'value'}, got ${jsonType(v)}`);
+    else {
+      const range = int32Problem(r, v);
+      if (range) out.typeErrors.push(`${at}: ${range}`);
+    }
   };
   walk(value, schema, old, '');
   return out;

@@ -10,7 +10,7 @@ export function validateControllerRevision(rev: ControllerRevision): FieldError[
   const errs = validateObjectName(rev.metadata, nameIsDNSSubdomain);
   if (rev.data === undefined || rev.data === null) errs.push(required('data', 'data is mandatory'));
   if (rev.revision === undefined || rev.revision === null) errs.push(required('revision'));
-  else errs.push(...validateNonNegativeInt(rev.revision, 'revision'));
+  else errs.push(...validateNonNegativeInt(rev.revision, 'revision', Number.MAX_SAFE_INTEGER));
   return errs;
 }
 

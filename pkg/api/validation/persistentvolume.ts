@@ -4,16 +4,12 @@
  * which requires `nodeAffinity`) and `csi` (a driver named by the PV).
  */
 import path from 'node:path';
-import {
-  PersistentVolumePhase,
-  type NodeSelectorRequirement,
-  type PersistentVolume,
-  type VolumeNodeAffinity,
-} from '../core/v1';
+import { PersistentVolumePhase, type PersistentVolume, type VolumeNodeAffinity } from '../core/v1';
 import { semanticEqual } from './equality';
 import { type FieldError, forbidden, invalid, notSupported, required, validateImmutableField } from './field';
 import { validateObjectName } from './meta';
-import { checkField, isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain } from './names';
+import { checkField, isDNS1123Subdomain, nameIsDNSSubdomain } from './names';
+import { validateNodeSelector } from './node_selector';
 import { validateAbsolutePath } from './paths';
 import { validateQuantity } from './quantities';
 import { validateAccessModes, validateStorageClassName, validateVolumeMode } from './volumespec';
@@ -63,47 +59,9 @@ function sourceOf(spec: object): Record<string, unknown> {
   return r;
 }
 
-function validateNodeSelectorRequirement(req: NodeSelectorRequirement, field: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const values = req.values ?? [];
-  switch (req.operator) {
-    case 'In':
-    case 'NotIn':
-      if (values.length === 0)
-        errs.push(required(`${field}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
-      break;
-    case 'Exists':
-    case 'DoesNotExist':
-      if (values.length > 0)
-        errs.push(forbidden(`${field}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-      break;
-    case 'Gt':
-    case 'Lt':
-      if (values.length !== 1 || !/^-?\d+$/.test(values[0] ?? '')) {
-        errs.push(required(`${field}.values`, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
-      }
-      break;
-    default:
-      errs.push(invalid(`${field}.operator`, req.operator, 'not a valid selector operator'));
-  }
-  errs.push(...checkField(req.key ?? '', `${field}.key`, isQualifiedName));
-  return errs;
-}
-
 function validateVolumeNodeAffinity(aff: VolumeNodeAffinity, field: string): FieldError[] {
   if (!aff.required) return [required(`${field}.required`, 'must specify required node constraints')];
-  const terms = aff.required.nodeSelectorTerms ?? [];
-  if (terms.length === 0)
-    return [required(`${field}.required.nodeSelectorTerms`, 'must have at least one node selector term')];
-  return terms.flatMap((term, i) => {
-    const p = `${field}.required.nodeSelectorTerms[${i}]`;
-    return [
-      ...(term.matchExpressions ?? []).flatMap((r, j) =>
-        validateNodeSelectorRequirement(r, `${p}.matchExpressions[${j}]`),
-      ),
-      ...(term.matchFields ?? []).flatMap((r, j) => validateNodeSelectorRequirement(r, `${p}.matchFields[${j}]`)),
-    ];
-  });
+  return validateNodeSelector(aff.required, `${field}.required`);
 }
 
 /**

@@ -8,6 +8,7 @@ import { semanticEqual } from './equality';
 import { type FieldError, duplicate, forbidden, invalid, notSupported, required } from './field';
 import { validateContainers } from './container';
 import { validateObjectName } from './meta';
+import { validateNodeSelector } from './node_selector';
 import { isDNS1123Label, isDNS1123Subdomain, nameIsDNSSubdomain, validateLabels } from './names';
 
 /** Restart policies, in Kubernetes' order. */
@@ -63,8 +64,8 @@ function validateOptionalName(value: unknown, field: string, check: (s: string) 
 /**
  * A pod spec at `field` (`spec` for a pod, `spec.template.spec` for a workload's template):
  * volumes, containers (whose mounts may also name `extraVolumes`, e.g. a StatefulSet's claim
- * templates), restartPolicy, grace and deadline, dnsPolicy, nodeName, schedulerName and
- * nodeSelector, with errors at paths below `field`.
+ * templates), restartPolicy, grace and deadline, dnsPolicy, nodeName, schedulerName,
+ * nodeSelector and required node affinity, with errors at paths below `field`.
  */
 export function validatePodSpec(
   spec: PodSpec,
@@ -97,6 +98,14 @@ export function validatePodSpec(
   errs.push(...validateOptionalName(spec.nodeName, `${field}.nodeName`, isDNS1123Subdomain));
   errs.push(...validateOptionalName(spec.schedulerName, `${field}.schedulerName`, isDNS1123Subdomain));
   errs.push(...validateLabels(spec.nodeSelector, `${field}.nodeSelector`));
+  const requiredNodes = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (requiredNodes)
+    errs.push(
+      ...validateNodeSelector(
+        requiredNodes,
+        `${field}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`,
+      ),
+    );
   return errs;
 }
 

@@ -9,6 +9,7 @@ import {
   PersistentVolumeClaimRetentionPolicyType,
   PodManagementPolicy,
   type StatefulSet,
+  StatefulSetPodNameLabel,
   type StatefulSetSpec,
   StatefulSetUpdateStrategyType,
 } from '../apps/v1';
@@ -29,16 +30,69 @@ export const statefulSetUpdateForbiddenMessage =
 
 const retentionPolicies: readonly string[] = Object.values(PersistentVolumeClaimRetentionPolicyType);
 
-/** An optional integer field that must be ≥ 0 (ValidateNonnegativeField). */
-export function validateNonNegativeInt(value: unknown, field: string): FieldError[] {
+/** The largest value of an int32 field (replicas, counts, ordinals). */
+export const maxInt32 = 2 ** 31 - 1;
+
+/**
+ * An optional integer field that must be ≥ 0 (ValidateNonnegativeField) and at most `max`
+ * (default: an int32's largest value, as Go's decoder enforces on int32 fields; writes that
+ * skip the decoder, such as a Scale's, are held to it here).
+ */
+export function validateNonNegativeInt(value: unknown, field: string, max = maxInt32): FieldError[] {
   if (value === undefined || value === null) return [];
   if (typeof value !== 'number' || !Number.isInteger(value)) return [invalid(field, value, 'must be an integer')];
-  return value < 0 ? [invalid(field, value, isNegativeErrorMsg)] : [];
+  if (value < 0) return [invalid(field, value, isNegativeErrorMsg)];
+  return value > max ? [invalid(field, value, `must be less than or equal to ${max}`)] : [];
+}
+
+/** The longest pod name: a pod's hostname and its statefulset.kubernetes.io/pod-name label are DNS labels. */
+const maxPodNameLength = 63;
+
+/**
+ * The set's pods `<name>-<ordinal>` fit in a DNS label up to the highest ordinal (Kubernetes
+ * accepts such a set and then fails to create its pods; refused here up front).
+ */
+function validatePodNames(name: string | undefined, spec: StatefulSetSpec): FieldError[] {
+  if (!name) return [];
+  const start = spec.ordinals?.start ?? 0;
+  const replicas = spec.replicas ?? 0;
+  if (`${name}-${start}`.length > maxPodNameLength)
+    return [
+      invalid(
+        'metadata.name',
+        name,
+        `must be no more than ${maxPodNameLength - 1 - String(start).length} characters: its pods are named ${name}-<ordinal>, and a pod's hostname and ${StatefulSetPodNameLabel} label are at most ${maxPodNameLength} characters`,
+      ),
+    ];
+  const last = `${name}-${start + Math.max(replicas, 1) - 1}`;
+  if (last.length > maxPodNameLength)
+    return [
+      invalid(
+        'spec.replicas',
+        replicas,
+        `pod ${last} would have a name longer than ${maxPodNameLength} characters (a pod's hostname and ${StatefulSetPodNameLabel} label)`,
+      ),
+    ];
+  return [];
 }
 
 /** Errors of a nested object re-rooted below `prefix` (`spec` → `spec.volumeClaimTemplates[0].spec`). */
 function below(prefix: string, errs: readonly FieldError[]): FieldError[] {
   return errs.map((e) => ({ ...e, field: `${prefix}.${e.field}` }));
+}
+
+/** rollingUpdate.maxUnavailable: an int32 ≥ 1 or a percent string from 1% to 100%. */
+function validateMaxUnavailable(mu: number | string | undefined, field: string): FieldError[] {
+  if (typeof mu === 'number') {
+    if (!Number.isInteger(mu) || mu < 1) return [invalid(field, mu, 'must be greater than 0')];
+    return mu > maxInt32 ? [invalid(field, mu, `must be less than or equal to ${maxInt32}`)] : [];
+  }
+  if (typeof mu !== 'string') return [];
+  if (!/^\d+%$/.test(mu))
+    return [invalid(field, mu, "a valid percent string must be a numeric string followed by an ending '%'")];
+  const percent = Number(mu.slice(0, -1));
+  if (percent === 0) return [invalid(field, mu, 'cannot be 0')];
+  return percent > 100 ? [invalid(field, mu, 'must not be greater than 100%')] : [];
 }
 
 function validateUpdateStrategy(spec: StatefulSetSpec): FieldError[] {
@@ -55,17 +109,7 @@ function validateUpdateStrategy(spec: StatefulSetSpec): FieldError[] {
       const ru = s?.rollingUpdate;
       if (!ru) return [];
       const errs = validateNonNegativeInt(ru.partition, `${field}.rollingUpdate.partition`);
-      const mu = ru.maxUnavailable;
-      if (typeof mu === 'number' && (!Number.isInteger(mu) || mu < 1))
-        errs.push(invalid(`${field}.rollingUpdate.maxUnavailable`, mu, 'must be greater than 0'));
-      else if (typeof mu === 'string' && !/^\d+%$/.test(mu))
-        errs.push(
-          invalid(
-            `${field}.rollingUpdate.maxUnavailable`,
-            mu,
-            "a valid percent string must be a numeric string followed by an ending '%'",
-          ),
-        );
+      errs.push(...validateMaxUnavailable(ru.maxUnavailable, `${field}.rollingUpdate.maxUnavailable`));
       return errs;
     }
     default:
@@ -119,6 +163,7 @@ function validateClaimTemplates(spec: StatefulSetSpec): { errs: FieldError[]; na
     }
     errs.push(...below(p, validatePersistentVolumeClaim({ ...t, metadata: {} })));
     errs.push(...validateLabels(t.metadata?.labels, `${p}.metadata.labels`));
+    errs.push(...validateAnnotations(t.metadata?.annotations, `${p}.metadata.annotations`));
   });
   return { errs, names };
 }
@@ -144,7 +189,7 @@ function validateTemplate(spec: StatefulSetSpec, claimNames: ReadonlySet<string>
   return errs;
 }
 
-function validateSpec(spec: StatefulSetSpec): FieldError[] {
+function validateSpec(spec: StatefulSetSpec, name: string | undefined): FieldError[] {
   const errs: FieldError[] = [];
   const pmp = spec.podManagementPolicy;
   if (!pmp) errs.push(required('spec.podManagementPolicy'));
@@ -152,11 +197,13 @@ function validateSpec(spec: StatefulSetSpec): FieldError[] {
     errs.push(invalid('spec.podManagementPolicy', pmp, "must be 'OrderedReady' or 'Parallel'"));
   errs.push(...validateUpdateStrategy(spec));
   errs.push(...validateRetentionPolicy(spec));
+  const before = errs.length;
   errs.push(...validateNonNegativeInt(spec.replicas, 'spec.replicas'));
-  errs.push(...validateNonNegativeInt(spec.minReadySeconds, 'spec.minReadySeconds'));
-  errs.push(...validateNonNegativeInt(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
   if (spec.ordinals !== undefined && spec.ordinals !== null)
     errs.push(...validateNonNegativeInt(spec.ordinals.start, 'spec.ordinals.start'));
+  if (errs.length === before) errs.push(...validatePodNames(name, spec));
+  errs.push(...validateNonNegativeInt(spec.minReadySeconds, 'spec.minReadySeconds'));
+  errs.push(...validateNonNegativeInt(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
   if (spec.serviceName !== undefined && spec.serviceName !== null && spec.serviceName !== '') {
     if (typeof spec.serviceName !== 'string')
       errs.push(invalid('spec.serviceName', spec.serviceName, 'must be a string'));
@@ -173,7 +220,7 @@ function validateSpec(spec: StatefulSetSpec): FieldError[] {
 export function validateStatefulSet(sts: StatefulSet): FieldError[] {
   const errs = validateObjectName(sts.metadata, nameIsDNSLabel);
   if (!sts.spec || typeof sts.spec !== 'object') return [...errs, required('spec')];
-  return [...errs, ...validateSpec(sts.spec)];
+  return [...errs, ...validateSpec(sts.spec, sts.metadata.name)];
 }
 
 /**
@@ -183,7 +230,7 @@ export function validateStatefulSet(sts: StatefulSet): FieldError[] {
  */
 export function validateStatefulSetUpdate(sts: StatefulSet, old: StatefulSet): FieldError[] {
   if (!sts.spec || typeof sts.spec !== 'object') return [required('spec')];
-  const errs = validateSpec(sts.spec);
+  const errs = validateSpec(sts.spec, sts.metadata.name);
   const o = old.spec;
   const munged: StatefulSetSpec = {
     ...sts.spec,
@@ -209,7 +256,7 @@ export function validateStatefulSetStatusUpdate(sts: StatefulSet, old: StatefulS
   const errs: FieldError[] = [];
   const counts = ['replicas', 'readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas'] as const;
   for (const k of counts) errs.push(...validateNonNegativeInt(s[k], `status.${k}`));
-  errs.push(...validateNonNegativeInt(s.observedGeneration, 'status.observedGeneration'));
+  errs.push(...validateNonNegativeInt(s.observedGeneration, 'status.observedGeneration', Number.MAX_SAFE_INTEGER));
   errs.push(...validateNonNegativeInt(s.collisionCount, 'status.collisionCount'));
   if (errs.length) return errs;
   const replicas = s.replicas ?? 0;

@@ -37,6 +37,7 @@ import { jsonClone } from '../../util/json/clone';
 import type { Lister } from '../../util/reconcile/lister';
 import type { Reconciler, Result } from '../../util/reconcile/runner';
 import { Annotation } from '../volume/persistentvolume/constants';
+import { selectedNodeOf } from '../volume/persistentvolume/delay_binding';
 import type { VolumeIndex } from '../volume/persistentvolume/volume_index';
 import { fitErrorMessage, NodeReason } from './reasons';
 import { PodByClaimIndex, podIsActive } from '../volume/protection/pvc_protection';
@@ -114,12 +115,14 @@ export class SchedulerReconciler implements Reconciler {
     };
   }
 
-  /** The cached claim, or the newer copy this scheduler wrote. */
+  /**
+   * The cached claim, or the newer copy this scheduler wrote. Only claims it read from the
+   * cache are written, so a claim the cache no longer has was deleted: its copy goes too.
+   */
   private claim(key: string): DeepReadonly<SClaim> | undefined {
     const cached = this.d.claims.get(key);
     const mine = this.assumedClaims.get(key);
-    if (mine && (!cached || Number(mine.metadata.resourceVersion) > Number(cached.metadata.resourceVersion)))
-      return mine;
+    if (mine && cached && Number(mine.metadata.resourceVersion) > Number(cached.metadata.resourceVersion)) return mine;
     this.assumedClaims.delete(key);
     return cached;
   }
@@ -172,7 +175,7 @@ export class SchedulerReconciler implements Reconciler {
     let placed = false;
     try {
       for (const c of pre.claims.delayed) {
-        if (c.metadata.annotations?.[Annotation.SelectedNode] !== undefined) continue;
+        if (selectedNodeOf(c) !== undefined) continue;
         const next = jsonClone(c) as SClaim;
         next.metadata.annotations = { ...next.metadata.annotations, [Annotation.SelectedNode]: nodeName };
         this.assumedClaims.set(objectKey(next), await this.d.updateClaim(next));

@@ -5,6 +5,7 @@
  * Removal and emptying act on a real path the caller has verified (reclaim_guard.ts).
  */
 import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { lexicallyWithin, requestedPathProblem } from '../../util/fsroots/roots';
 import type { PersistentVolume } from '../../api/core/v1';
@@ -119,12 +120,21 @@ export function isPathSegment(s: unknown): s is string {
   return typeof s === 'string' && s !== '' && s !== '.' && s !== '..' && !s.includes('/') && !s.includes('\0');
 }
 
-/** Turns claim and PV names into one safe path segment: [a-z0-9.-], no leading dots. */
+/** The longest volume directory name (well under a file system's 255-byte NAME_MAX). */
+const maxSegmentLength = 200;
+
+/**
+ * Turns claim and PV names into one safe path segment: [a-z0-9.-], no leading dots, at most
+ * 200 characters. A longer name keeps its first characters and ends in a hash of the whole,
+ * so names that differ only past the cut (the PV name comes last) never share a directory.
+ */
 export function safeSegment(...parts: string[]): string {
-  return parts
+  const joined = parts
     .map((p) => p.toLowerCase().replace(/[^a-z0-9.-]/g, '-'))
     .join('-')
     .replace(/^\.+/, '')
-    .replace(/\.\.+/g, '.')
-    .slice(0, 200);
+    .replace(/\.\.+/g, '.');
+  if (joined.length <= maxSegmentLength) return joined;
+  const hash = createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+  return `${joined.slice(0, maxSegmentLength - hash.length - 1)}-${hash}`;
 }

@@ -45,6 +45,28 @@ describe('nodeMatchesAffinity', () => {
       },
       true,
     ],
+    // A term with no requirements selects no node (Kubernetes' nodeaffinity.NodeSelector).
+    ['an empty term matches no node', { required: { nodeSelectorTerms: [{}] } }, false],
+    [
+      'a term with empty requirement lists matches no node',
+      { required: { nodeSelectorTerms: [{ matchExpressions: [], matchFields: [] }] } },
+      false,
+    ],
+    [
+      'an empty term beside a holding one: the other decides',
+      {
+        required: {
+          nodeSelectorTerms: [{}, { matchExpressions: [{ key: 'zone', operator: 'In', values: ['east'] }] }],
+        },
+      },
+      true,
+    ],
+    // Gt/Lt compare base-10 integers only; anything else (on either side) does not match.
+    ['Gt with a non-integer value', term({ key: 'disks', operator: 'Gt', values: ['x'] }), false],
+    ['Lt with a non-integer value', term({ key: 'disks', operator: 'Lt', values: ['1e9'] }), false],
+    ['Lt with a hex value', term({ key: 'disks', operator: 'Lt', values: ['0x10'] }), false],
+    ['Gt on a non-integer label', term({ key: 'zone', operator: 'Gt', values: ['-1'] }), false],
+    ['Gt with no value', term({ key: 'disks', operator: 'Gt', values: [] }), false],
     // Keys the node does not have as own labels are absent, whatever Object.prototype holds.
     ['Exists on "constructor" (not a label of the node)', term({ key: 'constructor', operator: 'Exists' }), false],
     ['DoesNotExist on "constructor"', term({ key: 'constructor', operator: 'DoesNotExist' }), true],
@@ -53,6 +75,11 @@ describe('nodeMatchesAffinity', () => {
     ['Exists on "hasOwnProperty"', term({ key: 'hasOwnProperty', operator: 'Exists' }), false],
   ];
   for (const [name, affinity, want] of cases) it(name, () => expect(nodeMatchesAffinity(n, affinity)).to.equal(want));
+  it('an empty label value is no integer for Gt/Lt', () => {
+    const e = node('n3', { disks: '' });
+    expect(nodeMatchesAffinity(e, term({ key: 'disks', operator: 'Gt', values: ['-1'] }))).to.equal(false);
+    expect(nodeMatchesAffinity(e, term({ key: 'disks', operator: 'Lt', values: ['1'] }))).to.equal(false);
+  });
   it('a node label named "constructor" is matched as data', () => {
     const c = node('n2', { constructor: 'yes' });
     expect(nodeMatchesAffinity(c, term({ key: 'constructor', operator: 'In', values: ['yes'] }))).to.equal(true);
@@ -87,6 +114,13 @@ describe('podMatchesNode', () => {
       'required affinity with no terms matches no node',
       spec({
         affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } },
+      }),
+      false,
+    ],
+    [
+      'a required affinity whose only term is empty matches no node',
+      spec({
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{}] } } },
       }),
       false,
     ],

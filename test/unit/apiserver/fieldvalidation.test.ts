@@ -84,6 +84,36 @@ describe('field validation', () => {
     ]);
   });
 
+  it('an int32 field out of int32 range is a type error, as Go decoding fails (replicas 2^53, 1e300)', () => {
+    const stsSchema = schemaForKind('apps', 'v1', 'StatefulSet');
+    const sts = (replicas: number) => ({ spec: { replicas, selector: {}, template: { spec: { containers: [] } } } });
+    expect(schemaProblems(sts(2 ** 31 - 1), stsSchema).typeErrors).to.deep.equal([]);
+    expect(schemaProblems(sts(2 ** 31), stsSchema).typeErrors).to.deep.equal([
+      'spec.replicas: expected int32, got number 2147483648',
+    ]);
+    expect(schemaProblems(sts(-(2 ** 31) - 1), stsSchema).typeErrors).to.have.length(1);
+    expect(schemaProblems(sts(1e300), stsSchema).typeErrors).to.have.length(1);
+    expect(schemaProblems({ metadata: { generation: 2 ** 40 } }, stsSchema).typeErrors).to.deep.equal([]);
+  });
+
+  it('a null item in a list of objects is a type error (validators never see a null container or term)', () => {
+    const pod = {
+      spec: {
+        containers: [null],
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [null] }] },
+          },
+        },
+      },
+    };
+    expect(schemaProblems(pod, podSchema).typeErrors).to.deep.equal([
+      'spec.containers[0]: expected object, got null',
+      'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]: expected object, got null',
+    ]);
+    expect(schemaProblems(pvc({ accessModes: [null] }), pvcSchema).typeErrors).to.deep.equal([]);
+  });
+
   it('only counts what the request changed relative to the stored object', () => {
     const old = pvc({ ...good, legacy: 1 });
     expect(schemaProblems(pvc({ ...good, legacy: 1 }), pvcSchema, old).unknown).to.deep.equal([]);

@@ -101,6 +101,14 @@ describe('PV controller: safeSegment', () => {
   it('is at most 200 characters', () => {
     expect(safeSegment('n', 'x'.repeat(500), 'p')).to.have.length(200);
   });
+  it('names that differ only past 200 characters still get different directories (no two volumes share one)', () => {
+    const claim = 'c'.repeat(200);
+    const a = safeSegment('ns', claim, 'pvc-aaaa');
+    const b = safeSegment('ns', claim, 'pvc-bbbb');
+    expect(a).to.not.equal(b);
+    expect(a).to.have.length.at.most(200);
+    expect(a).to.equal(safeSegment('ns', claim, 'pvc-aaaa'));
+  });
 });
 
 describe('PV controller: local volume directories', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Pod } from '../../../../pkg/api/core/v1';
+import type { NodeSelectorTerm, Pod } from '../../../../pkg/api/core/v1';
 import {
   onlyPVCVolumesMessage,
   podUpdateForbiddenMessage,
@@ -14,6 +14,11 @@ function c0(pod: Pod) {
   const c = pod.spec.containers[0];
   if (!c) throw new Error('fixture pod has no container');
   return c;
+}
+
+/** A pod affinity whose required node selector has these terms. */
+function requiredAffinity(...nodeSelectorTerms: NodeSelectorTerm[]): Pod['spec']['affinity'] {
+  return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } };
 }
 
 describe('validatePod', () => {
@@ -37,6 +42,53 @@ describe('validatePod', () => {
       name: 'container name is a DNS label',
       mutate: (p) => (c0(p).name = 'web.server'),
       want: ['spec.containers[0].name FieldValueInvalid'],
+    },
+    {
+      name: 'required node affinity needs at least one term',
+      mutate: (p) => (p.spec.affinity = requiredAffinity()),
+      want: [
+        'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms FieldValueRequired',
+      ],
+      message: 'Required value: must have at least one node selector term',
+    },
+    {
+      name: 'node affinity operators are known',
+      mutate: (p) =>
+        (p.spec.affinity = requiredAffinity({ matchExpressions: [{ key: 'zone', operator: 'Near' as never }] })),
+      want: [
+        'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator FieldValueInvalid',
+      ],
+    },
+    {
+      name: 'Gt/Lt take one integer',
+      mutate: (p) =>
+        (p.spec.affinity = requiredAffinity({
+          matchExpressions: [{ key: 'cpus', operator: 'Gt', values: ['many'] }],
+        })),
+      want: [
+        'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values FieldValueRequired',
+      ],
+    },
+    {
+      name: 'node affinity keys are label keys (`__proto__` is none)',
+      mutate: (p) =>
+        (p.spec.affinity = requiredAffinity({
+          matchExpressions: [{ key: '__proto__', operator: 'In', values: ['x'] }],
+        })),
+      want: [
+        'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key FieldValueInvalid',
+      ],
+    },
+    {
+      name: 'matchFields know only metadata.name, with one value',
+      mutate: (p) =>
+        (p.spec.affinity = requiredAffinity({
+          matchFields: [{ key: 'spec.unschedulable', operator: 'In', values: ['a', 'b'] }],
+        })),
+      want: [
+        'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values FieldValueRequired',
+        'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].key FieldValueNotSupported',
+      ],
     },
     {
       name: 'container names unique',

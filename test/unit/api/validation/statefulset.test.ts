@@ -92,6 +92,32 @@ describe('validateStatefulSet', () => {
       want: ['spec.replicas FieldValueInvalid'],
     },
     {
+      name: 'replicas fit an int32 (a Scale write skips the decoder)',
+      mutate: (s) => (s.spec.replicas = 2 ** 53),
+      want: ['spec.replicas FieldValueInvalid'],
+      message: 'Invalid value: 9007199254740992: must be less than or equal to 2147483647',
+    },
+    {
+      name: 'ordinals.start fits an int32',
+      mutate: (s) => (s.spec.ordinals = { start: 2 ** 31 }),
+      want: ['spec.ordinals.start FieldValueInvalid'],
+    },
+    {
+      name: 'a name that leaves no room for `-<ordinal>` in a 63-character pod hostname',
+      mutate: (s) => (s.metadata.name = 'w'.repeat(62)),
+      want: ['metadata.name FieldValueInvalid'],
+      message: `Invalid value: "${'w'.repeat(62)}": must be no more than 61 characters: its pods are named ${'w'.repeat(62)}-<ordinal>, and a pod's hostname and statefulset.kubernetes.io/pod-name label are at most 63 characters`,
+    },
+    {
+      name: 'replicas whose highest ordinal makes a pod name longer than 63 characters',
+      mutate: (s) => {
+        s.metadata.name = 'w'.repeat(61);
+        s.spec.replicas = 11;
+      },
+      want: ['spec.replicas FieldValueInvalid'],
+      message: `Invalid value: 11: pod ${'w'.repeat(61)}-10 would have a name longer than 63 characters (a pod's hostname and statefulset.kubernetes.io/pod-name label)`,
+    },
+    {
       name: 'ordinals.start >= 0',
       mutate: (s) => (s.spec.ordinals = { start: -2 }),
       want: ['spec.ordinals.start FieldValueInvalid'],
@@ -121,6 +147,23 @@ describe('validateStatefulSet', () => {
       name: 'partition >= 0',
       mutate: (s) => (s.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: -1 } }),
       want: ['spec.updateStrategy.rollingUpdate.partition FieldValueInvalid'],
+    },
+    {
+      name: 'maxUnavailable cannot be 0%',
+      mutate: (s) => (s.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '0%' } }),
+      want: ['spec.updateStrategy.rollingUpdate.maxUnavailable FieldValueInvalid'],
+      message: 'Invalid value: "0%": cannot be 0',
+    },
+    {
+      name: 'maxUnavailable is not more than 100%',
+      mutate: (s) => (s.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '150%' } }),
+      want: ['spec.updateStrategy.rollingUpdate.maxUnavailable FieldValueInvalid'],
+      message: 'Invalid value: "150%": must not be greater than 100%',
+    },
+    {
+      name: 'maxUnavailable as a number fits an int32',
+      mutate: (s) => (s.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 ** 53 } }),
+      want: ['spec.updateStrategy.rollingUpdate.maxUnavailable FieldValueInvalid'],
     },
     {
       name: 'retention policies are Retain or Delete',
@@ -188,6 +231,14 @@ describe('validateStatefulSet', () => {
         if (t) t.spec = { ...t.spec, resources: { requests: { storage: '0' } } };
       },
       want: ['spec.volumeClaimTemplates[0].spec.resources[storage] FieldValueInvalid'],
+    },
+    {
+      name: 'claim template annotations are valid annotations (each claim gets them)',
+      mutate: (s) => {
+        const t = s.spec.volumeClaimTemplates?.[0];
+        if (t) t.metadata = { ...t.metadata, annotations: { 'not a key': 'x' } };
+      },
+      want: ['spec.volumeClaimTemplates[0].metadata.annotations FieldValueInvalid'],
     },
     {
       name: 'claim template access modes known',

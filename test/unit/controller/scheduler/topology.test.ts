@@ -4,7 +4,7 @@
  * FailedScheduling message Kubernetes' scheduler would give.
  */
 import { expect } from 'chai';
-import { retryWaitingForVolumesMs } from '../../../../pkg/controller/scheduler/scheduler';
+import { retryUnschedulableMs, retryWaitingForVolumesMs } from '../../../../pkg/controller/scheduler/scheduler';
 import { claim, type Fixture, node, pinnedTo, pod, SchedulerHarness, storageClass, volume } from './harness';
 
 const local = storageClass('local', 'kubernetes.io/no-provisioner');
@@ -299,5 +299,32 @@ describe('scheduler: topology decisions', () => {
     h.claims.replace([c], '200');
     await h.schedule();
     expect(h.selected('x')).to.be.oneOf(['a', 'b', 'c']);
+  });
+
+  it('an empty selected-node (a user wrote "") counts as none: the scheduler writes its node over it', async () => {
+    const c = claim('x', { className: 'wffc' });
+    c.metadata.annotations = { 'volume.kubernetes.io/selected-node': '' };
+    const h = new SchedulerHarness({
+      nodes: threeNodes,
+      pods: [pod('p', { claims: ['x'] })],
+      claims: [c],
+      classes: [wffc],
+    });
+    expect(await h.schedule()).to.deep.equal({ requeueAfter: retryWaitingForVolumesMs });
+    expect(h.selected('x')).to.be.oneOf(['a', 'b', 'c']);
+  });
+
+  it('a claim it annotated that is then deleted is not found (its own copy does not outlive the claim)', async () => {
+    const h = new SchedulerHarness({
+      nodes: threeNodes,
+      pods: [pod('p', { claims: ['x'] })],
+      claims: [claim('x', { className: 'wffc' })],
+      classes: [wffc],
+    });
+    await h.schedule();
+    expect(h.selected('x')).to.be.oneOf(['a', 'b', 'c']);
+    h.claims.replace([], '300');
+    expect(await h.schedule()).to.deep.equal({ requeueAfter: retryUnschedulableMs });
+    expect(h.failures()).to.deep.equal(['0/3 nodes are available: persistentvolumeclaim "x" not found.']);
   });
 });
