@@ -79,16 +79,19 @@ export class GarbageCollectorReconciler implements Reconciler {
   /**
    * The observed objects whose reference to `owner` really points at it: its kind and name, and
    * for a namespaced owner its namespace. A reference that only copies the uid (from another
-   * namespace, or from a cluster-scoped object) is dangling for its holder, and must not make
-   * the owner wait or be orphaned from.
+   * namespace, or from a cluster-scoped object, or beside the real one under another kind or
+   * name) is dangling for its holder, and must not make the owner wait or be orphaned from; nor
+   * does the owner's reference to itself (it would wait for itself forever).
    */
   private dependentsOf(owner: GraphNode): { node: GraphNode; ref: OwnerReference }[] {
     const { uid, name, namespace } = owner.identity;
     return this.d.graph.dependentsOf(uid).flatMap((node) => {
-      const ref = node.owners.find((r) => r.uid === uid);
-      if (!ref || ref.name !== name || this.d.resolver.resolve(ref.apiVersion, ref.kind) !== owner.resource) return [];
+      if (node.identity.uid === uid) return [];
       if (owner.resource.namespaced && node.identity.namespace !== namespace) return [];
-      return [{ node, ref }];
+      const ref = node.owners.find(
+        (r) => r.uid === uid && r.name === name && this.d.resolver.resolve(r.apiVersion, r.kind) === owner.resource,
+      );
+      return ref ? [{ node, ref }] : [];
     });
   }
 
@@ -136,16 +139,17 @@ export class GarbageCollectorReconciler implements Reconciler {
     const of = (s: OwnerState) => classified.filter((c) => c.state === s);
     const [solid, waiting, dangling] = [of(OwnerState.Solid), of(OwnerState.Waiting), of(OwnerState.Dangling)];
     if (solid.length > 0) {
-      const remove = new Set([...dangling, ...waiting].map((c) => c.ref.uid));
+      // By reference, not uid: a dangling copy of a solid owner's uid must not take the real one along.
+      const remove = new Set([...dangling, ...waiting].map((c) => c.ref));
       if (remove.size === 0) return;
       this.log.info(
-        { item: this.show(node.identity), removed: [...remove] },
+        { item: this.show(node.identity), removed: [...remove].map((r) => r.uid) },
         'an owner is left; removing the references to owners that are gone or waiting',
       );
       await this.patchReferences(
         node,
         live,
-        refs.filter((r) => !remove.has(r.uid)),
+        refs.filter((r) => !remove.has(r)),
       );
       return;
     }
@@ -155,7 +159,8 @@ export class GarbageCollectorReconciler implements Reconciler {
       // A dependent that itself waits on this one would wait forever on a blocking reference
       // back up: unblock this one's references first (kube's cycle guard).
       if (ownDependents.some(isDeletingDependents) && refs.some((r) => r.blockOwnerDeletion)) {
-        await this.patchReferences(
+        // The patch's update event brings it back, to be deleted at its new resourceVersion.
+        return this.patchReferences(
           node,
           live,
           refs.map((r) => ({ ...r, blockOwnerDeletion: false })),

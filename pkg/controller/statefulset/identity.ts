@@ -29,9 +29,10 @@ export const PodKind: OwnerKind = { apiVersion: 'v1', kind: 'Pod' };
 type ReadSet = DeepReadonly<StatefulSet>;
 type ReadObject = DeepReadonly<KubeObject>;
 
-const memberName = /^(.*)-([0-9]+)$/;
+// The ordinal in canonical decimal only: `web-01` would otherwise be a second pod of ordinal 1.
+const memberName = /^(.*)-(0|[1-9][0-9]*)$/;
 
-/** The parent name and ordinal a pod name encodes (`web-3` → web, 3); ordinal -1 when none. */
+/** The parent name and ordinal a pod name encodes (`web-3` → web, 3; `web-03` → none); ordinal -1 when none. */
 export function parentAndOrdinal(name: string | undefined): { parent: string; ordinal: number } {
   const m = memberName.exec(name ?? '');
   if (!m?.[1] || m[2] === undefined) return { parent: '', ordinal: -1 };

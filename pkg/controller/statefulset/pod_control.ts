@@ -54,10 +54,12 @@ export class StatefulPodControl {
   constructor(private readonly d: PodControlDeps) {}
 
   /**
-   * Creates the member's missing claims, then its pod. Resolves false when the pod already
-   * existed (the cache had not shown it yet); throws when a claim or the pod failed.
+   * Creates the member's missing claims, then its pod; throws when a claim or the pod failed.
+   * A pod of that name that already exists is not the set's (an owned one would be in the
+   * cache: expectations cover the lag): AlreadyExists is a FailedCreate and an error, so the
+   * set is retried with backoff until the name is free (nothing else enqueues it then).
    */
-  async createPod(set: CachedSet, pod: Pod): Promise<boolean> {
+  async createPod(set: CachedSet, pod: Pod): Promise<void> {
     const name = pod.metadata.name ?? '';
     try {
       await this.createMissingClaims(set, pod);
@@ -69,7 +71,6 @@ export class StatefulPodControl {
     try {
       created = await this.d.pods.create(pod);
     } catch (err) {
-      if (isAlreadyExists(err)) return false;
       recordPodEvent(this.d.recorder, 'create', set, name, err);
       throw err;
     }
@@ -82,7 +83,6 @@ export class StatefulPodControl {
       throw err;
     }
     recordPodEvent(this.d.recorder, 'create', set, name);
-    return true;
   }
 
   /** Creates the claims of `pod`'s ordinal that do not exist; throws if any could not be made or is being deleted. */

@@ -9,13 +9,16 @@
  *   kubelet's --local-volume-roots (default `<root-dir>/local-volumes`). What the kubelet hands
  *   to a container is decided by its own configuration, never by the PV: a path outside the
  *   roots, or one that a symlink leads out of them, is refused, and so is a root itself.
+ * - Nor may it be the kubelet's own --root-dir, an ancestor of it, or inside it other than
+ *   under a root that is itself inside it (other pods' volumes live there), however broad the
+ *   roots are.
  * - Block volumes are refused (Filesystem only); `fsType` applies to block devices and is ignored.
  * - `unpublishVolume` does nothing: the data stays on the node (local PVs are Retain by nature).
  */
 import { realpath, stat } from 'node:fs/promises';
 import type { PersistentVolume } from '../../api/core/v1';
 import { lexicallyWithin } from '../../util/fsroots/roots';
-import { checkedHostPath } from '../dirs/host_dirs';
+import { checkedHostPath, resolvedRoot } from '../dirs/host_dirs';
 import { describeRoots, realRoots } from '../dirs/volume_roots';
 import { VolumeSetupError } from '../errors';
 import { volumeNodeAffinityProblem } from '../node_affinity';
@@ -54,6 +57,15 @@ export class LocalNode implements NodeService {
         `${what} "${requested}"${via} is not under one of node "${nodeName}"'s local volume roots (${describeRoots(roots)}); refusing it`,
       );
     }
+    const kubeletDir = await resolvedRoot(ctx.rootDir);
+    const ownRoots = roots.filter((r) => lexicallyWithin(r, kubeletDir, true));
+    if (
+      lexicallyWithin(kubeletDir, real, false) ||
+      (lexicallyWithin(real, kubeletDir, true) && !ownRoots.some((r) => lexicallyWithin(real, r, true)))
+    )
+      throw new VolumeSetupError(
+        `${what} "${requested}" is, contains or lies in the kubelet's root directory ${kubeletDir}; refusing it`,
+      );
     const st = await stat(real).catch((err: unknown) => {
       throw new VolumeSetupError(`${what} "${requested}" is not usable: ${(err as Error).message}`);
     });

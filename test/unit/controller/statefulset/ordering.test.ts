@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import type { Pod } from '../../../../pkg/api/core/v1';
+import { isAlreadyExists } from '../../../../pkg/api/errors';
 import { storedIn } from '../../../helpers/stored';
 import { StsHarness, sts } from './harness';
 
@@ -245,7 +246,11 @@ describe('statefulset controller: ordering', () => {
     if (!p) throw new Error('no web-0');
     await h.pods.update({ ...p, metadata: { ...p.metadata, labels: { app: 'other' } } });
     h.syncCaches();
-    await h.reconcile();
+    const err = await h.reconcile().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isAlreadyExists(err), 'the create conflict is an error, retried').to.equal(true);
     expect(h.pods.peek('web-0')?.metadata.ownerReferences).to.equal(undefined);
   });
 });

@@ -175,6 +175,41 @@ describe('volume/local: LocalNode', () => {
     );
   });
 
+  it('refuses "/" and a root spelled with a trailing slash', async () => {
+    await refused(plugin.publishVolume(localPv('/'), ctxOn('node-b')), /host's root directory/);
+    await refused(plugin.publishVolume(localPv(`${root}/`), ctxOn('node-b')), /not under/);
+    await refused(plugin.publishVolume(localPv(`${root}//.//`), ctxOn('node-b')), /not under/);
+  });
+
+  it("refuses the kubelet's own root directory, an ancestor of it, and anything in it outside a root, even under a broad root", async () => {
+    // A broad --local-volume-roots (the whole temp dir) that contains the kubelet's --root-dir.
+    const kubeletRoot = path.join(tmp, 'node-b', 'kubelet');
+    const pods = path.join(kubeletRoot, 'pods', 'other-pod');
+    const inside = path.join(kubeletRoot, 'local-volumes', 'ssd1');
+    await mkdir(pods, { recursive: true });
+    await mkdir(inside, { recursive: true });
+    const broad = new LocalNode({ roots: [tmp, path.join(kubeletRoot, 'local-volumes')] });
+    const ctx = { ...ctxOn('node-b'), rootDir: kubeletRoot };
+    for (const p of [kubeletRoot, path.join(tmp, 'node-b'), pods, `${kubeletRoot}/`])
+      await refused(broad.publishVolume(localPv(p), ctx), /kubelet's root directory/);
+    // Through a symlink too.
+    await symlink(kubeletRoot, path.join(tmp, 'alias'));
+    await refused(broad.publishVolume(localPv(path.join(tmp, 'alias')), ctx), /kubelet's root directory/);
+    // A root of its own inside the kubelet's directory (the default) is fine.
+    expect((await broad.publishVolume(localPv(inside), ctx)).hostPath).to.equal(inside);
+  });
+
+  it('binds the real path it checked: a symlink swapped afterwards does not redirect the bind', async () => {
+    const target = path.join(root, 'real');
+    await mkdir(target);
+    const link = path.join(root, 'alias');
+    await symlink(target, link);
+    const published = await plugin.publishVolume(localPv(link), ctxOn('node-b'));
+    await rm(link);
+    await symlink('/etc', link);
+    expect(published.hostPath).to.equal(target);
+  });
+
   it('unpublish leaves the data alone', async () => {
     const dir = path.join(root, 'ssd1');
     await mkdir(dir);
