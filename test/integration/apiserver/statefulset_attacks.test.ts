@@ -120,6 +120,33 @@ describe('apiserver: hostile StatefulSet and Scale requests', function () {
     await expectHealthy();
   });
 
+  it('patches of status through the main resource and of spec through /status change nothing they may not', async () => {
+    const before = (await request<Obj>(api.url, 'GET', stsPath('web'))).body;
+    const main = await request<Obj>(
+      api.url,
+      'PATCH',
+      stsPath('web'),
+      { status: { replicas: 7, readyReplicas: 7 } },
+      mergePatch,
+    );
+    expect(main.status, main.text).to.equal(200);
+    expect(main.body.status).to.deep.equal(before.status);
+    const status = await request<Obj>(
+      api.url,
+      'PATCH',
+      stsPath('web', 'status'),
+      [
+        { op: 'replace', path: '/spec/replicas', value: 9 },
+        { op: 'add', path: '/metadata/labels', value: { sneaky: 'yes' } },
+      ],
+      jsonPatch,
+    );
+    expect(status.status, status.text).to.equal(200);
+    expect(status.body.spec.replicas).to.equal(before.spec.replicas);
+    expect(status.body.metadata.labels).to.equal(undefined);
+    await expectHealthy();
+  });
+
   it('/status with counts past int32 is a 400', async () => {
     const res = await request<Obj>(
       api.url,
