@@ -128,6 +128,11 @@ runMain(
       default: 10_000,
       help: 'Heartbeat period (lease renewal, runtime check).',
     },
+    'volume-stats-agg-period': {
+      type: 'duration',
+      default: 60_000,
+      help: "How often each mounted claim's volume is measured for /metrics and /stats/summary (0 disables).",
+    },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
   async (f, signal) => {
@@ -165,6 +170,7 @@ runMain(
         port: Number(f.port),
         workers: Number(f['concurrent-pod-workers']),
         heartbeatMs: Number(f['node-status-update-frequency']),
+        volumeStatsPeriodMs: Number(f['volume-stats-agg-period']),
         logger: newLogger('kubelet', Number(f.v)),
         ...(tls ? { tls } : {}),
       },
