@@ -103,7 +103,7 @@ runMain(
     'authorization-mode': {
       type: 'string',
       default: KubeletAuthorizationMode.Webhook,
-      help: `How requests are authorized (${authorizationModes.join(', ')}); Webhook asks the apiserver with a SubjectAccessReview on nodes/log, nodes/metrics or nodes/proxy.`,
+      help: `How requests are authorized (${authorizationModes.join(', ')}); Webhook asks the apiserver with a SubjectAccessReview on nodes/log, nodes/metrics, nodes/stats or nodes/proxy.`,
       check: (v) =>
         authorizationModes.includes(String(v)) ? undefined : `must be one of ${authorizationModes.join(', ')}`,
     },
