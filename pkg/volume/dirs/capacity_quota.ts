@@ -5,6 +5,7 @@
  * helper's entry point). Where it does not, nothing is limited and the kubelet only measures
  * (kubelet/volumestats).
  */
+import path from 'node:path';
 import { chattrProbe, execRunner, ProjectQuotas, type CommandRunner } from '../../util/quota/project_quota';
 import {
   detectProjectQuota,
@@ -54,4 +55,20 @@ export class CapacityQuotas {
   raise(realRoot: string, realDir: string, bytes: bigint): Promise<QuotaOutcome> {
     return this.limit(realRoot, realDir, bytes);
   }
+}
+
+/** The process's capacity quotas (one detection per root for every driver and the expander). */
+export const defaultCapacityQuotas = new CapacityQuotas();
+
+/**
+ * Raises the quota of the volume directory `realDir` (a real path, as the provisioning record
+ * keeps it) to `bytes` where its filesystem has project quotas; says why not otherwise. The
+ * entry point of volume expansion.
+ */
+export function raiseCapacityQuota(
+  realDir: string,
+  bytes: bigint,
+  quotas = defaultCapacityQuotas,
+): Promise<QuotaOutcome> {
+  return quotas.raise(path.dirname(realDir), realDir, bytes);
 }

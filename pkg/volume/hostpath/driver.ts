@@ -8,7 +8,7 @@ import { defaultClassOf, type VolumeDriver } from '../driver';
 import { HostPathController } from './controller';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import { HostPathNode } from './node';
-import { CapacityQuotas } from '../dirs/capacity_quota';
+import { defaultCapacityQuotas } from '../dirs/capacity_quota';
 
 /** The hostPath driver with these settings (defaults: the default base dir, no further roots). */
 export function newHostPathDriver(settings: Partial<HostPathSettings> = {}): VolumeDriver {
@@ -16,13 +16,12 @@ export function newHostPathDriver(settings: Partial<HostPathSettings> = {}): Vol
     baseDir: settings.baseDir ?? defaultHostPathBaseDir,
     allowedRoots: settings.allowedRoots ?? [],
   };
-  const quotas = new CapacityQuotas();
   return {
     identity: hostPathIdentity,
     // A null source field is unset (validation and the API treat it so; JSON keeps it).
     handles: (pv) => pv.spec.hostPath !== undefined && pv.spec.hostPath !== null,
     defaultClass: defaultClassOf(hostPathIdentity, hostPathIdentity.type),
-    controller: (host) => new HostPathController({ ...s, records: host.records, quotas }),
+    controller: (host) => new HostPathController({ ...s, records: host.records, quotas: defaultCapacityQuotas }),
     node: () => new HostPathNode(),
   };
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CapacityQuotas } from '../../../../pkg/volume/dirs/capacity_quota';
+import { CapacityQuotas, raiseCapacityQuota } from '../../../../pkg/volume/dirs/capacity_quota';
 import { FileProvisioningRecords } from '../../../../pkg/volume/dirs/provisioning_records';
 import { ProvisioningError } from '../../../../pkg/volume/errors';
 import { HostPathController, ProjectQuotaAnnotation } from '../../../../pkg/volume/hostpath/controller';
@@ -82,7 +82,7 @@ describe('volume dirs: capacity quotas of provisioned hostPath directories', () 
         return bin === 'lsattr' ? '  1234567 ---- x\n' : '';
       },
     );
-    expect(await q.raise(tmp, path.join(tmp, 'v'), 2n * 1024n ** 3n)).to.deep.equal({
+    expect(await raiseCapacityQuota(path.join(tmp, 'v'), 2n * 1024n ** 3n, q)).to.deep.equal({
       limited: true,
       projectId: 1234567,
     });
