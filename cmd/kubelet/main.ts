@@ -132,6 +132,7 @@ runMain(
       type: 'duration',
       default: 60_000,
       help: "How often each mounted claim's volume is measured for /metrics and /stats/summary (0 disables).",
+      check: (v) => (Number(v) >= 0 ? undefined : 'must not be negative'),
     },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
