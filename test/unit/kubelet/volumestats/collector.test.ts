@@ -129,6 +129,36 @@ describe('kubelet: volume stats collector', () => {
     await done;
   });
 
+  it('a slow walk never blocks a scrape (the last figures are served) and rounds never overlap', async () => {
+    const registry = new Registry();
+    registerVolumeStatsMetrics(registry, c, () => volumes);
+    fs.used.set('/vols/pv-1', 4096);
+    await c.collect();
+    let release: () => void = () => undefined;
+    let walks = 0;
+    const slow = fs.usage.bind(fs);
+    fs.usage = async (dir) => {
+      walks++;
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return slow(dir);
+    };
+    const ac = new AbortController();
+    const done = c.run(ac.signal);
+    await waitFor(() => walks === 1);
+    expect(registry.render()).to.include(
+      'kubelet_volume_stats_used_bytes{namespace="ns",persistentvolumeclaim="c1"} 4096',
+    );
+    clock.step(10 * 60_000); // the period passes while the walk hangs: no second walk starts
+    expect(walks).to.equal(1);
+    ac.abort();
+    release();
+    await waitFor(() => walks === 2);
+    release();
+    await done;
+  });
+
   it('exports kubelet_volume_stats_* per claim, labelled namespace and persistentvolumeclaim', async () => {
     const registry = new Registry();
     registerVolumeStatsMetrics(registry, c, () => volumes);
