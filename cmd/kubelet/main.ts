@@ -103,7 +103,7 @@ runMain(
     'authorization-mode': {
       type: 'string',
       default: KubeletAuthorizationMode.Webhook,
-      help: `How requests are authorized (${authorizationModes.join(', ')}); Webhook asks the apiserver with a SubjectAccessReview on nodes/log, nodes/metrics or nodes/proxy.`,
+      help: `How requests are authorized (${authorizationModes.join(', ')}); Webhook asks the apiserver with a SubjectAccessReview on nodes/log, nodes/metrics, nodes/stats or nodes/proxy.`,
       check: (v) =>
         authorizationModes.includes(String(v)) ? undefined : `must be one of ${authorizationModes.join(', ')}`,
     },
@@ -127,6 +127,12 @@ runMain(
       type: 'duration',
       default: 10_000,
       help: 'Heartbeat period (lease renewal, runtime check).',
+    },
+    'volume-stats-agg-period': {
+      type: 'duration',
+      default: 60_000,
+      help: "How often each mounted claim's volume is measured for /metrics and /stats/summary (0 disables).",
+      check: (v) => (Number(v) >= 0 ? undefined : 'must not be negative'),
     },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
   },
@@ -165,6 +171,7 @@ runMain(
         port: Number(f.port),
         workers: Number(f['concurrent-pod-workers']),
         heartbeatMs: Number(f['node-status-update-frequency']),
+        volumeStatsPeriodMs: Number(f['volume-stats-agg-period']),
         logger: newLogger('kubelet', Number(f.v)),
         ...(tls ? { tls } : {}),
       },

@@ -37,6 +37,9 @@ import type { NodeDrivers } from '../volume/node_drivers';
 import { cleanupOrphanedVolumes } from './volumemanager/orphans';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
 import { VolumeManager } from './volumemanager/volume_manager';
+import { realStatsFs, VolumeStatsCollector } from './volumestats/collector';
+import { registerVolumeStatsMetrics } from './volumestats/metrics';
+import { volumeSummary } from './volumestats/summary';
 import { namespacedKey, objectKey } from '../api/keys';
 import { backoffUntil, KeyedBackoff } from '../util/wait';
 
@@ -55,6 +58,10 @@ export interface KubeletConfig {
   workers: number;
   heartbeatMs?: number;
   logger: Logger;
+  /** Period of the volume stats (--volume-stats-agg-period; default 60 s; 0 disables them). */
+  volumeStatsPeriodMs?: number;
+  /** Caps of one volume's walk (defaults: 1,000,000 entries, 10 s). */
+  volumeStatsWalk?: { maxEntries: number; timeoutMs: number };
   /** The secure server (undefined: plain HTTP, no authentication: a test mode). */
   tls?: KubeletServingConfig;
 }
@@ -98,6 +105,16 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     },
   });
 
+  const statsPeriodMs = cfg.volumeStatsPeriodMs ?? 60_000;
+  const volumeStats = new VolumeStatsCollector({
+    volumes: () => volumes.mountedClaimVolumes(),
+    fs: realStatsFs(cfg.volumeStatsWalk ?? { maxEntries: 1_000_000, timeoutMs: 10_000 }),
+    recorder,
+    periodMs: statsPeriodMs,
+    logger: log.child({ component: 'volumestats' }),
+  });
+  registerVolumeStatsMetrics(registry, volumeStats, () => volumes.mountedClaimVolumes());
+
   const server = await startKubeletServer({
     address: cfg.bindAddress,
     port: cfg.port,
@@ -105,6 +122,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     pod: (ns, name) => pods.get(namespacedKey(ns, name)),
     healthy: () => true,
     metrics: registry,
+    summary: () => volumeSummary(cfg.nodeName, volumeStats, volumes.mountedClaimVolumes()),
     logger: log,
     ...(cfg.tls
       ? {
@@ -184,6 +202,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
         signal,
         logger: log,
       }),
+      statsPeriodMs > 0 ? volumeStats.run(signal) : Promise.resolve(),
       runWorkers({
         name: 'pod-workers',
         queue,

@@ -1,10 +1,10 @@
 /**
- * The kubelet's server: /healthz, /metrics, and container logs at
+ * The kubelet's server: /healthz, /metrics, /stats/summary (volume stats), and container logs at
  * /containerLogs/{namespace}/{pod}/{container}?tailLines=&follow=&previous=&timestamps=
  * (the apiserver proxies pods/log here).
  *
  * With a serving certificate (--tls-cert-file) it is HTTPS and every request but /healthz is
- * authenticated (401) and authorized as nodes/{log,metrics,proxy} (403), see auth/. Without one
+ * authenticated (401) and authorized as nodes/{log,metrics,stats,proxy} (403), see auth/. Without one
  * it is plain HTTP with neither: a test mode, for loopback addresses only (cmd/kubelet checks).
  */
 import Router from '@koa/router';
@@ -33,6 +33,8 @@ export interface KubeletServerOptions {
   pod(namespace: string, name: string): DeepReadonly<Pod> | undefined;
   healthy(): boolean;
   metrics: Registry;
+  /** The /stats/summary document (stats/v1alpha1 Summary; volumes only); absent: 404. */
+  summary?(): unknown;
   logger: Logger;
   /** HTTPS (undefined: the plain-HTTP test mode, without authentication or authorization). */
   tls?: KubeletTls;
@@ -89,6 +91,12 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
     ctx.type = 'text/plain; version=0.0.4';
     ctx.body = o.metrics.render();
   });
+  const summary = o.summary;
+  if (summary)
+    router.get('/stats/summary', (ctx) => {
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify(summary());
+    });
   router.get('/containerLogs/:ns/:pod/:container', async (ctx) => {
     const { ns = '', pod: podName = '', container = '' } = ctx.params;
     const pod = o.pod(ns, podName);

@@ -66,6 +66,8 @@ export interface ClusterOptions {
   cmFlags?: string[];
   /** Extra kube-apiserver flags. */
   apiFlags?: string[];
+  /** Extra kubelet flags. */
+  kubeletFlags?: string[];
   /** Extra environment for every component. */
   env?: Record<string, string>;
   /** etcd client URLs (default: the test etcd, ETCD_ENDPOINTS). */
@@ -279,6 +281,7 @@ export class TestCluster {
       '--port=0',
       '--node-status-update-frequency=2s',
       ...serving,
+      ...(this.opts.kubeletFlags ?? []),
     ]);
   }
 

@@ -3,6 +3,7 @@
  * an access to this node's `nodes` object with a subresource named by its path
  *   /containerLogs/...  → nodes/log
  *   /metrics            → nodes/metrics
+ *   /stats/...          → nodes/stats (as Kubernetes' kubelet)
  *   anything else       → nodes/proxy
  * (Kubernetes' kubelet files /containerLogs under nodes/proxy; here reading logs is its own,
  * narrower permission, as the issue asks). The verb comes from the HTTP method (GET → get,
@@ -39,6 +40,7 @@ const verbs: Readonly<Record<string, string>> = {
 export function kubeletSubresource(path: string): string {
   if (path === '/containerLogs' || path.startsWith('/containerLogs/')) return 'log';
   if (path === '/metrics' || path.startsWith('/metrics/')) return 'metrics';
+  if (path === '/stats' || path.startsWith('/stats/')) return 'stats';
   return 'proxy';
 }
 

@@ -12,6 +12,8 @@ import type { Logger } from 'pino';
 import type { Node, Pod } from '../../api/core/v1';
 import type { Stored } from '../../api/stored';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
+import { quantityValue, tryParseQuantity } from '../../api/quantity';
+import type { MountedClaimVolume } from '../volumestats/collector';
 import { ActualStateOfWorld } from './actual_state';
 import { DesiredStateOfWorld } from './desired_state';
 import { desiredPod, type VolumeListers } from './populator';
@@ -116,6 +118,30 @@ export class VolumeManager {
       volumes.set(v.volumeName, { hostPath, readOnly: v.readOnly });
     }
     return { ready: true, volumes };
+  }
+
+  /** Every claim volume mounted now, with its pod, claim, PV and host directory (volume stats). */
+  mountedClaimVolumes(): MountedClaimVolume[] {
+    const out: MountedClaimVolume[] = [];
+    for (const [uid, pod] of this.pods) {
+      for (const v of this.dsw.getPod(uid)?.volumes ?? []) {
+        const pv = v.pv;
+        const hostPath = pv && this.asw.hostPath(pv.metadata.name);
+        if (!pv || !hostPath || !this.asw.isMounted(pv.metadata.name, uid)) continue;
+        const [claimNamespace = '', claimName = ''] = v.claimKey.split('/');
+        const capacity = tryParseQuantity(pv.spec.capacity?.storage);
+        const claimUid = pv.spec.claimRef?.uid;
+        out.push({
+          pod: { namespace: pod.metadata.namespace, name: pod.metadata.name, uid },
+          volumeName: v.volumeName,
+          claim: { namespace: claimNamespace, name: claimName, ...(claimUid ? { uid: claimUid } : {}) },
+          pvName: pv.metadata.name,
+          ...(capacity ? { pvCapacityBytes: Number(quantityValue(capacity)) } : {}),
+          hostPath,
+        });
+      }
+    }
+    return out;
   }
 
   /** True when nothing is mounted for the pod any more. */

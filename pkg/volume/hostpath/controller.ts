@@ -6,6 +6,7 @@
  * Asked for a topology (a WaitForFirstConsumer claim's selected node), the volume is reported
  * reachable from that segment only, so its PV is pinned to that node.
  */
+import path from 'node:path';
 import type { PersistentVolume } from '../../api/core/v1';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { requestedPathProblem } from '../../util/fsroots/roots';
@@ -15,10 +16,17 @@ import { ProvisioningError } from '../errors';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
 import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
+import type { CapacityQuotas } from '../dirs/capacity_quota';
+import { quantityValue, tryParseQuantity } from '../../api/quantity';
+
+/** The PV annotation naming the project id whose quota limits the volume's directory. */
+export const ProjectQuotaAnnotation = 'kubestore.io/project-quota';
 
 /** Configuration of the hostPath controller half. */
 export interface HostPathOptions extends HostPathSettings {
   records: ProvisioningRecords;
+  /** Capacity quotas where the filesystem supports them (absent: never limited). */
+  quotas?: CapacityQuotas;
 }
 
 /** Provisions hostPath volumes under the allowed roots. */
@@ -45,10 +53,20 @@ export class HostPathController implements ControllerService {
     // A directory is reachable only from the node it is on: the first preferred segment
     // (the selected node) when one is asked for. The directory itself stays under the
     // controller's base dir (one machine serves every node here).
+    const annotations: Record<string, string> = {};
+    const request = tryParseQuantity(req.claim.spec.resources?.requests?.storage);
+    if (this.o.quotas && request) {
+      try {
+        const q = await this.o.quotas.limit(path.dirname(dir.real), dir.real, quantityValue(request));
+        if (q.limited) annotations[ProjectQuotaAnnotation] = String(q.projectId);
+      } catch (err) {
+        throw new ProvisioningError(`setting the capacity quota of ${dir.real}: ${(err as Error).message}`);
+      }
+    }
     const at = req.accessibilityRequirements?.preferred[0] ?? req.accessibilityRequirements?.requisite[0];
     return {
       source: { hostPath: { path: dir.path, type: 'DirectoryOrCreate' } },
-      annotations: {},
+      annotations,
       localPath: dir.real,
       ...(at ? { accessibleTopology: [at] } : {}),
     };

@@ -8,6 +8,7 @@ import { defaultClassOf, type VolumeDriver } from '../driver';
 import { HostPathController } from './controller';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import { HostPathNode } from './node';
+import { defaultCapacityQuotas } from '../dirs/capacity_quota';
 
 /** The hostPath driver with these settings (defaults: the default base dir, no further roots). */
 export function newHostPathDriver(settings: Partial<HostPathSettings> = {}): VolumeDriver {
@@ -20,7 +21,7 @@ export function newHostPathDriver(settings: Partial<HostPathSettings> = {}): Vol
     // A null source field is unset (validation and the API treat it so; JSON keeps it).
     handles: (pv) => pv.spec.hostPath !== undefined && pv.spec.hostPath !== null,
     defaultClass: defaultClassOf(hostPathIdentity, hostPathIdentity.type),
-    controller: (host) => new HostPathController({ ...s, records: host.records }),
+    controller: (host) => new HostPathController({ ...s, records: host.records, quotas: defaultCapacityQuotas }),
     node: () => new HostPathNode(),
   };
 }

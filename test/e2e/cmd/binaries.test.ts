@@ -80,6 +80,7 @@ describe('e2e: the binaries', function () {
       ['--master=http://127.0.0.1:1', '--authorization-mode=RBAC'],
       /--authorization-mode.*must be one of AlwaysAllow, Webhook/,
     ],
+    ['kubelet', ['--master=http://127.0.0.1:1', '--volume-stats-agg-period=fast'], /--volume-stats-agg-period/],
     [
       'kube-apiserver',
       ['--port=8080', '--secure-port=0', '--kubelet-client-certificate=/tmp/x.crt'],
@@ -101,6 +102,7 @@ describe('e2e: the binaries', function () {
       expect(r.code).to.equal(0);
       expect(r.stdout).to.match(/Usage: .*\[flags\]/);
       expect(r.stdout).to.include('--v');
+      if (name === 'kubelet') expect(r.stdout).to.include('--volume-stats-agg-period');
     });
   }
 

@@ -72,6 +72,7 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
         port: 0,
         workers: 2,
         heartbeatMs: 500,
+        volumeStatsPeriodMs: 200,
         logger: silentLogger(),
         tls: {
           cert: serving.cert,
@@ -159,7 +160,7 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
 
   it('serves /healthz to anyone and refuses anonymous requests and bad credentials with 401', async () => {
     expect((await kubeletGet({ ca: kpki.ca }, '/healthz')).status).to.equal(200);
-    for (const p of [`/containerLogs/${ns}/web/app`, '/metrics']) {
+    for (const p of [`/containerLogs/${ns}/web/app`, '/metrics', '/stats/summary']) {
       const anon = await kubeletGet({ ca: kpki.ca }, p);
       expect(anon.status, p).to.equal(401);
       expect(anon.body).to.include({ kind: 'Status', reason: 'Unauthorized', code: 401 });
@@ -181,6 +182,25 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
     const byToken = await kubeletGet({ ca: kpki.ca }, '/metrics', { Authorization: 'Bearer tok-alice' });
     expect(byToken.status).to.equal(403);
     expect((byToken.body as { message: string }).message).to.match(/cannot get resource "nodes\/metrics"/);
+    const stats = await kubeletGet({ ca: kpki.ca }, '/stats/summary', { Authorization: 'Bearer tok-alice' });
+    expect(stats.status).to.equal(403);
+    expect((stats.body as { message: string }).message).to.match(/cannot get resource "nodes\/stats"/);
+  });
+
+  it("serves /stats/summary with the pod's claim volume to the apiserver's client certificate", async () => {
+    let pods: { podRef: { name: string }; volume: { name: string; pvcRef: { name: string } }[] }[] = [];
+    await waitFor(
+      async () => {
+        const r = await kubeletGet(apiserverClient, '/stats/summary');
+        expect(r.status, r.text).to.equal(200);
+        pods = (r.body as { pods: typeof pods }).pods;
+        return pods.length > 0;
+      },
+      20_000,
+      'pod web in /stats/summary',
+    );
+    expect(pods[0]?.podRef.name).to.equal('web');
+    expect(pods[0]?.volume.map((v) => [v.name, v.pvcRef.name])).to.deep.equal([['data', 'data']]);
   });
 
   it("serves logs to the apiserver's client certificate, and kubectl-style pods/log goes through the apiserver over TLS", async () => {

@@ -18,6 +18,8 @@ export function startKubelet(o: {
   runtime: ContainerRuntime;
   drivers: NodeDrivers;
   nodeName?: string;
+  /** --volume-stats-agg-period (default: the kubelet's 60 s). */
+  volumeStatsPeriodMs?: number;
 }): InProcessKubelet {
   const ac = new AbortController();
   const done = runKubelet(
@@ -34,6 +36,7 @@ export function startKubelet(o: {
       workers: 2,
       heartbeatMs: 500,
       logger: silentLogger(),
+      ...(o.volumeStatsPeriodMs !== undefined ? { volumeStatsPeriodMs: o.volumeStatsPeriodMs } : {}),
     },
     ac.signal,
   );

@@ -31,6 +31,8 @@ describe('kubelet server auth', () => {
     expect(kubeletSubresource('/containerLogs/ns/pod/c')).to.equal('log');
     expect(kubeletSubresource('/containerLogsX')).to.equal('proxy');
     expect(kubeletSubresource('/metrics')).to.equal('metrics');
+    expect(kubeletSubresource('/stats/summary')).to.equal('stats');
+    expect(kubeletSubresource('/statsX')).to.equal('proxy');
     expect(kubeletSubresource('/pods')).to.equal('proxy');
     expect(kubeletAttributes(alice, 'node-a', 'POST', '/exec/x')).to.include({
       verb: 'create',
