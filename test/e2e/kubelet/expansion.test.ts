@@ -6,7 +6,7 @@
  * refused with Kubernetes' Forbidden message instead of a silent `patched`.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
@@ -25,7 +25,7 @@ const growClass = {
 const patch2Gi = ['-p', '{"spec":{"resources":{"requests":{"storage":"2Gi"}}}}'];
 
 describe('e2e/kubelet: volume expansion through kubectl', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let c: TestCluster;
 
   useKubeletCluster((cluster) => (c = cluster));
@@ -62,6 +62,71 @@ describe('e2e/kubelet: volume expansion through kubectl', function () {
       `${uid} Running`,
     );
     expect(readFileSync(path.join(await claimHostDir(c, 'grow-data'), 'f'), 'utf8')).to.equal('hello\n');
+  });
+
+  it('a local volume is finished by its kubelet: FileSystemResizePending, then capacity 2Gi and FileSystemResizeSuccessful', async () => {
+    const dir = path.join(c.localVolumeRoot(), 'grow-ssd');
+    mkdirSync(dir);
+    await create(c, {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'local-grow' },
+      provisioner: 'kubernetes.io/no-provisioner',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+    });
+    await create(c, {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'local-grow-pv' },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'local-grow',
+        local: { path: dir },
+        nodeAffinity: {
+          required: {
+            nodeSelectorTerms: [
+              { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [c.nodeName] }] },
+            ],
+          },
+        },
+      },
+    });
+    await c.waitJsonpath(['get', 'pv', 'local-grow-pv'], '{.status.phase}', 'Available');
+    await create(
+      c,
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'local-data', namespace: 'default' },
+        spec: {
+          storageClassName: 'local-grow',
+          volumeName: 'local-grow-pv',
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '1Gi' } },
+        },
+      },
+      {
+        ...podObject('local-app', { claim: 'local-data', script: 'echo started; sleep 3600' }),
+        spec: {
+          ...podObject('local-app', { claim: 'local-data', script: 'echo started; sleep 3600' }).spec,
+          nodeName: c.nodeName,
+        },
+      },
+    );
+    await waitReady(c, 'local-app');
+    await c.ok(['patch', 'pvc', 'local-data', ...patch2Gi]);
+    // The controller side: PV grown, the claim waits for the node.
+    await c.waitJsonpath(['get', 'pv', 'local-grow-pv'], '{.spec.capacity.storage}', '2Gi');
+    // The kubelet notices on its next sync of the pod (informer resync, ≤ 60 s).
+    await c.waitJsonpath(['get', 'pvc', 'local-data'], '{.status.capacity.storage}', '2Gi', 90_000);
+    expect((await c.ok(['get', 'pvc', 'local-data', '-o', 'jsonpath={.status.conditions}'])).trim()).to.equal('');
+    const described = await c.ok(['describe', 'pvc', 'local-data']);
+    expect(described).to.match(/Normal\s+FileSystemResizeRequired\s+.*Require file system resize of volume on node/);
+    expect(described).to.match(
+      /Normal\s+FileSystemResizeSuccessful\s+.*MountVolume\.NodeExpandVolume succeeded for volume "local-grow-pv"/,
+    );
   });
 
   it('kubectl patch on a class without allowVolumeExpansion is Forbidden, with Kubernetes’ message', async () => {
