@@ -3,7 +3,8 @@
  * `kubectl patch pvc … 2Gi` on a class with allowVolumeExpansion grows the mounted hostPath
  * claim online (`kubectl get pvc` shows 2Gi, `kubectl describe pvc` the events) while the pod
  * keeps running; on the built-in hostPath class (allowVolumeExpansion false) the patch is
- * refused with Kubernetes' Forbidden message instead of a silent `patched`.
+ * refused with Kubernetes' Forbidden message instead of a silent `patched`. A local volume's
+ * expansion is finished by the kubelet of its node (FileSystemResizePending → capacity).
  */
 import { expect } from 'chai';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -107,13 +108,7 @@ describe('e2e/kubelet: volume expansion through kubectl', function () {
           resources: { requests: { storage: '1Gi' } },
         },
       },
-      {
-        ...podObject('local-app', { claim: 'local-data', script: 'echo started; sleep 3600' }),
-        spec: {
-          ...podObject('local-app', { claim: 'local-data', script: 'echo started; sleep 3600' }).spec,
-          nodeName: c.nodeName,
-        },
-      },
+      podObject('local-app', { claim: 'local-data', script: 'echo started; sleep 3600', nodeName: c.nodeName }),
     );
     await waitReady(c, 'local-app');
     await c.ok(['patch', 'pvc', 'local-data', ...patch2Gi]);
