@@ -33,10 +33,12 @@ import { kubeletTls, podLog } from './subresources/log';
 import { bodyDeadline, decodeDocument, defaultBodyReadTimeoutMs } from './body';
 import { registerOpenApiRoutes } from './openapi/routes';
 import { admitWrite } from './patch/admission';
+import type { StorageClass } from '../api/storage/v1';
 import { protectOnCreate, StorageObjectInUseProtection } from './admission/storage_object_in_use_protection';
 import { NamespaceLifecycle } from './admission/namespace_lifecycle';
 import { admitHostPathClass } from './admission/hostpath_storage_class';
 import { NodeRestriction, nodeRestriction } from './admission/node_restriction';
+import { admitClaimResize, PersistentVolumeClaimResize } from './admission/persistent_volume_claim_resize';
 import { rbacGroup } from '../api/rbac/v1';
 import { ensureBootstrapPolicy } from './authorization/rbac/bootstrap/reconcile';
 import { backoffUntil, pollUntil } from '../util/wait';
@@ -173,6 +175,7 @@ export class ApiServer {
     if (config.auditLogPath) this.audit = new AuditLog(config.auditLogPath);
     const protect = !(config.disableAdmissionPlugins ?? []).includes(StorageObjectInUseProtection);
     const restrictNodes = !(config.disableAdmissionPlugins ?? []).includes(NodeRestriction);
+    const checkResize = !(config.disableAdmissionPlugins ?? []).includes(PersistentVolumeClaimResize);
     this.deps = {
       stores: this.stores,
       patchers: { ...basicPatchers, [strategicMergePatchType]: strategicMergePatcher, [applyPatchType]: applyPatcher },
@@ -188,6 +191,7 @@ export class ApiServer {
         const resource = w.store.strategy.info.resource;
         admitHostPathClass(resource, obj, w.old, config.hostPathRoots ?? [defaultHostPathBaseDir]);
         if (restrictNodes) nodeRestriction.write(w, obj);
+        if (checkResize) admitClaimResize({ ...w, resource, obj }, (name) => this.cachedClass(name));
         const ns = w.store.strategy.info.namespaced
           ? ((w.ctx.state.requestInfo as RequestInfo).namespace ?? obj.metadata.namespace ?? DefaultNamespace)
           : '';
@@ -217,6 +221,12 @@ export class ApiServer {
     const s = this.stores.get(storeKey(group, 'v1', resource));
     if (!s) throw new Error(`no store for ${resource}`);
     return s;
+  }
+
+  /** A StorageClass from the watch cache (what PersistentVolumeClaimResize reads). */
+  private cachedClass(name: string): StorageClass | undefined {
+    const classes = this.store('storage.k8s.io', 'storageclasses');
+    return classes.cache.getCached(classes.key(undefined, name)) as StorageClass | undefined;
   }
 
   /** NamespaceLifecycle's checks, as each store needs them. */

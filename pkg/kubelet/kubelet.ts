@@ -36,6 +36,7 @@ import { secureServing, type KubeletServingConfig } from './auth/serving';
 import type { NodeDrivers } from '../volume/node_drivers';
 import { cleanupOrphanedVolumes } from './volumemanager/orphans';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
+import { NodeExpander } from './volumemanager/node_expander';
 import { VolumeManager } from './volumemanager/volume_manager';
 import { realStatsFs, VolumeStatsCollector } from './volumestats/collector';
 import { registerVolumeStatsMetrics } from './volumestats/metrics';
@@ -99,6 +100,14 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     node: () => nodes.get(cfg.nodeName),
     logger: log.child({ component: 'volumemanager' }),
     listers: claims,
+    expander: new NodeExpander({
+      drivers: cfg.drivers,
+      claims: {
+        get: (ns, name) => client.persistentVolumeClaims.get(name, ns),
+        updateStatus: (c) => client.persistentVolumeClaims.updateStatus(c),
+      },
+      recorder,
+    }),
     onPodChanged: (uid) => {
       const key = worker.keyOf(uid);
       if (key) queue.add(key);

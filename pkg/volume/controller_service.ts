@@ -8,6 +8,7 @@ import type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeSource } 
 import type { StorageClass } from '../api/storage/v1';
 import type { DeepReadonly } from '../util/immutable/deep_readonly';
 import type { ProvisioningRecords } from './dirs/provisioning_records';
+import type { ControllerExpandVolume } from './expansion';
 
 /** What the controller-manager gives every driver's controller half. */
 export interface ControllerHost {
@@ -61,4 +62,9 @@ export interface ControllerService {
   deleteVolume(pv: DeepReadonly<PersistentVolume>): Promise<void>;
   /** Empties the storage (Recycle) without removing it; ReclaimRefusal when not proven. */
   recycleVolume(pv: DeepReadonly<PersistentVolume>): Promise<void>;
+  /**
+   * Grows the volume to at least `capacity` (CSI ControllerExpandVolume; idempotent); present
+   * exactly when the driver's capabilities say `expansion`. Fails with VolumeExpansionError.
+   */
+  expandVolume?: ControllerExpandVolume;
 }

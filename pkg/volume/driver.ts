@@ -30,7 +30,7 @@ export interface DriverCapabilities {
   accessModes: readonly AccessMode[];
   /** Volume modes it supports. */
   volumeModes: readonly VolumeMode[];
-  /** It can grow a volume (controller and node side). */
+  /** It can grow a volume: its controller half has `expandVolume` (and its node half `nodeExpandVolume` when needed). */
   expansion: boolean;
   /** It can snapshot a volume and restore one. */
   snapshots: boolean;
@@ -62,11 +62,11 @@ export interface VolumeDriver {
   node(host: NodeHost): NodeService;
 }
 
-/** Capabilities of a plain directory-backed driver: every access mode, Filesystem only, nothing else yet. */
+/** Capabilities of a plain directory-backed driver: every access mode, Filesystem only, online expansion. */
 export const directoryCapabilities: DriverCapabilities = {
   accessModes: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'],
   volumeModes: ['Filesystem'],
-  expansion: false,
+  expansion: true,
   snapshots: false,
   stats: false,
 };

@@ -34,6 +34,15 @@ export class NodeDrivers {
   }
 
   /**
+   * Finishes an expansion on this node through `pv`'s driver; a driver without a node half
+   * of expansion has nothing to do there (its controller half did it all), and answers `capacity`.
+   */
+  async nodeExpandVolume(pv: PersistentVolume, capacity: string, ctx: PublishContext): Promise<string> {
+    const service = this.serviceFor(pv);
+    return service.nodeExpandVolume ? service.nodeExpandVolume(pv, capacity, ctx) : capacity;
+  }
+
+  /**
    * Runs every driver's optional restart cleanup (see NodeService.cleanupOrphans); returns the
    * PVs cleaned up. One driver failing does not keep the others from cleaning up: it throws
    * after all of them ran, naming each driver that failed.

@@ -58,6 +58,12 @@ export interface NodeService {
    * still assigned here). Returns the PV names it cleaned up.
    */
   cleanupOrphans?(rootDir: string, keep: ReadonlySet<string>): Promise<string[]>;
+  /**
+   * Finishes an expansion on the node for a volume published here (CSI NodeExpandVolume;
+   * idempotent): resolves with the volume's size now. Drivers whose controller half may answer
+   * `nodeExpansionRequired` implement it; failures are VolumeExpansionError.
+   */
+  nodeExpandVolume?(pv: PersistentVolume, capacity: string, ctx: PublishContext): Promise<string>;
 }
 
 /** The PV's name, for messages. */

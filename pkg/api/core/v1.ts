@@ -231,14 +231,45 @@ export interface PersistentVolumeClaimSpec {
   volumeMode?: 'Filesystem' | 'Block';
 }
 
+/** Types of claim conditions Kubernetes' resizers set (PersistentVolumeClaimConditionType). */
+export const PersistentVolumeClaimConditionType = {
+  /** The controller side of an expansion is under way. */
+  Resizing: 'Resizing',
+  /** The controller side is done; the node (kubelet) must finish it. */
+  FileSystemResizePending: 'FileSystemResizePending',
+  /** The controller resize failed (kept for describe; Kubernetes sets it on some failures). */
+  ControllerResizeError: 'ControllerResizeError',
+  /** The node resize failed. */
+  NodeResizeError: 'NodeResizeError',
+} as const;
+export type PersistentVolumeClaimConditionType =
+  (typeof PersistentVolumeClaimConditionType)[keyof typeof PersistentVolumeClaimConditionType];
+
+/** Values of `status.allocatedResourceStatuses[storage]` (Kubernetes' ClaimResourceStatus). */
+export const ClaimResourceStatus = {
+  ControllerResizeInProgress: 'ControllerResizeInProgress',
+  ControllerResizeInfeasible: 'ControllerResizeInfeasible',
+  NodeResizePending: 'NodeResizePending',
+  NodeResizeInProgress: 'NodeResizeInProgress',
+  NodeResizeInfeasible: 'NodeResizeInfeasible',
+} as const;
+export type ClaimResourceStatus = (typeof ClaimResourceStatus)[keyof typeof ClaimResourceStatus];
+
+/** A claim's status. */
+export interface PersistentVolumeClaimStatus {
+  phase?: PersistentVolumeClaimPhase;
+  accessModes?: AccessMode[];
+  capacity?: ResourceList;
+  conditions?: PersistentVolumeClaimCondition[];
+  /** What an expansion has allocated (may exceed capacity while it runs; quota counts the larger). */
+  allocatedResources?: ResourceList;
+  /** Per resource, where its resize is (only `storage` here). */
+  allocatedResourceStatuses?: Record<string, ClaimResourceStatus>;
+}
+
 export interface PersistentVolumeClaim extends KubeObject {
   spec: PersistentVolumeClaimSpec;
-  status?: {
-    phase?: PersistentVolumeClaimPhase;
-    accessModes?: AccessMode[];
-    capacity?: ResourceList;
-    conditions?: PersistentVolumeClaimCondition[];
-  };
+  status?: PersistentVolumeClaimStatus;
 }
 
 // ---------------------------------------------------------------- Pod

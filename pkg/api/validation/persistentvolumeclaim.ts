@@ -3,7 +3,13 @@
  * variants). Deviation: an empty accessModes list is accepted, because defaulting sets
  * [ReadWriteOnce] (the seed's manifests omit it).
  */
-import { type PersistentVolumeClaim, type PersistentVolumeClaimSpec, PersistentVolumeClaimPhase } from '../core/v1';
+import {
+  ClaimResourceStatus,
+  type PersistentVolumeClaim,
+  type PersistentVolumeClaimSpec,
+  type PersistentVolumeClaimStatus,
+  PersistentVolumeClaimPhase,
+} from '../core/v1';
 import { tryParseQuantity } from '../quantity';
 import { semanticEqual } from './equality';
 import { type FieldError, forbidden, invalid, notSupported } from './field';
@@ -46,11 +52,14 @@ export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): Field
 export const claimSpecImmutableMessage =
   'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims';
 
+/** Detail of a storage request lowered to or below the claim's capacity, as Kubernetes words it. */
+export const shrinkBelowCapacityMessage = 'field can not be less than status.capacity';
+
 /**
  * A claim update (Kubernetes' rules): the new claim is valid; its spec is immutable except that
  * an empty `volumeName` may be set once (the binder does it), and a Bound claim may change
- * `resources.requests.storage` and `volumeAttributesClassName`. The storage request never
- * shrinks below its previous value.
+ * `resources.requests.storage` and `volumeAttributesClassName`. A lower storage request must
+ * still be greater than `status.capacity` (recovery from a failed expansion, Kubernetes 1.32).
  */
 export function validatePersistentVolumeClaimUpdate(
   pvc: PersistentVolumeClaim,
@@ -75,10 +84,14 @@ export function validatePersistentVolumeClaimUpdate(
     else spec.volumeAttributesClassName = prev.volumeAttributesClassName;
   }
   if (!semanticEqual(newSpec, oldSpec)) errs.push(forbidden('spec', claimSpecImmutableMessage));
+  // RecoverVolumeExpansionFailure (beta, on, since 1.32): the request may be lowered after a
+  // failed expansion, but only to more than what the volume already has (status.capacity).
   const newSize = tryParseQuantity(pvc.spec?.resources?.requests?.storage);
   const oldSize = tryParseQuantity(old.spec?.resources?.requests?.storage);
   if (newSize && oldSize && newSize.milli < oldSize.milli) {
-    errs.push(forbidden('spec.resources.requests.storage', 'field can not be less than previous value'));
+    const capacity = tryParseQuantity(old.status?.capacity?.storage);
+    if (!capacity || newSize.milli <= capacity.milli)
+      errs.push(forbidden('spec.resources.requests.storage', shrinkBelowCapacityMessage));
   }
   return errs;
 }
@@ -88,7 +101,8 @@ export const supportedPersistentVolumeClaimPhases: readonly string[] = Object.va
 
 /**
  * A claim /status write: the phase, when set, is a known PersistentVolumeClaimPhase; status
- * access modes are known; status capacity entries are quantities ≥ 0.
+ * access modes are known; status capacity entries are quantities ≥ 0; allocatedResources and
+ * allocatedResourceStatuses name only `storage`, with a quantity ≥ 0 and a known ClaimResourceStatus.
  */
 export function validatePersistentVolumeClaimStatus(pvc: PersistentVolumeClaim): FieldError[] {
   const errs: FieldError[] = [];
@@ -99,5 +113,28 @@ export function validatePersistentVolumeClaimStatus(pvc: PersistentVolumeClaim):
   }
   errs.push(...validateAccessModes(status.accessModes, 'status.accessModes', false));
   errs.push(...validateResourceList(status.capacity, 'status.capacity'));
+  errs.push(...validateAllocated(status));
+  return errs;
+}
+
+/** Resource names a claim's allocatedResources / allocatedResourceStatuses may name. */
+const resizableResources: readonly string[] = ['storage'];
+/** Values `allocatedResourceStatuses` entries may have. */
+export const supportedClaimResourceStatuses: readonly string[] = Object.values(ClaimResourceStatus);
+
+function validateAllocated(status: PersistentVolumeClaimStatus): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const [name, v] of Object.entries(status.allocatedResources ?? {})) {
+    const field = `status.allocatedResources[${name}]`;
+    if (!resizableResources.includes(name))
+      errs.push(notSupported('status.allocatedResources', name, resizableResources));
+    else errs.push(...validateQuantity(v, field));
+  }
+  for (const [name, v] of Object.entries(status.allocatedResourceStatuses ?? {})) {
+    if (!resizableResources.includes(name))
+      errs.push(notSupported('status.allocatedResourceStatuses', name, resizableResources));
+    else if (!supportedClaimResourceStatuses.includes(v))
+      errs.push(notSupported(`status.allocatedResourceStatuses[${name}]`, v, supportedClaimResourceStatuses));
+  }
   return errs;
 }

@@ -11,11 +11,15 @@
  *             status writes and deletes only of pods whose spec.nodeName is the node (a
  *             delete is pinned to the checked pod's uid).
  *   leases    only kube-node-lease/<its name>.
+ *   persistentvolumeclaims/status  an update may change only status.capacity, conditions,
+ *             allocatedResources and allocatedResourceStatuses (finishing an expansion); the
+ *             Node authorizer already limits it to claims of the node's pods.
  *
  * Other users, and other resources, pass. Each refusal is a 403 Forbidden Status worded as
  * Kubernetes'. On by default; `--disable-admission-plugins=NodeRestriction` turns it off.
  */
-import type { Node, Pod } from '../../api/core/v1';
+import type { Node, PersistentVolumeClaim, Pod } from '../../api/core/v1';
+import { semanticEqual } from '../../api/validation/equality';
 import { forbidden, type StatusError } from '../../api/errors';
 import type { DeleteOptions, KubeObject } from '../../api/meta';
 import { requestUser } from '../authentication/request';
@@ -119,6 +123,27 @@ export function admitNodeWrite(w: NodeRestrictionWrite): void {
     return;
   }
   if (w.group === 'coordination.k8s.io' && w.resource === 'leases') admitLease(w, node, name);
+  if (w.group === '' && w.resource === 'persistentvolumeclaims' && w.subresource === 'status')
+    admitClaimStatus(w, node, name);
+}
+
+/** The status fields a kubelet may change when it finishes an expansion (Kubernetes' admitPVCStatus). */
+const kubeletClaimStatusFields = ['capacity', 'conditions', 'allocatedResources', 'allocatedResourceStatuses'];
+
+function admitClaimStatus(w: NodeRestrictionWrite, node: string, name: string): void {
+  if (w.verb === 'create' || !w.old) throw refuse(w, name, `unexpected operation "CREATE"`);
+  const strip = (o: KubeObject) => {
+    const { resourceVersion: _rv, managedFields: _mf, ...metadata } = o.metadata;
+    const status = { ...((o as PersistentVolumeClaim).status ?? {}) } as Record<string, unknown>;
+    for (const f of kubeletClaimStatusFields) delete status[f];
+    return { ...o, metadata, status };
+  };
+  if (!semanticEqual(strip(w.obj), strip(w.old)))
+    throw refuse(
+      w,
+      name,
+      `node "${node}" is not allowed to update fields other than status.capacity and status.conditions`,
+    );
 }
 
 function admitLease(t: NodeRestrictionTarget, node: string, name: string): void {

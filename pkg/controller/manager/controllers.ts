@@ -6,6 +6,7 @@ import { garbageCollectorControllerDescriptor } from '../garbagecollector/descri
 import { namespaceControllerDescriptor } from '../namespace/descriptor';
 import { schedulerControllerDescriptor } from '../scheduler/descriptor';
 import { statefulSetControllerDescriptor } from '../statefulset/descriptor';
+import { persistentVolumeExpanderControllerDescriptor } from '../volume/expand/descriptor';
 import { persistentVolumeBinderControllerDescriptor } from '../volume/persistentvolume/descriptor';
 import { pvcProtectionControllerDescriptor, pvProtectionControllerDescriptor } from '../volume/protection/descriptor';
 import type { ControllerDescriptor } from './descriptor';
@@ -15,6 +16,7 @@ export const controllerDescriptors: readonly ControllerDescriptor[] = [
   persistentVolumeBinderControllerDescriptor,
   pvcProtectionControllerDescriptor,
   pvProtectionControllerDescriptor,
+  persistentVolumeExpanderControllerDescriptor,
   schedulerControllerDescriptor,
   namespaceControllerDescriptor,
   statefulSetControllerDescriptor,

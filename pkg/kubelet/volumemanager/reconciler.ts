@@ -21,6 +21,7 @@ import { type Clock, realClock, type TimerHandle } from '../../util/clock/clock'
 import { Backoff } from '../../util/wait';
 import type { ActualStateOfWorld } from './actual_state';
 import type { DesiredStateOfWorld } from './desired_state';
+import type { MountedClaim, NodeExpander } from './node_expander';
 
 /** Publishes and unpublishes one PV for one pod (the kubelet's NodeDrivers satisfies it). */
 export interface VolumePublisher {
@@ -41,6 +42,8 @@ export interface ReconcilerOptions {
   onPodChanged(podUid: string): void;
   /** Times the retries (default: the wall clock). */
   clock?: Clock;
+  /** Finishes node-side expansions of mounted volumes, with the claims as last fetched (absent: none). */
+  expansion?: { expander: NodeExpander; claim(key: string): MountedClaim['claim'] | undefined };
 }
 
 /** Serialized, event-triggered reconciliation with retry backoff. */
@@ -158,6 +161,30 @@ export class VolumeReconciler {
       if (podError) this.mountErrors.set(pod.podUid, podError);
       else this.mountErrors.delete(pod.podUid);
       if (mountedSomething || before !== podError) this.o.onPodChanged(pod.podUid);
+    }
+    if (node) failed = (await this.expandMounted(node)) || failed;
+    return failed;
+  }
+
+  /** Offers every mounted (claim, PV, pod) to the node expander; true when one should be retried. */
+  private async expandMounted(node: DeepReadonly<Node>): Promise<boolean> {
+    const x = this.o.expansion;
+    if (!x) return false;
+    let failed = false;
+    for (const pod of this.o.dsw.allPods()) {
+      const slash = pod.podKey.indexOf('/');
+      const ref = { uid: pod.podUid, namespace: pod.podKey.slice(0, slash), name: pod.podKey.slice(slash + 1) };
+      for (const v of pod.volumes) {
+        const claim = x.claim(v.claimKey);
+        if (!v.pv || !claim || !this.o.asw.isMounted(v.pv.metadata.name, pod.podUid)) continue;
+        const ctx = { podUid: pod.podUid, rootDir: this.o.rootDir, readOnly: v.readOnly, node };
+        try {
+          failed = (await x.expander.expand({ claim, pv: v.pv, pod: ref, ctx })) || failed;
+        } catch (err) {
+          failed = true;
+          this.o.logger.warn({ claim: v.claimKey, err: (err as Error).message }, 'node expansion failed');
+        }
+      }
     }
     return failed;
   }

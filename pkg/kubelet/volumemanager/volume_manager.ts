@@ -17,6 +17,7 @@ import type { MountedClaimVolume } from '../volumestats/collector';
 import { ActualStateOfWorld } from './actual_state';
 import { DesiredStateOfWorld } from './desired_state';
 import { desiredPod, type VolumeListers } from './populator';
+import type { NodeExpander } from './node_expander';
 import { VolumeReconciler, type VolumePublisher } from './reconciler';
 
 /** A pod as the apiserver stored it. */
@@ -45,6 +46,8 @@ export interface VolumeManagerOptions {
   listers: VolumeListers;
   logger: Logger;
   onPodChanged(podUid: string): void;
+  /** Finishes node-side expansions of mounted volumes (absent: none are). */
+  expander?: NodeExpander;
 }
 
 /** The volume manager façade used by the kubelet. */
@@ -63,6 +66,7 @@ export class VolumeManager {
       node: o.node,
       logger: o.logger,
       onPodChanged: o.onPodChanged,
+      ...(o.expander ? { expansion: { expander: o.expander, claim: (key: string) => o.listers.claim(key) } } : {}),
     });
   }
 

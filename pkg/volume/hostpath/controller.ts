@@ -4,7 +4,8 @@
  * under the base dir or one of --hostpath-allowed-roots (else ProvisioningFailed); volume
  * directories are strictly under one of them. Delete and Recycle go through the reclaim guard.
  * Asked for a topology (a WaitForFirstConsumer claim's selected node), the volume is reported
- * reachable from that segment only, so its PV is pinned to that node.
+ * reachable from that segment only, so its PV is pinned to that node. Expansion is online and
+ * controller-only (see expandVolume).
  */
 import path from 'node:path';
 import type { PersistentVolume } from '../../api/core/v1';
@@ -13,6 +14,7 @@ import { requestedPathProblem } from '../../util/fsroots/roots';
 import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked, safeSegment } from '../dirs/volume_dirs';
 import type { ControllerService, CreateVolumeRequest } from '../controller_service';
 import { ProvisioningError } from '../errors';
+import { checkFitsFilesystem, type ControllerExpansion, VolumeExpansionError } from '../expansion';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
 import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
@@ -83,4 +85,17 @@ export class HostPathController implements ControllerService {
   async recycleVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
     await emptyVolumeDirChecked(pv, pv.spec.hostPath?.path ?? '', this.guard);
   }
+
+  /**
+   * Online expansion, done here: the directory has no filesystem of its own, so there is
+   * nothing for a node to grow (nodeExpansionRequired false). The size must fit the filesystem
+   * holding the directory (this controller's host is every node's, as for provisioning).
+   */
+  expandVolume = async (pv: DeepReadonly<PersistentVolume>, capacity: string): Promise<ControllerExpansion> => {
+    const dir = pv.spec.hostPath?.path;
+    if (!dir)
+      throw new VolumeExpansionError(`PersistentVolume "${pv.metadata.name ?? ''}" has no hostPath source`, true);
+    await checkFitsFilesystem(dir, capacity, `hostPath ${dir}`);
+    return { capacity, nodeExpansionRequired: false };
+  };
 }

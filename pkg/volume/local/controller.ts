@@ -5,9 +5,11 @@
  * (the PV goes Failed with VolumeFailedDelete / VolumeFailedRecycle and its data stays), and
  * there is nothing to adopt. The PV controller reaches this only for a PV whose provisioned-by
  * annotation names this driver; for every other local PV it refuses reclaim itself, the same way.
+ * Expansion is left to the node (nodeExpansionRequired).
  */
 import type { ControllerService } from '../controller_service';
 import { ProvisioningError, ReclaimRefusal } from '../errors';
+import type { ControllerExpansion } from '../expansion';
 
 /** Refuses every storage operation; see the file comment. */
 export class LocalController implements ControllerService {
@@ -30,4 +32,10 @@ export class LocalController implements ControllerService {
   async recycleVolume(): Promise<never> {
     throw new ReclaimRefusal('local volumes have no recycler: empty the directory on its node yourself');
   }
+
+  /** Expansion of a local volume is the node's (only its kubelet sees the directory): nothing to do here. */
+  expandVolume = async (_pv: unknown, capacity: string): Promise<ControllerExpansion> => ({
+    capacity,
+    nodeExpansionRequired: true,
+  });
 }

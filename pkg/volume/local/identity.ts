@@ -15,11 +15,12 @@ export interface LocalSettings {
  * meaning of AccessMode is how many nodes can attach to it") and RWOP (one pod, a narrowing
  * the scheduler and the kubelet enforce). ReadOnlyMany and ReadWriteMany mean many nodes,
  * which a directory on one node cannot serve. Filesystem only (no block devices here).
+ * Expansion is the node's: only the kubelet of the volume's node can see its directory.
  */
 export const localCapabilities: DriverCapabilities = {
   accessModes: ['ReadWriteOnce', 'ReadWriteOncePod'],
   volumeModes: ['Filesystem'],
-  expansion: false,
+  expansion: true,
   snapshots: false,
   stats: false,
 };

@@ -14,6 +14,7 @@
  *   roots are.
  * - Block volumes are refused (Filesystem only); `fsType` applies to block devices and is ignored.
  * - `unpublishVolume` does nothing: the data stays on the node (local PVs are Retain by nature).
+ * - `nodeExpandVolume` finishes an expansion (the controller half leaves it to the node).
  */
 import { realpath, stat } from 'node:fs/promises';
 import type { PersistentVolume } from '../../api/core/v1';
@@ -21,6 +22,7 @@ import { lexicallyWithin } from '../../util/fsroots/roots';
 import { checkedHostPath, resolvedRoot } from '../dirs/host_dirs';
 import { describeRoots, realRoots } from '../dirs/volume_roots';
 import { VolumeSetupError } from '../errors';
+import { checkFitsFilesystem } from '../expansion';
 import { volumeNodeAffinityProblem } from '../node_affinity';
 import type { NodeService, PublishContext, PublishedVolume } from '../node_service';
 import { pvName } from '../node_service';
@@ -76,6 +78,16 @@ export class LocalNode implements NodeService {
 
   async unpublishVolume(): Promise<void> {
     // The data stays; nothing was mounted.
+  }
+
+  /**
+   * The node side of an expansion: the directory must still be usable here (the publish
+   * checks) and the size must fit the filesystem holding it (else NodeResizeInfeasible).
+   */
+  async nodeExpandVolume(pv: PersistentVolume, capacity: string, ctx: PublishContext): Promise<string> {
+    const { hostPath } = await this.publishVolume(pv, ctx);
+    await checkFitsFilesystem(hostPath, capacity, `local path ${hostPath}`);
+    return capacity;
   }
 }
 

@@ -16,6 +16,7 @@ import { hostPathProblem } from '../../util/fsroots/roots';
 import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked, safeSegment } from '../dirs/volume_dirs';
 import type { ControllerService, CreateVolumeRequest } from '../controller_service';
 import { ProvisioningError, ReclaimRefusal } from '../errors';
+import { checkFitsFilesystem, type ControllerExpansion, VolumeExpansionError } from '../expansion';
 import { exportedToLocal, isLocalNfsServer, nfsIdentity, type NfsSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
 import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
@@ -105,4 +106,18 @@ export class NfsController implements ControllerService {
   async recycleVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {
     await emptyVolumeDirChecked(pv, this.mustBeLocal(pv), this.guard);
   }
+
+  /**
+   * Online expansion, done here (as csi-driver-nfs does: nodeExpansionRequired false): an
+   * export subdirectory has no filesystem of its own for clients to grow. On the server the
+   * size must fit the export's filesystem; elsewhere the export cannot be looked at, and the
+   * new size is taken as is.
+   */
+  expandVolume = async (pv: DeepReadonly<PersistentVolume>, capacity: string): Promise<ControllerExpansion> => {
+    if (!pv.spec.nfs)
+      throw new VolumeExpansionError(`PersistentVolume "${pv.metadata.name ?? ''}" has no nfs source`, true);
+    const dir = this.localDir(pv);
+    if (dir) await checkFitsFilesystem(dir, capacity, `the NFS export directory ${pv.spec.nfs.path}`);
+    return { capacity, nodeExpansionRequired: false };
+  };
 }

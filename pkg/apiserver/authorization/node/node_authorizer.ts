@@ -13,6 +13,8 @@
  *   pods/status         get/update/patch of a pod bound to N (NodeRestriction re-checks the
  *                       stored pod).
  *   persistentvolumeclaims  get of a claim a pod bound to N uses.
+ *   persistentvolumeclaims/status  update/patch of such a claim (the kubelet finishes a volume
+ *                       expansion; NodeRestriction limits what it may change).
  *   persistentvolumes   get of a volume whose claimRef is such a claim.
  *   nodes, nodes/status get/list/watch of N only (list/watch with fieldSelector
  *                       metadata.name=N), as Kubernetes 1.32 with AuthorizeNodeWithSelectors;
@@ -77,6 +79,7 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
         case 'pods':
           return this.pod(node, a);
         case 'persistentvolumeclaims':
+          if (a.subresource === 'status') return this.statusUpdate(node, a);
           return this.getOnly(node, a, () => this.graph.claimUsedOnNode(node, a.namespace, a.name));
         case 'persistentvolumes':
           return this.getOnly(node, a, () => this.graph.volumeUsedOnNode(node, a.name));
@@ -128,6 +131,13 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
       default:
         return noOpinion(`cannot ${a.verb} pods`);
     }
+  }
+
+  /** Kubernetes' authorizeStatusUpdate (claims' status, for expansion). */
+  private statusUpdate(node: string, a: Attributes): AuthorizationResult {
+    if (a.verb !== 'update' && a.verb !== 'patch') return noOpinion('can only get/update/patch this type');
+    if (a.name === '') return noOpinion('No Object name found');
+    return this.graph.claimUsedOnNode(node, a.namespace, a.name) ? allow() : noRelationship(node);
   }
 
   private getOnly(node: string, a: Attributes, related: () => boolean): AuthorizationResult {

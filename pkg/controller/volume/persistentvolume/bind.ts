@@ -9,7 +9,7 @@
 import type { ObjectReference } from '../../../api/core/v1';
 import { PersistentVolumeClaimPhase, PersistentVolumePhase } from '../../../api/core/v1';
 import { isDeepStrictEqual } from 'node:util';
-import { Annotation } from './constants';
+import { Annotation, MismatchCondition } from './constants';
 import { thaw } from '../../../util/reconcile/lister';
 import type { ControllerContext, StoredClaim, StoredVolume } from './deps';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
@@ -65,13 +65,19 @@ export async function bind(
     };
     claim = await ctx.pvcClient.update(claim);
   }
+  // Capacity is set when the claim becomes Bound, never after (as Kubernetes: once bound, the
+  // expand controller and the kubelet own it; a PV grown ahead of its claim is an expansion in
+  // flight). Only this controller's own condition is cleared: resize conditions stay.
+  const becomingBound = claim.status?.phase !== PersistentVolumeClaimPhase.Bound;
   const status = {
     ...claim.status,
     phase: PersistentVolumeClaimPhase.Bound,
-    capacity: { ...pv.spec.capacity },
+    capacity: becomingBound || !claim.status?.capacity ? { ...pv.spec.capacity } : { ...claim.status.capacity },
     accessModes: [...(pv.spec.accessModes ?? [])],
   };
-  delete status.conditions;
+  const conditions = (status.conditions ?? []).filter((c) => c.type !== MismatchCondition);
+  if (conditions.length) status.conditions = conditions;
+  else delete status.conditions;
   if (!isDeepStrictEqual(status, claim.status)) claim = await ctx.pvcClient.updateStatus({ ...claim, status });
   return claim;
 }

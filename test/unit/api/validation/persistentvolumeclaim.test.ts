@@ -138,8 +138,9 @@ describe('validatePersistentVolumeClaimUpdate', () => {
         name: 'storage request may not shrink',
         mutate: (c) => setStorage(c, '100Mi'),
         want: ['spec.resources.requests.storage FieldValueForbidden'],
-        message: 'Forbidden: field can not be less than previous value',
+        message: 'Forbidden: field can not be less than status.capacity',
       },
+
       {
         name: 'storageClassName immutable',
         mutate: (c) => (c.spec.storageClassName = 'nfs'),
@@ -164,6 +165,22 @@ describe('validatePersistentVolumeClaimUpdate', () => {
       },
     ];
     runRows(bound, updateBound, rows);
+
+    it('a grown request may be lowered back to more than status.capacity (RecoverVolumeExpansionFailure)', () => {
+      const old = bound();
+      setStorage(old, '10Gi');
+      const c = bound();
+      setStorage(c, '1Gi');
+      expect(summary(validatePersistentVolumeClaimUpdate(c, old))).to.deep.equal([]);
+      setStorage(c, '500Mi');
+      expect(summary(validatePersistentVolumeClaimUpdate(c, old))).to.deep.equal([
+        'spec.resources.requests.storage FieldValueForbidden',
+      ]);
+      setStorage(c, '400Mi');
+      expect(summary(validatePersistentVolumeClaimUpdate(c, old))).to.deep.equal([
+        'spec.resources.requests.storage FieldValueForbidden',
+      ]);
+    });
 
     it('volumeName may not change once set', () => {
       const old = bound();
@@ -212,6 +229,36 @@ describe('validatePersistentVolumeClaimStatus', () => {
       name: 'access modes known',
       mutate: (c) => (c.status = { phase: 'Bound', accessModes: ['X' as never] }),
       want: ['status.accessModes FieldValueNotSupported'],
+    },
+    {
+      name: 'allocatedResources and a known resize status',
+      mutate: (c) =>
+        (c.status = {
+          phase: 'Bound',
+          allocatedResources: { storage: '2Gi' },
+          allocatedResourceStatuses: { storage: 'ControllerResizeInProgress' },
+        }),
+      want: [],
+    },
+    {
+      name: 'allocatedResources name storage only and parse',
+      mutate: (c) => (c.status = { phase: 'Bound', allocatedResources: { cpu: '1', storage: 'lots' } }),
+      want: [
+        'status.allocatedResources FieldValueNotSupported',
+        'status.allocatedResources[storage] FieldValueInvalid',
+      ],
+    },
+    {
+      name: 'resize statuses are known ones of storage',
+      mutate: (c) =>
+        (c.status = {
+          phase: 'Bound',
+          allocatedResourceStatuses: { storage: 'Growing' as never, memory: 'NodeResizePending' },
+        }),
+      want: [
+        'status.allocatedResourceStatuses[storage] FieldValueNotSupported',
+        'status.allocatedResourceStatuses FieldValueNotSupported',
+      ],
     },
   ];
   runRows(validPVC, validatePersistentVolumeClaimStatus, rows);

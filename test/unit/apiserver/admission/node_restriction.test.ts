@@ -30,6 +30,22 @@ const lease = (name: string, namespace = 'kube-node-lease'): KubeObject => ({
   metadata: { name, namespace },
 });
 
+const claim = (status: Record<string, unknown>, labels?: Record<string, string>): KubeObject =>
+  ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'data', namespace: 'team', resourceVersion: '5', ...(labels ? { labels } : {}) },
+    spec: { resources: { requests: { storage: '2Gi' } } },
+    status,
+  }) as KubeObject;
+const pending = {
+  phase: 'Bound',
+  capacity: { storage: '1Gi' },
+  allocatedResources: { storage: '2Gi' },
+  allocatedResourceStatuses: { storage: 'NodeResizePending' },
+  conditions: [{ type: 'FileSystemResizePending', status: 'True' }],
+};
+
 type Row = [string, Omit<NodeRestrictionWrite, 'user'> & { user?: NodeRestrictionWrite['user'] }, string | undefined];
 
 const write = (
@@ -135,6 +151,35 @@ describe('NodeRestriction admission', () => {
       'leases.coordination.k8s.io "node-a" is forbidden: can only access leases in the "kube-node-lease" system namespace',
     ],
     ['a claim written (not restricted here)', write('persistentvolumeclaims', 'update', pod('c')), undefined],
+    [
+      'its claim status: expansion finished (capacity, conditions, resize status)',
+      write(
+        'persistentvolumeclaims',
+        'update',
+        claim({ phase: 'Bound', capacity: { storage: '2Gi' }, allocatedResources: { storage: '2Gi' } }),
+        {
+          subresource: 'status',
+          old: claim(pending),
+        },
+      ),
+      undefined,
+    ],
+    [
+      'a claim status write that changes the phase',
+      write('persistentvolumeclaims', 'update', claim({ ...pending, phase: 'Lost' }), {
+        subresource: 'status',
+        old: claim(pending),
+      }),
+      'persistentvolumeclaims/status "data" is forbidden: node "node-a" is not allowed to update fields other than status.capacity and status.conditions',
+    ],
+    [
+      'a claim status write that relabels it',
+      write('persistentvolumeclaims', 'patch', claim(pending, { owned: 'me' }), {
+        subresource: 'status',
+        old: claim(pending),
+      }),
+      'persistentvolumeclaims/status "data" is forbidden: node "node-a" is not allowed to update fields other than status.capacity and status.conditions',
+    ],
     ['an admin creating another Node', { ...write('nodes', 'create', node('node-b')), user: admin }, undefined],
     ['an admin creating pods', { ...write('pods', 'create', pod('p')), user: admin }, undefined],
   ];

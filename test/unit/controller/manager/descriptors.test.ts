@@ -115,6 +115,7 @@ describe('controller-manager: controller descriptors', () => {
     ['statefulset', ['controllerrevisions', 'persistentvolumeclaims', 'pods', 'statefulsets']],
     ['pv-protection', ['persistentvolumes']],
     ['pvc-protection', ['persistentvolumeclaims', 'pods']],
+    ['persistentvolume-expander', ['persistentvolumeclaims', 'persistentvolumes', 'storageclasses']],
     ['persistentvolume-binder', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'storageclasses']],
     ['scheduler', ['nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']],
     [

@@ -111,6 +111,7 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
     rule(read, [''], ['nodes', 'pods']),
     rule(['create', 'patch', 'update'], [''], ['nodes', 'nodes/status', 'pods/status', 'events']),
     rule(['get'], [''], ['persistentvolumeclaims', 'persistentvolumes']),
+    rule(['get', 'patch', 'update'], [''], ['persistentvolumeclaims/status']),
     rule(['create', 'delete', 'get', 'patch', 'update'], ['coordination.k8s.io'], ['leases']),
     rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
     rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
