@@ -274,12 +274,13 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     case 'patch': {
       const type = mediaType(ctx.get('content-type'));
       // Own keys only: a Content-Type of `constructor` or `__proto__` must not find Object's.
-      const patcher = getOwn<Patcher>(deps.patchers, type);
+      const accepted = store.strategy.patchTypes;
+      const patcher = accepted && !accepted.includes(type) ? undefined : getOwn<Patcher>(deps.patchers, type);
       if (!patcher) {
         throw new StatusError(
           415,
           StatusReason.UnsupportedMediaType,
-          `the body of the request was in an unknown format - accepted media types include: ${Object.keys(deps.patchers).join(', ')}`,
+          `the body of the request was in an unknown format - accepted media types include: ${(accepted ?? Object.keys(deps.patchers)).join(', ')}`,
         );
       }
       const raw = await readBody(ctx);

@@ -1,0 +1,35 @@
+/**
+ * Pruning: removes every field a structural schema does not specify, as kube-apiserver does
+ * for custom resources (unless `x-kubernetes-preserve-unknown-fields`). At the root,
+ * apiVersion, kind and metadata are always kept. Works on a copy made by jsonClone, so
+ * client-chosen keys stay own data properties; nothing is looked up through a prototype.
+ */
+import type { JSONSchemaProps } from '../../../api/apiextensions/v1';
+import { deleteOwn, getOwn } from '../../../util/json/own';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function pruneValue(s: JSONSchemaProps | undefined, v: unknown, root: boolean): void {
+  if (!s) return;
+  if (Array.isArray(v)) {
+    for (const item of v) pruneValue(s.items, item, false);
+    return;
+  }
+  if (!isObject(v)) return;
+  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+  for (const k of Object.keys(v)) {
+    if (root && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
+    const prop = s.properties ? getOwn<JSONSchemaProps>(s.properties, k) : undefined;
+    const sub = prop ?? (isObject(s.additionalProperties) ? s.additionalProperties : undefined);
+    if (sub) pruneValue(sub, getOwn(v, k), false);
+    else if (!preserve && s.additionalProperties !== true) deleteOwn(v, k);
+  }
+}
+
+/** Prunes `obj` in place (it must be the caller's own copy) and returns it. */
+export function prune<T>(schema: JSONSchemaProps, obj: T): T {
+  pruneValue(schema, obj, true);
+  return obj;
+}
