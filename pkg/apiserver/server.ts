@@ -210,6 +210,7 @@ export class ApiServer {
       subresources: {
         'pods/binding': podBinding,
         'statefulsets/scale': scaleSubresource(basicPatchers),
+        '*/scale': scaleSubresource(basicPatchers),
         'pods/log': podLog(() => this.store('', 'nodes'), config.kubeletClient),
       },
       render: renderResponse,

@@ -15,8 +15,9 @@ import type { ResourceInfo } from '../../api/resources';
 import { jsonClone } from '../../util/json/clone';
 import { defaultStrategy, type Strategy } from '../registry/strategy';
 import { customResourcePrinter } from './printer';
+import { customResourceScale } from './scale';
 import { applyDefaults } from './schema/default';
-import { prune } from './schema/prune';
+import { prune, unknownFieldPaths } from './schema/prune';
 import { validateAgainstSchema } from './schema/validate';
 
 /** Patch types custom resources accept. */
@@ -77,5 +78,7 @@ export function customResourceStrategy(crd: CustomResourceDefinition, v: CustomR
     validateStatusUpdate: (obj) => validateAgainstSchema(schema, obj),
     printer: customResourcePrinter(v.additionalPrinterColumns),
     patchTypes: customResourcePatchTypes,
+    unknownFields: (obj) => unknownFieldPaths(schema, { ...obj, metadata: {} }),
+    ...(v.subresources?.scale ? { scale: customResourceScale(v.subresources.scale) } : {}),
   };
 }

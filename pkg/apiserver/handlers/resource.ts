@@ -211,7 +211,11 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
 
   const subresource = info.subresource;
   if (subresource && subresource !== 'status' && !store.strategy.updateSubresources?.[subresource]) {
-    const handler = deps.subresources[`${info.resource}/${subresource}`];
+    // `*/<sub>`: served for every resource whose info declares the subresource (custom resources' scale).
+    const declared = store.strategy.info.subresources.includes(subresource);
+    const handler =
+      getOwn<SubresourceHandler>(deps.subresources, `${info.resource}/${subresource}`) ??
+      (declared ? getOwn<SubresourceHandler>(deps.subresources, `*/${subresource}`) : undefined);
     if (!handler) throw notFound({ resource: `${info.resource}/${subresource}` }, info.name ?? '');
     return handler(ctx, info, store);
   }

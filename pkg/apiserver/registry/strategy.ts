@@ -7,6 +7,7 @@ import type { KubeObject } from '../../api/meta';
 import type { ResourceInfo } from '../../api/resources';
 import type { FieldError } from '../../api/validation/field';
 import type { TablePrinter } from '../tables/types';
+import type { ScaleView } from '../subresources/scale';
 
 /** Per-resource behaviour of the generic store. */
 export interface Strategy<T extends KubeObject = KubeObject> {
@@ -45,6 +46,10 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   prepareForStatusUpdate?(obj: T, old: T): T;
   /** The Table printer (custom resources: their additionalPrinterColumns); else the resource's own. */
   readonly printer?: TablePrinter;
+  /** The scale subresource's mapping, when it is not a StatefulSet's (custom resources). */
+  readonly scale?: ScaleView;
+  /** Unknown fields of a write, for field validation (custom resources: what pruning drops). */
+  unknownFields?(obj: T): string[];
   /** When set, the only patch media types accepted (custom resources: no strategic merge patch → 415). */
   readonly patchTypes?: readonly string[];
 }
