@@ -25,6 +25,9 @@ import { setCrdCondition } from './conditions';
 import { customResourceStrategy } from './cr_strategy';
 import { checkNames } from './naming';
 
+/** How soon a CRD whose objects are still held by finalizers is looked at again. */
+const cleanupRetryMs = 1000;
+
 /** Dependencies of the manager. */
 export interface CrdManagerOptions {
   crds: Store;
@@ -52,6 +55,7 @@ export class CrdManager {
   private readonly installed = new Map<string, Installed>();
   private chain: Promise<void> = Promise.resolve();
   private watcher?: CacheWatcher;
+  private stopped = false;
   private readonly log: Logger;
 
   constructor(private readonly o: CrdManagerOptions) {
@@ -70,6 +74,7 @@ export class CrdManager {
 
   /** Installs what the stored CRDs ask for, then follows the CRD store's changes. */
   async start(): Promise<void> {
+    this.stopped = false;
     const list = await this.o.crds.list(undefined);
     for (const c of list.items) await this.reconcile(c.metadata.name);
     this.watcher = await this.o.crds.watch(Number(list.metadata.resourceVersion), {
@@ -103,6 +108,7 @@ export class CrdManager {
 
   /** Stops watching and serving. */
   stop(): void {
+    this.stopped = true;
     this.watcher?.stop();
     for (const name of [...this.installed.keys()]) this.uninstall(name);
   }
@@ -111,6 +117,12 @@ export class CrdManager {
     this.chain = this.chain
       .then(() => this.reconcile(name))
       .catch((err: Error) => this.log.warn({ crd: name, err: err.message }, 'CRD reconcile failed'));
+  }
+
+  private requeueLater(name: string): void {
+    if (this.stopped) return;
+    const t = setTimeout(() => this.enqueue(name), cleanupRetryMs);
+    t.unref();
   }
 
   private others(): CustomResourceDefinition[] {
@@ -185,7 +197,9 @@ export class CrdManager {
       }
       const left = await store.list(undefined);
       if (left.items.length > 0) {
+        // Objects held by their own finalizers: look again later (their removal is not a CRD event).
         this.log.info({ crd: name, remaining: left.items.length }, 'custom objects still being deleted');
+        this.requeueLater(name);
         return;
       }
     }

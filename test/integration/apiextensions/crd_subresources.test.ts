@@ -164,3 +164,23 @@ describe('apiextensions: RBAC for custom resources', function () {
     expect((await s.request(s.user('carol'), 'GET', widgets('default', 'r1'))).status).to.equal(403);
   });
 });
+
+describe('apiextensions: restart', () => {
+  it('serves the stored CRDs and their objects again after an apiserver restart', async () => {
+    const first = await startApiServer();
+    await installWidgets(first.url);
+    expect((await request(first.url, 'POST', widgets('default'), widget('kept', { size: 'large' }))).status).to.equal(
+      201,
+    );
+    const { prefix } = first;
+    await first.stop();
+    const second = await startApiServer({ prefix });
+    try {
+      const got = await request<Obj>(second.url, 'GET', widgets('default', 'kept'));
+      expect(got.status).to.equal(200);
+      expect(got.body.spec?.size).to.equal('large');
+    } finally {
+      await second.stop();
+    }
+  });
+});
