@@ -56,6 +56,8 @@ export class CrdManager {
   private chain: Promise<void> = Promise.resolve();
   private watcher?: CacheWatcher;
   private stopped = false;
+  /** CRDs being deleted: their kinds take no new objects. */
+  private readonly terminating = new Set<string>();
   private readonly log: Logger;
 
   constructor(private readonly o: CrdManagerOptions) {
@@ -135,10 +137,14 @@ export class CrdManager {
     try {
       crd = (await this.o.crds.get(undefined, name)) as CustomResourceDefinition;
     } catch (err) {
-      if (isNotFound(err)) return this.uninstall(name);
+      if (isNotFound(err)) {
+        this.terminating.delete(name);
+        return this.uninstall(name);
+      }
       throw err;
     }
     if (crd.metadata.deletionTimestamp) return this.finalize(crd);
+    this.terminating.delete(name);
     const naming = checkNames(crd, this.others(), this.o.builtins);
     let next: CustomResourceDefinition = setCrdCondition(crd, {
       type: CrdConditionType.NamesAccepted,
@@ -177,6 +183,7 @@ export class CrdManager {
   private async finalize(crd: CustomResourceDefinition): Promise<void> {
     const name = crd.metadata.name ?? '';
     if (!crd.metadata.finalizers?.includes(customResourceCleanupFinalizer)) return;
+    this.terminating.add(name);
     if (!this.installed.has(name) && crd.status?.acceptedNames?.plural) await this.install(crd);
     const store = [...(this.installed.get(name)?.stores.values() ?? [])][0];
     if (store) {
@@ -225,7 +232,7 @@ export class CrdManager {
     const prefix = this.o.keyPrefix.replace(/\/$/, '');
     const path = `${crd.spec.group}/${crd.status?.acceptedNames?.plural ?? crd.spec.names.plural}`;
     for (const v of crd.spec.versions.filter((x) => x.served)) {
-      const strategy = customResourceStrategy(crd, v);
+      const strategy = customResourceStrategy(crd, v, () => this.terminating.has(name));
       const cache = new WatchCache({
         storage: this.o.storage,
         prefix: `${prefix}/${path}/`,
