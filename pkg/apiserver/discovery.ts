@@ -34,8 +34,8 @@ function subresourceEntry(r: ResourceInfo, sub: string) {
 }
 
 /** APIResourceList for one group version. */
-export function resourceList(group: string, version: string) {
-  const rs = allResources.filter((r) => r.group === group && r.version === version);
+export function resourceList(group: string, version: string, extra: readonly ResourceInfo[] = []) {
+  const rs = [...allResources, ...extra].filter((r) => r.group === group && r.version === version);
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
@@ -65,8 +65,8 @@ export function coreVersions(serverAddress: string) {
   };
 }
 
-function groupDoc(group: string) {
-  const versions = [...new Set(allResources.filter((r) => r.group === group).map((r) => r.version))];
+function groupDoc(group: string, extra: readonly ResourceInfo[]) {
+  const versions = [...new Set([...allResources, ...extra].filter((r) => r.group === group).map((r) => r.version))];
   const gv = versions.map((v) => ({ groupVersion: apiVersionOf({ group, version: v }), version: v }));
   return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: gv, preferredVersion: gv[0] };
 }
@@ -74,12 +74,17 @@ function groupDoc(group: string) {
 /** The named groups served under /apis. */
 export const apiGroups = [...new Set(allResources.map((r) => r.group).filter((g) => g !== ''))];
 
-/** The /apis document. */
-export function groupList() {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups.map(groupDoc) };
+/** The named groups of the built-ins plus `extra` (custom resources), in order. */
+function groupsWith(extra: readonly ResourceInfo[]): string[] {
+  return [...new Set([...apiGroups, ...extra.map((r) => r.group)])];
+}
+
+/** The /apis document; `extra` are the custom resources being served. */
+export function groupList(extra: readonly ResourceInfo[] = []) {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groupsWith(extra).map((g) => groupDoc(g, extra)) };
 }
 
 /** The /apis/<group> document, or undefined for an unknown group. */
-export function group(name: string) {
-  return apiGroups.includes(name) ? groupDoc(name) : undefined;
+export function group(name: string, extra: readonly ResourceInfo[] = []) {
+  return groupsWith(extra).includes(name) ? groupDoc(name, extra) : undefined;
 }

@@ -229,6 +229,8 @@ export interface FieldCheck {
   /** The JSON request body, for duplicate detection (omit for YAML and JSON patches). */
   rawJson?: string;
   directive: FieldValidation;
+  /** Unknown fields found by the resource itself (custom resources: what pruning would drop); no built-in schema is used then. */
+  unknown?: readonly string[];
 }
 
 /** `unknown field "x"` / `duplicate field "x"` messages of a set of problems. */
@@ -242,9 +244,11 @@ export function problemMessages(p: Pick<FieldProblems, 'unknown' | 'duplicate'>)
  */
 export function checkFields(c: FieldCheck): string[] {
   const { group, version, kind } = c.kind;
-  const schema = schemaForKind(group, version, kind);
-  if (!schema) return [];
-  const { unknown, typeErrors } = schemaProblems(c.obj, schema, c.old);
+  const schema = c.unknown ? undefined : schemaForKind(group, version, kind);
+  if (!schema && !c.unknown) return [];
+  const { unknown, typeErrors } = schema
+    ? schemaProblems(c.obj, schema, c.old)
+    : { unknown: [...(c.unknown ?? [])], typeErrors: [] as string[] };
   const prefix = `${kind} in version "${version}" cannot be handled as a ${kind}`;
   if (typeErrors.length > 0) throw badRequest(`${prefix}: ${typeErrors.join(', ')}`);
   if (c.directive === FieldValidation.Ignore) return [];

@@ -25,6 +25,7 @@ import { applyJsonPatch, JsonPatchError, JsonPatchFailure } from './patch/json';
 import { applyMergePatch, type Json } from './patch/merge';
 import { Store, type StoreAdmission } from './registry/store';
 import { allStrategies } from './registry/strategies';
+import type { Strategy } from './registry/strategy';
 import { parseResourcePath, type RequestInfo } from './request_info';
 import { WatchCache } from './watch/cache';
 import { podBinding } from './subresources/binding';
@@ -59,6 +60,11 @@ import { AuditLog } from './filters/audit';
 import { reviewHandlers, type ReviewHandler } from './reviews';
 import type { ApiServerConfig } from './config';
 import { DefaultNamespace } from '../api/keys';
+import { allResources } from '../api/resources';
+import { customResourceDefinitions } from '../api/apiextensions/v1';
+import { customResourceDefinitionStrategy } from './apiextensions/crd_strategy';
+import { CrdManager } from './apiextensions/manager';
+import { cachedCustomResourceDocuments } from './apiextensions/openapi';
 
 /** The version this server reports. */
 const serverVersion = {
@@ -133,6 +139,8 @@ export class ApiServer {
   private ready = false;
   /** Aborted by stop(): ends the priming retries. */
   private readonly stopping = new AbortController();
+  /** Serves the CustomResourceDefinitions' resources. */
+  readonly crds: CrdManager;
   /** Extra patch types, renderers and subresources plug in here before start(). */
   readonly deps: ResourceHandlerDeps;
 
@@ -163,6 +171,29 @@ export class ApiServer {
       });
       this.stores.set(storeKey(info.group, info.version, info.resource), store);
     }
+    const crdInfo = customResourceDefinitions;
+    const crdStore: Store = new Store({
+      strategy: customResourceDefinitionStrategy as unknown as Strategy,
+      storage: this.storage,
+      cache: new WatchCache({
+        storage: this.storage,
+        prefix: `${config.etcdPrefix.replace(/\/$/, '')}/${crdInfo.group}/${crdInfo.resource}/`,
+        logger: this.log,
+      }),
+      keyPrefix: config.etcdPrefix,
+      resourcePath: `${crdInfo.group}/${crdInfo.resource}`,
+    });
+    this.stores.set(storeKey(crdInfo.group, crdInfo.version, crdInfo.resource), crdStore);
+    this.crds = new CrdManager({
+      crds: crdStore,
+      storage: this.storage,
+      keyPrefix: config.etcdPrefix,
+      logger: this.log,
+      stores: this.stores,
+      builtins: [...allResources, crdInfo],
+      admissionFor: (info) => this.admissionFor(info),
+      ...(config.watchCacheCapacity ? { watchCacheCapacity: config.watchCacheCapacity } : {}),
+    });
     this.authorization = newAuthorizationChain(config.authorizationModes ?? [AuthorizationMode.AlwaysAllow], {
       store: (g, r) => this.store(g, r),
     });
@@ -182,6 +213,7 @@ export class ApiServer {
       subresources: {
         'pods/binding': podBinding,
         'statefulsets/scale': scaleSubresource(basicPatchers),
+        '*/scale': scaleSubresource(basicPatchers),
         'pods/log': podLog(() => this.store('', 'nodes'), config.kubeletClient),
       },
       render: renderResponse,
@@ -289,7 +321,7 @@ export class ApiServer {
     router.get('/version', (ctx) => {
       ctx.body = serverVersion;
     });
-    registerOpenApiRoutes(router);
+    registerOpenApiRoutes(router, () => cachedCustomResourceDocuments(this.crds.servedCrds()));
     router.get('/metrics', (ctx) => {
       ctx.type = 'text/plain; version=0.0.4';
       ctx.body = this.metrics.registry.render();
@@ -303,15 +335,15 @@ export class ApiServer {
       ctx.body = resourceList('', 'v1');
     });
     router.get('/apis', (ctx) => {
-      ctx.body = groupList();
+      ctx.body = groupList(this.dynamicResources());
     });
     router.get('/apis/:group', (ctx) => {
-      const g = group(ctx.params.group ?? '');
+      const g = group(ctx.params.group ?? '', this.dynamicResources());
       if (!g) throw notFound({ resource: 'groups' }, ctx.params.group ?? '');
       ctx.body = g;
     });
     router.get('/apis/:group/:version', (ctx) => {
-      const list = resourceList(ctx.params.group ?? '', ctx.params.version ?? '');
+      const list = resourceList(ctx.params.group ?? '', ctx.params.version ?? '', this.dynamicResources());
       if (list.resources.length === 0)
         throw notFound({ resource: 'groupversions' }, `${ctx.params.group ?? ''}/${ctx.params.version ?? ''}`);
       ctx.body = list;
@@ -350,6 +382,11 @@ export class ApiServer {
       if (ctx.status === 404 && ctx.body === undefined)
         throw new StatusError(404, StatusReason.NotFound, `the server could not find the requested resource`);
     });
+  }
+
+  /** The resources served besides the static table: CRDs themselves and every Established CRD's. */
+  private dynamicResources(): ResourceInfo[] {
+    return [customResourceDefinitions, ...this.crds.servedResources()];
   }
 
   private async etcdAnswers(): Promise<boolean> {
@@ -448,6 +485,7 @@ export class ApiServer {
           clusterRoleBindings: this.store(rbacGroup, 'clusterrolebindings'),
         });
         await Promise.all([...this.stores.values()].map((s) => s.cache.start()));
+        await this.crds.start();
         this.ready = true;
         this.log.info('storage ready');
       },
@@ -456,6 +494,7 @@ export class ApiServer {
         signal: this.stopping.signal,
         onRetry: (err, delay) => {
           this.log.warn({ err: (err as Error).message, retryInMs: delay }, 'storage not ready; retrying');
+          this.crds.stop();
           for (const s of this.stores.values()) s.cache.stop();
         },
       },
@@ -476,6 +515,7 @@ export class ApiServer {
   /** Ends every watch, stops listening and closes storage. */
   async stop(): Promise<void> {
     this.stopping.abort();
+    this.crds.stop();
     for (const s of this.stores.values()) s.cache.stop();
     await Promise.all(
       [this.server, this.secureServer].map(

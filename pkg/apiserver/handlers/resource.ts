@@ -211,7 +211,11 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
 
   const subresource = info.subresource;
   if (subresource && subresource !== 'status' && !store.strategy.updateSubresources?.[subresource]) {
-    const handler = deps.subresources[`${info.resource}/${subresource}`];
+    // `*/<sub>`: served for every resource whose info declares the subresource (custom resources' scale).
+    const declared = store.strategy.info.subresources.includes(subresource);
+    const handler =
+      getOwn<SubresourceHandler>(deps.subresources, `${info.resource}/${subresource}`) ??
+      (declared ? getOwn<SubresourceHandler>(deps.subresources, `*/${subresource}`) : undefined);
     if (!handler) throw notFound({ resource: `${info.resource}/${subresource}` }, info.name ?? '');
     return handler(ctx, info, store);
   }
@@ -274,12 +278,13 @@ export async function handleResource(ctx: Context, info: RequestInfo, deps: Reso
     case 'patch': {
       const type = mediaType(ctx.get('content-type'));
       // Own keys only: a Content-Type of `constructor` or `__proto__` must not find Object's.
-      const patcher = getOwn<Patcher>(deps.patchers, type);
+      const accepted = store.strategy.patchTypes;
+      const patcher = accepted && !accepted.includes(type) ? undefined : getOwn<Patcher>(deps.patchers, type);
       if (!patcher) {
         throw new StatusError(
           415,
           StatusReason.UnsupportedMediaType,
-          `the body of the request was in an unknown format - accepted media types include: ${Object.keys(deps.patchers).join(', ')}`,
+          `the body of the request was in an unknown format - accepted media types include: ${(accepted ?? Object.keys(deps.patchers)).join(', ')}`,
         );
       }
       const raw = await readBody(ctx);

@@ -160,8 +160,21 @@ const ok = (name: string, codes: string[]) =>
 const groupPrefix = (group: string): string =>
   group === '' ? 'CoreV1' : `${(group.split('.')[0] ?? '').replace(/^./, (c) => c.toUpperCase())}V1`;
 
+/** The patch media types of built-in resources. */
+const defaultPatchTypes: readonly string[] = [
+  'application/apply-patch+yaml',
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+];
+
 /** The paths of one resource, given the component names of its kind and list kind. */
-export function resourcePaths(r: ResourceInfo, kindSchema: string, listSchema: string): Record<string, PathItem> {
+export function resourcePaths(
+  r: ResourceInfo,
+  kindSchema: string,
+  listSchema: string,
+  patchTypes: readonly string[] = defaultPatchTypes,
+): Record<string, PathItem> {
   const gvk: GroupVersionKind = { group: r.group, version: r.version, kind: r.kind };
   const tag = r.group === '' ? 'core_v1' : `${r.group.split('.')[0] ?? ''}_${r.version}`;
   const scope = r.namespaced ? 'Namespaced' : '';
@@ -187,15 +200,7 @@ export function resourcePaths(r: ResourceInfo, kindSchema: string, listSchema: s
     required: true,
   });
   const writeParams = [params.dryRun, params.fieldManager, params.fieldValidation];
-  const patchBody = body(
-    [
-      'application/apply-patch+yaml',
-      'application/json-patch+json',
-      'application/merge-patch+json',
-      'application/strategic-merge-patch+json',
-    ],
-    metaName('Patch'),
-  );
+  const patchBody = body([...patchTypes], metaName('Patch'));
   const itemOps = (what: string, suffix: string, schema = kindSchema, opGvk = gvk): PathItem => ({
     get: op(
       'get',

@@ -7,7 +7,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { notFound } from '../../api/errors';
-import { openApiIndex, servedDocuments } from './v3';
+import { openApiIndex, servedDocuments, type ServedDocument } from './v3';
 
 function serveJson(ctx: Context, json: string, etag: string, immutable: boolean): void {
   ctx.set('ETag', `"${etag}"`);
@@ -21,14 +21,17 @@ function serveJson(ctx: Context, json: string, etag: string, immutable: boolean)
   ctx.body = json;
 }
 
-/** Adds the OpenAPI routes to a router. */
-export function registerOpenApiRoutes(router: Router): void {
+/** Adds the OpenAPI routes to a router; `dynamic` gives the custom resources' documents of the moment. */
+export function registerOpenApiRoutes(
+  router: Router,
+  dynamic: () => ReadonlyMap<string, ServedDocument> = () => new Map(),
+): void {
   router.get('/openapi/v3', (ctx) => {
-    const json = JSON.stringify(openApiIndex());
+    const json = JSON.stringify(openApiIndex([...dynamic().values()]));
     serveJson(ctx, json, String(json.length), false);
   });
   const serveDocument = (ctx: Context, path: string) => {
-    const doc = servedDocuments().get(path);
+    const doc = servedDocuments().get(path) ?? dynamic().get(path);
     if (!doc) throw notFound({ resource: 'openapi' }, path);
     serveJson(ctx, doc.json, doc.hash, ctx.query.hash === doc.hash);
   };

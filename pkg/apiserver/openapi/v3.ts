@@ -40,7 +40,8 @@ function componentOf(group: string, version: string, kind: string): string {
   throw new Error(`no OpenAPI schema for ${group}/${version} ${kind}`);
 }
 
-function collectRefs(value: unknown, into: Set<string>): void {
+/** Adds to `into` every component `value` references, transitively. */
+export function collectRefs(value: unknown, into: Set<string>): void {
   if (Array.isArray(value)) {
     for (const v of value) collectRefs(v, into);
     return;
@@ -105,6 +106,12 @@ export function documentPath(group: string, version: string): string {
 
 let served: Map<string, ServedDocument> | undefined;
 
+/** A served document of `doc` at `path` (serialized and hashed). */
+export function serveDocument(path: string, doc: OpenApiDocument): ServedDocument {
+  const json = JSON.stringify(doc);
+  return { path, json, hash: createHash('sha512').update(json).digest('hex').slice(0, 128).toUpperCase() };
+}
+
 /** Every group-version document, serialized once, keyed by documentPath. */
 export function servedDocuments(): Map<string, ServedDocument> {
   if (served) return served;
@@ -113,17 +120,18 @@ export function servedDocuments(): Map<string, ServedDocument> {
   for (const gv of gvs) {
     const [group, version] = gv.includes('/') ? (gv.split('/') as [string, string]) : ['', gv];
     const path = documentPath(group, version);
-    const json = JSON.stringify(buildDocument(group, version));
-    docs.set(path, { path, json, hash: createHash('sha512').update(json).digest('hex').slice(0, 128).toUpperCase() });
+    docs.set(path, serveDocument(path, buildDocument(group, version)));
   }
   served = docs;
   return docs;
 }
 
-/** The `/openapi/v3` discovery document. */
-export function openApiIndex(): { paths: Record<string, { serverRelativeURL: string }> } {
+/** The `/openapi/v3` discovery document (`extra`: the documents of custom resources). */
+export function openApiIndex(extra: readonly ServedDocument[] = []): {
+  paths: Record<string, { serverRelativeURL: string }>;
+} {
   const paths: Record<string, { serverRelativeURL: string }> = {};
-  for (const d of servedDocuments().values())
+  for (const d of [...servedDocuments().values(), ...extra])
     paths[d.path] = { serverRelativeURL: `/openapi/v3/${d.path}?hash=${d.hash}` };
   return { paths };
 }

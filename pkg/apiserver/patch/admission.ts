@@ -33,6 +33,7 @@ export function admitWrite(w: WriteAttempt, now: () => Date = () => new Date()):
     ...(w.old ? { old: w.old } : {}),
     ...(jsonBodies.has(type) ? { rawJson: w.raw.toString('utf8') } : {}),
     directive: fieldValidationDirective(w.ctx),
+    ...(w.store.strategy.unknownFields ? { unknown: w.store.strategy.unknownFields(w.obj) } : {}),
   });
   setWarnings(w.ctx, warnings);
   if (type === applyPatchType || w.subresource) return w.obj;

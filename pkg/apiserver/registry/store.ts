@@ -61,6 +61,8 @@ export interface StoreOptions<T extends KubeObject> {
    * it before answering 504 "Too large resource version" (default 3 s, as kube-apiserver).
    */
   freshnessWaitMs?: number;
+  /** The key path below keyPrefix (default the resource; custom resources: `<group>/<plural>`). */
+  resourcePath?: string;
 }
 
 /** Default of StoreOptions.freshnessWaitMs (kube-apiserver's watch cache blockTimeout). */
@@ -90,7 +92,7 @@ export class Store<T extends KubeObject = KubeObject> {
     this.strategy = opts.strategy;
     this.storage = opts.storage;
     this.cache = opts.cache;
-    this.root = storagePrefix(opts.keyPrefix, opts.strategy.info.resource);
+    this.root = storagePrefix(opts.keyPrefix, opts.resourcePath ?? opts.strategy.info.resource);
     this.admission = opts.admission ?? {};
     this.now = opts.now ?? (() => new Date());
     this.freshnessWaitMs = opts.freshnessWaitMs ?? defaultFreshnessWaitMs;
@@ -387,6 +389,7 @@ export class Store<T extends KubeObject = KubeObject> {
     const sub = opts.subresource;
     if (sub === 'status') {
       next = { ...cur, status: (desired as KubeObject & { status?: unknown }).status };
+      if (this.strategy.prepareForStatusUpdate) next = this.strategy.prepareForStatusUpdate(next, cur);
       const errs = this.strategy.validateStatusUpdate(next, cur);
       if (errs.length) throw toStatusError(info.kind, name, errs);
     } else if (sub) {
@@ -450,7 +453,11 @@ export class Store<T extends KubeObject = KubeObject> {
     const m = obj.metadata;
     const pendingGrace = m.deletionGracePeriodSeconds ?? 0;
     if (m.deletionTimestamp && pendingGrace > 0 && grace >= pendingGrace) return obj;
-    const finalizers = deletionFinalizersForGC(m.finalizers, opts);
+    const extra = m.deletionTimestamp ? [] : (this.strategy.finalizersOnDelete?.(obj) ?? []);
+    const base = extra.length
+      ? [...(m.finalizers ?? []), ...extra.filter((f) => !m.finalizers?.includes(f))]
+      : m.finalizers;
+    const finalizers = deletionFinalizersForGC(base, opts) ?? (extra.length ? base : undefined);
     if (!finalizers) return obj;
     const { finalizers: _old, ...rest } = m;
     return { ...obj, metadata: finalizers.length > 0 ? { ...rest, finalizers } : rest };

@@ -6,6 +6,8 @@
 import type { KubeObject } from '../../api/meta';
 import type { ResourceInfo } from '../../api/resources';
 import type { FieldError } from '../../api/validation/field';
+import type { TablePrinter } from '../tables/types';
+import type { ScaleView } from '../subresources/scale';
 
 /** Per-resource behaviour of the generic store. */
 export interface Strategy<T extends KubeObject = KubeObject> {
@@ -38,6 +40,18 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   deletionPending?(obj: T): boolean;
   /** What else changes when an object is marked for deletion (namespaces: phase Terminating). */
   prepareForDeletion?(obj: T): T;
+  /** Finalizers a first delete adds (CRDs: customresourcecleanup.apiextensions.k8s.io). */
+  finalizersOnDelete?(obj: T): readonly string[];
+  /** Pruning and defaulting of a /status write (custom resources), before validateStatusUpdate. */
+  prepareForStatusUpdate?(obj: T, old: T): T;
+  /** The Table printer (custom resources: their additionalPrinterColumns); else the resource's own. */
+  readonly printer?: TablePrinter;
+  /** The scale subresource's mapping, when it is not a StatefulSet's (custom resources). */
+  readonly scale?: ScaleView;
+  /** Unknown fields of a write, for field validation (custom resources: what pruning drops). */
+  unknownFields?(obj: T): string[];
+  /** When set, the only patch media types accepted (custom resources: no strategic merge patch → 415). */
+  readonly patchTypes?: readonly string[];
 }
 
 /** Fields of a strategy most resources share; spread and override. */

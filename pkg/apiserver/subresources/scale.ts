@@ -32,6 +32,13 @@ interface Replicated extends KubeObject {
 export const scaleApiVersion = 'autoscaling/v1';
 export const scaleKind = 'Scale';
 
+/** How a resource maps to and from its Scale (StatefulSets; custom resources by their CRD's paths). */
+export interface ScaleView {
+  scaleOf(obj: KubeObject): Scale;
+  /** `cur` with the replicas of `scale`, pinned to the Scale's resourceVersion when it names one. */
+  withReplicas(cur: KubeObject, scale: Scale): KubeObject;
+}
+
 /** The Scale of a workload (kube-apiserver's scaleFromStatefulSet). */
 export function scaleOf(obj: KubeObject): Scale {
   const w = obj as Replicated;
@@ -94,6 +101,9 @@ function withReplicas(cur: KubeObject, scale: Scale): KubeObject {
   } as KubeObject;
 }
 
+/** The Scale view of StatefulSets (spec.replicas, status.replicas, spec.selector). */
+export const statefulSetScale: ScaleView = { scaleOf, withReplicas };
+
 const scaleKindRef = { group: 'autoscaling', version: 'v1', kind: scaleKind };
 
 /**
@@ -125,6 +135,7 @@ const scalePatchTypes: readonly string[] = ['application/json-patch+json', merge
  */
 export function scaleSubresource(patchers: Readonly<Record<string, Patcher>>): SubresourceHandler {
   return async (ctx: Context, info: RequestInfo, store: Store): Promise<void> => {
+    const { scaleOf, withReplicas } = store.strategy.scale ?? statefulSetScale;
     const name = info.name ?? '';
     const ns = store.strategy.info.namespaced ? info.namespace : undefined;
     const write = async (produce: (scale: Scale) => Scale): Promise<void> => {

@@ -92,7 +92,7 @@ export function toTable(printer: TablePrinter, body: KubeObject | ObjectList<Kub
 }
 
 function printerFor(store: Store): TablePrinter {
-  return printers[store.strategy.info.resource] ?? defaultPrinter;
+  return store.strategy.printer ?? printers[store.strategy.info.resource] ?? defaultPrinter;
 }
 
 function representation(ctx: Context): Representation {

@@ -1,0 +1,148 @@
+/**
+ * kubectl against CustomResourceDefinitions: the three upstream snapshot.storage.k8s.io CRDs
+ * applied unmodified become Established, their kinds are served (apply, get with the CRD's
+ * printer columns, explain from the published schema, describe), and deleting a CRD deletes
+ * its objects.
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { tableRows, useKubectlHarness, type KubectlHarness } from './harness';
+
+const upstream = '/work/shared/upstream/external-snapshotter';
+const crdFiles = [
+  'snapshot.storage.k8s.io_volumesnapshotclasses.yaml',
+  'snapshot.storage.k8s.io_volumesnapshotcontents.yaml',
+  'snapshot.storage.k8s.io_volumesnapshots.yaml',
+].map((f) => path.join(upstream, f));
+
+const snapshotClass = `apiVersion: snapshot.storage.k8s.io/v1
+kind: VolumeSnapshotClass
+metadata:
+  name: csi-hostpath-snapclass
+driver: kubestore.io/hostpath
+deletionPolicy: Delete
+`;
+
+const snapshot = (ns: string) => `apiVersion: snapshot.storage.k8s.io/v1
+kind: VolumeSnapshot
+metadata:
+  name: snap-1
+  namespace: ${ns}
+spec:
+  volumeSnapshotClassName: csi-hostpath-snapclass
+  source:
+    persistentVolumeClaimName: my-pvc
+`;
+
+describe('kubectl e2e: CustomResourceDefinitions (upstream snapshot CRDs)', function () {
+  this.timeout(120_000);
+  let h: KubectlHarness;
+  const ns = 'e2e-crd';
+  useKubectlHarness(ns, (harness) => (h = harness));
+
+  it('applies the three upstream CRDs unmodified and they become Established', async () => {
+    const input = crdFiles.map((f) => readFileSync(f, 'utf8')).join('\n---\n');
+    const out = await h.ok(['apply', '-f', '-'], input);
+    expect(out).to.contain(
+      'customresourcedefinition.apiextensions.k8s.io/volumesnapshots.snapshot.storage.k8s.io created',
+    );
+    await h.ok([
+      'wait',
+      '--for=condition=Established',
+      '--timeout=30s',
+      'crd/volumesnapshots.snapshot.storage.k8s.io',
+      'crd/volumesnapshotclasses.snapshot.storage.k8s.io',
+      'crd/volumesnapshotcontents.snapshot.storage.k8s.io',
+    ]);
+    const rows = tableRows(await h.ok(['get', 'crd']));
+    expect(rows[0]).to.deep.equal(['NAME', 'CREATED AT']);
+    expect(rows.map((r) => r[0])).to.include.members([
+      'volumesnapshotclasses.snapshot.storage.k8s.io',
+      'volumesnapshotcontents.snapshot.storage.k8s.io',
+      'volumesnapshots.snapshot.storage.k8s.io',
+    ]);
+    // A re-apply patches (the files' empty `status:` stanza differs from the server's) without error.
+    expect(await h.ok(['apply', '-f', '-'], input)).to.match(
+      /volumesnapshots\.snapshot\.storage\.k8s\.io (configured|unchanged)/,
+    );
+  });
+
+  it('applies a VolumeSnapshotClass and a VolumeSnapshot; get prints the CRD columns', async () => {
+    expect(await h.ok(['apply', '-f', '-'], snapshotClass)).to.contain(
+      'volumesnapshotclass.snapshot.storage.k8s.io/csi-hostpath-snapclass created',
+    );
+    expect(await h.ok(['apply', '-f', '-'], snapshot(ns))).to.contain(
+      'volumesnapshot.snapshot.storage.k8s.io/snap-1 created',
+    );
+    const rows = tableRows(await h.ok(['get', 'volumesnapshot', '-n', ns]));
+    expect(rows[0]).to.deep.equal([
+      'NAME',
+      'READYTOUSE',
+      'SOURCEPVC',
+      'SOURCESNAPSHOTCONTENT',
+      'RESTORESIZE',
+      'SNAPSHOTCLASS',
+      'SNAPSHOTCONTENT',
+      'CREATIONTIME',
+      'AGE',
+    ]);
+    expect(rows[1]?.slice(0, 3)).to.deep.equal(['snap-1', 'my-pvc', 'csi-hostpath-snapclass']);
+    const classes = tableRows(await h.ok(['get', 'vsclass']));
+    expect(classes[0]).to.deep.equal(['NAME', 'DRIVER', 'DELETIONPOLICY', 'AGE']);
+    expect(classes[1]?.slice(0, 3)).to.deep.equal(['csi-hostpath-snapclass', 'kubestore.io/hostpath', 'Delete']);
+  });
+
+  it('server-side apply and merge patches work on custom objects; a strategic merge patch is refused', async () => {
+    const ssa = await h.ok(
+      ['apply', '--server-side', '--force-conflicts', '--field-manager=e2e', '-f', '-'],
+      snapshotClass.replace('deletionPolicy: Delete', 'deletionPolicy: Retain'),
+    );
+    expect(ssa).to.contain('serverside-applied');
+    expect(await h.ok(['get', 'vsclass', 'csi-hostpath-snapclass', '-o', 'jsonpath={.deletionPolicy}'])).to.equal(
+      'Retain',
+    );
+    await h.ok(['patch', 'vsclass', 'csi-hostpath-snapclass', '--type=merge', '-p', '{"deletionPolicy":"Delete"}']);
+    expect(await h.ok(['get', 'vsclass', 'csi-hostpath-snapclass', '-o', 'jsonpath={.deletionPolicy}'])).to.equal(
+      'Delete',
+    );
+    const smp = await h.kubectl(['patch', 'vsclass', 'csi-hostpath-snapclass', '-p', '{"deletionPolicy":"Retain"}']);
+    expect(smp.code).to.not.equal(0);
+    expect(smp.stderr).to.contain('application/strategic-merge-patch+json is not supported');
+  });
+
+  it('refuses a VolumeSnapshotClass breaking the schema (422 from the server)', async () => {
+    const r = await h.kubectl(
+      ['apply', '-f', '-'],
+      snapshotClass.replace('Delete', 'Sometimes').replace('csi-hostpath-snapclass', 'bad-class'),
+    );
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.contain('deletionPolicy');
+    expect(r.stderr).to.contain('Unsupported value: "Sometimes"');
+  });
+
+  it('explains and describes a VolumeSnapshot', async () => {
+    const explain = await h.ok(['explain', 'volumesnapshot.spec']);
+    expect(explain).to.contain('KIND:       VolumeSnapshot');
+    expect(explain).to.contain('volumeSnapshotClassName');
+    expect(explain).to.contain('source');
+    const describe = await h.ok(['describe', 'volumesnapshot', 'snap-1', '-n', ns]);
+    expect(describe).to.match(/Name:\s+snap-1/);
+    expect(describe).to.match(/Kind:\s+VolumeSnapshot/);
+    expect(describe).to.contain('Persistent Volume Claim Name:  my-pvc');
+  });
+
+  it('deleting a CRD deletes its objects', async () => {
+    await h.ok(['delete', 'crd', 'volumesnapshots.snapshot.storage.k8s.io']);
+    const gone = await h.kubectl(['get', 'crd', 'volumesnapshots.snapshot.storage.k8s.io']);
+    expect(gone.code).to.not.equal(0);
+    expect(gone.stderr).to.contain('NotFound');
+    const raw = await h.request('GET', `/apis/snapshot.storage.k8s.io/v1/namespaces/${ns}/volumesnapshots`);
+    expect(raw.status).to.equal(404);
+    // Re-created, the kind comes back empty: the old objects went with the CRD.
+    await h.ok(['apply', '-f', path.join(upstream, 'snapshot.storage.k8s.io_volumesnapshots.yaml')]);
+    await h.ok(['wait', '--for=condition=Established', '--timeout=30s', 'crd/volumesnapshots.snapshot.storage.k8s.io']);
+    const after = await h.kubectl(['get', 'volumesnapshot', '-n', ns]);
+    expect(after.stderr + after.stdout).to.contain('No resources found');
+  });
+});
