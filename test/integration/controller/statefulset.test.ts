@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StatefulSet } from '../../../pkg/api/apps/v1';
 import type { Pod } from '../../../pkg/api/core/v1';
+import { isConflict } from '../../../pkg/api/errors';
 import type { Stored } from '../../../pkg/api/stored';
 import { Clientset } from '../../../pkg/client/clientset';
 import type { Watch } from '../../../pkg/client/resource_client';
@@ -171,6 +172,18 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
     expect(revs.map((r) => r.metadata.name)).to.deep.equal([set?.status?.updateRevision]);
   });
 
+  /** Read-modify-write of the set, again on a 409 (the controller's status writes move its resourceVersion). */
+  const updateSet = async (mutate: (s: StatefulSet) => StatefulSet): Promise<void> => {
+    for (;;) {
+      try {
+        await client.statefulSets.update(mutate(await client.statefulSets.get('web', ns)));
+        return;
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+      }
+    }
+  };
+
   it('a deleted pod returns with the same name on the same claim', async () => {
     const before = await client.pods.get('web-1', ns);
     const claimUid = (await client.persistentVolumeClaims.get('data-web-1', ns)).metadata.uid;
@@ -189,10 +202,7 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
   });
 
   it('scales to 5 then to 2, highest ordinals last in and first out, claims kept', async () => {
-    const scale = async (replicas: number) => {
-      const s = await client.statefulSets.get('web', ns);
-      await client.statefulSets.update({ ...s, spec: { ...s.spec, replicas } });
-    };
+    const scale = (replicas: number) => updateSet((s) => ({ ...s, spec: { ...s.spec, replicas } }));
     await scale(5);
     await waitReadyPods(['web-0', 'web-1', 'web-2', 'web-3', 'web-4'], '5 Ready pods');
     const up = seen.filter((s) => /^(added|ready) web-[34]$/.test(s));
@@ -216,11 +226,12 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
   });
 
   it('rolls a template change through every pod, highest ordinal first, and completes the revision', async () => {
-    const s = await client.statefulSets.get('web', ns);
-    const oldRevision = s.status?.currentRevision;
+    const oldRevision = (await client.statefulSets.get('web', ns)).status?.currentRevision;
     const mark = seen.length;
-    const template = { ...s.spec.template, metadata: { labels: { app: 'web', rev: '2' } } };
-    await client.statefulSets.update({ ...s, spec: { ...s.spec, template } });
+    await updateSet((s) => ({
+      ...s,
+      spec: { ...s.spec, template: { ...s.spec.template, metadata: { labels: { app: 'web', rev: '2' } } } },
+    }));
     let set: StatefulSet | undefined;
     await waitUntil(
       async () => {
