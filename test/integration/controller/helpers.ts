@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Event, PersistentVolume, PersistentVolumeClaim, Pod } from '../../../pkg/api/core/v1';
-import { isNotFound } from '../../../pkg/api/errors';
+import type { StatefulSet } from '../../../pkg/api/apps/v1';
+import { isConflict, isNotFound } from '../../../pkg/api/errors';
 import type { StorageClass } from '../../../pkg/api/storage/v1';
 import type { Clientset } from '../../../pkg/client/clientset';
 import { run } from '../../../pkg/controller/manager/controller_manager';
@@ -240,4 +241,24 @@ export async function pool(n: number, concurrency: number, fn: (i: number) => Pr
     while (next < n) await fn(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+}
+
+/**
+ * Read-modify-write of StatefulSet `name` as a client does it: GET, `mutate`, PUT, again on a
+ * 409 (the controller's status writes move the set's resourceVersion between the two).
+ */
+export async function updateStatefulSet(
+  client: Clientset,
+  namespace: string,
+  name: string,
+  mutate: (s: StatefulSet) => StatefulSet,
+): Promise<void> {
+  for (;;) {
+    try {
+      await client.statefulSets.update(mutate(await client.statefulSets.get(name, namespace)));
+      return;
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
+  }
 }

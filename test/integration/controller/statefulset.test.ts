@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StatefulSet } from '../../../pkg/api/apps/v1';
 import type { Pod } from '../../../pkg/api/core/v1';
-import { isConflict } from '../../../pkg/api/errors';
 import type { Stored } from '../../../pkg/api/stored';
 import { Clientset } from '../../../pkg/client/clientset';
 import type { Watch } from '../../../pkg/client/resource_client';
@@ -20,7 +19,13 @@ import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { testNodeDrivers } from '../../helpers/volume_drivers';
 import { type InProcessKubelet, startKubelet } from '../volume/helpers';
-import { type InProcessControllerManager, startControllerManager, waitClaimPhase, waitUntil } from './helpers';
+import {
+  type InProcessControllerManager,
+  startControllerManager,
+  updateStatefulSet,
+  waitClaimPhase,
+  waitUntil,
+} from './helpers';
 
 const ns = 'sts';
 
@@ -172,17 +177,7 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
     expect(revs.map((r) => r.metadata.name)).to.deep.equal([set?.status?.updateRevision]);
   });
 
-  /** Read-modify-write of the set, again on a 409 (the controller's status writes move its resourceVersion). */
-  const updateSet = async (mutate: (s: StatefulSet) => StatefulSet): Promise<void> => {
-    for (;;) {
-      try {
-        await client.statefulSets.update(mutate(await client.statefulSets.get('web', ns)));
-        return;
-      } catch (err) {
-        if (!isConflict(err)) throw err;
-      }
-    }
-  };
+  const updateSet = (mutate: (s: StatefulSet) => StatefulSet) => updateStatefulSet(client, ns, 'web', mutate);
 
   it('a deleted pod returns with the same name on the same claim', async () => {
     const before = await client.pods.get('web-1', ns);

@@ -23,7 +23,7 @@ import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { testNodeDrivers } from '../../helpers/volume_drivers';
 import { type InProcessKubelet, startKubelet } from '../volume/helpers';
-import { type InProcessControllerManager, startControllerManager, waitUntil } from './helpers';
+import { type InProcessControllerManager, startControllerManager, updateStatefulSet, waitUntil } from './helpers';
 
 const ns = 'sts-crash';
 
@@ -166,10 +166,8 @@ describe('statefulset + garbage collector: controller-manager stopped abruptly m
     }
   }
 
-  async function scale(replicas: number): Promise<void> {
-    const s = await client.statefulSets.get('web', ns);
-    await client.statefulSets.update({ ...s, spec: { ...s.spec, replicas } });
-  }
+  const scale = (replicas: number) =>
+    updateStatefulSet(client, ns, 'web', (s) => ({ ...s, spec: { ...s.spec, replicas } }));
 
   async function converged(replicas: number, what: string): Promise<StatefulSet> {
     let set: StatefulSet | undefined;
@@ -237,9 +235,10 @@ describe('statefulset + garbage collector: controller-manager stopped abruptly m
   });
 
   it('rolls a new template through restarts: one more revision, every pod at it', async () => {
-    const s = await client.statefulSets.get('web', ns);
-    const template = { ...s.spec.template, metadata: { labels: { app: 'web', rev: '2' } } };
-    await client.statefulSets.update({ ...s, spec: { ...s.spec, template } });
+    await updateStatefulSet(client, ns, 'web', (s) => ({
+      ...s,
+      spec: { ...s.spec, template: { ...s.spec.template, metadata: { labels: { app: 'web', rev: '2' } } } },
+    }));
     await crashes(8);
     const set = await converged(5, 'the rolling update to complete');
     const revs = (await client.controllerRevisions.list(ns)).items.map((r) => r.metadata.name);
