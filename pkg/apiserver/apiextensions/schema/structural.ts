@@ -9,6 +9,7 @@ import { jsonClone } from '../../../util/json/clone';
 import { applyDefaults } from './default';
 import { prune } from './prune';
 import { validateValue } from './validate';
+import { compilePattern } from './pattern';
 
 const types = ['object', 'array', 'string', 'integer', 'number', 'boolean'];
 
@@ -23,13 +24,8 @@ function check(s: JSONSchemaProps, path: string, root: boolean, errs: FieldError
   } else if (!types.includes(s.type)) errs.push(notSupported(`${path}.type`, s.type, types));
   if (root && s.type !== undefined && s.type !== 'object')
     errs.push(invalid(`${path}.type`, s.type, 'must be object at the root'));
-  if (s.pattern !== undefined) {
-    try {
-      new RegExp(s.pattern, 'u');
-    } catch {
-      errs.push(invalid(`${path}.pattern`, s.pattern, 'must be a valid regular expression'));
-    }
-  }
+  if (s.pattern !== undefined && compilePattern(s.pattern) === undefined)
+    errs.push(invalid(`${path}.pattern`, s.pattern, 'must be a valid regular expression'));
   if (s.properties !== undefined && s.additionalProperties !== undefined && s.additionalProperties !== false)
     errs.push(forbidden(`${path}.additionalProperties`, 'additionalProperties and properties are mutual exclusive'));
   if (s.type === 'array' && !isSchema(s.items)) errs.push(required(`${path}.items`, 'must be specified'));

@@ -17,6 +17,7 @@ import {
   type FieldError,
 } from '../../../api/validation';
 import { getOwn } from '../../../util/json/own';
+import { compilePattern } from './pattern';
 
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
@@ -39,21 +40,6 @@ function formatProblem(format: string | undefined, v: unknown): string | undefin
   if (format === 'int64' && typeof v === 'number' && !Number.isSafeInteger(v)) return 'must be a 64-bit integer';
   if (format === 'date-time' && typeof v === 'string' && !rfc3339.test(v)) return 'must be a date-time';
   return undefined;
-}
-
-const patterns = new Map<string, RegExp | undefined>();
-
-function compiled(p: string): RegExp | undefined {
-  if (!patterns.has(p)) {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(p, 'u');
-    } catch {
-      re = undefined;
-    }
-    patterns.set(p, re);
-  }
-  return patterns.get(p);
 }
 
 function walk(s: JSONSchemaProps, v: unknown, path: string, errs: FieldError[]): void {
@@ -85,7 +71,7 @@ function walk(s: JSONSchemaProps, v: unknown, path: string, errs: FieldError[]):
     if (s.maxLength !== undefined && [...v].length > s.maxLength) errs.push(tooLong(path, s.maxLength));
     if (s.minLength !== undefined && [...v].length < s.minLength)
       errs.push(invalid(path, v, `${path} in body should be at least ${s.minLength} chars long`));
-    const re = s.pattern !== undefined ? compiled(s.pattern) : undefined;
+    const re = s.pattern !== undefined ? compilePattern(s.pattern) : undefined;
     if (re && !re.test(v)) errs.push(invalid(path, v, `${path} in body should match '${s.pattern ?? ''}'`));
   }
   if (typeof v === 'number') {

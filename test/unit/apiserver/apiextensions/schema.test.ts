@@ -84,6 +84,24 @@ describe('apiextensions: structural schema validation', () => {
   });
 });
 
+describe('apiextensions: patterns match in linear time (RE2, as kube-apiserver)', () => {
+  const evil: JSONSchemaProps = {
+    type: 'object',
+    properties: { spec: { type: 'object', properties: { v: { type: 'string', pattern: '^(a+)+$' } } } },
+  };
+
+  it('a backtracking pattern against a long non-matching string is answered (a JS RegExp never returns)', () => {
+    const errs = validateAgainstSchema(evil, { spec: { v: `${'a'.repeat(100_000)}b` } });
+    expect(errs.map((e) => e.field)).to.deep.equal(['spec.v']);
+    expect(validateAgainstSchema(evil, { spec: { v: 'aaaa' } })).to.deep.equal([]);
+  });
+
+  it('a pattern RE2 refuses (lookbehind) is an invalid schema', () => {
+    const bad: JSONSchemaProps = { type: 'object', properties: { v: { type: 'string', pattern: '(?<=x)a' } } };
+    expect(validateStructural(bad, 's').map((e) => e.field)).to.include('s.properties[v].pattern');
+  });
+});
+
 describe('apiextensions: pruning and defaulting', () => {
   it('prunes unknown fields at every level but keeps apiVersion/kind/metadata and preserved subtrees', () => {
     const obj = {
