@@ -17,9 +17,10 @@ import { ProvisioningError } from '../errors';
 import { checkFitsFilesystem, type ControllerExpansion, VolumeExpansionError } from '../expansion';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
-import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
+import { adoptRecord, type GuardContext, verifyReclaim } from '../dirs/reclaim_guard';
+import { getOwn } from '../../util/json/own';
 import type { CapacityQuotas } from '../dirs/capacity_quota';
-import { quantityValue, tryParseQuantity } from '../../api/quantity';
+import { parseQuantity, quantityValue, tryParseQuantity } from '../../api/quantity';
 
 /** The PV annotation naming the project id whose quota limits the volume's directory. */
 export const ProjectQuotaAnnotation = 'kubestore.io/project-quota';
@@ -89,13 +90,34 @@ export class HostPathController implements ControllerService {
   /**
    * Online expansion, done here: the directory has no filesystem of its own, so there is
    * nothing for a node to grow (nodeExpansionRequired false). The size must fit the filesystem
-   * holding the directory (this controller's host is every node's, as for provisioning).
+   * holding the directory (this controller's host is every node's, as for provisioning). A
+   * directory provisioned with a capacity quota gets the quota raised, once this controller's
+   * own record proves the directory is the one it made (the PV's path alone is not trusted).
    */
   expandVolume = async (pv: DeepReadonly<PersistentVolume>, capacity: string): Promise<ControllerExpansion> => {
     const dir = pv.spec.hostPath?.path;
     if (!dir)
       throw new VolumeExpansionError(`PersistentVolume "${pv.metadata.name ?? ''}" has no hostPath source`, true);
     await checkFitsFilesystem(dir, capacity, `hostPath ${dir}`);
+    if (this.o.quotas && getOwn(pv.metadata.annotations ?? {}, ProjectQuotaAnnotation) !== undefined)
+      await this.raiseQuota(this.o.quotas, pv, dir, capacity);
     return { capacity, nodeExpansionRequired: false };
   };
+
+  private async raiseQuota(
+    quotas: CapacityQuotas,
+    pv: DeepReadonly<PersistentVolume>,
+    dir: string,
+    capacity: string,
+  ): Promise<void> {
+    const where = await verifyReclaim(pv, dir, this.guard).catch((err: unknown) => {
+      throw new VolumeExpansionError(`not raising the capacity quota: ${(err as Error).message}`, true);
+    });
+    const bytes = quantityValue(parseQuantity(capacity));
+    try {
+      await quotas.raise(path.dirname(where.real), where.real, bytes);
+    } catch (err) {
+      throw new VolumeExpansionError(`raising the capacity quota of ${where.real}: ${(err as Error).message}`, false);
+    }
+  }
 }
