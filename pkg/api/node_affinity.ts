@@ -76,19 +76,27 @@ export function podMatchesNode(spec: DeepReadonly<PodSpec>, node: DeepReadonly<N
   return (required.nodeSelectorTerms ?? []).some((t) => termHolds(node, t));
 }
 
-/** True when the node's labels satisfy a class's allowedTopologies (absent or empty: every node). */
+/**
+ * True when the node's labels satisfy a class's allowedTopologies (absent or empty: every node;
+ * a term without requirements: no node).
+ */
 export function topologyAllows(
   terms: DeepReadonly<TopologySelectorTerm[]> | undefined,
   node: DeepReadonly<Node>,
 ): boolean {
   if (!terms || terms.length === 0) return true;
   const labels = node.metadata.labels ?? {};
-  return terms.some((t) =>
-    (t.matchLabelExpressions ?? []).every((r) => {
-      const v = getOwn<string>(labels, r.key);
-      return v !== undefined && r.values.includes(v);
-    }),
-  );
+  // A term with no requirements selects no node (v1helper.MatchTopologySelectorTerms).
+  return terms.some((t) => {
+    const reqs = t.matchLabelExpressions ?? [];
+    return (
+      reqs.length > 0 &&
+      reqs.every((r) => {
+        const v = getOwn<string>(labels, r.key);
+        return v !== undefined && (r.values ?? []).includes(v);
+      })
+    );
+  });
 }
 
 function describeRequirement(r: DeepReadonly<NodeSelectorRequirement>): string {

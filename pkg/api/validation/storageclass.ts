@@ -3,10 +3,11 @@
  * class names may contain upper case letters, because the built-in classes are `hostPath` and
  * `nfs` (see isMixedCaseName).
  */
-import type { StorageClass } from '../storage/v1';
+import type { StorageClass, TopologySelectorTerm } from '../storage/v1';
 import { VolumeBindingMode } from '../storage/v1';
 import { semanticEqual } from './equality';
 import {
+  duplicate,
   type FieldError,
   forbidden,
   invalid,
@@ -17,7 +18,7 @@ import {
   validateImmutableField,
 } from './field';
 import { validateObjectName } from './meta';
-import { isQualifiedName, nameIsMixedCase } from './names';
+import { checkField, isQualifiedName, nameIsMixedCase } from './names';
 
 /** Reclaim policies a class may set (sorted): Recycle is not allowed for classes. */
 export const supportedClassReclaimPolicies: readonly string[] = ['Delete', 'Retain'];
@@ -43,9 +44,37 @@ function validateParameters(params: Record<string, string> | undefined): FieldEr
 }
 
 /**
+ * allowedTopologies (k8s validateAllowedTopologies): each requirement a label key with at least
+ * one value, no value twice, no key twice in a term, no two terms alike.
+ */
+function validateAllowedTopologies(terms: TopologySelectorTerm[] | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  (terms ?? []).forEach((term, i) => {
+    const path = `allowedTopologies[${i}].matchLabelExpressions`;
+    const byKey = new Map<string, string[]>();
+    (term.matchLabelExpressions ?? []).forEach((req, j) => {
+      const values = req.values ?? [];
+      if (values.length === 0) errs.push(required(`${path}[${j}].values`, 'must specify as least one value'));
+      values.forEach((v, k) => {
+        if (values.indexOf(v) !== k) errs.push(duplicate(`${path}[${j}].values[${k}]`, v));
+      });
+      errs.push(...checkField(req.key ?? '', `${path}[${j}].key`, isQualifiedName));
+      if (byKey.has(req.key)) errs.push(duplicate(`${path}[${j}].key`, req.key));
+      byKey.set(req.key, [...new Set(values)].sort());
+    });
+    const canonical = JSON.stringify([...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (seen.has(canonical)) errs.push(duplicate(path, ''));
+    seen.add(canonical);
+  });
+  return errs;
+}
+
+/**
  * A class to create: its name is a mixed-case name; provisioner required and a qualified name
  * (`kubestore.io/hostpath`); parameters have non-empty keys; reclaimPolicy Retain or Delete;
- * volumeBindingMode Immediate or WaitForFirstConsumer. Metadata is validateObjectMeta's.
+ * volumeBindingMode Immediate or WaitForFirstConsumer; allowedTopologies well-formed. Metadata
+ * is validateObjectMeta's.
  */
 export function validateStorageClass(sc: StorageClass): FieldError[] {
   const errs = validateObjectName(sc.metadata, nameIsMixedCase);
@@ -61,6 +90,7 @@ export function validateStorageClass(sc: StorageClass): FieldError[] {
   if (sc.volumeBindingMode !== undefined && !supportedVolumeBindingModes.includes(sc.volumeBindingMode)) {
     errs.push(notSupported('volumeBindingMode', sc.volumeBindingMode, supportedVolumeBindingModes));
   }
+  errs.push(...validateAllowedTopologies(sc.allowedTopologies));
   return errs;
 }
 

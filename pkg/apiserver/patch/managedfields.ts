@@ -242,3 +242,21 @@ export function managerName(fieldManager: string | undefined, userAgent: string 
   const ua = (userAgent ?? '').split('/')[0] ?? '';
   return ua.slice(0, 128) || 'unknown';
 }
+
+/**
+ * `next` with `cur`'s managedFields when the two differ only by managers' timestamps: a write
+ * that changes nothing (a re-apply whose manifest differs from the object by server defaults,
+ * done in a later second) stays a no-op, as Kubernetes leaves an unchanged object's times alone.
+ */
+export function keepManagedFieldsOfNoop<T extends KubeObject>(next: T, cur: T): T {
+  const untimed = (o: KubeObject) => ({
+    ...o,
+    metadata: {
+      ...o.metadata,
+      resourceVersion: undefined,
+      managedFields: o.metadata.managedFields?.map(({ time: _time, ...entry }) => entry),
+    },
+  });
+  if (!jsonEqual(untimed(next), untimed(cur))) return next;
+  return { ...next, metadata: { ...next.metadata, managedFields: cur.metadata.managedFields } };
+}

@@ -16,6 +16,7 @@ import { isStorageError, StorageError, StorageErrorCode } from '../../storage/er
 import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
+import { keepManagedFieldsOfNoop } from '../patch/managedfields';
 import { deletionFinalizersForGC } from './gc_finalizers';
 import { translateStorageError, waitForRevision } from './storage_errors';
 import { jsonClone } from '../../util/json/clone';
@@ -427,6 +428,7 @@ export class Store<T extends KubeObject = KubeObject> {
       ];
       if (errs.length) throw toStatusError(info.kind, name, errs);
     }
+    next = keepManagedFieldsOfNoop(next, cur);
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
     return next;
   }

@@ -5,7 +5,8 @@
  * object's spec.replicas, through the store's normal update (the strategy's validation, the
  * generation bump), with optimistic concurrency: a Scale carrying a resourceVersion other than
  * the object's is a 409. PATCH applies a JSON patch or a merge patch to the Scale (a strategic
- * merge patch is a merge patch here: Scale has no lists).
+ * merge patch is a merge patch here: Scale has no lists). The body is decoded as every write
+ * is (field validation: wrong types are a 400, unknown fields warn or fail under Strict).
  */
 import type { Context } from 'koa';
 import type { Scale } from '../../api/apps/v1';
@@ -14,6 +15,7 @@ import { formatLabelSelector } from '../../api/labels';
 import { type KubeObject, type LabelSelector, StatusReason } from '../../api/meta';
 import { type FieldError, invalid, toStatusError, validateNonNegativeInt } from '../../api/validation';
 import { bodyMediaType, decodeObject, mediaType, readBody } from '../body';
+import { checkFields, fieldValidationDirective, setWarnings } from '../fieldvalidation';
 import type { Patcher, SubresourceHandler } from '../handlers/resource';
 import { dryRun } from '../handlers/query';
 import type { Store } from '../registry/store';
@@ -56,8 +58,11 @@ export function scaleOf(obj: KubeObject): Scale {
   };
 }
 
-/** A Scale as sent: an object, of kind Scale (when it says), whose spec.replicas is an integer ≥ 0. */
-function checkScale(body: unknown, name: string): Scale {
+/**
+ * A Scale as sent: an object, of kind Scale (when it says), that decodes as one (`decoded`
+ * throws the 400 for wrong types), whose spec.replicas is an integer ≥ 0.
+ */
+function checkScale(body: unknown, name: string, decoded: (scale: Scale) => void): Scale {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw badRequest('the body must be a Scale object');
   const s = body as Record<string, unknown>;
@@ -72,6 +77,7 @@ function checkScale(body: unknown, name: string): Scale {
   const m = meta as Record<string, unknown>;
   if (m.name !== undefined && m.name !== name)
     throw badRequest(`the name of the object (${String(m.name)}) does not match the name on the URL (${name})`);
+  decoded(s as unknown as Scale);
   const spec = s.spec ?? {};
   const errs: FieldError[] = [];
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
@@ -98,6 +104,27 @@ function withReplicas(cur: KubeObject, scale: Scale): KubeObject {
 /** The Scale view of StatefulSets (spec.replicas, status.replicas, spec.selector). */
 export const statefulSetScale: ScaleView = { scaleOf, withReplicas };
 
+const scaleKindRef = { group: 'autoscaling', version: 'v1', kind: scaleKind };
+
+/**
+ * Decoding a Scale body as any other write is decoded (fieldvalidation.ts): a wrong JSON type or
+ * an int32 past its range is a 400; unknown or duplicate fields are warnings, or a 400 under
+ * `?fieldValidation=Strict`. Only what differs from the current Scale counts.
+ */
+function decodingCheck(ctx: Context, current: Scale, rawJson: string | undefined): (scale: Scale) => void {
+  return (scale) =>
+    setWarnings(
+      ctx,
+      checkFields({
+        kind: scaleKindRef,
+        obj: scale,
+        old: current,
+        ...(rawJson !== undefined ? { rawJson } : {}),
+        directive: fieldValidationDirective(ctx),
+      }),
+    );
+}
+
 const strategicMergePatchType = 'application/strategic-merge-patch+json';
 const mergePatchType = 'application/merge-patch+json';
 const scalePatchTypes: readonly string[] = ['application/json-patch+json', mergePatchType];
@@ -122,8 +149,11 @@ export function scaleSubresource(patchers: Readonly<Record<string, Patcher>>): S
         ctx.body = scaleOf(await store.get(ns, name));
         return;
       case 'update': {
-        const scale = checkScale(decodeObject(await readBody(ctx), bodyMediaType(ctx)), name);
-        return write(() => scale);
+        const raw = await readBody(ctx);
+        const type = bodyMediaType(ctx);
+        const body = decodeObject(raw, type);
+        const rawJson = type === 'application/json' ? raw.toString('utf8') : undefined;
+        return write((current) => checkScale(body, name, decodingCheck(ctx, current, rawJson)));
       }
       case 'patch': {
         const type = mediaType(ctx.get('content-type'));
@@ -136,8 +166,13 @@ export function scaleSubresource(patchers: Readonly<Record<string, Patcher>>): S
             `the body of the request was in an unknown format - accepted media types include: ${[...scalePatchTypes, strategicMergePatchType].join(', ')}`,
           );
         const raw = await readBody(ctx);
+        const rawJson = key === mergePatchType ? raw.toString('utf8') : undefined;
         return write((current) =>
-          checkScale(patcher(current, raw, { store, force: false, subresource: 'scale' }), name),
+          checkScale(
+            patcher(current, raw, { store, force: false, subresource: 'scale' }),
+            name,
+            decodingCheck(ctx, current, rawJson),
+          ),
         );
       }
       default:

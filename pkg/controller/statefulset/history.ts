@@ -3,7 +3,7 @@
  * CreateControllerRevision and truncateHistory): the update revision is the one equal to the
  * set's template — the newest if it matches, an older one renumbered to the top on a rollback,
  * or a new one; a name taken by a different revision bumps the collision count and tries the
- * next name. The current revision is the one status.currentRevision names (or the update one).
+ * next name (a taken name holding the same data is used as it is). The current revision is the one status.currentRevision names (or the update one).
  * History beyond revisionHistoryLimit is deleted oldest first, never a revision a pod, the
  * current or the update revision uses.
  */
@@ -11,7 +11,7 @@ import type { ControllerRevision } from '../../api/apps/v1';
 import { isAlreadyExists, isNotFound } from '../../api/errors';
 import type { Stored } from '../../api/stored';
 import { thaw } from '../../util/reconcile/lister';
-import { isControlledBy, revisionOf } from './identity';
+import { revisionOf } from './identity';
 import { equalRevision, newRevision, nextRevisionNumber, sortRevisions } from './revisions';
 import type { CachedRevision, CachedSet, Member, SetRevisions } from './types';
 
@@ -68,9 +68,10 @@ async function createRevision(
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       const existing = await client.get(rev.metadata.name ?? '', rev.metadata.namespace);
-      // Ours already (a cache that had not seen it yet): use it.
-      if (isControlledBy(existing, set.metadata.uid) && equalRevision(existing, rev))
-        return { revision: existing, collisionCount };
+      // The same data (as Kubernetes' CreateControllerRevision decides): ours already, in a cache
+      // that had not shown it, or an earlier set's of this name not yet released by the garbage
+      // collector (adopted later). A new name would roll every pod for nothing.
+      if (equalRevision(existing, rev)) return { revision: existing, collisionCount };
       collisionCount++;
     }
   }

@@ -1,6 +1,7 @@
 /**
  * Hostile and confused clients against StatefulSets and their Scale over a real etcd: absurd
- * replicas (past int32, through the main resource, /status and /scale), null items in typed
+ * replicas (past int32, or strings, through the main resource, /status and /scale; a Scale is
+ * decoded with field validation as any write), null items in typed
  * lists (a 400, never a 500 from a validator), `__proto__`/`constructor` keys, names whose
  * pods could not exist. After every bad request the store is unharmed: nothing was written,
  * nothing reached a prototype, and get, list and watch still work.
@@ -73,7 +74,7 @@ describe('apiserver: hostile StatefulSet and Scale requests', function () {
       await expectHealthy();
     });
 
-    it(`scale to ${replicas} through PUT, merge patch and JSON patch is a 422; the set keeps its replicas`, async () => {
+    it(`scale to ${replicas} through PUT, merge patch and JSON patch is a 400 (as any int32 past its range); the set keeps its replicas`, async () => {
       const cur = (await request<Obj>(api.url, 'GET', stsPath('web', 'scale'))).body;
       const writes = [
         request<Obj>(api.url, 'PUT', stsPath('web', 'scale'), { spec: { replicas } }),
@@ -87,14 +88,64 @@ describe('apiserver: hostile StatefulSet and Scale requests', function () {
         ),
       ];
       for (const res of await Promise.all(writes)) {
-        expect(res.status, res.text).to.equal(422);
-        expect(res.body.message).to.contain('must be less than or equal to 2147483647');
+        expect(res.status, res.text).to.equal(400);
+        expect(res.body.message).to.contain(
+          'Scale in version "v1" cannot be handled as a Scale: spec.replicas: expected int32',
+        );
       }
       const after = (await request<Obj>(api.url, 'GET', stsPath('web'))).body;
       expect(after.spec.replicas).to.equal(cur.spec.replicas);
       await expectHealthy();
     });
   }
+
+  it('a Scale is decoded as any write: a string replicas is a 400; unknown fields warn, or are a 400 under Strict', async () => {
+    const str = await request<Obj>(api.url, 'PATCH', stsPath('web', 'scale'), { spec: { replicas: '3' } }, mergePatch);
+    expect(str.status, str.text).to.equal(400);
+    expect(str.body.message).to.contain('spec.replicas: expected integer, got string');
+    const strict = await request<Obj>(api.url, 'PUT', `${stsPath('web', 'scale')}?fieldValidation=Strict`, {
+      spec: { replicas: 3, bogus: 1 },
+    });
+    expect(strict.status, strict.text).to.equal(400);
+    expect(strict.body.message).to.contain('strict decoding error: unknown field "spec.bogus"');
+    const warn = await request<Obj>(
+      api.url,
+      'PATCH',
+      stsPath('web', 'scale'),
+      { spec: { replicas: 3, bogus: 1 } },
+      mergePatch,
+    );
+    expect(warn.status, warn.text).to.equal(200);
+    expect(warn.headers.get('warning')).to.contain('unknown field \\"spec.bogus\\"');
+    await expectHealthy();
+  });
+
+  it('patches of status through the main resource and of spec through /status change nothing they may not', async () => {
+    const before = (await request<Obj>(api.url, 'GET', stsPath('web'))).body;
+    const main = await request<Obj>(
+      api.url,
+      'PATCH',
+      stsPath('web'),
+      { status: { replicas: 7, readyReplicas: 7 } },
+      mergePatch,
+    );
+    expect(main.status, main.text).to.equal(200);
+    expect(main.body.status).to.deep.equal(before.status);
+    const status = await request<Obj>(
+      api.url,
+      'PATCH',
+      stsPath('web', 'status'),
+      [
+        { op: 'replace', path: '/spec/replicas', value: 9 },
+        { op: 'add', path: '/metadata/labels', value: { sneaky: 'yes' } },
+      ],
+      jsonPatch,
+    );
+    expect(status.status, status.text).to.equal(200);
+    expect(status.body.spec.replicas).to.equal(before.spec.replicas);
+    expect(status.body.metadata.labels).to.equal(undefined);
+    await expectHealthy();
+  });
 
   it('/status with counts past int32 is a 400', async () => {
     const res = await request<Obj>(
@@ -227,6 +278,7 @@ describe('apiserver: hostile StatefulSet and Scale requests', function () {
         expect(res.status, res.text).to.equal(404);
       await request(api.url, 'POST', stsPath(), statefulSet('bad', { replicas: 2 ** 53 }));
       await request(api.url, 'PATCH', stsPath('web', 'scale'), { spec: { replicas: 1e300 } }, mergePatch);
+      await request(api.url, 'PATCH', stsPath('web', 'scale'), { spec: { replicas: '9' } }, mergePatch);
       const stale = await request<Obj>(api.url, 'PUT', stsPath('web', 'scale'), {
         metadata: { resourceVersion: '1' },
         spec: { replicas: 3 },

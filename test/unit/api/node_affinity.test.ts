@@ -161,6 +161,15 @@ describe('topologyAllows', () => {
       true,
     ],
     ['key "toString" is no label', [{ matchLabelExpressions: [{ key: 'toString', values: ['x'] }] }], false],
+    // A term with no requirements selects no node (v1helper.MatchTopologySelectorTerms).
+    ['an empty term allows no node', [{}], false],
+    ['an empty requirement list allows no node', [{ matchLabelExpressions: [] }], false],
+    ['an empty term beside a holding one', [{}, { matchLabelExpressions: [{ key: 'zone', values: ['east'] }] }], true],
+    [
+      'a requirement with no values (stored before validation) allows no node, and does not throw',
+      [{ matchLabelExpressions: [{ key: 'zone' } as never] }],
+      false,
+    ],
   ];
   for (const [name, terms, want] of cases) it(name, () => expect(topologyAllows(terms, n)).to.equal(want));
 });

@@ -35,6 +35,36 @@ describe('validateStorageClass', () => {
       want: [],
     },
     {
+      name: 'allowedTopologies: each requirement a label key with values',
+      mutate: (sc) =>
+        (sc.allowedTopologies = [
+          { matchLabelExpressions: [{ key: 'zone' } as never, { key: '__proto__', values: ['a'] }] },
+        ]),
+      want: [
+        'allowedTopologies[0].matchLabelExpressions[0].values FieldValueRequired',
+        'allowedTopologies[0].matchLabelExpressions[1].key FieldValueInvalid',
+      ],
+    },
+    {
+      name: 'allowedTopologies: no key twice in a term, no value twice, no term twice',
+      mutate: (sc) =>
+        (sc.allowedTopologies = [
+          {
+            matchLabelExpressions: [
+              { key: 'zone', values: ['a', 'a'] },
+              { key: 'zone', values: ['b'] },
+            ],
+          },
+          { matchLabelExpressions: [{ key: 'rack', values: ['r1'] }] },
+          { matchLabelExpressions: [{ key: 'rack', values: ['r1'] }] },
+        ]),
+      want: [
+        'allowedTopologies[0].matchLabelExpressions[0].values[1] FieldValueDuplicate',
+        'allowedTopologies[0].matchLabelExpressions[1].key FieldValueDuplicate',
+        'allowedTopologies[2].matchLabelExpressions FieldValueDuplicate',
+      ],
+    },
+    {
       name: 'volumeBindingMode known',
       mutate: (sc) => (sc.volumeBindingMode = 'Later' as never),
       want: ['volumeBindingMode FieldValueNotSupported'],

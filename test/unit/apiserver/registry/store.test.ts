@@ -237,6 +237,29 @@ describe('registry Store (memory storage): update', () => {
     expect((await f.store.get('ns1', 'w1')).spec.size).to.equal(winner);
   });
 
+  it('a write that changes only managers’ timestamps keeps the stored managedFields: nothing is written', async () => {
+    const entry = {
+      manager: 'kubectl',
+      operation: 'Apply' as const,
+      apiVersion: 'v1',
+      fieldsType: 'FieldsV1' as const,
+    };
+    const stamped = await f.store.update('ns1', 'w1', {
+      ...w1,
+      metadata: { ...w1.metadata, managedFields: [{ ...entry, time: '2026-01-01T00:00:00Z' }] },
+    });
+    const later = {
+      ...stamped,
+      metadata: { ...stamped.metadata, managedFields: [{ ...entry, time: '2026-01-01T00:00:09Z' }] },
+    };
+    const same = await f.store.update('ns1', 'w1', later);
+    expect(same.metadata.resourceVersion).to.equal(stamped.metadata.resourceVersion);
+    expect(same.metadata.managedFields?.[0]?.time).to.equal('2026-01-01T00:00:00Z');
+    // With any other change the new times are written.
+    const moved = await f.store.update('ns1', 'w1', { ...later, spec: { size: 4 } });
+    expect(moved.metadata.managedFields?.[0]?.time).to.equal('2026-01-01T00:00:09Z');
+  });
+
   it('without a resourceVersion the update is unconditional', async () => {
     await f.store.update('ns1', 'w1', { ...w1, spec: { size: 2 } });
     const { resourceVersion: _rv, ...meta } = w1.metadata;

@@ -117,6 +117,29 @@ describe('statefulset controller: hostile objects', () => {
     ]);
   });
 
+  it('recreated before the garbage collector released its revision: the existing equal revision is used, no pod restarts', async () => {
+    const h = new StsHarness({ set: sts({ replicas: 2 }) });
+    await h.runReady();
+    const revision = h.revisionOf('web-0');
+    // The pods are released already; the revision still names the old set.
+    for (const p of h.pods.all()) await h.pods.update({ ...p, metadata: { ...p.metadata, ownerReferences: [] } });
+    await h.sets.delete('web', 'default');
+    await h.sets.create(sts({ replicas: 2 }));
+    h.syncCaches();
+    h.markWrites();
+    // Until the collector releases it each sync tries the name again (a 409, no new object).
+    for (let i = 0; i < 5; i++) await h.reconcile();
+    expect(h.set().status?.updateRevision).to.equal(revision);
+    expect(h.set().status?.collisionCount ?? 0).to.equal(0);
+    expect(h.revisions.all()).to.have.length(1);
+    for (const r of h.revisions.all())
+      await h.revisions.update({ ...r, metadata: { ...r.metadata, ownerReferences: [] } } as ControllerRevision);
+    h.syncCaches();
+    await h.settle();
+    expect(h.writes().filter((w) => w.startsWith('delete pods'))).to.deep.equal([]);
+    expect(h.revisions.all().map((r) => r.metadata.ownerReferences?.[0]?.uid)).to.deep.equal([h.set().metadata.uid]);
+  });
+
   it('a set deleted with --cascade=orphan and recreated adopts its pods and revision, restarting none', async () => {
     const h = new StsHarness({ set: sts({ replicas: 2 }) });
     await h.runReady();
