@@ -7,6 +7,7 @@ import { namespaceControllerDescriptor } from '../namespace/descriptor';
 import { schedulerControllerDescriptor } from '../scheduler/descriptor';
 import { statefulSetControllerDescriptor } from '../statefulset/descriptor';
 import { persistentVolumeBinderControllerDescriptor } from '../volume/persistentvolume/descriptor';
+import { snapshotControllerDescriptor } from '../volume/snapshot/descriptor';
 import { pvcProtectionControllerDescriptor, pvProtectionControllerDescriptor } from '../volume/protection/descriptor';
 import type { ControllerDescriptor } from './descriptor';
 
@@ -19,4 +20,5 @@ export const controllerDescriptors: readonly ControllerDescriptor[] = [
   namespaceControllerDescriptor,
   statefulSetControllerDescriptor,
   garbageCollectorControllerDescriptor,
+  snapshotControllerDescriptor,
 ];

@@ -10,8 +10,15 @@ import type { PersistentVolume } from '../../api/core/v1';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { requestedPathProblem } from '../../util/fsroots/roots';
 import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked, safeSegment } from '../dirs/volume_dirs';
-import type { ControllerService, CreateVolumeRequest } from '../controller_service';
-import { ProvisioningError } from '../errors';
+import type {
+  ControllerService,
+  CreatedSnapshot,
+  CreateSnapshotRequest,
+  CreateVolumeRequest,
+  DeleteSnapshotRequest,
+} from '../controller_service';
+import { ProvisioningError, ReclaimRefusal, SnapshotError } from '../errors';
+import { defaultSnapshotRoot, HostPathSnapshots } from './snapshots';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
 import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
@@ -19,11 +26,14 @@ import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
 /** Configuration of the hostPath controller half. */
 export interface HostPathOptions extends HostPathSettings {
   records: ProvisioningRecords;
+  /** The snapshot controller's records (absent: this instance cuts no snapshots). */
+  snapshotRecords?: ProvisioningRecords;
 }
 
 /** Provisions hostPath volumes under the allowed roots. */
 export class HostPathController implements ControllerService {
   private readonly guard: GuardContext;
+  private readonly snapshots?: HostPathSnapshots;
 
   constructor(private readonly o: HostPathOptions) {
     this.guard = {
@@ -31,6 +41,22 @@ export class HostPathController implements ControllerService {
       roots: [o.baseDir, ...o.allowedRoots],
       identity: hostPathIdentity,
     };
+    if (o.snapshotRecords)
+      this.snapshots = new HostPathSnapshots({
+        root: o.snapshotRoot ?? defaultSnapshotRoot(o.baseDir),
+        volumeRoots: this.guard.roots,
+        records: o.snapshotRecords,
+      });
+  }
+
+  async createSnapshot(req: CreateSnapshotRequest): Promise<CreatedSnapshot> {
+    if (!this.snapshots) throw new SnapshotError('this controller half was started without snapshot records');
+    return this.snapshots.createSnapshot(req);
+  }
+
+  async deleteSnapshot(req: DeleteSnapshotRequest): Promise<void> {
+    if (!this.snapshots) throw new ReclaimRefusal('this controller half was started without snapshot records');
+    await this.snapshots.deleteSnapshot(req);
   }
 
   async createVolume(req: CreateVolumeRequest) {

@@ -8,19 +8,26 @@ import { defaultClassOf, type VolumeDriver } from '../driver';
 import { HostPathController } from './controller';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import { HostPathNode } from './node';
+import { defaultSnapshotRoot } from './snapshots';
 
 /** The hostPath driver with these settings (defaults: the default base dir, no further roots). */
 export function newHostPathDriver(settings: Partial<HostPathSettings> = {}): VolumeDriver {
   const s: HostPathSettings = {
     baseDir: settings.baseDir ?? defaultHostPathBaseDir,
     allowedRoots: settings.allowedRoots ?? [],
+    snapshotRoot: settings.snapshotRoot ?? defaultSnapshotRoot(settings.baseDir ?? defaultHostPathBaseDir),
   };
   return {
     identity: hostPathIdentity,
     // A null source field is unset (validation and the API treat it so; JSON keeps it).
     handles: (pv) => pv.spec.hostPath !== undefined && pv.spec.hostPath !== null,
     defaultClass: defaultClassOf(hostPathIdentity, hostPathIdentity.type),
-    controller: (host) => new HostPathController({ ...s, records: host.records }),
+    controller: (host) =>
+      new HostPathController({
+        ...s,
+        records: host.records,
+        ...(host.snapshotRecords ? { snapshotRecords: host.snapshotRecords } : {}),
+      }),
     node: () => new HostPathNode(),
   };
 }

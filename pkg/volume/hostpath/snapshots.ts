@@ -1,0 +1,138 @@
+/**
+ * Snapshots of hostPath volumes (the driver's CreateSnapshot/DeleteSnapshot): a snapshot is a
+ * directory `<snapshot root>/<content name>` holding a copy of the volume's directory.
+ *
+ * The copy is made in `<snapshot root>/.tmp-<content name>` and renamed into place when it is
+ * complete, so a directory under its final name is always a whole copy. It is a real copy
+ * (`fs.cp`, recursive, modes and timestamps kept, symlinks copied as symlinks, never followed),
+ * asking the kernel to share blocks (`COPYFILE_FICLONE`: a reflink on btrfs/XFS-with-reflink,
+ * a plain copy elsewhere). Hard links are never used: a writer changing a file in place would
+ * change the snapshot too. Files are read one after another while pods may write, so the copy
+ * is consistent per file, not across files (as a crash would leave them), unless the pods are
+ * quiet.
+ *
+ * Trust: the source directory must lie strictly under a volume root of this driver; the record
+ * (content name → content uid, real path) is written before the copy starts, and a snapshot
+ * directory is deleted only when that record names the content's uid and the same real path
+ * strictly under the snapshot root (the same proof as volume deletion, dirs/reclaim_guard.ts).
+ */
+import { constants } from 'node:fs';
+import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { readdir } from 'node:fs/promises';
+import type { ProvisioningRecords } from '../dirs/provisioning_records';
+import { isPathSegment, removeVerifiedDir } from '../dirs/volume_dirs';
+import { locate, resolvePath } from '../dirs/volume_roots';
+import type { CreatedSnapshot, CreateSnapshotRequest, DeleteSnapshotRequest } from '../controller_service';
+import { ReclaimRefusal, SnapshotError } from '../errors';
+
+/** The default --snapshot-root: `snapshots` next to the base dir. */
+export function defaultSnapshotRoot(baseDir: string): string {
+  return path.join(path.dirname(path.resolve(baseDir)), 'snapshots');
+}
+
+/** The record type of hostPath snapshots (never a volume record's type). */
+export const hostPathSnapshotType = 'hostPath-snapshot';
+
+/** Configuration of the hostPath snapshotter. */
+export interface HostPathSnapshotOptions {
+  /** --snapshot-root. */
+  root: string;
+  /** The driver's volume roots (a source must lie strictly under one). */
+  volumeRoots: readonly string[];
+  records: ProvisioningRecords;
+}
+
+/** Total size in bytes of the regular files under `dir` (symlinks not followed). */
+export async function directorySize(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += await directorySize(p);
+    else if (entry.isFile()) total += (await stat(p)).size;
+  }
+  return total;
+}
+
+/** Cuts and deletes hostPath snapshots; see the file comment. */
+export class HostPathSnapshots {
+  constructor(private readonly o: HostPathSnapshotOptions) {}
+
+  /** The directory of the snapshot with `handle` (a content name), or undefined when the handle is no plain segment. */
+  dirOf(handle: string): string | undefined {
+    return isPathSegment(handle) && !handle.startsWith('.') ? path.join(this.o.root, handle) : undefined;
+  }
+
+  async createSnapshot(req: CreateSnapshotRequest): Promise<CreatedSnapshot> {
+    const final = this.dirOf(req.name);
+    if (!final) throw new SnapshotError(`invalid snapshot name "${req.name}"`);
+    const source = req.source.spec.hostPath?.path;
+    if (!source) throw new SnapshotError(`PersistentVolume ${req.source.metadata.name ?? ''} is not a hostPath volume`);
+    const from = await locate(source, this.o.volumeRoots);
+    if (!from.root || !from.exists)
+      throw new SnapshotError(
+        `the directory ${source} of PersistentVolume ${req.source.metadata.name ?? ''} is not an existing directory strictly under a hostPath root of this controller-manager`,
+      );
+    await mkdir(this.o.root, { recursive: true, mode: 0o700 });
+    const realRoot = (await resolvePath(this.o.root)).real;
+    const real = path.join(realRoot, req.name);
+    const done = await this.o.records.get(req.name);
+    if (done && done.pvUid === req.contentUid && done.path === real) {
+      const st = await stat(real).catch(() => undefined);
+      if (st?.isDirectory())
+        return {
+          snapshotHandle: req.name,
+          sizeBytes: await directorySize(real),
+          creationTimeMs: st.mtimeMs,
+          readyToUse: true,
+        };
+    } else if (done) {
+      throw new SnapshotError(
+        `a snapshot named ${req.name} was already cut for another content (uid ${done.pvUid ?? '?'})`,
+      );
+    }
+    await this.o.records.put({
+      pvName: req.name,
+      claimUid: req.snapshotUid,
+      claim: req.snapshot,
+      type: hostPathSnapshotType,
+      path: real,
+      pvUid: req.contentUid,
+    });
+    const tmp = path.join(realRoot, `.tmp-${req.name}`);
+    await rm(tmp, { recursive: true, force: true });
+    const at = Date.now();
+    try {
+      await cp(from.real, tmp, {
+        recursive: true,
+        preserveTimestamps: true,
+        verbatimSymlinks: true,
+        errorOnExist: true,
+        force: false,
+        mode: constants.COPYFILE_FICLONE,
+      });
+      await rename(tmp, real);
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true });
+      throw new SnapshotError(`copying ${from.real}: ${(err as Error).message}`);
+    }
+    return { snapshotHandle: req.name, sizeBytes: await directorySize(real), creationTimeMs: at, readyToUse: true };
+  }
+
+  async deleteSnapshot(req: DeleteSnapshotRequest): Promise<void> {
+    const dir = this.dirOf(req.snapshotHandle);
+    if (!dir) throw new ReclaimRefusal(`snapshot handle "${req.snapshotHandle}" names no snapshot directory`);
+    const record = await this.o.records.get(req.snapshotHandle);
+    if (!record || record.type !== hostPathSnapshotType)
+      throw new ReclaimRefusal(`this controller-manager has no record of cutting snapshot ${req.snapshotHandle}`);
+    if (record.pvUid !== req.contentUid)
+      throw new ReclaimRefusal(
+        `the record of snapshot ${req.snapshotHandle} names content uid ${record.pvUid ?? '?'}, this content has uid ${req.contentUid}`,
+      );
+    const where = await locate(dir, [this.o.root]);
+    if (!where.root || where.real !== record.path)
+      throw new ReclaimRefusal(`snapshot directory ${dir} resolves to ${where.real}, not the recorded ${record.path}`);
+    if (where.exists) await removeVerifiedDir(where.real);
+    await this.o.records.remove(req.snapshotHandle);
+  }
+}
