@@ -123,6 +123,7 @@ export class HostPathSnapshots {
     const dir = this.dirOf(req.snapshotHandle);
     if (!dir) throw new ReclaimRefusal(`snapshot handle "${req.snapshotHandle}" names no snapshot directory`);
     const record = await this.o.records.get(req.snapshotHandle);
+    if (!record && req.snapshotHandle === req.name && !(await locate(dir, [this.o.root])).exists) return;
     if (!record || record.type !== hostPathSnapshotType)
       throw new ReclaimRefusal(`this controller-manager has no record of cutting snapshot ${req.snapshotHandle}`);
     if (record.pvUid !== req.contentUid)

@@ -66,7 +66,10 @@ export class ContentReconciler implements Reconciler {
 
   private async finalize(content: DeepReadonly<VolumeSnapshotContent>): Promise<void> {
     if (!content.metadata.finalizers?.includes(SnapshotFinalizer.ContentBound)) return;
-    const handle = content.status?.snapshotHandle;
+    // A dynamic content whose status write failed after the copy was cut: the driver's handle is
+    // the content name, and its record decides whether anything is there to delete.
+    const handle =
+      content.status?.snapshotHandle ?? (content.spec.source.volumeHandle ? content.metadata.name : undefined);
     if (content.spec.deletionPolicy === 'Delete' && handle) {
       const service = this.d.controllerOf(content.spec.driver);
       try {
