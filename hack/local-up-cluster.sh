@@ -326,6 +326,18 @@ for i in "${!NODE_NAMES[@]}"; do
   fi
 done
 
+# The upstream snapshot.storage.k8s.io CRDs, unmodified (SNAPSHOT_CRDS_DIR; skipped when absent).
+SNAPSHOT_CRDS_DIR="${SNAPSHOT_CRDS_DIR:-${KUBE_ROOT}/../shared/upstream/external-snapshotter}"
+if command -v kubectl >/dev/null 2>&1 && [[ -d "${SNAPSHOT_CRDS_DIR}" ]]; then
+  kube::log::status "applying the snapshot CRDs from ${SNAPSHOT_CRDS_DIR}"
+  if ! KUBECONFIG="${KUBECONFIG_FILE}" kubectl apply -f "${SNAPSHOT_CRDS_DIR}" >/dev/null ||
+    ! KUBECONFIG="${KUBECONFIG_FILE}" kubectl wait --for=condition=Established --timeout=30s -f "${SNAPSHOT_CRDS_DIR}" >/dev/null; then
+    kube::log::error "the snapshot CRDs in ${SNAPSHOT_CRDS_DIR} were not applied and Established"
+    stop_all
+    exit 1
+  fi
+fi
+
 if [[ "${PLAIN_HTTP}" == true ]]; then
   SECURITY="TEST MODE: plain HTTP on ${API_URL}, no authentication or authorization."
 else

@@ -10,7 +10,8 @@ import type {
   CustomResourceDefinitionVersion,
   JSONSchemaProps,
 } from '../../api/apiextensions/v1';
-import type { KubeObject } from '../../api/meta';
+import { StatusError } from '../../api/errors';
+import { StatusReason, type KubeObject } from '../../api/meta';
 import type { ResourceInfo } from '../../api/resources';
 import { jsonClone } from '../../util/json/clone';
 import { defaultStrategy, type Strategy } from '../registry/strategy';
@@ -53,8 +54,12 @@ export function versionSchema(v: CustomResourceDefinitionVersion): JSONSchemaPro
   return v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 }
 
-/** The strategy of version `v` of `crd`. */
-export function customResourceStrategy(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersion): Strategy {
+/** The strategy of version `v` of `crd`; while `terminating()` (the CRD is being deleted) creates are a 405. */
+export function customResourceStrategy(
+  crd: CustomResourceDefinition,
+  v: CustomResourceDefinitionVersion,
+  terminating: () => boolean = () => false,
+): Strategy {
   const schema = versionSchema(v);
   const hasStatus = v.subresources?.status !== undefined;
   const shape = (obj: KubeObject): KubeObject => {
@@ -67,6 +72,12 @@ export function customResourceStrategy(crd: CustomResourceDefinition, v: CustomR
     info: customResourceInfo(crd, v),
     hasStatus,
     prepareForCreate: (obj) => {
+      if (terminating())
+        throw new StatusError(
+          405,
+          StatusReason.MethodNotAllowed,
+          'create not allowed while custom resource definition is terminating',
+        );
       const out = shape(obj) as Custom;
       if (hasStatus) delete out.status;
       return out;

@@ -25,6 +25,9 @@ import { setCrdCondition } from './conditions';
 import { customResourceStrategy } from './cr_strategy';
 import { checkNames } from './naming';
 
+/** How soon a CRD whose objects are still held by finalizers is looked at again. */
+const cleanupRetryMs = 1000;
+
 /** Dependencies of the manager. */
 export interface CrdManagerOptions {
   crds: Store;
@@ -52,6 +55,9 @@ export class CrdManager {
   private readonly installed = new Map<string, Installed>();
   private chain: Promise<void> = Promise.resolve();
   private watcher?: CacheWatcher;
+  private stopped = false;
+  /** CRDs being deleted: their kinds take no new objects. */
+  private readonly terminating = new Set<string>();
   private readonly log: Logger;
 
   constructor(private readonly o: CrdManagerOptions) {
@@ -70,6 +76,7 @@ export class CrdManager {
 
   /** Installs what the stored CRDs ask for, then follows the CRD store's changes. */
   async start(): Promise<void> {
+    this.stopped = false;
     const list = await this.o.crds.list(undefined);
     for (const c of list.items) await this.reconcile(c.metadata.name);
     this.watcher = await this.o.crds.watch(Number(list.metadata.resourceVersion), {
@@ -103,6 +110,7 @@ export class CrdManager {
 
   /** Stops watching and serving. */
   stop(): void {
+    this.stopped = true;
     this.watcher?.stop();
     for (const name of [...this.installed.keys()]) this.uninstall(name);
   }
@@ -111,6 +119,12 @@ export class CrdManager {
     this.chain = this.chain
       .then(() => this.reconcile(name))
       .catch((err: Error) => this.log.warn({ crd: name, err: err.message }, 'CRD reconcile failed'));
+  }
+
+  private requeueLater(name: string): void {
+    if (this.stopped) return;
+    const t = setTimeout(() => this.enqueue(name), cleanupRetryMs);
+    t.unref();
   }
 
   private others(): CustomResourceDefinition[] {
@@ -123,10 +137,14 @@ export class CrdManager {
     try {
       crd = (await this.o.crds.get(undefined, name)) as CustomResourceDefinition;
     } catch (err) {
-      if (isNotFound(err)) return this.uninstall(name);
+      if (isNotFound(err)) {
+        this.terminating.delete(name);
+        return this.uninstall(name);
+      }
       throw err;
     }
     if (crd.metadata.deletionTimestamp) return this.finalize(crd);
+    this.terminating.delete(name);
     const naming = checkNames(crd, this.others(), this.o.builtins);
     let next: CustomResourceDefinition = setCrdCondition(crd, {
       type: CrdConditionType.NamesAccepted,
@@ -165,6 +183,7 @@ export class CrdManager {
   private async finalize(crd: CustomResourceDefinition): Promise<void> {
     const name = crd.metadata.name ?? '';
     if (!crd.metadata.finalizers?.includes(customResourceCleanupFinalizer)) return;
+    this.terminating.add(name);
     if (!this.installed.has(name) && crd.status?.acceptedNames?.plural) await this.install(crd);
     const store = [...(this.installed.get(name)?.stores.values() ?? [])][0];
     if (store) {
@@ -185,7 +204,9 @@ export class CrdManager {
       }
       const left = await store.list(undefined);
       if (left.items.length > 0) {
+        // Objects held by their own finalizers: look again later (their removal is not a CRD event).
         this.log.info({ crd: name, remaining: left.items.length }, 'custom objects still being deleted');
+        this.requeueLater(name);
         return;
       }
     }
@@ -211,7 +232,7 @@ export class CrdManager {
     const prefix = this.o.keyPrefix.replace(/\/$/, '');
     const path = `${crd.spec.group}/${crd.status?.acceptedNames?.plural ?? crd.spec.names.plural}`;
     for (const v of crd.spec.versions.filter((x) => x.served)) {
-      const strategy = customResourceStrategy(crd, v);
+      const strategy = customResourceStrategy(crd, v, () => this.terminating.has(name));
       const cache = new WatchCache({
         storage: this.o.storage,
         prefix: `${prefix}/${path}/`,

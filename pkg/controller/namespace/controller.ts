@@ -2,6 +2,7 @@
  * Wiring of the namespace controller: a namespace is reconciled when it changes, and a
  * terminating one again whenever a pod or claim in it goes away (the content it waits for).
  */
+import { customResourceClients } from '../../client/custom_resources';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/meta';
 import type { Clientset } from '../../client/clientset';
@@ -42,6 +43,7 @@ export function newNamespaceController(o: NamespaceControllerOptions): { run(sig
   const reconciler = new NamespaceDeleter({
     namespaces: lister,
     content: o.client.namespacedResources(),
+    discoverContent: () => customResourceClients(o.client.rest),
     namespaceClient: o.client.namespaces,
     finalize: (ns) => o.client.finalizeNamespace(ns),
   });

@@ -32,6 +32,8 @@ export interface NamespaceDeleterDeps {
   namespaces: Lister<Namespace>;
   /** Every namespaced resource. */
   content: readonly ContentClient[];
+  /** The namespaced resources served besides the built-ins right now (custom resources, via discovery). */
+  discoverContent?: () => Promise<readonly ContentClient[]>;
   namespaceClient: { updateStatus(ns: Namespace): Promise<Namespace> };
   finalize(ns: Namespace): Promise<Namespace>;
   /**
@@ -87,8 +89,14 @@ export class NamespaceDeleter implements Reconciler {
   /** Deletes every resource's objects in `ns` and counts what is still there afterwards. */
   private async deleteContent(ns: string): Promise<Remaining> {
     const left: Remaining = { byResource: new Map(), byFinalizer: new Map(), failures: [] };
+    let custom: readonly ContentClient[] = [];
+    try {
+      custom = (await this.d.discoverContent?.()) ?? [];
+    } catch (err) {
+      left.failures.push(`discovery: ${err instanceof Error ? err.message : String(err)}`);
+    }
     await Promise.all(
-      this.d.content.map(async (c) => {
+      [...this.d.content, ...custom].map(async (c) => {
         // Named as Kubernetes does: `pods`, `leases.coordination.k8s.io`.
         const resource = c.info.group ? `${c.info.resource}.${c.info.group}` : c.info.resource;
         try {

@@ -93,6 +93,24 @@ describe('kubectl e2e: CustomResourceDefinitions (upstream snapshot CRDs)', func
     expect(classes[1]?.slice(0, 3)).to.deep.equal(['csi-hostpath-snapclass', 'kubestore.io/hostpath', 'Delete']);
   });
 
+  it('server-side apply and merge patches work on custom objects; a strategic merge patch is refused', async () => {
+    const ssa = await h.ok(
+      ['apply', '--server-side', '--force-conflicts', '--field-manager=e2e', '-f', '-'],
+      snapshotClass.replace('deletionPolicy: Delete', 'deletionPolicy: Retain'),
+    );
+    expect(ssa).to.contain('serverside-applied');
+    expect(await h.ok(['get', 'vsclass', 'csi-hostpath-snapclass', '-o', 'jsonpath={.deletionPolicy}'])).to.equal(
+      'Retain',
+    );
+    await h.ok(['patch', 'vsclass', 'csi-hostpath-snapclass', '--type=merge', '-p', '{"deletionPolicy":"Delete"}']);
+    expect(await h.ok(['get', 'vsclass', 'csi-hostpath-snapclass', '-o', 'jsonpath={.deletionPolicy}'])).to.equal(
+      'Delete',
+    );
+    const smp = await h.kubectl(['patch', 'vsclass', 'csi-hostpath-snapclass', '-p', '{"deletionPolicy":"Retain"}']);
+    expect(smp.code).to.not.equal(0);
+    expect(smp.stderr).to.contain('application/strategic-merge-patch+json is not supported');
+  });
+
   it('refuses a VolumeSnapshotClass breaking the schema (422 from the server)', async () => {
     const r = await h.kubectl(
       ['apply', '-f', '-'],

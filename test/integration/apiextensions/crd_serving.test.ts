@@ -268,8 +268,40 @@ describe('apiextensions: CRD serving over etcd', () => {
   });
 
   it('deleting the CRD deletes its objects, then its routes, discovery and OpenAPI', async () => {
+    // An object with its own finalizer holds the CRD in Terminating, where creates are refused.
+    const held = await request(
+      api.url,
+      'POST',
+      widgets('default'),
+      widget('held', { size: 'small' }, { metadata: { name: 'held', finalizers: ['example.com/hold'] } }),
+    );
+    expect(held.status, held.text).to.equal(201);
     const del = await request<Obj>(api.url, 'DELETE', `${crds}/widgets.example.com`);
     expect(del.status).to.equal(200);
+    expect(del.body.metadata.finalizers).to.deep.equal(['customresourcecleanup.apiextensions.k8s.io']);
+    expect(del.body.status?.conditions?.find((c) => c.type === 'Terminating')?.status).to.equal('True');
+    await waitFor(
+      async () =>
+        (await request(api.url, 'GET', widgets('default'))).text.includes('"held"') &&
+        !(await request(api.url, 'GET', widgets('default'))).text.includes('"w1"'),
+      10_000,
+      'only the held object left',
+    );
+    const refused = await request<Status>(api.url, 'POST', widgets('default'), widget('late', { size: 'small' }));
+    expect(refused.status).to.equal(405);
+    const crd = (await request<Obj>(api.url, 'GET', `${crds}/widgets.example.com`)).body;
+    expect(crd.status?.conditions?.find((c) => c.type === 'Terminating')?.reason).to.equal(
+      'InstanceDeletionInProgress',
+    );
+    await request(
+      api.url,
+      'PATCH',
+      widgets('default', 'held'),
+      { metadata: { finalizers: null } },
+      {
+        'Content-Type': 'application/merge-patch+json',
+      },
+    );
     await waitFor(
       async () => (await request(api.url, 'GET', `${crds}/widgets.example.com`)).status === 404,
       10_000,

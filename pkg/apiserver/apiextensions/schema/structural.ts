@@ -5,6 +5,10 @@
  */
 import type { JSONSchemaProps } from '../../../api/apiextensions/v1';
 import { forbidden, invalid, notSupported, required, type FieldError } from '../../../api/validation';
+import { jsonClone } from '../../../util/json/clone';
+import { applyDefaults } from './default';
+import { prune } from './prune';
+import { validateValue } from './validate';
 
 const types = ['object', 'array', 'string', 'integer', 'number', 'boolean'];
 
@@ -42,6 +46,11 @@ function check(s: JSONSchemaProps, path: string, root: boolean, errs: FieldError
   if (s.required !== undefined && !(Array.isArray(s.required) && s.required.every((r) => typeof r === 'string')))
     errs.push(invalid(`${path}.required`, s.required, 'must be a list of strings'));
   if (s.enum !== undefined && !Array.isArray(s.enum)) errs.push(invalid(`${path}.enum`, s.enum, 'must be a list'));
+  if (s.default !== undefined) {
+    if (root) errs.push(forbidden(`${path}.default`, 'must not be set at the root'));
+    // A default must itself be valid (after its own pruning and nested defaults), as Kubernetes checks.
+    else errs.push(...validateValue(s, applyDefaults(s, prune(s, jsonClone(s.default))), `${path}.default`));
+  }
 }
 
 /** Problems of a version's openAPIV3Schema (`path` names it). */

@@ -127,6 +127,13 @@ function walkObject(s: JSONSchemaProps, v: Record<string, unknown>, path: string
   }
 }
 
+/** The field errors of any value under `schema`, paths starting at `path` (CRD defaults). */
+export function validateValue(schema: JSONSchemaProps, value: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  walk(schema, value, path, errs);
+  return errs;
+}
+
 /** The field errors of object `obj` under `schema` (root path ''). */
 export function validateAgainstSchema(schema: JSONSchemaProps, obj: unknown): FieldError[] {
   const errs: FieldError[] = [];

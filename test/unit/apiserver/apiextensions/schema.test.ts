@@ -156,4 +156,17 @@ describe('apiextensions: structural schema rules', () => {
       validateStructural({ type: 'object', properties: { x: { 'x-kubernetes-int-or-string': true } } }, 's'),
     ).to.deep.equal([]);
   });
+
+  it('checks defaults against their own schema', () => {
+    const bad = validateStructural(
+      {
+        type: 'object',
+        properties: { n: { type: 'integer', maximum: 3, default: 5 }, s: { type: 'string', default: 'ok' } },
+      },
+      's',
+    ).map((e) => `${e.field}: ${e.message}`);
+    expect(bad).to.deep.equal([
+      's.properties[n].default: Invalid value: 5: s.properties[n].default in body should be less than or equal to 3',
+    ]);
+  });
 });
