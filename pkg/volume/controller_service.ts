@@ -71,6 +71,11 @@ export interface CreateVolumeRequest {
   storageClass: DeepReadonly<StorageClass>;
   /** Absent: anywhere (Immediate binding). */
   accessibilityRequirements?: TopologyRequirement;
+  /**
+   * What to fill the new volume with (CSI's VolumeContentSource): a snapshot this driver cut
+   * (its handle), or another of its volumes (a clone). Absent: empty.
+   */
+  contentSource?: { snapshotHandle: string } | { volume: DeepReadonly<PersistentVolume> };
 }
 
 /** The source of a new volume, annotations to add to the PV, and what the provisioning record keeps. */

@@ -18,7 +18,8 @@ import type {
   DeleteSnapshotRequest,
 } from '../controller_service';
 import { ProvisioningError, ReclaimRefusal, SnapshotError } from '../errors';
-import { defaultSnapshotRoot, HostPathSnapshots } from './snapshots';
+import { copyTree, defaultSnapshotRoot, HostPathSnapshots } from './snapshots';
+import { locate } from '../dirs/volume_roots';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
 import { adoptRecord, type GuardContext } from '../dirs/reclaim_guard';
@@ -71,6 +72,7 @@ export class HostPathController implements ControllerService {
     // A directory is reachable only from the node it is on: the first preferred segment
     // (the selected node) when one is asked for. The directory itself stays under the
     // controller's base dir (one machine serves every node here).
+    if (req.contentSource) await this.fill(dir.real, req);
     const at = req.accessibilityRequirements?.preferred[0] ?? req.accessibilityRequirements?.requisite[0];
     return {
       source: { hostPath: { path: dir.path, type: 'DirectoryOrCreate' } },
@@ -78,6 +80,28 @@ export class HostPathController implements ControllerService {
       localPath: dir.real,
       ...(at ? { accessibleTopology: [at] } : {}),
     };
+  }
+
+  /** Copies the content source into the new volume directory (a retry copies the same data again). */
+  private async fill(target: string, req: CreateVolumeRequest): Promise<void> {
+    const src = req.contentSource;
+    if (!src) return;
+    let from: string | undefined;
+    if ('snapshotHandle' in src) {
+      from = this.snapshots ? await this.snapshots.existingDir(src.snapshotHandle) : undefined;
+      if (!from) throw new ProvisioningError(`snapshot ${src.snapshotHandle} has no copy under the snapshot root`);
+    } else {
+      const p = src.volume.spec.hostPath?.path;
+      const where = p ? await locate(p, this.guard.roots) : undefined;
+      if (!where?.root || !where.exists)
+        throw new ProvisioningError(
+          `the source volume ${src.volume.metadata.name ?? ''} is not a hostPath directory under this controller's roots`,
+        );
+      from = where.real;
+    }
+    await copyTree(from, target).catch((err: unknown) => {
+      throw new ProvisioningError(`copying ${from} into the new volume: ${(err as Error).message}`);
+    });
   }
 
   async adoptVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {

@@ -54,6 +54,20 @@ export async function directorySize(dir: string): Promise<number> {
   return total;
 }
 
+/**
+ * Copies the tree `from` into `to` (created if missing): recursive, modes and timestamps kept,
+ * symlinks copied as symlinks (never followed), blocks shared where the file system can reflink.
+ */
+export async function copyTree(from: string, to: string): Promise<void> {
+  await cp(from, to, {
+    recursive: true,
+    preserveTimestamps: true,
+    verbatimSymlinks: true,
+    force: true,
+    mode: constants.COPYFILE_FICLONE,
+  });
+}
+
 /** Cuts and deletes hostPath snapshots; see the file comment. */
 export class HostPathSnapshots {
   constructor(private readonly o: HostPathSnapshotOptions) {}
@@ -61,6 +75,15 @@ export class HostPathSnapshots {
   /** The directory of the snapshot with `handle` (a content name), or undefined when the handle is no plain segment. */
   dirOf(handle: string): string | undefined {
     return isPathSegment(handle) && !handle.startsWith('.') ? path.join(this.o.root, handle) : undefined;
+  }
+
+  /** The real directory of snapshot `handle` when it exists strictly under the snapshot root. */
+  async existingDir(handle: string): Promise<string | undefined> {
+    const dir = this.dirOf(handle);
+    if (!dir) return undefined;
+    const where = await locate(dir, [this.o.root]);
+    if (!where.root || !where.exists) return undefined;
+    return (await stat(where.real)).isDirectory() ? where.real : undefined;
   }
 
   async createSnapshot(req: CreateSnapshotRequest): Promise<CreatedSnapshot> {
@@ -103,14 +126,7 @@ export class HostPathSnapshots {
     await rm(tmp, { recursive: true, force: true });
     const at = Date.now();
     try {
-      await cp(from.real, tmp, {
-        recursive: true,
-        preserveTimestamps: true,
-        verbatimSymlinks: true,
-        errorOnExist: true,
-        force: false,
-        mode: constants.COPYFILE_FICLONE,
-      });
+      await copyTree(from.real, tmp);
       await rename(tmp, real);
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });

@@ -6,10 +6,9 @@
  * keeps both.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { load } from 'js-yaml';
 import type { VolumeSnapshot, VolumeSnapshotClass, VolumeSnapshotContent } from '../../../pkg/api/snapshot/v1/types';
 import {
   volumeSnapshotClassesInfo,
@@ -19,8 +18,7 @@ import {
 import { Clientset } from '../../../pkg/client/clientset';
 import { ResourceClient } from '../../../pkg/client/resource_client';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
-import { snapshotCrdDir } from '../../helpers/cluster';
-import { request } from '../../helpers/http';
+import { applySnapshotCrds, snapshot, snapshotClass, waitReady } from './helpers';
 import {
   claim,
   type InProcessControllerManager,
@@ -30,30 +28,6 @@ import {
   waitGone,
   waitUntil,
 } from '../controller/helpers';
-
-const crds = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
-
-function snapshot(name: string, source: VolumeSnapshot['spec']['source'], className?: string): VolumeSnapshot {
-  return {
-    apiVersion: 'snapshot.storage.k8s.io/v1',
-    kind: 'VolumeSnapshot',
-    metadata: { name, namespace: 'snaps' },
-    spec: { source, ...(className ? { volumeSnapshotClassName: className } : {}) },
-  };
-}
-
-function snapshotClass(name: string, deletionPolicy: 'Delete' | 'Retain', isDefault = false): VolumeSnapshotClass {
-  return {
-    apiVersion: 'snapshot.storage.k8s.io/v1',
-    kind: 'VolumeSnapshotClass',
-    metadata: {
-      name,
-      ...(isDefault ? { annotations: { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } } : {}),
-    },
-    driver: 'kubestore.io/hostpath',
-    deletionPolicy,
-  };
-}
 
 describe('snapshot controller (in-process) on the upstream snapshot CRDs', function () {
   this.timeout(90_000);
@@ -69,18 +43,10 @@ describe('snapshot controller (in-process) on the upstream snapshot CRDs', funct
   before(async () => {
     api = await startApiServer();
     client = new Clientset({ server: api.url, qps: 0 });
-    for (const f of readdirSync(snapshotCrdDir).filter((n) => n.endsWith('.yaml'))) {
-      const res = await request(api.url, 'POST', crds, load(readFileSync(path.join(snapshotCrdDir, f), 'utf8')));
-      expect(res.status, f).to.equal(201);
-    }
+    await applySnapshotCrds(api.url);
     snaps = new ResourceClient(client.rest, volumeSnapshotsInfo);
     contents = new ResourceClient(client.rest, volumeSnapshotContentsInfo);
     classes = new ResourceClient(client.rest, volumeSnapshotClassesInfo);
-    await waitUntil(
-      async () => (await request(api.url, 'GET', '/apis/snapshot.storage.k8s.io/v1/volumesnapshots')).status === 200,
-      20_000,
-      'snapshot CRDs served',
-    );
     tmp = mkdtempSync(path.join(os.tmpdir(), 'kubestore-snap-it-'));
     cm = startControllerManager({ url: api.url, dir: tmp });
     await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
@@ -100,24 +66,9 @@ describe('snapshot controller (in-process) on the upstream snapshot CRDs', funct
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function waitReady(name: string): Promise<VolumeSnapshot> {
-    let got: VolumeSnapshot | undefined;
-    await waitUntil(
-      async (note) => {
-        got = await snaps.get(name, ns);
-        note(JSON.stringify(got.status ?? {}));
-        return got.status?.readyToUse === true;
-      },
-      30_000,
-      `snapshot ${name} readyToUse`,
-    );
-    if (!got) throw new Error('unreachable');
-    return got;
-  }
-
   it('a dynamic snapshot of a bound claim (default class) gets a bound content, a copy and readyToUse', async () => {
     const created = await snaps.create(snapshot('snap1', { persistentVolumeClaimName: 'data' }));
-    const ready = await waitReady('snap1');
+    const ready = await waitReady(snaps, ns, 'snap1');
     const contentName = `snapcontent-${created.metadata.uid ?? ''}`;
     expect(ready.status?.boundVolumeSnapshotContentName).to.equal(contentName);
     expect(ready.status?.restoreSize).to.equal('6');
@@ -157,7 +108,7 @@ describe('snapshot controller (in-process) on the upstream snapshot CRDs', funct
 
   it('deleting a snapshot with policy Retain keeps its content and copy', async () => {
     await snaps.create(snapshot('snap2', { persistentVolumeClaimName: 'data' }, 'hostpath-retain'));
-    const ready = await waitReady('snap2');
+    const ready = await waitReady(snaps, ns, 'snap2');
     const contentName = ready.status?.boundVolumeSnapshotContentName ?? '';
     await snaps.delete('snap2', ns);
     await waitGone(() => snaps.get('snap2', ns), 'snapshot snap2');
@@ -184,7 +135,7 @@ describe('snapshot controller (in-process) on the upstream snapshot CRDs', funct
       status: { snapshotHandle: 'pre-handle', readyToUse: true, restoreSize: 10 },
     });
     await snaps.create(snapshot('pre', { volumeSnapshotContentName: 'pre-content' }));
-    const ready = await waitReady('pre');
+    const ready = await waitReady(snaps, ns, 'pre');
     expect(ready.status?.boundVolumeSnapshotContentName).to.equal('pre-content');
     expect(ready.status?.restoreSize).to.equal('10');
   });

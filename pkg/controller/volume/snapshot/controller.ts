@@ -24,7 +24,7 @@ import { defaultProvisioningRecordDir } from '../../manager/config';
 import type { ControllerContext, RunnableController } from '../../manager/descriptor';
 import { ContentReconciler } from './content_sync';
 import type { SnapshotDeps } from './deps';
-import { SnapshotReconciler, snapshotKeyOf } from './snapshot_sync';
+import { restoresFrom, SnapshotReconciler, snapshotKeyOf } from './snapshot_sync';
 
 /** The snapshot controller of a controller-manager. */
 export function newSnapshotController(ctx: ControllerContext): RunnableController {
@@ -55,7 +55,7 @@ export function newSnapshotController(ctx: ControllerContext): RunnableControlle
             snapshots
               .lister()
               .listNamespace(c.metadata.namespace ?? '')
-              .filter((s) => s.spec.source.persistentVolumeClaimName === c.metadata.name)
+              .filter((s) => s.spec.source.persistentVolumeClaimName === c.metadata.name || restoresFrom(c, s))
               .map((s) => `${s.metadata.namespace ?? ''}/${s.metadata.name ?? ''}`),
           ),
         ),

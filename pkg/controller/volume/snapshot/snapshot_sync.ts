@@ -218,6 +218,12 @@ export class SnapshotReconciler implements Reconciler {
       return; // the content's deletion event brings this key back
     }
     await this.releaseClaim(snap);
+    const restoring = this.d.claims
+      .list()
+      .find(
+        (c) => c.metadata.namespace === snap.metadata.namespace && c.status?.phase !== 'Bound' && restoresFrom(c, snap),
+      );
+    if (restoring) return; // as-source protection: the claim's binding brings this key back
     let obj = thaw<VolumeSnapshot>(snap);
     for (const f of [SnapshotFinalizer.AsSource, SnapshotFinalizer.Bound])
       obj = withoutFinalizer<VolumeSnapshot>(obj, f) ?? obj;
@@ -226,6 +232,12 @@ export class SnapshotReconciler implements Reconciler {
         if (!isNotFound(err)) throw err;
       });
   }
+}
+
+/** True when `claim` is (to be) provisioned from `snap` (its dataSourceRef or dataSource names it). */
+export function restoresFrom(claim: DeepReadonly<PersistentVolumeClaim>, snap: DeepReadonly<VolumeSnapshot>): boolean {
+  const src = claim.spec.dataSourceRef ?? claim.spec.dataSource;
+  return src?.apiGroup === snapshotGroup && src.kind === 'VolumeSnapshot' && src.name === snap.metadata.name;
 }
 
 /** The snapshot key a content points at (for requeueing). */
