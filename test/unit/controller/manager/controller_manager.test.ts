@@ -14,19 +14,43 @@ describe('controller-manager: selectControllers (--controllers)', () => {
     ['scheduler,persistentvolume-binder', ['persistentvolume-binder', 'scheduler']],
     [
       '*,-scheduler',
-      ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset', 'garbagecollector'],
+      [
+        'persistentvolume-binder',
+        'pvc-protection',
+        'pv-protection',
+        'namespace',
+        'statefulset',
+        'garbagecollector',
+        'snapshot-controller',
+      ],
     ],
     [
       '-scheduler,*',
-      ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset', 'garbagecollector'],
+      [
+        'persistentvolume-binder',
+        'pvc-protection',
+        'pv-protection',
+        'namespace',
+        'statefulset',
+        'garbagecollector',
+        'snapshot-controller',
+      ],
     ],
     [
       '*,-pvc-protection,-pv-protection',
-      ['persistentvolume-binder', 'scheduler', 'namespace', 'statefulset', 'garbagecollector'],
+      ['persistentvolume-binder', 'scheduler', 'namespace', 'statefulset', 'garbagecollector', 'snapshot-controller'],
     ],
     [
       ' * , -scheduler ',
-      ['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'namespace', 'statefulset', 'garbagecollector'],
+      [
+        'persistentvolume-binder',
+        'pvc-protection',
+        'pv-protection',
+        'namespace',
+        'statefulset',
+        'garbagecollector',
+        'snapshot-controller',
+      ],
     ],
     ['-scheduler', []],
     ['', []],
@@ -37,7 +61,7 @@ describe('controller-manager: selectControllers (--controllers)', () => {
 
   it('an unknown name (enabled or disabled) is an error naming it and the known ones', () => {
     expect(() => selectControllers('*,bogus')).to.throw(
-      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace, statefulset, garbagecollector\)/,
+      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, scheduler, namespace, statefulset, garbagecollector, snapshot-controller\)/,
     );
     expect(() => selectControllers('-bogus')).to.throw(/unknown controller "bogus"/);
   });
