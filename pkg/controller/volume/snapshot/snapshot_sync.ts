@@ -44,7 +44,9 @@ export class SnapshotReconciler implements Reconciler {
     if (!snap) return;
     if (snap.metadata.deletionTimestamp) return this.finalize(snap);
     try {
-      const content = snap.spec.source.volumeSnapshotContentName ? this.preProvisioned(snap) : await this.dynamic(snap);
+      const content = snap.spec.source.volumeSnapshotContentName
+        ? await this.claimContent(this.preProvisioned(snap), snap)
+        : await this.dynamic(snap);
       await this.bind(snap, content);
       if (content.status?.readyToUse) await this.releaseClaim(snap);
     } catch (err) {
@@ -70,6 +72,20 @@ export class SnapshotReconciler implements Reconciler {
         `VolumeSnapshotContent ${name} is bound to ${ref.namespace ?? ''}/${ref.name ?? ''}, not to this snapshot`,
       );
     return content;
+  }
+
+  /** Completes a pre-provisioned content's binding: its ref gets the snapshot's uid, it gets the bound finalizer. */
+  private async claimContent(
+    content: DeepReadonly<VolumeSnapshotContent>,
+    snap: DeepReadonly<VolumeSnapshot>,
+  ): Promise<DeepReadonly<VolumeSnapshotContent>> {
+    if (content.spec.volumeSnapshotRef.uid && content.metadata.finalizers?.includes(SnapshotFinalizer.ContentBound))
+      return content;
+    const obj =
+      withFinalizer<VolumeSnapshotContent>(content, SnapshotFinalizer.ContentBound) ??
+      thaw<VolumeSnapshotContent>(content);
+    obj.spec.volumeSnapshotRef = { ...obj.spec.volumeSnapshotRef, uid: snap.metadata.uid ?? '' };
+    return this.d.contentClient.update(obj);
   }
 
   private className(snap: DeepReadonly<VolumeSnapshot>): string {

@@ -253,6 +253,9 @@ describe('snapshot controller reconcilers', () => {
     });
     w.snaps.seed(snap('s', { volumeSnapshotContentName: 'c' }));
     await new SnapshotReconciler(w.deps).reconcile('ns/s');
+    const bound = w.contents.peek('c');
+    expect(bound?.spec.volumeSnapshotRef.uid, 'the content is bound to this snapshot’s uid').to.equal('uid-s');
+    expect(bound?.metadata.finalizers).to.deep.equal([SnapshotFinalizer.ContentBound]);
     expect(w.snaps.peek('s', 'ns')?.status).to.deep.equal({
       boundVolumeSnapshotContentName: 'c',
       readyToUse: true,
