@@ -27,6 +27,8 @@
 #                                           NODE_NAME-1..N (default node-1..node-N; root dirs
 #                                           <data>/nodes/<name>). Every node's local volumes
 #                                           live under <root dir>/local-volumes.
+#   SNAPSHOT_CRDS_DIR=<repo>/../shared/upstream/external-snapshotter
+#                                           the snapshot.storage.k8s.io CRDs applied (unmodified)
 #   NFS_SERVER=localhost  IS_NFS_SERVER=true (this host serves the export)
 #   AUTHORIZATION_MODE=Node,RBAC            the apiserver's --authorization-mode
 #   KUBESTORE_PLAIN_HTTP=false              true: TEST MODE, no TLS and no authentication or
@@ -281,6 +283,23 @@ HOSTPATH_FLAGS=(--hostpath-base-dir="${HOSTPATH_BASE_DIR}" --hostpath-allowed-ro
 start_component kube-apiserver --etcd-servers="${KUBE_ETCD_ENDPOINT}" --bind-address=127.0.0.1 "${APISERVER_SERVING[@]}" "${HOSTPATH_FLAGS[@]}"
 kube::util::wait_for 60 healthy "${API_URL}/readyz" || fail kube-apiserver
 
+# The three snapshot.storage.k8s.io CRDs, exactly as external-snapshotter ships them (the test of
+# the CRD support), before the controller-manager whose snapshot controller watches them.
+# Idempotent: kubectl apply of an unchanged CRD changes nothing.
+if [[ -z "${SNAPSHOT_CRDS_DIR:-}" ]]; then
+  SNAPSHOT_CRDS_DIR="${KUBE_ROOT}/../shared/upstream/external-snapshotter"
+  [[ -d "${SNAPSHOT_CRDS_DIR}" ]] || SNAPSHOT_CRDS_DIR=/work/shared/upstream/external-snapshotter
+fi
+if [[ -d "${SNAPSHOT_CRDS_DIR}" ]] && command -v kubectl >/dev/null 2>&1; then
+  kube::log::status "applying the snapshot CRDs from ${SNAPSHOT_CRDS_DIR}"
+  KUBECONFIG="${KUBECONFIG_FILE}" kubectl apply -f "${SNAPSHOT_CRDS_DIR}" >/dev/null || fail kube-apiserver
+  KUBECONFIG="${KUBECONFIG_FILE}" kubectl wait --for=condition=Established --timeout=30s \
+    crd/volumesnapshotclasses.snapshot.storage.k8s.io crd/volumesnapshotcontents.snapshot.storage.k8s.io \
+    crd/volumesnapshots.snapshot.storage.k8s.io >/dev/null || fail kube-apiserver
+else
+  kube::log::status "snapshot CRDs not applied (no ${SNAPSHOT_CRDS_DIR} or no kubectl): snapshots are unavailable"
+fi
+
 kube::log::status "starting kube-controller-manager (healthz on 127.0.0.1:${CM_PORT})"
 start_component kube-controller-manager --kubeconfig="${CM_KUBECONFIG}" --port="${CM_PORT}" \
   "${HOSTPATH_FLAGS[@]}" --nfs-export-root="${NFS_EXPORT_ROOT}" --provisioning-record-dir="${PROVISIONING_RECORD_DIR}"
@@ -306,18 +325,6 @@ for i in "${!NODE_NAMES[@]}"; do
     kube::util::wait_for 30 node_ready "${NODE_NAMES[$i]}" || fail "${KUBELETS[$i]}"
   fi
 done
-
-# The upstream snapshot.storage.k8s.io CRDs, unmodified (SNAPSHOT_CRDS_DIR; skipped when absent).
-SNAPSHOT_CRDS_DIR="${SNAPSHOT_CRDS_DIR:-${KUBE_ROOT}/../shared/upstream/external-snapshotter}"
-if command -v kubectl >/dev/null 2>&1 && [[ -d "${SNAPSHOT_CRDS_DIR}" ]]; then
-  kube::log::status "applying the snapshot CRDs from ${SNAPSHOT_CRDS_DIR}"
-  if ! KUBECONFIG="${KUBECONFIG_FILE}" kubectl apply -f "${SNAPSHOT_CRDS_DIR}" >/dev/null ||
-    ! KUBECONFIG="${KUBECONFIG_FILE}" kubectl wait --for=condition=Established --timeout=30s -f "${SNAPSHOT_CRDS_DIR}" >/dev/null; then
-    kube::log::error "the snapshot CRDs in ${SNAPSHOT_CRDS_DIR} were not applied and Established"
-    stop_all
-    exit 1
-  fi
-fi
 
 if [[ "${PLAIN_HTTP}" == true ]]; then
   SECURITY="TEST MODE: plain HTTP on ${API_URL}, no authentication or authorization."

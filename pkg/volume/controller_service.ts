@@ -14,6 +14,41 @@ import type { ControllerExpandVolume } from './expansion';
 export interface ControllerHost {
   /** The controller's own provisioning records (what it made; see dirs/provisioning_records.ts). */
   records: ProvisioningRecords;
+  /**
+   * The snapshot controller's own records of the snapshots it cut (one per content name, the
+   * content's uid as `pvUid`, the snapshot's uid as `claimUid`); absent outside that controller.
+   */
+  snapshotRecords?: ProvisioningRecords;
+}
+
+/** What a driver is asked to snapshot (CSI's CreateSnapshot). */
+export interface CreateSnapshotRequest {
+  /** The VolumeSnapshotContent's name (`snapcontent-<snapshot uid>`): the idempotency key. */
+  name: string;
+  /** The content's uid (recorded: only this content may later delete the copy). */
+  contentUid: string;
+  /** The snapshot's uid and `namespace/name` (recorded, for people reading the record). */
+  snapshotUid: string;
+  snapshot: string;
+  /** The volume to snapshot (a PV this driver handles). */
+  source: DeepReadonly<PersistentVolume>;
+  parameters: Readonly<Record<string, string>>;
+}
+
+/** A snapshot cut (CSI's Snapshot). */
+export interface CreatedSnapshot {
+  snapshotHandle: string;
+  sizeBytes: number;
+  /** When the copy was taken (ms since the epoch). */
+  creationTimeMs: number;
+  readyToUse: boolean;
+}
+
+/** What a driver is asked to delete (CSI's DeleteSnapshot): the content's name, uid and handle. */
+export interface DeleteSnapshotRequest {
+  name: string;
+  contentUid: string;
+  snapshotHandle: string;
 }
 
 /** A topology segment: topology label keys and their values (CSI's Topology), e.g. `kubernetes.io/hostname: node-b`. */
@@ -37,6 +72,11 @@ export interface CreateVolumeRequest {
   storageClass: DeepReadonly<StorageClass>;
   /** Absent: anywhere (Immediate binding). */
   accessibilityRequirements?: TopologyRequirement;
+  /**
+   * What to fill the new volume with (CSI's VolumeContentSource): a snapshot this driver cut
+   * (its handle), or another of its volumes (a clone). Absent: empty.
+   */
+  contentSource?: { snapshotHandle: string } | { volume: DeepReadonly<PersistentVolume> };
 }
 
 /** The source of a new volume, annotations to add to the PV, and what the provisioning record keeps. */
@@ -67,4 +107,8 @@ export interface ControllerService {
    * exactly when the driver's capabilities say `expansion`. Fails with VolumeExpansionError.
    */
   expandVolume?: ControllerExpandVolume;
+  /** Cuts a snapshot of a volume (idempotent for the same name); drivers with the `snapshots` capability. SnapshotError when it cannot (see errors.ts). */
+  createSnapshot?(req: CreateSnapshotRequest): Promise<CreatedSnapshot>;
+  /** Deletes a snapshot it cut (a missing one is fine); ReclaimRefusal when its record does not prove it. */
+  deleteSnapshot?(req: DeleteSnapshotRequest): Promise<void>;
 }

@@ -26,3 +26,8 @@ export class VolumeSetupError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** A snapshot cannot be cut (source missing or not ours, copy failed); recorded in the content's status.error, retried. */
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError';
+}

@@ -72,7 +72,12 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** etcd client URLs (default: the test etcd, ETCD_ENDPOINTS). */
   etcdEndpoints?: string[];
+  /** Applies the upstream snapshot.storage.k8s.io CRDs (unmodified) with kubectl before the controller-manager starts, as hack/local-up-cluster.sh does. */
+  snapshotCrds?: boolean;
 }
+
+/** Where the three upstream external-snapshotter CRDs are (SNAPSHOT_CRD_DIR overrides). */
+export const snapshotCrdDir = process.env.SNAPSHOT_CRD_DIR ?? '/work/shared/upstream/external-snapshotter';
 
 /** A running test cluster. */
 export class TestCluster {
@@ -314,11 +319,25 @@ export class TestCluster {
       30_000,
       `apiserver ready\n${this.logTail('kube-apiserver')}`,
     );
+    if (this.opts.snapshotCrds) await this.applySnapshotCrds();
     if (this.opts.controllerManager !== false) this.startControllerManager();
     if (this.opts.kubelet) {
       for (const node of this.nodeNames) this.startKubelet(node);
       for (const node of this.nodeNames) await this.waitNodeReady(node);
     }
+  }
+
+  /** `kubectl apply` of the upstream snapshot CRDs, then waits until they are Established (idempotent). */
+  async applySnapshotCrds(): Promise<void> {
+    await this.ok(['apply', '-f', snapshotCrdDir]);
+    await this.ok([
+      'wait',
+      '--for=condition=Established',
+      '--timeout=30s',
+      ...['volumesnapshotclasses', 'volumesnapshotcontents', 'volumesnapshots'].map(
+        (r) => `crd/${r}.snapshot.storage.k8s.io`,
+      ),
+    ]);
   }
 
   /** Runs the real kubectl against this cluster (as the admin, or with another user's `kubeconfig`). */

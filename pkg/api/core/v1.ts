@@ -229,6 +229,22 @@ export interface PersistentVolumeClaimSpec {
   volumeName?: string;
   storageClassName?: string;
   volumeMode?: 'Filesystem' | 'Block';
+  /** What to fill a new volume with: a VolumeSnapshot (snapshot.storage.k8s.io) or a PersistentVolumeClaim (core). */
+  dataSource?: TypedLocalObjectReference;
+  /** The same, possibly naming another namespace (not supported here: it must be the claim's). */
+  dataSourceRef?: TypedObjectReference;
+}
+
+/** A reference to an object in the same namespace (apiGroup empty: the core group). */
+export interface TypedLocalObjectReference {
+  apiGroup?: string;
+  kind: string;
+  name: string;
+}
+
+/** A TypedLocalObjectReference that may name a namespace. */
+export interface TypedObjectReference extends TypedLocalObjectReference {
+  namespace?: string;
 }
 
 /** Types of claim conditions Kubernetes' resizers set (PersistentVolumeClaimConditionType). */

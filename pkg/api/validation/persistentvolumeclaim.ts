@@ -12,7 +12,7 @@ import {
 } from '../core/v1';
 import { tryParseQuantity } from '../quantity';
 import { semanticEqual } from './equality';
-import { type FieldError, forbidden, invalid, notSupported } from './field';
+import { type FieldError, forbidden, invalid, notSupported, required } from './field';
 import { validateObjectName } from './meta';
 import { isDNS1123Subdomain, nameIsDNSSubdomain } from './names';
 import { validateQuantity, validateResourceList } from './quantities';
@@ -45,6 +45,44 @@ export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): Field
   }
   errs.push(...validateStorageClassName(spec.storageClassName, 'spec.storageClassName'));
   errs.push(...validateVolumeMode(spec.volumeMode, 'spec.volumeMode'));
+  errs.push(...validateDataSources(spec));
+  return errs;
+}
+
+function validateTypedRef(ref: unknown, field: string): FieldError[] {
+  if (ref === undefined || ref === null) return [];
+  if (typeof ref !== 'object') return [invalid(field, ref, 'must be an object')];
+  const r = ref as Record<string, unknown>;
+  const errs: FieldError[] = [];
+  if (typeof r.name !== 'string' || r.name === '') errs.push(required(`${field}.name`));
+  if (typeof r.kind !== 'string' || r.kind === '') errs.push(required(`${field}.kind`));
+  if (r.apiGroup !== undefined && typeof r.apiGroup !== 'string')
+    errs.push(invalid(`${field}.apiGroup`, r.apiGroup, 'must be a string'));
+  if (r.apiGroup === undefined || r.apiGroup === '') {
+    if (r.kind !== undefined && r.kind !== 'PersistentVolumeClaim')
+      errs.push(notSupported(`${field}.kind`, r.kind, ['PersistentVolumeClaim']));
+  }
+  return errs;
+}
+
+/**
+ * dataSource and dataSourceRef (Kubernetes' rules): each names a kind and a name; a core-group
+ * source can only be a PersistentVolumeClaim; when both are given they must be equal (a
+ * dataSourceRef naming another namespace is not supported here).
+ */
+function validateDataSources(spec: PersistentVolumeClaimSpec): FieldError[] {
+  const errs = [
+    ...validateTypedRef(spec.dataSource, 'spec.dataSource'),
+    ...validateTypedRef(spec.dataSourceRef, 'spec.dataSourceRef'),
+  ];
+  const ref = spec.dataSourceRef;
+  if (ref && typeof ref === 'object' && ref.namespace !== undefined && ref.namespace !== '')
+    errs.push(forbidden('spec.dataSourceRef.namespace', 'cross-namespace data sources are not supported'));
+  const src = spec.dataSource;
+  if (src && ref && typeof src === 'object' && typeof ref === 'object') {
+    const same = (src.apiGroup ?? '') === (ref.apiGroup ?? '') && src.kind === ref.kind && src.name === ref.name;
+    if (!same) errs.push(invalid('spec.dataSource', src, 'must match dataSourceRef'));
+  }
   return errs;
 }
 

@@ -8,6 +8,7 @@ import { schedulerControllerDescriptor } from '../scheduler/descriptor';
 import { statefulSetControllerDescriptor } from '../statefulset/descriptor';
 import { persistentVolumeExpanderControllerDescriptor } from '../volume/expand/descriptor';
 import { persistentVolumeBinderControllerDescriptor } from '../volume/persistentvolume/descriptor';
+import { snapshotControllerDescriptor } from '../volume/snapshot/descriptor';
 import { pvcProtectionControllerDescriptor, pvProtectionControllerDescriptor } from '../volume/protection/descriptor';
 import type { ControllerDescriptor } from './descriptor';
 
@@ -21,4 +22,5 @@ export const controllerDescriptors: readonly ControllerDescriptor[] = [
   namespaceControllerDescriptor,
   statefulSetControllerDescriptor,
   garbageCollectorControllerDescriptor,
+  snapshotControllerDescriptor,
 ];

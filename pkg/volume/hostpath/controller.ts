@@ -12,9 +12,17 @@ import type { PersistentVolume } from '../../api/core/v1';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { requestedPathProblem } from '../../util/fsroots/roots';
 import { createVolumeDir, emptyVolumeDirChecked, removeVolumeDirChecked, safeSegment } from '../dirs/volume_dirs';
-import type { ControllerService, CreateVolumeRequest } from '../controller_service';
-import { ProvisioningError } from '../errors';
+import type {
+  ControllerService,
+  CreatedSnapshot,
+  CreateSnapshotRequest,
+  CreateVolumeRequest,
+  DeleteSnapshotRequest,
+} from '../controller_service';
+import { ProvisioningError, ReclaimRefusal, SnapshotError } from '../errors';
 import { checkFitsFilesystem, type ControllerExpansion, VolumeExpansionError } from '../expansion';
+import { copyTree, defaultSnapshotRoot, HostPathSnapshots } from './snapshots';
+import { locate } from '../dirs/volume_roots';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
 import { adoptRecord, type GuardContext, verifyReclaim } from '../dirs/reclaim_guard';
@@ -30,11 +38,14 @@ export interface HostPathOptions extends HostPathSettings {
   records: ProvisioningRecords;
   /** Capacity quotas where the filesystem supports them (absent: never limited). */
   quotas?: CapacityQuotas;
+  /** The snapshot controller's records (absent: this instance cuts no snapshots). */
+  snapshotRecords?: ProvisioningRecords;
 }
 
 /** Provisions hostPath volumes under the allowed roots. */
 export class HostPathController implements ControllerService {
   private readonly guard: GuardContext;
+  private readonly snapshots?: HostPathSnapshots;
 
   constructor(private readonly o: HostPathOptions) {
     this.guard = {
@@ -42,6 +53,22 @@ export class HostPathController implements ControllerService {
       roots: [o.baseDir, ...o.allowedRoots],
       identity: hostPathIdentity,
     };
+    if (o.snapshotRecords)
+      this.snapshots = new HostPathSnapshots({
+        root: o.snapshotRoot ?? defaultSnapshotRoot(o.baseDir),
+        volumeRoots: this.guard.roots,
+        records: o.snapshotRecords,
+      });
+  }
+
+  async createSnapshot(req: CreateSnapshotRequest): Promise<CreatedSnapshot> {
+    if (!this.snapshots) throw new SnapshotError('this controller half was started without snapshot records');
+    return this.snapshots.createSnapshot(req);
+  }
+
+  async deleteSnapshot(req: DeleteSnapshotRequest): Promise<void> {
+    if (!this.snapshots) throw new ReclaimRefusal('this controller half was started without snapshot records');
+    await this.snapshots.deleteSnapshot(req);
   }
 
   async createVolume(req: CreateVolumeRequest) {
@@ -53,9 +80,7 @@ export class HostPathController implements ControllerService {
       safeSegment(req.claim.metadata.namespace ?? 'default', req.claim.metadata.name ?? '', req.pvName),
       this.guard,
     );
-    // A directory is reachable only from the node it is on: the first preferred segment
-    // (the selected node) when one is asked for. The directory itself stays under the
-    // controller's base dir (one machine serves every node here).
+    if (req.contentSource) await this.fill(dir.real, req);
     const annotations: Record<string, string> = {};
     const request = tryParseQuantity(req.claim.spec.resources?.requests?.storage);
     if (this.o.quotas && request) {
@@ -66,6 +91,9 @@ export class HostPathController implements ControllerService {
         throw new ProvisioningError(`setting the capacity quota of ${dir.real}: ${(err as Error).message}`);
       }
     }
+    // A directory is reachable only from the node it is on: the first preferred segment
+    // (the selected node) when one is asked for. The directory itself stays under the
+    // controller's base dir (one machine serves every node here).
     const at = req.accessibilityRequirements?.preferred[0] ?? req.accessibilityRequirements?.requisite[0];
     return {
       source: { hostPath: { path: dir.path, type: 'DirectoryOrCreate' } },
@@ -73,6 +101,28 @@ export class HostPathController implements ControllerService {
       localPath: dir.real,
       ...(at ? { accessibleTopology: [at] } : {}),
     };
+  }
+
+  /** Copies the content source into the new volume directory (a retry copies the same data again). */
+  private async fill(target: string, req: CreateVolumeRequest): Promise<void> {
+    const src = req.contentSource;
+    if (!src) return;
+    let from: string | undefined;
+    if ('snapshotHandle' in src) {
+      from = this.snapshots ? await this.snapshots.existingDir(src.snapshotHandle) : undefined;
+      if (!from) throw new ProvisioningError(`snapshot ${src.snapshotHandle} has no copy under the snapshot root`);
+    } else {
+      const p = src.volume.spec.hostPath?.path;
+      const where = p ? await locate(p, this.guard.roots) : undefined;
+      if (!where?.root || !where.exists)
+        throw new ProvisioningError(
+          `the source volume ${src.volume.metadata.name ?? ''} is not a hostPath directory under this controller's roots`,
+        );
+      from = where.real;
+    }
+    await copyTree(from, target).catch((err: unknown) => {
+      throw new ProvisioningError(`copying ${from} into the new volume: ${(err as Error).message}`);
+    });
   }
 
   async adoptVolume(pv: DeepReadonly<PersistentVolume>): Promise<void> {

@@ -7,6 +7,8 @@ export interface HostPathSettings {
   baseDir: string;
   /** --hostpath-allowed-roots: further roots a class `path` may name. */
   allowedRoots: readonly string[];
+  /** --snapshot-root: where snapshot copies go, never inside a volume root (default: `snapshots` next to baseDir). */
+  snapshotRoot?: string;
 }
 
 /** Who the hostPath driver is. */
@@ -14,5 +16,5 @@ export const hostPathIdentity: DriverIdentity = {
   type: 'hostPath',
   provisioner: 'kubestore.io/hostpath',
   pluginName: 'kubernetes.io/host-path',
-  capabilities: directoryCapabilities,
+  capabilities: { ...directoryCapabilities, snapshots: true },
 };

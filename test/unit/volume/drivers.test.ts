@@ -16,6 +16,7 @@ describe('volume: drivers configured from flags', () => {
       'hostpath-base-dir',
       'nfs-export-path',
       'nfs-export-root',
+      'snapshot-root',
     ]);
     expect(Object.keys(driverFlags('kubelet', {})).sort()).to.deep.equal([
       'local-volume-roots',
@@ -23,6 +24,24 @@ describe('volume: drivers configured from flags', () => {
       'nfs-export-root',
     ]);
     expect(driverFlags('kubelet', { NFS_EXPORT_ROOT: '/srv/e' })['nfs-export-root']?.default).to.equal('/srv/e');
+  });
+
+  it('--snapshot-root must not be, contain or lie inside a hostPath root', () => {
+    for (const root of ['/v', '/v/snaps', '/', '/fast/x']) {
+      const f = values('kube-controller-manager', {
+        'hostpath-base-dir': '/v',
+        'hostpath-allowed-roots': '/fast',
+        'nfs-export-root': '/e',
+        'snapshot-root': root,
+      });
+      expect(() => driversFromFlags('kube-controller-manager', f, {}), root).to.throw(/--snapshot-root/);
+    }
+    const ok = values('kube-controller-manager', {
+      'hostpath-base-dir': '/v',
+      'nfs-export-root': '/e',
+      'snapshot-root': '/snaps',
+    });
+    expect(() => driversFromFlags('kube-controller-manager', ok, {})).to.not.throw();
   });
 
   it('the controller-manager: every driver registered, every root they provision under listed', () => {

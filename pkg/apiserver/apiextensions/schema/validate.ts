@@ -37,7 +37,10 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 function formatProblem(format: string | undefined, v: unknown): string | undefined {
   if (format === 'int32' && typeof v === 'number' && (v < -(2 ** 31) || v > 2 ** 31 - 1))
     return 'must be a 32-bit integer';
-  if (format === 'int64' && typeof v === 'number' && !Number.isSafeInteger(v)) return 'must be a 64-bit integer';
+  // Any integer in int64's range (a JSON number past 2^53 reaches us rounded to a double, as
+  // nanosecond timestamps such as VolumeSnapshotContent's status.creationTime do).
+  if (format === 'int64' && typeof v === 'number' && (!Number.isInteger(v) || v < -(2 ** 63) || v >= 2 ** 63))
+    return 'must be a 64-bit integer';
   if (format === 'date-time' && typeof v === 'string' && !rfc3339.test(v)) return 'must be a date-time';
   return undefined;
 }

@@ -24,6 +24,8 @@ export const EventReason = {
   VolumeRecycled: 'VolumeRecycled',
   VolumeFailedRecycle: 'VolumeFailedRecycle',
   WaitForFirstConsumer: 'WaitForFirstConsumer',
+  /** Kubernetes' reason while another component (a populator) must act. */
+  ExternalProvisioning: 'ExternalProvisioning',
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 

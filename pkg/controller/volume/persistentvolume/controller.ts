@@ -26,6 +26,10 @@ import type { VolumeDriverRegistry } from '../../../volume/registry';
 import { driverServes, volumeTypeOf } from './drivers';
 import { VolumeIndex, isMatchable } from './volume_index';
 import { syncVolume } from './volume_sync';
+import type { SnapshotReader } from './data_source';
+import { ResourceClient } from '../../../client/resource_client';
+import type { VolumeSnapshot, VolumeSnapshotContent } from '../../../api/snapshot/v1/types';
+import { volumeSnapshotContentsInfo, volumeSnapshotsInfo } from '../../../api/snapshot/v1/types';
 import { claimRefKey, objectKey } from '../../../api/keys';
 
 /** Dependencies of the PV controller. */
@@ -35,10 +39,22 @@ export interface PersistentVolumeControllerOptions {
   /** The volume drivers; their controller halves are made once here, with `records`. */
   drivers: VolumeDriverRegistry;
   records: ProvisioningRecords;
+  /** The snapshot controller's records (restores read the copies they name). */
+  snapshotRecords?: ProvisioningRecords;
   recorder: EventRecorder;
   logger: Logger;
   metrics?: ControllerMetrics;
   workers: number;
+}
+
+/** Live reads of snapshots and contents through untyped clients of the snapshot CRDs. */
+function snapshotReader(client: Clientset): SnapshotReader {
+  const snaps = new ResourceClient<VolumeSnapshot, 'Namespaced'>(client.rest, volumeSnapshotsInfo);
+  const contents = new ResourceClient<VolumeSnapshotContent, 'Cluster'>(client.rest, volumeSnapshotContentsInfo);
+  return {
+    getSnapshot: (namespace, name) => snaps.get(name, namespace),
+    getContent: (name) => contents.get(name),
+  };
 }
 
 /** Adds the controller's indexes to the shared informers (once, before they start). */
@@ -122,8 +138,11 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
     pvcClient: o.client.persistentVolumeClaims,
     index,
     drivers: o.drivers,
-    controllerOf: o.drivers.services((d) => d.controller({ records: o.records })),
+    controllerOf: o.drivers.services((d) =>
+      d.controller({ records: o.records, ...(o.snapshotRecords ? { snapshotRecords: o.snapshotRecords } : {}) }),
+    ),
     records: o.records,
+    snapshots: snapshotReader(o.client),
     recorder: o.recorder,
     waitingNoted: new Map(),
     enqueueClaim: (key) => claimQueue.add(key),

@@ -9,6 +9,7 @@ import type { VolumeDriver } from '../../../volume/driver';
 import type { VolumeDriverRegistry } from '../../../volume/registry';
 import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import type { VolumeIndex } from './volume_index';
+import type { SnapshotReader } from './data_source';
 import type { Lister } from '../../../util/reconcile/lister';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 
@@ -51,6 +52,8 @@ export interface ControllerContext {
   controllerOf(driver: VolumeDriver): ControllerService;
   /** The controller's own provisioning records (what it made; see provisioning_records.ts). */
   records: ProvisioningRecords;
+  /** Reads VolumeSnapshots and contents for claims restored from one (absent: no restore). */
+  snapshots?: SnapshotReader;
   recorder: EventRecorder;
   /**
    * Claims told they wait for a first consumer, by key, with the resourceVersion told about:

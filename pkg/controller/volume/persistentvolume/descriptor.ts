@@ -1,4 +1,5 @@
 /** The PV controller's entry in the controller-manager's table. */
+import path from 'node:path';
 import { FileProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import { defaultProvisioningRecordDir } from '../../manager/config';
 import type { ControllerDescriptor } from '../../manager/descriptor';
@@ -12,12 +13,16 @@ export const persistentVolumeBinderControllerDescriptor: ControllerDescriptor = 
   indexes: addPersistentVolumeIndexes,
   start: async (ctx) => {
     const cfg = ctx.config;
-    const records = new FileProvisioningRecords(cfg.provisioningRecordDir ?? defaultProvisioningRecordDir);
+    const recordDir = cfg.provisioningRecordDir ?? defaultProvisioningRecordDir;
+    const records = new FileProvisioningRecords(recordDir);
+    // The snapshot controller's records, which restores read (pkg/controller/volume/snapshot).
+    const snapshotRecords = new FileProvisioningRecords(path.join(recordDir, 'snapshots'));
     await ensureBuiltinClasses(ctx.client.storageClasses, cfg.drivers);
     return newPersistentVolumeController({
       ...ctx,
       drivers: cfg.drivers,
       records,
+      snapshotRecords,
       recorder: ctx.newRecorder('persistentvolume-controller'),
     });
   },

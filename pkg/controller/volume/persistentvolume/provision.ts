@@ -13,7 +13,13 @@ import { Annotation, EventReason } from './constants';
 import { provisionerOf, unsupportedByDriver } from './drivers';
 import type { ControllerContext, StoredClaim, StoredVolume } from './deps';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
-import type { CreatedVolume, Topology, TopologyRequirement } from '../../../volume/controller_service';
+import type {
+  CreatedVolume,
+  CreateVolumeRequest,
+  Topology,
+  TopologyRequirement,
+} from '../../../volume/controller_service';
+import { contentSourceFor, DataSourceProblem } from './data_source';
 import { ProvisioningError } from '../../../volume/errors';
 import { prepareRecord } from '../../../volume/dirs/provisioning_records';
 import { objectKey } from '../../../api/keys';
@@ -83,6 +89,24 @@ export async function provisionAndBind(
     throw new TerminalError(message);
   }
   const provisioner = ctx.controllerOf(driver);
+  let contentSource: CreateVolumeRequest['contentSource'] | 'foreign' | undefined;
+  try {
+    contentSource = await contentSourceFor(ctx, claim, driver);
+  } catch (err) {
+    if (!(err instanceof DataSourceProblem)) throw err;
+    const message = `failed to provision volume with StorageClass "${className}": ${err.message}`;
+    ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);
+    throw new Error(message);
+  }
+  if (contentSource === 'foreign') {
+    ctx.recorder.event(
+      claim,
+      EventType.Normal,
+      EventReason.ExternalProvisioning,
+      'waiting for a volume populator to fill the data source of this claim',
+    );
+    return;
+  }
   let made: CreatedVolume;
   try {
     made = await provisioner.createVolume({
@@ -90,6 +114,7 @@ export async function provisionAndBind(
       claim,
       storageClass: sc,
       ...(topology ? { accessibilityRequirements: topology } : {}),
+      ...(contentSource ? { contentSource } : {}),
     });
   } catch (err) {
     const message = `failed to provision volume with StorageClass "${className}": ${(err as Error).message}`;

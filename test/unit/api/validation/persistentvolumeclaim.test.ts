@@ -15,6 +15,43 @@ function setStorage(pvc: PersistentVolumeClaim, storage: string | undefined): vo
 describe('validatePersistentVolumeClaim', () => {
   const rows: Row<PersistentVolumeClaim>[] = [
     {
+      name: 'dataSource VolumeSnapshot is accepted',
+      mutate: (c) => (c.spec.dataSource = { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 's' }),
+      want: [],
+    },
+    {
+      name: 'dataSource and dataSourceRef equal are accepted',
+      mutate: (c) => {
+        c.spec.dataSource = { kind: 'PersistentVolumeClaim', name: 'src' };
+        c.spec.dataSourceRef = { apiGroup: '', kind: 'PersistentVolumeClaim', name: 'src' };
+      },
+      want: [],
+    },
+    {
+      name: 'dataSource and dataSourceRef must match',
+      mutate: (c) => {
+        c.spec.dataSource = { kind: 'PersistentVolumeClaim', name: 'a' };
+        c.spec.dataSourceRef = { kind: 'PersistentVolumeClaim', name: 'b' };
+      },
+      want: ['spec.dataSource FieldValueInvalid'],
+    },
+    {
+      name: 'a core-group data source is a PersistentVolumeClaim, with a name',
+      mutate: (c) => (c.spec.dataSource = { kind: 'Pod', name: '' }),
+      want: ['spec.dataSource.name FieldValueRequired', 'spec.dataSource.kind FieldValueNotSupported'],
+    },
+    {
+      name: 'a cross-namespace dataSourceRef is refused',
+      mutate: (c) =>
+        (c.spec.dataSourceRef = {
+          apiGroup: 'snapshot.storage.k8s.io',
+          kind: 'VolumeSnapshot',
+          name: 's',
+          namespace: 'x',
+        }),
+      want: ['spec.dataSourceRef.namespace FieldValueForbidden'],
+    },
+    {
       name: 'name is a DNS subdomain',
       mutate: (c) => (c.metadata.name = 'My-Claim'),
       want: ['metadata.name FieldValueInvalid'],

@@ -22,6 +22,7 @@ describe('controller-manager: selectControllers (--controllers)', () => {
         'namespace',
         'statefulset',
         'garbagecollector',
+        'snapshot-controller',
       ],
     ],
     [
@@ -34,6 +35,7 @@ describe('controller-manager: selectControllers (--controllers)', () => {
         'namespace',
         'statefulset',
         'garbagecollector',
+        'snapshot-controller',
       ],
     ],
     [
@@ -45,6 +47,7 @@ describe('controller-manager: selectControllers (--controllers)', () => {
         'namespace',
         'statefulset',
         'garbagecollector',
+        'snapshot-controller',
       ],
     ],
     [
@@ -57,6 +60,7 @@ describe('controller-manager: selectControllers (--controllers)', () => {
         'namespace',
         'statefulset',
         'garbagecollector',
+        'snapshot-controller',
       ],
     ],
     ['-scheduler', []],
@@ -68,7 +72,7 @@ describe('controller-manager: selectControllers (--controllers)', () => {
 
   it('an unknown name (enabled or disabled) is an error naming it and the known ones', () => {
     expect(() => selectControllers('*,bogus')).to.throw(
-      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, persistentvolume-expander, scheduler, namespace, statefulset, garbagecollector\)/,
+      /unknown controller "bogus" \(known: persistentvolume-binder, pvc-protection, pv-protection, persistentvolume-expander, scheduler, namespace, statefulset, garbagecollector, snapshot-controller\)/,
     );
     expect(() => selectControllers('-bogus')).to.throw(/unknown controller "bogus"/);
   });

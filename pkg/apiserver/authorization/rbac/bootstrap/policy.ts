@@ -95,6 +95,17 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
     rule([...read, ...write], ['apps'], ['controllerrevisions']),
     rule(['create', 'delete', 'patch', 'update'], [''], ['pods']),
     rule(['create', 'delete', 'patch', 'update'], [''], ['persistentvolumeclaims']),
+    // snapshot controller (external-snapshotter's snapshot-controller and the hostPath snapshotter)
+    rule(
+      [...read, ...write],
+      ['snapshot.storage.k8s.io'],
+      ['volumesnapshots', 'volumesnapshotcontents', 'volumesnapshotclasses'],
+    ),
+    rule(
+      ['get', 'patch', 'update'],
+      ['snapshot.storage.k8s.io'],
+      ['volumesnapshots/status', 'volumesnapshotcontents/status'],
+    ),
     // namespace controller: empties a terminating namespace of every kind, then finalizes it
     rule(['delete', 'deletecollection', 'get', 'list', 'watch'], [ruleAll], [ruleAll]),
     rule(['update'], [''], ['namespaces/finalize', 'namespaces/status']),
