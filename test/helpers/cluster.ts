@@ -15,7 +15,7 @@
  * is the apiserver's --port test mode instead (no TLS, no authentication or authorization).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,8 +76,17 @@ export interface ClusterOptions {
   snapshotCrds?: boolean;
 }
 
-/** Where the three upstream external-snapshotter CRDs are (SNAPSHOT_CRD_DIR overrides). */
-export const snapshotCrdDir = process.env.SNAPSHOT_CRD_DIR ?? '/work/shared/upstream/external-snapshotter';
+/**
+ * Where the three upstream external-snapshotter CRDs are, as hack/local-up-cluster.sh looks for
+ * them: $SNAPSHOT_CRDS_DIR, else `../shared/upstream/external-snapshotter` beside the checkout,
+ * else /work/shared/upstream/external-snapshotter.
+ */
+export const snapshotCrdDir =
+  process.env.SNAPSHOT_CRDS_DIR ??
+  [path.join(root, '../shared/upstream/external-snapshotter'), '/work/shared/upstream/external-snapshotter'].find((d) =>
+    existsSync(d),
+  ) ??
+  '/work/shared/upstream/external-snapshotter';
 
 /** A running test cluster. */
 export class TestCluster {

@@ -7,9 +7,10 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { snapshotCrdDir } from '../../helpers/cluster';
 import { tableRows, useKubectlHarness, type KubectlHarness } from './harness';
 
-const upstream = '/work/shared/upstream/external-snapshotter';
+const upstream = snapshotCrdDir;
 const crdFiles = [
   'snapshot.storage.k8s.io_volumesnapshotclasses.yaml',
   'snapshot.storage.k8s.io_volumesnapshotcontents.yaml',
