@@ -12,11 +12,12 @@
  * Env: BENCH_SNAPSHOT_FILES, BENCH_SNAPSHOT_MB, BENCH_TMPDIR (default the OS temp dir).
  */
 import { execFileSync } from 'node:child_process';
-import { constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MemoryProvisioningRecords } from '../../pkg/volume/dirs/provisioning_records';
+import { hostPathIdentity } from '../../pkg/volume/hostpath/identity';
 import { copyTree, HostPathSnapshots } from '../../pkg/volume/hostpath/snapshots';
 import type { PersistentVolume } from '../../pkg/api/core/v1';
 import { ms, printTable } from './lib/table';
@@ -46,15 +47,24 @@ async function main(): Promise<void> {
     execFileSync('sync');
     execFileSync('tar', ['-cf', '/dev/null', '-C', vol, '.']); // warm the page cache
     const fsType = execFileSync('stat', ['-f', '-c', '%T', tmp], { encoding: 'utf8' }).trim();
+    const volumeRecords = new MemoryProvisioningRecords();
+    await volumeRecords.put({
+      pvName: 'pv',
+      claimUid: 'c',
+      claim: 'bench/c',
+      type: 'hostPath',
+      path: realpathSync(vol),
+      pvUid: 'pv',
+    });
     const snaps = new HostPathSnapshots({
       root: path.join(tmp, 'snapshots'),
-      volumeRoots: [base],
+      volumes: { roots: [base], records: volumeRecords, identity: hostPathIdentity },
       records: new MemoryProvisioningRecords(),
     });
     const pv: PersistentVolume = {
       apiVersion: 'v1',
       kind: 'PersistentVolume',
-      metadata: { name: 'pv' },
+      metadata: { name: 'pv', uid: 'pv' },
       spec: { hostPath: { path: vol } },
     };
     const snapMs = await timed(async () => {

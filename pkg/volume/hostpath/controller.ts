@@ -22,7 +22,6 @@ import type {
 import { ProvisioningError, ReclaimRefusal, SnapshotError } from '../errors';
 import { checkFitsFilesystem, type ControllerExpansion, VolumeExpansionError } from '../expansion';
 import { copyTree, defaultSnapshotRoot, HostPathSnapshots } from './snapshots';
-import { locate } from '../dirs/volume_roots';
 import { hostPathIdentity, type HostPathSettings } from './identity';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
 import { adoptRecord, type GuardContext, verifyReclaim } from '../dirs/reclaim_guard';
@@ -56,7 +55,7 @@ export class HostPathController implements ControllerService {
     if (o.snapshotRecords)
       this.snapshots = new HostPathSnapshots({
         root: o.snapshotRoot ?? defaultSnapshotRoot(o.baseDir),
-        volumeRoots: this.guard.roots,
+        volumes: this.guard,
         records: o.snapshotRecords,
       });
   }
@@ -112,12 +111,16 @@ export class HostPathController implements ControllerService {
       from = this.snapshots ? await this.snapshots.existingDir(src.snapshotHandle) : undefined;
       if (!from) throw new ProvisioningError(`snapshot ${src.snapshotHandle} has no copy under the snapshot root`);
     } else {
-      const p = src.volume.spec.hostPath?.path;
-      const where = p ? await locate(p, this.guard.roots) : undefined;
-      if (!where?.root || !where.exists)
-        throw new ProvisioningError(
-          `the source volume ${src.volume.metadata.name ?? ''} is not a hostPath directory under this controller's roots`,
-        );
+      // Only a volume this controller's record proves it made (a hand-made PV's path is never copied).
+      const where = await verifyReclaim(src.volume, src.volume.spec.hostPath?.path ?? '', this.guard).catch(
+        (err: unknown) => {
+          throw new ProvisioningError(
+            `the source volume ${src.volume.metadata.name ?? ''} is not a volume this controller provisioned: ${(err as Error).message}`,
+          );
+        },
+      );
+      if (!where.exists)
+        throw new ProvisioningError(`the directory of the source volume ${src.volume.metadata.name ?? ''} is missing`);
       from = where.real;
     }
     await copyTree(from, target).catch((err: unknown) => {

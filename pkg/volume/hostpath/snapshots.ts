@@ -11,7 +11,9 @@
  * is consistent per file, not across files (as a crash would leave them), unless the pods are
  * quiet.
  *
- * Trust: the source directory must lie strictly under a volume root of this driver; the record
+ * Trust: the source must be a volume this driver provisioned, proven as for its deletion (its
+ * provisioning record names the PV's uid and the same real path, strictly under a volume root;
+ * a hand-made PV's path is never copied); the record
  * (content name → content uid, real path) is written before the copy starts, and a snapshot
  * directory is deleted only when that record names the content's uid and the same real path
  * strictly under the snapshot root (the same proof as volume deletion, dirs/reclaim_guard.ts).
@@ -22,6 +24,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { readdir } from 'node:fs/promises';
 import type { ProvisioningRecords } from '../dirs/provisioning_records';
+import { type GuardContext, verifyReclaim } from '../dirs/reclaim_guard';
 import { isPathSegment, removeVerifiedDir } from '../dirs/volume_dirs';
 import { locate, resolvePath } from '../dirs/volume_roots';
 import type { CreatedSnapshot, CreateSnapshotRequest, DeleteSnapshotRequest } from '../controller_service';
@@ -41,8 +44,8 @@ export const hostPathSnapshotType = 'hostPath-snapshot';
 export interface HostPathSnapshotOptions {
   /** --snapshot-root. */
   root: string;
-  /** The driver's volume roots (a source must lie strictly under one). */
-  volumeRoots: readonly string[];
+  /** The driver's volume roots and records: a source must be a volume this driver provisioned (reclaim_guard's proof). */
+  volumes: GuardContext;
   records: ProvisioningRecords;
 }
 
@@ -82,12 +85,15 @@ export class HostPathSnapshots {
     return isPathSegment(handle) && !handle.startsWith('.') ? path.join(this.o.root, handle) : undefined;
   }
 
-  /** The real directory of snapshot `handle` when it exists strictly under the snapshot root. */
+  /** The real directory of snapshot `handle` when it exists strictly under the snapshot root and its record names it. */
   async existingDir(handle: string): Promise<string | undefined> {
     const dir = this.dirOf(handle);
     if (!dir) return undefined;
     const where = await locate(dir, [this.o.root]);
     if (!where.root || !where.exists) return undefined;
+    // Only a copy this driver cut (its record names the same real path), never anything else found there.
+    const record = await this.o.records.get(handle);
+    if (record?.type !== hostPathSnapshotType || record.path !== where.real) return undefined;
     return (await stat(where.real)).isDirectory() ? where.real : undefined;
   }
 
@@ -96,10 +102,14 @@ export class HostPathSnapshots {
     if (!final) throw new SnapshotError(`invalid snapshot name "${req.name}"`);
     const source = req.source.spec.hostPath?.path;
     if (!source) throw new SnapshotError(`PersistentVolume ${req.source.metadata.name ?? ''} is not a hostPath volume`);
-    const from = await locate(source, this.o.volumeRoots);
-    if (!from.root || !from.exists)
+    const from = await verifyReclaim(req.source, source, this.o.volumes).catch((err: unknown) => {
       throw new SnapshotError(
-        `the directory ${source} of PersistentVolume ${req.source.metadata.name ?? ''} is not an existing directory strictly under a hostPath root of this controller-manager`,
+        `PersistentVolume ${req.source.metadata.name ?? ''} is not a volume this controller-manager provisioned: ${(err as Error).message}`,
+      );
+    });
+    if (!from.exists || !(await stat(from.real)).isDirectory())
+      throw new SnapshotError(
+        `the directory ${source} of PersistentVolume ${req.source.metadata.name ?? ''} is not an existing directory`,
       );
     await mkdir(this.o.root, { recursive: true, mode: 0o700 });
     const realRoot = (await resolvePath(this.o.root)).real;

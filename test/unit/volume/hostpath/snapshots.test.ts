@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readFileSync,
   readlinkSync,
+  realpathSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -22,10 +23,16 @@ import path from 'node:path';
 import type { PersistentVolume } from '../../../../pkg/api/core/v1';
 import { MemoryProvisioningRecords } from '../../../../pkg/volume/dirs/provisioning_records';
 import { ReclaimRefusal, SnapshotError } from '../../../../pkg/volume/errors';
+import { hostPathIdentity } from '../../../../pkg/volume/hostpath/identity';
 import { HostPathSnapshots } from '../../../../pkg/volume/hostpath/snapshots';
 
-function pv(dir: string): PersistentVolume {
-  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-1' }, spec: { hostPath: { path: dir } } };
+function pv(dir: string, uid = 'pv-uid-1'): PersistentVolume {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: 'pv-1', uid },
+    spec: { hostPath: { path: dir } },
+  };
 }
 
 describe('volume: hostPath snapshots', () => {
@@ -33,6 +40,7 @@ describe('volume: hostPath snapshots', () => {
   let base: string;
   let root: string;
   let records: MemoryProvisioningRecords;
+  let volumeRecords: MemoryProvisioningRecords;
   let snaps: HostPathSnapshots;
   const req = (source: PersistentVolume, contentUid = 'cu-1') => ({
     name: 'snapcontent-1',
@@ -43,7 +51,7 @@ describe('volume: hostPath snapshots', () => {
     parameters: {},
   });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'kubestore-hp-snap-'));
     base = path.join(tmp, 'volumes');
     root = path.join(tmp, 'snapshots');
@@ -53,7 +61,20 @@ describe('volume: hostPath snapshots', () => {
     chmodSync(path.join(base, 'vol', 'sub', 'x.sh'), 0o750);
     symlinkSync('/etc/passwd', path.join(base, 'vol', 'link'));
     records = new MemoryProvisioningRecords();
-    snaps = new HostPathSnapshots({ root, volumeRoots: [base], records });
+    volumeRecords = new MemoryProvisioningRecords();
+    await volumeRecords.put({
+      pvName: 'pv-1',
+      claimUid: 'claim-uid-1',
+      claim: 'ns/c',
+      type: 'hostPath',
+      path: realpathSync(path.join(base, 'vol')),
+      pvUid: 'pv-uid-1',
+    });
+    snaps = new HostPathSnapshots({
+      root,
+      volumes: { roots: [base], records: volumeRecords, identity: hostPathIdentity },
+      records,
+    });
   });
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -109,5 +130,26 @@ describe('volume: hostPath snapshots', () => {
     expect(existsSync(dir)).to.equal(false);
     expect(await records.get('snapcontent-1')).to.equal(undefined);
     expect(existsSync(path.join(base, 'vol', 'a.txt')), 'the source is untouched').to.equal(true);
+  });
+
+  it('refuses a source no provisioning record proves: a hand-made PV at another volume, at the base dir, or a forged uid', async () => {
+    mkdirSync(path.join(base, 'other'));
+    writeFileSync(path.join(base, 'other', 'secret'), 'theirs');
+    for (const source of [pv(path.join(base, 'other')), pv(path.join(base, 'vol'), 'forged-uid')]) {
+      await snaps.createSnapshot(req(source)).then(
+        () => expect.fail(`copied ${source.spec.hostPath?.path ?? ''} without a record proving it`),
+        (err: unknown) => expect(err).to.be.instanceOf(SnapshotError),
+      );
+    }
+    expect(existsSync(path.join(root, 'snapcontent-1'))).to.equal(false);
+    expect(await records.get('snapcontent-1'), 'no snapshot record for a refused source').to.equal(undefined);
+  });
+
+  it('restores only from a recorded snapshot directory, never from one it did not cut', async () => {
+    await snaps.createSnapshot(req(pv(path.join(base, 'vol'))));
+    expect(await snaps.existingDir('snapcontent-1')).to.equal(realpathSync(path.join(root, 'snapcontent-1')));
+    mkdirSync(path.join(root, 'planted'));
+    for (const handle of ['planted', '../volumes', '/etc', '.tmp-snapcontent-1', 'missing'])
+      expect(await snaps.existingDir(handle), handle).to.equal(undefined);
   });
 });
