@@ -140,6 +140,14 @@ function checkShape(doc: unknown, yaml: boolean): void {
   }
 }
 
+/**
+ * A 400 when `doc` nests deeper than maxNestingDepth: for what a patch produced, since a JSON
+ * patch's path can deepen an object past the limit its body was held to.
+ */
+export function checkNestingDepth(doc: unknown): void {
+  checkShape(doc, false);
+}
+
 /** Decodes a JSON, YAML or (for the kinds protobuf.ts knows) protobuf document; malformed input is a 400. */
 export function decodeDocument(raw: Buffer, type: string): unknown {
   if (type === protobufMediaType) return decodeProtobuf(raw);

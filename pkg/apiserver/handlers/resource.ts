@@ -15,7 +15,7 @@ import {
 import { invalid, toStatusError } from '../../api/validation/field';
 import { conflictingPropagation } from '../registry/gc_finalizers';
 import { apiVersionOf, subresourceVerbs } from '../../api/resources';
-import { bodyMediaType, decodeObject, mediaType, readBody } from '../body';
+import { bodyMediaType, checkNestingDepth, decodeObject, mediaType, readBody } from '../body';
 import type { Store } from '../registry/store';
 import type { RequestInfo } from '../request_info';
 import { serveWatch } from '../watch/stream';
@@ -182,6 +182,7 @@ async function deleteOptions(ctx: Context): Promise<DeleteOptions> {
 function checkPatched(obj: unknown, name: string, ns: string | undefined): KubeObject {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
     throw badRequest('the patched object must be a JSON object');
+  checkNestingDepth(obj);
   const meta = (obj as { metadata?: unknown }).metadata;
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
     throw badRequest('the patched object has no metadata object');
