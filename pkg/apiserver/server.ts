@@ -60,7 +60,7 @@ import { AuditLog } from './filters/audit';
 import { reviewHandlers, type ReviewHandler } from './reviews';
 import type { ApiServerConfig } from './config';
 import { DefaultNamespace } from '../api/keys';
-import { allResources } from '../api/resources';
+import { allResources, reviewResources } from '../api/resources';
 import { customResourceDefinitions } from '../api/apiextensions/v1';
 import { customResourceDefinitionStrategy } from './apiextensions/crd_strategy';
 import { CrdManager } from './apiextensions/manager';
@@ -190,7 +190,7 @@ export class ApiServer {
       keyPrefix: config.etcdPrefix,
       logger: this.log,
       stores: this.stores,
-      builtins: [...allResources, crdInfo],
+      builtins: [...allResources, ...reviewResources, crdInfo],
       admissionFor: (info) => this.admissionFor(info),
       ...(config.watchCacheCapacity ? { watchCacheCapacity: config.watchCacheCapacity } : {}),
     });

@@ -107,4 +107,53 @@ describe('apiextensions: hostile CRDs and custom objects', () => {
     const doc = await request(api.url, 'GET', '/openapi/v3/apis/example.com/v1');
     expect(doc.status, doc.text.slice(0, 200)).to.equal(200);
   });
+
+  it('a CRD may not take the names of a built-in review resource', async () => {
+    const crd = widgetCrd('authentication.k8s.io', 'tokenreviews', 'TokenReview');
+    (crd.spec as { names: { shortNames: string[] } }).names.shortNames = ['trv'];
+    const made = await request(api.url, 'POST', crds, crd);
+    expect(made.status, made.text).to.equal(201);
+    await waitFor(
+      async () => (await condition(api, 'tokenreviews.authentication.k8s.io', 'NamesAccepted')) !== undefined,
+      10_000,
+      'tokenreviews NamesAccepted decided',
+    );
+    expect(await condition(api, 'tokenreviews.authentication.k8s.io', 'NamesAccepted')).to.equal('False');
+    expect(await condition(api, 'tokenreviews.authentication.k8s.io', 'Established')).to.equal('False');
+  });
+
+  it('kind Constructor, plural constructors, a property and defaults named __proto__: served, no pollution', async () => {
+    const crd = widgetCrd('proto.example.com', 'constructors', 'Constructor');
+    const names = (crd.spec as { names: Record<string, unknown> }).names;
+    names.singular = 'constructor';
+    names.shortNames = ['tostring', 'hasownproperty'];
+    const v0 = (crd.spec as { versions: { schema: { openAPIV3Schema: { properties: Record<string, unknown> } } }[] })
+      .versions[0];
+    const spec = v0?.schema.openAPIV3Schema.properties.spec as { properties: Record<string, unknown> };
+    spec.properties = JSON.parse(
+      '{"size":{"type":"string"},"__proto__":{"type":"object","default":{"polluted":"yes"},"x-kubernetes-preserve-unknown-fields":true},"free":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"default":{"__proto__":{"polluted":"yes"}}}}',
+    ) as Record<string, unknown>;
+    const made = await request(api.url, 'POST', crds, crd);
+    expect(made.status, made.text).to.equal(201);
+    await waitFor(
+      async () => (await condition(api, 'constructors.proto.example.com', 'Established')) === 'True',
+      10_000,
+      'constructors Established',
+    );
+    const path = '/apis/proto.example.com/v1/namespaces/default/constructors';
+    const body =
+      '{"apiVersion":"proto.example.com/v1","kind":"Constructor","metadata":{"name":"c1"},"spec":{"size":"small","__proto__":{"polluted":"yes"}}}';
+    const obj = await request<Obj>(api.url, 'POST', path, body);
+    expect(obj.status, obj.text).to.be.oneOf([201, 422]);
+    expect(({} as Record<string, unknown>).polluted, 'Object.prototype polluted').to.equal(undefined);
+    for (const p of [
+      path,
+      `${path}/c1`,
+      '/apis/proto.example.com/v1',
+      '/openapi/v3/apis/proto.example.com/v1',
+      '/api/v1/namespaces/default/pods',
+    ])
+      expect((await request(api.url, 'GET', p)).status, p).to.be.oneOf(p.endsWith('c1') ? [200, 404] : [200]);
+    expect(({} as Record<string, unknown>).polluted, 'Object.prototype polluted').to.equal(undefined);
+  });
 });
