@@ -2,7 +2,7 @@
  * A claim's data source (spec.dataSourceRef, else spec.dataSource) turned into what the driver
  * fills the new volume with, as external-provisioner does it:
  *  - kind VolumeSnapshot (snapshot.storage.k8s.io): the snapshot must be readyToUse and bound to
- *    a content of this class's driver; the request must be >= its restoreSize;
+ *    a content of this class's driver that names it back (namespace, name, uid); the request must be >= its restoreSize;
  *  - kind PersistentVolumeClaim (core): a Bound claim of the same namespace and class whose PV
  *    this driver handles; the request must be >= its capacity (a clone).
  * Anything else is not ours (a volume populator's): the claim waits. Problems are
@@ -66,6 +66,12 @@ export async function contentSourceFor(
     if (!snap.status?.readyToUse || !contentName || snap.metadata.deletionTimestamp)
       throw new DataSourceProblem(`snapshot ${src.name} is not Ready`);
     const content = await ctx.snapshots.getContent(contentName);
+    // Bound both ways (external-provisioner's check): the content must name this very snapshot.
+    const ref = content.spec.volumeSnapshotRef;
+    if (ref.namespace !== ns || ref.name !== snap.metadata.name || ref.uid !== snap.metadata.uid)
+      throw new DataSourceProblem(
+        `snapshot ${src.name}'s content ${contentName} is bound to ${ref.namespace ?? ''}/${ref.name ?? ''} (uid ${ref.uid ?? ''}), not to this snapshot`,
+      );
     const handle = content.status?.snapshotHandle;
     if (!handle) throw new DataSourceProblem(`snapshot ${src.name} has no snapshot handle yet`);
     if (content.spec.driver !== driver.identity.provisioner)
