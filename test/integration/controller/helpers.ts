@@ -262,3 +262,52 @@ export async function updateStatefulSet(
     }
   }
 }
+
+/**
+ * StatefulSet `web` in `namespace`: `replicas` busybox `sleep 3600` pods, each with a 1Gi
+ * hostPath claim from the template `data` mounted at /data; `spec` overrides fields.
+ */
+export function webStatefulSet(
+  namespace: string,
+  replicas: number,
+  spec: Partial<StatefulSet['spec']> = {},
+): StatefulSet {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'web', namespace },
+    spec: {
+      replicas,
+      serviceName: 'web',
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            {
+              name: 'c',
+              image: 'busybox:latest',
+              command: ['sleep', '3600'],
+              volumeMounts: [{ name: 'data', mountPath: '/data' }],
+            },
+          ],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: 'data' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: 'hostPath',
+            resources: { requests: { storage: '1Gi' } },
+          },
+        },
+      ],
+      ...spec,
+    },
+  };
+}
+
+/** True for a Running pod whose Ready condition is True. */
+export const isReadyPod = (p: Pod): boolean =>
+  p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');

@@ -25,51 +25,11 @@ import {
   updateStatefulSet,
   waitClaimPhase,
   waitUntil,
+  webStatefulSet,
+  isReadyPod,
 } from './helpers';
 
 const ns = 'sts';
-
-function webSet(replicas: number): StatefulSet {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name: 'web', namespace: ns },
-    spec: {
-      replicas,
-      serviceName: 'web',
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          containers: [
-            {
-              name: 'c',
-              image: 'busybox:latest',
-              command: ['sleep', '3600'],
-              volumeMounts: [{ name: 'data', mountPath: '/data' }],
-            },
-          ],
-        },
-      },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: 'data' },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: 'hostPath',
-            resources: { requests: { storage: '1Gi' } },
-          },
-        },
-      ],
-    },
-  };
-}
-
-function isReady(p: Pod): boolean {
-  return (
-    p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
-  );
-}
 
 describe('statefulset controller (apiserver + etcd, controller-manager and kubelet in-process)', function () {
   this.timeout(90_000);
@@ -106,7 +66,7 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
         if (e.type === 'DELETED') {
           seen.push(`deleted ${name}`);
           ready.delete(name);
-        } else if (isReady(p) && !ready.has(name)) {
+        } else if (isReadyPod(p) && !ready.has(name)) {
           ready.add(name);
           seen.push(`ready ${name}`);
         }
@@ -128,11 +88,13 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
     await waitUntil(
       async (note) => {
         pods = (await client.pods.list(ns)).items;
-        const state = pods.map((p) => `${p.metadata.name}:${isReady(p) ? 'ready' : (p.status?.phase ?? '?')}`).sort();
+        const state = pods
+          .map((p) => `${p.metadata.name}:${isReadyPod(p) ? 'ready' : (p.status?.phase ?? '?')}`)
+          .sort();
         note(state.join(','));
         return (
           pods.length === names.length &&
-          names.every((n) => pods.some((p) => p.metadata.name === n && isReady(p) && !p.metadata.deletionTimestamp))
+          names.every((n) => pods.some((p) => p.metadata.name === n && isReadyPod(p) && !p.metadata.deletionTimestamp))
         );
       },
       60_000,
@@ -142,7 +104,7 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
   }
 
   it('starts 3 replicas in order, each with its own bound claim', async () => {
-    await client.statefulSets.create(webSet(3));
+    await client.statefulSets.create(webStatefulSet(ns, 3));
     const pods = await waitReadyPods(['web-0', 'web-1', 'web-2'], '3 Ready pods');
     // Each pod was created only after the one below it was Ready.
     const order = seen.filter((s) => /^(added|ready) web-[0-2]$/.test(s));
@@ -186,7 +148,7 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
     await waitUntil(
       async () => {
         const p = await client.pods.get('web-1', ns).catch(() => undefined);
-        return p !== undefined && p.metadata.uid !== before.metadata.uid && isReady(p);
+        return p !== undefined && p.metadata.uid !== before.metadata.uid && isReadyPod(p);
       },
       60_000,
       'a new Ready web-1',

@@ -23,49 +23,16 @@ import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { testNodeDrivers } from '../../helpers/volume_drivers';
 import { type InProcessKubelet, startKubelet } from '../volume/helpers';
-import { type InProcessControllerManager, startControllerManager, updateStatefulSet, waitUntil } from './helpers';
+import {
+  type InProcessControllerManager,
+  startControllerManager,
+  updateStatefulSet,
+  waitUntil,
+  webStatefulSet,
+  isReadyPod,
+} from './helpers';
 
 const ns = 'sts-crash';
-
-function webSet(replicas: number): StatefulSet {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name: 'web', namespace: ns },
-    spec: {
-      replicas,
-      serviceName: 'web',
-      selector: { matchLabels: { app: 'web' } },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          containers: [
-            {
-              name: 'c',
-              image: 'busybox:latest',
-              command: ['sleep', '3600'],
-              volumeMounts: [{ name: 'data', mountPath: '/data' }],
-            },
-          ],
-        },
-      },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: 'data' },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: 'hostPath',
-            resources: { requests: { storage: '1Gi' } },
-          },
-        },
-      ],
-    },
-  };
-}
-
-const isReady = (p: Pod): boolean =>
-  p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 /** A small deterministic generator (mulberry32), so a failing seed can be replayed. */
 function random(seed: number): () => number {
@@ -177,12 +144,14 @@ describe('statefulset + garbage collector: controller-manager stopped abruptly m
         const live = (await client.pods.list(ns)).items;
         const st = set.status;
         note(
-          `${live.map((p) => `${p.metadata.name}:${isReady(p) ? 'ready' : (p.status?.phase ?? '?')}`).join(',')} status ${JSON.stringify(st)}`,
+          `${live.map((p) => `${p.metadata.name}:${isReadyPod(p) ? 'ready' : (p.status?.phase ?? '?')}`).join(',')} status ${JSON.stringify(st)}`,
         );
         const want = Array.from({ length: replicas }, (_, i) => `web-${i}`);
         return (
           live.length === replicas &&
-          want.every((n) => live.some((p) => p.metadata.name === n && isReady(p) && !p.metadata.deletionTimestamp)) &&
+          want.every((n) =>
+            live.some((p) => p.metadata.name === n && isReadyPod(p) && !p.metadata.deletionTimestamp),
+          ) &&
           live.every((p) => p.metadata.labels?.['controller-revision-hash'] === st?.updateRevision) &&
           st?.readyReplicas === replicas &&
           st.currentRevision === st.updateRevision &&
@@ -198,7 +167,9 @@ describe('statefulset + garbage collector: controller-manager stopped abruptly m
   }
 
   it('creates 5 through restarts', async () => {
-    await client.statefulSets.create(webSet(5));
+    await client.statefulSets.create(
+      webStatefulSet(ns, 5, { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' } }),
+    );
     await crashes(6);
     await converged(5, '5 Ready pods after restarts');
     const revs = (await client.controllerRevisions.list(ns)).items;
@@ -270,7 +241,9 @@ describe('statefulset + garbage collector: controller-manager stopped abruptly m
   });
 
   it('an orphan delete through restarts leaves the pods unowned (no orphan finalizer left); a new set adopts them', async () => {
-    await client.statefulSets.create(webSet(3));
+    await client.statefulSets.create(
+      webStatefulSet(ns, 3, { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' } }),
+    );
     await converged(3, '3 Ready pods of a new set');
     const uids = (await client.pods.list(ns)).items.map((p) => p.metadata.uid).sort();
     await client.statefulSets.delete('web', ns, { propagationPolicy: 'Orphan' });
@@ -289,7 +262,9 @@ describe('statefulset + garbage collector: controller-manager stopped abruptly m
       'the set to go and its pods to be released',
     );
     expect((await client.pods.list(ns)).items.map((p) => p.metadata.uid).sort()).to.deep.equal(uids);
-    await client.statefulSets.create(webSet(3));
+    await client.statefulSets.create(
+      webStatefulSet(ns, 3, { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' } }),
+    );
     await crashes(3);
     const set = await converged(3, 'the new set to adopt the pods');
     const pods = (await client.pods.list(ns)).items;

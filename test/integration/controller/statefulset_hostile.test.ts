@@ -10,54 +10,23 @@ import { expect } from 'chai';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { StatefulSet } from '../../../pkg/api/apps/v1';
-import type { Pod } from '../../../pkg/api/core/v1';
 import { Clientset } from '../../../pkg/client/clientset';
 import { FakeRuntime } from '../../../pkg/kubelet/runtime/fake/fake_runtime';
 import { FakeMounter } from '../../../pkg/util/mount/fake_mounter';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { testNodeDrivers } from '../../helpers/volume_drivers';
 import { type InProcessKubelet, startKubelet } from '../volume/helpers';
-import { claim, type InProcessControllerManager, startControllerManager, waitEvent, waitUntil } from './helpers';
+import {
+  claim,
+  type InProcessControllerManager,
+  startControllerManager,
+  waitEvent,
+  waitUntil,
+  webStatefulSet,
+  isReadyPod,
+} from './helpers';
 
 const ns = 'sts-hostile';
-
-const webSet = (replicas: number): StatefulSet => ({
-  apiVersion: 'apps/v1',
-  kind: 'StatefulSet',
-  metadata: { name: 'web', namespace: ns },
-  spec: {
-    replicas,
-    serviceName: 'web',
-    selector: { matchLabels: { app: 'web' } },
-    template: {
-      metadata: { labels: { app: 'web' } },
-      spec: {
-        containers: [
-          {
-            name: 'c',
-            image: 'busybox:latest',
-            command: ['sleep', '3600'],
-            volumeMounts: [{ name: 'data', mountPath: '/data' }],
-          },
-        ],
-      },
-    },
-    volumeClaimTemplates: [
-      {
-        metadata: { name: 'data' },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: 'hostPath',
-          resources: { requests: { storage: '1Gi' } },
-        },
-      },
-    ],
-  },
-});
-
-const isReady = (p: Pod): boolean =>
-  p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 describe('statefulset controller against objects a user made first (apiserver + etcd)', function () {
   this.timeout(90_000);
@@ -102,7 +71,7 @@ describe('statefulset controller against objects a user made first (apiserver + 
       spec: { containers: [{ name: 'c', image: 'busybox:latest', command: ['sleep', '3600'] }] },
     });
     const mine = await client.persistentVolumeClaims.create(claim(ns, 'data-web-0', { className: 'nfs' }));
-    await client.statefulSets.create(webSet(3));
+    await client.statefulSets.create(webStatefulSet(ns, 3));
     const event = await waitEvent(client, ns, 'web', 'FailedCreate', 30_000);
     expect(event.message).to.match(/create Pod web-1 in StatefulSet web failed error: .*already exists/);
     const p1 = await client.pods.get('web-1', ns);
@@ -118,10 +87,11 @@ describe('statefulset controller against objects a user made first (apiserver + 
       async (note) => {
         const pods = (await client.pods.list(ns)).items;
         note(
-          pods.map((p) => `${p.metadata.name}:${p.metadata.ownerReferences?.[0]?.kind ?? '-'}:${isReady(p)}`).join(),
+          pods.map((p) => `${p.metadata.name}:${p.metadata.ownerReferences?.[0]?.kind ?? '-'}:${isReadyPod(p)}`).join(),
         );
         return (
-          pods.length === 3 && pods.every((p) => isReady(p) && p.metadata.ownerReferences?.[0]?.kind === 'StatefulSet')
+          pods.length === 3 &&
+          pods.every((p) => isReadyPod(p) && p.metadata.ownerReferences?.[0]?.kind === 'StatefulSet')
         );
       },
       60_000,
