@@ -9,8 +9,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Node, PersistentVolume, Pod } from '../../../pkg/api/core/v1';
-import type { StorageClass } from '../../../pkg/api/storage/v1';
+import type { Node, PersistentVolume } from '../../../pkg/api/core/v1';
 import { Clientset } from '../../../pkg/client/clientset';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import {
@@ -22,20 +21,7 @@ import {
   waitEvent,
   waitUntil,
 } from './helpers';
-
-const Selected = 'volume.kubernetes.io/selected-node';
-const nodeNames = ['node-a', 'node-b', 'node-c'];
-
-function wffcClass(name: string, provisioner: string): StorageClass {
-  return {
-    apiVersion: 'storage.k8s.io/v1',
-    kind: 'StorageClass',
-    metadata: { name },
-    provisioner,
-    reclaimPolicy: 'Retain',
-    volumeBindingMode: 'WaitForFirstConsumer',
-  };
-}
+import { nodeNames, podWith, scheduledNode, Selected, wffcClass } from './topology_helpers';
 
 function pinned(v: PersistentVolume, node: string): PersistentVolume {
   return {
@@ -53,19 +39,6 @@ function pinned(v: PersistentVolume, node: string): PersistentVolume {
   };
 }
 
-function podWith(ns: string, name: string, claims: string[], nodeSelector?: Record<string, string>): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: ns },
-    spec: {
-      containers: [{ name: 'c', image: 'busybox:latest', command: ['sleep', '3600'] }],
-      volumes: claims.map((c, i) => ({ name: `v${i}`, persistentVolumeClaim: { claimName: c } })),
-      ...(nodeSelector ? { nodeSelector } : {}),
-    },
-  };
-}
-
 describe('controller-manager (in-process): topology-aware scheduling and WaitForFirstConsumer binding', function () {
   this.timeout(60_000);
   const ns = 'topo';
@@ -74,18 +47,7 @@ describe('controller-manager (in-process): topology-aware scheduling and WaitFor
   let cm: InProcessControllerManager;
   let tmp: string;
 
-  const nodeOf = async (name: string): Promise<string> => {
-    let got = '';
-    await waitUntil(
-      async () => {
-        got = (await client.pods.get(name, ns)).spec.nodeName ?? '';
-        return got !== '';
-      },
-      20_000,
-      `pod ${name} scheduled`,
-    );
-    return got;
-  };
+  const nodeOf = (name: string) => scheduledNode(client, ns, name, 20000);
 
   before(async () => {
     api = await startApiServer();
@@ -187,9 +149,9 @@ describe('controller-manager (in-process): topology-aware scheduling and WaitFor
   });
 
   it('nodeSelector is honoured (zone west is node-c only)', async () => {
-    await client.pods.create(podWith(ns, 'picky', [], { zone: 'west' }));
+    await client.pods.create(podWith(ns, 'picky', [], { nodeSelector: { zone: 'west' } }));
     expect(await nodeOf('picky')).to.equal('node-c');
-    await client.pods.create(podWith(ns, 'impossible', [], { zone: 'mars' }));
+    await client.pods.create(podWith(ns, 'impossible', [], { nodeSelector: { zone: 'mars' } }));
     const ev = await waitEvent(client, ns, 'impossible', 'FailedScheduling');
     expect(ev.message).to.equal("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.");
   });

@@ -12,9 +12,8 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Node, PersistentVolumeClaim, Pod, PodSpec } from '../../../pkg/api/core/v1';
+import type { Node, PersistentVolumeClaim } from '../../../pkg/api/core/v1';
 import { isInvalid } from '../../../pkg/api/errors';
-import type { StorageClass } from '../../../pkg/api/storage/v1';
 import { Clientset } from '../../../pkg/client/clientset';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import {
@@ -27,35 +26,10 @@ import {
   waitEvent,
   waitUntil,
 } from './helpers';
+import { nodeNames, podWith, scheduledNode, Selected, wffcClass } from './topology_helpers';
 
-const Selected = 'volume.kubernetes.io/selected-node';
-const nodeNames = ['node-a', 'node-b', 'node-c'];
 const rwopMessage =
   '0/3 nodes are available: 3 node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode.';
-
-function wffcClass(name: string): StorageClass {
-  return {
-    apiVersion: 'storage.k8s.io/v1',
-    kind: 'StorageClass',
-    metadata: { name },
-    provisioner: 'kubestore.io/hostpath',
-    reclaimPolicy: 'Retain',
-    volumeBindingMode: 'WaitForFirstConsumer',
-  };
-}
-
-function podWith(ns: string, name: string, claims: string[], extra: Partial<PodSpec> = {}): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: ns },
-    spec: {
-      containers: [{ name: 'c', image: 'busybox:latest', command: ['sleep', '3600'] }],
-      volumes: claims.map((c, i) => ({ name: `v${i}`, persistentVolumeClaim: { claimName: c } })),
-      ...extra,
-    },
-  };
-}
 
 describe('controller-manager (in-process): hostile and racing clients against topology-aware scheduling', function () {
   this.timeout(90_000);
@@ -65,18 +39,7 @@ describe('controller-manager (in-process): hostile and racing clients against to
   let cm: InProcessControllerManager;
   let tmp: string;
 
-  const nodeOf = async (name: string): Promise<string> => {
-    let got = '';
-    await waitUntil(
-      async () => {
-        got = (await client.pods.get(name, ns)).spec.nodeName ?? '';
-        return got !== '';
-      },
-      30_000,
-      `pod ${name} scheduled`,
-    );
-    return got;
-  };
+  const nodeOf = (name: string) => scheduledNode(client, ns, name, 30000);
 
   /** The claim is bound to a PV pinned to exactly `node` (and the PV names the claim). */
   const expectBoundFor = async (claimName: string, node: string): Promise<void> => {
