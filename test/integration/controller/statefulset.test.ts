@@ -162,6 +162,8 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
     const scale = (replicas: number) => updateSet((s) => ({ ...s, spec: { ...s.spec, replicas } }));
     await scale(5);
     await waitReadyPods(['web-0', 'web-1', 'web-2', 'web-3', 'web-4'], '5 Ready pods');
+    // The watch may trail the GETs that saw web-4 Ready.
+    await waitUntil(() => seen.includes('ready web-4'), 10_000, 'the watch to see web-4 Ready');
     const up = seen.filter((s) => /^(added|ready) web-[34]$/.test(s));
     expect(up).to.deep.equal(['added web-3', 'ready web-3', 'added web-4', 'ready web-4']);
     const mark = seen.length;
