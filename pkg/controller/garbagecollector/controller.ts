@@ -7,7 +7,7 @@ import { allResources, type ResourceInfo } from '../../api/resources';
 import type { EventRecorder } from '../../client/record/recorder';
 import type { RestClient } from '../../client/rest';
 import type { SharedInformerFactory } from '../../informer/factory';
-import { type ControllerMetrics, runWorkers } from '../../util/reconcile/runner';
+import { type ControllerMetrics, runController } from '../../util/reconcile/runner';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../util/workqueue';
 import { type GCClient, RestGCClient } from './client';
 import { Graph } from './graph';
@@ -58,16 +58,14 @@ export function newGarbageCollector(o: GarbageCollectorOptions): {
   return {
     graph,
     run: async (signal) => {
-      await runWorkers({
-        name: 'garbage-collector',
-        queue,
-        reconciler,
+      await runController({
+        loops: [{ name: 'garbage-collector', queue, reconciler }],
+        registrations: regs,
         workers: o.workers,
         logger: o.logger,
         signal,
-        ...(o.metrics ? { metrics: o.metrics } : {}),
+        metrics: o.metrics,
       });
-      regs.forEach((r) => r.remove());
     },
   };
 }

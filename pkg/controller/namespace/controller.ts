@@ -12,7 +12,7 @@ import type { DeletedFinalStateUnknown } from '../../informer/tombstone';
 import { unwrapTombstone } from '../../informer/tombstone';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../util/workqueue';
 import { enqueueOwnKey } from '../../util/reconcile/handlers';
-import { runWorkers, type ControllerMetrics } from '../../util/reconcile/runner';
+import { runController, type ControllerMetrics } from '../../util/reconcile/runner';
 import { NamespaceDeleter } from './deleter';
 
 /** Dependencies of the namespace controller. */
@@ -49,16 +49,14 @@ export function newNamespaceController(o: NamespaceControllerOptions): { run(sig
   });
   return {
     run: async (signal) => {
-      await runWorkers({
-        name: 'namespace',
-        queue,
-        reconciler,
+      await runController({
+        loops: [{ name: 'namespace', queue, reconciler }],
+        registrations: regs,
         workers: o.workers,
         logger: o.logger,
         signal,
-        ...(o.metrics ? { metrics: o.metrics } : {}),
+        metrics: o.metrics,
       });
-      regs.forEach((r) => r.remove());
     },
   };
 }

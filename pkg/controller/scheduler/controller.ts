@@ -14,7 +14,7 @@ import type { SharedInformerFactory } from '../../informer/factory';
 import { unwrapTombstone } from '../../informer/tombstone';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../util/workqueue';
-import { runWorkers, type ControllerMetrics } from '../../util/reconcile/runner';
+import { runController, type ControllerMetrics } from '../../util/reconcile/runner';
 import type { VolumeDriverRegistry } from '../../volume/registry';
 import { classTypeOf, driverServes, volumeTypeOf } from '../volume/persistentvolume/drivers';
 import { VolumeIndex } from '../volume/persistentvolume/volume_index';
@@ -116,16 +116,14 @@ export function newSchedulerController(o: SchedulerOptions): { run(signal: Abort
   });
   return {
     run: async (signal) => {
-      await runWorkers({
-        name: 'scheduler',
-        queue,
-        reconciler,
+      await runController({
+        loops: [{ name: 'scheduler', queue, reconciler }],
+        registrations: regs,
         workers: o.workers,
         logger: o.logger,
         signal,
-        ...(o.metrics ? { metrics: o.metrics } : {}),
+        metrics: o.metrics,
       });
-      regs.forEach((r) => r.remove());
     },
   };
 }

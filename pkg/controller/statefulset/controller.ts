@@ -21,7 +21,7 @@ import { realClock } from '../../util/clock/clock';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import { enqueueOwnKey, type Enqueuer } from '../../util/reconcile/handlers';
 import { thaw } from '../../util/reconcile/lister';
-import { runWorkers, type ControllerMetrics } from '../../util/reconcile/runner';
+import { runController, type ControllerMetrics } from '../../util/reconcile/runner';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../util/workqueue';
 import { PodExpectations } from './expectations';
 import { controllerRefOf, parentAndOrdinal, StatefulSetKind } from './identity';
@@ -132,16 +132,14 @@ export function newStatefulSetController(o: StatefulSetControllerOptions): { run
   });
   return {
     run: async (signal) => {
-      await runWorkers({
-        name: 'statefulset',
-        queue,
-        reconciler,
+      await runController({
+        loops: [{ name: 'statefulset', queue, reconciler }],
+        registrations: regs,
         workers: o.workers,
         logger: o.logger,
         signal,
-        ...(o.metrics ? { metrics: o.metrics } : {}),
+        metrics: o.metrics,
       });
-      regs.forEach((r) => r.remove());
     },
   };
 }

@@ -125,3 +125,34 @@ export async function runWorkers(o: RunOptions): Promise<void> {
   };
   await Promise.all(Array.from({ length: Math.max(1, o.workers) }, worker));
 }
+
+/** One work loop of a controller: a named queue and the reconciler draining it. */
+export interface Loop {
+  name: string;
+  queue: WorkQueue;
+  reconciler: Reconciler;
+}
+
+/** Options of runController: the loops of one controller and what they share. */
+export interface ControllerRunOptions {
+  loops: readonly Loop[];
+  /** The controller's informer handler registrations, removed when it stops. */
+  registrations: readonly { remove(): void }[];
+  workers: number;
+  logger: Logger;
+  signal: AbortSignal;
+  metrics?: ControllerMetrics | undefined;
+}
+
+/**
+ * Runs every loop's workers until the signal aborts, then removes the controller's handler
+ * registrations so a stopped controller (lost leadership) gets no more events.
+ */
+export async function runController(o: ControllerRunOptions): Promise<void> {
+  const { loops, registrations, metrics, ...common } = o;
+  try {
+    await Promise.all(loops.map((l) => runWorkers({ ...l, ...common, ...(metrics ? { metrics } : {}) })));
+  } finally {
+    registrations.forEach((r) => r.remove());
+  }
+}

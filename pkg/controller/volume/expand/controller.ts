@@ -10,7 +10,7 @@ import type { EventRecorder } from '../../../client/record/recorder';
 import type { SharedInformerFactory } from '../../../informer/factory';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { enqueueMapped, enqueueOwnKey } from '../../../util/reconcile/handlers';
-import { type ControllerMetrics, runWorkers } from '../../../util/reconcile/runner';
+import { type ControllerMetrics, runController } from '../../../util/reconcile/runner';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../../util/workqueue';
 import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import type { VolumeDriverRegistry } from '../../../volume/registry';
@@ -56,16 +56,14 @@ export function newExpandController(o: ExpandControllerOptions): { run(signal: A
   });
   return {
     run: async (signal) => {
-      await runWorkers({
-        name: 'volume-expand',
-        queue,
-        reconciler,
+      await runController({
+        loops: [{ name: 'volume-expand', queue, reconciler }],
+        registrations: regs,
         workers: o.workers,
         logger: o.logger,
         signal,
-        ...(o.metrics ? { metrics: o.metrics } : {}),
+        metrics: o.metrics,
       });
-      regs.forEach((r) => r.remove());
     },
   };
 }

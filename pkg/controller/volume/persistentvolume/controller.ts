@@ -18,7 +18,7 @@ import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { unwrapTombstone } from '../../../informer/tombstone';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../../util/workqueue';
 import { enqueueMapped } from '../../../util/reconcile/handlers';
-import { runWorkers, type ControllerMetrics } from '../../../util/reconcile/runner';
+import { runController, type ControllerMetrics } from '../../../util/reconcile/runner';
 import { syncClaim } from './claim_sync';
 import { IndexName, type ControllerContext, type StoredVolume } from './deps';
 import type { ProvisioningRecords } from '../../../volume/dirs/provisioning_records';
@@ -151,27 +151,21 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
     run: async (signal) => {
       // Handlers registered after the informers synced replayed the caches as adds, so the
       // index and both queues start complete.
-      await Promise.all([
-        runWorkers({
-          name: 'persistentvolume-claims',
-          queue: claimQueue,
-          reconciler: { reconcile: (k) => syncClaim(ctx, k) },
-          workers: o.workers,
-          logger: o.logger,
-          signal,
-          ...(o.metrics ? { metrics: o.metrics } : {}),
-        }),
-        runWorkers({
-          name: 'persistentvolume-volumes',
-          queue: volumeQueue,
-          reconciler: { reconcile: (k) => syncVolume(ctx, k) },
-          workers: o.workers,
-          logger: o.logger,
-          signal,
-          ...(o.metrics ? { metrics: o.metrics } : {}),
-        }),
-      ]);
-      registrations.forEach((r) => r.remove());
+      await runController({
+        loops: [
+          { name: 'persistentvolume-claims', queue: claimQueue, reconciler: { reconcile: (k) => syncClaim(ctx, k) } },
+          {
+            name: 'persistentvolume-volumes',
+            queue: volumeQueue,
+            reconciler: { reconcile: (k) => syncVolume(ctx, k) },
+          },
+        ],
+        registrations,
+        workers: o.workers,
+        logger: o.logger,
+        signal,
+        metrics: o.metrics,
+      });
     },
   };
 }

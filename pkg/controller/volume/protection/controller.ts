@@ -9,7 +9,7 @@ import type { Clientset } from '../../../client/clientset';
 import type { SharedInformerFactory } from '../../../informer/factory';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../../util/workqueue';
 import { enqueueMapped, enqueueOwnKey } from '../../../util/reconcile/handlers';
-import { runWorkers, type ControllerMetrics } from '../../../util/reconcile/runner';
+import { runController, type ControllerMetrics } from '../../../util/reconcile/runner';
 import { PvProtectionReconciler } from './pv_protection';
 import { claimKeysOfPod, PodByClaimIndex, PvcProtectionReconciler } from './pvc_protection';
 
@@ -51,16 +51,14 @@ export function newPvcProtectionController(o: ProtectionOptions): { run(signal: 
   });
   return {
     run: async (signal) => {
-      await runWorkers({
-        name: 'pvc-protection',
-        queue,
-        reconciler,
+      await runController({
+        loops: [{ name: 'pvc-protection', queue, reconciler }],
+        registrations: regs,
         workers: o.workers,
         logger: o.logger,
         signal,
-        ...(o.metrics ? { metrics: o.metrics } : {}),
+        metrics: o.metrics,
       });
-      regs.forEach((r) => r.remove());
     },
   };
 }
@@ -73,16 +71,14 @@ export function newPvProtectionController(o: ProtectionOptions): { run(signal: A
   const reconciler = new PvProtectionReconciler({ volumes: pvs.lister(), volumeClient: o.client.persistentVolumes });
   return {
     run: async (signal) => {
-      await runWorkers({
-        name: 'pv-protection',
-        queue,
-        reconciler,
+      await runController({
+        loops: [{ name: 'pv-protection', queue, reconciler }],
+        registrations: [reg],
         workers: o.workers,
         logger: o.logger,
         signal,
-        ...(o.metrics ? { metrics: o.metrics } : {}),
+        metrics: o.metrics,
       });
-      reg.remove();
     },
   };
 }

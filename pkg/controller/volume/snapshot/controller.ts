@@ -18,7 +18,7 @@ import {
 import { ResourceClient } from '../../../client/resource_client';
 import { FileProvisioningRecords } from '../../../volume/dirs/provisioning_records';
 import { enqueueMapped, enqueueOwnKey } from '../../../util/reconcile/handlers';
-import { runWorkers } from '../../../util/reconcile/runner';
+import { runController } from '../../../util/reconcile/runner';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../../util/workqueue';
 import { defaultProvisioningRecordDir } from '../../manager/config';
 import type { ControllerContext, RunnableController } from '../../manager/descriptor';
@@ -79,17 +79,17 @@ export function newSnapshotController(ctx: ControllerContext): RunnableControlle
         recorder: ctx.newRecorder('snapshot-controller'),
         now: () => new Date(),
       };
-      const common = { workers: ctx.workers, logger: ctx.logger, signal, metrics: ctx.metrics };
-      await Promise.all([
-        runWorkers({ name: 'snapshot', queue: snapQueue, reconciler: new SnapshotReconciler(deps), ...common }),
-        runWorkers({
-          name: 'snapshot-content',
-          queue: contentQueue,
-          reconciler: new ContentReconciler(deps),
-          ...common,
-        }),
-      ]);
-      regs.forEach((r) => r.remove());
+      await runController({
+        loops: [
+          { name: 'snapshot', queue: snapQueue, reconciler: new SnapshotReconciler(deps) },
+          { name: 'snapshot-content', queue: contentQueue, reconciler: new ContentReconciler(deps) },
+        ],
+        registrations: regs,
+        workers: ctx.workers,
+        logger: ctx.logger,
+        signal,
+        metrics: ctx.metrics,
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * runWorkers (pkg/controller/runner.ts) over the real RateLimitingQueue on a FakeClock: the
+ * runWorkers and runController (pkg/util/reconcile/runner.ts) over the real RateLimitingQueue on a FakeClock: the
  * queue's delays (backoff, requeueAfter) move only when the test steps the clock.
  */
 import { expect } from 'chai';
@@ -7,6 +7,7 @@ import {
   ControllerMetrics,
   type Reconciler,
   type Result,
+  runController,
   runWorkers,
   TerminalError,
 } from '../../../../pkg/util/reconcile/runner';
@@ -273,5 +274,40 @@ describe('controller runner: runWorkers', () => {
     queue.add('late');
     await settle();
     expect(r.count('late')).to.equal(0);
+  });
+});
+
+describe('controller runner: runController', () => {
+  it('drains every loop and removes the registrations only once the workers stopped', async () => {
+    const ac = new AbortController();
+    const queues = [
+      new RateLimitingQueue({ clock: new FakeClock() }),
+      new RateLimitingQueue({ clock: new FakeClock() }),
+    ];
+    const seen: string[] = [];
+    const removed: string[] = [];
+    const loops = queues.map((queue, i) => ({
+      name: `loop-${i}`,
+      queue,
+      reconciler: new ScriptedReconciler((key) => {
+        seen.push(`${i}:${key}`);
+      }),
+    }));
+    const running = runController({
+      loops,
+      registrations: [{ remove: () => removed.push('a') }, { remove: () => removed.push('b') }],
+      workers: 1,
+      logger: silentLogger(),
+      signal: ac.signal,
+    });
+    queues[0]?.add('x');
+    queues[1]?.add('y');
+    await waitFor(() => seen.length === 2, 2000, 'both loops to reconcile');
+    expect([...seen].sort()).to.deep.equal(['0:x', '1:y']);
+    expect(removed, 'registrations stay while running').to.deep.equal([]);
+    ac.abort();
+    await running;
+    expect(removed).to.deep.equal(['a', 'b']);
+    expect(queues.every((q) => q.shuttingDown())).to.equal(true);
   });
 });
