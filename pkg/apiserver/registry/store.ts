@@ -5,20 +5,18 @@
  * generation, graceful deletion and finalizers).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
-import { badRequest, conflict, notFound, StatusError } from '../../api/errors';
-import { parseFieldSelector, FieldSelectorError } from '../../api/fields';
-import { parseLabelSelector, SelectorParseError } from '../../api/labels';
+import { badRequest, StatusError } from '../../api/errors';
 import type { DeleteOptions, KubeObject, ObjectList } from '../../api/meta';
 import { apiVersionOf } from '../../api/resources';
-import { toStatusError, validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation';
+import { toStatusError, validateObjectMeta } from '../../api/validation';
 import { isStorageError, StorageError, StorageErrorCode } from '../../storage/errors';
 import type { Preconditions, Storage } from '../../storage/interfaces';
 import type { CacheWatcher, CacheWatcherSink, WatchCache } from '../watch/cache';
 import type { Strategy } from './strategy';
-import { keepManagedFieldsOfNoop } from '../patch/managedfields';
 import { deletionFinalizersForGC } from './gc_finalizers';
 import { translateStorageError, waitForRevision } from './storage_errors';
+import { objectMatcher } from './list_matcher';
+import { prepareUpdate } from './update_preparation';
 import { jsonClone } from '../../util/json/clone';
 import { rfc3339 } from '../../api/time';
 import { DefaultNamespace, objectKey, storageKey, storageListPrefix, storagePrefix } from '../../api/keys';
@@ -202,27 +200,7 @@ export class Store<T extends KubeObject = KubeObject> {
 
   /** Builds the object filter of a list or watch query; bad selectors are 400s. */
   matcher(q: ListQuery, name?: string): (obj: T) => boolean {
-    try {
-      const labels = parseLabelSelector(q.labelSelector);
-      const fields = parseFieldSelector(q.fieldSelector, [
-        'metadata.name',
-        'metadata.namespace',
-        ...this.strategy.selectableFields,
-      ]);
-      if (labels.empty() && fields.empty() && !name) return () => true;
-      return (obj) =>
-        (!name || obj.metadata.name === name) &&
-        labels.matches(obj.metadata.labels) &&
-        (fields.empty() ||
-          fields.matches({
-            'metadata.name': obj.metadata.name,
-            'metadata.namespace': obj.metadata.namespace,
-            ...this.strategy.fields(obj),
-          }));
-    } catch (err) {
-      if (err instanceof SelectorParseError || err instanceof FieldSelectorError) throw badRequest(err.message);
-      throw err;
-    }
+    return objectMatcher(this.strategy, q, name);
   }
 
   /** Lists objects in `ns` (all namespaces when undefined). */
@@ -320,7 +298,7 @@ export class Store<T extends KubeObject = KubeObject> {
         let releasedFrom: string | undefined;
         const tryUpdate = (read: KubeObject): KubeObject => {
           const cur = read as Stored<T>;
-          next = this.prepareUpdate(mutate(jsonClone(cur) as T), cur, opts);
+          next = prepareUpdate(this.strategy, mutate(jsonClone(cur) as T), cur, opts);
           releasedFrom = this.released(next) ? cur.metadata.resourceVersion : undefined;
           return releasedFrom === undefined ? next : cur;
         };
@@ -365,72 +343,6 @@ export class Store<T extends KubeObject = KubeObject> {
     } catch (err) {
       return this.translate(err, name);
     }
-  }
-
-  private prepareUpdate(desired: T, cur: Stored<T>, opts: WriteOptions): T {
-    const info = this.strategy.info;
-    const name = cur.metadata.name;
-    const rv = desired.metadata?.resourceVersion;
-    if (rv && rv !== cur.metadata.resourceVersion) {
-      throw conflict(
-        this.qualified,
-        name,
-        'the object has been modified; please apply your changes to the latest version and try again',
-      );
-    }
-    if (desired.metadata?.uid && desired.metadata.uid !== cur.metadata.uid) {
-      throw conflict(
-        this.qualified,
-        name,
-        `Precondition failed: UID in precondition: ${desired.metadata.uid}, UID in object meta: ${cur.metadata.uid}`,
-      );
-    }
-    let next: T;
-    const sub = opts.subresource;
-    if (sub === 'status') {
-      next = { ...cur, status: (desired as KubeObject & { status?: unknown }).status };
-      if (this.strategy.prepareForStatusUpdate) next = this.strategy.prepareForStatusUpdate(next, cur);
-      const errs = this.strategy.validateStatusUpdate(next, cur);
-      if (errs.length) throw toStatusError(info.kind, name, errs);
-    } else if (sub) {
-      const take = this.strategy.updateSubresources?.[sub];
-      if (!take) throw notFound({ resource: `${info.resource}/${sub}` }, name);
-      next = take(desired, cur);
-      const errs = this.strategy.validateUpdate(next, cur);
-      if (errs.length) throw toStatusError(info.kind, name, errs);
-    } else {
-      const owned = cur.metadata;
-      next = this.withTypeMeta({
-        ...desired,
-        metadata: {
-          ...desired.metadata,
-          name: owned.name,
-          uid: owned.uid,
-          creationTimestamp: owned.creationTimestamp,
-          generation: owned.generation,
-          ...(info.namespaced ? { namespace: owned.namespace } : {}),
-          ...(owned.deletionTimestamp ? { deletionTimestamp: owned.deletionTimestamp } : {}),
-          ...(owned.deletionGracePeriodSeconds !== undefined
-            ? { deletionGracePeriodSeconds: owned.deletionGracePeriodSeconds }
-            : {}),
-        },
-      });
-      if (!next.metadata.deletionTimestamp) delete next.metadata.deletionTimestamp;
-      if (this.strategy.hasStatus) {
-        const status = (cur as KubeObject & { status?: unknown }).status;
-        next = { ...next, status };
-      }
-      next = this.strategy.prepareForUpdate(next, cur);
-      if (!specEqual(next, cur)) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
-      const errs = [
-        ...validateObjectMetaUpdate(next.metadata, cur.metadata),
-        ...this.strategy.validateUpdate(next, cur),
-      ];
-      if (errs.length) throw toStatusError(info.kind, name, errs);
-    }
-    next = keepManagedFieldsOfNoop(next, cur);
-    next.metadata.resourceVersion = cur.metadata.resourceVersion;
-    return next;
   }
 
   /** True while finalizers (metadata's, or the strategy's own) keep `obj` from being removed. */
@@ -539,13 +451,4 @@ export class Store<T extends KubeObject = KubeObject> {
     }
     return { ...list, items };
   }
-}
-
-/** Everything but metadata and status is "spec" for generation purposes. */
-function specEqual(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => {
-    const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o as KubeObject & { status?: unknown };
-    return rest;
-  };
-  return isDeepStrictEqual(strip(a), strip(b));
 }
