@@ -9,30 +9,9 @@
 import { expect } from 'chai';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../../pkg/api/core/v1';
+import type { PersistentVolumeClaim, Pod } from '../../../pkg/api/core/v1';
 import type { TestCluster } from '../../helpers/cluster';
-import { create, nodeContainers, podObject, useKubeletCluster, waitEvent, waitReady } from './support';
-
-function localPv(name: string, node: string, dir: string): PersistentVolume {
-  return {
-    apiVersion: 'v1',
-    kind: 'PersistentVolume',
-    metadata: { name },
-    spec: {
-      capacity: { storage: '1Gi' },
-      accessModes: ['ReadWriteOnce'],
-      storageClassName: 'local-storage',
-      local: { path: dir },
-      nodeAffinity: {
-        required: {
-          nodeSelectorTerms: [
-            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] },
-          ],
-        },
-      },
-    },
-  };
-}
+import { create, localPv, nodeContainers, podObject, useKubeletCluster, waitEvent, waitReady } from './support';
 
 /** A claim pre-bound to `volumeName` (created once that PV is Available). */
 function claimOf(name: string, volumeName: string): PersistentVolumeClaim {

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import type { Container, PersistentVolumeClaim, Pod } from '../../../pkg/api/core/v1';
+import type { Container, PersistentVolume, PersistentVolumeClaim, Pod } from '../../../pkg/api/core/v1';
 import { removeNodeContainers, TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
 
@@ -222,4 +222,26 @@ export function useKubeletCluster(set: (c: TestCluster) => void, numNodes = 1): 
     for (const node of c.nodeNames)
       console.log(`--- ${c.kubeletName(node)} log tail ---\n${c.logTail(c.kubeletName(node), 40)}`);
   });
+}
+
+/** A 1Gi `local-storage` PV at `dir`, pinned to `node` by nodeAffinity (Kubernetes requires one). */
+export function localPv(name: string, node: string, dir: string): PersistentVolume {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name },
+    spec: {
+      capacity: { storage: '1Gi' },
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'local-storage',
+      local: { path: dir },
+      nodeAffinity: {
+        required: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] },
+          ],
+        },
+      },
+    },
+  };
 }

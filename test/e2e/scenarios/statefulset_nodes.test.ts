@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { removeNodeContainers, TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
+import { localPv } from '../kubelet/support';
 
 const manifests = path.resolve(__dirname, '../../../../manifests');
 const m = (name: string): string => path.join(manifests, name);
@@ -151,27 +152,10 @@ describe('e2e: a StatefulSet on WaitForFirstConsumer volumes across three nodes'
   it('lands the pod of a local PV pinned to node B on B, and keeps a pod needing two nodes Pending', async () => {
     const [a, b] = c.nodeNames;
     if (!a || !b) throw new Error('three nodes expected');
-    const localPv = (name: string, node: string) => {
+    const localPvOn = (name: string, node: string) => {
       const dir = path.join(c.localVolumeRoot(node), name);
       mkdirSync(dir, { recursive: true });
-      return {
-        apiVersion: 'v1',
-        kind: 'PersistentVolume',
-        metadata: { name },
-        spec: {
-          capacity: { storage: '1Gi' },
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: 'local-storage',
-          local: { path: dir },
-          nodeAffinity: {
-            required: {
-              nodeSelectorTerms: [
-                { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] },
-              ],
-            },
-          },
-        },
-      };
+      return localPv(name, node, dir);
     };
     const claim = (name: string) => ({
       apiVersion: 'v1',
@@ -208,7 +192,7 @@ describe('e2e: a StatefulSet on WaitForFirstConsumer volumes across three nodes'
       provisioner: 'kubernetes.io/no-provisioner',
       volumeBindingMode: 'WaitForFirstConsumer',
     };
-    const items = [sc, localPv('local-b', b), claim('claim-b'), pod('on-b', ['claim-b'])];
+    const items = [sc, localPvOn('local-b', b), claim('claim-b'), pod('on-b', ['claim-b'])];
     await c.ok(['apply', '-f', '-'], stream(items));
     await c.waitJsonpath(['get', 'pod', 'on-b'], '{.status.phase}', 'Running', 120_000);
     expect(await jsonpath(['get', 'pod', 'on-b'], '{.spec.nodeName}')).to.equal(b);
@@ -219,7 +203,7 @@ describe('e2e: a StatefulSet on WaitForFirstConsumer volumes across three nodes'
       "on-b's file under node B's root",
     );
 
-    const split = [localPv('split-a', a), localPv('split-b', b), claim('claim-sa'), claim('claim-sb')];
+    const split = [localPvOn('split-a', a), localPvOn('split-b', b), claim('claim-sa'), claim('claim-sb')];
     await c.ok(['apply', '-f', '-'], stream(split));
     await c.ok(['create', '-f', '-'], JSON.stringify(pod('split', ['claim-sa', 'claim-sb'])));
     let failed: EventItem | undefined;
