@@ -95,18 +95,8 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
       20_000,
       'node-a to register with its kubelet endpoint',
     );
-  });
-  after(async () => {
-    stop.abort();
-    await kubelet;
-    await s.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const kubeletGet = (id: TlsIdentity, p: string, headers: Record<string, string> = {}) =>
-    tlsRequest(kubeletUrl, id, 'GET', p, { headers });
-
-  it('registers, renews its Lease and runs its pod with a claim, reading only what the Node authorizer allows', async () => {
+    // Every test below reads pod web: create it here, not in the first it(), so each test
+    // stands alone under --grep.
     const plain = async (method: string, p: string, body: unknown) => {
       const r = await request(s.api.url, method, p, body);
       expect(r.status, `${method} ${p}: ${r.text}`).to.be.oneOf([200, 201]);
@@ -150,6 +140,21 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
       20_000,
       'pod web Running',
     );
+  });
+  after(async () => {
+    stop.abort();
+    await kubelet;
+    await s.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const kubeletGet = (id: TlsIdentity, p: string, headers: Record<string, string> = {}) =>
+    tlsRequest(kubeletUrl, id, 'GET', p, { headers });
+
+  it('registers, renews its Lease and runs its pod with a claim, reading only what the Node authorizer allows', async () => {
+    // The pod was created in before() (so a --grep that skips this test still has it) and is Running there.
+    const pod = (await request<Pod>(s.api.url, 'GET', `/api/v1/namespaces/${ns}/pods/web`)).body;
+    expect(pod.status?.phase).to.equal('Running');
     const lease = await request<{ spec?: { holderIdentity?: string } }>(
       s.api.url,
       'GET',
