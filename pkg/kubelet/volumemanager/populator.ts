@@ -1,6 +1,6 @@
 /**
  * The desired-state populator: resolves a pod's PVC volumes through the claim and PV caches
- * (PVC → bound PV), recording why a volume cannot be mounted yet. Level-based: called whenever a
+ * (PVC → bound PV), recording why a volume cannot be mounted yet (or ever: a Block volume). Level-based: called whenever a
  * pod, or a claim or PV a pod uses, changes.
  */
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../api/core/v1';
@@ -50,6 +50,14 @@ export function desiredPod(pod: DeepReadonly<Stored<Pod, 'Namespaced'>>, l: Volu
       volumes.push({
         ...base,
         error: `persistentvolume "${claim.spec.volumeName}" bound to claim "${src.claimName}" not found`,
+      });
+      continue;
+    }
+    if (pv.spec.volumeMode === 'Block' || claim.spec.volumeMode === 'Block') {
+      // Raw block devices (volumeDevices) are not implemented: say so rather than fail silently.
+      volumes.push({
+        ...base,
+        error: `persistentvolumeclaim "${src.claimName}" has volumeMode Block: block volumes are not supported by this kubelet (only Filesystem volumes can be mounted)`,
       });
       continue;
     }

@@ -396,6 +396,15 @@ describe('kubelet: syncPod with the fake runtime', () => {
         objects: () => [claim('data', 'pv-1', { deleting: true }), hostPathPv('pv-1', '/vols/pv-1')],
         cause: /persistentvolumeclaim "data" is being deleted/,
       },
+      {
+        title: 'bound to a Block volume',
+        objects: () => {
+          const block = hostPathPv('pv-1', '/vols/pv-1');
+          block.spec.volumeMode = 'Block';
+          return [claim('data', 'pv-1'), block];
+        },
+        cause: /persistentvolumeclaim "data" has volumeMode Block: block volumes are not supported/,
+      },
     ]) {
       it(`claim ${t.title}: no container; ContainerCreating (Pending) and a FailedMount event naming the cause`, async () => {
         h = harness();

@@ -45,7 +45,8 @@ export async function bind(
   const pvName = pv.metadata.name;
 
   if (!pv.spec.claimRef || pv.spec.claimRef.uid !== claim.metadata.uid) {
-    const preBound = pv.spec.claimRef !== undefined;
+    // Kubernetes marks the PV unless it already pointed at this claim (pre-bound by a user).
+    const preBound = refersTo(pv, claim);
     pv.spec.claimRef = claimRefFor(claim);
     if (!preBound) pv.metadata.annotations = { ...pv.metadata.annotations, [Annotation.BoundByController]: 'yes' };
     pv = await ctx.pvClient.update(pv);

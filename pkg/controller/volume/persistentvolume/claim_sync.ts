@@ -1,22 +1,32 @@
 /**
- * Reconciles one PersistentVolumeClaim (seed 000 "绑定逻辑", Kubernetes semantics elsewhere):
+ * Reconciles one PersistentVolumeClaim (seed 000 "绑定逻辑", Kubernetes semantics elsewhere).
+ * As Kubernetes' syncClaim, a claim carrying pv.kubernetes.io/bind-completed (or already Lost)
+ * takes the bound path, every other claim the unbound one:
  *
+ *   bound path ─┬─ no volumeName               → Lost + ClaimLost
+ *               ├─ PV gone                     → Lost + ClaimLost
+ *               ├─ PV free or pointing at it   → (re)bind
+ *               └─ PV pre-bound/bound to another claim → Lost + ClaimMisbound
  *   claim names spec.volumeName ─┬─ PV missing        → provision a PV with exactly that name, bind
+ *                                │                      (a claim whose status says Bound: Lost instead)
  *                                ├─ type/class differ → claim Failed + VolumeMismatch (no retry)
+ *                                ├─ other volumeMode, too small, access modes missing, being deleted
+ *                                │                    → Pending + VolumeMismatch (fit.ts)
  *                                ├─ bound elsewhere   → Pending + FailedBinding
  *                                └─ otherwise         → bind
- *   no volumeName ─┬─ PV pre-bound to the claim (claimRef) → bind
+ *   no volumeName ─┬─ PV pre-bound to the claim (claimRef) that fits → bind
  *                  ├─ class WaitForFirstConsumer           → delay_binding.ts (selected node)
  *                  ├─ smallest matching Available PV       → bind
- *                  └─ none → provision `pvc-<claim uid>` from the class, bind (provision.ts)
- *   bound claim whose PV is gone → Lost + ClaimLost
+ *                  └─ none → Pending; provision `pvc-<claim uid>` from the class, bind (provision.ts)
  */
 import { EventType, PersistentVolumeClaimPhase } from '../../../api/core/v1';
 import { isNotFound } from '../../../api/errors';
 import type { StorageClass } from '../../../api/storage/v1';
 import { TerminalError, type Result } from '../../../util/reconcile/runner';
 import { bind, refersTo } from './bind';
-import { EventReason, MismatchCondition } from './constants';
+import { Annotation, EventReason, MismatchCondition } from './constants';
+import { namedVolumeMisfit, preBoundVolumeFits, volumeModeMisfit } from './fit';
+import { hasOwnKey } from '../../../util/json/own';
 import { classTypeOf, unsupportedByDriver, volumeTypeOf } from './drivers';
 import { isDelayBinding, syncDelayedClaim } from './delay_binding';
 import { adoptVolume, provisionAndBind } from './provision';
@@ -24,7 +34,7 @@ import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext, type StoredClaim, type StoredVolume } from './deps';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { rfc3339 } from '../../../api/time';
-import { objectKey } from '../../../api/keys';
+import { claimRefKey, objectKey } from '../../../api/keys';
 
 /** The class object of a claim, or a synthesized built-in one before its object exists. */
 function classOf(ctx: ControllerContext, claim: StoredClaim): DeepReadonly<StorageClass> | undefined {
@@ -43,16 +53,19 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
   if (claim.metadata.deletionTimestamp) return;
   const volumeName = claim.spec.volumeName ?? '';
   // A Lost claim stays on this path too: its volume must not be silently re-provisioned empty.
-  const phase = claim.status?.phase;
-  if ((phase === PersistentVolumeClaimPhase.Bound || phase === PersistentVolumeClaimPhase.Lost) && volumeName)
+  if (isBindCompleted(claim) || claim.status?.phase === PersistentVolumeClaimPhase.Lost)
     return syncBoundClaim(ctx, claim, volumeName);
   if (volumeName) return syncNamedClaim(ctx, claim, volumeName);
 
-  const preBound = ctx.volumes.byIndex(IndexName.PVByClaim, key).find((pv) => refersTo(pv, claim));
+  // A pre-bound PV of another volume mode, too small or lacking the access modes is passed over
+  // (Kubernetes' findMatchingVolume); syncVolume tells both sides about a volumeMode mismatch.
+  const preBound = ctx.volumes
+    .byIndex(IndexName.PVByClaim, key)
+    .find((pv) => refersTo(pv, claim) && preBoundVolumeFits(pv, claim));
   const className = claim.spec.storageClassName ?? '';
   const sc = classOf(ctx, claim);
   const type = classTypeOf(ctx.drivers, className, sc);
-  if (!preBound && sc && isDelayBinding(sc)) return syncDelayedClaim(ctx, claim, sc, type);
+  if (!preBound && sc && isDelayBinding(sc)) return syncDelayedClaim(ctx, await ensurePending(ctx, claim), sc, type);
   const match = preBound ?? ctx.index.findBestMatch(claim, type, key);
   if (match) {
     // Reserved before the first await, so parallel workers choose different volumes.
@@ -66,7 +79,21 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
     }
     return;
   }
-  await provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid}`);
+  await provisionAndBind(ctx, await ensurePending(ctx, claim), `pvc-${claim.metadata.uid}`);
+}
+
+/** True when the controller completed binding the claim once (Kubernetes checks the key, not its value). */
+function isBindCompleted(claim: DeepReadonly<StoredClaim>): boolean {
+  return hasOwnKey(claim.metadata.annotations ?? {}, Annotation.BindCompleted);
+}
+
+/** A claim that is not bound is Pending, whatever its status said (Kubernetes' updateClaimStatus). */
+async function ensurePending(ctx: ControllerContext, claim: StoredClaim): Promise<StoredClaim> {
+  if (claim.status?.phase === PersistentVolumeClaimPhase.Pending) return claim;
+  return ctx.pvcClient.updateStatus({
+    ...claim,
+    status: { ...claim.status, phase: PersistentVolumeClaimPhase.Pending },
+  });
 }
 
 /**
@@ -84,8 +111,15 @@ async function volumeNamed(ctx: ControllerContext, name: string): Promise<DeepRe
   }
 }
 
-/** A Bound claim: keep it Bound while its PV exists; Lost when the PV is gone. */
+/** A claim bound once: keep it Bound while its PV is its own; Lost when the PV is gone or another claim's. */
 async function syncBoundClaim(ctx: ControllerContext, claim: StoredClaim, volumeName: string): Promise<void> {
+  if (!volumeName)
+    return markLost(
+      ctx,
+      claim,
+      EventReason.ClaimLost,
+      'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!',
+    );
   const pv = await volumeNamed(ctx, volumeName);
   if (!pv)
     return markLost(
@@ -116,10 +150,19 @@ async function markLost(
   ctx.recorder.event(claim, EventType.Warning, reason, message);
 }
 
-/** A claim naming its volume. */
+/** A claim naming its volume (not bound yet). */
 async function syncNamedClaim(ctx: ControllerContext, claim: StoredClaim, volumeName: string): Promise<void> {
   const pv = await volumeNamed(ctx, volumeName);
   if (!pv) {
+    // The seed's rule: the named volume is created. A claim whose status says Bound had one:
+    // it is Lost, never silently given a new empty volume.
+    if (claim.status?.phase === PersistentVolumeClaimPhase.Bound)
+      return markLost(
+        ctx,
+        claim,
+        EventReason.ClaimLost,
+        'Bound claim has lost its PersistentVolume. Data on the volume is lost!',
+      );
     await provisionAndBind(ctx, claim, volumeName);
     return;
   }
@@ -131,21 +174,26 @@ async function syncNamedClaim(ctx: ControllerContext, claim: StoredClaim, volume
     await markMismatch(ctx, claim, pv, wantType, haveType);
     throw new TerminalError(`claim ${objectKey(claim)} does not match volume ${volumeName}`);
   }
+  // Kubernetes' checkVolumeSatisfyClaim: the claim stays Pending with the reason. The volume
+  // mode is checked even for a volume pre-bound to the claim (never bound across modes).
   const driver = ctx.drivers.forVolume(pv);
-  const unsupported = driver && unsupportedByDriver(driver, claim);
-  if (unsupported) {
-    // Kubernetes' checkVolumeSatisfyClaim: the claim stays Pending with the reason.
-    const message = `Cannot bind to requested volume "${volumeName}": ${unsupported}`;
+  const misfit =
+    volumeModeMisfit(pv, claim) ??
+    (driver && unsupportedByDriver(driver, claim)) ??
+    (pv.spec.claimRef ? undefined : namedVolumeMisfit(pv, claim));
+  if (misfit) {
+    const message = `Cannot bind to requested volume "${volumeName}": ${misfit}`;
+    await ensurePending(ctx, claim);
     ctx.recorder.event(claim, EventType.Warning, EventReason.VolumeMismatch, message);
     throw new TerminalError(message);
   }
   if (pv.spec.claimRef && !refersTo(pv, claim)) {
-    if (claim.status?.phase !== PersistentVolumeClaimPhase.Pending) {
-      await ctx.pvcClient.updateStatus({
-        ...claim,
-        status: { ...claim.status, phase: PersistentVolumeClaimPhase.Pending },
-      });
-    }
+    // The controller named this volume itself, and someone removed bind-completed: never guess.
+    if (hasOwnKey(claim.metadata.annotations ?? {}, Annotation.BoundByController))
+      throw new Error(
+        `invalid binding of claim ${objectKey(claim)} to volume ${volumeName}: the volume is bound to ${claimRefKey(pv.spec.claimRef)}`,
+      );
+    await ensurePending(ctx, claim);
     ctx.recorder.event(
       claim,
       EventType.Warning,

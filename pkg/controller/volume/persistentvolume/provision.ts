@@ -136,7 +136,12 @@ export async function provisionAndBind(
     kind: 'PersistentVolume',
     metadata: {
       name: pvName,
-      annotations: { [Annotation.ProvisionedBy]: sc.provisioner, ...made.annotations },
+      // As Kubernetes' provisioner: the controller bound it (its claimRef is set at birth).
+      annotations: {
+        ...made.annotations,
+        [Annotation.ProvisionedBy]: sc.provisioner,
+        [Annotation.BoundByController]: 'yes',
+      },
     },
     spec: {
       ...made.source,

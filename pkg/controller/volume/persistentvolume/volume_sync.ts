@@ -21,6 +21,8 @@ import type { ControllerService } from '../../../volume/controller_service';
 import { provisionerOf } from './drivers';
 import { ReclaimRefusal } from '../../../volume/errors';
 import { jsonClone } from '../../../util/json/clone';
+import { deleteOwn, hasOwnKey } from '../../../util/json/own';
+import { volumeModeFits } from './volume_index';
 import { claimRefKey, claimRefTarget, objectKey } from '../../../api/keys';
 
 async function setPhase(
@@ -78,14 +80,21 @@ export async function syncVolume(ctx: ControllerContext, name: string): Promise<
   if (claim && claim.metadata.uid === ref.uid) {
     if (claim.spec.volumeName === name) {
       if (pv.status?.phase !== PersistentVolumePhase.Bound) await setPhase(ctx, pv, PersistentVolumePhase.Bound);
-    } else if (claim.spec.volumeName) {
-      // The claim went to another volume: release ours if the controller bound it.
-      if (pv.metadata.annotations?.[Annotation.BoundByController]) {
-        const freed = jsonClone(pv);
-        delete freed.spec.claimRef;
-        const updated = await ctx.pvClient.update(freed);
-        await setPhase(ctx, updated, PersistentVolumePhase.Available);
-      } else await setPhase(ctx, pv, PersistentVolumePhase.Released);
+    } else if (claim.spec.volumeName) return claimBoundElsewhere(ctx, pv);
+    else if (!volumeModeFits(pv, claim)) {
+      // The claim's sync passes this volume over (fit.ts); say why on both sides, as Kubernetes does.
+      ctx.recorder.event(
+        pv,
+        EventType.Warning,
+        EventReason.VolumeMismatch,
+        `Cannot bind PersistentVolume to requested PersistentVolumeClaim "${claim.metadata.name}" due to incompatible volumeMode.`,
+      );
+      ctx.recorder.event(
+        claim,
+        EventType.Warning,
+        EventReason.VolumeMismatch,
+        `Cannot bind PersistentVolume "${name}" to requested PersistentVolumeClaim due to incompatible volumeMode.`,
+      );
     } else ctx.enqueueClaim(claimKey);
     return;
   }
@@ -99,6 +108,31 @@ export async function syncVolume(ctx: ControllerContext, name: string): Promise<
   }
   if (pv.status?.phase === PersistentVolumePhase.Failed) return;
   return reclaim(ctx, name);
+}
+
+/**
+ * The PV's claim went to another volume (Kubernetes' syncVolume):
+ *   provisioned for it, policy Delete → Released (reclaimed once the claim is gone: storage is
+ *                                     never deleted while the claim exists, see reclaim);
+ *   bound by the controller         → claimRef and bound-by-controller removed, Available;
+ *   claimRef set by a user          → only the claimRef's uid is cleared (it stays pre-bound to
+ *                                     that claim by name), Available.
+ */
+async function claimBoundElsewhere(ctx: ControllerContext, pv: StoredVolume): Promise<void> {
+  const annotations = pv.metadata.annotations ?? {};
+  if (hasOwnKey(annotations, Annotation.ProvisionedBy) && pv.spec.persistentVolumeReclaimPolicy === 'Delete') {
+    if (pv.status?.phase !== PersistentVolumePhase.Released && pv.status?.phase !== PersistentVolumePhase.Failed)
+      await setPhase(ctx, pv, PersistentVolumePhase.Released);
+    return;
+  }
+  const freed = jsonClone(pv);
+  if (hasOwnKey(annotations, Annotation.BoundByController)) {
+    delete freed.spec.claimRef;
+    if (freed.metadata.annotations) deleteOwn(freed.metadata.annotations, Annotation.BoundByController);
+  } else if (freed.spec.claimRef) delete freed.spec.claimRef.uid;
+  const updated = await ctx.pvClient.update(freed);
+  ctx.index.upsert(updated);
+  await setPhase(ctx, updated, PersistentVolumePhase.Available);
 }
 
 /**

@@ -40,7 +40,7 @@ const rows: Row[] = [
     provisioned: [],
   },
   {
-    name: 'claim names a missing volume → a PV with exactly that name (size = request) is provisioned and bound',
+    name: 'claim names a missing volume → a PV with exactly that name (size = request) is provisioned (bound-by-controller) and bound',
     initial: { pvcs: [pvc('c2', { volumeName: 'my-vol', size: '2Gi' })] },
     pvs: {
       'my-vol': {
@@ -49,7 +49,7 @@ const rows: Row[] = [
         capacity: '2Gi',
         source: 'hostPath',
         policy: 'Delete',
-        annotations: { [ProvisionedBy]: Provisioner.HostPath, [BoundBy]: null },
+        annotations: { [ProvisionedBy]: Provisioner.HostPath, [BoundBy]: 'yes' },
       },
     },
     pvcs: {
@@ -244,7 +244,7 @@ const rows: Row[] = [
     events: [],
   },
   {
-    name: 'nothing fits → a PV named pvc-<claim uid> is provisioned from the class and bound (ProvisioningSucceeded)',
+    name: 'nothing fits → a PV named pvc-<claim uid> is provisioned from the class (bound-by-controller) and bound (ProvisioningSucceeded)',
     initial: { pvs: [pv('tiny', { size: '1Gi' })], pvcs: [pvc('c7', { size: '5Gi' })] },
     pvs: {
       'pvc-uid-c7': {
@@ -253,7 +253,7 @@ const rows: Row[] = [
         capacity: '5Gi',
         policy: 'Delete',
         source: 'hostPath',
-        annotations: { [ProvisionedBy]: Provisioner.HostPath, [BoundBy]: null },
+        annotations: { [ProvisionedBy]: Provisioner.HostPath, [BoundBy]: 'yes' },
       },
       tiny: { phase: 'Available', claim: null },
     },

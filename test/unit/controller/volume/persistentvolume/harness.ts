@@ -60,8 +60,11 @@ export const builtinClasses = (): StorageClass[] => [
 /** Options of pv(). */
 export interface PVOptions {
   size?: string;
-  type?: 'hostPath' | 'nfs';
+  /** `csi`: a volume of an external CSI driver (no driver of ours handles it). */
+  type?: 'hostPath' | 'nfs' | 'csi';
   className?: string;
+  /** spec.volumeMode (absent: unset, which means Filesystem). */
+  mode?: 'Filesystem' | 'Block';
   modes?: PersistentVolume['spec']['accessModes'];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
@@ -94,8 +97,11 @@ export function pv(name: string, o: PVOptions = {}): PersistentVolume {
       accessModes: o.modes ?? ['ReadWriteOnce'],
       ...(type === 'nfs'
         ? { nfs: { server: 'localhost', path: `/exports/${name}` } }
-        : { hostPath: { path: `/volumes/${name}` } }),
-      storageClassName: o.className ?? (type === 'nfs' ? 'nfs' : 'hostPath'),
+        : type === 'csi'
+          ? { csi: { driver: 'csi.example.com', volumeHandle: name } }
+          : { hostPath: { path: `/volumes/${name}` } }),
+      storageClassName: o.className ?? (type === 'nfs' ? 'nfs' : type === 'csi' ? '' : 'hostPath'),
+      ...(o.mode ? { volumeMode: o.mode } : {}),
       persistentVolumeReclaimPolicy: o.policy ?? 'Retain',
       ...(o.claim
         ? {
@@ -124,6 +130,8 @@ export interface PVCOptions {
   annotations?: Record<string, string>;
   uid?: string;
   namespace?: string;
+  /** spec.volumeMode (absent: unset, which means Filesystem). */
+  mode?: 'Filesystem' | 'Block';
 }
 
 /** A PersistentVolumeClaim (uid `uid-<name>` unless given). */
@@ -143,6 +151,7 @@ export function pvc(name: string, o: PVCOptions = {}): PersistentVolumeClaim {
       storageClassName: o.className ?? 'hostPath',
       ...(o.volumeName ? { volumeName: o.volumeName } : {}),
       ...(o.selector ? { selector: o.selector } : {}),
+      ...(o.mode ? { volumeMode: o.mode } : {}),
     },
     status: { phase: o.phase ?? PersistentVolumeClaimPhase.Pending },
   };

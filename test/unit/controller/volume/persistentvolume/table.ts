@@ -12,6 +12,8 @@ export interface PVExpect {
   phase?: string;
   /** `namespace/name` of its claimRef (the uid must be `uid-<name>`); null = no claimRef. */
   claim?: string | null;
+  /** `namespace/name` of a claimRef that has no uid (pre-bound by name only). */
+  preBoundTo?: string;
   /** Annotation values; null = absent. */
   annotations?: Record<string, string | null>;
   capacity?: string;
@@ -46,6 +48,8 @@ export interface Row {
   pvcs?: Record<string, PVCExpect | null>;
   /** Exactly the distinct events, as `Type Reason object` (object: `ns/name` or PV name). */
   events: string[];
+  /** Each must match the message of some recorded event. */
+  eventMessages?: RegExp[];
   /** One pattern per reconcile error, in order (default: none). */
   errors?: RegExp[];
   provisioned?: string[];
@@ -77,6 +81,11 @@ export async function runRow(row: Row): Promise<PVHarness> {
       const ref = got.spec.claimRef;
       expect(`${ref?.namespace ?? ''}/${ref?.name ?? ''}`, `PV ${name} claimRef`).to.equal(want.claim);
       expect(ref?.uid, `PV ${name} claimRef.uid`).to.equal(`uid-${want.claim.split('/')[1] ?? ''}`);
+    }
+    if (want.preBoundTo !== undefined) {
+      const ref = got.spec.claimRef;
+      expect(`${ref?.namespace ?? ''}/${ref?.name ?? ''}`, `PV ${name} claimRef`).to.equal(want.preBoundTo);
+      expect(ref?.uid, `PV ${name} claimRef.uid`).to.equal(undefined);
     }
     for (const [k, v] of Object.entries(want.annotations ?? {}))
       expect(got.metadata.annotations?.[k], `PV ${name} annotation ${k}`).to.equal(v ?? undefined);
@@ -116,6 +125,12 @@ export async function runRow(row: Row): Promise<PVHarness> {
   }
 
   expect(h.eventSet(), 'events').to.deep.equal([...row.events].sort());
+  const messages = h.recorder.events.map((e) => e.message);
+  for (const re of row.eventMessages ?? [])
+    expect(
+      messages.some((m) => re.test(m)),
+      `an event message ${String(re)} in ${JSON.stringify(messages)}`,
+    ).to.equal(true);
   const errors = h.errors.map((e) => `${e.queue} ${e.key}: ${e.err.name}: ${e.err.message}`);
   const wantErrors = row.errors ?? [];
   expect(errors.length, `reconcile errors ${JSON.stringify(errors)}`).to.equal(wantErrors.length);

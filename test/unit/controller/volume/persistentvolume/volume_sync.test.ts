@@ -157,7 +157,7 @@ const rows: Row[] = [
     recycled: ['rec2'],
   },
   {
-    name: 'a PV the controller bound to a claim that then bound another volume is made Available again',
+    name: 'a PV the controller bound to a claim that then bound another volume is made Available again (claimRef and bound-by-controller removed)',
     initial: {
       pvs: [
         pv('stray', { claim: { name: 'c7', uid: 'uid-c7' }, phase: 'Bound', annotations: { [BoundBy]: 'yes' } }),
@@ -170,12 +170,15 @@ const rows: Row[] = [
         },
       ],
     },
-    pvs: { stray: { phase: 'Available', claim: null }, real: { phase: 'Bound', claim: 'default/c7' } },
+    pvs: {
+      stray: { phase: 'Available', claim: null, annotations: { [BoundBy]: null } },
+      real: { phase: 'Bound', claim: 'default/c7' },
+    },
     pvcs: { 'default/c7': { phase: 'Bound', volumeName: 'real' } },
     events: [],
   },
   {
-    name: 'a PV a user pre-bound (not bound-by-controller) to a claim that bound another volume is Released, not freed',
+    name: "a PV a user pre-bound (not bound-by-controller) to a claim that bound another volume: the claimRef's uid is cleared (name kept), Available",
     initial: {
       pvs: [
         pv('userbound', { claim: { name: 'c8', uid: 'uid-c8' }, phase: 'Bound' }),
@@ -188,7 +191,13 @@ const rows: Row[] = [
         },
       ],
     },
-    pvs: { userbound: { phase: 'Released', claim: 'default/c8' }, real8: { phase: 'Bound' } },
+    then: async (h) => {
+      const ref = h.pv('userbound')?.spec.claimRef;
+      expect(ref?.name).to.equal('c8');
+      expect(ref?.namespace).to.equal('default');
+      expect(ref?.uid).to.equal(undefined);
+    },
+    pvs: { userbound: { phase: 'Available' }, real8: { phase: 'Bound', claim: 'default/c8' } },
     events: [],
   },
   {
