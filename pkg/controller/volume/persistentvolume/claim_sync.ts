@@ -66,7 +66,7 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
     }
     return;
   }
-  await provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid}`);
+  return provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid}`);
 }
 
 /**

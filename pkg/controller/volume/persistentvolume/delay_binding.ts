@@ -19,6 +19,7 @@ import type { Stored } from '../../../api/stored';
 import { NoProvisioner, type StorageClass, VolumeBindingMode } from '../../../api/storage/v1';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { getOwn } from '../../../util/json/own';
+import type { Result } from '../../../util/reconcile/runner';
 import { jsonClone } from '../../../util/json/clone';
 import type { Topology } from '../../../volume/controller_service';
 import { bind } from './bind';
@@ -52,7 +53,7 @@ export async function syncDelayedClaim(
   claim: StoredClaim,
   sc: DeepReadonly<StorageClass>,
   type: string | undefined,
-): Promise<void> {
+): Promise<Result | void> {
   const key = objectKey(claim);
   const nodeName = selectedNodeOf(claim);
   if (!nodeName) {
@@ -89,7 +90,7 @@ export async function syncDelayedClaim(
     return unselect(ctx, claim, EventType.Warning, EventReason.ProvisioningFailed, message);
   }
   const segment = nodeTopology(node);
-  await provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid}`, { requisite: [segment], preferred: [segment] });
+  return provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid}`, { requisite: [segment], preferred: [segment] });
 }
 
 /** Records why the selected node cannot work and removes the annotation so the scheduler chooses again. */
