@@ -20,6 +20,7 @@ import { EventReason, MismatchCondition } from './constants';
 import { classTypeOf, unsupportedByDriver, volumeTypeOf } from './drivers';
 import { isDelayBinding, syncDelayedClaim } from './delay_binding';
 import { adoptVolume, provisionAndBind } from './provision';
+import { hasDataSource } from './data_source';
 import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext, type StoredClaim, type StoredVolume } from './deps';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
@@ -53,7 +54,7 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
   const sc = classOf(ctx, claim);
   const type = classTypeOf(ctx.drivers, className, sc);
   if (!preBound && sc && isDelayBinding(sc)) return syncDelayedClaim(ctx, claim, sc, type);
-  const match = preBound ?? ctx.index.findBestMatch(claim, type, key);
+  const match = preBound ?? (hasDataSource(claim) ? undefined : ctx.index.findBestMatch(claim, type, key));
   if (match) {
     // Reserved before the first await, so parallel workers choose different volumes.
     const name = match.metadata.name;

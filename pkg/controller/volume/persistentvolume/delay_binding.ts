@@ -26,6 +26,7 @@ import { bind } from './bind';
 import { Annotation, EventReason } from './constants';
 import type { ControllerContext, StoredClaim } from './deps';
 import { provisionAndBind } from './provision';
+import { hasDataSource } from './data_source';
 import { objectKey } from '../../../api/keys';
 
 /** The message of the WaitForFirstConsumer event (Kubernetes' words). */
@@ -70,7 +71,9 @@ export async function syncDelayedClaim(
     const message = `failed to get target node: node "${nodeName}" not found`;
     return unselect(ctx, claim, EventType.Warning, EventReason.ProvisioningFailed, message);
   }
-  const match = ctx.index.findBestMatch(claim, type, key, (pv) => nodeMatchesAffinity(node, pv.spec.nodeAffinity));
+  const match = hasDataSource(claim)
+    ? undefined
+    : ctx.index.findBestMatch(claim, type, key, (pv) => nodeMatchesAffinity(node, pv.spec.nodeAffinity));
   if (match) {
     const name = match.metadata.name;
     ctx.index.reserve(name, key);
