@@ -40,6 +40,7 @@ import { NamespaceLifecycle } from './admission/namespace_lifecycle';
 import { admitHostPathClass } from './admission/hostpath_storage_class';
 import { NodeRestriction, nodeRestriction } from './admission/node_restriction';
 import { admitClaimResize, PersistentVolumeClaimResize } from './admission/persistent_volume_claim_resize';
+import { admitDefaultStorageClass, DefaultStorageClass } from './admission/default_storage_class';
 import { rbacGroup } from '../api/rbac/v1';
 import { ensureBootstrapPolicy } from './authorization/rbac/bootstrap/reconcile';
 import { backoffUntil, pollUntil } from '../util/wait';
@@ -207,6 +208,7 @@ export class ApiServer {
     const protect = !(config.disableAdmissionPlugins ?? []).includes(StorageObjectInUseProtection);
     const restrictNodes = !(config.disableAdmissionPlugins ?? []).includes(NodeRestriction);
     const checkResize = !(config.disableAdmissionPlugins ?? []).includes(PersistentVolumeClaimResize);
+    const defaultClass = !(config.disableAdmissionPlugins ?? []).includes(DefaultStorageClass);
     this.deps = {
       stores: this.stores,
       patchers: { ...basicPatchers, [strategicMergePatchType]: strategicMergePatcher, [applyPatchType]: applyPatcher },
@@ -219,8 +221,16 @@ export class ApiServer {
       render: renderResponse,
       watchEncoder: watchEncoder(defaultEncoder),
       admit: (w) => {
-        const obj = admitWrite(w);
         const resource = w.store.strategy.info.resource;
+        // A server-side apply that creates the object is a create for the mutating plugins.
+        const verb = w.verb === 'patch' && !w.old ? 'create' : w.verb;
+        const written = admitWrite(w);
+        const obj = defaultClass
+          ? admitDefaultStorageClass(
+              { resource, verb, ...(w.subresource ? { subresource: w.subresource } : {}), obj: written },
+              () => this.cachedClasses(),
+            )
+          : written;
         admitHostPathClass(resource, obj, w.old, config.hostPathRoots ?? [defaultHostPathBaseDir]);
         if (restrictNodes) nodeRestriction.write(w, obj);
         if (checkResize) admitClaimResize({ ...w, resource, obj }, (name) => this.cachedClass(name));
@@ -259,6 +269,12 @@ export class ApiServer {
   private cachedClass(name: string): StorageClass | undefined {
     const classes = this.store('storage.k8s.io', 'storageclasses');
     return classes.cache.getCached(classes.key(undefined, name)) as StorageClass | undefined;
+  }
+
+  /** Every StorageClass in the watch cache (what DefaultStorageClass reads). */
+  private cachedClasses(): StorageClass[] {
+    const classes = this.store('storage.k8s.io', 'storageclasses');
+    return classes.cache.snapshot(classes.listPrefix(undefined)).items as StorageClass[];
   }
 
   /** NamespaceLifecycle's checks, as each store needs them. */

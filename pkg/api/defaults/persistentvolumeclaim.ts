@@ -1,5 +1,10 @@
 /** PersistentVolumeClaim defaulting (k8s SetDefaults_PersistentVolumeClaim, plus access modes). */
-import { AccessMode, type PersistentVolumeClaim, PersistentVolumeClaimPhase } from '../core/v1';
+import {
+  AccessMode,
+  type PersistentVolumeClaim,
+  PersistentVolumeClaimPhase,
+  type TypedLocalObjectReference,
+} from '../core/v1';
 
 /**
  * A copy of `pvc` with the defaults applied (the input is not changed): volumeMode Filesystem;
@@ -18,4 +23,36 @@ export function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): Persis
     },
     status: { ...pvc.status, phase: pvc.status?.phase ?? PersistentVolumeClaimPhase.Pending },
   };
+}
+
+function isRef(v: unknown): v is { apiGroup?: unknown; kind?: unknown; name?: unknown; namespace?: unknown } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function refFields(r: { apiGroup?: unknown; kind?: unknown; name?: unknown }): TypedLocalObjectReference {
+  return {
+    ...(r.apiGroup !== undefined ? { apiGroup: r.apiGroup as string } : {}),
+    kind: r.kind as string,
+    name: r.name as string,
+  };
+}
+
+/**
+ * A copy of `pvc` whose `dataSource` and `dataSourceRef` mirror each other, as kube-apiserver
+ * does on create (NormalizeDataSources): only `dataSource` given → `dataSourceRef` gets the
+ * same apiGroup/kind/name; only `dataSourceRef` given, naming no other namespace →
+ * `dataSource` gets them. A cross-namespace `dataSourceRef` is left alone (validation refuses
+ * it); when both are given, validation requires them equal. Malformed values are left for
+ * validation to report.
+ */
+export function normalizeDataSources(pvc: PersistentVolumeClaim): PersistentVolumeClaim {
+  const spec = pvc.spec;
+  if (!spec || typeof spec !== 'object') return pvc;
+  const src: unknown = spec.dataSource;
+  const ref: unknown = spec.dataSourceRef;
+  const absent = (v: unknown) => v === undefined || v === null;
+  if (isRef(src) && absent(ref)) return { ...pvc, spec: { ...spec, dataSourceRef: refFields(src) } };
+  if (isRef(ref) && absent(src) && (ref.namespace === undefined || ref.namespace === null || ref.namespace === ''))
+    return { ...pvc, spec: { ...spec, dataSource: refFields(ref) } };
+  return pvc;
 }

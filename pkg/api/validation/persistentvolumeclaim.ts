@@ -19,6 +19,8 @@ import { validateQuantity, validateResourceList } from './quantities';
 import { validateLabelSelector } from './selector';
 import { validateAccessModes, validateStorageClassName, validateVolumeMode } from './volumespec';
 import { jsonClone } from '../../util/json/clone';
+import { getOwn } from '../../util/json/own';
+import { BetaStorageClassAnnotation } from '../storage/default_class';
 
 /** Field path Kubernetes reports the storage request at. */
 export const storageRequestField = 'spec.resources[storage]';
@@ -95,7 +97,8 @@ export const shrinkBelowCapacityMessage = 'field can not be less than status.cap
 
 /**
  * A claim update (Kubernetes' rules): the new claim is valid; its spec is immutable except that
- * an empty `volumeName` may be set once (the binder does it), and a Bound claim may change
+ * an empty `volumeName` may be set once (the binder does it), a claim without any class may be
+ * given a non-empty `storageClassName` once (retroactive default class), and a Bound claim may change
  * `resources.requests.storage` and `volumeAttributesClassName`. A lower storage request must
  * still be greater than `status.capacity` (recovery from a failed expansion, Kubernetes 1.32).
  */
@@ -110,6 +113,9 @@ export function validatePersistentVolumeClaimUpdate(
     if (newSpec.volumeName === undefined) delete oldSpec.volumeName;
     else oldSpec.volumeName = newSpec.volumeName;
   }
+  // Retroactive default StorageClass (Kubernetes 1.28+): a claim created without any class
+  // (no storageClassName, no beta class annotation) may be given a non-empty one, once.
+  if (classMayBeSet(old, newSpec.storageClassName)) oldSpec.storageClassName = newSpec.storageClassName;
   if (pvc.status?.phase === PersistentVolumeClaimPhase.Bound) {
     const oldStorage = old.spec?.resources?.requests?.storage;
     if (newSpec.resources?.requests) {
@@ -132,6 +138,16 @@ export function validatePersistentVolumeClaimUpdate(
       errs.push(forbidden('spec.resources.requests.storage', shrinkBelowCapacityMessage));
   }
   return errs;
+}
+
+function classMayBeSet(old: PersistentVolumeClaim, next: string | undefined): boolean {
+  const oldClass: unknown = old.spec?.storageClassName;
+  return (
+    (oldClass === undefined || oldClass === null) &&
+    typeof next === 'string' &&
+    next !== '' &&
+    getOwn(old.metadata.annotations ?? {}, BetaStorageClassAnnotation) === undefined
+  );
 }
 
 /** Phases a claim status may have. */

@@ -4,8 +4,9 @@
  * temp dir. Hand-made PVs carrying the provisioner's annotations (and the old
  * `kubestore.io/provisioned-base`), bound to a claim that is then deleted, never lose their data
  * with Delete or Recycle, whether their path is outside the roots, inside the base with no
- * record, or a symlink in the base leading outside: they go Failed with a Warning event. Legit
- * provisioned volumes are still deleted. hostPath StorageClasses naming a path outside the
+ * record, or a symlink in the base leading outside: they go Failed with a Warning event, and so
+ * does a plain statically created hostPath PV with Recycle. Legit provisioned volumes are still
+ * deleted, or emptied and made Available again with Recycle. hostPath StorageClasses naming a path outside the
  * apiserver's roots are refused with 422; one outside the controller-manager's roots (the roots
  * changed) gets ProvisioningFailed.
  */
@@ -20,6 +21,7 @@ import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import {
   claim,
   hostPathClass,
+  hostPathVolume,
   type InProcessControllerManager,
   startControllerManager,
   waitClaimPhase,
@@ -145,6 +147,54 @@ describe('controller-manager (in-process) on a real apiserver: reclaim deletes o
     await waitGone(() => client.persistentVolumes.get(pvName), `PV ${pvName}`);
     expect(existsSync(dir), `${dir} removed`).to.equal(false);
     expect(existsSync(recordFile), 'record removed').to.equal(false);
+  });
+
+  it('legit: a provisioned volume switched to Recycle is emptied and Available again when its claim is deleted (record and directory kept)', async () => {
+    await client.persistentVolumeClaims.create(claim(ns, 'recycled'));
+    const bound = await waitClaimPhase(client, ns, 'recycled', 'Bound');
+    const pvName = bound.spec.volumeName ?? '';
+    const pv = await client.persistentVolumes.get(pvName);
+    const dir = pv.spec.hostPath?.path ?? '';
+    await client.persistentVolumes.patch(pvName, undefined, 'application/merge-patch+json', {
+      spec: { persistentVolumeReclaimPolicy: 'Recycle' },
+    });
+    writeFileSync(path.join(dir, 'old-data'), 'x');
+    const recordFile = path.join(cm.recordDir, `${pvName}.json`);
+    await waitUntil(() => existsSync(recordFile), 10_000, 'the provisioning record');
+    await client.persistentVolumeClaims.delete('recycled', ns);
+    await waitUntil(
+      async (note) => {
+        const cur = await client.persistentVolumes.get(pvName);
+        note(`${cur.status?.phase ?? ''} ${cur.status?.message ?? ''}`);
+        return cur.status?.phase === 'Available' && !cur.spec.claimRef;
+      },
+      20_000,
+      `PV ${pvName} Available again`,
+    );
+    await waitEvent(client, 'default', pvName, 'VolumeRecycled');
+    expect(readdirSync(dir), 'emptied').to.deep.equal([]);
+    expect(existsSync(recordFile), 'record kept').to.equal(true);
+  });
+
+  it('a statically created hostPath PV (no provisioner annotations) with Recycle → Failed, "not provisioned by this controller", data kept', async () => {
+    const dir = precious(path.join(cm.hostPathBase, 'static-recycle'));
+    const staticPv = hostPathVolume('static-recycle', { dir: cm.hostPathBase });
+    staticPv.spec.persistentVolumeReclaimPolicy = 'Recycle';
+    await client.persistentVolumes.create(staticPv);
+    await client.persistentVolumeClaims.create(claim(ns, 'static-recycle', { volumeName: 'static-recycle' }));
+    await waitClaimPhase(client, ns, 'static-recycle', 'Bound');
+    await client.persistentVolumeClaims.delete('static-recycle', ns);
+    const ev = await waitEvent(client, 'default', 'static-recycle', 'VolumeFailedRecycle');
+    expect([ev.type, ev.message]).to.deep.equal([
+      'Warning',
+      'cannot recycle volume static-recycle: its storage was not provisioned by this controller',
+    ]);
+    await waitUntil(
+      async () => (await client.persistentVolumes.get('static-recycle')).status?.phase === 'Failed',
+      20_000,
+      'PV static-recycle Failed',
+    );
+    expect(readdirSync(dir)).to.deep.equal(['precious']);
   });
 
   it('StorageClass parameters.path outside the apiserver roots, relative, with ".." or NUL → 422; under an allowed root → provisioned there', async () => {

@@ -1,7 +1,7 @@
-/** PersistentVolumeClaim strategy: created Pending; spec immutable but requests and a first volumeName. */
+/** PersistentVolumeClaim strategy: created Pending, dataSource/dataSourceRef mirrored; spec immutable but requests, a first volumeName and a first class. */
 import type { PersistentVolumeClaim } from '../../../api/core/v1';
 import { PersistentVolumeClaimPhase } from '../../../api/core/v1';
-import { defaultPersistentVolumeClaim } from '../../../api/defaults';
+import { defaultPersistentVolumeClaim, normalizeDataSources } from '../../../api/defaults';
 import { persistentVolumeClaims } from '../../../api/resources';
 import {
   validatePersistentVolumeClaim,
@@ -15,7 +15,9 @@ export const persistentVolumeClaimStrategy: Strategy<PersistentVolumeClaim> = {
   info: persistentVolumeClaims,
   selectableFields: ['spec.volumeName', 'status.phase', 'spec.storageClassName'],
   prepareForCreate: (pvc) =>
-    defaultPersistentVolumeClaim({ ...pvc, status: { phase: PersistentVolumeClaimPhase.Pending } }),
+    normalizeDataSources(
+      defaultPersistentVolumeClaim({ ...pvc, status: { phase: PersistentVolumeClaimPhase.Pending } }),
+    ),
   validate: validatePersistentVolumeClaim,
   prepareForUpdate: (pvc) => defaultPersistentVolumeClaim(pvc),
   validateUpdate: validatePersistentVolumeClaimUpdate,

@@ -30,6 +30,7 @@ import { hasOwnKey } from '../../../util/json/own';
 import { classTypeOf, unsupportedByDriver, volumeTypeOf } from './drivers';
 import { isDelayBinding, syncDelayedClaim } from './delay_binding';
 import { adoptVolume, provisionAndBind } from './provision';
+import { hasDataSource } from './data_source';
 import { thaw } from '../../../util/reconcile/lister';
 import { IndexName, type ControllerContext, type StoredClaim, type StoredVolume } from './deps';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
@@ -66,7 +67,7 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
   const sc = classOf(ctx, claim);
   const type = classTypeOf(ctx.drivers, className, sc);
   if (!preBound && sc && isDelayBinding(sc)) return syncDelayedClaim(ctx, await ensurePending(ctx, claim), sc, type);
-  const match = preBound ?? ctx.index.findBestMatch(claim, type, key);
+  const match = preBound ?? (hasDataSource(claim) ? undefined : ctx.index.findBestMatch(claim, type, key));
   if (match) {
     // Reserved before the first await, so parallel workers choose different volumes.
     const name = match.metadata.name;
@@ -79,7 +80,7 @@ export async function syncClaim(ctx: ControllerContext, key: string): Promise<Re
     }
     return;
   }
-  await provisionAndBind(ctx, await ensurePending(ctx, claim), `pvc-${claim.metadata.uid}`);
+  return provisionAndBind(ctx, await ensurePending(ctx, claim), `pvc-${claim.metadata.uid}`);
 }
 
 /** True when the controller completed binding the claim once (Kubernetes checks the key, not its value). */

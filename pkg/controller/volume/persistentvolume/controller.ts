@@ -5,11 +5,12 @@
  *
  * Events that can change a claim's outcome enqueue it: the claim itself; its volume; a PV that
  * becomes matchable (every Pending claim of that class); a StorageClass appearing (every
- * Pending claim naming it).
+ * Pending claim naming it; a default class: also every Pending claim without a class).
  */
 import type { Logger } from 'pino';
 import { PersistentVolumeClaimPhase } from '../../../api/core/v1';
 import type { StorageClass } from '../../../api/storage/v1';
+import { isDefaultStorageClass } from '../../../api/storage/default_class';
 import type { Stored } from '../../../api/stored';
 import type { Clientset } from '../../../client/clientset';
 import type { EventRecorder } from '../../../client/record/recorder';
@@ -123,9 +124,10 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
       },
     }),
     scInformer.addEventHandler(
-      enqueueMapped<Stored<StorageClass, 'Cluster'>>({ add: (name) => pendingClaimsOfClass(name) }, (sc) => [
-        sc.metadata.name,
-      ]),
+      // A default class also concerns every Pending claim without a class (retroactive assignment).
+      enqueueMapped<Stored<StorageClass, 'Cluster'>>({ add: (name) => pendingClaimsOfClass(name) }, (sc) =>
+        isDefaultStorageClass(sc) ? [sc.metadata.name, ''] : [sc.metadata.name],
+      ),
     ),
   ];
 

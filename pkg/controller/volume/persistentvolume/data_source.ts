@@ -24,6 +24,16 @@ export interface SnapshotReader {
   getContent(name: string): Promise<VolumeSnapshotContent>;
 }
 
+/**
+ * True when the claim asks for a volume filled from a data source. Such a claim is never
+ * matched to an existing Available PV (that would bind it empty): it is provisioned from its
+ * source, or bound to a PV pre-bound to it or named by it. A deliberate rule here; Kubernetes'
+ * binder does not look at the data source when matching.
+ */
+export function hasDataSource(claim: DeepReadonly<StoredClaim>): boolean {
+  return Boolean(claim.spec.dataSourceRef ?? claim.spec.dataSource);
+}
+
 /** A data source that cannot be used (yet); the message is the event's. */
 export class DataSourceProblem extends Error {
   override readonly name = 'DataSourceProblem';

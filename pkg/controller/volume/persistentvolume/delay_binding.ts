@@ -19,12 +19,14 @@ import type { Stored } from '../../../api/stored';
 import { NoProvisioner, type StorageClass, VolumeBindingMode } from '../../../api/storage/v1';
 import type { DeepReadonly } from '../../../util/immutable/deep_readonly';
 import { getOwn } from '../../../util/json/own';
+import type { Result } from '../../../util/reconcile/runner';
 import { jsonClone } from '../../../util/json/clone';
 import type { Topology } from '../../../volume/controller_service';
 import { bind } from './bind';
 import { Annotation, EventReason } from './constants';
 import type { ControllerContext, StoredClaim } from './deps';
 import { provisionAndBind } from './provision';
+import { hasDataSource } from './data_source';
 import { objectKey } from '../../../api/keys';
 
 /** The message of the WaitForFirstConsumer event (Kubernetes' words). */
@@ -52,7 +54,7 @@ export async function syncDelayedClaim(
   claim: StoredClaim,
   sc: DeepReadonly<StorageClass>,
   type: string | undefined,
-): Promise<void> {
+): Promise<Result | void> {
   const key = objectKey(claim);
   const nodeName = selectedNodeOf(claim);
   if (!nodeName) {
@@ -69,7 +71,9 @@ export async function syncDelayedClaim(
     const message = `failed to get target node: node "${nodeName}" not found`;
     return unselect(ctx, claim, EventType.Warning, EventReason.ProvisioningFailed, message);
   }
-  const match = ctx.index.findBestMatch(claim, type, key, (pv) => nodeMatchesAffinity(node, pv.spec.nodeAffinity));
+  const match = hasDataSource(claim)
+    ? undefined
+    : ctx.index.findBestMatch(claim, type, key, (pv) => nodeMatchesAffinity(node, pv.spec.nodeAffinity));
   if (match) {
     const name = match.metadata.name;
     ctx.index.reserve(name, key);
@@ -89,7 +93,7 @@ export async function syncDelayedClaim(
     return unselect(ctx, claim, EventType.Warning, EventReason.ProvisioningFailed, message);
   }
   const segment = nodeTopology(node);
-  await provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid}`, { requisite: [segment], preferred: [segment] });
+  return provisionAndBind(ctx, claim, `pvc-${claim.metadata.uid}`, { requisite: [segment], preferred: [segment] });
 }
 
 /** Records why the selected node cannot work and removes the annotation so the scheduler chooses again. */

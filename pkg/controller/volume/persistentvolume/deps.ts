@@ -41,7 +41,8 @@ export const IndexName = {
 export interface ControllerContext {
   volumes: Lister<StoredVolume>;
   claims: Lister<StoredClaim>;
-  classes: Lister<Stored<StorageClass, 'Cluster'>>;
+  /** StorageClasses (listed to find the default class). */
+  classes: Lister<Stored<StorageClass, 'Cluster'>> & { list(): DeepReadonly<Stored<StorageClass, 'Cluster'>>[] };
   /** Nodes: a WaitForFirstConsumer claim is bound or provisioned for its selected node. */
   nodes: { get(name: string): DeepReadonly<Stored<Node, 'Cluster'>> | undefined };
   pvClient: Writer<PersistentVolume, 'Cluster'>;

@@ -7,7 +7,8 @@
 import type { NodeSelectorTerm, PersistentVolume } from '../../../api/core/v1';
 import { EventType, PersistentVolumePhase } from '../../../api/core/v1';
 import { isAlreadyExists } from '../../../api/errors';
-import { TerminalError } from '../../../util/reconcile/runner';
+import { type Result, TerminalError } from '../../../util/reconcile/runner';
+import { announceExternal, assignDefaultClass } from './external';
 import { bind, claimRefFor, refersTo } from './bind';
 import { Annotation, EventReason } from './constants';
 import { provisionerOf, unsupportedByDriver } from './drivers';
@@ -23,6 +24,11 @@ import { contentSourceFor, DataSourceProblem } from './data_source';
 import { ProvisioningError } from '../../../volume/errors';
 import { prepareRecord } from '../../../volume/dirs/provisioning_records';
 import { objectKey } from '../../../api/keys';
+
+/** Kubernetes' reserved provisioner names: one no driver here has is an error there, never an external provisioner's. */
+function isInTreeName(provisioner: string): boolean {
+  return provisioner.startsWith('kubernetes.io/');
+}
 
 /** The required node affinity of a volume reachable from `segments` (one term per segment, as external-provisioner builds it). */
 export function nodeAffinityFor(segments: readonly Topology[]): PersistentVolume['spec']['nodeAffinity'] {
@@ -42,7 +48,7 @@ export async function provisionAndBind(
   claim: StoredClaim,
   pvName: string,
   topology?: TopologyRequirement,
-): Promise<void> {
+): Promise<Result | void> {
   const existing = ctx.volumes.get(pvName);
   if (existing) {
     if (!existing.spec.claimRef || refersTo(existing, claim)) {
@@ -54,6 +60,8 @@ export async function provisionAndBind(
   }
   const className = claim.spec.storageClassName ?? '';
   if (!className) {
+    // Retroactive default class: only a claim that did not name its volume (as Kubernetes).
+    if (!claim.spec.volumeName && (await assignDefaultClass(ctx, claim))) return;
     ctx.recorder.event(
       claim,
       EventType.Normal,
@@ -73,6 +81,8 @@ export async function provisionAndBind(
     return;
   }
   const driver = ctx.drivers.forClass(className, sc);
+  // An external provisioner's class: announce the claim to it (a named volume is not its to make).
+  if (!driver && !claim.spec.volumeName && !isInTreeName(sc.provisioner)) return announceExternal(ctx, claim, sc);
   if (!driver) {
     ctx.recorder.event(
       claim,
@@ -99,11 +109,12 @@ export async function provisionAndBind(
     throw new Error(message);
   }
   if (contentSource === 'foreign') {
+    const src = claim.spec.dataSourceRef ?? claim.spec.dataSource;
     ctx.recorder.event(
       claim,
-      EventType.Normal,
-      EventReason.ExternalProvisioning,
-      'waiting for a volume populator to fill the data source of this claim',
+      EventType.Warning,
+      EventReason.UnrecognizedDataSourceKind,
+      `the data source ${src?.kind ?? ''}${src?.apiGroup ? `.${src.apiGroup}` : ''} "${src?.name ?? ''}" is neither a VolumeSnapshot nor a PersistentVolumeClaim, the only kinds ${sc.provisioner} fills; the claim stays Pending until a volume populator of that kind provides the volume`,
     );
     return;
   }
