@@ -174,7 +174,48 @@ describe('Node authorizer', () => {
       'list of claims',
       attrs(a, 'list', 'persistentvolumeclaims', { namespace: 'team' }),
       Decision.NoOpinion,
-      'can only get individual resources of this type',
+      'can only watch individual claims, by metadata.name',
+    ],
+    [
+      'watch of a claim its pod uses, by metadata.name (the kubelet follows an expansion)',
+      attrs(a, 'watch', 'persistentvolumeclaims', {
+        namespace: 'team',
+        name: 'claim-a',
+        fieldSelector: { 'metadata.name': 'claim-a' },
+      }),
+      Decision.Allow,
+    ],
+    [
+      'list of a claim its pod uses, by metadata.name (the watch’s first list)',
+      attrs(a, 'list', 'persistentvolumeclaims', {
+        namespace: 'team',
+        name: 'claim-a',
+        fieldSelector: { 'metadata.name': 'claim-a' },
+      }),
+      Decision.Allow,
+    ],
+    [
+      "watch of another node's claim by metadata.name",
+      attrs(a, 'watch', 'persistentvolumeclaims', {
+        namespace: 'team',
+        name: 'claim-b',
+        fieldSelector: { 'metadata.name': 'claim-b' },
+      }),
+      Decision.NoOpinion,
+    ],
+    [
+      'watch of claims with another field selector',
+      attrs(a, 'watch', 'persistentvolumeclaims', {
+        namespace: 'team',
+        name: 'claim-a',
+        fieldSelector: { 'metadata.name': 'claim-a', 'status.phase': 'Bound' },
+      }),
+      Decision.NoOpinion,
+    ],
+    [
+      'watch of all claims in the namespace',
+      attrs(a, 'watch', 'persistentvolumeclaims', { namespace: 'team' }),
+      Decision.NoOpinion,
     ],
     [
       'update of its claim',
