@@ -257,6 +257,17 @@ describe('Node authorizer', () => {
       "node 'node-a' cannot read all nodes, only its own Node object",
     ],
     ['get of another Node', attrs(a, 'get', 'nodes', { name: 'node-b' }), Decision.NoOpinion],
+    [
+      "get of another node's kubelet stats (nodes/stats: another kubelet's /stats/summary)",
+      attrs(a, 'get', 'nodes', { name: 'node-b', subresource: 'stats' }),
+      Decision.NoOpinion,
+      'cannot access subresource stats of nodes',
+    ],
+    [
+      "get of another node's kubelet metrics (nodes/metrics)",
+      attrs(a, 'get', 'nodes', { name: 'node-b', subresource: 'metrics' }),
+      Decision.NoOpinion,
+    ],
     ['create of a Node (name checked by NodeRestriction)', attrs(a, 'create', 'nodes'), Decision.Allow],
     [
       'update of its Node status',
