@@ -14,7 +14,9 @@
  * (field-selected informers; the Node's labels decide which volumes' nodeAffinity admits this
  * node, so a PV pinned to another node is never mounted here), and the claims and volumes they use, fetched with GETs on every sync of a pod
  * (ClaimFetcher); a pod whose claims are not usable yet is synced again with backoff, so a
- * claim that binds later is seen without a list or watch of all claims.
+ * claim that binds later is seen without a list or watch of all claims. Each claim a pod here
+ * uses is also watched by name (ClaimWatches), so a change to it (a resize for the node to
+ * finish) syncs its pods at once.
  */
 import type { Logger } from 'pino';
 import type { ClientConfig } from '../client/config';
@@ -37,6 +39,7 @@ import type { NodeDrivers } from '../volume/node_drivers';
 import { cleanupOrphanedVolumes } from './volumemanager/orphans';
 import { ClaimFetcher, orUndefined } from './volumemanager/claim_fetcher';
 import { NodeExpander } from './volumemanager/node_expander';
+import { ClaimWatches, claimKeysOf, informerWatchClaim } from './volumemanager/claim_watches';
 import { VolumeManager } from './volumemanager/volume_manager';
 import { realStatsFs, VolumeStatsCollector } from './volumestats/collector';
 import { registerVolumeStatsMetrics } from './volumestats/metrics';
@@ -175,10 +178,26 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
 
   const worker = new PodWorker({ pods, claims, volumes, sync: deps, logger: log });
 
+  const claimWatches = new ClaimWatches({
+    watch: informerWatchClaim(client.persistentVolumeClaims, log.child({ component: 'claim-watches' })),
+    onChange: (key) => {
+      for (const p of pods.list()) if (claimKeysOf(p).includes(key)) queue.add(objectKey(p));
+    },
+  });
+  const podsChanged = () => claimWatches.set(pods.list().flatMap(claimKeysOf));
   podInformer.addEventHandler({
-    onAdd: (p) => queue.add(objectKey(p)),
-    onUpdate: (_o, p) => queue.add(objectKey(p)),
-    onDelete: (obj) => queue.add(objectKey(unwrapTombstone(obj))),
+    onAdd: (p) => {
+      queue.add(objectKey(p));
+      podsChanged();
+    },
+    onUpdate: (_o, p) => {
+      queue.add(objectKey(p));
+      podsChanged();
+    },
+    onDelete: (obj) => {
+      queue.add(objectKey(unwrapTombstone(obj)));
+      podsChanged();
+    },
   });
   try {
     await registerWithRetry(nodeStatus, log, signal);
@@ -223,6 +242,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
       }),
     ]);
   } finally {
+    claimWatches.stop();
     volumes.stop();
     events.shutdown();
     await server.stop();

@@ -71,6 +71,11 @@ export function nodeExpansionPending(claim: DeepReadonly<PersistentVolumeClaim>)
   );
 }
 
+/** The size a claim waiting for the node is to reach. */
+function pendingSize(claim: DeepReadonly<PersistentVolumeClaim>): string | undefined {
+  return claim.status?.allocatedResources?.storage ?? claim.spec.resources?.requests?.storage;
+}
+
 /** Finishes node-side expansions; see the file comment. */
 export class NodeExpander {
   /** claim uid → the size this kubelet finished for it. */
@@ -84,7 +89,7 @@ export class NodeExpander {
   /** Expands `m` when its claim waits for the node; returns true when it failed and should be retried. */
   async expand(m: MountedClaim): Promise<boolean> {
     const { claim } = m;
-    const size = claim.status?.allocatedResources?.storage ?? claim.spec.resources?.requests?.storage;
+    const size = pendingSize(claim);
     if (!size || !nodeExpansionPending(claim) || this.done.get(claim.metadata.uid) === size) return false;
     const pvName = m.pv.metadata.name ?? '';
     const podRef = {
@@ -100,7 +105,7 @@ export class NodeExpander {
       this.o.recorder?.event(claim, 'Warning', NodeExpandEventReason.FileSystemResizeFailed, message);
       this.o.recorder?.event(podRef, 'Warning', NodeExpandEventReason.FileSystemResizeFailed, message);
       if (!(err instanceof VolumeExpansionError && err.infeasible)) return true;
-      await this.write(claim, (s) => {
+      await this.write(claim, size, (s) => {
         s.allocatedResourceStatuses = {
           ...(s.allocatedResourceStatuses ?? {}),
           storage: ClaimResourceStatus.NodeResizeInfeasible,
@@ -113,7 +118,7 @@ export class NodeExpander {
       this.done.set(claim.metadata.uid, size);
       return false;
     }
-    await this.write(claim, (s) => {
+    const written = await this.write(claim, size, (s) => {
       s.capacity = { ...(s.capacity ?? {}), storage: capacity };
       const { storage: _s, ...rest } = s.allocatedResourceStatuses ?? {};
       if (Object.keys(rest).length) s.allocatedResourceStatuses = rest;
@@ -128,6 +133,7 @@ export class NodeExpander {
       else delete s.conditions;
     });
     this.done.set(claim.metadata.uid, size);
+    if (!written) return false;
     const message = `MountVolume.NodeExpandVolume succeeded for volume "${pvName}" ${m.ctx.node.metadata.name ?? ''}`;
     this.o.recorder?.event(claim, 'Normal', NodeExpandEventReason.FileSystemResizeSuccessful, message);
     this.o.recorder?.event(podRef, 'Normal', NodeExpandEventReason.FileSystemResizeSuccessful, message);
@@ -139,16 +145,23 @@ export class NodeExpander {
     return { type, status: 'True' as const, message, lastProbeTime: t, lastTransitionTime: t };
   }
 
-  /** GET, change the status, PUT /status; nothing when the fresh claim no longer waits for the node. */
+  /**
+   * GET, change the status, PUT /status; nothing (false) when the fresh claim no longer waits
+   * for the node to reach `size`: a newer resize started since the cached copy is not closed
+   * with the older size.
+   */
   private async write(
     claim: DeepReadonly<PersistentVolumeClaim>,
+    size: string,
     change: (s: NonNullable<PersistentVolumeClaim['status']>) => void,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const next = await this.o.claims.get(claim.metadata.namespace ?? 'default', claim.metadata.name ?? '');
-    if (next.metadata.uid !== claim.metadata.uid || !nodeExpansionPending(next)) return;
+    if (next.metadata.uid !== claim.metadata.uid || !nodeExpansionPending(next) || pendingSize(next) !== size)
+      return false;
     const status = next.status ?? {};
     change(status);
     next.status = status;
     await this.o.claims.updateStatus(next);
+    return true;
   }
 }

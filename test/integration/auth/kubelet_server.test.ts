@@ -39,6 +39,7 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
   /** Identities signed by the kubelet CA (what the kubelet's --client-ca-file trusts). */
   let apiserverClient: TlsIdentity;
   let aliceAtKubelet: TlsIdentity;
+  let nodeBAtKubelet: TlsIdentity;
 
   before(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'kubestore-kubelet-tls-'));
@@ -48,6 +49,8 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
     const alice = kpki.client('alice', 'alice');
     apiserverClient = { ca: kpki.ca, cert: client.cert, key: client.key };
     aliceAtKubelet = { ca: kpki.ca, cert: alice.cert, key: alice.key };
+    const nodeB = kpki.client('node-b', 'system:node:node-b', ['system:nodes']);
+    nodeBAtKubelet = { ca: kpki.ca, cert: nodeB.cert, key: nodeB.key };
     s = await SecureTestServer.start({
       modes: [AuthorizationMode.Node, AuthorizationMode.RBAC],
       tokens: { 'tok-alice': { username: 'alice', groups: [] } },
@@ -190,6 +193,19 @@ describe('kubelet over TLS with the Node authorizer (real etcd, real TLS)', func
     const stats = await kubeletGet({ ca: kpki.ca }, '/stats/summary', { Authorization: 'Bearer tok-alice' });
     expect(stats.status).to.equal(403);
     expect((stats.body as { message: string }).message).to.match(/cannot get resource "nodes\/stats"/);
+  });
+
+  it("refuses another node's identity its volume figures: /stats/summary and /metrics are 403", async () => {
+    for (const [p, sub] of [
+      ['/stats/summary', 'nodes/stats'],
+      ['/metrics', 'nodes/metrics'],
+    ] as const) {
+      const r = await kubeletGet(nodeBAtKubelet, p);
+      expect(r.status, p).to.equal(403);
+      expect((r.body as { message: string }).message).to.include(
+        `User "system:node:node-b" cannot get resource "${sub}"`,
+      );
+    }
   });
 
   it("serves /stats/summary with the pod's claim volume to the apiserver's client certificate", async () => {

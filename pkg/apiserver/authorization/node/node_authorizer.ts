@@ -12,7 +12,12 @@
  *                       pods (NodeRestriction refuses them too).
  *   pods/status         get/update/patch of a pod bound to N (NodeRestriction re-checks the
  *                       stored pod).
- *   persistentvolumeclaims  get of a claim a pod bound to N uses.
+ *   persistentvolumeclaims  get of a claim a pod bound to N uses; list/watch of such a claim
+ *                       with the field selector metadata.name=<claim> alone (one object, as
+ *                       nodes are watched): the kubelet follows the claims its pods mount, so
+ *                       it finishes an expansion when the claim changes, not at its next pod
+ *                       sync. Kubernetes lets a node only get claims; this is an addition.
+ *                       A watch already open is not cut when the pod leaves N (as for nodes).
  *   persistentvolumeclaims/status  update/patch of such a claim (the kubelet finishes a volume
  *                       expansion; NodeRestriction limits what it may change).
  *   persistentvolumes   get of a volume whose claimRef is such a claim.
@@ -80,7 +85,7 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
           return this.pod(node, a);
         case 'persistentvolumeclaims':
           if (a.subresource === 'status') return this.statusUpdate(node, a);
-          return this.getOnly(node, a, () => this.graph.claimUsedOnNode(node, a.namespace, a.name));
+          return this.claim(node, a);
         case 'persistentvolumes':
           return this.getOnly(node, a, () => this.graph.volumeUsedOnNode(node, a.name));
         case 'nodes':
@@ -140,8 +145,23 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
     return this.graph.claimUsedOnNode(node, a.namespace, a.name) ? allow() : noRelationship(node);
   }
 
-  private getOnly(node: string, a: Attributes, related: () => boolean): AuthorizationResult {
-    if (a.verb !== 'get') return noOpinion('can only get individual resources of this type');
+  /** get of a claim used on the node, or list/watch of it by metadata.name alone. */
+  private claim(node: string, a: Attributes): AuthorizationResult {
+    const related = () => this.graph.claimUsedOnNode(node, a.namespace, a.name);
+    if (a.verb !== 'list' && a.verb !== 'watch')
+      return this.getOnly(node, a, related, 'get, or watch by metadata.name,');
+    const fields = Object.keys(a.fieldSelector ?? {});
+    const byName =
+      a.name !== '' &&
+      fields.length === 1 &&
+      fields[0] === 'metadata.name' &&
+      a.fieldSelector?.['metadata.name'] === a.name;
+    if (!byName || a.subresource) return noOpinion('can only watch individual claims, by metadata.name');
+    return related() ? allow() : noRelationship(node);
+  }
+
+  private getOnly(node: string, a: Attributes, related: () => boolean, what = 'get'): AuthorizationResult {
+    if (a.verb !== 'get') return noOpinion(`can only ${what} individual resources of this type`);
     if (a.subresource) return noOpinion('cannot get subresource');
     if (a.name === '') return noOpinion('No Object name found');
     return related() ? allow() : noRelationship(node);

@@ -9,7 +9,8 @@
  *    ControllerResizeInfeasible (lowering the request, recovery as in 1.32, starts it afresh).
  * 2. The claim's class must be served here (its provisioner is a registered driver's, or
  *    kubernetes.io/no-provisioner for static volumes), else: ExternalExpanding (Normal), the
- *    storage-resizer annotation set, nothing else. A driver without the expansion capability:
+ *    storage-resizer annotation set, nothing else. A class that no longer exists leaves it to
+ *    the PV's driver (external only when no driver here handles the PV). A driver without the expansion capability:
  *    ExternalExpanding (Warning), likewise.
  * 3. status: allocatedResources = size, ControllerResizeInProgress, condition Resizing; event
  *    Resizing. Then the driver's expandVolume; then PV spec.capacity grows (never shrinks).
@@ -81,9 +82,12 @@ export class ExpandReconciler implements Reconciler {
     const className = pvc.spec.storageClassName ?? '';
     const sc = className ? this.d.classes.get(className) : undefined;
     const provisioner = sc?.provisioner ?? this.d.drivers.forClass(className, undefined)?.identity.provisioner;
-    if (provisioner !== noProvisioner && (!provisioner || !this.d.drivers.byProvisioner(provisioner)))
-      return this.external(pvc, provisioner ?? '', 'Normal', externalExpandingMessage);
     const driver = this.d.drivers.forVolume(pv);
+    // A class that is gone (deleted after admission let the request grow) says nothing: the
+    // PV's driver decides, as in Kubernetes.
+    const external =
+      provisioner === undefined ? !driver : provisioner !== noProvisioner && !this.d.drivers.byProvisioner(provisioner);
+    if (external) return this.external(pvc, provisioner ?? '', 'Normal', externalExpandingMessage);
     const service = driver?.identity.capabilities.expansion ? this.d.controllerOf(driver) : undefined;
     if (!driver || !service?.expandVolume)
       return this.external(

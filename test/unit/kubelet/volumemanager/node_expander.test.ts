@@ -112,4 +112,25 @@ describe('kubelet node expansion', () => {
     await g.expander.expand(g.mounted(g.seeded));
     expect([...f.calls, ...g.calls]).to.deep.equal([]);
   });
+
+  it('a newer resize started meanwhile is not marked done with the older size (grow, grow again quickly)', async () => {
+    const f = setup(pendingClaim(), async (c) => c);
+    // The cache still shows the 2Gi resize; the controller has since allocated 3Gi for a newer request.
+    const cached = f.seeded;
+    const fresh = structuredClone(cached);
+    fresh.spec.resources = { requests: { storage: '3Gi' } };
+    await f.claims.update(fresh);
+    const now = f.claims.peek('data', 'default');
+    if (!now?.status) throw new Error('claim missing');
+    await f.claims.updateStatus({ ...now, status: { ...now.status, allocatedResources: { storage: '3Gi' } } });
+    await f.expander.expand(f.mounted(cached));
+    const c = f.claims.peek('data', 'default');
+    expect(c?.status?.allocatedResourceStatuses).to.deep.equal({ storage: 'NodeResizePending' });
+    expect(c?.status?.capacity?.storage).to.equal('1Gi');
+    // Offered the claim as it is now, the kubelet finishes the 3Gi resize.
+    if (!c) throw new Error('claim missing');
+    expect(await f.expander.expand(f.mounted(c))).to.equal(false);
+    expect(f.claims.peek('data', 'default')?.status?.capacity?.storage).to.equal('3Gi');
+    expect(f.calls).to.deep.equal(['2Gi', '3Gi']);
+  });
 });

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { mkdtemp, mkdir, rm, symlink, writeFile, link } from 'node:fs/promises';
+import { mkdtemp, mkdir, rename, rm, symlink, writeFile, link } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeClock } from '../../../../pkg/util/clock/fake';
-import { diskUsage, type WalkFs } from '../../../../pkg/kubelet/volumestats/disk_usage';
+import { diskUsage, realWalkFs, type WalkFs } from '../../../../pkg/kubelet/volumestats/disk_usage';
 
 /** A fake tree: path → entry; directories list their children. */
 function fakeFs(
@@ -28,6 +28,10 @@ function fakeFs(
       };
     },
     readdir: async (p) => (get(p).children ?? []).map((name) => ({ name })),
+    openDir: async (p) => {
+      if (get(p).children === undefined) throw Object.assign(new Error(`ENOTDIR ${p}`), { code: 'ENOTDIR' });
+      return { path: p, close: async () => {} };
+    },
   };
 }
 
@@ -50,7 +54,9 @@ describe('kubelet: volume stats disk usage walk', () => {
     });
   });
 
-  it('stops at the entry cap and at the time cap, saying so', async () => {
+  it('stops at the entry cap, the depth cap and the time cap, saying so', async () => {
+    const shallow = await diskUsage('/v', { maxEntries: 100, maxDepth: 0, timeoutMs: 10_000, fs: fakeFs(tree) });
+    expect(shallow).to.deep.include({ complete: false, inodesUsed: 4 }); // /v/d counted, /v/d/b not reached
     const capped = await diskUsage('/v', { maxEntries: 2, timeoutMs: 10_000, fs: fakeFs(tree) });
     expect(capped.complete).to.equal(false);
     expect(capped.inodesUsed).to.be.lessThan(5);
@@ -70,6 +76,36 @@ describe('kubelet: volume stats disk usage walk', () => {
       expect(u.complete).to.equal(true);
       expect(u.inodesUsed).to.equal(4); // tmp, sub, f (= f2), the symlink
       expect(u.usedBytes).to.be.within(1 << 20, (1 << 20) + 64 * 1024);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('never follows a directory swapped for a symlink between its lstat and its listing (a pod racing the walk)', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'du-race-'));
+    try {
+      const vol = path.join(tmp, 'vol');
+      const outside = path.join(tmp, 'outside');
+      await mkdir(path.join(vol, 'sub'), { recursive: true });
+      await mkdir(outside);
+      for (let i = 0; i < 5; i++) await writeFile(path.join(outside, `secret${i}`), Buffer.alloc(1 << 20, 1));
+      let swapped = false;
+      const racing: WalkFs = {
+        ...realWalkFs,
+        lstat: async (p) => {
+          const st = await realWalkFs.lstat(p);
+          if (!swapped && path.basename(p) === 'sub') {
+            swapped = true; // the pod's move, right after the walk saw a directory
+            await rename(path.join(vol, 'sub'), path.join(vol, 'moved'));
+            await symlink(outside, path.join(vol, 'sub'));
+          }
+          return st;
+        },
+      };
+      const u = await diskUsage(vol, { maxEntries: 1000, timeoutMs: 10_000, fs: racing });
+      expect(swapped).to.equal(true);
+      expect(u.usedBytes).to.be.below(1 << 20); // none of outside/secret*
+      expect(u.inodesUsed).to.be.at.most(3); // vol, sub (as seen), nothing below it
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

@@ -174,7 +174,48 @@ describe('Node authorizer', () => {
       'list of claims',
       attrs(a, 'list', 'persistentvolumeclaims', { namespace: 'team' }),
       Decision.NoOpinion,
-      'can only get individual resources of this type',
+      'can only watch individual claims, by metadata.name',
+    ],
+    [
+      'watch of a claim its pod uses, by metadata.name (the kubelet follows an expansion)',
+      attrs(a, 'watch', 'persistentvolumeclaims', {
+        namespace: 'team',
+        name: 'claim-a',
+        fieldSelector: { 'metadata.name': 'claim-a' },
+      }),
+      Decision.Allow,
+    ],
+    [
+      'list of a claim its pod uses, by metadata.name (the watch’s first list)',
+      attrs(a, 'list', 'persistentvolumeclaims', {
+        namespace: 'team',
+        name: 'claim-a',
+        fieldSelector: { 'metadata.name': 'claim-a' },
+      }),
+      Decision.Allow,
+    ],
+    [
+      "watch of another node's claim by metadata.name",
+      attrs(a, 'watch', 'persistentvolumeclaims', {
+        namespace: 'team',
+        name: 'claim-b',
+        fieldSelector: { 'metadata.name': 'claim-b' },
+      }),
+      Decision.NoOpinion,
+    ],
+    [
+      'watch of claims with another field selector',
+      attrs(a, 'watch', 'persistentvolumeclaims', {
+        namespace: 'team',
+        name: 'claim-a',
+        fieldSelector: { 'metadata.name': 'claim-a', 'status.phase': 'Bound' },
+      }),
+      Decision.NoOpinion,
+    ],
+    [
+      'watch of all claims in the namespace',
+      attrs(a, 'watch', 'persistentvolumeclaims', { namespace: 'team' }),
+      Decision.NoOpinion,
     ],
     [
       'update of its claim',
@@ -216,6 +257,17 @@ describe('Node authorizer', () => {
       "node 'node-a' cannot read all nodes, only its own Node object",
     ],
     ['get of another Node', attrs(a, 'get', 'nodes', { name: 'node-b' }), Decision.NoOpinion],
+    [
+      "get of another node's kubelet stats (nodes/stats: another kubelet's /stats/summary)",
+      attrs(a, 'get', 'nodes', { name: 'node-b', subresource: 'stats' }),
+      Decision.NoOpinion,
+      'cannot access subresource stats of nodes',
+    ],
+    [
+      "get of another node's kubelet metrics (nodes/metrics)",
+      attrs(a, 'get', 'nodes', { name: 'node-b', subresource: 'metrics' }),
+      Decision.NoOpinion,
+    ],
     ['create of a Node (name checked by NodeRestriction)', attrs(a, 'create', 'nodes'), Decision.Allow],
     [
       'update of its Node status',

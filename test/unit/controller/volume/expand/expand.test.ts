@@ -313,6 +313,15 @@ describe('expand controller', () => {
     expect(f.calls).to.deep.equal([]);
   });
 
+  it('a class deleted after the request grew: the PV’s driver still expands it (as Kubernetes, the PV decides)', async () => {
+    const f = fixture(claim({ request: '2Gi' }), pv(), []);
+    await f.reconcile();
+    expect(f.pv()?.spec.capacity?.storage).to.equal('2Gi');
+    expect(f.claim()?.status?.capacity?.storage).to.equal('2Gi');
+    expect(reasons(f.recorder)).to.deep.equal(['Normal Resizing', 'Normal VolumeResizeSuccessful']);
+    expect(f.claim()?.metadata.annotations?.[StorageResizerAnnotation]).to.equal(undefined);
+  });
+
   it('a driver without the expansion capability: ExternalExpanding (Warning), nothing else', async () => {
     const f = fixture(claim({ request: '2Gi' }), pv(), [fast], {}, false);
     await f.reconcile();
