@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in test/bench/ and prints one combined table.
 #
-#   hack/benchmark.sh [apiserver|watch|informer|binding|kubelet|events|statefulset|snapshot ...]   (default: all, in that order)
+#   hack/benchmark.sh [apiserver|watch|informer|binding|kubelet|events|statefulset|snapshot|ha ...]   (default: all, in that order;
+#                                             ha starts its own 1- and 3-member etcd clusters)
 #
 # Builds (npm run build; npm ci first when node_modules is stale), starts a FRESH throwaway etcd
 # on a free loopback port, makes sure dockerd and a local busybox:latest image exist when the
@@ -27,18 +28,18 @@ source hack/lib/deps.sh
 # shellcheck source=hack/lib/etcd.sh
 source hack/lib/etcd.sh
 
-all=(apiserver watch informer binding kubelet events statefulset snapshot)
+all=(apiserver watch informer binding kubelet events statefulset snapshot ha)
 selected=()
 for arg in "$@"; do
   case "${arg}" in
-    apiserver | watch | informer | binding | kubelet | events | statefulset | snapshot) selected+=("${arg}") ;;
+    apiserver | watch | informer | binding | kubelet | events | statefulset | snapshot | ha) selected+=("${arg}") ;;
     all) selected+=("${all[@]}") ;;
     -h | --help)
-      sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
-      echo "usage: hack/benchmark.sh [apiserver|watch|informer|binding|kubelet|events|statefulset|snapshot ...]" >&2
+      echo "usage: hack/benchmark.sh [apiserver|watch|informer|binding|kubelet|events|statefulset|snapshot|ha ...]" >&2
       exit 2
       ;;
   esac

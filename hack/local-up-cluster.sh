@@ -29,6 +29,14 @@
 #                                           live under <root dir>/local-volumes.
 #   SNAPSHOT_CRDS_DIR=<repo>/../shared/upstream/external-snapshotter
 #                                           the snapshot.storage.k8s.io CRDs applied (unmodified)
+#   ETCD_MEMBERS=1                          etcd members (3 or 5 for HA); member i has clients
+#                                           on ETCD_PORT+2i, peers on ETCD_PORT+2i+1, data in
+#                                           <data>/etcd-members/m<i>; every apiserver gets them all
+#   API_SERVERS=1                           kube-apiservers; with more than one they listen on
+#                                           API_BACKEND_PORT+i (default: the API port + 1 + i) behind
+#                                           HAProxy on LB_ADDRESS:<API port> (TCP, /readyz checks),
+#                                           and every kubeconfig points at the balancer
+#   LB_ADDRESS=127.0.0.1                    the balancer's address (in the apiserver certificate's SANs)
 #   NFS_SERVER=localhost  IS_NFS_SERVER=true (this host serves the export)
 #   AUTHORIZATION_MODE=Node,RBAC            the apiserver's --authorization-mode
 #   KUBESTORE_PLAIN_HTTP=false              true: TEST MODE, no TLS and no authentication or
@@ -52,6 +60,8 @@ source hack/lib/etcd.sh
 source hack/lib/kubeconfig.sh
 # shellcheck source=hack/lib/pki.sh
 source hack/lib/pki.sh
+# shellcheck source=hack/lib/haproxy.sh
+source hack/lib/haproxy.sh
 
 DATA_DIR="${KUBESTORE_DATA_DIR:-/var/lib/kubestore}"
 RUN_DIR="${KUBESTORE_RUN_DIR:-${KUBE_ROOT}/.run}"
@@ -63,6 +73,24 @@ PLAIN_HTTP="${KUBESTORE_PLAIN_HTTP:-false}"
 CM_PORT="${CM_PORT:-10257}"
 KUBELET_PORT="${KUBELET_PORT:-10250}"
 NUM_NODES="${NUM_NODES:-1}"
+ETCD_MEMBERS="${ETCD_MEMBERS:-1}"
+API_SERVERS="${API_SERVERS:-1}"
+LB_ADDRESS="${LB_ADDRESS:-127.0.0.1}"
+for var in ETCD_MEMBERS API_SERVERS; do
+  if ! [[ "${!var}" =~ ^[1-9][0-9]*$ ]]; then
+    echo "local-up-cluster.sh: ${var} must be a positive integer, not \"${!var}\"" >&2
+    exit 2
+  fi
+done
+if ! [[ "${LB_ADDRESS}" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+  echo "local-up-cluster.sh: LB_ADDRESS must be an IPv4 address, not \"${LB_ADDRESS}\"" >&2
+  exit 2
+fi
+# etcd and apiserver process names (log and pid files), by index.
+ETCDS=(etcd)
+((ETCD_MEMBERS == 1)) || mapfile -t ETCDS < <(for i in $(seq 0 $((ETCD_MEMBERS - 1))); do echo "etcd-m${i}"; done)
+APISERVERS=(kube-apiserver)
+((API_SERVERS == 1)) || mapfile -t APISERVERS < <(for i in $(seq 1 "${API_SERVERS}"); do echo "kube-apiserver-${i}"; done)
 if ! [[ "${NUM_NODES}" =~ ^[1-9][0-9]*$ ]]; then
   echo "local-up-cluster.sh: NUM_NODES must be a positive integer, not \"${NUM_NODES}\"" >&2
   exit 2
@@ -92,7 +120,8 @@ PROVISIONING_RECORD_DIR="${DATA_DIR}/controller-manager/provisioning-records"
 KUBECONFIG_FILE="${RUN_DIR}/kubeconfig"
 PKI_DIR="${RUN_DIR}/pki"
 AUDIT_LOG="${RUN_DIR}/audit.log"
-COMPONENTS=(kube-apiserver kube-controller-manager "${KUBELETS[@]}")
+COMPONENTS=("${APISERVERS[@]}" kube-controller-manager "${KUBELETS[@]}")
+((API_SERVERS == 1)) || COMPONENTS=(haproxy "${COMPONENTS[@]}")
 
 mode=up
 clean=false
@@ -102,7 +131,7 @@ for arg in "$@"; do
     --detach) mode=detach ;;
     --clean) clean=true ;;
     -h | --help)
-      sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -114,15 +143,23 @@ done
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# The process names with a pid file in RUN_DIR matching glob $1 (whatever the counts are now).
+pid_names() {
+  local pidfile
+  for pidfile in "${RUN_DIR}"/$1.pid; do
+    [[ -e "${pidfile}" ]] && basename "${pidfile}" .pid
+  done
+  return 0
+}
+
 # Stops every process this checkout's cluster started (pid files in RUN_DIR), newest first:
-# every kubelet whatever NUM_NODES is now, then the controller-manager, apiserver and etcd.
+# every kubelet, the controller-manager, the balancer, every apiserver and every etcd member,
+# whatever NUM_NODES, API_SERVERS and ETCD_MEMBERS are now.
 stop_all() {
   local name pidfile pid
-  local -a kubelets=()
-  for pidfile in "${RUN_DIR}"/kubelet*.pid; do
-    [[ -e "${pidfile}" ]] && kubelets+=("$(basename "${pidfile}" .pid)")
-  done
-  for name in "${kubelets[@]}" kube-controller-manager kube-apiserver etcd; do
+  local -a names=()
+  mapfile -t names < <(pid_names 'kubelet*'; echo kube-controller-manager; echo haproxy; pid_names 'kube-apiserver*'; pid_names 'etcd*')
+  for name in "${names[@]}"; do
     pidfile="${RUN_DIR}/${name}.pid"
     if pid_alive "${pidfile}"; then
       pid="$(cat "${pidfile}")"
@@ -135,15 +172,21 @@ stop_all() {
   done
 }
 
+any_running() {
+  local name
+  for name in $(pid_names 'kube-apiserver*') $(pid_names 'etcd*'); do
+    pid_alive "${RUN_DIR}/${name}.pid" && return 0
+  done
+  return 1
+}
+
 if [[ "${mode}" == down ]]; then
-  if ! pid_alive "${RUN_DIR}/kube-apiserver.pid" && ! pid_alive "${RUN_DIR}/etcd.pid"; then
-    echo "no local cluster is running from ${KUBE_ROOT}"
-  fi
+  any_running || echo "no local cluster is running from ${KUBE_ROOT}"
   stop_all
   exit 0
 fi
 
-if pid_alive "${RUN_DIR}/kube-apiserver.pid" || pid_alive "${RUN_DIR}/etcd.pid"; then
+if any_running; then
   echo "a local cluster is already running (run dir ${RUN_DIR}); use it with:"
   echo "  export KUBECONFIG=${KUBECONFIG_FILE}"
   echo "or stop it first: hack/local-up-cluster.sh --down"
@@ -155,6 +198,10 @@ mkdir -p "${RUN_DIR}"
 kube::deps::apt curl ca-certificates openssl
 kube::deps::node_modules
 kube::deps::etcd
+if ((API_SERVERS > 1)) && ! kube::deps::apt haproxy; then
+  kube::log::error "API_SERVERS=${API_SERVERS} needs HAProxy (Debian's haproxy), which could not be installed"
+  exit 1
+fi
 if ! kube::deps::docker "${RUN_DIR}" || ! kube::deps::busybox_image; then
   kube::log::error "Docker is not usable here; pods cannot run (see ${RUN_DIR}/dockerd.log)"
   exit 1
@@ -203,17 +250,24 @@ healthy() { admin_curl "$1" >/dev/null 2>&1; }
 # authorizer give each what it needs and nothing more.
 if [[ "${PLAIN_HTTP}" == true ]]; then
   kube::log::status "KUBESTORE_PLAIN_HTTP=true: TEST MODE, no TLS, no authentication, no authorization"
-  API_URL="http://127.0.0.1:${API_PORT}"
-  APISERVER_SERVING=(--port="${API_PORT}" --secure-port=0)
+  API_URL="http://${LB_ADDRESS}:${API_PORT}"
+  API_FRONT_PORT="${API_PORT}"
+  APISERVER_SERVING=(--secure-port=0)
+  APISERVER_PORT_FLAG=--port
   kube::kubeconfig::write "${KUBECONFIG_FILE}" "${API_URL}" kubestore-admin
   CM_KUBECONFIG="${KUBECONFIG_FILE}"
   KUBELET_SCHEME=http
 else
   kube::log::status "certificates in ${PKI_DIR} (CA ${PKI_DIR}/ca.crt)"
-  API_URL="https://127.0.0.1:${API_SECURE_PORT}"
+  API_URL="https://${LB_ADDRESS}:${API_SECURE_PORT}"
+  API_FRONT_PORT="${API_SECURE_PORT}"
+  APISERVER_PORT_FLAG=--secure-port
+  # Clients reach the apiservers directly or through the balancer: both addresses are SANs.
+  API_SANS="DNS:localhost,IP:127.0.0.1"
+  [[ "${LB_ADDRESS}" == 127.0.0.1 ]] || API_SANS+=",IP:${LB_ADDRESS}"
   if ! {
     kube::pki::ca "${PKI_DIR}" &&
-      kube::pki::serving_cert "${PKI_DIR}" kube-apiserver "DNS:localhost,IP:127.0.0.1" &&
+      kube::pki::serving_cert "${PKI_DIR}" kube-apiserver "${API_SANS}" &&
       kube::pki::client_cert "${PKI_DIR}" admin kubestore-admin system:masters &&
       kube::pki::client_cert "${PKI_DIR}" kube-controller-manager system:kube-controller-manager &&
       kube::pki::client_cert "${PKI_DIR}" kube-apiserver-kubelet-client kube-apiserver-kubelet-client system:masters
@@ -236,7 +290,7 @@ else
   kube::kubeconfig::write "${CM_KUBECONFIG}" "${API_URL}" system:kube-controller-manager \
     "${PKI_DIR}/ca.crt" "${PKI_DIR}/kube-controller-manager.crt" "${PKI_DIR}/kube-controller-manager.key"
   APISERVER_SERVING=(
-    --secure-port="${API_SECURE_PORT}"
+    --port=0
     --tls-cert-file="${PKI_DIR}/kube-apiserver.crt" --tls-private-key-file="${PKI_DIR}/kube-apiserver.key"
     --client-ca-file="${PKI_DIR}/ca.crt"
     --authorization-mode="${AUTHORIZATION_MODE}"
@@ -269,19 +323,58 @@ kubelet_identity() {
 }
 
 
-kube::log::status "starting etcd on 127.0.0.1:${ETCD_PORT} (data ${DATA_DIR}/etcd)"
-if ! kube::etcd::start "${DATA_DIR}/etcd" "${ETCD_PORT}" "${RUN_DIR}/etcd.log"; then
-  tail -n 25 "${RUN_DIR}/etcd.log" >&2 || true
-  exit 1
+if ((ETCD_MEMBERS == 1)); then
+  kube::log::status "starting etcd on 127.0.0.1:${ETCD_PORT} (data ${DATA_DIR}/etcd)"
+  if ! kube::etcd::start "${DATA_DIR}/etcd" "${ETCD_PORT}" "${RUN_DIR}/etcd.log"; then
+    tail -n 25 "${RUN_DIR}/etcd.log" >&2 || true
+    exit 1
+  fi
+  echo "${KUBE_ETCD_PID}" >"${RUN_DIR}/etcd.pid"
+  ETCD_SERVERS="${KUBE_ETCD_ENDPOINT}"
+else
+  # A Raft cluster of ETCD_MEMBERS members, each its own ports and data directory.
+  initial="" ETCD_SERVERS=""
+  for i in "${!ETCDS[@]}"; do
+    initial+="${initial:+,}m${i}=http://127.0.0.1:$((ETCD_PORT + 2 * i + 1))"
+    ETCD_SERVERS+="${ETCD_SERVERS:+,}http://127.0.0.1:$((ETCD_PORT + 2 * i))"
+  done
+  for i in "${!ETCDS[@]}"; do
+    kube::etcd::start_member "m${i}" "${DATA_DIR}/etcd-members/m${i}" $((ETCD_PORT + 2 * i)) $((ETCD_PORT + 2 * i + 1)) \
+      "${initial}" "${RUN_DIR}/${ETCDS[$i]}.log" || { stop_all; exit 1; }
+    echo "${KUBE_ETCD_MEMBER_PID}" >"${RUN_DIR}/${ETCDS[$i]}.pid"
+  done
+  for i in "${!ETCDS[@]}"; do
+    kube::util::wait_for 60 kube::etcd::healthy $((ETCD_PORT + 2 * i)) || fail "${ETCDS[$i]}"
+  done
+  kube::log::status "etcd cluster of ${ETCD_MEMBERS} members healthy: ${ETCD_SERVERS}"
 fi
-echo "${KUBE_ETCD_PID}" >"${RUN_DIR}/etcd.pid"
 
-kube::log::status "starting kube-apiserver on ${API_URL}"
 # Both binaries get the same hostPath roots: the apiserver refuses StorageClasses outside them,
 # the controller-manager provisions and reclaims only inside them.
 HOSTPATH_FLAGS=(--hostpath-base-dir="${HOSTPATH_BASE_DIR}" --hostpath-allowed-roots="${HOSTPATH_ALLOWED_ROOTS}")
-start_component kube-apiserver --etcd-servers="${KUBE_ETCD_ENDPOINT}" --bind-address=127.0.0.1 "${APISERVER_SERVING[@]}" "${HOSTPATH_FLAGS[@]}"
-kube::util::wait_for 60 healthy "${API_URL}/readyz" || fail kube-apiserver
+if ((API_SERVERS == 1)); then
+  API_BACKEND_PORTS=("${API_FRONT_PORT}")
+else
+  API_BACKEND_PORT="${API_BACKEND_PORT:-$((API_FRONT_PORT + 1))}"
+  mapfile -t API_BACKEND_PORTS < <(for i in $(seq 0 $((API_SERVERS - 1))); do echo $((API_BACKEND_PORT + i)); done)
+fi
+API_SCHEME="${API_URL%%://*}"
+for i in "${!APISERVERS[@]}"; do
+  kube::log::status "starting ${APISERVERS[$i]} on ${API_SCHEME}://127.0.0.1:${API_BACKEND_PORTS[$i]}"
+  start_process "${APISERVERS[$i]}" kube-apiserver --etcd-servers="${ETCD_SERVERS}" --bind-address=127.0.0.1 \
+    "${APISERVER_PORT_FLAG}=${API_BACKEND_PORTS[$i]}" "${APISERVER_SERVING[@]}" "${HOSTPATH_FLAGS[@]}"
+done
+for i in "${!APISERVERS[@]}"; do
+  kube::util::wait_for 60 healthy "${API_SCHEME}://127.0.0.1:${API_BACKEND_PORTS[$i]}/readyz" || fail "${APISERVERS[$i]}"
+done
+if ((API_SERVERS > 1)); then
+  kube::log::status "starting HAProxy on ${API_URL} in front of ${API_SERVERS} apiservers (ports ${API_BACKEND_PORTS[*]})"
+  tls=true
+  [[ "${PLAIN_HTTP}" != true ]] || tls=false
+  kube::haproxy::config "${RUN_DIR}/haproxy.cfg" "${LB_ADDRESS}" "${API_FRONT_PORT}" "${tls}" "${API_BACKEND_PORTS[@]}"
+  kube::haproxy::start "${RUN_DIR}/haproxy.cfg" "${RUN_DIR}/haproxy.log" "${RUN_DIR}/haproxy.pid" || fail haproxy
+  kube::util::wait_for 30 healthy "${API_URL}/readyz" || fail haproxy
+fi
 
 # The three snapshot.storage.k8s.io CRDs, exactly as external-snapshotter ships them (the test of
 # the CRD support), before the controller-manager whose snapshot controller watches them.
@@ -345,6 +438,10 @@ Nodes: ${NODE_NAMES[*]} (local volumes under <root>/local-volumes: ${NODE_ROOTS[
   kubectl apply -f manifests/pod-pvc-only-test.yaml && kubectl logs -f test-pod
 
 MSG
+if ((ETCD_MEMBERS > 1 || API_SERVERS > 1)); then
+  echo "HA: etcd members ${ETCD_SERVERS}; apiservers on ports ${API_BACKEND_PORTS[*]}$( ((API_SERVERS == 1)) || echo " behind HAProxy at ${API_URL} (${RUN_DIR}/haproxy.cfg)")"
+  echo
+fi
 
 if [[ "${mode}" == detach ]]; then
   echo "Running in the background; stop it with: hack/local-up-cluster.sh --down"
@@ -355,7 +452,7 @@ echo "Press Ctrl-C to stop the cluster."
 trap 'echo; stop_all; exit 0' INT TERM
 # Wait until a component dies (then stop the rest) or Ctrl-C.
 while true; do
-  for name in etcd "${COMPONENTS[@]}"; do
+  for name in "${ETCDS[@]}" "${COMPONENTS[@]}"; do
     if ! pid_alive "${RUN_DIR}/${name}.pid"; then
       kube::log::error "${name} exited; last lines of ${RUN_DIR}/${name}.log:"
       tail -n 15 "${RUN_DIR}/${name}.log" >&2 || true

@@ -122,3 +122,40 @@ kube::etcd::stop() {
   KUBE_ETCD_ENDPOINT=""
   KUBE_ETCD_PIDFILE=""
 }
+
+# kube::etcd::start_member NAME DATA_DIR CLIENT_PORT PEER_PORT INITIAL_CLUSTER LOG — start one
+# member of a multi-member cluster in the background (clients on 127.0.0.1:CLIENT_PORT, peers on
+# 127.0.0.1:PEER_PORT; INITIAL_CLUSTER like "m0=http://127.0.0.1:2380,m1=..."). Does not wait:
+# a member is healthy only once a quorum runs, so start them all, then wait with
+# kube::etcd::healthy. Sets KUBE_ETCD_MEMBER_PID. A member with existing data rejoins (the
+# initial-cluster flags are then ignored by etcd).
+kube::etcd::start_member() {
+  local name="$1" data_dir="$2" port="$3" peer="$4" initial="$5" log="$6" p
+  [[ -x "${KUBE_ETCD_BIN}" ]] || {
+    kube::log::error "${KUBE_ETCD_BIN} not found (run kube::deps::etcd)"
+    return 1
+  }
+  for p in "${port}" "${peer}"; do
+    if kube::util::port_in_use "${p}"; then
+      kube::log::error "cannot start etcd member ${name}: 127.0.0.1:${p} is already in use"
+      return 1
+    fi
+  done
+  mkdir -p "${data_dir}" "$(dirname "${log}")" || return 1
+  chmod 700 "${data_dir}"
+  local client_url="http://127.0.0.1:${port}" peer_url="http://127.0.0.1:${peer}"
+  kube::log::status "starting etcd member ${name} on ${client_url} (data ${data_dir}, log ${log})"
+  setsid "${KUBE_ETCD_BIN}" \
+    --name "${name}" \
+    --data-dir "${data_dir}" \
+    --listen-client-urls "${client_url}" \
+    --advertise-client-urls "${client_url}" \
+    --listen-peer-urls "${peer_url}" \
+    --initial-advertise-peer-urls "${peer_url}" \
+    --initial-cluster "${initial}" \
+    --initial-cluster-state new \
+    --initial-cluster-token kubestore-cluster \
+    --logger zap --log-outputs stderr \
+    </dev/null >>"${log}" 2>&1 &
+  KUBE_ETCD_MEMBER_PID=$!
+}

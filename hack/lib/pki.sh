@@ -3,7 +3,8 @@
 #
 #   kube::pki::ca DIR                         DIR/ca.crt + ca.key (ECDSA P-256, 1 year), kept if present
 #   kube::pki::serving_cert DIR NAME SANS     DIR/NAME.crt + NAME.key for TLS servers;
-#                                             SANS like "DNS:localhost,IP:127.0.0.1"
+#                                             SANS like "DNS:localhost,IP:127.0.0.1" (kept in
+#                                             NAME.sans: other SANS than last time re-issue it)
 #   kube::pki::client_cert DIR NAME CN [O...] DIR/NAME.crt + NAME.key: user CN, one group per O
 #
 # Every certificate is signed by DIR/ca.*; keys are mode 0600. Existing files are kept, so a
@@ -42,11 +43,14 @@ kube::pki::_sign() {
 
 kube::pki::serving_cert() {
   local dir="$1" name="$2" sans="$3"
-  [[ -s "${dir}/${name}.crt" && -s "${dir}/${name}.key" ]] && return 0
+  if [[ -s "${dir}/${name}.crt" && -s "${dir}/${name}.key" ]] &&
+    [[ "$(cat "${dir}/${name}.sans" 2>/dev/null)" == "${sans}" ]]; then
+    return 0
+  fi
   local ext
   ext="$(mktemp)"
   printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "${sans}" >"${ext}"
-  kube::pki::_sign "${dir}" "${name}" "/CN=${name}" "${ext}"
+  kube::pki::_sign "${dir}" "${name}" "/CN=${name}" "${ext}" && printf '%s' "${sans}" >"${dir}/${name}.sans"
 }
 
 kube::pki::client_cert() {

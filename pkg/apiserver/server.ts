@@ -331,7 +331,7 @@ export class ApiServer {
       if (this.ready && (await this.etcdAnswers())) ctx.body = 'ok';
       else {
         ctx.status = 503;
-        ctx.body = 'etcd: not ready';
+        ctx.body = 'etcd: not ready (no linearizable read within 2 s: quorum lost or every member unreachable)';
       }
     });
     router.get('/version', (ctx) => {

@@ -4,13 +4,12 @@
  * current value, so a retry costs no extra read); lists page through a range at one revision
  * so that every page of one list is the same snapshot.
  */
-import { noop } from 'cockatiel';
-import { Etcd3, type IOptions } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import type * as RPC from 'etcd3/lib/rpc';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/meta';
 import { decodeContinue, encodeContinue } from '../continue';
-import { isStorageError, StorageError, StorageErrorCode } from '../errors';
+import { StorageError, StorageErrorCode } from '../errors';
 import type {
   ListOptions,
   ListResult,
@@ -24,11 +23,11 @@ import { checkPreconditions, sameStoredContent } from '../preconditions';
 import { decode, encode, prefixEnd } from './codec';
 import { PrefixWatch } from './watch';
 import { jsonClone } from '../../util/json/clone';
-import { backoffUntil } from '../../util/wait';
+import { type CallKind, EtcdMembers } from './members';
 
 /** Options of the etcd store. */
 export interface EtcdStoreOptions {
-  /** Client URLs, e.g. http://127.0.0.1:2379. */
+  /** Client URLs, one per member, e.g. http://127.0.0.1:2379 (calls fail over between them: ./members.ts). */
   endpoints: string[];
   /** Per-request deadline in ms (default 10 s). */
   requestTimeoutMs?: number;
@@ -54,23 +53,15 @@ function toStorageError(err: unknown, key: string): Error {
 
 /** The real Storage, backed by an etcd v3 cluster. */
 export class EtcdStore implements Storage {
-  private readonly client: Etcd3;
+  private readonly members: EtcdMembers;
   private readonly timeoutMs: number;
   private readonly pageSize: number;
   private readonly log?: Logger;
 
   constructor(opts: EtcdStoreOptions) {
-    const clientOpts: IOptions = {
-      hosts: opts.endpoints,
-      dialTimeout: 3000,
-      // No per-host circuit breaker (it only delays recovery by seconds after etcd returns), and
-      // no blanket retry: a write whose answer was lost may have been applied, and retrying it
-      // would turn the caller's own create into a 409 or its delete into a 404. Reads retry
-      // (readRpc); writes fail with Unreachable (503) and the client decides, as clientv3's
-      // non-repeatable calls do. Watches do not use etcd3's watch manager (see ./watch.ts).
-      faultHandling: { host: () => noop, global: noop },
-    };
-    this.client = new Etcd3(clientOpts);
+    // Failover and retries are EtcdMembers' (reads retry anywhere, writes only when unsent).
+    // Watches do not use etcd3's watch manager (see ./watch.ts).
+    this.members = new EtcdMembers({ endpoints: opts.endpoints, ...(opts.logger ? { logger: opts.logger } : {}) });
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.pageSize = opts.pageSize ?? 1000;
     this.log = opts.logger;
@@ -80,25 +71,23 @@ export class EtcdStore implements Storage {
     return { deadline: Date.now() + this.timeoutMs };
   }
 
-  private async rpc<R>(key: string, fn: () => Promise<R>): Promise<R> {
+  /** One call through the member set, until this store's deadline; errors become StorageErrors. */
+  private async rpc<R>(kind: CallKind, key: string, fn: (client: Etcd3) => Promise<R>): Promise<R> {
     try {
-      return await fn();
+      return await this.members.run(kind, Date.now() + this.timeoutMs, fn);
     } catch (err) {
       throw toStorageError(err, key);
     }
   }
 
-  /** An idempotent read: retried twice, after 50 and 100 ms, when etcd is unreachable. */
-  private readRpc<R>(key: string, fn: () => Promise<R>): Promise<R> {
-    return backoffUntil(() => this.rpc(key, fn), {
-      backoff: { durationMs: 50, factor: 2, steps: 2 },
-      retryable: (err) => isStorageError(err, StorageErrorCode.Unreachable),
-    });
+  /** An idempotent read: retried on every member until the deadline when etcd is unreachable. */
+  private readRpc<R>(key: string, fn: (client: Etcd3) => Promise<R>): Promise<R> {
+    return this.rpc('read', key, fn);
   }
 
   async create<T extends KubeObject>(key: string, obj: T): Promise<T> {
-    const res = await this.rpc(key, () =>
-      this.client.kv.txn(
+    const res = await this.rpc('write', key, (client) =>
+      client.kv.txn(
         {
           compare: [{ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: 0 }],
           success: [{ request_put: { key: Buffer.from(key), value: encode(obj) } }],
@@ -111,7 +100,7 @@ export class EtcdStore implements Storage {
   }
 
   private async read<T extends KubeObject>(key: string): Promise<{ obj: T; rev: string } | undefined> {
-    const res = await this.readRpc(key, () => this.client.kv.range({ key: Buffer.from(key) }, this.call()));
+    const res = await this.readRpc(key, (client) => client.kv.range({ key: Buffer.from(key) }, this.call()));
     const kv = res.kvs[0];
     return kv ? { obj: decode<T>(kv.value, kv.mod_revision), rev: kv.mod_revision } : undefined;
   }
@@ -152,8 +141,8 @@ export class EtcdStore implements Storage {
       }
       fromCache = false;
       const k = Buffer.from(key);
-      const res: RPC.ITxnResponse = await this.rpc(key, () =>
-        this.client.kv.txn(
+      const res: RPC.ITxnResponse = await this.rpc('write', key, (client) =>
+        client.kv.txn(
           {
             compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: cur?.rev ?? '0' }],
             success: [{ request_put: { key: k, value: encode(next) } }],
@@ -175,8 +164,8 @@ export class EtcdStore implements Storage {
       checkPreconditions(key, cur.obj, pre);
       validate?.(cur.obj);
       const k = Buffer.from(key);
-      const res = await this.rpc(key, () =>
-        this.client.kv.txn(
+      const res = await this.rpc('write', key, (client) =>
+        client.kv.txn(
           {
             compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: cur.rev }],
             success: [{ request_delete_range: { key: k } }],
@@ -208,8 +197,8 @@ export class EtcdStore implements Storage {
         : opts.predicate
           ? Math.max(wanted, Math.min(this.pageSize, limit * 2))
           : wanted;
-      const res = await this.readRpc(prefix, () =>
-        this.client.kv.range({ key: start, range_end: end, limit: batch, revision }, this.call()),
+      const res = await this.readRpc(prefix, (client) =>
+        client.kv.range({ key: start, range_end: end, limit: batch, revision }, this.call()),
       );
       if (!revision) revision = Number(res.header.revision);
       for (const kv of res.kvs) {
@@ -233,7 +222,7 @@ export class EtcdStore implements Storage {
     h: StorageWatchHandlers<T>,
   ): Promise<() => void> {
     const w = new PrefixWatch({
-      client: this.client.watchClient,
+      members: this.members,
       prefix,
       afterRevision,
       ...(this.log ? { logger: this.log } : {}),
@@ -251,26 +240,26 @@ export class EtcdStore implements Storage {
   }
 
   async currentRevision(): Promise<number> {
-    const res = await this.readRpc('', () =>
-      this.client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true }, this.call()),
+    const res = await this.readRpc('', (client) =>
+      client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true }, this.call()),
     );
     return Number(res.header.revision);
   }
 
   async checkRevision(revision: number): Promise<void> {
     if (revision <= 0) return;
-    await this.readRpc('', () =>
-      this.client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true, revision }, this.call()),
+    await this.readRpc('', (client) =>
+      client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true, revision }, this.call()),
     );
   }
 
   /** Compacts history up to `revision` (tests and benchmarks use it to force 410s). */
   async compact(revision: number): Promise<void> {
-    await this.rpc('', () => this.client.kv.compact({ revision, physical: true }, this.call()));
+    await this.rpc('write', '', (client) => client.kv.compact({ revision, physical: true }, this.call()));
   }
 
   async close(): Promise<void> {
-    this.client.close();
+    this.members.close();
   }
 }
 

@@ -11,6 +11,10 @@
  * after the last one delivered, with a capped backoff, for as long as it takes; only etcd
  * cancelling the watch (the revision was compacted) ends it, through `onExpired`, once.
  * `stop()` ends it silently. Nothing here throws into the event loop.
+ *
+ * With several etcd members a broken stream moves the member preference on (`members.failed`)
+ * and re-opens on the next member from the same revision: a member's death costs no event,
+ * and a relist (onExpired) happens only when that revision was compacted.
  */
 import type * as RPC from 'etcd3/lib/rpc';
 import type { Logger } from 'pino';
@@ -25,9 +29,17 @@ export interface PrefixWatchHandlers {
   onExpired(message: string): void;
 }
 
+/** Where a PrefixWatch gets a member to watch on, and reports one whose stream broke (EtcdMembers). */
+export interface WatchMembers {
+  /** The preferred member's watch client. */
+  watchClient(): RPC.WatchClient;
+  /** The stream on `client` broke: prefer another member. */
+  failed(client: RPC.WatchClient, err?: unknown): void;
+}
+
 /** Options of a PrefixWatch. */
 export interface PrefixWatchOptions {
-  client: RPC.WatchClient;
+  members: WatchMembers;
   prefix: string;
   afterRevision: number;
   handlers: PrefixWatchHandlers;
@@ -45,6 +57,8 @@ export class PrefixWatch {
   /** The revision the next (re)opened stream starts at. */
   private next: number;
   private stream?: WatchStream;
+  /** The member client the current stream was opened on. */
+  private streamClient?: RPC.WatchClient;
   private timer?: NodeJS.Timeout;
   /** Reconnect delays; reset by every response. */
   private readonly backoff: Backoff;
@@ -67,8 +81,10 @@ export class PrefixWatch {
   private async open(): Promise<void> {
     if (this.done) return;
     let stream: WatchStream;
+    const client = this.opts.members.watchClient();
+    this.streamClient = client;
     try {
-      stream = await this.opts.client.watch();
+      stream = await client.watch();
     } catch (err) {
       this.retry(err);
       return;
@@ -123,6 +139,7 @@ export class PrefixWatch {
   private retry(err: unknown): void {
     if (this.done) return;
     this.closeStream();
+    if (this.streamClient) this.opts.members.failed(this.streamClient, err);
     const delay = this.backoff.step() ?? 0;
     this.opts.logger?.debug(
       { prefix: this.opts.prefix, err: (err as Error).message, delay },

@@ -146,6 +146,8 @@ export async function startApiServer(o: {
   prefix: string;
   name?: string;
   secure?: SecureServing;
+  /** --etcd-servers (default: the bench etcd). */
+  etcdServers?: string[];
 }): Promise<ApiServerProc> {
   const port = await freePort();
   const securePort = o.secure ? await freePort() : 0;
@@ -161,7 +163,7 @@ export async function startApiServer(o: {
     o.name ?? 'kube-apiserver',
     'kube-apiserver',
     [
-      `--etcd-servers=${etcdEndpoint()}`,
+      `--etcd-servers=${(o.etcdServers ?? [etcdEndpoint()]).join(',')}`,
       `--etcd-prefix=${o.prefix}`,
       `--port=${port}`,
       `--secure-port=${securePort}`,

@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import type { Etcd3 } from 'etcd3';
+import { classifyFailure, EtcdMembers } from '../../../../pkg/storage/etcd/members';
+
+describe('unit: etcd member failover', () => {
+  describe('classifyFailure', () => {
+    const cases: [string, ReturnType<typeof classifyFailure>][] = [
+      ['14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:2379', 'unsent'],
+      ['etcdserver: no leader', 'unsent'],
+      ['raft proposal dropped', 'unsent'],
+      ['14 UNAVAILABLE: Connection dropped', 'unavailable'],
+      ['4 DEADLINE_EXCEEDED: Deadline exceeded after 4.999s', 'unavailable'],
+      ['etcdserver: request timed out', 'unavailable'],
+      ['etcdserver: leader changed', 'unavailable'],
+      ['etcdserver: mvcc: required revision has been compacted', 'other'],
+      ['etcdserver: mvcc: required revision is a future revision', 'other'],
+    ];
+    for (const [msg, want] of cases)
+      it(`${want}: ${msg}`, () => {
+        expect(classifyFailure(new Error(msg))).to.equal(want);
+      });
+  });
+
+  describe('run', () => {
+    // Three members on ports nothing listens on; `run` is given a fake call per member.
+    const members = () => new EtcdMembers({ endpoints: ['127.0.0.1:1', '127.0.0.1:2', '127.0.0.1:3'] });
+    const refused = new Error('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED');
+    const dropped = new Error('14 UNAVAILABLE: Connection dropped');
+
+    it('a write that never reached a member is tried on the next one', async () => {
+      const m = members();
+      const tried: Etcd3[] = [];
+      const r = await m.run('write', Date.now() + 1000, async (c) => {
+        tried.push(c);
+        if (tried.length < 3) throw refused;
+        return 'ok';
+      });
+      expect(r).to.equal('ok');
+      expect(new Set(tried).size, 'three different members').to.equal(3);
+      m.close();
+    });
+
+    it('an ambiguous write fails at once (503), and the next call prefers another member', async () => {
+      const m = members();
+      const tried: Etcd3[] = [];
+      const err = await m
+        .run('write', Date.now() + 1000, async (c) => {
+          tried.push(c);
+          throw dropped;
+        })
+        .catch((e: unknown) => e);
+      expect(err).to.equal(dropped);
+      expect(tried).to.have.length(1);
+      const next = await m.run('read', Date.now() + 1000, async (c) => c);
+      expect(next).to.not.equal(tried[0]);
+      m.close();
+    });
+
+    it('an ambiguous read is retried on another member; other errors are returned at once', async () => {
+      const m = members();
+      let calls = 0;
+      const r = await m.run('read', Date.now() + 1000, async () => {
+        if (++calls === 1) throw dropped;
+        return calls;
+      });
+      expect(r).to.equal(2);
+      const compacted = new Error('etcdserver: mvcc: required revision has been compacted');
+      calls = 0;
+      const err = await m
+        .run('read', Date.now() + 1000, async () => {
+          calls++;
+          throw compacted;
+        })
+        .catch((e: unknown) => e);
+      expect(err).to.equal(compacted);
+      expect(calls).to.equal(1);
+      m.close();
+    });
+
+    it('gives up with the last error at the deadline when no member answers', async () => {
+      const m = members();
+      const started = Date.now();
+      const err = await m
+        .run('read', Date.now() + 300, async () => {
+          throw refused;
+        })
+        .catch((e: unknown) => e);
+      expect(err).to.equal(refused);
+      expect(Date.now() - started).to.be.lessThan(2000);
+      m.close();
+    });
+  });
+});
