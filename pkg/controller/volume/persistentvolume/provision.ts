@@ -8,6 +8,7 @@ import type { NodeSelectorTerm, PersistentVolume } from '../../../api/core/v1';
 import { EventType, PersistentVolumePhase } from '../../../api/core/v1';
 import { isAlreadyExists } from '../../../api/errors';
 import { type Result, TerminalError } from '../../../util/reconcile/runner';
+import { NoProvisioner } from '../../../api/storage/v1';
 import { announceExternal, assignDefaultClass } from './external';
 import { bind, claimRefFor, refersTo } from './bind';
 import { Annotation, EventReason } from './constants';
@@ -83,6 +84,12 @@ export async function provisionAndBind(
   const driver = ctx.drivers.forClass(className, sc);
   // An external provisioner's class: announce the claim to it (a named volume is not its to make).
   if (!driver && !claim.spec.volumeName && !isInTreeName(sc.provisioner)) return announceExternal(ctx, claim, sc);
+  if (!driver && isInTreeName(sc.provisioner) && sc.provisioner !== NoProvisioner) {
+    // Kubernetes' words for a reserved name it has no plugin for.
+    const message = `no volume plugin matched name: ${sc.provisioner}`;
+    ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);
+    return;
+  }
   if (!driver) {
     ctx.recorder.event(
       claim,

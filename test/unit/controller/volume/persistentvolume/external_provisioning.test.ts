@@ -75,10 +75,13 @@ const rows: Row[] = [
     provisioned: [],
   },
   {
-    name: 'a reserved kubernetes.io/ provisioner no driver has → not announced (Kubernetes: no such plugin)',
+    name: 'a reserved kubernetes.io/ provisioner no driver has → not announced; Warning ProvisioningFailed (Kubernetes 11-18)',
     initial: { classes, pvcs: [pvc('gce', { className: 'intree' })] },
     pvcs: { 'default/gce': { phase: 'Pending', annotations: { [Annotation.StorageProvisioner]: null } } },
-    events: ['Normal FailedBinding default/gce'],
+    events: ['Warning ProvisioningFailed default/gce'],
+    then: async (h) => {
+      expect(h.recorder.events.map((e) => e.message)).to.include('no volume plugin matched name: kubernetes.io/gce-pd');
+    },
   },
   {
     name: 'external class, the claim names a missing volumeName → not announced (an external provisioner never makes a named volume)',
