@@ -129,6 +129,13 @@ async function syncBoundClaim(ctx: ControllerContext, claim: StoredClaim, volume
       EventReason.ClaimLost,
       'Bound claim has lost its PersistentVolume. Data on the volume is lost!',
     );
+  // An unclaimed PV of the other volume mode is never bound, not even to a bind-completed claim.
+  const mode = pv.spec.claimRef ? undefined : volumeModeMisfit(pv, claim);
+  if (mode) {
+    const message = `Cannot bind to requested volume "${volumeName}": ${mode}`;
+    ctx.recorder.event(claim, EventType.Warning, EventReason.VolumeMismatch, message);
+    throw new TerminalError(message);
+  }
   // Finish a half-done binding (e.g. a crash after step 3).
   if (refersTo(pv, claim) || !pv.spec.claimRef) await bind(ctx, claim, pv);
   else

@@ -125,6 +125,17 @@ const set2: Row[] = [
 
 const set3: Row[] = [
   {
+    name: '3-3b (ours) a bind-completed claim naming an unclaimed volume of the other volumeMode is not bound to it (VolumeMismatch)',
+    initial: {
+      pvs: [vol('v3-3b', '10Gi', { type: 'csi', mode: 'Block' })],
+      pvcs: [claim('c3-3b', '10Gi', { volumeName: 'v3-3b', annotations: { [Completed]: 'yes' } })],
+    },
+    pvs: { 'v3-3b': { phase: 'Available', claim: null, untouched: true } },
+    pvcs: { 'default/c3-3b': { phase: 'Pending', volumeName: 'v3-3b' } },
+    events: ['Warning VolumeMismatch default/c3-3b'],
+    errors: [/TerminalError: Cannot bind to requested volume "v3-3b": incompatible volumeMode/],
+  },
+  {
     name: '3-1 a bind-completed claim that lost its volumeName is Lost (ClaimLost)',
     initial: {
       pvcs: [claim('c3-1', '10Gi', { phase: 'Bound', annotations: { [BoundBy]: 'yes', [Completed]: 'yes' } })],
