@@ -103,6 +103,10 @@ describe('e2e: the binaries', function () {
       expect(r.stdout).to.match(/Usage: .*\[flags\]/);
       expect(r.stdout).to.include('--v');
       if (name === 'kubelet') expect(r.stdout).to.include('--volume-stats-agg-period');
+      // Every duration flag's default is written as a duration (1m0s, 500ms), as the flag takes it.
+      const durations = [...r.stdout.matchAll(/^ {2}--(\S+) duration\n.*\(default ([^)]*)\)$/gm)];
+      expect(durations.length).to.be.above(0);
+      for (const [, flag, def] of durations) expect(def, `--${flag}`).to.match(/^(\d+h)?(\d+m)?(\d+(\.\d+)?(ms|s))$/);
     });
   }
 
