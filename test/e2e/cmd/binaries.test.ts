@@ -37,6 +37,7 @@ describe('e2e: the binaries', function () {
 
   const badFlags: [string, string[], RegExp][] = [
     ['kube-apiserver', ['--port=abc'], /invalid integer value "abc" for flag --port/],
+    ['kubelet', ['--logging-format=xml'], /--logging-format: must be "json" or "text"/],
     ['kube-apiserver', ['--etcd-servers=localhost:2379'], /--etcd-servers/],
     ['kube-apiserver', ['--no-such-flag'], /unknown flag: --no-such-flag/],
     ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--controllers=*,bogus'], /unknown controller "bogus"/],
