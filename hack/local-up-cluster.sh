@@ -368,7 +368,7 @@ Local cluster is up. Logs: ${RUN_DIR}/*.log   Data: ${DATA_DIR}
 ${SECURITY}
 Nodes: ${NODE_NAMES[*]} (local volumes under <root>/local-volumes: ${NODE_ROOTS[*]})
 
-  export KUBECONFIG=${KUBECONFIG_FILE}
+  export KUBECONFIG=${KUBECONFIG_FILE} KUBESTORE_DATA_DIR=${DATA_DIR}
   kubectl get nodes,storageclasses
   kubectl apply -f manifests/pvc-dynamic-test.yaml
   kubectl get pvc,pv
