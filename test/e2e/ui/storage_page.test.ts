@@ -156,6 +156,36 @@ describe('e2e/ui: the storage page in headless Chromium', function () {
     );
   });
 
+  it('a user who may not list a kind sees that said in its column, and only what they may see', async () => {
+    const k = c as TestCluster;
+    // carol may list claims in every namespace (a ClusterRole of her own), nothing else.
+    await k.ok([
+      'create',
+      'clusterrole',
+      'ui-claims-reader',
+      '--verb=get,list,watch',
+      '--resource=persistentvolumeclaims',
+    ]);
+    await k.ok(['create', 'clusterrolebinding', 'ui-carol', '--clusterrole=ui-claims-reader', '--user=ui-carol']);
+    const p = await kubectlProxy(k.userKubeconfig('ui-carol'));
+    const pg = await (browser as Browser).newPage({ bypassCSP: true });
+    try {
+      await pg.goto(`${p.url}/ui/storage`);
+      await pg.waitForFunction("document.getElementById('status').textContent.startsWith('not watching')", undefined, {
+        timeout: 30_000,
+      });
+      const status = (await pg.locator('#status').textContent()) ?? '';
+      for (const kind of ['storageclasses', 'persistentvolumes', 'pods', 'nodes']) expect(status).to.contain(kind);
+      expect(status).not.to.contain('persistentvolumeclaims');
+      expect(await pg.locator('[data-column="nodes"] .note').textContent()).to.match(/^forbidden: .*nodes/);
+      await pg.waitForSelector('.card[data-kind="pvc"][data-key="default/ui-claim"]', { timeout: 30_000 });
+      expect(await pg.locator('.card[data-kind="node"]').count()).to.equal(0);
+    } finally {
+      await pg.close();
+      p.proc.kill('SIGTERM');
+    }
+  });
+
   it('the page is served to any authenticated user; nodes/proxy forwards only the summaries', async () => {
     const k = c as TestCluster;
     expect(await k.ok(['get', '--raw', '/ui/storage'], undefined, k.userKubeconfig('ui-bob'))).to.contain(
