@@ -325,7 +325,7 @@ export class ApiServer {
       ctx.body = serverVersion;
     });
     registerOpenApiRoutes(router, () => cachedCustomResourceDocuments(this.crds.servedCrds()));
-    registerUiRoutes(router);
+    registerUiRoutes(router, this.log);
     router.get('/metrics', (ctx) => {
       ctx.type = 'text/plain; version=0.0.4';
       ctx.body = this.metrics.registry.render();

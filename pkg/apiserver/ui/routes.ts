@@ -12,6 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Router from '@koa/router';
+import type { Logger } from 'pino';
 
 /** The page's path. */
 export const storagePagePath = '/ui/storage';
@@ -27,16 +28,21 @@ const files: ReadonlyArray<{ route: string; file: string; type: string }> = [
 ];
 
 /** Where the files are: beside this module in the source tree, or the source tree from dist/ (tsc copies no .html). */
-function uiDir(): string {
+function uiDir(): string | undefined {
   const candidates = [__dirname, path.resolve(__dirname, '../../../../pkg/apiserver/ui')];
-  const found = candidates.find((d) => existsSync(path.join(d, 'storage.html')));
-  if (!found) throw new Error(`storage page files not found in ${candidates.join(' or ')}`);
-  return found;
+  return candidates.find((d) => existsSync(path.join(d, 'storage.html')));
 }
 
-/** Adds the UI routes (files read once, here). */
-export function registerUiRoutes(router: Router): void {
+/**
+ * Adds the UI routes (files read once, here). Without the files (a dist/ copied away from its
+ * sources) the apiserver still serves the API: the page answers 404 saying why, logged once.
+ */
+export function registerUiRoutes(router: Router, log: Logger): void {
   const dir = uiDir();
+  if (!dir) {
+    log.warn({ dir: __dirname }, 'storage page files not found: /ui/storage is not served');
+    return;
+  }
   for (const f of files) {
     const body = readFileSync(path.join(dir, f.file));
     router.get(f.route, (ctx) => {
