@@ -32,7 +32,8 @@ const objKey = (o) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metad
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) if (v !== undefined) e.setAttribute(k, String(v));
-  for (const c of children) if (c !== undefined && c !== null) e.append(typeof c === 'string' ? c : c);
+  // append() of a string makes a Text node: never parsed as markup.
+  for (const c of children) if (c !== undefined && c !== null) e.append(c);
   return e;
 }
 
