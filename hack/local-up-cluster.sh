@@ -4,7 +4,8 @@
 #
 #   hack/local-up-cluster.sh            start (foreground; Ctrl-C stops everything it started)
 #   hack/local-up-cluster.sh --detach   start and return (stop later with --down)
-#   hack/local-up-cluster.sh --down     stop a cluster started from this checkout
+#   hack/local-up-cluster.sh --down     stop a cluster started from this checkout, and remove
+#                                       the pod containers its kubelets created (volume data stays)
 #   hack/local-up-cluster.sh --clean    start from empty data (etcd + volumes wiped first)
 #
 # On a fresh machine it installs what is missing: npm ci + build, etcd-server, docker.io,
@@ -38,6 +39,8 @@
 #                                           and every kubeconfig points at the balancer
 #   LB_ADDRESS=127.0.0.1                    the balancer's address (in the apiserver certificate's SANs)
 #   NFS_SERVER=localhost  IS_NFS_SERVER=true (this host serves the export)
+#   LOGGING_FORMAT=json                     every component's --logging-format: json (pino lines,
+#                                           for jq or pino-pretty) or text (klog-like lines)
 #   AUTHORIZATION_MODE=Node,RBAC            the apiserver's --authorization-mode
 #   KUBESTORE_PLAIN_HTTP=false              true: TEST MODE, no TLS and no authentication or
 #                                           authorization at all: the apiserver serves only its
@@ -70,6 +73,7 @@ API_PORT="${API_PORT:-8080}"
 API_SECURE_PORT="${API_SECURE_PORT:-6443}"
 AUTHORIZATION_MODE="${AUTHORIZATION_MODE:-Node,RBAC}"
 PLAIN_HTTP="${KUBESTORE_PLAIN_HTTP:-false}"
+LOGGING_FORMAT="${LOGGING_FORMAT:-json}"
 CM_PORT="${CM_PORT:-10257}"
 KUBELET_PORT="${KUBELET_PORT:-10250}"
 NUM_NODES="${NUM_NODES:-1}"
@@ -131,7 +135,7 @@ for arg in "$@"; do
     --detach) mode=detach ;;
     --clean) clean=true ;;
     -h | --help)
-      sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,/^$/p' "$0" | sed '/^$/d; s/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -152,6 +156,29 @@ pid_names() {
   return 0
 }
 
+# The nodes this checkout's cluster started kubelets for (RUN_DIR/nodes, written at start), so
+# --down finds them whatever NUM_NODES says now.
+NODES_FILE="${RUN_DIR}/nodes"
+
+# Removes the pod containers the kubelets of this cluster's nodes created: only containers that
+# carry both the kubelet's pod label (io.kubernetes.pod.uid) and the label naming one of those
+# nodes (io.kubestore.node=<node>); no other container is touched. Pods outlive their kubelet
+# (as on Kubernetes), so without this they would keep running after the control plane stopped.
+remove_pod_containers() {
+  [[ -f "${NODES_FILE}" ]] || return 0
+  command -v docker >/dev/null 2>&1 || return 0
+  local node ids
+  while IFS= read -r node; do
+    [[ -n "${node}" ]] || continue
+    ids="$(docker ps -aq --filter label=io.kubernetes.pod.uid --filter "label=io.kubestore.node=${node}" 2>/dev/null || true)"
+    [[ -n "${ids}" ]] || continue
+    kube::log::status "removing $(wc -w <<<"${ids}") pod container(s) of node ${node}"
+    # shellcheck disable=SC2086 # one id per word
+    docker rm -f ${ids} >/dev/null || kube::log::error "could not remove every pod container of node ${node}"
+  done <"${NODES_FILE}"
+  rm -f "${NODES_FILE}"
+}
+
 # Stops every process this checkout's cluster started (pid files in RUN_DIR), newest first:
 # every kubelet, the controller-manager, the balancer, every apiserver and every etcd member,
 # whatever NUM_NODES, API_SERVERS and ETCD_MEMBERS are now.
@@ -170,6 +197,8 @@ stop_all() {
     fi
     rm -f "${pidfile}"
   done
+  # After the kubelets are gone (none restarts a container behind our back).
+  remove_pod_containers
 }
 
 any_running() {
@@ -230,7 +259,7 @@ start_process() {
   local name="$1" binary="$2"
   shift 2
   # setsid: components outlive this script in --detach mode and get no terminal signals.
-  setsid node "dist/cmd/${binary}/main.js" "$@" >>"${RUN_DIR}/${name}.log" 2>&1 </dev/null &
+  setsid node "dist/cmd/${binary}/main.js" --logging-format="${LOGGING_FORMAT}" "$@" >>"${RUN_DIR}/${name}.log" 2>&1 </dev/null &
   echo $! >"${RUN_DIR}/${name}.pid"
 }
 start_component() { start_process "$1" "$@"; }
@@ -402,6 +431,7 @@ kube::util::wait_for 30 curl -fsS --max-time 2 "http://127.0.0.1:${CM_PORT}/heal
 # directory (its local volumes under <root>/local-volumes), so a volume on another node is
 # really somewhere else. The runtime labels containers with the node: kubelets never touch
 # each other's.
+printf '%s\n' "${NODE_NAMES[@]}" >"${NODES_FILE}"
 for i in "${!NODE_NAMES[@]}"; do
   port=$((KUBELET_PORT + i))
   kubelet_identity "${i}"
@@ -431,7 +461,7 @@ Local cluster is up. Logs: ${RUN_DIR}/*.log   Data: ${DATA_DIR}
 ${SECURITY}
 Nodes: ${NODE_NAMES[*]} (local volumes under <root>/local-volumes: ${NODE_ROOTS[*]})
 
-  export KUBECONFIG=${KUBECONFIG_FILE}
+  export KUBECONFIG=${KUBECONFIG_FILE} KUBESTORE_DATA_DIR=${DATA_DIR}
   kubectl get nodes,storageclasses
   kubectl apply -f manifests/pvc-dynamic-test.yaml
   kubectl get pvc,pv

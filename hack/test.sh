@@ -9,7 +9,8 @@
 # mocha's. Exports for the tests:
 #   ETCD_ENDPOINTS=http://127.0.0.1:PORT   the throwaway etcd
 #   KUBESTORE_DOCKER=1|0                   whether dockerd + busybox:latest work
-# Env: KUBESTORE_SKIP_BUILD=1 (reuse dist/), KUBESTORE_KEEP_TMP=1 (keep etcd dir).
+# Env: KUBESTORE_SKIP_BUILD=1 (reuse dist/), KUBESTORE_KEEP_TMP=1 (keep etcd dir),
+# KUBESTORE_ARTIFACTS=DIR (test artifacts such as screenshots; default test-artifacts/).
 
 set -euo pipefail
 
@@ -93,6 +94,7 @@ if [[ "${tier}" != unit ]]; then
   kube::deps::etcd
   [[ "${tier}" == integration ]] || kube::deps::apt python3-kubernetes || kube::log::error "python3-kubernetes could not be installed: the Python client e2e test will skip"
   [[ "${tier}" == integration ]] || kube::deps::apt haproxy || kube::log::error "haproxy could not be installed: the HA e2e test runs without a balancer"
+  [[ "${tier}" == integration ]] || kube::deps::apt chromium || kube::log::error "chromium could not be installed: the storage page e2e test will skip"
   if kube::deps::docker "${KUBE_ROOT}/.run" && kube::deps::busybox_image busybox:latest; then
     export KUBESTORE_DOCKER=1
   else

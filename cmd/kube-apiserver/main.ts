@@ -7,7 +7,7 @@ import { parseRoots } from '../../pkg/util/fsroots/roots';
 import { FlagError, isLoopbackAddress, isPort, pemFlagFile, runMain } from '../../pkg/flags/flags';
 import { loadTokenFile } from '../../pkg/apiserver/authentication/token_file';
 import { AuthorizationMode } from '../../pkg/apiserver/authorization/modes';
-import { newLogger } from '../../pkg/log/logger';
+import { checkLoggingFormat, LoggingFormat, newLogger } from '../../pkg/log/logger';
 
 function endpoints(v: string | number | boolean): string | undefined {
   const list = String(v).split(',').filter(Boolean);
@@ -113,6 +113,12 @@ runMain(
     },
     ...hostPathRootFlags('the controller-manager'),
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
+    'logging-format': {
+      type: 'string',
+      default: LoggingFormat.JSON,
+      help: 'Log format: json (one pino JSON object per line) or text (klog-like lines).',
+      check: checkLoggingFormat,
+    },
   },
   async (f, signal) => {
     if (typeof f['etcd-servers'] !== 'string') throw new FlagError('--etcd-servers is required');
@@ -170,7 +176,11 @@ runMain(
         etcdRequestTimeoutMs: Number(f['etcd-request-timeout']),
         hostPathRoots: parseRoots([String(f['hostpath-base-dir']), String(f['hostpath-allowed-roots'])].join(',')),
         disableAdmissionPlugins: String(f['disable-admission-plugins']).split(',').filter(Boolean),
-        logger: newLogger('kube-apiserver', Number(f.v)),
+        logger: newLogger(
+          'kube-apiserver',
+          Number(f.v),
+          f['logging-format'] === LoggingFormat.Text ? LoggingFormat.Text : LoggingFormat.JSON,
+        ),
       },
       signal,
     );

@@ -4,7 +4,7 @@ import { defaultProvisioningRecordDir } from '../../pkg/controller/manager/confi
 import { recordDirProblem, run, selectControllers } from '../../pkg/controller/manager/controller_manager';
 import { hostPathProblem } from '../../pkg/util/fsroots/roots';
 import { FlagError, isPort, runMain } from '../../pkg/flags/flags';
-import { newLogger } from '../../pkg/log/logger';
+import { checkLoggingFormat, LoggingFormat, newLogger } from '../../pkg/log/logger';
 import { driverFlags, driversFromFlags } from '../../pkg/volume/drivers';
 
 const env = process.env;
@@ -52,6 +52,12 @@ runMain(
     'bind-address': { type: 'string', default: '127.0.0.1', help: 'Address of /healthz and /metrics.' },
     port: { type: 'int', default: 10257, help: 'Port of /healthz and /metrics (0 = any).', check: isPort },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
+    'logging-format': {
+      type: 'string',
+      default: LoggingFormat.JSON,
+      help: 'Log format: json (one pino JSON object per line) or text (klog-like lines).',
+      check: checkLoggingFormat,
+    },
   },
   async (f, signal) => {
     const drivers = driversFromFlags('kube-controller-manager', f, env);
@@ -77,7 +83,11 @@ runMain(
         drivers: drivers.registry,
         bindAddress: String(f['bind-address']),
         port: Number(f.port),
-        logger: newLogger('kube-controller-manager', Number(f.v)),
+        logger: newLogger(
+          'kube-controller-manager',
+          Number(f.v),
+          f['logging-format'] === LoggingFormat.Text ? LoggingFormat.Text : LoggingFormat.JSON,
+        ),
       },
       signal,
     );

@@ -11,7 +11,7 @@ import { DockerRuntime } from '../../pkg/kubelet/runtime/docker/docker_runtime';
 import { DefaultDockerEndpoint, parseDockerEndpoint } from '../../pkg/kubelet/runtime/docker/endpoint';
 import { driverFlags, driversFromFlags } from '../../pkg/volume/drivers';
 import { NodeDrivers } from '../../pkg/volume/node_drivers';
-import { newLogger } from '../../pkg/log/logger';
+import { checkLoggingFormat, LoggingFormat, newLogger } from '../../pkg/log/logger';
 
 const env = process.env;
 const authorizationModes: readonly string[] = Object.values(KubeletAuthorizationMode);
@@ -135,6 +135,12 @@ runMain(
       check: (v) => (Number(v) >= 0 ? undefined : 'must not be negative'),
     },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
+    'logging-format': {
+      type: 'string',
+      default: LoggingFormat.JSON,
+      help: 'Log format: json (one pino JSON object per line) or text (klog-like lines).',
+      check: checkLoggingFormat,
+    },
   },
   async (f, signal) => {
     let client: ClientConfig;
@@ -172,7 +178,11 @@ runMain(
         workers: Number(f['concurrent-pod-workers']),
         heartbeatMs: Number(f['node-status-update-frequency']),
         volumeStatsPeriodMs: Number(f['volume-stats-agg-period']),
-        logger: newLogger('kubelet', Number(f.v)),
+        logger: newLogger(
+          'kubelet',
+          Number(f.v),
+          f['logging-format'] === LoggingFormat.Text ? LoggingFormat.Text : LoggingFormat.JSON,
+        ),
         ...(tls ? { tls } : {}),
       },
       signal,

@@ -16,6 +16,8 @@ export interface RequestInfo {
   resource: string;
   name?: string;
   subresource?: string;
+  /** What follows a `proxy` subresource (`nodes/{name}/proxy/stats/summary` → `stats/summary`). */
+  proxyPath?: string;
   verb: Verb;
 }
 
@@ -66,6 +68,9 @@ export function parseResourcePath(
     if (parts.length > 2 && !namespaceSubresources.has(parts[2] ?? '')) parts = parts.slice(2);
     else namespace = undefined;
   }
+  // As Kubernetes' RequestInfo: the parts after a `proxy` subresource are the proxied path.
+  const proxyPath = parts[2] === 'proxy' && parts.length > 3 ? parts.slice(3).join('/') : undefined;
+  if (proxyPath !== undefined) parts = parts.slice(0, 3);
   if (parts.length === 0 || parts.length > 3) throw badRequest(`unable to parse path: ${segments.join('/')}`);
   const [resource = '', name, subresource] = parts;
   const verb = verbOf(method, name !== undefined, watch);
@@ -78,5 +83,6 @@ export function parseResourcePath(
     ...(namespace !== undefined ? { namespace } : {}),
     ...(name !== undefined ? { name } : {}),
     ...(subresource !== undefined ? { subresource } : {}),
+    ...(proxyPath !== undefined ? { proxyPath } : {}),
   };
 }

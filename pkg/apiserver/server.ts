@@ -31,8 +31,10 @@ import { WatchCache } from './watch/cache';
 import { podBinding } from './subresources/binding';
 import { scaleSubresource } from './subresources/scale';
 import { kubeletTls, podLog } from './subresources/log';
+import { nodeProxy } from './subresources/node_proxy';
 import { bodyDeadline, decodeDocument, defaultBodyReadTimeoutMs } from './body';
 import { registerOpenApiRoutes } from './openapi/routes';
+import { registerUiRoutes } from './ui/routes';
 import { admitWrite } from './patch/admission';
 import type { StorageClass } from '../api/storage/v1';
 import { protectOnCreate, StorageObjectInUseProtection } from './admission/storage_object_in_use_protection';
@@ -217,6 +219,7 @@ export class ApiServer {
         'statefulsets/scale': scaleSubresource(basicPatchers),
         '*/scale': scaleSubresource(basicPatchers),
         'pods/log': podLog(() => this.store('', 'nodes'), config.kubeletClient),
+        'nodes/proxy': nodeProxy(config.kubeletClient),
       },
       render: renderResponse,
       watchEncoder: watchEncoder(defaultEncoder),
@@ -338,6 +341,7 @@ export class ApiServer {
       ctx.body = serverVersion;
     });
     registerOpenApiRoutes(router, () => cachedCustomResourceDocuments(this.crds.servedCrds()));
+    registerUiRoutes(router, this.log);
     router.get('/metrics', (ctx) => {
       ctx.type = 'text/plain; version=0.0.4';
       ctx.body = this.metrics.registry.render();

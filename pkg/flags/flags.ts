@@ -56,10 +56,32 @@ function convert(name: string, spec: FlagSpec, raw: string): string | number | b
   }
 }
 
+/**
+ * A duration in milliseconds as Go's time.Duration prints it (what Kubernetes' --help shows and
+ * what the flag accepts back): 0s, 500ms, 1.5s, 1m0s, 1h30m0s.
+ */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(ms);
+  if (rest < 1000) return `${sign}${rest}ms`;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const sec = `${Number((rest / 1000).toFixed(3))}s`;
+  return `${sign}${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${sec}`;
+}
+
+/** A flag's default as its value is written on the command line. */
+function defaultText(s: FlagSpec): string {
+  return s.type === 'duration' && typeof s.default === 'number' ? formatDuration(s.default) : JSON.stringify(s.default);
+}
+
 /** Usage text listing every flag. */
 export function usage(command: string, specs: Record<string, FlagSpec>): string {
   const lines = Object.entries(specs).map(
-    ([n, s]) => `  --${n} ${s.type === 'bool' ? '' : s.type}\n        ${s.help} (default ${JSON.stringify(s.default)})`,
+    ([n, s]) => `  --${n} ${s.type === 'bool' ? '' : s.type}\n        ${s.help} (default ${defaultText(s)})`,
   );
   return `Usage: ${command} [flags]\n\nFlags:\n${lines.join('\n')}\n`;
 }

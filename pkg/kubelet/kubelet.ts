@@ -101,7 +101,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     drivers: cfg.drivers,
     rootDir: cfg.rootDir,
     node: () => nodes.get(cfg.nodeName),
-    logger: log.child({ component: 'volumemanager' }),
+    logger: log.child({ logger: 'volumemanager' }),
     listers: claims,
     expander: new NodeExpander({
       drivers: cfg.drivers,
@@ -123,7 +123,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     fs: realStatsFs(cfg.volumeStatsWalk ?? { maxEntries: 1_000_000, timeoutMs: 10_000 }),
     recorder,
     periodMs: statsPeriodMs,
-    logger: log.child({ component: 'volumestats' }),
+    logger: log.child({ logger: 'volumestats' }),
   });
   registerVolumeStatsMetrics(registry, volumeStats, () => volumes.mountedClaimVolumes());
 
@@ -142,7 +142,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
             cfg.tls,
             (path, body) => client.rest.request<unknown>('POST', path, { body }),
             cfg.nodeName,
-            log.child({ component: 'kubelet-server' }),
+            log.child({ logger: 'kubelet-server' }),
           ),
         }
       : {}),

@@ -14,6 +14,7 @@ import type { EventRecorder } from '../client/record/recorder';
 import type { ContainerRuntime } from './runtime/interface';
 import { microTime, rfc3339 } from '../api/time';
 import { jitterUntil } from '../util/wait';
+import { machineInfo } from './node_info';
 
 /** Options of the node status manager. */
 export interface NodeStatusOptions {
@@ -33,6 +34,8 @@ export class NodeStatusManager {
   private ready: boolean | undefined;
   private readyMessage = '';
   private lastStatusWrite = 0;
+  /** The machine's facts (os-release, machine-id, boot id), read once. */
+  private readonly machine = machineInfo();
 
   constructor(private readonly o: NodeStatusOptions) {}
 
@@ -66,20 +69,15 @@ export class NodeStatusManager {
       ],
       addresses: [
         { type: 'InternalIP', address: this.o.hostIP },
-        { type: 'Hostname', address: os.hostname() },
+        // As a kubelet with --hostname-override: the node's name (nodes may share this machine).
+        { type: 'Hostname', address: this.o.nodeName },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: this.o.kubeletPort } },
       nodeInfo: {
         kubeletVersion: 'v1.32.0-kubestore',
         kubeProxyVersion: '',
-        operatingSystem: process.platform,
-        architecture: process.arch,
-        kernelVersion: os.release(),
-        osImage: os.version(),
+        ...this.machine,
         containerRuntimeVersion: 'docker',
-        machineID: '',
-        systemUUID: '',
-        bootID: '',
       },
     };
   }

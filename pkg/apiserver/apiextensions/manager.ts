@@ -61,7 +61,7 @@ export class CrdManager {
   private readonly log: Logger;
 
   constructor(private readonly o: CrdManagerOptions) {
-    this.log = o.logger.child({ component: 'apiextensions' });
+    this.log = o.logger.child({ logger: 'apiextensions' });
   }
 
   /** The resources every Established CRD serves (discovery and OpenAPI read them). */

@@ -10,33 +10,21 @@
  * certificate is not verified, as kube-apiserver does without --kubelet-certificate-authority.
  * Without any of them kubelets are reached over plain HTTP (the kubelet's loopback test mode).
  */
-import http from 'node:http';
-import https from 'node:https';
 import type { Context } from 'koa';
 import type { Node, Pod } from '../../api/core/v1';
-import { badRequest, serviceUnavailable, StatusError } from '../../api/errors';
+import { badRequest, StatusError } from '../../api/errors';
 import { StatusReason } from '../../api/meta';
 import type { Stored } from '../../api/stored';
 import type { Store } from '../registry/store';
 import type { RequestInfo } from '../request_info';
+import { kubeletGet, type KubeletClientConfig } from './kubelet_dial';
+
+export { kubeletTls, type KubeletClientConfig } from './kubelet_dial';
 
 const passThrough = ['container', 'follow', 'previous', 'tailLines', 'timestamps', 'sinceSeconds', 'limitBytes'];
 
-/** How the apiserver reaches kubelets (PEM; --kubelet-client-certificate, --kubelet-client-key, --kubelet-certificate-authority). */
-export interface KubeletClientConfig {
-  cert?: Buffer;
-  key?: Buffer;
-  ca?: Buffer;
-}
-
-/** True when kubelets are reached over HTTPS. */
-export function kubeletTls(c: KubeletClientConfig | undefined): c is KubeletClientConfig {
-  return c !== undefined && Boolean(c.cert ?? c.key ?? c.ca);
-}
-
 /** Serves pods/log using the nodes store to find the kubelet. */
 export function podLog(nodes: () => Store, kubelet?: KubeletClientConfig) {
-  const secure = kubeletTls(kubelet) ? kubelet : undefined;
   return async (ctx: Context, info: RequestInfo, pods: Store): Promise<void> => {
     if (info.verb !== 'get') throw new StatusError(405, StatusReason.MethodNotAllowed, 'pods/log only supports GET');
     const pod = (await pods.get(info.namespace, info.name ?? '')) as Stored<Pod, 'Namespaced'>;
@@ -51,35 +39,13 @@ export function podLog(nodes: () => Store, kubelet?: KubeletClientConfig) {
     }
     if (!pod.spec.nodeName) throw badRequest(`pod ${pod.metadata.name} is not scheduled to a node yet`);
     const node = (await nodes().get(undefined, pod.spec.nodeName)) as Node;
-    const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
-    if (!address || !port) throw serviceUnavailable(`node ${pod.spec.nodeName} does not report a kubelet endpoint`);
     const q = new URLSearchParams();
     for (const k of passThrough) {
       const v = ctx.query[k];
       if (typeof v === 'string' && k !== 'container') q.set(k, v);
     }
     const path = `/containerLogs/${encodeURIComponent(pod.metadata.namespace)}/${encodeURIComponent(pod.metadata.name)}/${encodeURIComponent(container)}?${q.toString()}`;
-    const upstream = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = secure
-        ? https.get(
-            {
-              host: address,
-              port,
-              path,
-              agent: false,
-              rejectUnauthorized: secure.ca !== undefined,
-              ...(secure.ca ? { ca: secure.ca } : {}),
-              ...(secure.cert && secure.key ? { cert: secure.cert, key: secure.key } : {}),
-            },
-            resolve,
-          )
-        : http.get({ host: address, port, path }, resolve);
-      req.on('error', (err) =>
-        reject(serviceUnavailable(`cannot reach the kubelet on ${pod.spec.nodeName ?? ''}: ${err.message}`)),
-      );
-      ctx.req.on('close', () => req.destroy());
-    });
+    const upstream = await kubeletGet(ctx, node, path, kubelet);
     ctx.status = upstream.statusCode ?? 502;
     ctx.type = upstream.headers['content-type'] ?? 'text/plain';
     ctx.body = upstream;

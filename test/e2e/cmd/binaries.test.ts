@@ -37,6 +37,7 @@ describe('e2e: the binaries', function () {
 
   const badFlags: [string, string[], RegExp][] = [
     ['kube-apiserver', ['--port=abc'], /invalid integer value "abc" for flag --port/],
+    ['kubelet', ['--logging-format=xml'], /--logging-format: must be "json" or "text"/],
     ['kube-apiserver', ['--etcd-servers=localhost:2379'], /--etcd-servers/],
     ['kube-apiserver', ['--no-such-flag'], /unknown flag: --no-such-flag/],
     ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--controllers=*,bogus'], /unknown controller "bogus"/],
@@ -103,6 +104,10 @@ describe('e2e: the binaries', function () {
       expect(r.stdout).to.match(/Usage: .*\[flags\]/);
       expect(r.stdout).to.include('--v');
       if (name === 'kubelet') expect(r.stdout).to.include('--volume-stats-agg-period');
+      // Every duration flag's default is written as a duration (1m0s, 500ms), as the flag takes it.
+      const durations = [...r.stdout.matchAll(/^ {2}--(\S+) duration\n.*\(default ([^)]*)\)$/gm)];
+      expect(durations.length).to.be.above(0);
+      for (const [, flag, def] of durations) expect(def, `--${flag}`).to.match(/^(\d+h)?(\d+m)?(\d+(\.\d+)?(ms|s))$/);
     });
   }
 

@@ -41,6 +41,11 @@ describe('e2e/kubelet: pod lifecycle', function () {
     expect(await c.ok(['get', 'node', node, '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}'])).to.match(
       /^[1-9]\d*$/,
     );
+    // kubectl describe node: the node's own name as Hostname, the host's os-release as OS Image.
+    const described = await c.ok(['describe', 'node', node]);
+    expect(described).to.match(new RegExp(`Hostname:\\s+${node}\\n`));
+    expect(described).to.match(/OS Image:\s+Debian GNU\/Linux/);
+    expect(described).to.match(/Architecture:\s+(amd64|arm64)\n/);
     const lease = ['get', 'lease', '-n', 'kube-node-lease', node];
     expect(await c.ok([...lease, '-o', 'jsonpath={.spec.holderIdentity}'])).to.equal(node);
     const first = await c.ok([...lease, '-o', 'jsonpath={.spec.renewTime}']);

@@ -1,8 +1,9 @@
 /**
  * Volume stats end to end: real etcd, apiserver, controller-manager, kubelet (with
- * --volume-stats-agg-period=1s) and dockerd. A pod writes 12 MiB into its 10Mi claim; the
- * kubelet's /metrics, read with curl and the cluster admin's certificate, shows the claim's
- * kubelet_volume_stats_* change, /stats/summary shows the pod's volume, and
+ * --volume-stats-agg-period=1s) and dockerd. A pod writes 10 MiB, then 2 more, into its 10Mi
+ * claim; the kubelet's /metrics, read with curl and the cluster admin's certificate, carries the
+ * six kubelet_volume_stats_* series labelled namespace and persistentvolumeclaim, and used_bytes
+ * moves by the 10 MiB, /stats/summary shows the pod's volume, and
  * `kubectl describe pvc` shows one VolumeOverCapacity warning.
  */
 import { expect } from 'chai';
@@ -78,7 +79,7 @@ describe('e2e/kubelet: volume stats on /metrics and /stats/summary', function ()
     return line === undefined ? undefined : Number(line.slice(prefix.length));
   };
 
-  it('a pod writing 12 MiB into a 10Mi claim moves kubelet_volume_stats_* and warns VolumeOverCapacity once', async () => {
+  it('a pod writing 10 MiB then 2 MiB into a 10Mi claim moves kubelet_volume_stats_* (labels namespace, persistentvolumeclaim) and warns VolumeOverCapacity once', async () => {
     const k = cluster();
     await create(
       k,
@@ -86,7 +87,8 @@ describe('e2e/kubelet: volume stats on /metrics and /stats/summary', function ()
       podObject('stats-writer', {
         claim: 'stats',
         script:
-          'echo ready; while [ ! -f /data/go ]; do sleep 1; done; dd if=/dev/zero of=/data/blob bs=1048576 count=12 2>/dev/null && echo wrote; sleep 3600',
+          'echo ready; while [ ! -f /data/go ]; do sleep 1; done; dd if=/dev/zero of=/data/blob bs=1048576 count=10 2>/dev/null && echo wrote10; ' +
+          'while [ ! -f /data/go2 ]; do sleep 1; done; dd if=/dev/zero of=/data/blob2 bs=1048576 count=2 2>/dev/null && echo wrote; sleep 3600',
       }),
     );
     await waitReady(k, 'stats-writer');
@@ -99,7 +101,31 @@ describe('e2e/kubelet: volume stats on /metrics and /stats/summary', function ()
     );
     expect(before).to.be.below(1024 * 1024);
     expect(await series('capacity_bytes')).to.equal(10 * 1024 * 1024);
-    writeFileSync(path.join(await claimHostDir(k, 'stats'), 'go'), '');
+    // Kubernetes' series and labels: every kubelet_volume_stats_* sample is labelled exactly
+    // namespace and persistentvolumeclaim, and all six are there for the claim.
+    const metrics = await curlKubelet('/metrics');
+    const samples = metrics.split('\n').filter((l) => l.startsWith('kubelet_volume_stats_'));
+    for (const l of samples)
+      expect(l, l).to.match(/^kubelet_volume_stats_\w+\{namespace="[^"]+",persistentvolumeclaim="[^"]+"\} \S+$/);
+    const names = new Set(
+      samples.filter((l) => l.includes('persistentvolumeclaim="stats"')).map((l) => l.slice(0, l.indexOf('{'))),
+    );
+    expect([...names].sort()).to.deep.equal(
+      ['available_bytes', 'capacity_bytes', 'inodes', 'inodes_free', 'inodes_used', 'used_bytes']
+        .map((n) => `kubelet_volume_stats_${n}`)
+        .sort(),
+    );
+    expect(metrics).to.contain('# TYPE kubelet_volume_stats_used_bytes gauge');
+
+    const dir = await claimHostDir(k, 'stats');
+    writeFileSync(path.join(dir, 'go'), '');
+    await waitLogs(k, ['stats-writer'], /^wrote10$/m);
+    await waitFor(
+      async () => ((await series('used_bytes')) ?? 0) >= before + 10 * 1024 * 1024,
+      30_000,
+      'used_bytes up by 10 MiB',
+    );
+    writeFileSync(path.join(dir, 'go2'), '');
     await waitLogs(k, ['stats-writer'], /^wrote$/m);
     await waitFor(async () => ((await series('used_bytes')) ?? 0) >= 12 * 1024 * 1024, 30_000, 'used_bytes ≥ 12 MiB');
     expect(await series('available_bytes')).to.equal(0);

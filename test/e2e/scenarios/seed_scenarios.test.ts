@@ -81,7 +81,12 @@ describe('e2e: the seed scenarios through kubectl', function () {
   });
 
   it('binds a claim with a selector to the labelled static PV', async () => {
-    await c.ok(['apply', '-f', m('pv-hostpath.yaml')]);
+    // As the README applies it: the manifest's default data dir replaced by this cluster's.
+    const staticPv = readFileSync(m('pv-hostpath.yaml'), 'utf8').replaceAll('/var/lib/kubestore/', `${c.dir}/`);
+    await c.ok(['apply', '-f', '-'], staticPv);
+    expect(await jsonpath('pv', 'static-hostpath-pv', '{.spec.hostPath.path}')).to.equal(
+      path.join(c.dir, 'static', 'static-hostpath-pv'),
+    );
     await c.ok(['apply', '-f', m('pvc-selector.yaml')]);
     await c.waitJsonpath(['get', 'pvc', 'fast-claim'], '{.status.phase}', 'Bound');
     expect(await jsonpath('pvc', 'fast-claim', '{.spec.volumeName}')).to.equal('static-hostpath-pv');
@@ -107,6 +112,8 @@ describe('e2e: the seed scenarios through kubectl', function () {
     await c.ok(['wait', '--for=condition=Ready', 'pod/test-pod', '--timeout=90s']);
     const first = await c.ok(['logs', 'test-pod']);
     expect(first.trim().split('\n')).to.have.length(1);
+    // A volume of its own, provisioned: step 3's static PV is held by the selector claim.
+    expect(await jsonpath('pvc', 'my-pvc', '{.spec.volumeName}')).to.match(/^pvc-[0-9a-f-]+$/);
     const dir = await jsonpath('pv', await jsonpath('pvc', 'my-pvc', '{.spec.volumeName}'), '{.spec.hostPath.path}');
     expect(readFileSync(path.join(dir, 'log.txt'), 'utf8')).to.equal(first);
     // (5) delete the pod (kubectl returns once it is gone), recreate it: the file has both lines.

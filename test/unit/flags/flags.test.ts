@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { describeFatal } from '../../../pkg/flags/flags';
+import { describeFatal, formatDuration, parseFlags, usage, type FlagSpec } from '../../../pkg/flags/flags';
 
 const flagsModule = path.resolve(__dirname, '../../../pkg/flags/flags.js');
 
@@ -46,5 +46,36 @@ describe('runMain process guard', () => {
   it('describeFatal folds a multi-line message into one line and tolerates non-errors', () => {
     expect(describeFatal(new Error('a\nb'))).to.match(/^Error: a b \(at /);
     expect(describeFatal('str')).to.equal('non-error thrown: str');
+  });
+});
+
+describe('duration flags in --help', () => {
+  const rows: [number, string][] = [
+    [0, '0s'],
+    [500, '500ms'],
+    [1500, '1.5s'],
+    [15_000, '15s'],
+    [60_000, '1m0s'],
+    [90_000, '1m30s'],
+    [3_600_000, '1h0m0s'],
+    [5_430_250, '1h30m30.25s'],
+  ];
+  for (const [ms, text] of rows)
+    it(`${ms} ms prints as ${text} and parses back`, () => {
+      expect(formatDuration(ms)).to.equal(text);
+      expect(parseFlags([`--d=${text}`], { d: { type: 'duration', default: 0, help: '' } })?.d).to.equal(ms);
+    });
+
+  it('usage prints a duration default as a duration and other defaults as before', () => {
+    const specs: Record<string, FlagSpec> = {
+      'sync-period': { type: 'duration', default: 60_000, help: 'How often.' },
+      port: { type: 'int', default: 8080, help: 'Port.' },
+      name: { type: 'string', default: 'x', help: 'Name.' },
+    };
+    const text = usage('demo', specs);
+    expect(text).to.contain('How often. (default 1m0s)');
+    expect(text).not.to.contain('60000');
+    expect(text).to.contain('Port. (default 8080)');
+    expect(text).to.contain('Name. (default "x")');
   });
 });

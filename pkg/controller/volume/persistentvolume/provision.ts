@@ -99,6 +99,17 @@ export async function provisionAndBind(
     );
     return;
   }
+  // As Kubernetes: a claim with a selector binds only an existing PV whose labels match; a new
+  // volume would not carry them, so it is never provisioned (the claim waits for such a PV).
+  if (hasSelector(claim)) {
+    ctx.recorder.event(
+      claim,
+      EventType.Warning,
+      EventReason.ProvisioningFailed,
+      `claim.Spec.Selector is not supported for dynamic provisioning on StorageClass "${className}": the claim binds only an existing PersistentVolume whose labels match its selector`,
+    );
+    return;
+  }
   const unsupported = unsupportedByDriver(driver, claim);
   if (unsupported) {
     const message = `failed to provision volume with StorageClass "${className}": ${unsupported}`;
@@ -195,4 +206,10 @@ export async function provisionAndBind(
 /** Lets the provisioner of a PV complete its provisioning record (a no-op unless it is uncompleted and matches). */
 export async function adoptVolume(ctx: ControllerContext, pv: DeepReadonly<StoredVolume>): Promise<void> {
   await provisionerOf(ctx, pv)?.adoptVolume(pv);
+}
+
+/** True when the claim's selector has any requirement (an empty selector selects everything). */
+function hasSelector(claim: StoredClaim): boolean {
+  const sel = claim.spec.selector;
+  return Boolean(sel && (Object.keys(sel.matchLabels ?? {}).length > 0 || (sel.matchExpressions ?? []).length > 0));
 }

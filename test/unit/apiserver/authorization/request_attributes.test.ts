@@ -4,6 +4,7 @@ import {
   forbiddenError,
   requestAttributes,
 } from '../../../../pkg/apiserver/authorization/request_attributes';
+import { parseResourcePath } from '../../../../pkg/apiserver/request_info';
 
 const alice = { username: 'alice', groups: ['system:authenticated'] };
 const attrs = (method: string, url: string) => {
@@ -40,6 +41,17 @@ describe('authorization request attributes', () => {
       subresource: 'status',
       name: 'n1',
     });
+    // As Kubernetes: what follows a proxy subresource is the proxied path, authorized as nodes/proxy.
+    expect(attrs('GET', '/api/v1/nodes/n1/proxy/stats/summary')).to.include({
+      verb: 'get',
+      resource: 'nodes',
+      subresource: 'proxy',
+      name: 'n1',
+    });
+    expect(parseResourcePath('', 'v1', ['nodes', 'n1', 'proxy', 'stats', 'summary'], 'GET', false)?.proxyPath).to.equal(
+      'stats/summary',
+    );
+    expect(() => parseResourcePath('', 'v1', ['nodes', 'n1', 'status', 'x'], 'GET', false)).to.throw(/unable to parse/);
   });
 
   it('treats a namespace as its own namespace and a metadata.name selector as the name', () => {

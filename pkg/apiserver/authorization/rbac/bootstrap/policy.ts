@@ -73,7 +73,7 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
   clusterRole('edit', editRules),
   clusterRole('view', viewRules),
   clusterRole('system:discovery', [
-    urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*', ...publicInfoURLs]),
+    urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*', '/ui', '/ui/*', ...publicInfoURLs]),
   ]),
   clusterRole('system:basic-user', [
     rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),

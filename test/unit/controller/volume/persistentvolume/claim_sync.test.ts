@@ -203,6 +203,25 @@ const rows: Row[] = [
     events: [],
   },
   {
+    name: 'selector and no matching PV → never provisioned (ProvisioningFailed, Pending); binds the labelled PV once it appears',
+    initial: {
+      pvs: [pv('plain', { size: '1Gi' })],
+      pvcs: [pvc('c5s', { size: '500Mi', selector: { matchLabels: { tier: 'fast' } } })],
+    },
+    then: async (h) => {
+      expect(h.pvc('c5s')?.status?.phase).to.equal('Pending');
+      expect(h.pvs.all().map((v) => v.metadata.name)).to.deep.equal(['plain']);
+      expect(h.recorder.events[0]?.message).to.match(/claim.Spec.Selector is not supported for dynamic provisioning/);
+      h.pvs.seed(pv('fast', { size: '1Gi', labels: { tier: 'fast' } }));
+      h.syncCaches();
+      await h.run();
+    },
+    pvs: { fast: { phase: 'Bound', claim: 'default/c5s' }, plain: { claim: null } },
+    pvcs: { 'default/c5s': { phase: 'Bound', volumeName: 'fast' } },
+    events: ['Warning ProvisioningFailed default/c5s'],
+    provisioned: [],
+  },
+  {
     name: "no volumeName: only PVs of the claim's class and type are candidates",
     initial: {
       pvs: [
