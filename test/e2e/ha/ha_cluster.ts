@@ -3,7 +3,8 @@
  * kube-apiservers on it (plain-HTTP test mode, one key prefix), HAProxy in front of them when
  * Debian's haproxy is installed (configured by hack/lib/haproxy.sh, as local-up-cluster does),
  * and a leader-electing kube-controller-manager through the balancer (through apiserver 1
- * without one). Plus a resuming watcher, as an informer's reflector resumes.
+ * without one); optionally a kubelet the same way. Plus a resuming watcher, as an informer's
+ * reflector resumes.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
@@ -71,6 +72,23 @@ export class HaCluster {
       `--provisioning-record-dir=${this.c.recordDir}`,
       '--leader-elect=true',
     ]);
+  }
+
+  /** Starts a kubelet through the balancer (apiserver 1 without one) and waits for its node Ready. */
+  async startKubelet(): Promise<void> {
+    writeKubeconfigFile(this.c.kubeconfig, { server: this.lbUrl ?? this.apiUrls[0] ?? '' });
+    this.c.startKubelet();
+    await this.c.waitNodeReady();
+  }
+
+  /** The kubelet's node Lease renewTime (ms since the epoch; 0 when absent). */
+  async nodeRenewTime(): Promise<number> {
+    const r = await request<{ spec?: { renewTime?: string } }>(
+      this.apiUrls[0] ?? '',
+      'GET',
+      `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${this.c.nodeName}`,
+    ).catch(() => undefined);
+    return r?.status === 200 && r.body.spec?.renewTime ? Date.parse(r.body.spec.renewTime) : 0;
   }
 
   private async startBalancer(bin: string, backends: number[]): Promise<void> {
