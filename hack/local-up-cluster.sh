@@ -450,15 +450,32 @@ fi
 
 echo "Press Ctrl-C to stop the cluster."
 trap 'echo; stop_all; exit 0' INT TERM
-# Wait until a component dies (then stop the rest) or Ctrl-C.
+# Wait until a component dies (then stop the rest) or Ctrl-C. A replica (an etcd member of
+# several, an apiserver of several) may die: the cluster is built to ride that out, so it is
+# reported once and the rest keep running; the last replica of its kind dying stops everything.
+declare -A reported=()
+replicas_alive() {
+  local n
+  for n in "$@"; do pid_alive "${RUN_DIR}/${n}.pid" && return 0; done
+  return 1
+}
 while true; do
   for name in "${ETCDS[@]}" "${COMPONENTS[@]}"; do
-    if ! pid_alive "${RUN_DIR}/${name}.pid"; then
-      kube::log::error "${name} exited; last lines of ${RUN_DIR}/${name}.log:"
-      tail -n 15 "${RUN_DIR}/${name}.log" >&2 || true
-      stop_all
-      exit 1
+    pid_alive "${RUN_DIR}/${name}.pid" && { unset "reported[${name}]"; continue; }
+    group=()
+    case "${name}" in
+      etcd*) ((ETCD_MEMBERS == 1)) || group=("${ETCDS[@]}") ;;
+      kube-apiserver*) ((API_SERVERS == 1)) || group=("${APISERVERS[@]}") ;;
+    esac
+    if ((${#group[@]} > 0)) && replicas_alive "${group[@]}"; then
+      [[ -n "${reported[${name}]:-}" ]] || kube::log::error "${name} exited; the other replicas keep serving (see ${RUN_DIR}/${name}.log)"
+      reported[${name}]=1
+      continue
     fi
+    kube::log::error "${name} exited; last lines of ${RUN_DIR}/${name}.log:"
+    tail -n 15 "${RUN_DIR}/${name}.log" >&2 || true
+    stop_all
+    exit 1
   done
   sleep 2 &
   wait $! || true
