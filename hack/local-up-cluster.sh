@@ -333,20 +333,11 @@ if ((ETCD_MEMBERS == 1)); then
   ETCD_SERVERS="${KUBE_ETCD_ENDPOINT}"
 else
   # A Raft cluster of ETCD_MEMBERS members, each its own ports and data directory.
-  initial="" ETCD_SERVERS=""
-  for i in "${!ETCDS[@]}"; do
-    initial+="${initial:+,}m${i}=http://127.0.0.1:$((ETCD_PORT + 2 * i + 1))"
-    ETCD_SERVERS+="${ETCD_SERVERS:+,}http://127.0.0.1:$((ETCD_PORT + 2 * i))"
-  done
-  for i in "${!ETCDS[@]}"; do
-    kube::etcd::start_member "m${i}" "${DATA_DIR}/etcd-members/m${i}" $((ETCD_PORT + 2 * i)) $((ETCD_PORT + 2 * i + 1)) \
-      "${initial}" "${RUN_DIR}/${ETCDS[$i]}.log" || { stop_all; exit 1; }
-    echo "${KUBE_ETCD_MEMBER_PID}" >"${RUN_DIR}/${ETCDS[$i]}.pid"
-  done
-  for i in "${!ETCDS[@]}"; do
-    kube::util::wait_for 60 kube::etcd::healthy $((ETCD_PORT + 2 * i)) || fail "${ETCDS[$i]}"
-  done
-  kube::log::status "etcd cluster of ${ETCD_MEMBERS} members healthy: ${ETCD_SERVERS}"
+  kube::etcd::start_cluster "${DATA_DIR}/etcd-members" "${ETCD_PORT}" "${ETCD_MEMBERS}" "${RUN_DIR}" || {
+    stop_all
+    exit 1
+  }
+  ETCD_SERVERS="${KUBE_ETCD_ENDPOINTS}"
 fi
 
 # Both binaries get the same hostPath roots: the apiserver refuses StorageClasses outside them,
