@@ -2,7 +2,8 @@
  * Storage on etcd v3. Creates are transactions guarded by `mod_revision == 0`; updates and
  * deletes compare-and-swap on the revision that was read (the failure branch returns the
  * current value, so a retry costs no extra read); lists page through a range at one revision
- * so that every page of one list is the same snapshot.
+ * so that every page of one list is the same snapshot. Every call goes through EtcdMembers
+ * (./members.ts): with several --etcd-servers it fails over between the members.
  */
 import type { Etcd3 } from 'etcd3';
 import type * as RPC from 'etcd3/lib/rpc';
