@@ -362,20 +362,11 @@ if ((ETCD_MEMBERS == 1)); then
   ETCD_SERVERS="${KUBE_ETCD_ENDPOINT}"
 else
   # A Raft cluster of ETCD_MEMBERS members, each its own ports and data directory.
-  initial="" ETCD_SERVERS=""
-  for i in "${!ETCDS[@]}"; do
-    initial+="${initial:+,}m${i}=http://127.0.0.1:$((ETCD_PORT + 2 * i + 1))"
-    ETCD_SERVERS+="${ETCD_SERVERS:+,}http://127.0.0.1:$((ETCD_PORT + 2 * i))"
-  done
-  for i in "${!ETCDS[@]}"; do
-    kube::etcd::start_member "m${i}" "${DATA_DIR}/etcd-members/m${i}" $((ETCD_PORT + 2 * i)) $((ETCD_PORT + 2 * i + 1)) \
-      "${initial}" "${RUN_DIR}/${ETCDS[$i]}.log" || { stop_all; exit 1; }
-    echo "${KUBE_ETCD_MEMBER_PID}" >"${RUN_DIR}/${ETCDS[$i]}.pid"
-  done
-  for i in "${!ETCDS[@]}"; do
-    kube::util::wait_for 60 kube::etcd::healthy $((ETCD_PORT + 2 * i)) || fail "${ETCDS[$i]}"
-  done
-  kube::log::status "etcd cluster of ${ETCD_MEMBERS} members healthy: ${ETCD_SERVERS}"
+  kube::etcd::start_cluster "${DATA_DIR}/etcd-members" "${ETCD_PORT}" "${ETCD_MEMBERS}" "${RUN_DIR}" || {
+    stop_all
+    exit 1
+  }
+  ETCD_SERVERS="${KUBE_ETCD_ENDPOINTS}"
 fi
 
 # Both binaries get the same hostPath roots: the apiserver refuses StorageClasses outside them,
@@ -480,15 +471,32 @@ fi
 
 echo "Press Ctrl-C to stop the cluster."
 trap 'echo; stop_all; exit 0' INT TERM
-# Wait until a component dies (then stop the rest) or Ctrl-C.
+# Wait until a component dies (then stop the rest) or Ctrl-C. A replica (an etcd member of
+# several, an apiserver of several) may die: the cluster is built to ride that out, so it is
+# reported once and the rest keep running; the last replica of its kind dying stops everything.
+declare -A reported=()
+replicas_alive() {
+  local n
+  for n in "$@"; do pid_alive "${RUN_DIR}/${n}.pid" && return 0; done
+  return 1
+}
 while true; do
   for name in "${ETCDS[@]}" "${COMPONENTS[@]}"; do
-    if ! pid_alive "${RUN_DIR}/${name}.pid"; then
-      kube::log::error "${name} exited; last lines of ${RUN_DIR}/${name}.log:"
-      tail -n 15 "${RUN_DIR}/${name}.log" >&2 || true
-      stop_all
-      exit 1
+    pid_alive "${RUN_DIR}/${name}.pid" && { unset "reported[${name}]"; continue; }
+    group=()
+    case "${name}" in
+      etcd*) ((ETCD_MEMBERS == 1)) || group=("${ETCDS[@]}") ;;
+      kube-apiserver*) ((API_SERVERS == 1)) || group=("${APISERVERS[@]}") ;;
+    esac
+    if ((${#group[@]} > 0)) && replicas_alive "${group[@]}"; then
+      [[ -n "${reported[${name}]:-}" ]] || kube::log::error "${name} exited; the other replicas keep serving (see ${RUN_DIR}/${name}.log)"
+      reported[${name}]=1
+      continue
     fi
+    kube::log::error "${name} exited; last lines of ${RUN_DIR}/${name}.log:"
+    tail -n 15 "${RUN_DIR}/${name}.log" >&2 || true
+    stop_all
+    exit 1
   done
   sleep 2 &
   wait $! || true

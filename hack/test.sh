@@ -93,7 +93,7 @@ node_modules/.bin/biome ci "${biome_color[@]}" . || {
 if [[ "${tier}" != unit ]]; then
   kube::deps::etcd
   [[ "${tier}" == integration ]] || kube::deps::apt python3-kubernetes || kube::log::error "python3-kubernetes could not be installed: the Python client e2e test will skip"
-  [[ "${tier}" == integration ]] || kube::deps::apt haproxy || kube::log::error "haproxy could not be installed: the HA e2e test runs without a balancer"
+  kube::deps::apt haproxy || kube::log::error "haproxy could not be installed: the HAProxy tests skip and the HA e2e test runs without a balancer"
   [[ "${tier}" == integration ]] || kube::deps::apt chromium || kube::log::error "chromium could not be installed: the storage page e2e test will skip"
   if kube::deps::docker "${KUBE_ROOT}/.run" && kube::deps::busybox_image busybox:latest; then
     export KUBESTORE_DOCKER=1

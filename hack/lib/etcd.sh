@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Start/stop a throwaway single-member etcd (Debian's /usr/bin/etcd 3.4) on loopback.
+# Start/stop a throwaway etcd (Debian's /usr/bin/etcd 3.4) on loopback: one member, or a Raft cluster.
 #
 #   kube::etcd::start DATA_DIR PORT LOG [EXTRA_ETCD_FLAG...]
 #   kube::etcd::stop
+#
+#   kube::etcd::start_cluster DATA_ROOT BASE_PORT N RUN_DIR   (a multi-member cluster, see below)
 #
 # After start: KUBE_ETCD_PID, KUBE_ETCD_PORT, KUBE_ETCD_ENDPOINT (http://127.0.0.1:PORT)
 # are set, and the pid is also written to DATA_DIR/../etcd.pid.
@@ -21,6 +23,8 @@ KUBE_ETCD_PID=""
 KUBE_ETCD_PORT=""
 KUBE_ETCD_ENDPOINT=""
 KUBE_ETCD_PIDFILE=""
+KUBE_ETCD_ENDPOINTS=""
+KUBE_ETCD_MEMBER_PID=""
 
 # kube::etcd::healthy PORT — true when etcd on PORT reports {"health":"true"}.
 kube::etcd::healthy() {
@@ -158,4 +162,30 @@ kube::etcd::start_member() {
     --logger zap --log-outputs stderr \
     </dev/null >>"${log}" 2>&1 &
   KUBE_ETCD_MEMBER_PID=$!
+}
+
+# kube::etcd::start_cluster DATA_ROOT BASE_PORT N RUN_DIR — start an N-member cluster: member
+# m<i> with clients on BASE_PORT+2i, peers on BASE_PORT+2i+1, data in DATA_ROOT/m<i>, log and
+# pid in RUN_DIR/etcd-m<i>.{log,pid}; wait (60 s) until every member is healthy. Sets
+# KUBE_ETCD_ENDPOINTS (comma-separated client URLs). On failure the caller stops what started.
+kube::etcd::start_cluster() {
+  local root="$1" base="$2" n="$3" run_dir="$4" i initial="" endpoints=""
+  for ((i = 0; i < n; i++)); do
+    initial+="${initial:+,}m${i}=http://127.0.0.1:$((base + 2 * i + 1))"
+    endpoints+="${endpoints:+,}http://127.0.0.1:$((base + 2 * i))"
+  done
+  for ((i = 0; i < n; i++)); do
+    kube::etcd::start_member "m${i}" "${root}/m${i}" $((base + 2 * i)) $((base + 2 * i + 1)) "${initial}" \
+      "${run_dir}/etcd-m${i}.log" || return 1
+    echo "${KUBE_ETCD_MEMBER_PID}" >"${run_dir}/etcd-m${i}.pid"
+  done
+  for ((i = 0; i < n; i++)); do
+    kube::util::wait_for 60 kube::etcd::healthy $((base + 2 * i)) || {
+      kube::log::error "etcd member m${i} not healthy after 60 s; last lines of ${run_dir}/etcd-m${i}.log:"
+      tail -n 15 "${run_dir}/etcd-m${i}.log" >&2 || true
+      return 1
+    }
+  done
+  KUBE_ETCD_ENDPOINTS="${endpoints}"
+  kube::log::status "etcd cluster of ${n} members healthy: ${endpoints}"
 }

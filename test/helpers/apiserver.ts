@@ -41,8 +41,9 @@ export async function startApiServer(
   } = {},
 ): Promise<TestApiServer> {
   const prefix = opts.prefix ?? uniquePrefix();
+  const endpoints = opts.config?.etcdServers ?? etcdEndpoints();
   const server = new ApiServer({
-    etcdServers: etcdEndpoints(),
+    etcdServers: endpoints,
     etcdPrefix: prefix,
     bindAddress: '127.0.0.1',
     port: opts.port ?? 0,
@@ -56,7 +57,7 @@ export async function startApiServer(
   });
   await server.start();
   await server.waitReady();
-  const etcd = new EtcdStore({ endpoints: etcdEndpoints() });
+  const etcd = new EtcdStore({ endpoints });
   return {
     server,
     url: server.url,

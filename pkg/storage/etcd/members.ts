@@ -23,6 +23,11 @@ import type * as RPC from 'etcd3/lib/rpc';
 import type { Logger } from 'pino';
 import { Backoff, sleep } from '../../util/wait';
 
+/** The gRPC options of one attempt: its deadline is the whole call's (retries never extend it). */
+export interface CallOptions {
+  deadline: number;
+}
+
 /** Whether a call may be repeated after an ambiguous failure. */
 export type CallKind = 'read' | 'write';
 
@@ -108,12 +113,12 @@ export class EtcdMembers {
    * Runs `fn` on the preferred member, failing over as the file comment says, until `deadline`
    * (epoch ms). Throws the last error when no member could answer in time.
    */
-  async run<R>(kind: CallKind, deadline: number, fn: (client: Etcd3) => Promise<R>): Promise<R> {
+  async run<R>(kind: CallKind, deadline: number, fn: (client: Etcd3, call: CallOptions) => Promise<R>): Promise<R> {
     const backoff = new Backoff({ durationMs: 50, factor: 2, capMs: 500 });
     for (let attempt = 1; ; attempt++) {
       const client = this.current();
       try {
-        return await fn(client);
+        return await fn(client, { deadline });
       } catch (err) {
         const cls = classifyFailure(err);
         if (cls === 'other' || (cls === 'unavailable' && kind === 'write')) {

@@ -2,7 +2,8 @@
  * Storage on etcd v3. Creates are transactions guarded by `mod_revision == 0`; updates and
  * deletes compare-and-swap on the revision that was read (the failure branch returns the
  * current value, so a retry costs no extra read); lists page through a range at one revision
- * so that every page of one list is the same snapshot.
+ * so that every page of one list is the same snapshot. Every call goes through EtcdMembers
+ * (./members.ts): with several --etcd-servers it fails over between the members.
  */
 import type { Etcd3 } from 'etcd3';
 import type * as RPC from 'etcd3/lib/rpc';
@@ -23,7 +24,7 @@ import { checkPreconditions, sameStoredContent } from '../preconditions';
 import { decode, encode, prefixEnd } from './codec';
 import { PrefixWatch } from './watch';
 import { jsonClone } from '../../util/json/clone';
-import { type CallKind, EtcdMembers } from './members';
+import { type CallKind, type CallOptions, EtcdMembers } from './members';
 
 /** Options of the etcd store. */
 export interface EtcdStoreOptions {
@@ -67,12 +68,8 @@ export class EtcdStore implements Storage {
     this.log = opts.logger;
   }
 
-  private call() {
-    return { deadline: Date.now() + this.timeoutMs };
-  }
-
   /** One call through the member set, until this store's deadline; errors become StorageErrors. */
-  private async rpc<R>(kind: CallKind, key: string, fn: (client: Etcd3) => Promise<R>): Promise<R> {
+  private async rpc<R>(kind: CallKind, key: string, fn: (client: Etcd3, call: CallOptions) => Promise<R>): Promise<R> {
     try {
       return await this.members.run(kind, Date.now() + this.timeoutMs, fn);
     } catch (err) {
@@ -81,18 +78,18 @@ export class EtcdStore implements Storage {
   }
 
   /** An idempotent read: retried on every member until the deadline when etcd is unreachable. */
-  private readRpc<R>(key: string, fn: (client: Etcd3) => Promise<R>): Promise<R> {
+  private readRpc<R>(key: string, fn: (client: Etcd3, call: CallOptions) => Promise<R>): Promise<R> {
     return this.rpc('read', key, fn);
   }
 
   async create<T extends KubeObject>(key: string, obj: T): Promise<T> {
-    const res = await this.rpc('write', key, (client) =>
+    const res = await this.rpc('write', key, (client, call) =>
       client.kv.txn(
         {
           compare: [{ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: 0 }],
           success: [{ request_put: { key: Buffer.from(key), value: encode(obj) } }],
         },
-        this.call(),
+        call,
       ),
     );
     if (!res.succeeded) throw new StorageError(StorageErrorCode.KeyExists, key, `key ${key} exists`);
@@ -100,7 +97,7 @@ export class EtcdStore implements Storage {
   }
 
   private async read<T extends KubeObject>(key: string): Promise<{ obj: T; rev: string } | undefined> {
-    const res = await this.readRpc(key, (client) => client.kv.range({ key: Buffer.from(key) }, this.call()));
+    const res = await this.readRpc(key, (client, call) => client.kv.range({ key: Buffer.from(key) }, call));
     const kv = res.kvs[0];
     return kv ? { obj: decode<T>(kv.value, kv.mod_revision), rev: kv.mod_revision } : undefined;
   }
@@ -141,14 +138,14 @@ export class EtcdStore implements Storage {
       }
       fromCache = false;
       const k = Buffer.from(key);
-      const res: RPC.ITxnResponse = await this.rpc('write', key, (client) =>
+      const res: RPC.ITxnResponse = await this.rpc('write', key, (client, call) =>
         client.kv.txn(
           {
             compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: cur?.rev ?? '0' }],
             success: [{ request_put: { key: k, value: encode(next) } }],
             failure: [{ request_range: { key: k } }],
           },
-          this.call(),
+          call,
         ),
       );
       if (res.succeeded) return { ...next, metadata: { ...next.metadata, resourceVersion: res.header.revision } };
@@ -164,13 +161,13 @@ export class EtcdStore implements Storage {
       checkPreconditions(key, cur.obj, pre);
       validate?.(cur.obj);
       const k = Buffer.from(key);
-      const res = await this.rpc('write', key, (client) =>
+      const res = await this.rpc('write', key, (client, call) =>
         client.kv.txn(
           {
             compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: cur.rev }],
             success: [{ request_delete_range: { key: k } }],
           },
-          this.call(),
+          call,
         ),
       );
       if (res.succeeded) return { ...cur.obj, metadata: { ...cur.obj.metadata, resourceVersion: res.header.revision } };
@@ -197,8 +194,8 @@ export class EtcdStore implements Storage {
         : opts.predicate
           ? Math.max(wanted, Math.min(this.pageSize, limit * 2))
           : wanted;
-      const res = await this.readRpc(prefix, (client) =>
-        client.kv.range({ key: start, range_end: end, limit: batch, revision }, this.call()),
+      const res = await this.readRpc(prefix, (client, call) =>
+        client.kv.range({ key: start, range_end: end, limit: batch, revision }, call),
       );
       if (!revision) revision = Number(res.header.revision);
       for (const kv of res.kvs) {
@@ -240,22 +237,22 @@ export class EtcdStore implements Storage {
   }
 
   async currentRevision(): Promise<number> {
-    const res = await this.readRpc('', (client) =>
-      client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true }, this.call()),
+    const res = await this.readRpc('', (client, call) =>
+      client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true }, call),
     );
     return Number(res.header.revision);
   }
 
   async checkRevision(revision: number): Promise<void> {
     if (revision <= 0) return;
-    await this.readRpc('', (client) =>
-      client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true, revision }, this.call()),
+    await this.readRpc('', (client, call) =>
+      client.kv.range({ key: Buffer.from([0]), limit: 1, keys_only: true, revision }, call),
     );
   }
 
   /** Compacts history up to `revision` (tests and benchmarks use it to force 410s). */
   async compact(revision: number): Promise<void> {
-    await this.rpc('write', '', (client) => client.kv.compact({ revision, physical: true }, this.call()));
+    await this.rpc('write', '', (client, call) => client.kv.compact({ revision, physical: true }, call));
   }
 
   async close(): Promise<void> {

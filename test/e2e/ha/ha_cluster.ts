@@ -3,21 +3,16 @@
  * kube-apiservers on it (plain-HTTP test mode, one key prefix), HAProxy in front of them when
  * Debian's haproxy is installed (configured by hack/lib/haproxy.sh, as local-up-cluster does),
  * and a leader-electing kube-controller-manager through the balancer (through apiserver 1
- * without one). Plus a resuming watcher, as an informer's reflector resumes.
+ * without one); optionally a kubelet the same way. Plus a resuming watcher, as an informer's
+ * reflector resumes.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, TestCluster } from '../../helpers/cluster';
 import { EtcdCluster } from '../../helpers/etcd_cluster';
+import { haproxyBin, startHaproxy, type TestHaproxy } from '../../helpers/haproxy';
 import { openWatch, request, type WatchStream } from '../../helpers/http';
 import { writeKubeconfigFile } from '../../helpers/kubeconfig';
 import { waitFor } from '../../helpers/wait';
-
-const root = path.resolve(__dirname, '../../../..');
-
-/** Where Debian's haproxy is, if installed. */
-export const haproxyBin = ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p));
 
 /** One watch event as the tests compare them. */
 export interface SeenEvent {
@@ -38,7 +33,7 @@ export class HaCluster {
   apiUrls: string[] = [];
   /** The balancer's URL (undefined without haproxy). */
   lbUrl?: string;
-  private haproxy?: ChildProcess;
+  private haproxy?: TestHaproxy;
 
   /** Starts etcd, both apiservers, the balancer and the controller-manager; waits for each. */
   async up(): Promise<void> {
@@ -73,33 +68,32 @@ export class HaCluster {
     ]);
   }
 
+  /** Starts a kubelet through the balancer (apiserver 1 without one) and waits for its node Ready. */
+  async startKubelet(): Promise<void> {
+    writeKubeconfigFile(this.c.kubeconfig, { server: this.lbUrl ?? this.apiUrls[0] ?? '' });
+    this.c.startKubelet();
+    await this.c.waitNodeReady();
+  }
+
+  /** The kubelet's node Lease renewTime (ms since the epoch; 0 when absent). */
+  async nodeRenewTime(): Promise<number> {
+    const r = await request<{ spec?: { renewTime?: string } }>(
+      this.apiUrls[0] ?? '',
+      'GET',
+      `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${this.c.nodeName}`,
+    ).catch(() => undefined);
+    return r?.status === 200 && r.body.spec?.renewTime ? Date.parse(r.body.spec.renewTime) : 0;
+  }
+
   private async startBalancer(bin: string, backends: number[]): Promise<void> {
-    const port = await freePort();
-    const cfg = path.join(this.c.dir, 'haproxy.cfg');
-    execFileSync(
-      'bash',
-      [
-        '-c',
-        'source hack/lib/haproxy.sh && kube::haproxy::config "$@"',
-        'haproxy-config',
-        cfg,
-        '127.0.0.1',
-        String(port),
-        'false',
-        ...backends.map(String),
-      ],
-      { cwd: root },
-    );
-    const log = createWriteStream(path.join(this.c.dir, 'haproxy.log'), { flags: 'a' });
-    this.haproxy = spawn(bin, ['-db', '-f', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.haproxy.stdout?.pipe(log);
-    this.haproxy.stderr?.pipe(log);
-    this.lbUrl = `http://127.0.0.1:${port}`;
+    const lb = await startHaproxy({ bin, dir: this.c.dir, tls: false, backends });
+    this.haproxy = lb;
+    this.lbUrl = `http://${lb.address}`;
     const url = this.lbUrl;
     await waitFor(
       async () => (await request(url, 'GET', '/readyz').catch(() => undefined))?.status === 200,
       15_000,
-      'haproxy forwarding to a ready apiserver',
+      `haproxy forwarding to a ready apiserver\n${lb.log()}`,
     );
   }
 
@@ -125,7 +119,7 @@ export class HaCluster {
 
   /** Stops everything and removes the data. */
   async down(): Promise<void> {
-    this.haproxy?.kill('SIGKILL');
+    this.haproxy?.stop();
     await this.c.down();
     await this.etcd.destroy();
   }
