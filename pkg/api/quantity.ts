@@ -91,3 +91,53 @@ export function tryParseQuantity(s: string | undefined): Quantity | undefined {
     return undefined;
   }
 }
+
+const binaryUnits = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] as const;
+const decimalUnits: Readonly<Record<number, string>> = {
+  [-3]: 'm',
+  0: '',
+  3: 'k',
+  6: 'M',
+  9: 'G',
+  12: 'T',
+  15: 'P',
+  18: 'E',
+};
+
+/**
+ * The canonical form of a quantity, as Kubernetes stores and prints it (a JSON number is taken
+ * as its decimal text): the format of the input's suffix kept (binary Ki…Ei, decimal SI, or a
+ * decimal exponent), the largest unit that leaves a whole mantissa. A binary quantity below
+ * 1024 or not a whole number is written in decimal SI. `2048Mi` → `2Gi`, `1.5Gi` → `1536Mi`,
+ * `1000` → `1k`, `0.1` → `100m`, `1e30` stays. Undefined for anything that is not a quantity.
+ */
+export function canonicalQuantity(input: unknown): string | undefined {
+  const text = typeof input === 'number' && Number.isFinite(input) ? String(input) : input;
+  if (typeof text !== 'string') return undefined;
+  const q = tryParseQuantity(text);
+  const m = q ? pattern.exec(text) : null;
+  if (!q || !m) return undefined;
+  const suffix = m[3] ?? '';
+  const sign = q.milli < 0n ? '-' : '';
+  const milli = q.milli < 0n ? -q.milli : q.milli;
+  if (milli === 0n) return '0';
+  if (binary[suffix] !== undefined && milli >= 1024_000n && milli % 1000n === 0n) {
+    let n = milli / 1000n;
+    let unit = 0;
+    while (unit < binaryUnits.length - 1 && n % 1024n === 0n) {
+      n /= 1024n;
+      unit++;
+    }
+    return `${sign}${n}${binaryUnits[unit]}`;
+  }
+  // Decimal: milli = n × 10^(e+3), e a multiple of 3, as large as leaves n whole.
+  const exponential = /^[eE][+-]?\d+$/.test(suffix);
+  let n = milli;
+  let e = -3;
+  while (n % 1000n === 0n && (exponential || e < 18)) {
+    n /= 1000n;
+    e += 3;
+  }
+  const unit = exponential ? (e === 0 ? '' : `e${e}`) : (decimalUnits[e] ?? '');
+  return `${sign}${n}${unit}`;
+}

@@ -386,7 +386,7 @@ export class TestCluster {
         return typeof want === 'string' ? r.stdout === want : want.test(r.stdout);
       },
       timeoutMs,
-      `kubectl ${args.join(' ')} ${jsonpath} = ${String(want)} (last: ${last})`,
+      () => `kubectl ${args.join(' ')} ${jsonpath} = ${String(want)} (last: ${last})`,
     );
     return last;
   }

@@ -21,6 +21,7 @@ import { validateAccessModes, validateStorageClassName, validateVolumeMode } fro
 import { jsonClone } from '../../util/json/clone';
 import { getOwn } from '../../util/json/own';
 import { BetaStorageClassAnnotation } from '../storage/default_class';
+import { canonicalResourceList } from '../defaults/resource_list';
 
 /** Field path Kubernetes reports the storage request at. */
 export const storageRequestField = 'spec.resources[storage]';
@@ -109,6 +110,9 @@ export function validatePersistentVolumeClaimUpdate(
   const errs = validatePersistentVolumeClaim(pvc);
   const newSpec: PersistentVolumeClaimSpec = jsonClone(pvc.spec ?? {});
   const oldSpec: PersistentVolumeClaimSpec = jsonClone(old.spec ?? {});
+  // A claim stored before quantities were made canonical compares by value, not by spelling.
+  if (oldSpec.resources?.limits) oldSpec.resources.limits = canonicalResourceList(oldSpec.resources.limits);
+  if (oldSpec.resources?.requests) oldSpec.resources.requests = canonicalResourceList(oldSpec.resources.requests);
   if (!oldSpec.volumeName) {
     if (newSpec.volumeName === undefined) delete oldSpec.volumeName;
     else oldSpec.volumeName = newSpec.volumeName;

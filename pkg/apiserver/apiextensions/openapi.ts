@@ -3,7 +3,8 @@
  * kube-apiserver does: one document per group-version with the resources' paths (PATCH
  * accepts no strategic merge patch, so kubectl computes merge patches) and a component per
  * kind named `<reversed group>.<version>.<Kind>`, carrying x-kubernetes-group-version-kind
- * (what `kubectl explain` looks up). The CRD kind itself is published loosely (an open object).
+ * (what `kubectl explain` looks up). The CRD kind itself is published with its spec and status
+ * fields (crd_openapi.ts).
  */
 import type { CustomResourceDefinition, JSONSchemaProps } from '../../api/apiextensions/v1';
 import { apiextensionsGroup, customResourceDefinitions } from '../../api/apiextensions/v1';
@@ -12,6 +13,7 @@ import { allSchemas } from '../openapi/definitions';
 import { resourcePaths, type PathItem } from '../openapi/paths';
 import { metaName, refPrefix, type Components, type Schema } from '../openapi/schema';
 import { collectRefs, documentPath, serveDocument, type OpenApiDocument, type ServedDocument } from '../openapi/v3';
+import { customResourceDefinitionSchema } from './crd_openapi';
 import { customResourceInfo, customResourcePatchTypes, versionSchema } from './cr_strategy';
 
 /** The component name of a kind: `io.k8s.storage.snapshot.v1.VolumeSnapshot`. */
@@ -113,10 +115,7 @@ export function customResourceDocuments(crds: readonly CustomResourceDefinition[
     const path = documentPath(group, version);
     byGv.set(path, [...(byGv.get(path) ?? []), e]);
   };
-  add(apiextensionsGroup, 'v1', {
-    info: customResourceDefinitions,
-    schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-  });
+  add(apiextensionsGroup, 'v1', { info: customResourceDefinitions, schema: customResourceDefinitionSchema });
   for (const crd of crds)
     for (const v of crd.spec.versions.filter((x) => x.served))
       add(crd.spec.group, v.name, {

@@ -15,6 +15,7 @@
 import type { Logger } from 'pino';
 import type { PersistentVolumeClaim, Pod } from '../../api/core/v1';
 import { namespacedKey } from '../../api/keys';
+import { isDNS1123Label, isDNS1123Subdomain } from '../../api/validation/names';
 import type { DeepReadonly } from '../../util/immutable/deep_readonly';
 import type { Stored } from '../../api/stored';
 import type { ResourceClient } from '../../client/resource_client';
@@ -56,10 +57,13 @@ export class ClaimWatches {
     for (const key of want) {
       if (this.active.has(key)) continue;
       const slash = key.indexOf('/');
-      if (slash <= 0 || slash === key.length - 1) continue;
+      const namespace = key.slice(0, slash);
+      const name = key.slice(slash + 1);
+      // A pod may name any claim; one that cannot exist is not watched (nor put in a selector).
+      if (slash <= 0 || isDNS1123Label(namespace).length || isDNS1123Subdomain(name).length) continue;
       const ac = new AbortController();
       this.active.set(key, ac);
-      this.o.watch(key.slice(0, slash), key.slice(slash + 1), () => this.o.onChange(key), ac.signal);
+      this.o.watch(namespace, name, () => this.o.onChange(key), ac.signal);
     }
   }
 

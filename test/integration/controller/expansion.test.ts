@@ -149,6 +149,27 @@ describe('volume expansion (in-process controller-manager, real etcd)', function
     expect((await client.persistentVolumes.get(pv.metadata.name)).spec.capacity?.storage).to.equal('3Gi');
   });
 
+  it('a non-canonical request (2048Mi, a JSON number, absurd sizes) is stored canonical and grows the PV to the same spelling', async () => {
+    await boundClaim('spelled', 'grow');
+    await resize('spelled', '2048Mi');
+    const c = await client.persistentVolumeClaims.get('spelled', ns);
+    expect(c.spec.resources?.requests?.storage).to.equal('2Gi');
+    const done = await waitClaim('spelled', 'capacity 2Gi', (x) => x.status?.capacity?.storage === '2Gi');
+    expect((await client.persistentVolumes.get(done.spec.volumeName ?? '')).spec.capacity?.storage).to.equal('2Gi');
+    // A JSON number, as Kubernetes takes it: stored as its canonical string.
+    await client.persistentVolumeClaims.patch('spelled', ns, PatchType.Merge, {
+      spec: { resources: { requests: { storage: 3221225472 } } },
+    });
+    expect((await client.persistentVolumeClaims.get('spelled', ns)).spec.resources?.requests?.storage).to.equal(
+      '3221225472',
+    );
+    await waitClaim('spelled', 'capacity 3221225472', (x) => x.status?.capacity?.storage === '3221225472');
+    for (const bad of ['-1Gi', '0', 'Ei', '1e999', '1.2.3Gi']) {
+      const err = await refusal(resize('spelled', bad));
+      expect(err.status.code, bad).to.equal(422);
+    }
+  });
+
   it('validates the status fields of expansion (unknown resize status: 422)', async () => {
     const c = await client.persistentVolumeClaims.get('data', ns);
     const bad = { ...c, status: { ...c.status, allocatedResourceStatuses: { storage: 'Growing' } } };

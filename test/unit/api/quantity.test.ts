@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   QuantityError,
+  canonicalQuantity,
   compareQuantities,
   isQuantity,
   parseQuantity,
@@ -118,4 +119,47 @@ describe('quantityValue', () => {
       expect(quantityValue(parseQuantity(input))).to.equal(want);
     });
   }
+});
+
+describe('canonicalQuantity (the form Kubernetes stores and prints)', () => {
+  const rows: [string | number, string][] = [
+    ['2Gi', '2Gi'],
+    ['2048Mi', '2Gi'],
+    ['1.5Gi', '1536Mi'],
+    ['0.5Gi', '512Mi'],
+    ['1024Ki', '1Mi'],
+    ['1000Ki', '1000Ki'],
+    ['512Ki', '512Ki'],
+    ['1Ki', '1Ki'],
+    ['0.5Ki', '512'], // below 1024: decimal
+    ['1073741824', '1073741824'],
+    ['1000', '1k'],
+    ['1500', '1500'],
+    ['1000M', '1G'],
+    ['0.1', '100m'],
+    ['1000m', '1'],
+    ['100m', '100m'],
+    ['1e3', '1e3'],
+    ['1e30', '1e30'],
+    ['1200e0', '1200'],
+    ['1000E', '1000E'],
+    ['-1Gi', '-1Gi'],
+    ['0', '0'],
+    ['0Gi', '0'],
+    ['+5', '5'],
+    [1073741824, '1073741824'],
+    [5, '5'],
+    [1.5, '1500m'],
+    [1e30, '1e30'],
+  ];
+  for (const [input, want] of rows) {
+    it(`${typeof input === 'number' ? `the number ${input}` : input} → ${want}`, () => {
+      expect(canonicalQuantity(input)).to.equal(want);
+    });
+  }
+  it('leaves what is not a quantity to validation', () => {
+    expect(canonicalQuantity('abc')).to.equal(undefined);
+    expect(canonicalQuantity(Number.NaN)).to.equal(undefined);
+    expect(canonicalQuantity(true)).to.equal(undefined);
+  });
 });

@@ -21,6 +21,8 @@ export const persistentVolumeClaimStrategy: Strategy<PersistentVolumeClaim> = {
   validate: validatePersistentVolumeClaim,
   prepareForUpdate: (pvc) => defaultPersistentVolumeClaim(pvc),
   validateUpdate: validatePersistentVolumeClaimUpdate,
+  // Status writes (controllers, kubelets) get their quantities canonical too.
+  prepareForStatusUpdate: (pvc) => defaultPersistentVolumeClaim(pvc),
   validateStatusUpdate: (pvc) => validatePersistentVolumeClaimStatus(pvc),
   fields: (pvc) => ({
     'spec.volumeName': pvc.spec?.volumeName,

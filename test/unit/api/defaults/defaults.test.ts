@@ -51,6 +51,13 @@ describe('defaultPersistentVolume', () => {
     expect(pv.status?.phase).to.equal('Bound');
   });
 
+  it('writes its capacity in canonical form', () => {
+    const pv = defaultPersistentVolume(
+      deepFreeze({ metadata: { name: 'pv' }, spec: { capacity: { storage: '2048Mi' }, hostPath: { path: '/x' } } }),
+    );
+    expect(pv.spec.capacity).to.deep.equal({ storage: '2Gi' });
+  });
+
   it('returns a new object and leaves the input unchanged', () => {
     const input = bare();
     const before = structuredClone(input);
@@ -90,6 +97,23 @@ describe('defaultPersistentVolumeClaim', () => {
     expect(pvc.spec.accessModes).to.deep.equal(['ReadWriteMany']);
     expect(pvc.spec.volumeMode).to.equal('Block');
     expect(pvc.status?.phase).to.equal('Bound');
+  });
+
+  it('writes quantities in canonical form, numbers as strings, as Kubernetes stores them', () => {
+    const input = seedClaim();
+    input.spec.resources = {
+      requests: { storage: 1073741824 as unknown as string, cpu: '1000m' },
+      limits: { storage: '2048Mi', ['__proto__']: '1.5Gi', bogus: 'not a quantity' },
+    };
+    input.status = { phase: 'Bound', capacity: { storage: '1024Mi' }, allocatedResources: { storage: '0.5Gi' } };
+    const pvc = defaultPersistentVolumeClaim(deepFreeze(input));
+    expect(pvc.spec.resources?.requests).to.deep.equal({ storage: '1073741824', cpu: '1' });
+    expect(pvc.spec.resources?.limits?.storage).to.equal('2Gi');
+    expect(Object.getOwnPropertyDescriptor(pvc.spec.resources?.limits, '__proto__')?.value).to.equal('1536Mi');
+    expect(Object.getPrototypeOf(pvc.spec.resources?.limits)).to.equal(Object.prototype);
+    expect(pvc.spec.resources?.limits?.bogus).to.equal('not a quantity'); // left to validation
+    expect(pvc.status?.capacity).to.deep.equal({ storage: '1Gi' });
+    expect(pvc.status?.allocatedResources).to.deep.equal({ storage: '512Mi' });
   });
 });
 

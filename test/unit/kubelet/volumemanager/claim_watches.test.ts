@@ -37,9 +37,9 @@ describe('kubelet claim watches', () => {
     expect(f.watches.watched).to.deep.equal([]);
   });
 
-  it('ignores malformed keys', () => {
+  it('ignores malformed keys and names no claim can have (nothing odd reaches a field selector)', () => {
     const f = setup();
-    f.watches.set(['nons', '/x', 'ns/']);
+    f.watches.set(['nons', '/x', 'ns/', 'ns/a,status.phase=Bound', 'ns/A', 'Bad_NS/a']);
     expect(f.started()).to.equal(0);
   });
 
