@@ -31,6 +31,8 @@ import { WatchCache } from './watch/cache';
 import { podBinding } from './subresources/binding';
 import { scaleSubresource } from './subresources/scale';
 import { kubeletTls, podLog } from './subresources/log';
+import { podStream, StreamKind } from './subresources/stream';
+import { routeUpgrades } from '../util/httpupgrade/upgrade';
 import { bodyDeadline, decodeDocument, defaultBodyReadTimeoutMs } from './body';
 import { registerOpenApiRoutes } from './openapi/routes';
 import { admitWrite } from './patch/admission';
@@ -215,6 +217,9 @@ export class ApiServer {
         'statefulsets/scale': scaleSubresource(basicPatchers),
         '*/scale': scaleSubresource(basicPatchers),
         'pods/log': podLog(() => this.store('', 'nodes'), config.kubeletClient),
+        'pods/exec': podStream(StreamKind.Exec, () => this.store('', 'nodes'), config.kubeletClient),
+        'pods/attach': podStream(StreamKind.Attach, () => this.store('', 'nodes'), config.kubeletClient),
+        'pods/portforward': podStream(StreamKind.PortForward, () => this.store('', 'nodes'), config.kubeletClient),
       },
       render: renderResponse,
       watchEncoder: watchEncoder(defaultEncoder),
@@ -440,6 +445,7 @@ export class ApiServer {
     };
     if (this.config.port !== undefined) {
       this.server = createServer(timeouts, this.app.callback());
+      routeUpgrades(this.server, this.app.callback());
       await listen(this.server, this.config.port);
       this.log.info(
         { url: this.url },
@@ -462,6 +468,7 @@ export class ApiServer {
         },
         this.app.callback(),
       );
+      routeUpgrades(this.secureServer, this.app.callback());
       await listen(this.secureServer, secure.port);
       this.log.info({ url: this.secureUrl }, 'kube-apiserver listening');
     }

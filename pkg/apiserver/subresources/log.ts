@@ -13,12 +13,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Context } from 'koa';
-import type { Node, Pod } from '../../api/core/v1';
+import type { Pod } from '../../api/core/v1';
 import { badRequest, serviceUnavailable, StatusError } from '../../api/errors';
 import { StatusReason } from '../../api/meta';
 import type { Stored } from '../../api/stored';
 import type { Store } from '../registry/store';
 import type { RequestInfo } from '../request_info';
+import { kubeletEndpoint, kubeletTlsOptions } from './kubelet_client';
 
 const passThrough = ['container', 'follow', 'previous', 'tailLines', 'timestamps', 'sinceSeconds', 'limitBytes'];
 
@@ -50,10 +51,7 @@ export function podLog(nodes: () => Store, kubelet?: KubeletClientConfig) {
       );
     }
     if (!pod.spec.nodeName) throw badRequest(`pod ${pod.metadata.name} is not scheduled to a node yet`);
-    const node = (await nodes().get(undefined, pod.spec.nodeName)) as Node;
-    const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
-    if (!address || !port) throw serviceUnavailable(`node ${pod.spec.nodeName} does not report a kubelet endpoint`);
+    const { host: address, port } = await kubeletEndpoint(nodes(), pod);
     const q = new URLSearchParams();
     for (const k of passThrough) {
       const v = ctx.query[k];
@@ -68,9 +66,7 @@ export function podLog(nodes: () => Store, kubelet?: KubeletClientConfig) {
               port,
               path,
               agent: false,
-              rejectUnauthorized: secure.ca !== undefined,
-              ...(secure.ca ? { ca: secure.ca } : {}),
-              ...(secure.cert && secure.key ? { cert: secure.cert, key: secure.key } : {}),
+              ...kubeletTlsOptions(secure),
             },
             resolve,
           )

@@ -24,6 +24,9 @@ import {
   type ContainerLogsOptions,
   type ContainerRuntime,
   type RuntimeContainer,
+  type AttachSpec,
+  type ExecSpec,
+  type StreamSession,
 } from '../interface';
 import {
   ContainerNameConflictError,
@@ -36,6 +39,7 @@ import {
 import { fromInspect, toCreateOptions } from './convert';
 import { DockerLogDemuxer } from './demux';
 import { DefaultDockerEndpoint, parseDockerEndpoint } from './endpoint';
+import { dockerAttach, dockerExec } from './streaming';
 
 /** Options of `DockerRuntime`. */
 export interface DockerRuntimeOptions {
@@ -292,6 +296,20 @@ export class DockerRuntime implements ContainerRuntime {
       if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy();
     }
     if (!signal.aborted) throw new RuntimeUnavailableError(this.endpoint, new Error('the event stream ended'));
+  }
+
+  async exec(id: string, spec: ExecSpec): Promise<StreamSession> {
+    return this.call(
+      () => dockerExec(this.docker, id, spec),
+      (err) => (statusOf(err) === 404 ? new ContainerNotFoundError(id, err) : undefined),
+    );
+  }
+
+  async attach(id: string, spec: AttachSpec): Promise<StreamSession> {
+    return this.call(
+      () => dockerAttach(this.docker, id, spec),
+      (err) => (statusOf(err) === 404 ? new ContainerNotFoundError(id, err) : undefined),
+    );
   }
 
   /** Runs a call, translating failures (optionally through `special` first). */

@@ -18,7 +18,11 @@ import {
   type ContainerLogsOptions,
   type ContainerRuntime,
   type RuntimeContainer,
+  type AttachSpec,
+  type ExecSpec,
+  type StreamSession,
 } from '../interface';
+import { FakeSession } from './fake_session';
 import {
   ContainerNameConflictError,
   ContainerNotFoundError,
@@ -270,7 +274,32 @@ export class FakeRuntime implements ContainerRuntime {
     }
   }
 
+  /** Every exec/attach session opened, in order (the test plays the process). */
+  readonly sessions: FakeSession[] = [];
+  /** Called with each new session, so a test can script the process before the client reads. */
+  onSession?: (session: FakeSession) => void;
+
+  async exec(id: string, spec: ExecSpec): Promise<StreamSession> {
+    this.enter('exec', [id, spec]);
+    return this.openSession(id, spec);
+  }
+
+  async attach(id: string, spec: AttachSpec): Promise<StreamSession> {
+    this.enter('attach', [id, spec]);
+    return this.openSession(id, spec);
+  }
+
   // ------------------------------------------------------------------ internals
+
+  private openSession(id: string, spec: AttachSpec & { command?: string[] }): FakeSession {
+    const c = this.mustGet(id);
+    if (c.state !== RuntimeContainerState.Running)
+      throw new ContainerRuntimeError(RuntimeErrorReason.RuntimeError, `container ${id} is not running`);
+    const session = new FakeSession(spec);
+    this.sessions.push(session);
+    this.onSession?.(session);
+    return session;
+  }
 
   private enter(method: FakeRuntimeMethod, args: unknown[]): void {
     this.calls.push({ method, args });
