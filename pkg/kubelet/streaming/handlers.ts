@@ -27,7 +27,7 @@ export interface StreamingDeps {
   logger: Logger;
 }
 
-/** The stream flags of a request (`true`/`1` are true, as Kubernetes parses them). */
+/** The stream flags of a request (true as Go's strconv.ParseBool reads it: 1, t, T, true, True, TRUE). */
 export interface StreamFlags {
   stdin: boolean;
   stdout: boolean;
@@ -35,10 +35,12 @@ export interface StreamFlags {
   tty: boolean;
 }
 
+const trueValues = new Set(['1', 't', 'T', 'true', 'True', 'TRUE']);
+
 function flag(ctx: Context, name: string): boolean {
   const v = ctx.query[name];
   const s = Array.isArray(v) ? v[0] : v;
-  return s === 'true' || s === '1';
+  return s !== undefined && trueValues.has(s);
 }
 
 /** Reads and checks the stream flags (at least one stream; a TTY has no separate stderr). */
