@@ -18,6 +18,7 @@
 export * from './errors';
 export * from './streaming';
 
+import type { Duplex } from 'node:stream';
 import type { AttachSpec, ExecSpec, StreamSession } from './streaming';
 
 /** Label keys set on every container the kubelet creates (the Kubernetes dockershim keys). */
@@ -194,6 +195,11 @@ export interface ContainerRuntime {
   exec(id: string, spec: ExecSpec): Promise<StreamSession>;
   /** Attaches to a running container's main process. `ContainerNotFoundError` for an unknown id. */
   attach(id: string, spec: AttachSpec): Promise<StreamSession>;
+  /**
+   * A TCP connection to `port` on the loopback of the (running) container's network namespace.
+   * A refused connection surfaces as an 'error' on the returned stream with the reason.
+   */
+  portForward(id: string, port: number): Promise<Duplex>;
 }
 
 /** Identity of one container instance of a pod; input of `containerName` and `containerLabels`. */

@@ -1,8 +1,10 @@
 /**
- * The kubelet's streaming endpoints, reached through the apiserver's pods/exec and pods/attach:
+ * The kubelet's streaming endpoints, reached through the apiserver's pods/exec, pods/attach
+ * and pods/portforward:
  *
  *   GET|POST /exec/{namespace}/{pod}/{container}?command=…&stdin=&stdout=&stderr=&tty=
  *   GET|POST /attach/{namespace}/{pod}/{container}?stdin=&stdout=&stderr=&tty=
+ *   GET|POST /portforward/{namespace}/{pod}?ports=…  (see portforward.ts)
  *
  * Each checks the pod, the container and its running instance and answers a 400/404 Status
  * before upgrading; then it upgrades to a WebSocket (see channels.ts for the subprotocols) and
@@ -19,6 +21,10 @@ import { isWebSocketUpgrade, offeredProtocols, takeUpgrade } from '../../util/ht
 import { ContainerLabel, RuntimeContainerState, type ContainerRuntime, type StreamSession } from '../runtime/interface';
 import { negotiate, StreamProtocol } from './channels';
 import { serveSession } from './remotecommand';
+import { parsePorts, servePortForward } from './portforward';
+
+/** The port-forward WebSocket subprotocols served. */
+const portForwardProtocols: readonly string[] = ['v4.channel.k8s.io'];
 
 /** What the streaming endpoints need from the kubelet. */
 export interface StreamingDeps {
@@ -105,6 +111,39 @@ export function registerStreaming(router: Router, deps: StreamingDeps): void {
       }).catch((err: Error) => deps.logger.warn({ err: err.message, kind, pod: podName }, 'stream session failed'));
     });
   };
+  const pfServer = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => [...offered].find((p) => portForwardProtocols.includes(p)) ?? false,
+  });
+  const portForward = async (ctx: Context) => {
+    const { ns = '', pod: podName = '' } = ctx.params as Record<string, string | undefined>;
+    const pod = deps.pod(ns, podName);
+    if (!pod) throw notFound({ resource: 'pods' }, podName);
+    const v = ctx.query.ports;
+    const ports = parsePorts(Array.isArray(v) ? v : v === undefined ? [] : [v]);
+    const running = (await deps.runtime.listContainers({ podUid: pod.metadata.uid ?? '' })).find(
+      (c) => c.state === RuntimeContainerState.Running,
+    );
+    if (!running) throw badRequest(`pod ${podName} has no running container to forward ports to`);
+    if (!isWebSocketUpgrade(ctx.req)) throw badRequest('Upgrade request required');
+    const protocol = offeredProtocols(ctx.req).find((p) => portForwardProtocols.includes(p));
+    if (!protocol)
+      throw badRequest(`unable to upgrade: use one of the subprotocols ${portForwardProtocols.join(', ')}`);
+    const taken = takeUpgrade(ctx.req);
+    if (!taken) throw badRequest('Upgrade request required');
+    ctx.respond = false;
+    pfServer.handleUpgrade(ctx.req, taken.socket, taken.head, (ws) => {
+      servePortForward({
+        ws,
+        ports,
+        connect: (port) => deps.runtime.portForward(running.id, port),
+        podName,
+        logger: deps.logger,
+      }).catch((err: Error) => deps.logger.warn({ err: err.message, pod: podName }, 'port-forward failed'));
+    });
+  };
+  router.get('/portforward/:ns/:pod', portForward);
+  router.post('/portforward/:ns/:pod', portForward);
   for (const kind of ['exec', 'attach'] as const) {
     router.get(`/${kind}/:ns/:pod/:container`, serve(kind));
     router.post(`/${kind}/:ns/:pod/:container`, serve(kind));

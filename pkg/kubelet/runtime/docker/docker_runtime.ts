@@ -12,7 +12,7 @@
  *   through lists, and reports events of only the containers carrying it (see `nodeName`).
  */
 import readline from 'node:readline';
-import { type PassThrough, Readable } from 'node:stream';
+import { type Duplex, type PassThrough, Readable } from 'node:stream';
 import Dockerode from 'dockerode';
 import {
   ContainerEventType,
@@ -40,6 +40,7 @@ import { fromInspect, toCreateOptions } from './convert';
 import { DockerLogDemuxer } from './demux';
 import { DefaultDockerEndpoint, parseDockerEndpoint } from './endpoint';
 import { dockerAttach, dockerExec } from './streaming';
+import { connectInNetns } from './portforward';
 
 /** Options of `DockerRuntime`. */
 export interface DockerRuntimeOptions {
@@ -310,6 +311,16 @@ export class DockerRuntime implements ContainerRuntime {
       () => dockerAttach(this.docker, id, spec),
       (err) => (statusOf(err) === 404 ? new ContainerNotFoundError(id, err) : undefined),
     );
+  }
+
+  async portForward(id: string, port: number): Promise<Duplex> {
+    const info = await this.call(
+      () => this.docker.getContainer(id).inspect(),
+      (err) => (statusOf(err) === 404 ? new ContainerNotFoundError(id, err) : undefined),
+    );
+    if (!info.State.Running || info.State.Pid <= 0)
+      throw new ContainerRuntimeError(RuntimeErrorReason.RuntimeError, `container ${id} is not running`);
+    return connectInNetns(info.State.Pid, port);
   }
 
   /** Runs a call, translating failures (optionally through `special` first). */

@@ -6,7 +6,7 @@
  * Everything happens synchronously inside the awaited call, so a test can assert right after
  * `await`. Every call is recorded in `calls`.
  */
-import { PassThrough } from 'node:stream';
+import { type Duplex, duplexPair, PassThrough } from 'node:stream';
 import {
   ContainerEventType,
   ContainerLabel,
@@ -287,6 +287,20 @@ export class FakeRuntime implements ContainerRuntime {
   async attach(id: string, spec: AttachSpec): Promise<StreamSession> {
     this.enter('attach', [id, spec]);
     return this.openSession(id, spec);
+  }
+
+  /** What `portForward` connects to: a test's handler gets the server side of each connection. */
+  onPortForward?: (port: number, conn: Duplex) => void;
+
+  async portForward(id: string, port: number): Promise<Duplex> {
+    this.enter('portForward', [id, port]);
+    const c = this.mustGet(id);
+    if (c.state !== RuntimeContainerState.Running)
+      throw new ContainerRuntimeError(RuntimeErrorReason.RuntimeError, `container ${id} is not running`);
+    const [client, server] = duplexPair();
+    if (this.onPortForward) this.onPortForward(port, server);
+    else process.nextTick(() => client.destroy(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`)));
+    return client;
   }
 
   // ------------------------------------------------------------------ internals
