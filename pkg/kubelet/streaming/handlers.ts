@@ -11,6 +11,7 @@
  * serves the runtime's session on it (remotecommand.ts).
  */
 import type Router from '@koa/router';
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -22,9 +23,10 @@ import { ContainerLabel, RuntimeContainerState, type ContainerRuntime, type Stre
 import { negotiate, StreamProtocol } from './channels';
 import { serveSession } from './remotecommand';
 import { parsePorts, servePortForward } from './portforward';
+import { serveSpdyTunnel, SpdyTunnelProtocol } from './spdy_tunnel';
 
 /** The port-forward WebSocket subprotocols served. */
-const portForwardProtocols: readonly string[] = ['v4.channel.k8s.io'];
+const portForwardProtocols: readonly string[] = [SpdyTunnelProtocol, 'v4.channel.k8s.io'];
 
 /** What the streaming endpoints need from the kubelet. */
 export interface StreamingDeps {
@@ -115,12 +117,16 @@ export function registerStreaming(router: Router, deps: StreamingDeps): void {
     noServer: true,
     handleProtocols: (offered) => [...offered].find((p) => portForwardProtocols.includes(p)) ?? false,
   });
+  // ws refuses `SPDY/3.1+portforward.k8s.io` (a '/' is not allowed in an RFC 6455 token): the
+  // tunnel's requests are upgraded without the header, and the answer names the protocol.
+  const tunnels = new WeakSet<IncomingMessage>();
+  pfServer.on('headers', (headers: string[], req: IncomingMessage) => {
+    if (tunnels.has(req)) headers.push(`Sec-WebSocket-Protocol: ${SpdyTunnelProtocol}`);
+  });
   const portForward = async (ctx: Context) => {
     const { ns = '', pod: podName = '' } = ctx.params as Record<string, string | undefined>;
     const pod = deps.pod(ns, podName);
     if (!pod) throw notFound({ resource: 'pods' }, podName);
-    const v = ctx.query.ports;
-    const ports = parsePorts(Array.isArray(v) ? v : v === undefined ? [] : [v]);
     const running = (await deps.runtime.listContainers({ podUid: pod.metadata.uid ?? '' })).find(
       (c) => c.state === RuntimeContainerState.Running,
     );
@@ -129,17 +135,26 @@ export function registerStreaming(router: Router, deps: StreamingDeps): void {
     const protocol = offeredProtocols(ctx.req).find((p) => portForwardProtocols.includes(p));
     if (!protocol)
       throw badRequest(`unable to upgrade: use one of the subprotocols ${portForwardProtocols.join(', ')}`);
+    // The SPDY tunnel names its ports per stream; the v4 protocol in the query.
+    const v = ctx.query.ports;
+    const ports = protocol === SpdyTunnelProtocol ? [] : parsePorts(Array.isArray(v) ? v : v === undefined ? [] : [v]);
     const taken = takeUpgrade(ctx.req);
     if (!taken) throw badRequest('Upgrade request required');
     ctx.respond = false;
+    if (protocol === SpdyTunnelProtocol) {
+      delete ctx.req.headers['sec-websocket-protocol'];
+      tunnels.add(ctx.req);
+    }
     pfServer.handleUpgrade(ctx.req, taken.socket, taken.head, (ws) => {
-      servePortForward({
+      const forward = {
         ws,
-        ports,
-        connect: (port) => deps.runtime.portForward(running.id, port),
+        connect: (port: number) => deps.runtime.portForward(running.id, port),
         podName,
         logger: deps.logger,
-      }).catch((err: Error) => deps.logger.warn({ err: err.message, pod: podName }, 'port-forward failed'));
+      };
+      (protocol === SpdyTunnelProtocol ? serveSpdyTunnel(forward) : servePortForward({ ...forward, ports })).catch(
+        (err: Error) => deps.logger.warn({ err: err.message, pod: podName }, 'port-forward failed'),
+      );
     });
   };
   router.get('/portforward/:ns/:pod', portForward);
