@@ -139,6 +139,8 @@ export class ApiServer {
   private readonly tokenAuthenticators: TokenAuthenticator[];
   private readonly audit?: AuditLog;
   private ready = false;
+  /** Destroy the upgraded (exec, attach, port-forward) sockets of each server; see routeUpgrades. */
+  private readonly closeUpgraded: (() => void)[] = [];
   /** Aborted by stop(): ends the priming retries. */
   private readonly stopping = new AbortController();
   /** Serves the CustomResourceDefinitions' resources. */
@@ -445,7 +447,7 @@ export class ApiServer {
     };
     if (this.config.port !== undefined) {
       this.server = createServer(timeouts, this.app.callback());
-      routeUpgrades(this.server, this.app.callback());
+      this.closeUpgraded.push(routeUpgrades(this.server, this.app.callback()));
       await listen(this.server, this.config.port);
       this.log.info(
         { url: this.url },
@@ -468,7 +470,7 @@ export class ApiServer {
         },
         this.app.callback(),
       );
-      routeUpgrades(this.secureServer, this.app.callback());
+      this.closeUpgraded.push(routeUpgrades(this.secureServer, this.app.callback()));
       await listen(this.secureServer, secure.port);
       this.log.info({ url: this.secureUrl }, 'kube-apiserver listening');
     }
@@ -531,6 +533,7 @@ export class ApiServer {
             if (!server) return resolve();
             server.close(() => resolve());
             server.closeAllConnections();
+            for (const close of this.closeUpgraded) close();
           }),
       ),
     );

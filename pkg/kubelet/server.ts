@@ -135,6 +135,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
   });
   registerStreaming(router, { runtime: o.runtime, pod: o.pod, logger: o.logger });
   app.use(router.routes());
+  let closeUpgraded = (): void => undefined;
   const server = await new Promise<ReturnType<Koa['listen']>>((resolve, reject) => {
     const s = o.tls
       ? createSecureServer(
@@ -149,7 +150,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
           app.callback(),
         )
       : createServer(app.callback());
-    routeUpgrades(s, app.callback());
+    closeUpgraded = routeUpgrades(s, app.callback());
     s.once('error', reject);
     s.listen(o.port, o.address, () => resolve(s));
   });
@@ -159,6 +160,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        closeUpgraded();
       }),
   };
 }

@@ -88,6 +88,8 @@ export async function servePortForward(o: ServePortForwardOptions): Promise<void
         send(Buffer.concat([Buffer.from([2 * i + 1]), Buffer.from(forwardError(port, o.podName, err))]));
         o.logger.debug({ err: err.message, port }, 'port-forward connection failed');
       });
+      // No half-close in this protocol: once the pod's side ended, the connection is done.
+      conn.on('end', () => conn.end());
       conn.on('close', ended);
     }),
   );

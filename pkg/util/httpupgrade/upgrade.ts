@@ -17,9 +17,19 @@ interface Pending {
 
 const pending = new WeakMap<IncomingMessage, Pending>();
 
-/** Sends `server`'s upgrade requests through `handler` (e.g. a Koa app's callback()). */
-export function routeUpgrades(server: Server, handler: (req: IncomingMessage, res: ServerResponse) => void): void {
+/**
+ * Sends `server`'s upgrade requests through `handler` (e.g. a Koa app's callback()). Returns a
+ * function that destroys every upgraded socket still open (the server's closeAllConnections
+ * does not see them): call it when stopping the server.
+ */
+export function routeUpgrades(
+  server: Server,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): () => void {
+  const open = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Parameters<ServerResponse['assignSocket']>[0]);
@@ -31,6 +41,9 @@ export function routeUpgrades(server: Server, handler: (req: IncomingMessage, re
     pending.set(req, { socket, head, res });
     handler(req, res);
   });
+  return () => {
+    for (const s of open) s.destroy();
+  };
 }
 
 /** True for a request asking to upgrade to a WebSocket. */

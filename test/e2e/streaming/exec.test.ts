@@ -139,4 +139,30 @@ describe('e2e/streaming: kubectl exec', function () {
     child.kill('SIGKILL');
     await waitFor(async () => !(await sleeping()), 20_000, 'the exec process to be killed');
   });
+
+  it('RBAC: pods/exec is authorized as create (or get for the WebSocket GET); pods alone is not enough', async () => {
+    const rbac = (name: string, rules: object[]) => [
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: 'default' }, rules },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name, namespace: 'default' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name }],
+      },
+    ];
+    const pods = { apiGroups: [''], resources: ['pods'], verbs: ['get'] };
+    await create(
+      c,
+      ...rbac('exec-creator', [pods, { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }]),
+      ...rbac('exec-getter', [pods, { apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }]),
+      ...rbac('pod-viewer', [pods]),
+    );
+    const as = (user: string) => c.kubectl(['exec', 'exec-pod', '--', 'echo', 'in'], undefined, c.userKubeconfig(user));
+    expect(await as('exec-creator')).to.include({ code: 0, stdout: 'in\n' });
+    expect(await as('exec-getter')).to.include({ code: 0, stdout: 'in\n' });
+    const refused = await as('pod-viewer');
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('cannot create resource "pods/exec" in API group "" in the namespace "default"');
+  });
 });

@@ -289,8 +289,11 @@ export class FakeRuntime implements ContainerRuntime {
     return this.openSession(id, spec);
   }
 
-  /** What `portForward` connects to: a test's handler gets the server side of each connection. */
-  onPortForward?: (port: number, conn: Duplex) => void;
+  /**
+   * What `portForward` connects to: a test's handler gets the server side of each connection
+   * and returns false to refuse it (no handler: every port is refused, ECONNREFUSED).
+   */
+  onPortForward?: (port: number, conn: Duplex) => boolean;
 
   async portForward(id: string, port: number): Promise<Duplex> {
     this.enter('portForward', [id, port]);
@@ -298,8 +301,8 @@ export class FakeRuntime implements ContainerRuntime {
     if (c.state !== RuntimeContainerState.Running)
       throw new ContainerRuntimeError(RuntimeErrorReason.RuntimeError, `container ${id} is not running`);
     const [client, server] = duplexPair();
-    if (this.onPortForward) this.onPortForward(port, server);
-    else process.nextTick(() => client.destroy(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`)));
+    if (!this.onPortForward?.(port, server))
+      process.nextTick(() => client.destroy(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`)));
     return client;
   }
 
