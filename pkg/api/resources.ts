@@ -62,7 +62,10 @@ export const namespaces = info(
   allVerbs.filter((v) => v !== 'deletecollection'),
 );
 export const nodes = info('', 'Node', 'nodes', false, ['no'], ['status']);
-export const pods = { ...info('', 'Pod', 'pods', true, ['po'], ['status', 'binding', 'log']), categories: ['all'] };
+export const pods = {
+  ...info('', 'Pod', 'pods', true, ['po'], ['status', 'binding', 'log', 'exec', 'attach', 'portforward']),
+  categories: ['all'],
+};
 export const persistentVolumes = info('', 'PersistentVolume', 'persistentvolumes', false, ['pv'], ['status']);
 export const persistentVolumeClaims = info(
   '',
@@ -126,6 +129,10 @@ export function subresourceVerbs(sub: string): readonly string[] {
       return ['get', 'patch', 'update'];
     case 'binding':
       return ['create'];
+    case 'exec':
+    case 'attach':
+    case 'portforward':
+      return ['create', 'get'];
     case 'finalize':
       return ['update'];
     case 'scale':

@@ -29,9 +29,21 @@ function subresourceEntry(r: ResourceInfo, sub: string) {
       kind: 'Scale',
       verbs,
     };
-  const kind = sub === 'binding' ? 'Binding' : sub === 'log' ? 'Pod' : r.kind;
+  const kind = subresourceKinds[sub] ?? r.kind;
   return { name, singularName: '', namespaced: r.namespaced, kind, verbs };
 }
+
+/** The kinds discovery names for subresources (others: the resource's own kind). */
+const subresourceKinds: Readonly<Record<string, string>> = Object.assign(
+  Object.create(null) as Record<string, string>,
+  {
+    binding: 'Binding',
+    log: 'Pod',
+    exec: 'PodExecOptions',
+    attach: 'PodAttachOptions',
+    portforward: 'PodPortForwardOptions',
+  },
+);
 
 /** APIResourceList for one group version. */
 export function resourceList(group: string, version: string, extra: readonly ResourceInfo[] = []) {

@@ -32,6 +32,8 @@ import { podBinding } from './subresources/binding';
 import { scaleSubresource } from './subresources/scale';
 import { kubeletTls, podLog } from './subresources/log';
 import { nodeProxy } from './subresources/node_proxy';
+import { podStream, StreamKind } from './subresources/stream';
+import { routeUpgrades } from '../util/httpupgrade/upgrade';
 import { bodyDeadline, decodeDocument, defaultBodyReadTimeoutMs } from './body';
 import { registerOpenApiRoutes } from './openapi/routes';
 import { registerUiRoutes } from './ui/routes';
@@ -140,6 +142,8 @@ export class ApiServer {
   private readonly tokenAuthenticators: TokenAuthenticator[];
   private readonly audit?: AuditLog;
   private ready = false;
+  /** Destroy the upgraded (exec, attach, port-forward) sockets of each server; see routeUpgrades. */
+  private readonly closeUpgraded: (() => void)[] = [];
   /** Aborted by stop(): ends the priming retries. */
   private readonly stopping = new AbortController();
   /** Serves the CustomResourceDefinitions' resources. */
@@ -220,6 +224,9 @@ export class ApiServer {
         '*/scale': scaleSubresource(basicPatchers),
         'pods/log': podLog(() => this.store('', 'nodes'), config.kubeletClient),
         'nodes/proxy': nodeProxy(config.kubeletClient),
+        'pods/exec': podStream(StreamKind.Exec, () => this.store('', 'nodes'), config.kubeletClient),
+        'pods/attach': podStream(StreamKind.Attach, () => this.store('', 'nodes'), config.kubeletClient),
+        'pods/portforward': podStream(StreamKind.PortForward, () => this.store('', 'nodes'), config.kubeletClient),
       },
       render: renderResponse,
       watchEncoder: watchEncoder(defaultEncoder),
@@ -460,6 +467,7 @@ export class ApiServer {
     };
     if (this.config.port !== undefined) {
       this.server = createServer(timeouts, this.app.callback());
+      this.closeUpgraded.push(routeUpgrades(this.server, this.app.callback()));
       await listen(this.server, this.config.port);
       this.log.info(
         { url: this.url },
@@ -482,6 +490,7 @@ export class ApiServer {
         },
         this.app.callback(),
       );
+      this.closeUpgraded.push(routeUpgrades(this.secureServer, this.app.callback()));
       await listen(this.secureServer, secure.port);
       this.log.info({ url: this.secureUrl }, 'kube-apiserver listening');
     }
@@ -544,6 +553,7 @@ export class ApiServer {
             if (!server) return resolve();
             server.close(() => resolve());
             server.closeAllConnections();
+            for (const close of this.closeUpgraded) close();
           }),
       ),
     );

@@ -1,7 +1,7 @@
 /**
  * The kubelet's server: /healthz, /metrics, /stats/summary (volume stats), and container logs at
  * /containerLogs/{namespace}/{pod}/{container}?tailLines=&follow=&previous=&timestamps=
- * (the apiserver proxies pods/log here).
+ * (the apiserver proxies pods/log here), and /exec, /attach (WebSocket streams; see streaming/).
  *
  * With a serving certificate (--tls-cert-file) it is HTTPS and every request but /healthz is
  * authenticated (401) and authorized as nodes/{log,metrics,stats,proxy} (403), see auth/. Without one
@@ -23,6 +23,8 @@ import type { KubeletAuthenticator } from './auth/authentication';
 import { kubeletAttributes, openKubeletPaths, type KubeletAuthorizer } from './auth/authorization';
 import type { Registry } from '../metrics/registry';
 import { containerAttempt, ContainerLabel, type ContainerRuntime } from './runtime/interface';
+import { registerStreaming } from './streaming/handlers';
+import { routeUpgrades } from '../util/httpupgrade/upgrade';
 
 /** Options of the kubelet server. */
 export interface KubeletServerOptions {
@@ -131,7 +133,9 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
     ctx.type = 'text/plain';
     ctx.body = stream;
   });
+  registerStreaming(router, { runtime: o.runtime, pod: o.pod, logger: o.logger });
   app.use(router.routes());
+  let closeUpgraded = (): void => undefined;
   const server = await new Promise<ReturnType<Koa['listen']>>((resolve, reject) => {
     const s = o.tls
       ? createSecureServer(
@@ -146,6 +150,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
           app.callback(),
         )
       : createServer(app.callback());
+    closeUpgraded = routeUpgrades(s, app.callback());
     s.once('error', reject);
     s.listen(o.port, o.address, () => resolve(s));
   });
@@ -155,6 +160,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        closeUpgraded();
       }),
   };
 }

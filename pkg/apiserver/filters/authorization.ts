@@ -8,6 +8,9 @@ import { Decision, type Attributes, type Authorizer } from '../authorization/aut
 import { forbiddenError, requestAttributes } from '../authorization/request_attributes';
 import { isInsecureRequest } from './authentication';
 
+/** The pods subresources that open a stream (authorized as `create`, see below). */
+const streamingSubresources = new Set(['exec', 'attach', 'portforward']);
+
 interface AuthzState {
   authorization?: Attributes;
 }
@@ -21,10 +24,21 @@ export function requestAuthorization(ctx: Context): Attributes | undefined {
 export function authorization(authorizer: Authorizer) {
   return async (ctx: Context, next: Next): Promise<void> => {
     if (!isInsecureRequest(ctx)) {
-      const attrs = requestAttributes(requestUser(ctx), ctx.method, ctx.path, new URLSearchParams(ctx.querystring));
+      const asked = requestAttributes(requestUser(ctx), ctx.method, ctx.path, new URLSearchParams(ctx.querystring));
+      // The streaming subresources are `create` whatever the method; a WebSocket GET may also
+      // be allowed by `get` (roles written for the older GET-based clients keep working).
+      const streaming =
+        asked.resourceRequest &&
+        !asked.apiGroup &&
+        asked.resource === 'pods' &&
+        streamingSubresources.has(asked.subresource);
+      const attrs = streaming ? { ...asked, verb: 'create' } : asked;
       (ctx.state as AuthzState).authorization = attrs;
       const result = authorizer.authorize(attrs);
-      if (result.decision !== Decision.Allow) throw forbiddenError(attrs, result.reason);
+      if (result.decision !== Decision.Allow) {
+        const byGet = streaming && ctx.method === 'GET' ? authorizer.authorize(asked) : undefined;
+        if (byGet?.decision !== Decision.Allow) throw forbiddenError(attrs, result.reason);
+      }
     }
     await next();
   };

@@ -16,6 +16,10 @@
  * - Timestamps are ISO-8601 strings (RFC 3339, UTC).
  */
 export * from './errors';
+export * from './streaming';
+
+import type { Duplex } from 'node:stream';
+import type { AttachSpec, ExecSpec, StreamSession } from './streaming';
 
 /** Label keys set on every container the kubelet creates (the Kubernetes dockershim keys). */
 export const ContainerLabel = {
@@ -184,6 +188,18 @@ export interface ContainerRuntime {
    * relist.
    */
   events?(signal: AbortSignal, since?: Date): AsyncIterable<ContainerEvent>;
+  /**
+   * Runs a command in a running container. `ContainerNotFoundError` for an unknown id; a
+   * command that cannot start still yields a session (its message on stdout, exit code 126/127).
+   */
+  exec(id: string, spec: ExecSpec): Promise<StreamSession>;
+  /** Attaches to a running container's main process. `ContainerNotFoundError` for an unknown id. */
+  attach(id: string, spec: AttachSpec): Promise<StreamSession>;
+  /**
+   * A TCP connection to `port` on the loopback of the (running) container's network namespace.
+   * A refused connection surfaces as an 'error' on the returned stream with the reason.
+   */
+  portForward(id: string, port: number): Promise<Duplex>;
 }
 
 /** Identity of one container instance of a pod; input of `containerName` and `containerLabels`. */

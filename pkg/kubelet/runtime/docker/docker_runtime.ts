@@ -12,7 +12,7 @@
  *   through lists, and reports events of only the containers carrying it (see `nodeName`).
  */
 import readline from 'node:readline';
-import { type PassThrough, Readable } from 'node:stream';
+import { type Duplex, type PassThrough, Readable } from 'node:stream';
 import Dockerode from 'dockerode';
 import {
   ContainerEventType,
@@ -24,6 +24,9 @@ import {
   type ContainerLogsOptions,
   type ContainerRuntime,
   type RuntimeContainer,
+  type AttachSpec,
+  type ExecSpec,
+  type StreamSession,
 } from '../interface';
 import {
   ContainerNameConflictError,
@@ -36,6 +39,8 @@ import {
 import { fromInspect, toCreateOptions } from './convert';
 import { DockerLogDemuxer } from './demux';
 import { DefaultDockerEndpoint, parseDockerEndpoint } from './endpoint';
+import { dockerAttach, dockerExec } from './streaming';
+import { connectInNetns } from './portforward';
 
 /** Options of `DockerRuntime`. */
 export interface DockerRuntimeOptions {
@@ -292,6 +297,30 @@ export class DockerRuntime implements ContainerRuntime {
       if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy();
     }
     if (!signal.aborted) throw new RuntimeUnavailableError(this.endpoint, new Error('the event stream ended'));
+  }
+
+  async exec(id: string, spec: ExecSpec): Promise<StreamSession> {
+    return this.call(
+      () => dockerExec(this.docker, id, spec),
+      (err) => (statusOf(err) === 404 ? new ContainerNotFoundError(id, err) : undefined),
+    );
+  }
+
+  async attach(id: string, spec: AttachSpec): Promise<StreamSession> {
+    return this.call(
+      () => dockerAttach(this.docker, id, spec),
+      (err) => (statusOf(err) === 404 ? new ContainerNotFoundError(id, err) : undefined),
+    );
+  }
+
+  async portForward(id: string, port: number): Promise<Duplex> {
+    const info = await this.call(
+      () => this.docker.getContainer(id).inspect(),
+      (err) => (statusOf(err) === 404 ? new ContainerNotFoundError(id, err) : undefined),
+    );
+    if (!info.State.Running || info.State.Pid <= 0)
+      throw new ContainerRuntimeError(RuntimeErrorReason.RuntimeError, `container ${id} is not running`);
+    return connectInNetns(info.State.Pid, port);
   }
 
   /** Runs a call, translating failures (optionally through `special` first). */

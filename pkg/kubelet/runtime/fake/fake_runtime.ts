@@ -6,7 +6,7 @@
  * Everything happens synchronously inside the awaited call, so a test can assert right after
  * `await`. Every call is recorded in `calls`.
  */
-import { PassThrough } from 'node:stream';
+import { type Duplex, duplexPair, PassThrough } from 'node:stream';
 import {
   ContainerEventType,
   ContainerLabel,
@@ -18,7 +18,11 @@ import {
   type ContainerLogsOptions,
   type ContainerRuntime,
   type RuntimeContainer,
+  type AttachSpec,
+  type ExecSpec,
+  type StreamSession,
 } from '../interface';
+import { FakeSession } from './fake_session';
 import {
   ContainerNameConflictError,
   ContainerNotFoundError,
@@ -270,7 +274,49 @@ export class FakeRuntime implements ContainerRuntime {
     }
   }
 
+  /** Every exec/attach session opened, in order (the test plays the process). */
+  readonly sessions: FakeSession[] = [];
+  /** Called with each new session, so a test can script the process before the client reads. */
+  onSession?: (session: FakeSession) => void;
+
+  async exec(id: string, spec: ExecSpec): Promise<StreamSession> {
+    this.enter('exec', [id, spec]);
+    return this.openSession(id, spec);
+  }
+
+  async attach(id: string, spec: AttachSpec): Promise<StreamSession> {
+    this.enter('attach', [id, spec]);
+    return this.openSession(id, spec);
+  }
+
+  /**
+   * What `portForward` connects to: a test's handler gets the server side of each connection
+   * and returns false to refuse it (no handler: every port is refused, ECONNREFUSED).
+   */
+  onPortForward?: (port: number, conn: Duplex) => boolean;
+
+  async portForward(id: string, port: number): Promise<Duplex> {
+    this.enter('portForward', [id, port]);
+    const c = this.mustGet(id);
+    if (c.state !== RuntimeContainerState.Running)
+      throw new ContainerRuntimeError(RuntimeErrorReason.RuntimeError, `container ${id} is not running`);
+    const [client, server] = duplexPair();
+    if (!this.onPortForward?.(port, server))
+      process.nextTick(() => client.destroy(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`)));
+    return client;
+  }
+
   // ------------------------------------------------------------------ internals
+
+  private openSession(id: string, spec: AttachSpec & { command?: string[] }): FakeSession {
+    const c = this.mustGet(id);
+    if (c.state !== RuntimeContainerState.Running)
+      throw new ContainerRuntimeError(RuntimeErrorReason.RuntimeError, `container ${id} is not running`);
+    const session = new FakeSession(spec);
+    this.sessions.push(session);
+    this.onSession?.(session);
+    return session;
+  }
 
   private enter(method: FakeRuntimeMethod, args: unknown[]): void {
     this.calls.push({ method, args });

@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import WebSocket from 'ws';
+import type { Pod } from '../../../../pkg/api/core/v1';
+import { silentLogger } from '../../../../pkg/log/logger';
+import { Registry } from '../../../../pkg/metrics/registry';
+import { FakeRuntime } from '../../../../pkg/kubelet/runtime/fake/fake_runtime';
+import type { FakeSession } from '../../../../pkg/kubelet/runtime/fake/fake_session';
+import { containerLabels, containerName } from '../../../../pkg/kubelet/runtime/interface';
+import { startKubeletServer } from '../../../../pkg/kubelet/server';
+import { waitFor } from '../../../helpers/wait';
+import { pod } from '../fixtures';
+
+/** A client of the kubelet's stream: every message received, split by channel. */
+interface Client {
+  ws: WebSocket;
+  frames: { channel: number; data: string }[];
+  closed: Promise<number>;
+}
+
+describe('kubelet/streaming: exec and attach sessions over the fake runtime', () => {
+  let rt: FakeRuntime;
+  let server: { port: number; stop(): Promise<void> };
+  let containerId: string;
+  const pods = new Map<string, Pod>();
+
+  beforeEach(async () => {
+    rt = new FakeRuntime({ images: ['busybox'] });
+    const p = pod('web');
+    pods.set('default/web', p);
+    const ident = {
+      podUid: p.metadata.uid ?? '',
+      podNamespace: 'default',
+      podName: 'web',
+      containerName: 'app',
+      attempt: 0,
+    };
+    containerId = await rt.createContainer({
+      name: containerName(ident),
+      image: 'busybox',
+      labels: containerLabels(ident),
+      binds: [],
+    });
+    await rt.startContainer(containerId);
+    server = await startKubeletServer({
+      address: '127.0.0.1',
+      port: 0,
+      runtime: rt,
+      pod: (ns, name) => pods.get(`${ns}/${name}`),
+      healthy: () => true,
+      metrics: new Registry(),
+      logger: silentLogger(),
+    });
+  });
+  afterEach(() => server.stop());
+
+  function connect(path: string, protocols: string[]): Promise<Client> {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, protocols);
+    const frames: Client['frames'] = [];
+    ws.on('message', (data: Buffer, binary: boolean) => {
+      if (binary) frames.push({ channel: data[0] ?? -1, data: data.subarray(1).toString() });
+      else
+        frames.push({
+          channel: data.toString().charCodeAt(0) - 48,
+          data: Buffer.from(data.toString().slice(1), 'base64').toString(),
+        });
+    });
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve({ ws, frames, closed }));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+
+  const onChannel = (c: Client, ch: number): string =>
+    c.frames
+      .filter((f) => f.channel === ch)
+      .map((f) => f.data)
+      .join('');
+
+  it('v5: output on 1/2, stdin on 0, resize on 4, close(255) ends stdin, exit code on 3', async () => {
+    const c = await connect('/exec/default/web/app?command=sh&stdin=true&stdout=true&stderr=true&tty=false', [
+      'v5.channel.k8s.io',
+    ]);
+    expect(c.ws.protocol).to.equal('v5.channel.k8s.io');
+    await waitFor(() => rt.sessions.length === 1, 2000, 'the session');
+    const s = rt.sessions[0] as FakeSession;
+    expect(rt.callsOf('exec')[0]).to.deep.equal([containerId, { command: ['sh'], stdin: true, tty: false }]);
+    c.ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('input')]));
+    c.ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":100,"Height":30}')]));
+    c.ws.send(Buffer.from([255, 0]));
+    await waitFor(() => s.stdinClosed, 2000, 'stdin to close');
+    expect(s.received).to.equal('input');
+    expect(s.resizes).to.deep.equal([{ width: 100, height: 30 }]);
+    s.stdout.write('out');
+    s.stderr?.write('err');
+    s.finish(2);
+    expect(await c.closed).to.equal(1000);
+    expect(onChannel(c, 1)).to.equal('out');
+    expect(onChannel(c, 2)).to.equal('err');
+    const status = JSON.parse(onChannel(c, 3));
+    expect(status).to.deep.include({ status: 'Failure', reason: 'NonZeroExitCode' });
+    expect(status.details.causes).to.deep.equal([{ reason: 'ExitCode', message: '2' }]);
+    const last = c.frames[c.frames.length - 1];
+    expect(last?.channel, 'the status comes after all output').to.equal(3);
+  });
+
+  it('v4 success status; base64 text frames', async () => {
+    rt.onSession = (s) => {
+      s.stdout.write('hello');
+      s.finish(0);
+    };
+    const v4 = await connect('/exec/default/web/app?command=echo&stdout=true', ['v4.channel.k8s.io']);
+    await v4.closed;
+    expect(onChannel(v4, 1)).to.equal('hello');
+    expect(JSON.parse(onChannel(v4, 3))).to.deep.equal({ metadata: {}, status: 'Success' });
+    const b64 = await connect('/exec/default/web/app?command=echo&stdout=true', ['base64.channel.k8s.io']);
+    await b64.closed;
+    expect(onChannel(b64, 1)).to.equal('hello');
+  });
+
+  it('a client that closes mid-stream kills the session', async () => {
+    const c = await connect('/exec/default/web/app?command=sleep&stdout=true', ['v5.channel.k8s.io']);
+    await waitFor(() => rt.sessions.length === 1, 2000, 'the session');
+    c.ws.terminate();
+    await waitFor(() => rt.sessions[0]?.killed === true, 2000, 'the kill');
+  });
+
+  it('refuses before upgrading: unknown container, no command, no streams, no running instance, no subprotocol', async () => {
+    const refused = async (path: string, protocols = ['v5.channel.k8s.io']): Promise<string> => {
+      try {
+        await connect(path, protocols);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'upgraded';
+    };
+    expect(await refused('/exec/default/web/nope?command=ls&stdout=true')).to.equal('HTTP 400');
+    expect(await refused('/exec/default/web/app?stdout=true')).to.equal('HTTP 400');
+    expect(await refused('/exec/default/web/app?command=ls')).to.equal('HTTP 400');
+    expect(await refused('/exec/default/gone/app?command=ls&stdout=true')).to.equal('HTTP 404');
+    expect(await refused('/exec/default/web/app?command=ls&stdout=true', ['v3.channel.k8s.io'])).to.equal('HTTP 400');
+    const plain = await fetch(`http://127.0.0.1:${server.port}/exec/default/web/nope?command=ls&stdout=true`, {
+      method: 'POST',
+    });
+    expect(((await plain.json()) as { message: string }).message).to.equal('container nope is not valid for pod web');
+    rt.exitContainer(containerId, 0);
+    expect(await refused('/attach/default/web/app?stdout=true')).to.equal('HTTP 400');
+    expect(rt.sessions).to.have.length(0);
+  });
+
+  it('attach: the main process output until it ends, then Success', async () => {
+    const c = await connect('/attach/default/web/app?stdout=true&stderr=true', ['v4.channel.k8s.io']);
+    await waitFor(() => rt.sessions.length === 1, 2000, 'the session');
+    const s = rt.sessions[0] as FakeSession;
+    s.stdout.write('line 1\n');
+    s.finish();
+    await c.closed;
+    expect(onChannel(c, 1)).to.equal('line 1\n');
+    expect(JSON.parse(onChannel(c, 3))).to.deep.equal({ metadata: {}, status: 'Success' });
+    expect(rt.callsOf('attach')).to.have.length(1);
+  });
+});
