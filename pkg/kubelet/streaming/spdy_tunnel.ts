@@ -8,7 +8,9 @@
  * SPDY itself is spdy-transport's (framing, header compression, pings, flow control). Its
  * server insists on HTTP's `:method`/`:path` headers in every SYN_STREAM, which client-go's
  * streams do not carry; this session's parser (only its own instance) fills them in, so the
- * streams are accepted as they come.
+ * streams are accepted as they come. client-go's SPDY (moby/spdystream) is SPDY/3 without flow
+ * control: it never sends WINDOW_UPDATE, so the session runs as SPDY/3 (no session window) and
+ * each stream's send window is made unbounded, or every stream would stall after 64 KiB.
  */
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -27,6 +29,22 @@ export interface SpdyTunnelOptions {
   logger: Logger;
 }
 
+/** The window fields of a spdy-transport stream (window.js `Side`). */
+interface SendWindow {
+  current: number;
+  max: number;
+  limit: number;
+}
+
+/** Lifts the stream's send window: the peer never refills it (see the file comment). */
+function unboundedSendWindow(stream: SpdyStream): void {
+  const side = (stream as unknown as { _spdyState?: { window?: { send?: SendWindow } } })._spdyState?.window?.send;
+  if (!side) return;
+  side.current = Number.MAX_SAFE_INTEGER / 2;
+  side.max = Number.MAX_SAFE_INTEGER / 2;
+  side.limit = Number.MAX_SAFE_INTEGER;
+}
+
 interface PatchableParser {
   parseKVs(buffer: unknown, callback: (err: Error | null, headers?: Record<string, unknown>) => void): void;
 }
@@ -40,7 +58,7 @@ function header(stream: SpdyStream, name: string): string {
 export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
   const socket = createWebSocketStream(o.ws);
   socket.on('error', () => socket.destroy());
-  const session = connection.create(socket, { protocol: 'spdy', isServer: true, autoSpdy31: true });
+  const session = connection.create(socket, { protocol: 'spdy', isServer: true, autoSpdy31: false });
   const parser = (session as unknown as { _spdyState: { parser: PatchableParser } })._spdyState.parser;
   const parseKVs = parser.parseKVs.bind(parser);
   parser.parseKVs = (buffer, callback) =>
@@ -51,10 +69,11 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
       }
       callback(err, headers);
     });
-  session.start(3.1);
+  session.start(3);
   const pairs = new Map<string, { data?: SpdyStream; error?: SpdyStream }>();
   session.on('error', (err) => o.logger.debug({ err: err?.message }, 'port-forward tunnel error'));
   session.on('stream', (stream) => {
+    unboundedSendWindow(stream);
     stream.respond(200, {});
     const type = header(stream, 'streamtype');
     const requestId = header(stream, 'requestid');

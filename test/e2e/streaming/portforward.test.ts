@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import type { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
@@ -30,14 +31,19 @@ describe('e2e/streaming: kubectl port-forward', function () {
   useKubeletCluster((cluster) => (c = cluster));
 
   it('forwards a local port to a port nc listens on in the pod; each connection gets its answer', async () => {
-    await create(c, podObject('pf-pod', { script: "nc -ll -p 8080 -e sh -c 'read line; echo got-$line'" }));
+    await create(
+      c,
+      podObject('pf-pod', {
+        script: "nc -ll -p 8081 -e cat /bin/busybox & nc -ll -p 8080 -e sh -c 'read line; echo got-$line'",
+      }),
+    );
     await waitReady(c, 'pf-pod');
     await waitFor(
       async () => (await c.kubectl(['exec', 'pf-pod', '--', 'sh', '-c', 'netstat -ltn | grep -q :8080'])).code === 0,
       20_000,
       'nc to listen',
     );
-    const child = spawn('kubectl', [`--kubeconfig=${c.kubeconfig}`, 'port-forward', 'pod/pf-pod', ':8080']);
+    const child = spawn('kubectl', [`--kubeconfig=${c.kubeconfig}`, 'port-forward', 'pod/pf-pod', ':8080', ':8081']);
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => {
@@ -55,6 +61,22 @@ describe('e2e/streaming: kubectl port-forward', function () {
       const local = Number(/127\.0\.0\.1:(\d+) -> 8080/.exec(out)?.[1]);
       expect(await request(local, 'first\n')).to.equal('got-first\n');
       expect(await request(local, 'second\n')).to.equal('got-second\n');
+      // Megabytes through SPDY's flow control: the pod's busybox binary, byte for byte.
+      const big = Number(/127\.0\.0\.1:(\d+) -> 8081/.exec(out)?.[1]);
+      const want = (await c.ok(['exec', 'pf-pod', '--', 'sha256sum', '/bin/busybox'])).split(' ')[0];
+      const got = await new Promise<{ bytes: number; sha: string }>((resolve, reject) => {
+        const hash = createHash('sha256');
+        let bytes = 0;
+        const s = connect(big, '127.0.0.1');
+        s.on('data', (b: Buffer) => {
+          bytes += b.length;
+          hash.update(b);
+        });
+        s.on('end', () => resolve({ bytes, sha: hash.digest('hex') }));
+        s.on('error', reject);
+      });
+      expect(got.bytes).to.be.greaterThan(1 << 20);
+      expect(got.sha).to.equal(want);
       expect(err, 'kubectl reports no error').to.not.match(/error|unable/i);
     } finally {
       child.kill('SIGKILL');
