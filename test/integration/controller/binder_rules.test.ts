@@ -5,19 +5,15 @@
  * claim bound elsewhere is loosened, provisioned PVs are bound-by-controller.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Clientset } from '../../../pkg/client/clientset';
-import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
+import type { Clientset } from '../../../pkg/client/clientset';
 import {
   claim,
   hostPathVolume,
-  type InProcessControllerManager,
-  startControllerManager,
   waitClaimPhase,
   waitEvent,
   waitUntil,
+  type ControllerFixture,
+  startControllerFixture,
 } from './helpers';
 
 const BoundBy = 'pv.kubernetes.io/bound-by-controller';
@@ -26,29 +22,17 @@ const Completed = 'pv.kubernetes.io/bind-completed';
 describe('controller-manager (in-process): binder rules from Kubernetes (volumeMode, fit, Lost, claimRef)', function () {
   this.timeout(60_000);
   const ns = 'binder';
-  let api: TestApiServer;
   let client: Clientset;
-  let cm: InProcessControllerManager;
   let tmp: string;
+  let fx: ControllerFixture | undefined;
 
   before(async () => {
-    api = await startApiServer();
-    client = new Clientset({ server: api.url, qps: 0 });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kubestore-binder-it-'));
-    cm = startControllerManager({ url: api.url, dir: tmp });
-    await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await waitUntil(
-      async () => (await client.storageClasses.list()).items.length >= 2,
-      20_000,
-      'built-in StorageClasses',
-    );
+    fx = await startControllerFixture(ns, 'binder');
+    ({ client, tmp } = fx);
   });
 
   after(async () => {
-    await cm?.stop();
-    client?.close();
-    await api?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await fx?.stop();
   });
 
   it('a Filesystem claim naming a Block PV stays Pending with a VolumeMismatch warning; the PV stays Available', async () => {

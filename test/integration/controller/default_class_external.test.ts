@@ -11,22 +11,12 @@
  *    same for a WaitForFirstConsumer class once a node is selected.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { PersistentVolumeClaim } from '../../../pkg/api/core/v1';
 import type { StorageClass } from '../../../pkg/api/storage/v1';
-import { Clientset } from '../../../pkg/client/clientset';
-import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
+import type { Clientset } from '../../../pkg/client/clientset';
 import { startTinyProvisioner, type TinyProvisioner } from '../../fixtures/external_provisioner';
-import {
-  claim,
-  type InProcessControllerManager,
-  startControllerManager,
-  waitClaimPhase,
-  waitEvent,
-  waitUntil,
-} from './helpers';
+import { claim, waitClaimPhase, waitEvent, waitUntil, type ControllerFixture, startControllerFixture } from './helpers';
 
 const Tiny = 'example.com/tiny';
 
@@ -57,32 +47,20 @@ function classless(ns: string, name: string): PersistentVolumeClaim {
 describe('controller-manager (in-process) on a real apiserver: the default StorageClass and external provisioners', function () {
   this.timeout(60_000);
   const ns = 'classes';
-  let api: TestApiServer;
   let client: Clientset;
-  let cm: InProcessControllerManager;
   let tiny: TinyProvisioner;
   let tmp: string;
+  let fx: ControllerFixture | undefined;
 
   before(async () => {
-    api = await startApiServer();
-    client = new Clientset({ server: api.url, qps: 0 });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kubestore-classes-it-'));
-    cm = startControllerManager({ url: api.url, dir: tmp });
-    await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await waitUntil(
-      async () => (await client.storageClasses.list()).items.length >= 2,
-      20_000,
-      'built-in StorageClasses',
-    );
+    fx = await startControllerFixture(ns, 'classes');
+    ({ client, tmp } = fx);
     tiny = await startTinyProvisioner(client, Tiny, path.join(tmp, 'tiny'));
   });
 
   after(async () => {
     await tiny?.stop();
-    await cm?.stop();
-    client?.close();
-    await api?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await fx?.stop();
   });
 
   it('no default class: a class-less claim stays Pending ("no storage class is set"); a default class created later is assigned and provisions it', async () => {

@@ -10,7 +10,8 @@ import type { Event, PersistentVolume, PersistentVolumeClaim, Pod } from '../../
 import type { StatefulSet } from '../../../pkg/api/apps/v1';
 import { isConflict, isNotFound } from '../../../pkg/api/errors';
 import type { StorageClass } from '../../../pkg/api/storage/v1';
-import type { Clientset } from '../../../pkg/client/clientset';
+import { Clientset } from '../../../pkg/client/clientset';
+import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { run } from '../../../pkg/controller/manager/controller_manager';
 import { newLogger, silentLogger } from '../../../pkg/log/logger';
 import type { VolumeDriver } from '../../../pkg/volume/driver';
@@ -311,3 +312,44 @@ export function webStatefulSet(
 /** True for a Running pod whose Ready condition is True. */
 export const isReadyPod = (p: Pod): boolean =>
   p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** Waits until the controller-manager made the built-in classes (it is up then). */
+export async function waitBuiltInClasses(client: Clientset): Promise<void> {
+  await waitUntil(
+    async () => (await client.storageClasses.list()).items.length >= 2,
+    20_000,
+    'built-in StorageClasses',
+  );
+}
+
+/** A real apiserver, a client and one in-process controller-manager on a temp dir, namespace made. */
+export interface ControllerFixture {
+  api: TestApiServer;
+  client: Clientset;
+  cm: InProcessControllerManager;
+  tmp: string;
+  /** Stops the controller-manager, the client and the apiserver and removes the temp dir. */
+  stop(): Promise<void>;
+}
+
+/** Starts a ControllerFixture whose temp dir is named after `prefix`, with namespace `ns`. */
+export async function startControllerFixture(ns: string, prefix: string): Promise<ControllerFixture> {
+  const api = await startApiServer();
+  const client = new Clientset({ server: api.url, qps: 0 });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `kubestore-${prefix}-it-`));
+  const cm = startControllerManager({ url: api.url, dir: tmp });
+  await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  await waitBuiltInClasses(client);
+  return {
+    api,
+    client,
+    cm,
+    tmp,
+    stop: async () => {
+      await cm.stop();
+      client.close();
+      await api.stop();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}

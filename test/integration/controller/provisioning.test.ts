@@ -5,52 +5,39 @@
  * that binds once created, Delete vs Retain reclaim, and pvc/pv protection.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PersistentVolumeClaim } from '../../../pkg/api/core/v1';
-import { Clientset } from '../../../pkg/client/clientset';
-import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
+import type { Clientset } from '../../../pkg/client/clientset';
 import {
   claim,
   hostPathClass,
   hostPathVolume,
   type InProcessControllerManager,
   runningPod,
-  startControllerManager,
   waitClaimPhase,
   waitEvent,
   waitGone,
   waitUntil,
+  type ControllerFixture,
+  startControllerFixture,
 } from './helpers';
 
 describe('controller-manager (in-process) on a real apiserver: binding, provisioning, reclaim, protection', function () {
   this.timeout(60_000);
   const ns = 'seed';
-  let api: TestApiServer;
   let client: Clientset;
   let cm: InProcessControllerManager;
   let tmp: string;
+  let fx: ControllerFixture | undefined;
 
   before(async () => {
-    api = await startApiServer();
-    client = new Clientset({ server: api.url, qps: 0 });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kubestore-ctl-it-'));
-    cm = startControllerManager({ url: api.url, dir: tmp });
-    await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    // The controller-manager is up once it has made the built-in classes.
-    await waitUntil(
-      async () => (await client.storageClasses.list()).items.length >= 2,
-      20_000,
-      'built-in StorageClasses',
-    );
+    fx = await startControllerFixture(ns, 'ctl');
+    ({ client, cm, tmp } = fx);
   });
 
   after(async () => {
-    await cm?.stop();
-    client?.close();
-    await api?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await fx?.stop();
   });
 
   it('the built-in classes hostPath and nfs exist', async () => {

@@ -16,6 +16,7 @@ import {
   startControllerManager,
   waitEvent,
   waitUntil,
+  waitBuiltInClasses,
 } from './helpers';
 
 const PVS = 100;
@@ -58,11 +59,7 @@ describe('controller-manager: 200 claims race for 100 PVs with two controller-ma
       startControllerManager({ url: api.url, identity: 'kcm-one' }),
       startControllerManager({ url: api.url, identity: 'kcm-two' }),
     );
-    await waitUntil(
-      async () => (await client.storageClasses.list()).items.length >= 2,
-      20_000,
-      'built-in StorageClasses',
-    );
+    await waitBuiltInClasses(client);
   });
 
   after(async () => {

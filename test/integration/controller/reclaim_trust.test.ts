@@ -28,6 +28,7 @@ import {
   waitEvent,
   waitGone,
   waitUntil,
+  waitBuiltInClasses,
 } from './helpers';
 
 describe('controller-manager (in-process) on a real apiserver: reclaim deletes only what it provisioned', function () {
@@ -49,11 +50,7 @@ describe('controller-manager (in-process) on a real apiserver: reclaim deletes o
     client = new Clientset({ server: api.url, qps: 0 });
     cm = startControllerManager({ url: api.url, dir: tmp, hostPathAllowedRoots: [fast] });
     await client.namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await waitUntil(
-      async () => (await client.storageClasses.list()).items.length >= 2,
-      20_000,
-      'built-in StorageClasses',
-    );
+    await waitBuiltInClasses(client);
   });
 
   after(async () => {
