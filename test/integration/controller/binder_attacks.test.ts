@@ -172,6 +172,26 @@ describe('controller-manager (in-process): attacks on the issue-17 binder paths'
     expect(code).to.equal(422);
   });
 
+  it('a class-less claim may be given a class once; changing it again or removing it is refused with 422', async () => {
+    const c = claim(nsA, 'class-once', { volumeName: 'attack-nowhere' });
+    delete c.spec.storageClassName;
+    await client.persistentVolumeClaims.create(c);
+    const setClass = async (name: string | undefined): Promise<number | undefined> => {
+      for (;;) {
+        const cur = await client.persistentVolumeClaims.get('class-once', nsA);
+        const spec = { ...cur.spec };
+        if (name === undefined) delete spec.storageClassName;
+        else spec.storageClassName = name;
+        const code = await createStatus(client.persistentVolumeClaims.update({ ...cur, spec }));
+        if (code !== 409) return code;
+      }
+    };
+    expect(await setClass('premium')).to.equal(undefined);
+    expect(await setClass('hostPath')).to.equal(422);
+    expect(await setClass(undefined)).to.equal(422);
+    expect((await client.persistentVolumeClaims.get('class-once', nsA)).spec.storageClassName).to.equal('premium');
+  });
+
   it('controller-manager restarts while user claimRefs are loosened leave no PV bound twice and every PV Available, uid cleared', async () => {
     const n = 12;
     await pool(n, 4, (i) => client.persistentVolumeClaims.create(claim(nsB, `crash-${i}`, { size: '16Mi' })));
