@@ -6,6 +6,8 @@ import {
   type TypedLocalObjectReference,
 } from '../core/v1';
 import { canonicalResourceList } from './resource_list';
+import { getOwn } from '../../util/json/own';
+import { BetaStorageClassAnnotation } from '../storage/default_class';
 
 /**
  * A copy of `pvc` with the defaults applied (the input is not changed): volumeMode Filesystem;
@@ -42,6 +44,21 @@ export function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): Persis
         : {}),
     },
   };
+}
+
+/**
+ * A copy of `pvc` whose `spec.storageClassName` is its beta `volume.beta.kubernetes.io/storage-class`
+ * annotation when the spec names no class (Kubernetes' GetPersistentVolumeClaimClass reads the
+ * annotation first): done once at create, so the binder, scheduler and expander, which read
+ * the spec, see the class the user asked for. A claim that names a class in its spec keeps it.
+ */
+export function adoptBetaStorageClass(pvc: PersistentVolumeClaim): PersistentVolumeClaim {
+  const spec = pvc.spec;
+  if (!spec || typeof spec !== 'object' || (spec.storageClassName !== undefined && spec.storageClassName !== null))
+    return pvc;
+  const beta: unknown = getOwn(pvc.metadata?.annotations ?? {}, BetaStorageClassAnnotation);
+  if (typeof beta !== 'string') return pvc;
+  return { ...pvc, spec: { ...spec, storageClassName: beta } };
 }
 
 function isRef(v: unknown): v is { apiGroup?: unknown; kind?: unknown; name?: unknown; namespace?: unknown } {

@@ -53,6 +53,22 @@ export function desiredPod(pod: DeepReadonly<Stored<Pod, 'Namespaced'>>, l: Volu
       });
       continue;
     }
+    // As Kubernetes' populator: the PV must point back at this very claim (a claim's volumeName
+    // alone names any PV, another namespace's included). A claimRef without a uid (set by hand,
+    // naming the claim) is accepted; one of another uid is an older claim of that name.
+    const ref = pv.spec.claimRef;
+    if (
+      !ref ||
+      (ref.namespace ?? '') !== ns ||
+      ref.name !== src.claimName ||
+      (ref.uid !== undefined && ref.uid !== '' && ref.uid !== claim.metadata.uid)
+    ) {
+      volumes.push({
+        ...base,
+        error: `found persistentvolume "${claim.spec.volumeName}" but its claimRef does not point to claim "${src.claimName}" (uid ${claim.metadata.uid})`,
+      });
+      continue;
+    }
     if (pv.spec.volumeMode === 'Block' || claim.spec.volumeMode === 'Block') {
       // Raw block devices (volumeDevices) are not implemented: say so rather than fail silently.
       volumes.push({

@@ -130,6 +130,18 @@ export class FakeCache implements VolumeListers {
           o as Stored<PersistentVolumeClaim, 'Namespaced'>,
         );
     }
+    // A PV without a claimRef gets one pointing at the claim naming it, as the binder leaves them
+    // (the populator mounts a PV only for the claim it points back at).
+    for (const c of this.claims.values()) {
+      const pv = c.spec.volumeName ? this.volumes.get(c.spec.volumeName) : undefined;
+      if (pv && !pv.spec.claimRef)
+        pv.spec.claimRef = {
+          kind: 'PersistentVolumeClaim',
+          namespace: c.metadata.namespace,
+          name: c.metadata.name,
+          uid: c.metadata.uid,
+        };
+    }
     return this;
   }
 

@@ -1,7 +1,7 @@
-/** PersistentVolumeClaim strategy: created Pending, dataSource/dataSourceRef mirrored; spec immutable but requests, a first volumeName and a first class. */
+/** PersistentVolumeClaim strategy: created Pending, dataSource/dataSourceRef mirrored, a beta class annotation copied into a class-less spec; spec immutable but requests, a first volumeName and a first class. */
 import type { PersistentVolumeClaim } from '../../../api/core/v1';
 import { PersistentVolumeClaimPhase } from '../../../api/core/v1';
-import { defaultPersistentVolumeClaim, normalizeDataSources } from '../../../api/defaults';
+import { adoptBetaStorageClass, defaultPersistentVolumeClaim, normalizeDataSources } from '../../../api/defaults';
 import { persistentVolumeClaims } from '../../../api/resources';
 import {
   validatePersistentVolumeClaim,
@@ -15,8 +15,10 @@ export const persistentVolumeClaimStrategy: Strategy<PersistentVolumeClaim> = {
   info: persistentVolumeClaims,
   selectableFields: ['spec.volumeName', 'status.phase', 'spec.storageClassName'],
   prepareForCreate: (pvc) =>
-    normalizeDataSources(
-      defaultPersistentVolumeClaim({ ...pvc, status: { phase: PersistentVolumeClaimPhase.Pending } }),
+    adoptBetaStorageClass(
+      normalizeDataSources(
+        defaultPersistentVolumeClaim({ ...pvc, status: { phase: PersistentVolumeClaimPhase.Pending } }),
+      ),
     ),
   validate: validatePersistentVolumeClaim,
   prepareForUpdate: (pvc) => defaultPersistentVolumeClaim(pvc),

@@ -5,6 +5,8 @@
  *
  *   bound path ─┬─ no volumeName               → Lost + ClaimLost
  *               ├─ PV gone                     → Lost + ClaimLost
+ *               ├─ PV free, other type/class    → claim Failed + VolumeMismatch (a forged
+ *               │                                  bind-completed skips no check)
  *               ├─ PV free or pointing at it   → (re)bind
  *               └─ PV pre-bound/bound to another claim → Lost + ClaimMisbound
  *   claim names spec.volumeName ─┬─ PV missing        → provision a PV with exactly that name, bind
@@ -129,7 +131,10 @@ async function syncBoundClaim(ctx: ControllerContext, claim: StoredClaim, volume
       EventReason.ClaimLost,
       'Bound claim has lost its PersistentVolume. Data on the volume is lost!',
     );
-  // An unclaimed PV of the other volume mode is never bound, not even to a bind-completed claim.
+  // An unclaimed PV of another type or class (the seed's rule) or of the other volume mode is
+  // never bound, not even to a bind-completed claim: the annotation is client-written, and a
+  // forged one must not skip the checks a named claim gets.
+  if (!pv.spec.claimRef) await refuseTypeOrClassMismatch(ctx, claim, pv);
   const mode = pv.spec.claimRef ? undefined : volumeModeMisfit(pv, claim);
   if (mode) {
     const message = `Cannot bind to requested volume "${volumeName}": ${mode}`;
@@ -174,14 +179,7 @@ async function syncNamedClaim(ctx: ControllerContext, claim: StoredClaim, volume
     await provisionAndBind(ctx, claim, volumeName);
     return;
   }
-  const className = claim.spec.storageClassName ?? '';
-  const wantType = classTypeOf(ctx.drivers, className, classOf(ctx, claim));
-  const haveType = volumeTypeOf(ctx.drivers, pv);
-  const classMismatch = className !== '' && (pv.spec.storageClassName ?? '') !== className;
-  if ((wantType !== undefined && haveType !== wantType) || classMismatch) {
-    await markMismatch(ctx, claim, pv, wantType, haveType);
-    throw new TerminalError(`claim ${objectKey(claim)} does not match volume ${volumeName}`);
-  }
+  await refuseTypeOrClassMismatch(ctx, claim, pv);
   // Kubernetes' checkVolumeSatisfyClaim: the claim stays Pending with the reason. The volume
   // mode is checked even for a volume pre-bound to the claim (never bound across modes).
   const driver = ctx.drivers.forVolume(pv);
@@ -211,6 +209,25 @@ async function syncNamedClaim(ctx: ControllerContext, claim: StoredClaim, volume
     return;
   }
   await bind(ctx, claim, pv);
+}
+
+/**
+ * The seed's rule for a claim and the volume it names: another storage type or class marks the
+ * claim Failed with VolumeMismatch (nothing else changes) and throws a TerminalError (the claim
+ * is not retried until it or the volume changes); returns when type and class agree.
+ */
+async function refuseTypeOrClassMismatch(
+  ctx: ControllerContext,
+  claim: StoredClaim,
+  pv: DeepReadonly<StoredVolume>,
+): Promise<void> {
+  const className = claim.spec.storageClassName ?? '';
+  const wantType = classTypeOf(ctx.drivers, className, classOf(ctx, claim));
+  const haveType = volumeTypeOf(ctx.drivers, pv);
+  const classMismatch = className !== '' && (pv.spec.storageClassName ?? '') !== className;
+  if ((wantType === undefined || haveType === wantType) && !classMismatch) return;
+  await markMismatch(ctx, claim, pv, wantType, haveType);
+  throw new TerminalError(`claim ${objectKey(claim)} does not match volume ${pv.metadata.name}`);
 }
 
 async function markMismatch(

@@ -3,7 +3,8 @@
  * volumes, fed by the PV, PVC and StorageClass informers; handlers only enqueue keys and keep
  * the matching index current; the reconcilers (claim_sync, volume_sync) re-read the listers.
  *
- * Events that can change a claim's outcome enqueue it: the claim itself; its volume; a PV that
+ * Events that can change a claim's outcome enqueue it: the claim itself; its volume (or a PV of
+ * the name it asks for); a PV that
  * becomes matchable (every Pending claim of that class); a StorageClass appearing (every
  * Pending claim naming it; a default class: also every Pending claim without a class).
  */
@@ -95,6 +96,8 @@ export function newPersistentVolumeController(o: PersistentVolumeControllerOptio
     volumeQueue.add(pv.metadata.name);
     if (pv.spec.claimRef?.name) claimQueue.add(claimRefKey(pv.spec.claimRef));
     else if (isMatchable(pv)) pendingClaimsOfClass(pv.spec.storageClassName ?? '');
+    // Claims naming it by spec.volumeName, whatever their class (a Lost claim's PV re-created).
+    for (const c of claims.byIndex(IndexName.ClaimByVolume, pv.metadata.name)) claimQueue.add(objectKey(c));
   };
   const registrations = [
     pvInformer.addEventHandler({

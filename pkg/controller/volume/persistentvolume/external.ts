@@ -75,6 +75,37 @@ export async function announceExternal(
 }
 
 /**
+ * A claim our own driver provisions that carries a storage-provisioner annotation naming
+ * someone else (forged, or copied from another cluster's claim) gets both annotations set to
+ * `provisioner` before provisioning, as Kubernetes' setClaimProvisioner does, so no external
+ * provisioner takes it for its own. A claim without the annotations is returned unwritten.
+ */
+export async function correctForeignProvisioner(
+  ctx: ControllerContext,
+  claim: StoredClaim,
+  provisioner: string,
+): Promise<StoredClaim> {
+  const annotations = claim.metadata.annotations ?? {};
+  const keys = [Annotation.StorageProvisioner, Annotation.BetaStorageProvisioner];
+  const foreign = keys.some((k) => {
+    const v = getOwn<string>(annotations, k);
+    return v !== undefined && v !== provisioner;
+  });
+  if (!foreign) return claim;
+  return ctx.pvcClient.update({
+    ...claim,
+    metadata: {
+      ...claim.metadata,
+      annotations: {
+        ...annotations,
+        [Annotation.BetaStorageProvisioner]: provisioner,
+        [Annotation.StorageProvisioner]: provisioner,
+      },
+    },
+  });
+}
+
+/**
  * Gives a claim without any class the default StorageClass (Kubernetes' retroactive
  * assignment); true when it wrote the claim (its next sync continues from the new class).
  */

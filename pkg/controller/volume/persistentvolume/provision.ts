@@ -9,7 +9,7 @@ import { EventType, PersistentVolumePhase } from '../../../api/core/v1';
 import { isAlreadyExists } from '../../../api/errors';
 import { type Result, TerminalError } from '../../../util/reconcile/runner';
 import { NoProvisioner } from '../../../api/storage/v1';
-import { announceExternal, assignDefaultClass } from './external';
+import { announceExternal, assignDefaultClass, correctForeignProvisioner } from './external';
 import { bind, claimRefFor, refersTo } from './bind';
 import { Annotation, EventReason } from './constants';
 import { provisionerOf, unsupportedByDriver } from './drivers';
@@ -46,10 +46,11 @@ export function nodeAffinityFor(segments: readonly Topology[]): PersistentVolume
  */
 export async function provisionAndBind(
   ctx: ControllerContext,
-  claim: StoredClaim,
+  claimIn: StoredClaim,
   pvName: string,
   topology?: TopologyRequirement,
 ): Promise<Result | void> {
+  let claim = claimIn;
   const existing = ctx.volumes.get(pvName);
   if (existing) {
     if (!existing.spec.claimRef || refersTo(existing, claim)) {
@@ -116,6 +117,7 @@ export async function provisionAndBind(
     ctx.recorder.event(claim, EventType.Warning, EventReason.ProvisioningFailed, message);
     throw new TerminalError(message);
   }
+  claim = await correctForeignProvisioner(ctx, claim, sc.provisioner);
   const provisioner = ctx.controllerOf(driver);
   let contentSource: CreateVolumeRequest['contentSource'] | 'foreign' | undefined;
   try {

@@ -21,7 +21,7 @@ const claim = (name: string, volumeName?: string): Stored<PersistentVolumeClaim,
   storedIn<PersistentVolumeClaim>({
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: { name, namespace: 'team' },
+    metadata: { name, namespace: 'team', uid: `uid-${name}` },
     spec: {
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage: '1Gi' } },
@@ -29,12 +29,18 @@ const claim = (name: string, volumeName?: string): Stored<PersistentVolumeClaim,
     },
     status: { phase: volumeName ? 'Bound' : 'Pending' },
   });
-const volume = (name: string): Stored<PersistentVolume, 'Cluster'> =>
+/** A PV bound to the claim `team/<claimName>` (uid `<claimUid>`). */
+const volume = (name: string, claimName = 'data', claimUid = `uid-${claimName}`): Stored<PersistentVolume, 'Cluster'> =>
   stored<PersistentVolume>({
     apiVersion: 'v1',
     kind: 'PersistentVolume',
     metadata: { name },
-    spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/srv/${name}` } },
+    spec: {
+      capacity: { storage: '1Gi' },
+      accessModes: ['ReadWriteOnce'],
+      hostPath: { path: `/srv/${name}` },
+      claimRef: { kind: 'PersistentVolumeClaim', namespace: 'team', name: claimName, uid: claimUid },
+    },
   });
 
 /** An apiserver of claims and volumes the test edits, counting GETs. */
@@ -81,6 +87,27 @@ describe('ClaimFetcher', () => {
     const d = desiredPod(p, f);
     expect(d.volumes[0]?.pv?.metadata.name).to.equal('pv-1');
     expect(d.volumes[0]?.error).to.equal(undefined);
+  });
+
+  it("a claim whose volumeName names a PV that points at another claim (another namespace's, or an older claim of that name) is not mounted", async () => {
+    const api = fakeApi();
+    api.claims.set('data', claim('data', 'pv-1'));
+    const f = new ClaimFetcher({ get: api.get });
+    const p = pod('web', ['data']);
+    const elsewhere = volume('pv-1');
+    elsewhere.spec.claimRef = { kind: 'PersistentVolumeClaim', namespace: 'elsewhere', name: 'data' };
+    for (const pv of [volume('pv-1', 'data', 'uid-of-an-older-data'), volume('pv-1', 'other'), elsewhere]) {
+      api.volumes.set('pv-1', pv);
+      await f.fetch(p);
+      const d = desiredPod(p, f);
+      expect(d.volumes[0]?.pv).to.equal(undefined);
+      expect(d.volumes[0]?.error).to.match(/claimRef does not point to claim "data"/);
+    }
+    const unbound = volume('pv-1');
+    delete unbound.spec.claimRef;
+    api.volumes.set('pv-1', unbound);
+    await f.fetch(p);
+    expect(desiredPod(p, f).volumes[0]?.error).to.match(/claimRef does not point/);
   });
 
   it('reports a pod unsettled, with a doubling capped retry, until its claim binds and its volume exists', async () => {

@@ -136,6 +136,17 @@ const set3: Row[] = [
     errors: [/TerminalError: Cannot bind to requested volume "v3-3b": incompatible volumeMode/],
   },
   {
+    name: '3-3c (seed) a (forged) bind-completed claim naming an unclaimed volume of another class is Failed, not bound (upstream binds it)',
+    initial: {
+      pvs: [vol('v3-3c', '10Gi', { className: 'gold' })],
+      pvcs: [claim('c3-3c', '1Gi', { volumeName: 'v3-3c', className: 'silver', annotations: { [Completed]: 'yes' } })],
+    },
+    pvs: { 'v3-3c': { phase: 'Available', claim: null, untouched: true } },
+    pvcs: { 'default/c3-3c': { phase: 'Failed', condition: /storage class "silver"/ } },
+    events: ['Warning VolumeMismatch default/c3-3c'],
+    errors: [/TerminalError/, /TerminalError/],
+  },
+  {
     name: '3-1 a bind-completed claim that lost its volumeName is Lost (ClaimLost)',
     initial: {
       pvcs: [claim('c3-1', '10Gi', { phase: 'Bound', annotations: { [BoundBy]: 'yes', [Completed]: 'yes' } })],
