@@ -13,6 +13,14 @@
  *   create into a 409. Such a write fails with Unreachable (503) and the client decides, as
  *   clientv3's non-repeatable calls do.
  *
+ * A member can also hang (a stopped process, a dead peer whose connection is not yet closed):
+ * then nothing fails, the call just never answers. So a read's attempt on one member has its
+ * own deadline, `attemptTimeoutMs` in the first round of members and doubling each round (a
+ * merely slow read still gets its time), and moves on when it passes. A write keeps the whole
+ * deadline: once sent it may be applied whenever the member resumes, so a timed-out write is
+ * ambiguous (503) anyway; the next call then starts on the next member. With one member
+ * there is nowhere to move, and every attempt has the whole deadline.
+ *
  * Any error that is not about reaching a member (a compacted revision, a failed txn's answer)
  * is returned at once. Nothing here keeps a member out for long: a member that comes back is
  * used again as soon as the preference reaches it.
@@ -23,7 +31,7 @@ import type * as RPC from 'etcd3/lib/rpc';
 import type { Logger } from 'pino';
 import { Backoff, sleep } from '../../util/wait';
 
-/** The gRPC options of one attempt: its deadline is the whole call's (retries never extend it). */
+/** The gRPC options of one attempt: never past the whole call's deadline (retries never extend it). */
 export interface CallOptions {
   deadline: number;
 }
@@ -55,6 +63,8 @@ export interface EtcdMembersOptions {
   endpoints: string[];
   /** gRPC dial timeout per member in ms (default 3,000). */
   dialTimeoutMs?: number;
+  /** A read's deadline on one member in the first round, doubling per round (default 1,000 ms). */
+  attemptTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -64,10 +74,12 @@ export class EtcdMembers {
   private readonly endpoints: string[];
   private preferred = 0;
   private readonly log?: Logger;
+  private readonly attemptTimeoutMs: number;
 
   constructor(opts: EtcdMembersOptions) {
     if (opts.endpoints.length === 0) throw new Error('etcd: no endpoints');
     this.endpoints = opts.endpoints;
+    this.attemptTimeoutMs = opts.attemptTimeoutMs ?? 1000;
     this.log = opts.logger;
     this.clients = opts.endpoints.map((host) => {
       const clientOpts: IOptions = {
@@ -117,8 +129,13 @@ export class EtcdMembers {
     const backoff = new Backoff({ durationMs: 50, factor: 2, capMs: 500 });
     for (let attempt = 1; ; attempt++) {
       const client = this.current();
+      const round = Math.floor((attempt - 1) / this.clients.length);
+      const attemptDeadline =
+        kind === 'read' && this.clients.length > 1
+          ? Math.min(deadline, Date.now() + this.attemptTimeoutMs * 2 ** Math.min(round, 10))
+          : deadline;
       try {
-        return await fn(client, { deadline });
+        return await fn(client, { deadline: attemptDeadline });
       } catch (err) {
         const cls = classifyFailure(err);
         if (cls === 'other' || (cls === 'unavailable' && kind === 'write')) {
