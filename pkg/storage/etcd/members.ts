@@ -57,6 +57,43 @@ export function classifyFailure(err: unknown): FailureClass {
   return 'other';
 }
 
+const hostPort = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+/**
+ * Checks an --etcd-servers list: every entry an http(s)://host:port URL (no path) or a bare
+ * host:port, none empty (a stray comma), no member twice. Returns the entries trimmed (URLs
+ * without a trailing slash); throws an Error naming the bad entry. A bad entry would otherwise
+ * fail every call sent to it without moving the preference on, or count one member twice.
+ */
+export function parseEtcdServers(list: readonly string[]): string[] {
+  const what = `is not an etcd client URL (http://host:port, https://host:port or host:port)`;
+  if (list.length === 0) throw new Error('--etcd-servers: no etcd servers given');
+  const seen = new Set<string>();
+  return list.map((raw, i) => {
+    const entry = raw.trim();
+    if (!entry) throw new Error(`--etcd-servers entry ${i + 1} is empty (a stray comma?)`);
+    let out = entry;
+    let host = entry;
+    if (entry.includes('://')) {
+      let u: URL;
+      try {
+        u = new URL(entry);
+      } catch {
+        throw new Error(`--etcd-servers: ${JSON.stringify(entry)} ${what}`);
+      }
+      const plain = (u.pathname === '' || u.pathname === '/') && !u.search && !u.hash && !u.username;
+      if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !plain || !u.port)
+        throw new Error(`--etcd-servers: ${JSON.stringify(entry)} ${what}`);
+      host = u.host;
+      out = `${u.protocol}//${u.host}`;
+    } else if (!hostPort.test(entry)) throw new Error(`--etcd-servers: ${JSON.stringify(entry)} ${what}`);
+    const key = host.toLowerCase();
+    if (seen.has(key)) throw new Error(`--etcd-servers lists ${host} twice`);
+    seen.add(key);
+    return out;
+  });
+}
+
 /** Options of a member set. */
 export interface EtcdMembersOptions {
   /** Client URLs, one per member, e.g. http://127.0.0.1:2379. */
@@ -77,11 +114,10 @@ export class EtcdMembers {
   private readonly attemptTimeoutMs: number;
 
   constructor(opts: EtcdMembersOptions) {
-    if (opts.endpoints.length === 0) throw new Error('etcd: no endpoints');
-    this.endpoints = opts.endpoints;
+    this.endpoints = parseEtcdServers(opts.endpoints);
     this.attemptTimeoutMs = opts.attemptTimeoutMs ?? 1000;
     this.log = opts.logger;
-    this.clients = opts.endpoints.map((host) => {
+    this.clients = this.endpoints.map((host) => {
       const clientOpts: IOptions = {
         hosts: [host],
         dialTimeout: opts.dialTimeoutMs ?? 3000,
