@@ -4,16 +4,22 @@ import { NodeRestriction } from '../../pkg/apiserver/admission/node_restriction'
 import { run } from '../../pkg/apiserver/server';
 import { hostPathRootFlags } from '../../pkg/util/fsroots/flags';
 import { parseRoots } from '../../pkg/util/fsroots/roots';
+import { parseEtcdServers } from '../../pkg/storage/etcd/members';
 import { FlagError, isLoopbackAddress, isPort, pemFlagFile, runMain } from '../../pkg/flags/flags';
 import { loadTokenFile } from '../../pkg/apiserver/authentication/token_file';
 import { AuthorizationMode } from '../../pkg/apiserver/authorization/modes';
 import { checkLoggingFormat, LoggingFormat, newLogger } from '../../pkg/log/logger';
 
+/** The --etcd-servers check: every entry a member's client URL, none empty, none twice. */
 function endpoints(v: string | number | boolean): string | undefined {
-  const list = String(v).split(',').filter(Boolean);
-  if (list.length === 0) return 'at least one etcd endpoint is required';
-  for (const e of list) if (!/^https?:\/\/[^/\s]+$/.test(e)) return `"${e}" is not a URL like http://127.0.0.1:2379`;
-  return undefined;
+  for (const e of String(v).split(','))
+    if (e.trim() && !/^https?:\/\//.test(e.trim())) return `"${e}" is not a URL like http://127.0.0.1:2379`;
+  try {
+    parseEtcdServers(String(v).split(','));
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.replace(/^--etcd-servers:? ?/, '');
+  }
 }
 
 const modes: readonly string[] = Object.values(AuthorizationMode);
@@ -122,6 +128,7 @@ runMain(
   },
   async (f, signal) => {
     if (typeof f['etcd-servers'] !== 'string') throw new FlagError('--etcd-servers is required');
+    const etcdServers = parseEtcdServers(String(f['etcd-servers']).split(','));
     const bindAddress = String(f['bind-address']);
     const port = Number(f.port);
     const securePort = Number(f['secure-port']);
@@ -164,7 +171,7 @@ runMain(
     };
     await run(
       {
-        etcdServers: String(f['etcd-servers']).split(','),
+        etcdServers,
         etcdPrefix: String(f['etcd-prefix']),
         bindAddress,
         ...(port !== 0 ? { port } : {}),

@@ -1,8 +1,9 @@
 /**
  * A private multi-member etcd cluster (Debian's /usr/bin/etcd) for tests that kill members:
  * each member has its own temp data dir and free loopback ports. `kill(i)` SIGKILLs member i,
- * `restart(i)` brings it back on the same ports and data (it rejoins and catches up), and
- * `leader()` asks a live member which member leads.
+ * `restart(i)` brings it back on the same ports and data (it rejoins and catches up),
+ * `pause(i)`/`resume(i)` SIGSTOP/SIGCONT it (a hung member: its connections stay open and
+ * nothing answers), and `leader()` asks a live member which member leads.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -112,11 +113,26 @@ export class EtcdCluster {
     });
   }
 
+  /** SIGSTOPs member i: a hung process whose sockets stay open (it answers nothing). */
+  pause(i: number): void {
+    if (this.alive(i)) this.member(i).proc?.kill('SIGSTOP');
+  }
+
+  /** SIGCONTs a paused member i. */
+  resume(i: number): void {
+    if (this.alive(i)) this.member(i).proc?.kill('SIGCONT');
+  }
+
   /** Restarts a killed member on its ports and data and waits until it is healthy again. */
   async restart(i: number): Promise<void> {
     if (this.alive(i)) return;
     this.spawn(i);
     await this.waitHealthy(i);
+  }
+
+  /** The index of a live member other than the leader. */
+  async follower(): Promise<number> {
+    return ((await this.leader()) + 1) % this.members.length;
   }
 
   private async status(i: number): Promise<StatusAnswer | undefined> {

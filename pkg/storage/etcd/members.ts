@@ -13,6 +13,14 @@
  *   create into a 409. Such a write fails with Unreachable (503) and the client decides, as
  *   clientv3's non-repeatable calls do.
  *
+ * A member can also hang (a stopped process, a dead peer whose connection is not yet closed):
+ * then nothing fails, the call just never answers. So a read's attempt on one member has its
+ * own deadline, `attemptTimeoutMs` in the first round of members and doubling each round (a
+ * merely slow read still gets its time), and moves on when it passes. A write keeps the whole
+ * deadline: once sent it may be applied whenever the member resumes, so a timed-out write is
+ * ambiguous (503) anyway; the next call then starts on the next member. With one member
+ * there is nowhere to move, and every attempt has the whole deadline.
+ *
  * Any error that is not about reaching a member (a compacted revision, a failed txn's answer)
  * is returned at once. Nothing here keeps a member out for long: a member that comes back is
  * used again as soon as the preference reaches it.
@@ -23,7 +31,7 @@ import type * as RPC from 'etcd3/lib/rpc';
 import type { Logger } from 'pino';
 import { Backoff, sleep } from '../../util/wait';
 
-/** The gRPC options of one attempt: its deadline is the whole call's (retries never extend it). */
+/** The gRPC options of one attempt: never past the whole call's deadline (retries never extend it). */
 export interface CallOptions {
   deadline: number;
 }
@@ -49,12 +57,51 @@ export function classifyFailure(err: unknown): FailureClass {
   return 'other';
 }
 
+const hostPort = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+/**
+ * Checks an --etcd-servers list: every entry an http(s)://host:port URL (no path) or a bare
+ * host:port, none empty (a stray comma), no member twice. Returns the entries trimmed (URLs
+ * without a trailing slash); throws an Error naming the bad entry. A bad entry would otherwise
+ * fail every call sent to it without moving the preference on, or count one member twice.
+ */
+export function parseEtcdServers(list: readonly string[]): string[] {
+  const what = `is not an etcd client URL (http://host:port, https://host:port or host:port)`;
+  if (list.length === 0) throw new Error('--etcd-servers: no etcd servers given');
+  const seen = new Set<string>();
+  return list.map((raw, i) => {
+    const entry = raw.trim();
+    if (!entry) throw new Error(`--etcd-servers entry ${i + 1} is empty (a stray comma?)`);
+    let out = entry;
+    let host = entry;
+    if (entry.includes('://')) {
+      let u: URL;
+      try {
+        u = new URL(entry);
+      } catch {
+        throw new Error(`--etcd-servers: ${JSON.stringify(entry)} ${what}`);
+      }
+      const plain = (u.pathname === '' || u.pathname === '/') && !u.search && !u.hash && !u.username;
+      if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !plain || !u.port)
+        throw new Error(`--etcd-servers: ${JSON.stringify(entry)} ${what}`);
+      host = u.host;
+      out = `${u.protocol}//${u.host}`;
+    } else if (!hostPort.test(entry)) throw new Error(`--etcd-servers: ${JSON.stringify(entry)} ${what}`);
+    const key = host.toLowerCase();
+    if (seen.has(key)) throw new Error(`--etcd-servers lists ${host} twice`);
+    seen.add(key);
+    return out;
+  });
+}
+
 /** Options of a member set. */
 export interface EtcdMembersOptions {
   /** Client URLs, one per member, e.g. http://127.0.0.1:2379. */
   endpoints: string[];
   /** gRPC dial timeout per member in ms (default 3,000). */
   dialTimeoutMs?: number;
+  /** A read's deadline on one member in the first round, doubling per round (default 1,000 ms). */
+  attemptTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -64,12 +111,13 @@ export class EtcdMembers {
   private readonly endpoints: string[];
   private preferred = 0;
   private readonly log?: Logger;
+  private readonly attemptTimeoutMs: number;
 
   constructor(opts: EtcdMembersOptions) {
-    if (opts.endpoints.length === 0) throw new Error('etcd: no endpoints');
-    this.endpoints = opts.endpoints;
+    this.endpoints = parseEtcdServers(opts.endpoints);
+    this.attemptTimeoutMs = opts.attemptTimeoutMs ?? 1000;
     this.log = opts.logger;
-    this.clients = opts.endpoints.map((host) => {
+    this.clients = this.endpoints.map((host) => {
       const clientOpts: IOptions = {
         hosts: [host],
         dialTimeout: opts.dialTimeoutMs ?? 3000,
@@ -117,8 +165,13 @@ export class EtcdMembers {
     const backoff = new Backoff({ durationMs: 50, factor: 2, capMs: 500 });
     for (let attempt = 1; ; attempt++) {
       const client = this.current();
+      const round = Math.floor((attempt - 1) / this.clients.length);
+      const attemptDeadline =
+        kind === 'read' && this.clients.length > 1
+          ? Math.min(deadline, Date.now() + this.attemptTimeoutMs * 2 ** Math.min(round, 10))
+          : deadline;
       try {
-        return await fn(client, { deadline });
+        return await fn(client, { deadline: attemptDeadline });
       } catch (err) {
         const cls = classifyFailure(err);
         if (cls === 'other' || (cls === 'unavailable' && kind === 'write')) {

@@ -15,7 +15,16 @@
  * With several etcd members a broken stream moves the member preference on (`members.failed`)
  * and re-opens on the next member from the same revision: a member's death costs no event,
  * and a relist (onExpired) happens only when that revision was compacted.
+ *
+ * A member can also fail without breaking the stream: a hung process keeps its connection open
+ * and sends nothing, and a member cut off from the others keeps serving its stale state. Two
+ * guards, as clientv3 and kube-apiserver have them: the stream is opened with etcd's
+ * `hasleader` metadata (etcd refuses it, and later cancels it, while the member has no leader),
+ * and a stream silent for `progressIntervalMs` is asked for its progress (a progress request,
+ * answered by any live member); one silent for `silenceTimeoutMs` is treated as broken and
+ * re-opened on the next member, from the same revision.
  */
+import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import type * as RPC from 'etcd3/lib/rpc';
 import type { Logger } from 'pino';
 import { Backoff } from '../../util/wait';
@@ -47,7 +56,20 @@ export interface PrefixWatchOptions {
   /** Reconnect backoff bounds in ms (default 100 → 2,000). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** A stream silent this long gets a progress request (default 2,000 ms). */
+  progressIntervalMs?: number;
+  /** A stream silent this long is re-opened on the next member (default 5,000 ms). */
+  silenceTimeoutMs?: number;
 }
+
+/** Adds etcd's `hasleader: true` metadata to a call (etcd's v3rpc stream interceptor reads it). */
+const requireLeader: Interceptor = (options, nextCall) =>
+  new InterceptingCall(nextCall(options), {
+    start(metadata, listener, next) {
+      metadata.set('hasleader', 'true');
+      next(metadata, listener);
+    },
+  });
 
 type WatchStream = RPC.IDuplexStream<RPC.IWatchRequest, RPC.IWatchResponse>;
 
@@ -60,6 +82,10 @@ export class PrefixWatch {
   /** The member client the current stream was opened on. */
   private streamClient?: RPC.WatchClient;
   private timer?: NodeJS.Timeout;
+  /** The silence watchdog of the current stream. */
+  private watchdog?: NodeJS.Timeout;
+  /** When the current stream last answered anything (epoch ms). */
+  private heardAt = 0;
   /** Reconnect delays; reset by every response. */
   private readonly backoff: Backoff;
   private done = false;
@@ -84,7 +110,7 @@ export class PrefixWatch {
     const client = this.opts.members.watchClient();
     this.streamClient = client;
     try {
-      stream = await client.watch();
+      stream = await client.watch({ interceptors: [requireLeader] });
     } catch (err) {
       this.retry(err);
       return;
@@ -95,9 +121,13 @@ export class PrefixWatch {
       return;
     }
     this.stream = stream;
+    this.heardAt = Date.now();
     stream.on('data', (res: RPC.IWatchResponse) => {
-      if (this.stream === stream) this.receive(res);
+      if (this.stream !== stream) return;
+      this.heardAt = Date.now();
+      this.receive(res);
     });
+    this.startWatchdog(stream);
     // A stream that errors or ends without being cancelled by etcd is re-opened.
     stream.on('error', (err: Error) => {
       if (this.stream === stream) this.retry(err);
@@ -136,6 +166,22 @@ export class PrefixWatch {
     }
   }
 
+  /** Asks a quiet stream for progress, and re-opens a silent one; see the file comment. */
+  private startWatchdog(stream: WatchStream): void {
+    const interval = this.opts.progressIntervalMs ?? 2000;
+    const silence = this.opts.silenceTimeoutMs ?? 5000;
+    this.watchdog = setInterval(
+      () => {
+        if (this.stream !== stream) return;
+        const quiet = Date.now() - this.heardAt;
+        if (quiet >= silence) this.retry(new Error(`etcd watch stream silent for ${quiet} ms`));
+        else if (quiet >= interval) stream.write({ progress_request: {} });
+      },
+      Math.max(50, Math.min(interval, silence) / 2),
+    );
+    this.watchdog.unref();
+  }
+
   private retry(err: unknown): void {
     if (this.done) return;
     this.closeStream();
@@ -149,6 +195,7 @@ export class PrefixWatch {
   }
 
   private closeStream(): void {
+    clearInterval(this.watchdog);
     const s = this.stream;
     this.stream = undefined;
     if (!s) return;

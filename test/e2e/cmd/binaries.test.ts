@@ -39,6 +39,16 @@ describe('e2e: the binaries', function () {
     ['kube-apiserver', ['--port=abc'], /invalid integer value "abc" for flag --port/],
     ['kubelet', ['--logging-format=xml'], /--logging-format: must be "json" or "text"/],
     ['kube-apiserver', ['--etcd-servers=localhost:2379'], /--etcd-servers/],
+    [
+      'kube-apiserver',
+      ['--etcd-servers=http://127.0.0.1:2379,'],
+      /--etcd-servers: entry 2 is empty \(a stray comma\?\)/,
+    ],
+    [
+      'kube-apiserver',
+      ['--etcd-servers=http://127.0.0.1:2379,http://127.0.0.1:2379/'],
+      /--etcd-servers: lists 127.0.0.1:2379 twice/,
+    ],
     ['kube-apiserver', ['--no-such-flag'], /unknown flag: --no-such-flag/],
     ['kube-controller-manager', ['--master=http://127.0.0.1:1', '--controllers=*,bogus'], /unknown controller "bogus"/],
     ['kube-controller-manager', [], /one of --kubeconfig or --master is required/],

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
 import { openWatch, request, type WatchStream } from '../../helpers/http';
 import { waitFor } from '../../helpers/wait';
+import { widget, widgetCrd } from '../apiextensions/fixtures';
 
 const base = '/api/v1/namespaces/default/persistentvolumeclaims';
 
@@ -116,5 +117,35 @@ describe('integration: two apiservers on one etcd', function () {
       "b's cache to hold a's write",
     );
     wb.close();
+  });
+
+  it('a CRD created through one apiserver is served by the other, and its objects are shared', async () => {
+    const crd = await request(a.url, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', widgetCrd());
+    expect(crd.status, crd.text).to.equal(201);
+    const widgets = '/apis/example.com/v1/namespaces/default/widgets';
+    const t0 = Date.now();
+    // b learns of the CRD from its own watch of the CRD store (no request to a).
+    await waitFor(async () => (await request(b.url, 'GET', widgets)).status === 200, 10_000, 'b to serve widgets');
+    const servedAfterMs = Date.now() - t0;
+    expect(servedAfterMs, 'b serves the CRD within 5 s (ms)').to.be.below(5000);
+    const created = await request<Meta>(b.url, 'POST', widgets, widget('w1', { size: 'small', replicas: 1 }));
+    expect(created.status, created.text).to.equal(201);
+    const got = await request<Meta>(a.url, 'GET', `${widgets}/w1`);
+    expect(got.status, got.text).to.equal(200);
+    expect(got.body.metadata.resourceVersion).to.equal(created.body.metadata.resourceVersion);
+    const disc = await request<{ resources: { name: string }[] }>(b.url, 'GET', '/apis/example.com/v1');
+    expect(disc.body.resources.map((r) => r.name)).to.include('widgets');
+    // Deleted through b: a stops serving it too.
+    const del = await request(
+      b.url,
+      'DELETE',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com',
+    );
+    expect(del.status, del.text).to.be.oneOf([200, 202]);
+    await waitFor(
+      async () => (await request(a.url, 'GET', widgets)).status === 404,
+      10_000,
+      'a to stop serving widgets',
+    );
   });
 });

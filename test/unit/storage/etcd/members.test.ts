@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Etcd3 } from 'etcd3';
-import { classifyFailure, EtcdMembers } from '../../../../pkg/storage/etcd/members';
+import { classifyFailure, EtcdMembers, parseEtcdServers } from '../../../../pkg/storage/etcd/members';
 
 describe('unit: etcd member failover', () => {
   describe('classifyFailure', () => {
@@ -19,6 +19,31 @@ describe('unit: etcd member failover', () => {
       it(`${want}: ${msg}`, () => {
         expect(classifyFailure(new Error(msg))).to.equal(want);
       });
+  });
+
+  describe('parseEtcdServers', () => {
+    it('keeps http(s) URLs and host:port entries, trimmed, in order', () => {
+      expect(parseEtcdServers([' http://127.0.0.1:2379', 'https://etcd-1:2379/', '10.0.0.3:2379'])).to.deep.equal([
+        'http://127.0.0.1:2379',
+        'https://etcd-1:2379',
+        '10.0.0.3:2379',
+      ]);
+    });
+    const bad: [string[], RegExp][] = [
+      [[], /no etcd servers/],
+      [['http://127.0.0.1:2379', ''], /entry 2 is empty/],
+      [['http://127.0.0.1:2379', 'garbage'], /"garbage" is not/],
+      [['ftp://127.0.0.1:2379'], /"ftp:\/\/127.0.0.1:2379" is not/],
+      [['http://127.0.0.1:2379', '127.0.0.1:2379'], /lists 127.0.0.1:2379 twice/],
+      [['http://127.0.0.1:2379/v3'], /is not/],
+    ];
+    for (const [list, err] of bad)
+      it(`rejects ${JSON.stringify(list)} with a clear error`, () => {
+        expect(() => parseEtcdServers(list)).to.throw(err);
+      });
+    it('the member set refuses a list with an empty entry (a trailing comma) instead of failing every call', () => {
+      expect(() => new EtcdMembers({ endpoints: ['127.0.0.1:1', ''] })).to.throw(/empty/);
+    });
   });
 
   describe('run', () => {
