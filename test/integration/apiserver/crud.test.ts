@@ -125,20 +125,27 @@ describe('apiserver: CRUD semantics over etcd', () => {
   });
 
   it('serves resourceVersion=0 ("any version") lists whole from the watch cache, watchable from their revision', async () => {
-    const fromEtcd = (await request<List>(api.url, 'GET', pvcPath('pages'))).body;
+    // Its own namespace and claims, so it stands alone under --grep.
+    await request(api.url, 'POST', '/api/v1/namespaces', { metadata: { name: 'anyversion' } });
+    for (const n of ['c1', 'c2', 'c3']) await request(api.url, 'POST', pvcPath('anyversion'), pvc(n));
+    const fromEtcd = (await request<List>(api.url, 'GET', pvcPath('anyversion'))).body;
+    expect(fromEtcd.items).to.have.length(3);
     let cached: List | undefined;
     // The cache may trail etcd by a moment: wait until it has caught up with this read.
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
-      cached = (await request<List>(api.url, 'GET', `${pvcPath('pages')}?resourceVersion=0&limit=5`)).body;
+      cached = (await request<List>(api.url, 'GET', `${pvcPath('anyversion')}?resourceVersion=0&limit=5`)).body;
       if (cached.items.length === fromEtcd.items.length) break;
     }
     expect(cached?.metadata.continue).to.equal(undefined);
     expect(cached?.items.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`)).to.deep.equal(
       fromEtcd.items.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`),
     );
-    const w = await openWatch(api.url, `${pvcPath('pages')}?resourceVersion=${cached?.metadata.resourceVersion ?? ''}`);
-    await request(api.url, 'POST', pvcPath('pages'), pvc('after-cached-list'));
+    const w = await openWatch(
+      api.url,
+      `${pvcPath('anyversion')}?resourceVersion=${cached?.metadata.resourceVersion ?? ''}`,
+    );
+    await request(api.url, 'POST', pvcPath('anyversion'), pvc('after-cached-list'));
     await w.waitFor(1);
     expect(w.events[0]?.object.metadata?.name).to.equal('after-cached-list');
     w.close();
