@@ -59,7 +59,9 @@ export async function servePortForward(o: ServePortForwardOptions): Promise<void
   ws.on('message', (message: Buffer, isBinary: boolean) => {
     if (!isBinary || message.length === 0) return;
     const channel = message[0] ?? 0;
-    if (channel % 2 !== 0) return;
+    // Only the data channels of the requested ports (a frame for another is dropped, as
+    // Kubernetes' wsstream does, never kept for a connection that will not come).
+    if (channel % 2 !== 0 || channel / 2 >= o.ports.length) return;
     const data = message.subarray(1);
     const conn = conns.get(channel / 2);
     if (conn) conn.write(data);

@@ -92,4 +92,12 @@ describe('kubelet/streaming: port-forward (v4.channel.k8s.io)', () => {
       .join('');
     expect(refused).to.equal('error forwarding port 9090 to pod web: connect ECONNREFUSED 127.0.0.1:9090');
   });
+  it('closes on a frame over 32 MiB with 1009', async () => {
+    rt.onPortForward = () => true;
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/portforward/default/web?ports=8080`, ['v4.channel.k8s.io']);
+    const closed = new Promise<number>((resolve) => ws.on('close', resolve));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.alloc(32 << 20)]));
+    expect(await closed).to.equal(1009);
+  });
 });
