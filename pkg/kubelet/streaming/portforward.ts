@@ -13,10 +13,15 @@ import type { Logger } from 'pino';
 import type WebSocket from 'ws';
 import { badRequest } from '../../api/errors';
 
-/** The ports of a request: `ports=8080,9090` (repeatable), each 1–65535. */
+/** The most ports one request forwards: each connection is a relay process on the node (see runtime/docker/portforward.ts). */
+export const maxForwardedPorts = 64;
+
+/** The ports of a request: `ports=8080,9090` (repeatable), each 1–65535, at most `maxForwardedPorts`. */
 export function parsePorts(values: readonly string[]): number[] {
   const ports = values.flatMap((v) => v.split(',')).map((p) => p.trim());
   if (ports.length === 0 || ports.every((p) => p === '')) throw badRequest('at least one port is required (ports=)');
+  if (ports.length > maxForwardedPorts)
+    throw badRequest(`at most ${maxForwardedPorts} ports may be forwarded in one request (${ports.length} given)`);
   return ports.map((p) => {
     const n = Number(p);
     if (!/^\d+$/.test(p) || n < 1 || n > 65535) throw badRequest(`invalid port ${JSON.stringify(p)}`);

@@ -50,6 +50,13 @@ describe('kubelet/streaming: port-forward (v4.channel.k8s.io)', () => {
     expect(() => parsePorts(['0'])).to.throw(/invalid port/);
     expect(() => parsePorts(['80x'])).to.throw(/invalid port/);
     expect(portPrefix(3, 8080)).to.deep.equal(Buffer.from([3, 0x90, 0x1f]));
+    for (const bad of ['-1', '65536', 'abc', '0x50', '1e3', ' '])
+      expect(() => parsePorts([`80,${bad}`]), bad).to.throw(/invalid port|at least one/);
+    // Each forwarded connection is a relay process on the node: a request names a bounded number.
+    expect(parsePorts([Array.from({ length: 64 }, (_, i) => 1000 + i).join(',')])).to.have.length(64);
+    expect(() => parsePorts([Array.from({ length: 65 }, (_, i) => 1000 + i).join(',')])).to.throw(
+      'at most 64 ports may be forwarded in one request (65 given)',
+    );
   });
 
   it('opens each channel with its port, relays data both ways, reports a refused port, closes when done', async () => {
