@@ -25,8 +25,9 @@ export function authorization(authorizer: Authorizer) {
   return async (ctx: Context, next: Next): Promise<void> => {
     if (!isInsecureRequest(ctx)) {
       const asked = requestAttributes(requestUser(ctx), ctx.method, ctx.path, new URLSearchParams(ctx.querystring));
-      // The streaming subresources are `create` whatever the method; a WebSocket GET may also
-      // be allowed by `get` (roles written for the older GET-based clients keep working).
+      // The streaming subresources are `create` whatever the method, also for the WebSocket
+      // handshake's GET (Kubernetes 1.35, AuthorizePodWebsocketUpgradeCreatePermission): `get`
+      // on `*` (a reader's role) must not open a shell in every pod.
       const streaming =
         asked.resourceRequest &&
         !asked.apiGroup &&
@@ -35,10 +36,7 @@ export function authorization(authorizer: Authorizer) {
       const attrs = streaming ? { ...asked, verb: 'create' } : asked;
       (ctx.state as AuthzState).authorization = attrs;
       const result = authorizer.authorize(attrs);
-      if (result.decision !== Decision.Allow) {
-        const byGet = streaming && ctx.method === 'GET' ? authorizer.authorize(asked) : undefined;
-        if (byGet?.decision !== Decision.Allow) throw forbiddenError(attrs, result.reason);
-      }
+      if (result.decision !== Decision.Allow) throw forbiddenError(attrs, result.reason);
     }
     await next();
   };

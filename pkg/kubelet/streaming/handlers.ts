@@ -28,6 +28,13 @@ import { serveSpdyTunnel, SpdyTunnelProtocol } from './spdy_tunnel';
 /** The port-forward WebSocket subprotocols served. */
 const portForwardProtocols: readonly string[] = [SpdyTunnelProtocol, 'v4.channel.k8s.io'];
 
+/**
+ * The largest message a client may send (golang.org/x/net/websocket's DefaultMaxPayloadBytes,
+ * the kubelet's limit): a larger one closes the stream with 1009 instead of being buffered
+ * (ws would take 100 MiB).
+ */
+export const maxStreamMessageBytes = 32 << 20;
+
 /** What the streaming endpoints need from the kubelet. */
 export interface StreamingDeps {
   runtime: ContainerRuntime;
@@ -74,7 +81,11 @@ export function commandOf(ctx: Context): string[] {
 
 /** Registers /exec and /attach on the kubelet's router. */
 export function registerStreaming(router: Router, deps: StreamingDeps): void {
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => negotiate(offered) ?? false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxStreamMessageBytes,
+    handleProtocols: (offered) => negotiate(offered) ?? false,
+  });
   const serve = (kind: 'exec' | 'attach') => async (ctx: Context) => {
     const { ns = '', pod: podName = '', container = '' } = ctx.params as Record<string, string | undefined>;
     const pod = deps.pod(ns, podName);
@@ -102,6 +113,8 @@ export function registerStreaming(router: Router, deps: StreamingDeps): void {
         : // The kubelet creates containers without a TTY, so attach always demultiplexes.
           deps.runtime.attach(running.id, { stdin: flags.stdin, tty: false });
     wss.handleUpgrade(ctx.req, taken.socket, taken.head, (ws) => {
+      // A protocol error (an oversized or malformed frame) closes the socket; ws reports it here.
+      ws.on('error', (err) => deps.logger.debug({ err: err.message, kind, pod: podName }, 'stream closed on error'));
       serveSession({
         ws,
         protocol,
@@ -115,6 +128,7 @@ export function registerStreaming(router: Router, deps: StreamingDeps): void {
   };
   const pfServer = new WebSocketServer({
     noServer: true,
+    maxPayload: maxStreamMessageBytes,
     handleProtocols: (offered) => [...offered].find((p) => portForwardProtocols.includes(p)) ?? false,
   });
   // ws refuses `SPDY/3.1+portforward.k8s.io` (a '/' is not allowed in an RFC 6455 token): the
@@ -146,6 +160,7 @@ export function registerStreaming(router: Router, deps: StreamingDeps): void {
       tunnels.add(ctx.req);
     }
     pfServer.handleUpgrade(ctx.req, taken.socket, taken.head, (ws) => {
+      ws.on('error', (err) => deps.logger.debug({ err: err.message, pod: podName }, 'port-forward closed on error'));
       const forward = {
         ws,
         connect: (port: number) => deps.runtime.portForward(running.id, port),

@@ -13,10 +13,15 @@ import type { Logger } from 'pino';
 import type WebSocket from 'ws';
 import { badRequest } from '../../api/errors';
 
-/** The ports of a request: `ports=8080,9090` (repeatable), each 1–65535. */
+/** The most ports one request forwards: each connection is a relay process on the node (see runtime/docker/portforward.ts). */
+export const maxForwardedPorts = 64;
+
+/** The ports of a request: `ports=8080,9090` (repeatable), each 1–65535, at most `maxForwardedPorts`. */
 export function parsePorts(values: readonly string[]): number[] {
   const ports = values.flatMap((v) => v.split(',')).map((p) => p.trim());
   if (ports.length === 0 || ports.every((p) => p === '')) throw badRequest('at least one port is required (ports=)');
+  if (ports.length > maxForwardedPorts)
+    throw badRequest(`at most ${maxForwardedPorts} ports may be forwarded in one request (${ports.length} given)`);
   return ports.map((p) => {
     const n = Number(p);
     if (!/^\d+$/.test(p) || n < 1 || n > 65535) throw badRequest(`invalid port ${JSON.stringify(p)}`);
@@ -59,7 +64,9 @@ export async function servePortForward(o: ServePortForwardOptions): Promise<void
   ws.on('message', (message: Buffer, isBinary: boolean) => {
     if (!isBinary || message.length === 0) return;
     const channel = message[0] ?? 0;
-    if (channel % 2 !== 0) return;
+    // Only the data channels of the requested ports (a frame for another is dropped, as
+    // Kubernetes' wsstream does, never kept for a connection that will not come).
+    if (channel % 2 !== 0 || channel / 2 >= o.ports.length) return;
     const data = message.subarray(1);
     const conn = conns.get(channel / 2);
     if (conn) conn.write(data);

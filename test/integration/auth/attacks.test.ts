@@ -107,6 +107,31 @@ describe('Authorization under attack', function () {
       expect((await s.request(lenny, 'GET', `/api/v1/namespaces/team-a/pods?${q}`)).status, q).to.equal(200);
   });
 
+  it('a WebSocket GET to pods/exec, attach or portforward needs create: a role that may only get everything is refused', async () => {
+    // Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission, on by default): the
+    // WebSocket handshake is a GET, but the stream is a create; `get` on `*` (a reader's role,
+    // the controller-manager's) must not open a shell in every pod.
+    await plain('POST', `${rbac}/namespaces/team-a/roles`, {
+      metadata: { name: 'reader' },
+      rules: [{ verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'] }],
+    });
+    await bind('team-a', 'rita-reader', 'Role', 'reader', 'rita');
+    const upgrade = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13' };
+    for (const sub of ['exec?command=sh&stdout=true', 'attach?stdout=true', 'portforward?ports=80']) {
+      const res = await s.request(s.user('rita'), 'GET', `/api/v1/namespaces/team-a/pods/p/${sub}`, {
+        headers: { ...upgrade, 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      });
+      const name = sub.slice(0, sub.indexOf('?'));
+      expect(res.status, sub).to.equal(403);
+      expect(res.body.message, sub).to.equal(
+        `pods "p" is forbidden: User "rita" cannot create resource "pods/${name}" in API group "" in the namespace "team-a"`,
+      );
+    }
+    // carol (admin: create on pods/exec) passes authorization and meets the missing pod.
+    const carol = await s.request(s.user('carol'), 'GET', '/api/v1/namespaces/team-a/pods/p/exec?command=sh&stdout=1');
+    expect(carol.status).to.equal(404);
+  });
+
   it('refuses escalation on every write path, not only create', async () => {
     const carol = s.user('carol');
     const roles = `${rbac}/namespaces/team-a/roles`;
@@ -150,7 +175,10 @@ describe('Authorization under attack', function () {
         body: { metadata: { name: 'dry' }, rules: everything },
       }),
       subresource: await s.request(carol, 'POST', roles, {
-        body: { metadata: { name: 'exec' }, rules: [{ verbs: ['create'], apiGroups: [''], resources: ['pods/exec'] }] },
+        body: {
+          metadata: { name: 'bind' },
+          rules: [{ verbs: ['create'], apiGroups: [''], resources: ['pods/binding'] }],
+        },
       }),
       bindByApply: await s.request(carol, 'PATCH', `${rbac}/namespaces/team-a/rolebindings/root?fieldManager=carol`, {
         body: {

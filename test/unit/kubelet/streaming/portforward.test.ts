@@ -50,6 +50,13 @@ describe('kubelet/streaming: port-forward (v4.channel.k8s.io)', () => {
     expect(() => parsePorts(['0'])).to.throw(/invalid port/);
     expect(() => parsePorts(['80x'])).to.throw(/invalid port/);
     expect(portPrefix(3, 8080)).to.deep.equal(Buffer.from([3, 0x90, 0x1f]));
+    for (const bad of ['-1', '65536', 'abc', '0x50', '1e3', ' '])
+      expect(() => parsePorts([`80,${bad}`]), bad).to.throw(/invalid port|at least one/);
+    // Each forwarded connection is a relay process on the node: a request names a bounded number.
+    expect(parsePorts([Array.from({ length: 64 }, (_, i) => 1000 + i).join(',')])).to.have.length(64);
+    expect(() => parsePorts([Array.from({ length: 65 }, (_, i) => 1000 + i).join(',')])).to.throw(
+      'at most 64 ports may be forwarded in one request (65 given)',
+    );
   });
 
   it('opens each channel with its port, relays data both ways, reports a refused port, closes when done', async () => {
@@ -91,5 +98,13 @@ describe('kubelet/streaming: port-forward (v4.channel.k8s.io)', () => {
       .map((f) => f.subarray(1).toString())
       .join('');
     expect(refused).to.equal('error forwarding port 9090 to pod web: connect ECONNREFUSED 127.0.0.1:9090');
+  });
+  it('closes on a frame over 32 MiB with 1009', async () => {
+    rt.onPortForward = () => true;
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/portforward/default/web?ports=8080`, ['v4.channel.k8s.io']);
+    const closed = new Promise<number>((resolve) => ws.on('close', resolve));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.alloc(32 << 20)]));
+    expect(await closed).to.equal(1009);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import net from 'node:net';
 import WebSocket from 'ws';
 import type { Pod } from '../../../../pkg/api/core/v1';
 import { silentLogger } from '../../../../pkg/log/logger';
@@ -124,6 +125,53 @@ describe('kubelet/streaming: exec and attach sessions over the fake runtime', ()
     await waitFor(() => rt.sessions.length === 1, 2000, 'the session');
     c.ws.terminate();
     await waitFor(() => rt.sessions[0]?.killed === true, 2000, 'the kill');
+  });
+
+  it("a frame over 32 MiB (x/net/websocket's limit) closes the stream with 1009 and kills the session", async () => {
+    const c = await connect('/exec/default/web/app?command=cat&stdin=true&stdout=true', ['v5.channel.k8s.io']);
+    await waitFor(() => rt.sessions.length === 1, 2000, 'the session');
+    c.ws.send(Buffer.concat([Buffer.from([0]), Buffer.alloc(32 << 20)]));
+    expect(await c.closed).to.equal(1009);
+    await waitFor(() => rt.sessions[0]?.killed === true, 5000, 'the kill');
+  });
+
+  it('survives malformed frames (bad UTF-8 text, a reserved opcode): the stream closes, the kubelet stays up', async () => {
+    /** Upgrades a raw socket, writes `frame`, resolves with the close code the server sends (or -1). */
+    const raw = (path: string, protocol: string, frame: Buffer) =>
+      new Promise<number>((resolve, reject) => {
+        const sock = net.connect(server.port, '127.0.0.1');
+        let buf = Buffer.alloc(0);
+        let upgraded = false;
+        sock.on('error', reject);
+        sock.on('close', () => resolve(-1));
+        sock.on('data', (d: Buffer) => {
+          buf = Buffer.concat([buf, d]);
+          if (!upgraded) {
+            const end = buf.indexOf('\r\n\r\n');
+            if (end < 0) return;
+            if (!buf.subarray(0, 12).toString().includes('101')) return reject(new Error(buf.toString()));
+            upgraded = true;
+            buf = buf.subarray(end + 4);
+            sock.write(frame);
+          }
+          const close = buf.indexOf(0x88);
+          if (close >= 0 && buf.length >= close + 4) resolve(buf.readUInt16BE(close + 2));
+        });
+        sock.write(
+          `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+            `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`,
+        );
+      });
+    // A masked text frame whose payload is not UTF-8, and a frame with reserved opcode 0x3.
+    const badText = Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0x31, 0xff]);
+    const reserved = Buffer.from([0x83, 0x80, 0, 0, 0, 0]);
+    const exec = '/exec/default/web/app?command=cat&stdin=true&stdout=true';
+    rt.onPortForward = () => true;
+    expect(await raw(exec, 'base64.channel.k8s.io', badText)).to.equal(1007);
+    expect(await raw(exec, 'v5.channel.k8s.io', reserved)).to.equal(1002);
+    expect(await raw('/portforward/default/web?ports=80', 'v4.channel.k8s.io', reserved)).to.equal(1002);
+    const after = await connect('/exec/default/web/app?command=echo&stdout=true', ['v4.channel.k8s.io']);
+    expect(after.ws.protocol).to.equal('v4.channel.k8s.io');
   });
 
   it('refuses before upgrading: unknown container, no command, no streams, no running instance, no subprotocol', async () => {

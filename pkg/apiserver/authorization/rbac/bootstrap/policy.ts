@@ -58,6 +58,8 @@ const editRules: PolicyRule[] = [
   ...viewRules,
   rule(write, [''], ['persistentvolumeclaims', 'pods']),
   rule(write, ['apps'], ['statefulsets', 'statefulsets/scale']),
+  // As Kubernetes' edit: opening a stream into a pod is a create.
+  rule(['create', 'get'], [''], ['pods/attach', 'pods/exec', 'pods/portforward']),
 ];
 const adminRules: PolicyRule[] = [
   ...editRules,
