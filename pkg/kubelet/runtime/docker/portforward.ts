@@ -13,7 +13,9 @@ const relay = [
   'const s = require("net").connect(Number(process.argv[1]), "127.0.0.1");',
   'process.stdin.pipe(s); s.pipe(process.stdout);',
   's.on("error", (e) => { process.stderr.write(e.message); process.exit(1); });',
-  's.on("close", () => process.exit(0));',
+  // No process.exit on close: it could drop stdout not yet flushed to the kubelet. Destroying
+  // stdin lets the process end by itself once stdout is drained.
+  's.on("close", () => process.stdin.destroy());',
 ].join(' ');
 
 /** A connection to `port` in the network namespace of process `pid`; errors carry the relay's message. */
@@ -45,7 +47,9 @@ export function connectInNetns(pid: number, port: number): Duplex {
     if (!conn.push(chunk)) child.stdout.pause();
   });
   child.stdin.on('error', () => undefined);
-  child.on('exit', (code) => {
+  // 'close', not 'exit': only then has all of the relay's stdout been read (data after an
+  // 'exit' would be pushed after the end, and lost).
+  child.on('close', (code) => {
     if (code !== 0 && code !== null) conn.destroy(new Error(stderr.trim() || `the relay exited with ${code}`));
     else conn.push(null);
   });
