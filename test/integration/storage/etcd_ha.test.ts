@@ -5,54 +5,14 @@
  * when the cluster has lost quorum.
  */
 import { expect } from 'chai';
-import type { KubeObject } from '../../../pkg/api/meta';
 import { isStorageError, StorageErrorCode } from '../../../pkg/storage/errors';
 import { EtcdStore } from '../../../pkg/storage/etcd/store';
-import type { StorageEvent } from '../../../pkg/storage/interfaces';
 import { startApiServer } from '../../helpers/apiserver';
 import { uniquePrefix } from '../../helpers/etcd';
 import { EtcdCluster } from '../../helpers/etcd_cluster';
 import { request } from '../../helpers/http';
 import { waitFor } from '../../helpers/wait';
-
-function obj(name: string): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } } as KubeObject;
-}
-
-/** A store watch that records every event and whether it ended. */
-async function record(store: EtcdStore, prefix: string, after: number) {
-  const events: StorageEvent[] = [];
-  const errors: Error[] = [];
-  const stop = await store.watch(prefix, after, {
-    onEvent: (ev) => events.push(ev),
-    onError: (err) => errors.push(err),
-  });
-  return { events, errors, stop };
-}
-
-/**
- * Creates `n` keys under `prefix`, one after the other: the revisions of the acknowledged ones,
- * and how many failed as ambiguous (Unreachable: the answer was lost; any other error throws).
- */
-async function createMany(
-  store: EtcdStore,
-  prefix: string,
-  from: number,
-  n: number,
-): Promise<{ revs: number[]; ambiguous: number }> {
-  const revs: number[] = [];
-  let ambiguous = 0;
-  for (let i = from; i < from + n; i++) {
-    try {
-      const o = await store.create(`${prefix}k${String(i).padStart(3, '0')}`, obj(`k${i}`));
-      revs.push(Number(o.metadata.resourceVersion));
-    } catch (err) {
-      if (!isStorageError(err, StorageErrorCode.Unreachable)) throw err;
-      ambiguous++;
-    }
-  }
-  return { revs, ambiguous };
-}
+import { createMany, record, steadyWriter, storePreferring } from './etcd_faults';
 
 describe('integration: EtcdStore on a 3-member etcd cluster', function () {
   this.timeout(90_000);
@@ -70,9 +30,7 @@ describe('integration: EtcdStore on a 3-member etcd cluster', function () {
     // A follower is listed first, so it is the one preferred (the one the watch and calls use).
     const leader = await cluster.leader();
     const victim = (leader + 1) % 3;
-    const endpoints = cluster.endpoints;
-    const ordered = [endpoints[victim] ?? '', ...endpoints.filter((_, i) => i !== victim)];
-    const store = new EtcdStore({ endpoints: ordered, requestTimeoutMs: 5000 });
+    const store = storePreferring(cluster, victim, 5000);
     const prefix = `${uniquePrefix()}/`;
     try {
       const start = await store.currentRevision();
@@ -94,7 +52,7 @@ describe('integration: EtcdStore on a 3-member etcd cluster', function () {
       expect(w.events.map((e) => e.revision)).to.deep.equal([...stored].sort((a, b) => a - b));
       // The member comes back, catches up, and serves the data it missed.
       await cluster.restart(victim);
-      const direct = new EtcdStore({ endpoints: [endpoints[victim] ?? ''] });
+      const direct = new EtcdStore({ endpoints: [cluster.endpoints[victim] ?? ''] });
       try {
         expect((await direct.list(prefix)).items).to.have.length(stored.length);
       } finally {
@@ -109,33 +67,18 @@ describe('integration: EtcdStore on a 3-member etcd cluster', function () {
   it('keeps serving while the leader is SIGKILLed: acknowledged writes are all watched once, in order', async () => {
     const leader = await cluster.leader();
     // Prefer the leader, so the watch and the writes are on the member that dies.
-    const endpoints = cluster.endpoints;
-    const ordered = [endpoints[leader] ?? '', ...endpoints.filter((_, i) => i !== leader)];
-    const store = new EtcdStore({ endpoints: ordered, requestTimeoutMs: 5000 });
+    const store = storePreferring(cluster, leader, 5000);
     const prefix = `${uniquePrefix()}/`;
     try {
       const w = await record(store, prefix, await store.currentRevision());
-      const acknowledged: number[] = [];
-      let failed = 0;
-      let running = true;
-      const writer = (async () => {
-        for (let i = 0; running; i++) {
-          try {
-            const o = await store.create(`${prefix}k${String(i).padStart(4, '0')}`, obj(`k${i}`));
-            acknowledged.push(Number(o.metadata.resourceVersion));
-          } catch (err) {
-            // Only an ambiguous write (its answer lost with the leader) may fail, as a 503.
-            expect(isStorageError(err, StorageErrorCode.Unreachable), String(err)).to.equal(true);
-            failed++;
-          }
-        }
-      })();
+      // Only an ambiguous write (its answer lost with the leader) may fail, as a 503.
+      const writer = steadyWriter(store, prefix);
+      const { acknowledged } = writer;
       await waitFor(() => acknowledged.length >= 20, 10_000, '20 writes before the kill');
       await cluster.kill(leader);
       const atKill = acknowledged.length;
       await waitFor(() => acknowledged.length >= atKill + 30, 20_000, '30 writes after the leader died');
-      running = false;
-      await writer;
+      const failed = await writer.stop();
       expect(failed, 'at most the writes in flight at the kill fail').to.be.at.most(2);
       const last = acknowledged[acknowledged.length - 1] ?? 0;
       await waitFor(() => (w.events[w.events.length - 1]?.revision ?? 0) >= last, 15_000, 'the watch to catch up');
@@ -158,28 +101,15 @@ describe('integration: EtcdStore on a 3-member etcd cluster', function () {
     const prefix = `${uniquePrefix()}/`;
     try {
       const w = await record(store, prefix, await store.currentRevision());
-      const acknowledged: number[] = [];
-      let ambiguous = 0;
-      let running = true;
-      const writer = (async () => {
-        for (let i = 0; running; i++) {
-          try {
-            const o = await store.create(`${prefix}k${String(i).padStart(4, '0')}`, obj(`k${i}`));
-            acknowledged.push(Number(o.metadata.resourceVersion));
-          } catch (err) {
-            expect(isStorageError(err, StorageErrorCode.Unreachable), String(err)).to.equal(true);
-            ambiguous++;
-          }
-        }
-      })();
+      const writer = steadyWriter(store, prefix);
+      const { acknowledged } = writer;
       for (const victim of [0, 1, 2, 0]) {
         const at = acknowledged.length;
         await cluster.kill(victim);
         await waitFor(() => acknowledged.length >= at + 10, 10_000, `10 writes with member ${victim} dead`);
         await cluster.restart(victim);
       }
-      running = false;
-      await writer;
+      const ambiguous = await writer.stop();
       // A kill can cost the write in flight on it, and one more on a follower whose leader died.
       expect(ambiguous, 'only writes in flight at a kill are ambiguous').to.be.at.most(8);
       const stored = (await store.list(prefix)).items.map((o) => Number(o.metadata.resourceVersion));

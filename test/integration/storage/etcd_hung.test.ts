@@ -6,49 +6,14 @@
  * still has a quorum).
  */
 import { expect } from 'chai';
-import type { KubeObject } from '../../../pkg/api/meta';
-import { isStorageError, StorageErrorCode } from '../../../pkg/storage/errors';
-import { EtcdStore } from '../../../pkg/storage/etcd/store';
-import type { StorageEvent } from '../../../pkg/storage/interfaces';
 import { startApiServer } from '../../helpers/apiserver';
 import { uniquePrefix } from '../../helpers/etcd';
 import { EtcdCluster } from '../../helpers/etcd_cluster';
 import { request } from '../../helpers/http';
 import { waitFor } from '../../helpers/wait';
+import { createMany, record, storePreferring } from './etcd_faults';
 
 const requestTimeoutMs = 5000;
-
-function obj(name: string): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } } as KubeObject;
-}
-
-/** A store whose preferred member (the one its calls and watches use first) is member `first`. */
-function storePreferring(cluster: EtcdCluster, first: number): EtcdStore {
-  const eps = cluster.endpoints;
-  return new EtcdStore({ endpoints: [eps[first] ?? '', ...eps.filter((_, i) => i !== first)], requestTimeoutMs });
-}
-
-/**
- * Creates `n` keys one after the other with a hung member in the set: every call must end
- * within the request timeout; only an ambiguous write (503, Unreachable) may fail.
- */
-async function createMany(store: EtcdStore, prefix: string, from: number, n: number) {
-  const revs: number[] = [];
-  let ambiguous = 0;
-  let slowest = 0;
-  for (let i = from; i < from + n; i++) {
-    const t0 = Date.now();
-    try {
-      const o = await store.create(`${prefix}k${String(i).padStart(3, '0')}`, obj(`k${i}`));
-      revs.push(Number(o.metadata.resourceVersion));
-    } catch (err) {
-      if (!isStorageError(err, StorageErrorCode.Unreachable)) throw err;
-      ambiguous++;
-    }
-    slowest = Math.max(slowest, Date.now() - t0);
-  }
-  return { revs, ambiguous, slowest };
-}
 
 describe('integration: EtcdStore with a hung (SIGSTOPped) etcd member', function () {
   this.timeout(60_000);
@@ -66,16 +31,11 @@ describe('integration: EtcdStore with a hung (SIGSTOPped) etcd member', function
     it(`fails over reads, writes and the watch off a hung ${role} within the request timeout, with no gap and no repeat`, async () => {
       const leader = await cluster.leader();
       const victim = role === 'leader' ? leader : (leader + 1) % 3;
-      const store = storePreferring(cluster, victim);
+      const store = storePreferring(cluster, victim, requestTimeoutMs);
       const prefix = `${uniquePrefix()}/`;
       try {
         const start = await store.currentRevision();
-        const events: StorageEvent[] = [];
-        const errors: Error[] = [];
-        const stop = await store.watch(prefix, start, {
-          onEvent: (ev) => events.push(ev),
-          onError: (err) => errors.push(err),
-        });
+        const { events, errors, stop } = await record(store, prefix, start);
         const before = await createMany(store, prefix, 0, 5);
         await waitFor(() => events.length === 5, 10_000, 'the first 5 events');
         cluster.pause(victim);
