@@ -1,15 +1,10 @@
 import { expect } from 'chai';
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
-import type { Pod } from '../../../../pkg/api/core/v1';
-import { silentLogger } from '../../../../pkg/log/logger';
-import { Registry } from '../../../../pkg/metrics/registry';
 import { FakeRuntime } from '../../../../pkg/kubelet/runtime/fake/fake_runtime';
-import { containerLabels, containerName } from '../../../../pkg/kubelet/runtime/interface';
-import { startKubeletServer } from '../../../../pkg/kubelet/server';
 import { parsePorts, portPrefix } from '../../../../pkg/kubelet/streaming/portforward';
 import { waitFor } from '../../../helpers/wait';
-import { pod } from '../fixtures';
+import { startStreamingKubelet } from './kubelet_fixture';
 
 describe('kubelet/streaming: port-forward (v4.channel.k8s.io)', () => {
   let rt: FakeRuntime;
@@ -17,30 +12,7 @@ describe('kubelet/streaming: port-forward (v4.channel.k8s.io)', () => {
 
   beforeEach(async () => {
     rt = new FakeRuntime({ images: ['busybox'] });
-    const p: Pod = pod('web');
-    const ident = {
-      podUid: p.metadata.uid ?? '',
-      podNamespace: 'default',
-      podName: 'web',
-      containerName: 'app',
-      attempt: 0,
-    };
-    const id = await rt.createContainer({
-      name: containerName(ident),
-      image: 'busybox',
-      labels: containerLabels(ident),
-      binds: [],
-    });
-    await rt.startContainer(id);
-    server = await startKubeletServer({
-      address: '127.0.0.1',
-      port: 0,
-      runtime: rt,
-      pod: (ns, name) => (ns === 'default' && name === 'web' ? p : undefined),
-      healthy: () => true,
-      metrics: new Registry(),
-      logger: silentLogger(),
-    });
+    ({ server } = await startStreamingKubelet(rt, new Map()));
   });
   afterEach(() => server.stop());
 

@@ -2,14 +2,10 @@ import { expect } from 'chai';
 import net from 'node:net';
 import WebSocket from 'ws';
 import type { Pod } from '../../../../pkg/api/core/v1';
-import { silentLogger } from '../../../../pkg/log/logger';
-import { Registry } from '../../../../pkg/metrics/registry';
 import { FakeRuntime } from '../../../../pkg/kubelet/runtime/fake/fake_runtime';
 import type { FakeSession } from '../../../../pkg/kubelet/runtime/fake/fake_session';
-import { containerLabels, containerName } from '../../../../pkg/kubelet/runtime/interface';
-import { startKubeletServer } from '../../../../pkg/kubelet/server';
 import { waitFor } from '../../../helpers/wait';
-import { pod } from '../fixtures';
+import { startStreamingKubelet } from './kubelet_fixture';
 
 /** A client of the kubelet's stream: every message received, split by channel. */
 interface Client {
@@ -26,31 +22,7 @@ describe('kubelet/streaming: exec and attach sessions over the fake runtime', ()
 
   beforeEach(async () => {
     rt = new FakeRuntime({ images: ['busybox'] });
-    const p = pod('web');
-    pods.set('default/web', p);
-    const ident = {
-      podUid: p.metadata.uid ?? '',
-      podNamespace: 'default',
-      podName: 'web',
-      containerName: 'app',
-      attempt: 0,
-    };
-    containerId = await rt.createContainer({
-      name: containerName(ident),
-      image: 'busybox',
-      labels: containerLabels(ident),
-      binds: [],
-    });
-    await rt.startContainer(containerId);
-    server = await startKubeletServer({
-      address: '127.0.0.1',
-      port: 0,
-      runtime: rt,
-      pod: (ns, name) => pods.get(`${ns}/${name}`),
-      healthy: () => true,
-      metrics: new Registry(),
-      logger: silentLogger(),
-    });
+    ({ server, containerId } = await startStreamingKubelet(rt, pods));
   });
   afterEach(() => server.stop());
 
