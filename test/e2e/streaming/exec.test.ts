@@ -78,19 +78,26 @@ describe('e2e/streaming: kubectl exec', function () {
       out += b.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    try {
-      child.stdin.write('stty size; echo size-$((6*7))\n');
-      await waitFor(() => /33 91[\s\S]*size-42/.test(out), 20_000, 'the first stty size');
-      writeFileSync(flag, '');
-      await waitFor(
-        async () => {
-          child.stdin.write('stty size; echo size-$((6*8))\n');
-          await new Promise((resolve) => child.stdout.once('data', resolve));
-          return /40 120[\s\S]*size-48/.test(out);
+    // Types `line` every 2 s until `answer` shows: a line typed before kubectl has the terminal
+    // in raw mode, or before the shell in the container reads, may be lost.
+    const ask = (line: string, answer: RegExp, what: string) => {
+      let next = 0;
+      return waitFor(
+        () => {
+          if (Date.now() >= next) {
+            child.stdin.write(`${line}\n`);
+            next = Date.now() + 2_000;
+          }
+          return answer.test(out);
         },
-        20_000,
-        'the resized stty size',
+        30_000,
+        () => `${what}; the terminal showed: ${JSON.stringify(out.slice(-400))}`,
       );
+    };
+    try {
+      await ask('stty size; echo size-$((6*7))', /33 91[\s\S]*size-42/, 'the first stty size');
+      writeFileSync(flag, '');
+      await ask('stty size; echo size-$((6*8))', /40 120[\s\S]*size-48/, 'the resized stty size');
       child.stdin.write('exit 0\n');
       expect(await exited).to.equal(0);
     } finally {

@@ -84,6 +84,16 @@ describe('controller-manager (in-process) on a real apiserver: the default Stora
       'the next second',
     );
     await client.storageClasses.create(defaultClass('second-default'));
+    // The plugin reads the apiserver's watch cache (Kubernetes: an informer), which may lag the
+    // write: wait until a cache-served list (resourceVersion 0) has the new class.
+    await waitUntil(
+      async () =>
+        (await client.storageClasses.list(undefined, { resourceVersion: '0' })).items.some(
+          (c) => c.metadata.name === 'second-default',
+        ),
+      10_000,
+      'second-default in the watch cache',
+    );
     const created = await client.persistentVolumeClaims.create(classless(ns, 'late'));
     expect(created.spec.storageClassName).to.equal('second-default');
     const empty = await client.persistentVolumeClaims.create(claim(ns, 'empty', { className: '', size: '1Mi' }));

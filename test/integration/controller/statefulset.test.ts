@@ -107,6 +107,7 @@ describe('statefulset controller (apiserver + etcd, controller-manager and kubel
     await client.statefulSets.create(webStatefulSet(ns, 3));
     const pods = await waitReadyPods(['web-0', 'web-1', 'web-2'], '3 Ready pods');
     // Each pod was created only after the one below it was Ready.
+    await waitUntil(() => seen.includes('ready web-2'), 10_000, 'the watch to see web-2 Ready');
     const order = seen.filter((s) => /^(added|ready) web-[0-2]$/.test(s));
     expect(order).to.deep.equal([
       'added web-0',
