@@ -66,3 +66,20 @@ export class RestGCClient implements GCClient {
     await this.client(resource).delete(name, namespace, opts);
   }
 }
+
+/**
+ * GETs asked once per object and shared for the reader's lifetime (one reconcile pass): a
+ * dependent with many references to the same coordinates (10,000 forged references naming a
+ * handful of objects) costs one GET per object, not one per reference.
+ */
+export function withSharedGets(client: Pick<GCClient, 'get'>): Pick<GCClient, 'get'> {
+  const gets = new Map<string, Promise<Stored<KubeObject>>>();
+  return {
+    get(resource, namespace, name) {
+      const key = JSON.stringify([resource.group, resource.resource, namespace ?? '', name]);
+      let got = gets.get(key);
+      if (!got) gets.set(key, (got = client.get(resource, namespace, name)));
+      return got;
+    },
+  };
+}

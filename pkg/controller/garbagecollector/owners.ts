@@ -53,7 +53,7 @@ export interface ClassifiedRef {
 export interface ClassifyDeps {
   graph: Graph;
   resolver: KindResolver;
-  client: GCClient;
+  client: Pick<GCClient, 'get'>;
 }
 
 /** True when the observed node is the object `ref` points to from `ns`. */

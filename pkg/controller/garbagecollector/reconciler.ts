@@ -24,7 +24,7 @@ import { DeletionPropagation, GCFinalizer, type KubeObject, type OwnerReference 
 import type { Stored } from '../../api/stored';
 import type { EventRecorder } from '../../client/record/recorder';
 import type { Reconciler } from '../../util/reconcile/runner';
-import type { GCClient } from './client';
+import { type GCClient, withSharedGets } from './client';
 import { type Graph, type GraphNode, isDeletingDependents, isOrphaning, type ObjectIdentity } from './graph';
 import { type ClassifiedRef, classifyCached, classifyLive, describeRef, InvalidReason, OwnerState } from './owners';
 import type { KindResolver } from './resources';
@@ -134,7 +134,8 @@ export class GarbageCollectorReconciler implements Reconciler {
     if (!live) return; // gone or replaced: its delete event brings what follows
     const refs = live.metadata.ownerReferences ?? [];
     const classified: ClassifiedRef[] = [];
-    for (const r of refs) classified.push(await classifyLive(this.d, node.identity, r));
+    const once = { ...this.d, client: withSharedGets(this.d.client) };
+    for (const r of refs) classified.push(await classifyLive(once, node.identity, r));
     this.reportInvalid(node, classified);
     const of = (s: OwnerState) => classified.filter((c) => c.state === s);
     const [solid, waiting, dangling] = [of(OwnerState.Solid), of(OwnerState.Waiting), of(OwnerState.Dangling)];

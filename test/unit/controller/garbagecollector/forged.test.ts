@@ -103,6 +103,21 @@ describe('garbage collector: forged owner references', () => {
     expect(h.errors).to.deep.equal([]);
   });
 
+  it('a thousand references to one name cost one GET of it per pass, not one per reference', async () => {
+    const many = Array.from({ length: 1_000 }, (_, i) => forged('PersistentVolumeClaim', 'decoy', `uid-d-${i}`));
+    const h = harness([
+      { kind: 'pvc', name: 'owner' },
+      { kind: 'pvc', name: 'decoy' },
+      { kind: 'pod', name: 'p', owners: [...many, ref('pvc', 'owner')] },
+    ]);
+    await h.settle(5);
+    expect(h.writes()).to.deep.equal(['patch pods ns1/p owners=uid-owner']);
+    const gets = (key: string) => h.api.actions.filter((a) => a.verb === 'get' && a.key === key).length;
+    // Each pass GETs the pod once (its live references), then each name its references point at once.
+    expect(gets('pods ns1/p')).to.be.greaterThan(0);
+    expect(gets('persistentvolumeclaims ns1/decoy')).to.equal(gets('pods ns1/p'));
+  });
+
   it('a reference to itself keeps an object, but does not hold its foreground deletion forever', async () => {
     const h = harness([{ kind: 'pvc', name: 'self', owners: [ref('pvc', 'self', { block: true })] }]);
     await h.settle();
