@@ -161,7 +161,7 @@ export async function podEvents(c: TestCluster, pod: string): Promise<string[]> 
   return out.split('\n').filter((l) => l.trim());
 }
 
-/** Waits until the pod has an event matching `want`; returns the matching line. */
+/** Waits until the object named `pod` (a pod, a claim) has an event matching `want`; returns the matching line. */
 export async function waitEvent(c: TestCluster, pod: string, want: RegExp, timeoutMs = 60_000): Promise<string> {
   let lines: string[] = [];
   await waitFor(
@@ -170,7 +170,7 @@ export async function waitEvent(c: TestCluster, pod: string, want: RegExp, timeo
       return lines.some((l) => want.test(l));
     },
     timeoutMs,
-    `an event of pod ${pod} matching ${String(want)} (have: ${lines.join(' | ')})`,
+    () => `an event of ${pod} matching ${String(want)} (have: ${lines.join(' | ')})`,
   );
   return lines.find((l) => want.test(l)) ?? '';
 }
