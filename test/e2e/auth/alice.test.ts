@@ -61,6 +61,7 @@ describe('e2e/auth: alice, bound to edit in team-a (real kubectl, generated kube
     await c.ok(['create', 'namespace', 'team-a']);
     await c.ok(['create', 'namespace', 'team-b']);
     await c.ok(['create', 'rolebinding', 'alice-edit', '--clusterrole=edit', '--user=alice', '-n', 'team-a']);
+    await c.waitCanI(alice, ['create', 'pods', '-n', 'team-a']);
   });
 
   it('kubectl auth whoami names her (her groups: only system:authenticated)', async () => {

@@ -167,6 +167,7 @@ describe('e2e/ui: the storage page in headless Chromium', function () {
       '--resource=persistentvolumeclaims',
     ]);
     await k.ok(['create', 'clusterrolebinding', 'ui-carol', '--clusterrole=ui-claims-reader', '--user=ui-carol']);
+    await k.waitCanI(k.userKubeconfig('ui-carol'), ['list', 'persistentvolumeclaims', '-A']);
     const p = await kubectlProxy(k.userKubeconfig('ui-carol'));
     const pg = await (browser as Browser).newPage({ bypassCSP: true });
     try {
