@@ -143,7 +143,7 @@ export async function waitLogs(c: TestCluster, args: string[], want: RegExp, tim
       return r.code === 0 && want.test(r.stdout);
     },
     timeoutMs,
-    `kubectl logs ${args.join(' ')} to match ${String(want)} (last: ${last})`,
+    () => `kubectl logs ${args.join(' ')} to match ${String(want)} (last: ${last})`,
   );
   return last;
 }
