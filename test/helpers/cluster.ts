@@ -391,24 +391,6 @@ export class TestCluster {
     return last;
   }
 
-  /**
-   * Waits until `kubectl auth can-i <can>` as `kubeconfig` answers yes. RBAC reads the
-   * apiserver's watch cache, which may trail a Role or binding just written (Kubernetes: an
-   * informer); a SelfSubjectAccessReview asks the same authorizer.
-   */
-  async waitCanI(kubeconfig: string, can: string[], timeoutMs = 30_000): Promise<void> {
-    let last = '';
-    await waitFor(
-      async () => {
-        const r = await this.kubectl(['auth', 'can-i', ...can], undefined, kubeconfig);
-        last = (r.stdout || r.stderr).trim();
-        return last === 'yes';
-      },
-      timeoutMs,
-      () => `kubectl auth can-i ${can.join(' ')} to say yes (last: ${last})`,
-    );
-  }
-
   /** Kills a component (SIGKILL) and waits for it to exit. */
   async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.procs.get(name);

@@ -175,6 +175,24 @@ export async function waitEvent(c: TestCluster, pod: string, want: RegExp, timeo
   return lines.find((l) => want.test(l)) ?? '';
 }
 
+/**
+ * Waits until `kubectl auth can-i <can>` as `kubeconfig` answers yes. RBAC reads the
+ * apiserver's watch cache, which may trail a Role or binding just written (Kubernetes: an
+ * informer); a SelfSubjectAccessReview asks the same authorizer.
+ */
+export async function waitCanI(c: TestCluster, kubeconfig: string, can: string[], timeoutMs = 30_000): Promise<void> {
+  let last = '';
+  await waitFor(
+    async () => {
+      const r = await c.kubectl(['auth', 'can-i', ...can], undefined, kubeconfig);
+      last = (r.stdout || r.stderr).trim();
+      return last === 'yes';
+    },
+    timeoutMs,
+    () => `kubectl auth can-i ${can.join(' ')} to say yes (last: ${last})`,
+  );
+}
+
 /** Waits until the pod is Ready; returns its uid. */
 export async function waitReady(c: TestCluster, pod: string, timeoutMs = 60_000): Promise<string> {
   await c.waitJsonpath(['get', 'pod', pod], '{.status.conditions[?(@.type=="Ready")].status}', 'True', timeoutMs);

@@ -15,6 +15,7 @@ import {
   nodeContainers,
   podObject,
   useKubeletCluster,
+  waitCanI,
   waitLogs,
   waitReady,
 } from '../kubelet/support';
@@ -167,7 +168,7 @@ describe('e2e/streaming: kubectl exec', function () {
     );
     // Each user's Role and binding have reached the authorizer: a refusal below is the rules'.
     for (const who of ['exec-creator', 'exec-getter', 'pod-viewer'])
-      await c.waitCanI(c.userKubeconfig(who), ['get', 'pods', '-n', 'default']);
+      await waitCanI(c, c.userKubeconfig(who), ['get', 'pods', '-n', 'default']);
     const as = (user: string) => c.kubectl(['exec', 'exec-pod', '--', 'echo', 'in'], undefined, c.userKubeconfig(user));
     expect(await as('exec-creator')).to.include({ code: 0, stdout: 'in\n' });
     for (const who of ['exec-getter', 'pod-viewer']) {
