@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { TestCluster } from '../../helpers/cluster';
 import { tlsRequest } from '../../helpers/https';
 import { waitFor } from '../../helpers/wait';
-import { claimObject, podObject, useKubeletCluster } from '../kubelet/support';
+import { claimObject, podObject, useKubeletCluster, waitCanI } from '../kubelet/support';
 
 const pvManifest = `apiVersion: v1
 kind: PersistentVolume
@@ -61,6 +61,7 @@ describe('e2e/auth: alice, bound to edit in team-a (real kubectl, generated kube
     await c.ok(['create', 'namespace', 'team-a']);
     await c.ok(['create', 'namespace', 'team-b']);
     await c.ok(['create', 'rolebinding', 'alice-edit', '--clusterrole=edit', '--user=alice', '-n', 'team-a']);
+    await waitCanI(c, alice, ['create', 'pods', '-n', 'team-a']);
   });
 
   it('kubectl auth whoami names her (her groups: only system:authenticated)', async () => {

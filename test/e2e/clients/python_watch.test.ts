@@ -57,7 +57,8 @@ class PyWatch {
       for (const l of parts) if (l.trim()) this.lines.push(JSON.parse(l) as PyLine);
     });
     this.proc.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    this.proc.on('exit', (code) => (this.code = code));
+    // 'close', not 'exit': the last lines may still be unread from stdout when the process exits.
+    this.proc.on('close', (code) => (this.code = code));
   }
 
   /** Waits for the script to exit; returns its lines. */
@@ -65,7 +66,7 @@ class PyWatch {
     await waitFor(
       () => this.code !== undefined,
       timeoutMs,
-      `py_watch.py to exit (stderr: ${this.stderr.slice(-2000)})`,
+      () => `py_watch.py to exit (stderr: ${this.stderr.slice(-2000)})`,
     );
     expect(this.code, `py_watch.py exit code (stderr: ${this.stderr.slice(-2000)})`).to.equal(0);
     return this.lines;

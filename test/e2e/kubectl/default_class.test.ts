@@ -5,6 +5,7 @@
  * sc` marks the default.
  */
 import { expect } from 'chai';
+import { waitFor } from '../../helpers/wait';
 import { manifests, useKubectlHarness, type KubectlHarness } from './harness';
 
 describe('kubectl e2e: the default StorageClass', function () {
@@ -20,6 +21,19 @@ describe('kubectl e2e: the default StorageClass', function () {
     await h.ok(['apply', '-f', '-'], manifests.storageClass('standard'));
     expect(await h.ok(['get', 'sc', 'standard', '--no-headers'])).to.match(
       /^standard \(default\)\s+kubestore\.io\/hostpath/,
+    );
+    // DefaultStorageClass reads the apiserver's watch cache, which may trail the write (and the
+    // etcd-served get above): wait until a cache-served list (resourceVersion=0) has the class.
+    await waitFor(
+      async () =>
+        (
+          await h.request<{ items?: { metadata: { name: string } }[] }>(
+            'GET',
+            '/apis/storage.k8s.io/v1/storageclasses?resourceVersion=0',
+          )
+        ).body.items?.some((c) => c.metadata.name === 'standard') === true,
+      30_000,
+      'standard in the watch cache',
     );
     await h.ok(['create', '-f', '-'], classless('created'));
     expect(await classOf('created')).to.equal('standard');

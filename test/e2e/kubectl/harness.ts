@@ -88,7 +88,8 @@ export class RunningKubectl {
     });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => (this.stderr += chunk));
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+    // 'close', not 'exit': stdout may still hold unread lines when the process has exited.
+    this.exited = new Promise((resolve) => child.once('close', (code) => resolve(code ?? 1)));
   }
 
   /** True while the command runs. */
@@ -102,7 +103,7 @@ export class RunningKubectl {
     await waitFor(
       () => (found = this.lines.slice(from).find((l) => re.test(l))) !== undefined,
       timeoutMs,
-      `a kubectl line matching ${String(re)}; got:\n${this.lines.join('\n')}\n${this.stderr}`,
+      () => `a kubectl line matching ${String(re)}; got:\n${this.lines.join('\n')}\n${this.stderr}`,
     );
     return found ?? '';
   }

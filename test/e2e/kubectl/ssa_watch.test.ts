@@ -115,7 +115,7 @@ describe('kubectl e2e: server-side apply and watch', function () {
       await waitFor(
         () => w.lines.filter((l) => /^w-pod\s+0\/1\s+Pending/.test(l)).length >= 2,
         15_000,
-        `a second row for w-pod; got:\n${w.lines.join('\n')}`,
+        () => `a second row for w-pod; got:\n${w.lines.join('\n')}`,
       );
       expect(w.lines[0]).to.match(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     } finally {

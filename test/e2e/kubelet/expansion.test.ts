@@ -11,7 +11,16 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
-import { claimHostDir, claimObject, create, podObject, useKubeletCluster, waitLogs, waitReady } from './support';
+import {
+  claimHostDir,
+  claimObject,
+  create,
+  podObject,
+  useKubeletCluster,
+  waitEvent,
+  waitLogs,
+  waitReady,
+} from './support';
 
 const growClass = {
   apiVersion: 'storage.k8s.io/v1',
@@ -54,6 +63,8 @@ describe('e2e/kubelet: volume expansion through kubectl', function () {
     });
     const volume = (await c.ok(['get', 'pvc', 'grow-data', '-o', 'jsonpath={.spec.volumeName}'])).trim();
     expect((await c.ok(['get', 'pv', volume, '-o', 'jsonpath={.spec.capacity.storage}'])).trim()).to.equal('2Gi');
+    // The controller records its event after the status write, through an asynchronous queue.
+    await waitEvent(c, 'grow-data', /^Normal VolumeResizeSuccessful: Resize volume succeeded$/);
     const described = await c.ok(['describe', 'pvc', 'grow-data']);
     expect(described).to.match(/Capacity:\s+2Gi/);
     expect(described).to.match(/Normal\s+Resizing\s+.*External resizer is resizing volume pvc-/);
@@ -118,6 +129,8 @@ describe('e2e/kubelet: volume expansion through kubectl', function () {
     // resync (60 s, the deadline's triple).
     await c.waitJsonpath(['get', 'pvc', 'local-data'], '{.status.capacity.storage}', '2Gi', 20_000);
     expect((await c.ok(['get', 'pvc', 'local-data', '-o', 'jsonpath={.status.conditions}'])).trim()).to.equal('');
+    // The kubelet records its event after the status write, through an asynchronous queue.
+    await waitEvent(c, 'local-data', /^Normal FileSystemResizeSuccessful: /);
     const described = await c.ok(['describe', 'pvc', 'local-data']);
     expect(described).to.match(/Normal\s+FileSystemResizeRequired\s+.*Require file system resize of volume on node/);
     expect(described).to.match(

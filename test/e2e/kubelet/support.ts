@@ -143,7 +143,7 @@ export async function waitLogs(c: TestCluster, args: string[], want: RegExp, tim
       return r.code === 0 && want.test(r.stdout);
     },
     timeoutMs,
-    `kubectl logs ${args.join(' ')} to match ${String(want)} (last: ${last})`,
+    () => `kubectl logs ${args.join(' ')} to match ${String(want)} (last: ${last})`,
   );
   return last;
 }
@@ -161,7 +161,7 @@ export async function podEvents(c: TestCluster, pod: string): Promise<string[]> 
   return out.split('\n').filter((l) => l.trim());
 }
 
-/** Waits until the pod has an event matching `want`; returns the matching line. */
+/** Waits until the object named `pod` (a pod, a claim) has an event matching `want`; returns the matching line. */
 export async function waitEvent(c: TestCluster, pod: string, want: RegExp, timeoutMs = 60_000): Promise<string> {
   let lines: string[] = [];
   await waitFor(
@@ -170,9 +170,27 @@ export async function waitEvent(c: TestCluster, pod: string, want: RegExp, timeo
       return lines.some((l) => want.test(l));
     },
     timeoutMs,
-    `an event of pod ${pod} matching ${String(want)} (have: ${lines.join(' | ')})`,
+    () => `an event of ${pod} matching ${String(want)} (have: ${lines.join(' | ')})`,
   );
   return lines.find((l) => want.test(l)) ?? '';
+}
+
+/**
+ * Waits until `kubectl auth can-i <can>` as `kubeconfig` answers yes. RBAC reads the
+ * apiserver's watch cache, which may trail a Role or binding just written (Kubernetes: an
+ * informer); a SelfSubjectAccessReview asks the same authorizer.
+ */
+export async function waitCanI(c: TestCluster, kubeconfig: string, can: string[], timeoutMs = 30_000): Promise<void> {
+  let last = '';
+  await waitFor(
+    async () => {
+      const r = await c.kubectl(['auth', 'can-i', ...can], undefined, kubeconfig);
+      last = (r.stdout || r.stderr).trim();
+      return last === 'yes';
+    },
+    timeoutMs,
+    () => `kubectl auth can-i ${can.join(' ')} to say yes (last: ${last})`,
+  );
 }
 
 /** Waits until the pod is Ready; returns its uid. */

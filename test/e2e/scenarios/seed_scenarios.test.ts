@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { removeNodeContainers, TestCluster } from '../../helpers/cluster';
+import { waitLogs } from '../kubelet/support';
 
 const manifests = path.resolve(__dirname, '../../../../manifests');
 const m = (name: string): string => path.join(manifests, name);
@@ -77,6 +78,8 @@ describe('e2e: the seed scenarios through kubectl', function () {
       }),
     );
     await c.waitJsonpath(['get', 'pv', 'static-nfs-pv'], '{.status.phase}', 'Bound');
+    // The PV's status is written before the claim's (Kubernetes' order): wait for the claim too.
+    await c.waitJsonpath(['get', 'pvc', 'claims-static-nfs'], '{.status.phase}', 'Bound');
     expect(await jsonpath('pvc', 'claims-static-nfs', '{.status.capacity.storage}')).to.equal('5Gi');
   });
 
@@ -110,7 +113,8 @@ describe('e2e: the seed scenarios through kubectl', function () {
   it('(4) runs a pod that mounts its claim and writes to it; (5) the data survives the pod', async () => {
     await c.ok(['apply', '-f', m('pod-pvc-only-test.yaml')]);
     await c.ok(['wait', '--for=condition=Ready', 'pod/test-pod', '--timeout=90s']);
-    const first = await c.ok(['logs', 'test-pod']);
+    // Ready is the container running, not its `cat` having printed: wait for a whole line.
+    const first = await waitLogs(c, ['test-pod'], /\n/);
     expect(first.trim().split('\n')).to.have.length(1);
     // A volume of its own, provisioned: step 3's static PV is held by the selector claim.
     expect(await jsonpath('pvc', 'my-pvc', '{.spec.volumeName}')).to.match(/^pvc-[0-9a-f-]+$/);
@@ -121,7 +125,7 @@ describe('e2e: the seed scenarios through kubectl', function () {
     expect((await c.kubectl(['get', 'pod', 'test-pod'])).code).to.not.equal(0);
     await c.ok(['apply', '-f', m('pod-pvc-only-test.yaml')]);
     await c.ok(['wait', '--for=condition=Ready', 'pod/test-pod', '--timeout=90s']);
-    const second = (await c.ok(['logs', 'test-pod'])).trim().split('\n');
+    const second = (await waitLogs(c, ['test-pod'], /\n[^\n]+\n/)).trim().split('\n');
     expect(second).to.have.length(2);
     expect(second[0]).to.equal(first.trim());
   });
@@ -130,10 +134,7 @@ describe('e2e: the seed scenarios through kubectl', function () {
     await c.ok(['apply', '-f', m('pods-sharing-claim.yaml')]);
     await c.ok(['wait', '--for=condition=Ready', 'pod/shared-writer', 'pod/shared-reader', '--timeout=90s']);
     await c.waitJsonpath(['get', 'pod', 'shared-reader'], '{.status.phase}', 'Running');
-    let logs = '';
-    const deadline = Date.now() + 30_000;
-    while (!logs.includes('hello-from-writer') && Date.now() < deadline)
-      logs = (await c.kubectl(['logs', 'shared-reader'])).stdout;
+    const logs = await waitLogs(c, ['shared-reader'], /hello-from-writer/, 30_000);
     expect(logs.trim()).to.equal('hello-from-writer');
   });
 

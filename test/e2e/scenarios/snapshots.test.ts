@@ -8,6 +8,7 @@
  */
 import { expect } from 'chai';
 import { removeNodeContainers, TestCluster } from '../../helpers/cluster';
+import { waitLogs } from '../kubelet/support';
 
 const yaml = (o: unknown): string => JSON.stringify(o);
 
@@ -65,10 +66,7 @@ describe('e2e: snapshots, restore and clone through kubectl', function () {
 
   async function logsOf(name: string, want: RegExp): Promise<string> {
     await c.ok(['wait', '--for=condition=Ready', `pod/${name}`, '--timeout=90s']);
-    let logs = '';
-    const deadline = Date.now() + 30_000;
-    while (!want.test(logs) && Date.now() < deadline) logs = (await c.kubectl(['logs', name])).stdout;
-    return logs;
+    return waitLogs(c, [name], want, 30_000);
   }
 
   it('restores exactly the snapshot’s data; a clone has everything; columns; Delete removes the content', async () => {

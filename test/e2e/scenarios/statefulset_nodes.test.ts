@@ -53,6 +53,9 @@ describe('e2e: a StatefulSet on WaitForFirstConsumer volumes across three nodes'
     };
     return list.items.sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
   };
+  /** The pod names `re` (one group) finds in the messages of the `reason` events, in stored order. */
+  const podsNamedBy = async (reason: string, re: RegExp): Promise<string[]> =>
+    (await events(reason)).map((e) => re.exec(e.message)?.[1]).filter((n): n is string => n !== undefined);
   const podNames = async () =>
     (await jsonpath(['get', 'pods', '-l', 'app=web'], '{.items[*].metadata.name}')).split(' ').filter(Boolean).sort();
 
@@ -64,13 +67,25 @@ describe('e2e: a StatefulSet on WaitForFirstConsumer volumes across three nodes'
     await c.ok(['rollout', 'status', 'sts/web', '--timeout=60s']);
 
     // Ordered: each pod was created only after the one before it (its SuccessfulCreate event follows).
-    const created = (await events('SuccessfulCreate'))
-      .map((e) => /create Pod (web-\d) in StatefulSet web/.exec(e.message)?.[1])
-      .filter((n): n is string => n !== undefined);
+    // Events are written through the recorders' asynchronous queues: wait until all are stored.
+    let created: string[] = [];
+    await waitFor(
+      async () =>
+        (created = await podsNamedBy('SuccessfulCreate', /create Pod (web-\d) in StatefulSet web/)).length >= 3,
+      30_000,
+      () => `three SuccessfulCreate events (have ${created.join(',')})`,
+    );
     expect(created).to.deep.equal(['web-0', 'web-1', 'web-2']);
     // Every claim waited for its consumer before binding.
-    const waited = new Set((await events('WaitForFirstConsumer')).map((e) => e.involvedObject.name));
-    for (const i of [0, 1, 2]) expect(waited.has(`data-web-${i}`), `data-web-${i} waited`).to.equal(true);
+    let waited = new Set<string>();
+    await waitFor(
+      async () => {
+        waited = new Set((await events('WaitForFirstConsumer')).map((e) => e.involvedObject.name));
+        return [0, 1, 2].every((i) => waited.has(`data-web-${i}`));
+      },
+      30_000,
+      () => `WaitForFirstConsumer events of data-web-0..2 (have ${[...waited].join(',')})`,
+    );
 
     const nodes = new Set<string>();
     for (const i of [0, 1, 2]) {
@@ -132,9 +147,16 @@ describe('e2e: a StatefulSet on WaitForFirstConsumer volumes across three nodes'
     await c.ok(['scale', 'sts', 'web', '--replicas=2']);
     await c.waitJsonpath(['get', 'sts', 'web'], '{.status.replicas}', '2', 300_000);
     await waitFor(async () => (await podNames()).join(',') === 'web-0,web-1', 120_000, 'pods web-0 and web-1 only');
-    const deleted = (await events('SuccessfulDelete'))
-      .map((e) => /delete Pod (web-\d) in StatefulSet web/.exec(e.message)?.[1])
-      .filter((n): n is string => n !== undefined && n !== 'web-1');
+    // The pods being gone does not mean the controller's events about deleting them are stored.
+    let deleted: string[] = [];
+    await waitFor(
+      async () =>
+        (deleted = (await podsNamedBy('SuccessfulDelete', /delete Pod (web-\d) in StatefulSet web/)).filter(
+          (n) => n !== 'web-1',
+        )).length >= 3,
+      30_000,
+      () => `three SuccessfulDelete events (have ${deleted.join(',')})`,
+    );
     expect(deleted).to.deep.equal(['web-4', 'web-3', 'web-2']);
     await waitFor(
       async () => (await jsonpath(['get', 'pvc'], '{.items[*].metadata.name}')) === 'data-web-0 data-web-1',

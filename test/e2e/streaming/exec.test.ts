@@ -15,6 +15,7 @@ import {
   nodeContainers,
   podObject,
   useKubeletCluster,
+  waitCanI,
   waitLogs,
   waitReady,
 } from '../kubelet/support';
@@ -165,6 +166,9 @@ describe('e2e/streaming: kubectl exec', function () {
       ...rbac('exec-getter', [pods, { apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }]),
       ...rbac('pod-viewer', [pods]),
     );
+    // Each user's Role and binding have reached the authorizer: a refusal below is the rules'.
+    for (const who of ['exec-creator', 'exec-getter', 'pod-viewer'])
+      await waitCanI(c, c.userKubeconfig(who), ['get', 'pods', '-n', 'default']);
     const as = (user: string) => c.kubectl(['exec', 'exec-pod', '--', 'echo', 'in'], undefined, c.userKubeconfig(user));
     expect(await as('exec-creator')).to.include({ code: 0, stdout: 'in\n' });
     for (const who of ['exec-getter', 'pod-viewer']) {

@@ -39,9 +39,19 @@ describe('e2e/streaming: kubectl port-forward', function () {
     );
     await waitReady(c, 'pf-pod');
     await waitFor(
-      async () => (await c.kubectl(['exec', 'pf-pod', '--', 'sh', '-c', 'netstat -ltn | grep -q :8080'])).code === 0,
+      async () =>
+        (
+          await c.kubectl([
+            'exec',
+            'pf-pod',
+            '--',
+            'sh',
+            '-c',
+            'netstat -ltn | grep -q :8080 && netstat -ltn | grep -q :8081',
+          ])
+        ).code === 0,
       20_000,
-      'nc to listen',
+      'both nc to listen (8081 starts in the background)',
     );
     const child = spawn('kubectl', [`--kubeconfig=${c.kubeconfig}`, 'port-forward', 'pod/pf-pod', ':8080', ':8081']);
     let out = '';
@@ -53,11 +63,14 @@ describe('e2e/streaming: kubectl port-forward', function () {
       err += b.toString();
     });
     try {
-      await waitFor(() => /Forwarding from 127\.0\.0\.1:\d+ -> 8080/.test(out), 20_000, 'port-forward to listen').catch(
-        (e: Error) => {
-          throw new Error(`${e.message}; kubectl said: ${err.slice(-2500)}`);
-        },
-      );
+      await waitFor(
+        () =>
+          /Forwarding from 127\.0\.0\.1:\d+ -> 8080/.test(out) && /Forwarding from 127\.0\.0\.1:\d+ -> 8081/.test(out),
+        20_000,
+        'port-forward to listen on both ports',
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}; kubectl said: ${err.slice(-2500)}`);
+      });
       const local = Number(/127\.0\.0\.1:(\d+) -> 8080/.exec(out)?.[1]);
       expect(await request(local, 'first\n')).to.equal('got-first\n');
       expect(await request(local, 'second\n')).to.equal('got-second\n');

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
-import { claimObject, create, podObject, skipWithoutDocker, teardown, waitReady } from '../kubelet/support';
+import { claimObject, create, podObject, skipWithoutDocker, teardown, waitCanI, waitReady } from '../kubelet/support';
 
 const chromiumPath = process.env.KUBESTORE_CHROMIUM ?? '/usr/bin/chromium';
 const artifacts = path.resolve(process.env.KUBESTORE_ARTIFACTS ?? 'test-artifacts');
@@ -167,6 +167,7 @@ describe('e2e/ui: the storage page in headless Chromium', function () {
       '--resource=persistentvolumeclaims',
     ]);
     await k.ok(['create', 'clusterrolebinding', 'ui-carol', '--clusterrole=ui-claims-reader', '--user=ui-carol']);
+    await waitCanI(k, k.userKubeconfig('ui-carol'), ['list', 'persistentvolumeclaims', '-A']);
     const p = await kubectlProxy(k.userKubeconfig('ui-carol'));
     const pg = await (browser as Browser).newPage({ bypassCSP: true });
     try {

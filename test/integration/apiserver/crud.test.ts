@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { openWatch, request } from '../../helpers/http';
 import { startApiServer, type TestApiServer } from '../../helpers/apiserver';
+import { waitFor } from '../../helpers/wait';
 import { pv, pvc, pvcPath, pvPath } from './fixtures';
 
 type Obj = {
@@ -132,11 +133,14 @@ describe('apiserver: CRUD semantics over etcd', () => {
     expect(fromEtcd.items).to.have.length(3);
     let cached: List | undefined;
     // The cache may trail etcd by a moment: wait until it has caught up with this read.
-    const deadline = Date.now() + 5000;
-    while (Date.now() < deadline) {
-      cached = (await request<List>(api.url, 'GET', `${pvcPath('anyversion')}?resourceVersion=0&limit=5`)).body;
-      if (cached.items.length === fromEtcd.items.length) break;
-    }
+    await waitFor(
+      async () => {
+        cached = (await request<List>(api.url, 'GET', `${pvcPath('anyversion')}?resourceVersion=0&limit=5`)).body;
+        return cached.items.length === fromEtcd.items.length;
+      },
+      30_000,
+      'the watch cache to hold the three claims',
+    );
     expect(cached?.metadata.continue).to.equal(undefined);
     expect(cached?.items.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`)).to.deep.equal(
       fromEtcd.items.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`),

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { request, type Response } from '../../helpers/http';
 import { expectNoPollution, prototypeKeys } from '../../helpers/prototypes';
+import { waitFor } from '../../helpers/wait';
 import { pvc, pvcPath } from './fixtures';
 import { etcdState, expectStatus, startInputTestServer, type InputTestServer } from './input_support';
 
@@ -301,6 +302,14 @@ describe('apiserver: no key a client sends reaches a prototype', () => {
       metadata: { name: 'ctor', labels: { constructor: 'x', prototype: 'y' } },
     });
     expect(ctor.status, ctor.text).to.equal(201);
+    // resourceVersion=0 is served from the watch cache, which may trail the creates.
+    await waitFor(
+      async () =>
+        ((await request<{ items?: Obj[] }>(api.url, 'GET', `${pvcPath('sel')}?resourceVersion=0`)).body.items ?? [])
+          .length === 2,
+      30_000,
+      'both claims in the watch cache',
+    );
     for (const rv of ['', '&resourceVersion=0']) {
       const names = async (sel: string) =>
         (

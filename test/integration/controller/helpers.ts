@@ -235,6 +235,41 @@ export async function waitEvent(
   return found;
 }
 
+/** What waitEventMatching looks for. */
+export interface EventMatch {
+  namespace: string;
+  /** The involved object's name. */
+  name: string;
+  reason: string;
+  /** The message, exactly (a string) or matching (a RegExp). */
+  message: string | RegExp;
+  timeoutMs?: number;
+}
+
+/**
+ * Waits for an event with `reason` and `message` about `name`; returns it. Other events of the
+ * same reason are passed over: a controller whose informer has not yet seen an object created
+ * just before (a StorageClass, say) records a different failure first, then retries.
+ */
+export async function waitEventMatching(client: Clientset, m: EventMatch): Promise<Event> {
+  const matches = (msg: string) => (typeof m.message === 'string' ? msg === m.message : m.message.test(msg));
+  let found: Event | undefined;
+  await waitUntil(
+    async (note) => {
+      const events = (await client.events.list(m.namespace)).items.filter(
+        (e) => e.involvedObject.name === m.name && e.reason === m.reason,
+      );
+      note(events.map((e) => e.message ?? '').join(' | '));
+      found = events.find((e) => matches(e.message ?? ''));
+      return found !== undefined;
+    },
+    m.timeoutMs ?? 20_000,
+    `event ${m.reason} "${String(m.message)}" about ${m.namespace}/${m.name}`,
+  );
+  if (!found) throw new Error('unreachable');
+  return found;
+}
+
 /** Runs fn(0..n-1) with at most `concurrency` in flight. */
 export async function pool(n: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;

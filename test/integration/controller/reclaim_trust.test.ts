@@ -26,6 +26,7 @@ import {
   startControllerManager,
   waitClaimPhase,
   waitEvent,
+  waitEventMatching,
   waitGone,
   waitUntil,
   waitBuiltInClasses,
@@ -220,9 +221,15 @@ describe('controller-manager (in-process) on a real apiserver: reclaim deletes o
   it('a class the apiserver admitted but whose path the controller-manager no longer allows → ProvisioningFailed, nothing created', async () => {
     await client.storageClasses.create({ ...hostPathClass('legacy', 'Delete'), parameters: { path: legacy } });
     await client.persistentVolumeClaims.create(claim(ns, 'on-legacy', { className: 'legacy' }));
-    const ev = await waitEvent(client, ns, 'on-legacy', 'ProvisioningFailed');
+    // The class was created just before: the controller may first find it missing (its informer
+    // lags the write) and record that failure; wait for the one this test is about.
+    const ev = await waitEventMatching(client, {
+      namespace: ns,
+      name: 'on-legacy',
+      reason: 'ProvisioningFailed',
+      message: /parameters\.path: .*legacy is not under an allowed root/,
+    });
     expect(ev.type).to.equal('Warning');
-    expect(ev.message ?? '').to.match(/parameters\.path: .*legacy is not under an allowed root/);
     expect((await client.persistentVolumeClaims.get('on-legacy', ns)).status?.phase).to.equal('Pending');
     expect(existsSync(legacy)).to.equal(false);
   });

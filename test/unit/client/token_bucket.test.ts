@@ -1,46 +1,72 @@
 import { expect } from 'chai';
 import { TokenBucket } from '../../../pkg/client/token_bucket';
+import { FakeClock } from '../../../pkg/util/clock/fake';
 
-/** Elapsed ms of `n` sequential takes. */
-async function timeTakes(b: TokenBucket, n: number): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < n; i++) await b.take();
-  return performance.now() - start;
+/** Runs every pending microtask (the bucket's queue and its sleep's timer registration). */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A take whose completion the test can look at. */
+function track(p: Promise<void>): { done: boolean } {
+  const t = { done: false };
+  void p.then(() => (t.done = true));
+  return t;
 }
 
 describe('client: token bucket (client-side qps/burst)', () => {
   it('lets `burst` requests through at once, then one per 1/qps seconds', async () => {
-    const b = new TokenBucket(20, 3); // 50 ms per token once the burst is spent
-    const burst = await timeTakes(b, 3);
-    expect(burst, 'the burst is not throttled').to.be.lessThan(40);
-    const throttled = await timeTakes(b, 4);
-    // 4 tokens at 20/s need ~200 ms (a few ms of refill accrued meanwhile); generous upper bound.
-    expect(throttled).to.be.at.least(180);
-    expect(throttled).to.be.lessThan(1000);
+    const clock = new FakeClock();
+    const b = new TokenBucket(20, 3, clock); // 50 ms per token once the burst is spent
+    for (let i = 0; i < 3; i++) await b.take();
+    expect(clock.pendingTimers(), 'the burst is not throttled').to.equal(0);
+    for (const n of [4, 5]) {
+      const t = track(b.take());
+      await settle();
+      clock.step(49);
+      await settle();
+      expect(t.done, `take ${n} after 49 ms`).to.equal(false);
+      clock.step(1);
+      await settle();
+      expect(t.done, `take ${n} after 50 ms`).to.equal(true);
+    }
   });
 
   it('refills while idle, never above burst', async () => {
-    const b = new TokenBucket(50, 2); // 20 ms per token
-    await timeTakes(b, 2);
-    // Wait (on a condition, not a fixed sleep) until well over `burst` tokens' worth has passed.
-    const idleFrom = performance.now();
-    await new Promise<void>((resolve) => {
-      const check = (): void => void (performance.now() - idleFrom >= 150 ? resolve() : setTimeout(check, 10));
-      check();
-    });
-    expect(await timeTakes(b, 2), 'the refilled burst').to.be.lessThan(15);
-    expect(await timeTakes(b, 2), 'beyond burst: throttled again').to.be.at.least(30);
+    const clock = new FakeClock();
+    const b = new TokenBucket(50, 2, clock); // 20 ms per token
+    await b.take();
+    await b.take();
+    clock.step(1000); // 50 tokens' worth of idle time
+    await b.take();
+    await b.take();
+    expect(clock.pendingTimers(), 'the refilled burst').to.equal(0);
+    const third = track(b.take());
+    await settle();
+    clock.step(19);
+    await settle();
+    expect(third.done, 'beyond burst: throttled again').to.equal(false);
+    clock.step(1);
+    await settle();
+    expect(third.done).to.equal(true);
   });
 
   it('serves concurrent callers in call order', async () => {
-    const b = new TokenBucket(100, 1);
+    const clock = new FakeClock();
+    const b = new TokenBucket(100, 1, clock);
     const order: number[] = [];
-    await Promise.all(Array.from({ length: 5 }, (_, i) => b.take().then(() => order.push(i))));
+    const all = Promise.all(Array.from({ length: 5 }, (_, i) => b.take().then(() => order.push(i))));
+    for (let i = 0; i < 5; i++) {
+      await settle();
+      clock.step(10);
+    }
+    await all;
     expect(order).to.deep.equal([0, 1, 2, 3, 4]);
   });
 
   it('qps 0 disables limiting', async () => {
-    const b = new TokenBucket(0, 1);
-    expect(await timeTakes(b, 200)).to.be.lessThan(50);
+    const clock = new FakeClock();
+    const b = new TokenBucket(0, 1, clock);
+    await Promise.all(Array.from({ length: 200 }, () => b.take()));
+    expect(clock.pendingTimers()).to.equal(0);
+    expect(clock.now()).to.equal(0);
   });
 });
