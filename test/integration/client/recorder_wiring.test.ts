@@ -78,8 +78,16 @@ describe('client: event recorder wired into the controller-manager binary', func
       20_000,
       'ProvisioningFailed event',
     );
-    const createsBefore = sum(await metric(cmUrl, 'event_recorder_requests_total'), 'verb="create"');
-    expect(createsBefore).to.be.at.least(1);
+    // The counter goes up when the create's response arrives, just after the event is stored.
+    let createsBefore = 0;
+    await waitFor(
+      async () => {
+        createsBefore = sum(await metric(cmUrl, 'event_recorder_requests_total'), 'verb="create"');
+        return createsBefore >= 1;
+      },
+      20_000,
+      'the event create to be counted',
+    );
 
     // Every update of an Available PV of the class re-syncs the class's Pending claims.
     const decoy: PersistentVolume = {

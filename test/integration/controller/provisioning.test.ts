@@ -106,7 +106,7 @@ describe('controller-manager (in-process) on a real apiserver: binding, provisio
     await client.persistentVolumes.create(hostPathVolume('seed-hostpath-only', { dir: tmp, size: '100Mi' }));
     await waitUntil(
       async () => (await client.persistentVolumes.get('seed-hostpath-only')).status?.phase === 'Available',
-      10_000,
+      30_000,
       'PV Available',
     );
     await client.persistentVolumeClaims.create(
@@ -172,7 +172,7 @@ describe('controller-manager (in-process) on a real apiserver: binding, provisio
       );
     await waitUntil(
       async () => (await hasFinalizer('in-use')) && (await hasFinalizer('unused')),
-      10_000,
+      30_000,
       'pvc-protection finalizers',
     );
     await client.persistentVolumeClaims.delete('in-use', ns);
@@ -203,7 +203,7 @@ describe('controller-manager (in-process) on a real apiserver: binding, provisio
       ((await client.persistentVolumes.get('unbound-doomed')).metadata.finalizers ?? []).includes(
         'kubernetes.io/pv-protection',
       );
-    await waitUntil(protectedBoth, 10_000, 'pv-protection finalizers');
+    await waitUntil(protectedBoth, 30_000, 'pv-protection finalizers');
     await client.persistentVolumes.delete(pvName);
     await client.persistentVolumes.delete('unbound-doomed');
     await waitGone(() => client.persistentVolumes.get('unbound-doomed'), 'PV unbound-doomed');

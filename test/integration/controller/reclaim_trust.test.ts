@@ -140,7 +140,7 @@ describe('controller-manager (in-process) on a real apiserver: reclaim deletes o
     expect(pv.metadata.annotations?.['kubestore.io/provisioned-base']).to.equal(undefined);
     writeFileSync(path.join(dir, 'data'), 'x');
     const recordFile = path.join(cm.recordDir, `${pvName}.json`);
-    await waitUntil(() => existsSync(recordFile), 10_000, 'the provisioning record');
+    await waitUntil(() => existsSync(recordFile), 30_000, 'the provisioning record');
     await client.persistentVolumeClaims.delete('legit', ns);
     await waitGone(() => client.persistentVolumes.get(pvName), `PV ${pvName}`);
     expect(existsSync(dir), `${dir} removed`).to.equal(false);
@@ -158,7 +158,7 @@ describe('controller-manager (in-process) on a real apiserver: reclaim deletes o
     });
     writeFileSync(path.join(dir, 'old-data'), 'x');
     const recordFile = path.join(cm.recordDir, `${pvName}.json`);
-    await waitUntil(() => existsSync(recordFile), 10_000, 'the provisioning record');
+    await waitUntil(() => existsSync(recordFile), 30_000, 'the provisioning record');
     await client.persistentVolumeClaims.delete('recycled', ns);
     await waitUntil(
       async (note) => {

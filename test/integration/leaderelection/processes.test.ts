@@ -127,7 +127,7 @@ describe('leader election: two kube-controller-manager processes', function () {
 
     // The leader's controllers act.
     await cs.persistentVolumes.create(pv('before-kill'));
-    await waitFor(() => hasFinalizer('before-kill'), 10_000, 'the leader to add the pv-protection finalizer');
+    await waitFor(() => hasFinalizer('before-kill'), 30_000, 'the leader to add the pv-protection finalizer');
 
     // It keeps the lease while alive (renewals seen, holder unchanged).
     const renewals = new Set<string>();
@@ -138,7 +138,7 @@ describe('leader election: two kube-controller-manager processes', function () {
         renewals.add(l?.spec?.renewTime ?? '');
         return renewals.size >= 3;
       },
-      10_000,
+      30_000,
       'renewals by the leader',
     );
     const transitionsBefore = (await lease())?.spec?.leaseTransitions ?? 0;
@@ -166,7 +166,7 @@ describe('leader election: two kube-controller-manager processes', function () {
 
     // The new leader's controllers act.
     await cs.persistentVolumes.create(pv('after-kill'));
-    await waitFor(() => hasFinalizer('after-kill'), 10_000, 'the new leader to add the pv-protection finalizer');
+    await waitFor(() => hasFinalizer('after-kill'), 30_000, 'the new leader to add the pv-protection finalizer');
     expect(follower.child.exitCode, 'the follower is still running').to.equal(null);
   });
 });
