@@ -4,9 +4,14 @@
  * `restart(i)` brings it back on the same ports and data (it rejoins and catches up),
  * `pause(i)`/`resume(i)` SIGSTOP/SIGCONT it (a hung member: its connections stay open and
  * nothing answers), and `leader()` asks a live member which member leads.
+ *
+ * The ports are picked free but only bound when etcd starts, so on a busy machine another
+ * process can take one in between: a member that then exits ("address already in use") makes
+ * `start()` form the cluster again on fresh ports (a few times); any other early exit fails at
+ * once with the tail of that member's log (`<dir>/<name>.log`), never after a 30 s wait.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './cluster';
@@ -37,12 +42,53 @@ export class EtcdCluster {
     return this.members.map((m) => `http://127.0.0.1:${m.clientPort}`);
   }
 
-  /** Starts every member and waits until each reports healthy. */
+  /**
+   * Starts every member and waits until each reports healthy; forms the cluster again on fresh
+   * ports (up to 3 times) when a member could not bind its port (see the file comment).
+   */
   async start(): Promise<void> {
+    for (let formation = 1; ; formation++) {
+      await this.pickPorts();
+      for (let i = 0; i < this.size; i++) this.spawn(i);
+      try {
+        await Promise.all(this.members.map((_, i) => this.waitHealthy(i)));
+        return;
+      } catch (err) {
+        const portTaken = this.members.some((_, i) => !this.alive(i) && /address already in use/.test(this.logTail(i)));
+        await Promise.all(this.members.map((_, i) => this.kill(i)));
+        if (!portTaken || formation >= 3) throw err;
+        for (const m of this.members) rmSync(path.join(this.dir, m.name), { recursive: true, force: true });
+      }
+    }
+  }
+
+  /** Fresh distinct free ports for every member. */
+  private async pickPorts(): Promise<void> {
+    const used = new Set<number>();
+    const pick = async (): Promise<number> => {
+      for (;;) {
+        const p = await freePort();
+        if (!used.has(p)) {
+          used.add(p);
+          return p;
+        }
+      }
+    };
+    this.members = [];
     for (let i = 0; i < this.size; i++)
-      this.members.push({ name: `m${i}`, clientPort: await freePort(), peerPort: await freePort() });
-    for (let i = 0; i < this.size; i++) this.spawn(i);
-    await Promise.all(this.members.map((_, i) => this.waitHealthy(i)));
+      this.members.push({ name: `m${i}`, clientPort: await pick(), peerPort: await pick() });
+  }
+
+  /** The last lines member i wrote to its log. */
+  private logTail(i: number): string {
+    try {
+      return readFileSync(path.join(this.dir, `${this.member(i).name}.log`), 'utf8')
+        .split('\n')
+        .slice(-8)
+        .join('\n');
+    } catch {
+      return '(no log)';
+    }
   }
 
   private initialCluster(): string {
@@ -59,6 +105,7 @@ export class EtcdCluster {
     const m = this.member(i);
     const client = `http://127.0.0.1:${m.clientPort}`;
     const peer = `http://127.0.0.1:${m.peerPort}`;
+    const log = openSync(path.join(this.dir, `${m.name}.log`), 'a');
     m.proc = spawn(
       '/usr/bin/etcd',
       [
@@ -81,19 +128,24 @@ export class EtcdCluster {
         '--initial-cluster-token',
         path.basename(this.dir),
       ],
-      { stdio: 'ignore' },
+      { stdio: ['ignore', log, log] },
     );
+    closeSync(log);
   }
 
   private async waitHealthy(i: number): Promise<void> {
     const url = this.endpoints[i];
+    const proc = this.member(i).proc;
     await waitFor(
-      async () =>
-        await fetch(`${url}/health`)
+      async () => {
+        if (this.member(i).proc !== proc || !this.alive(i))
+          throw new Error(`etcd member ${i} exited before it was healthy:\n${this.logTail(i)}`);
+        return await fetch(`${url}/health`)
           .then((r) => r.ok)
-          .catch(() => false),
+          .catch(() => false);
+      },
       30_000,
-      `etcd member ${i} healthy`,
+      () => `etcd member ${i} healthy; its log ends:\n${this.logTail(i)}`,
     );
   }
 

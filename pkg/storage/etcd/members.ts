@@ -21,6 +21,11 @@
  * ambiguous (503) anyway; the next call then starts on the next member. With one member
  * there is nowhere to move, and every attempt has the whole deadline.
  *
+ * A read that a member answers with "leader changed" is asked again on that member (once per
+ * call, after a short pause) instead of moving on: the member is alive and has just learnt the
+ * new leader, while the next member may be the old leader, hung, which would cost the read a
+ * whole (doubled) attempt deadline.
+ *
  * Any error that is not about reaching a member (a compacted revision, a failed txn's answer)
  * is returned at once. Nothing here keeps a member out for long: a member that comes back is
  * used again as soon as the preference reaches it.
@@ -49,9 +54,19 @@ const unsentPattern =
 const unavailablePattern =
   /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNRESET|Connection dropped|Channel .*closed|etcdserver: request timed out|etcdserver: leader changed|etcdserver: too many requests|etcdserver: server stopped|GRPCUnavailableError|GRPCDeadlineExceededError|GRPCCancelledError|CANCELLED/i;
 
+/** A member's answer that its leader changed while the request waited: it knows the new one. */
+const leaderChangedPattern = /etcdserver: leader changed/i;
+
+/** How long a read waits before asking again the member that reported a new leader. */
+const leaderChangedPauseMs = 50;
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
 /** Classifies an etcd client error; see the file comment. */
 export function classifyFailure(err: unknown): FailureClass {
-  const msg = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const msg = errorText(err);
   if (unsentPattern.test(msg)) return 'unsent';
   if (unavailablePattern.test(msg)) return 'unavailable';
   return 'other';
@@ -163,6 +178,8 @@ export class EtcdMembers {
    */
   async run<R>(kind: CallKind, deadline: number, fn: (client: Etcd3, call: CallOptions) => Promise<R>): Promise<R> {
     const backoff = new Backoff({ durationMs: 50, factor: 2, capMs: 500 });
+    /** Members asked again after they reported a new leader (once each per call). */
+    const reasked = new Set<Etcd3>();
     for (let attempt = 1; ; attempt++) {
       const client = this.current();
       const round = Math.floor((attempt - 1) / this.clients.length);
@@ -177,6 +194,13 @@ export class EtcdMembers {
         if (cls === 'other' || (cls === 'unavailable' && kind === 'write')) {
           if (cls !== 'other') this.failed(client, err);
           throw err;
+        }
+        if (kind === 'read' && !reasked.has(client) && leaderChangedPattern.test(errorText(err))) {
+          reasked.add(client);
+          if (Date.now() + leaderChangedPauseMs >= deadline) throw err;
+          await sleep(leaderChangedPauseMs);
+          attempt--; // the same member again, in the same round
+          continue;
         }
         this.failed(client, err);
         // A full round of members failed: wait a little (an election, a restart) before the next.

@@ -134,6 +134,17 @@ describe('integration: EtcdStore on a 3-member etcd cluster', function () {
       const start = await store.currentRevision();
       expect((await createMany(store, prefix, 0, 3)).revs).to.have.length(3);
       await store.compact(await store.currentRevision());
+      // Each member applies the compaction on its own, and a watch (unlike a linearizable read)
+      // does not wait for that: make sure the members the watch can move to have applied it.
+      for (const i of [1, 2]) {
+        const direct = new EtcdStore({ endpoints: [cluster.endpoints[i] ?? ''] });
+        try {
+          const err = await direct.checkRevision(start).catch((e: unknown) => e);
+          expect(isStorageError(err, StorageErrorCode.Expired), `member ${i} compacted: ${String(err)}`).to.equal(true);
+        } finally {
+          await direct.close();
+        }
+      }
       await cluster.kill(0);
       const w = await record(store, prefix, start);
       await waitFor(() => w.errors.length === 1, 10_000, 'the watch to expire');

@@ -102,6 +102,49 @@ describe('unit: etcd member failover', () => {
       m.close();
     });
 
+    it('a read answered "leader changed" is asked again on that member, not on the next (maybe the hung old leader); once per call', async () => {
+      const m = members();
+      const hung = new Error('4 DEADLINE_EXCEEDED: Deadline exceeded after 1.000s');
+      const changed = new Error('14 UNAVAILABLE: etcdserver: leader changed');
+      const order: Etcd3[] = [];
+      const tried: number[] = [];
+      const at = (c: Etcd3) => {
+        if (!order.includes(c)) order.push(c);
+        return order.indexOf(c);
+      };
+      // Member 0 hangs (the old leader); member 1 has just learnt the new leader; member 2 is slow.
+      const r = await m.run('read', Date.now() + 5000, async (c) => {
+        const i = at(c);
+        tried.push(i);
+        if (i === 0 || i === 2) throw hung;
+        if (tried.filter((t) => t === 1).length === 1) throw changed;
+        return 'ok';
+      });
+      expect(r).to.equal('ok');
+      expect(tried, 'members asked, in order').to.deep.equal([0, 1, 1]);
+      // A member that keeps answering "leader changed" is left after the second time.
+      tried.length = 0;
+      const err = await m
+        .run('read', Date.now() + 300, async (c) => {
+          tried.push(at(c));
+          throw changed;
+        })
+        .catch((e: unknown) => e);
+      expect(err).to.equal(changed);
+      expect(tried.slice(0, 3), 'asked twice, then the next member').to.deep.equal([1, 1, 2]);
+      // A write that got "leader changed" may have been applied: it fails at once (503).
+      tried.length = 0;
+      const werr = await m
+        .run('write', Date.now() + 1000, async (c) => {
+          tried.push(at(c));
+          throw changed;
+        })
+        .catch((e: unknown) => e);
+      expect(werr).to.equal(changed);
+      expect(tried).to.have.length(1);
+      m.close();
+    });
+
     it('gives up with the last error at the deadline when no member answers', async () => {
       const m = members();
       const started = Date.now();
