@@ -2,7 +2,8 @@
  * `kind: List` files, the backup/restore workflow: kubectl validates a List client-side against
  * /openapi/v2 (v3 cannot say whether `v1 List` supports server-side field validation), so
  * `get -o yaml` → delete → `apply -f` restores the objects, `create -f` of a List works, an
- * unknown field in an item is refused before anything is written, and `explain` still reads v3.
+ * unknown field in an item is refused before anything is written, and `explain` still reads v3
+ * (and reads v2 when asked to).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -100,9 +101,13 @@ describe('kubectl e2e: kind List (backup and restore)', function () {
       expect((await h.kubectl(['get', 'pvc', name, '-n', ns])).stderr, name).to.contain('NotFound');
   });
 
-  it('explain still reads the OpenAPI v3 schema', async () => {
+  it('explain still reads the OpenAPI v3 schema; --output=plaintext-openapiv2 reads v2', async () => {
     const out = await h.ok(['explain', 'storageclass.volumeBindingMode']);
     expect(out).to.contain('KIND:       StorageClass');
     expect(out).to.contain('FIELD: volumeBindingMode <string>');
+    const v2 = await h.ok(['explain', 'pvc.spec', '--output=plaintext-openapiv2']);
+    expect(v2).to.contain('RESOURCE: spec <Object>');
+    expect(v2).to.match(/accessModes\t<\[\]string>/);
+    expect(v2).to.match(/resources\t<Object>/);
   });
 });
