@@ -1,7 +1,8 @@
 /**
  * kubectl against CustomResourceDefinitions: the three upstream snapshot.storage.k8s.io CRDs
  * applied unmodified become Established, their kinds are served (apply, get with the CRD's
- * printer columns, explain from the published schema, describe), and deleting a CRD deletes
+ * printer columns, explain from the published schema, describe), a `kind: List` of custom
+ * objects is validated against the CRD's schema in /openapi/v2, and deleting a CRD deletes
  * its objects.
  */
 import { expect } from 'chai';
@@ -139,6 +140,28 @@ describe('kubectl e2e: CustomResourceDefinitions (upstream snapshot CRDs)', func
     expect(describe).to.match(/Name:\s+snap-1/);
     expect(describe).to.match(/Kind:\s+VolumeSnapshot/);
     expect(describe).to.contain('Persistent Volume Claim Name:  my-pvc');
+  });
+
+  it('a List of custom objects restores from get -o yaml, and an unknown field in one is refused (v2 schema)', async () => {
+    const backup = await h.ok(['get', 'vsclass,volumesnapshot', '-n', ns, '-o', 'yaml']);
+    expect(backup).to.contain('kind: List');
+    await h.ok(['delete', 'volumesnapshot', 'snap-1', '-n', ns]);
+    await h.ok(['delete', 'vsclass', 'csi-hostpath-snapclass']);
+    const r = await h.kubectl(['apply', '-f', '-'], backup);
+    expect(r.stderr).to.equal('');
+    expect(r.stdout).to.equal(
+      'volumesnapshotclass.snapshot.storage.k8s.io/csi-hostpath-snapclass created\nvolumesnapshot.snapshot.storage.k8s.io/snap-1 created\n',
+    );
+    const bad = `apiVersion: v1\nkind: List\nitems:\n- ${snapshotClass
+      .replace('csi-hostpath-snapclass', 'listed-class')
+      .replace('deletionPolicy: Delete', 'deletionPolicy: Delete\nbogus: x')
+      .trimEnd()
+      .split('\n')
+      .join('\n  ')}\n`;
+    const refused = await h.kubectl(['create', '-f', '-'], bad);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('unknown field "bogus" in io.k8s.storage.snapshot.v1.VolumeSnapshotClass');
+    expect((await h.kubectl(['get', 'vsclass', 'listed-class'])).stderr).to.contain('NotFound');
   });
 
   it('deleting a CRD deletes its objects', async () => {

@@ -151,6 +151,7 @@ describe('apiextensions: hostile CRDs and custom objects', () => {
       `${path}/c1`,
       '/apis/proto.example.com/v1',
       '/openapi/v3/apis/proto.example.com/v1',
+      '/openapi/v2',
       '/api/v1/namespaces/default/pods',
     ])
       expect((await request(api.url, 'GET', p)).status, p).to.be.oneOf(p.endsWith('c1') ? [200, 404] : [200]);

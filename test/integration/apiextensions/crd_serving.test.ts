@@ -93,6 +93,32 @@ describe('apiextensions: CRD serving over etcd', () => {
     expect(Object.keys(patch?.requestBody.content ?? {})).to.not.include('application/strategic-merge-patch+json');
   });
 
+  it('publishes the same schema in OpenAPI v2 (JSON and protobuf), with an ETag that revalidates', async () => {
+    type V2 = { swagger: string; definitions: Record<string, { properties?: Record<string, { $ref?: string }> }> };
+    const v2 = await request<V2>(api.url, 'GET', '/openapi/v2', undefined, { Accept: 'application/json' });
+    expect(v2.status, v2.text).to.equal(200);
+    expect(v2.body.swagger).to.equal('2.0');
+    const widget = v2.body.definitions['com.example.v1.Widget'];
+    expect(Object.keys(widget?.properties ?? {})).to.include.members(['spec', 'status', 'metadata']);
+    expect(widget?.properties?.metadata?.$ref).to.equal(
+      '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+    );
+    const etag = v2.headers.get('etag') ?? '';
+    expect(etag).to.match(/^"[0-9A-F]{128}"$/);
+    const proto = await fetch(`${api.url}/openapi/v2`, {
+      headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },
+    });
+    expect(proto.headers.get('content-type')).to.equal('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    expect(Buffer.from(await proto.arrayBuffer()).includes('com.example.v1.Widget')).to.equal(true);
+    const again = await request(api.url, 'GET', '/openapi/v2', undefined, {
+      Accept: 'application/json',
+      'If-None-Match': etag,
+    });
+    expect(again.status).to.equal(304);
+    const refused = await request<Status>(api.url, 'GET', '/openapi/v2', undefined, { Accept: 'text/html' });
+    expect([refused.status, refused.body.reason]).to.deep.equal([406, 'NotAcceptable']);
+  });
+
   it('prunes unknown fields and applies defaults, stored at /registry/<group>/<plural>/<ns>/<name>', async () => {
     const res = await request<Obj>(
       api.url,
@@ -314,5 +340,7 @@ describe('apiextensions: CRD serving over etcd', () => {
     expect(groups.body.groups.map((g) => g.name)).to.not.include('example.com');
     const idx = await request<{ paths: Record<string, unknown> }>(api.url, 'GET', '/openapi/v3');
     expect(idx.body.paths).to.not.have.property('apis/example.com/v1');
+    const v2 = await request<{ definitions: Record<string, unknown> }>(api.url, 'GET', '/openapi/v2');
+    expect(v2.body.definitions).to.not.have.property('com.example.v1.Widget');
   });
 });
