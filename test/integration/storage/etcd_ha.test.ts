@@ -79,7 +79,9 @@ describe('integration: EtcdStore on a 3-member etcd cluster', function () {
       const atKill = acknowledged.length;
       await waitFor(() => acknowledged.length >= atKill + 30, 20_000, '30 writes after the leader died');
       const failed = await writer.stop();
-      expect(failed, 'at most the writes in flight at the kill fail').to.be.at.most(2);
+      // The write in flight on the dead leader, and the next one a follower forwarded to it, fail
+      // (measured: 2 every run); an extra election on a starved machine may cost one or two more.
+      expect(failed, 'at most the writes in flight around the kill fail').to.be.at.most(4);
       const last = acknowledged[acknowledged.length - 1] ?? 0;
       await waitFor(() => (w.events[w.events.length - 1]?.revision ?? 0) >= last, 15_000, 'the watch to catch up');
       expect(w.errors).to.deep.equal([]);
