@@ -24,22 +24,15 @@ describe('kubectl e2e: kind List (backup and restore)', function () {
 
   useKubectlHarness(ns, (harness) => (h = harness));
 
+  const uids = () => h.ok(['get', 'pvc', '-l', 'backup=yes', '-n', ns, '-o', 'jsonpath={.items[*].metadata.uid}']);
+
   it('get pvc,sc -o yaml → delete → apply -f of that file recreates them', async () => {
     const sc = manifests
       .storageClass('backup-sc')
       .replace('  annotations:\n', '  labels:\n    backup: "yes"\n  annotations:\n');
     const claims = ['backup-a', 'backup-b'].map((n) => manifests.pvc(n, ns).replace('app: store', 'backup: "yes"'));
     await h.ok(['create', '-f', '-'], [sc, ...claims].join('---\n'));
-    const uidsBefore = await h.ok([
-      'get',
-      'pvc',
-      '-l',
-      'backup=yes',
-      '-n',
-      ns,
-      '-o',
-      'jsonpath={.items[*].metadata.uid}',
-    ]);
+    const uidsBefore = await uids();
 
     const backup = await h.ok(['get', 'pvc,sc', '-l', 'backup=yes', '-n', ns, '-o', 'yaml']);
     expect(backup).to.match(/^apiVersion: v1\nitems:/);
@@ -61,16 +54,7 @@ describe('kubectl e2e: kind List (backup and restore)', function () {
     expect(await h.ok(['get', 'sc', 'backup-sc', '-o', 'jsonpath={.provisioner} {.volumeBindingMode}'])).to.equal(
       'kubestore.io/hostpath WaitForFirstConsumer',
     );
-    const uidsAfter = await h.ok([
-      'get',
-      'pvc',
-      '-l',
-      'backup=yes',
-      '-n',
-      ns,
-      '-o',
-      'jsonpath={.items[*].metadata.uid}',
-    ]);
+    const uidsAfter = await uids();
     expect(uidsAfter, 'new objects, not the old ones').to.not.equal(uidsBefore);
   });
 
