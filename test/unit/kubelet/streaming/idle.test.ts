@@ -49,6 +49,33 @@ describe('kubelet/streaming: --streaming-connection-idle-timeout', () => {
     expect(lasted).to.be.at.least(idleMs - 10);
   });
 
+  it('keeps a port-forward open while bytes move, however long that is', async () => {
+    rt.onPortForward = (_port, conn) => {
+      conn.on('data', (b: Buffer) => conn.write(b));
+      return true;
+    };
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/portforward/default/web?ports=8080`, ['v4.channel.k8s.io']);
+    let closed = false;
+    ws.on('close', () => {
+      closed = true;
+    });
+    let echoed = 0;
+    ws.on('message', (m: Buffer) => {
+      if (m[0] === 0 && m.length === 2) echoed += 1;
+    });
+    await once(ws, 'open');
+    // One byte every idleMs/4 for 4 idle timeouts: each echo is the condition for the next.
+    const opened = Date.now();
+    while (Date.now() - opened < 4 * idleMs) {
+      const before = echoed;
+      ws.send(Buffer.from([0, 0x61]));
+      await waitFor(() => echoed > before || closed, 2000, 'the echo');
+      expect(closed, `closed after ${Date.now() - opened} ms of traffic`).to.equal(false);
+      await new Promise((resolve) => setTimeout(resolve, idleMs / 4));
+    }
+    ws.close();
+  });
+
   it("closes an idle SPDY tunnel (kubectl's)", async () => {
     // ws's client refuses the subprotocol's '/': the handshake is written by hand.
     const req = http.request({
