@@ -21,7 +21,9 @@
  * `maxPendingPairs` half pairs wait at once; a second stream of a type a request already has
  * is refused (RST; an error stream first gets upstream's message); and at most
  * `maxConnections` connections are forwarded at once: beyond, the pair's error stream says so
- * and its data stream ends.
+ * and its data stream ends. Every stream counts until both sides closed it, and a session holds
+ * at most twice the pending and forwarded pairs' worth (a refused error stream the client never
+ * closes still counts): beyond, a new stream is reset (REFUSED_STREAM).
  */
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -132,6 +134,8 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
   const timeoutMs = o.streamCreationTimeoutMs ?? streamCreationTimeoutMs;
   const maxPending = o.maxPendingPairs ?? maxPendingPairs;
   const maxConnections = o.maxConnections ?? maxTunnelConnections;
+  const maxOpenStreams = 2 * (maxPending + maxConnections);
+  let openStreams = 0;
   const pending = new Map<string, HalfPair>();
   // Request ids being forwarded: a stream naming one is a duplicate too.
   const active = new Set<string>();
@@ -151,9 +155,18 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
   };
   session.on('error', (err) => o.logger.debug({ err: err?.message }, 'port-forward tunnel error'));
   session.on('stream', (stream) => {
+    stream.on('error', () => undefined);
+    if (openStreams >= maxOpenStreams) {
+      o.logger.debug({ pod: o.podName, maxOpenStreams }, 'port-forward stream refused: too many open streams');
+      stream.abort('REFUSED_STREAM');
+      return;
+    }
+    openStreams += 1;
+    stream.once('close', () => {
+      openStreams -= 1;
+    });
     unboundedSendWindow(stream);
     stream.respond(200, {});
-    stream.on('error', () => undefined);
     const type = header(stream, 'streamtype');
     if (type !== 'data' && type !== 'error') {
       stream.abort('REFUSED_STREAM');

@@ -233,6 +233,22 @@ describe('kubelet/streaming: the SPDY port-forward tunnel (serveSpdyTunnel)', ()
     expect(await error.outcome).to.deep.equal({ data: '', ended: true });
   });
 
+  it('holds at most 2 × (pending + forwarded) open streams: beyond, a new one is reset until one closes', async () => {
+    t = await openTunnel({ maxPendingPairs: 1, maxConnections: 1 });
+    const first = await open(t, { streamtype: 'error', port: '80', requestid: 'a' });
+    // Refused duplicates the client never closes still count.
+    const dups = [];
+    for (let i = 0; i < 3; i++) dups.push(await open(t, { streamtype: 'error', port: '80', requestid: 'a' }));
+    for (const d of dups) expect((await d.outcome).data).to.match(/already assigned/);
+    const over = await open(t, { streamtype: 'data', port: '80', requestid: 'a' });
+    expect((await over.outcome).reset).to.match(/REFUSED_STREAM/);
+    const closed = once(dups[0]?.stream ?? first.stream, 'close');
+    dups[0]?.stream.end();
+    await closed;
+    const data = await open(t, { streamtype: 'data', port: '80', requestid: 'a' });
+    expect(await echo(data.stream, 'room')).to.equal('room');
+  });
+
   it('refuses a stream of an unknown type', async () => {
     t = await openTunnel();
     const odd = await open(t, { streamtype: 'control', port: '80', requestid: 'x' });
