@@ -197,7 +197,7 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
     const port = pairPort(data, error);
     if (!port.ok) {
       error.end(port.message);
-      data.end();
+      finish(data);
       return;
     }
     if (active.size >= maxConnections) {
@@ -208,7 +208,7 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
           `too many concurrent connections in this port-forward (at most ${maxConnections})`,
         ),
       );
-      data.end();
+      finish(data);
       return;
     }
     active.add(requestId);
@@ -226,6 +226,12 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
   );
 }
 
+/** Ends a data stream nothing was forwarded on, draining what the client sends so it can close. */
+function finish(data: SpdyStream): void {
+  data.end();
+  data.resume();
+}
+
 /** Forwards one pair; resolves once the connection to the pod is closed. */
 async function forward(o: SpdyTunnelOptions & { port: number; data: SpdyStream; error: SpdyStream }): Promise<void> {
   let conn: Duplex;
@@ -233,7 +239,7 @@ async function forward(o: SpdyTunnelOptions & { port: number; data: SpdyStream; 
     conn = await o.connect(o.port);
   } catch (err) {
     o.error.end(forwardError(o.port, o.podName, err));
-    o.data.end();
+    finish(o.data);
     return;
   }
   const closed = new Promise<void>((resolve) => conn.once('close', () => resolve()));
@@ -250,4 +256,6 @@ async function forward(o: SpdyTunnelOptions & { port: number; data: SpdyStream; 
   o.data.once('close', () => conn.destroy());
   if (o.data.destroyed) conn.destroy();
   await closed;
+  // What the client still sends goes nowhere: drained, so the stream can close and stop counting.
+  o.data.resume();
 }

@@ -100,9 +100,10 @@ async function open(
   return { stream, outcome };
 }
 
-/** A pair's two streams (error first, as client-go opens them). */
+/** A pair's two streams as client-go opens them: error first (closed for writing at once), then data. */
 async function pair(t: Tunnel, requestId: string, port = '80') {
   const error = await open(t, { streamtype: 'error', port, requestid: requestId });
+  error.stream.end();
   const data = await open(t, { streamtype: 'data', port, requestid: requestId });
   return { error, data };
 }
@@ -247,6 +248,25 @@ describe('kubelet/streaming: the SPDY port-forward tunnel (serveSpdyTunnel)', ()
     await closed;
     const data = await open(t, { streamtype: 'data', port: '80', requestid: 'a' });
     expect(await echo(data.stream, 'room')).to.equal('room');
+  });
+
+  it('frees a finished pair whichever side ended it: one session forwards more connections than its stream cap', async () => {
+    t = await openTunnel({ maxPendingPairs: 1, maxConnections: 1 });
+    for (let i = 0; i < 6; i++) {
+      const { error, data } = await pair(t, `c${i}`);
+      expect(await echo(data.stream, 'hi'), `connection ${i}`).to.equal('hi');
+      const closed = once(data.stream, 'close');
+      if (i % 2 === 0) {
+        // The pod ends first; the client still sends something before it ends too.
+        t.conns[i]?.conn.end();
+        expect((await data.outcome).ended).to.equal(true);
+        data.stream.write('late');
+      }
+      data.stream.end();
+      expect(await error.outcome).to.deep.equal({ data: '', ended: true });
+      await closed;
+    }
+    expect(t.conns).to.have.length(6);
   });
 
   it('refuses a stream of an unknown type', async () => {
