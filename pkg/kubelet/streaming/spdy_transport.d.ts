@@ -18,6 +18,8 @@ declare module 'spdy-transport' {
     on(event: 'error' | 'close', listener: (err?: Error) => void): this;
     end(callback?: () => void): void;
     destroyStreams(err?: Error): void;
+    /** Sends a PING; the callback runs when its answer came back. */
+    ping(callback?: () => void): void;
     /** Opens a stream (the client side); the callback runs once its SYN_STREAM is sent. */
     request(
       uri: { method: string; path: string; headers: Record<string, string> },

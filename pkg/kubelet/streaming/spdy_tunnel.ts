@@ -234,12 +234,24 @@ function finish(data: SpdyStream): void {
 
 /** Forwards one pair; resolves once the connection to the pod is closed. */
 async function forward(o: SpdyTunnelOptions & { port: number; data: SpdyStream; error: SpdyStream }): Promise<void> {
+  // The client may reset the data stream (or leave) while the connection is being opened.
+  let gone = false;
+  const onGone = (): void => {
+    gone = true;
+  };
+  o.data.once('close', onGone);
   let conn: Duplex;
   try {
     conn = await o.connect(o.port);
   } catch (err) {
     o.error.end(forwardError(o.port, o.podName, err));
     finish(o.data);
+    return;
+  } finally {
+    o.data.off('close', onGone);
+  }
+  if (gone || o.data.destroyed) {
+    conn.destroy();
     return;
   }
   const closed = new Promise<void>((resolve) => conn.once('close', () => resolve()));
@@ -254,7 +266,6 @@ async function forward(o: SpdyTunnelOptions & { port: number; data: SpdyStream; 
   // A data stream reset (or the tunnel gone) ends the connection, and its relay.
   o.data.on('error', () => conn.destroy());
   o.data.once('close', () => conn.destroy());
-  if (o.data.destroyed) conn.destroy();
   await closed;
   // What the client still sends goes nowhere: drained, so the stream can close and stop counting.
   o.data.resume();

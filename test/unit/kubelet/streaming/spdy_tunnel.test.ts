@@ -5,6 +5,7 @@ import { type Duplex, PassThrough } from 'node:stream';
 import { connection, type SpdyConnection, type SpdyStream } from 'spdy-transport';
 import WebSocket, { createWebSocketStream, WebSocketServer } from 'ws';
 import { silentLogger } from '../../../../pkg/log/logger';
+import { waitFor } from '../../../helpers/wait';
 import { maxForwardedPorts } from '../../../../pkg/kubelet/streaming/portforward';
 import {
   maxPendingPairs,
@@ -25,9 +26,12 @@ interface Tunnel {
   close(): Promise<void>;
 }
 
-type Limits = Pick<SpdyTunnelOptions, 'streamCreationTimeoutMs' | 'maxPendingPairs' | 'maxConnections'>;
+type Limits = Pick<SpdyTunnelOptions, 'streamCreationTimeoutMs' | 'maxPendingPairs' | 'maxConnections'> & {
+  /** Each connect waits for this (default: none). */
+  gate?: Promise<void>;
+};
 
-async function openTunnel(limits: Limits = {}): Promise<Tunnel> {
+async function openTunnel({ gate, ...limits }: Limits = {}): Promise<Tunnel> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await once(wss, 'listening');
   const conns: Tunnel['conns'] = [];
@@ -39,6 +43,7 @@ async function openTunnel(limits: Limits = {}): Promise<Tunnel> {
           podName: 'web',
           logger: silentLogger(),
           connect: async (port) => {
+            await gate;
             const conn = new PassThrough();
             conns.push({ port, conn });
             return conn;
@@ -294,6 +299,20 @@ describe('kubelet/streaming: the SPDY port-forward tunnel (serveSpdyTunnel)', ()
     await first.error.outcome;
     const fourth = await pair(t, '4');
     expect(await echo(fourth.data.stream, 'z')).to.equal('z');
+  });
+
+  it('a data stream reset while its connection is being opened ends that connection', async () => {
+    let open_ = (): void => undefined;
+    t = await openTunnel({ gate: new Promise<void>((resolve) => (open_ = resolve)), maxConnections: 1 });
+    const first = await pair(t, '1');
+    first.data.stream.abort('CANCEL');
+    // The PING's answer comes after the kubelet has read the RST before it.
+    await new Promise<void>((resolve) => t?.client.ping(() => resolve()));
+    open_();
+    await waitFor(() => t?.conns[0]?.conn.destroyed === true, 2000, 'the connection to be destroyed');
+    // Its place is free again.
+    const next = await pair(t, '2');
+    expect(await echo(next.data.stream, 'ok')).to.equal('ok');
   });
 
   it('closing the WebSocket ends every forwarded connection and resolves', async () => {
