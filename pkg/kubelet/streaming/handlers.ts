@@ -8,7 +8,8 @@
  *
  * Each checks the pod, the container and its running instance and answers a 400/404 Status
  * before upgrading; then it upgrades to a WebSocket (see channels.ts for the subprotocols) and
- * serves the runtime's session on it (remotecommand.ts).
+ * serves the runtime's session on it (remotecommand.ts). Every upgraded stream is closed once
+ * idle for --streaming-connection-idle-timeout (idle.ts).
  */
 import type Router from '@koa/router';
 import type { IncomingMessage } from 'node:http';
