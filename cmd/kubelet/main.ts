@@ -5,6 +5,7 @@ import { type ClientConfig, configFromFlags } from '../../pkg/client/config';
 import { FlagError, isLoopbackAddress, isPort, pemFlagFile, runMain, type FlagValues } from '../../pkg/flags/flags';
 import { KubeletAuthorizationMode } from '../../pkg/kubelet/auth/authorization';
 import { run } from '../../pkg/kubelet/kubelet';
+import { defaultStreamingIdleTimeoutMs } from '../../pkg/kubelet/streaming/idle';
 import type { KubeletServingConfig } from '../../pkg/kubelet/auth/serving';
 import { LinuxMounter } from '../../pkg/util/mount/linux_mounter';
 import { DockerRuntime } from '../../pkg/kubelet/runtime/docker/docker_runtime';
@@ -134,6 +135,12 @@ runMain(
       help: "How often each mounted claim's volume is measured for /metrics and /stats/summary (0 disables).",
       check: (v) => (Number(v) >= 0 ? undefined : 'must not be negative'),
     },
+    'streaming-connection-idle-timeout': {
+      type: 'duration',
+      default: defaultStreamingIdleTimeoutMs,
+      help: 'Maximum time a streaming connection (exec, attach, port-forward) can be idle before it is closed; 0 never closes it.',
+      check: (v) => (Number(v) >= 0 ? undefined : 'must not be negative'),
+    },
     v: { type: 'int', default: 0, help: 'Log verbosity.' },
     'logging-format': {
       type: 'string',
@@ -178,6 +185,7 @@ runMain(
         workers: Number(f['concurrent-pod-workers']),
         heartbeatMs: Number(f['node-status-update-frequency']),
         volumeStatsPeriodMs: Number(f['volume-stats-agg-period']),
+        streamingIdleTimeoutMs: Number(f['streaming-connection-idle-timeout']),
         logger: newLogger(
           'kubelet',
           Number(f.v),

@@ -64,6 +64,8 @@ export interface KubeletConfig {
   logger: Logger;
   /** Period of the volume stats (--volume-stats-agg-period; default 60 s; 0 disables them). */
   volumeStatsPeriodMs?: number;
+  /** --streaming-connection-idle-timeout (default 4h; 0: never). */
+  streamingIdleTimeoutMs?: number;
   /** Caps of one volume's walk (defaults: 1,000,000 entries, 10 s). */
   volumeStatsWalk?: { maxEntries: number; timeoutMs: number };
   /** The secure server (undefined: plain HTTP, no authentication: a test mode). */
@@ -136,6 +138,7 @@ export async function run(cfg: KubeletConfig, signal: AbortSignal): Promise<void
     metrics: registry,
     summary: () => volumeSummary(cfg.nodeName, volumeStats, volumes.mountedClaimVolumes()),
     logger: log,
+    ...(cfg.streamingIdleTimeoutMs !== undefined ? { streamingIdleTimeoutMs: cfg.streamingIdleTimeoutMs } : {}),
     ...(cfg.tls
       ? {
           tls: secureServing(

@@ -40,6 +40,8 @@ export interface KubeletServerOptions {
   logger: Logger;
   /** HTTPS (undefined: the plain-HTTP test mode, without authentication or authorization). */
   tls?: KubeletTls;
+  /** --streaming-connection-idle-timeout of exec, attach and port-forward (default 4h; 0: never). */
+  streamingIdleTimeoutMs?: number;
 }
 
 /** The secure kubelet server: serving certificate, client CA, and who may do what. */
@@ -133,7 +135,12 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
     ctx.type = 'text/plain';
     ctx.body = stream;
   });
-  registerStreaming(router, { runtime: o.runtime, pod: o.pod, logger: o.logger });
+  registerStreaming(router, {
+    runtime: o.runtime,
+    pod: o.pod,
+    logger: o.logger,
+    ...(o.streamingIdleTimeoutMs !== undefined ? { idleTimeoutMs: o.streamingIdleTimeoutMs } : {}),
+  });
   app.use(router.routes());
   let closeUpgraded = (): void => undefined;
   const server = await new Promise<ReturnType<Koa['listen']>>((resolve, reject) => {

@@ -8,7 +8,8 @@
  *
  * Each checks the pod, the container and its running instance and answers a 400/404 Status
  * before upgrading; then it upgrades to a WebSocket (see channels.ts for the subprotocols) and
- * serves the runtime's session on it (remotecommand.ts).
+ * serves the runtime's session on it (remotecommand.ts). Every upgraded stream is closed once
+ * idle for --streaming-connection-idle-timeout (idle.ts).
  */
 import type Router from '@koa/router';
 import type { IncomingMessage } from 'node:http';
@@ -24,6 +25,7 @@ import { negotiate, StreamProtocol } from './channels';
 import { serveSession } from './remotecommand';
 import { parsePorts, servePortForward } from './portforward';
 import { serveSpdyTunnel, SpdyTunnelProtocol } from './spdy_tunnel';
+import { closeWhenIdle, defaultStreamingIdleTimeoutMs } from './idle';
 
 /** The port-forward WebSocket subprotocols served. */
 const portForwardProtocols: readonly string[] = [SpdyTunnelProtocol, 'v4.channel.k8s.io'];
@@ -40,6 +42,8 @@ export interface StreamingDeps {
   runtime: ContainerRuntime;
   pod(namespace: string, name: string): DeepReadonly<Pod> | undefined;
   logger: Logger;
+  /** --streaming-connection-idle-timeout (default 4h; 0: never), see idle.ts. */
+  idleTimeoutMs?: number;
 }
 
 /** The stream flags of a request (true as Go's strconv.ParseBool reads it: 1, t, T, true, True, TRUE). */
@@ -81,6 +85,7 @@ export function commandOf(ctx: Context): string[] {
 
 /** Registers /exec and /attach on the kubelet's router. */
 export function registerStreaming(router: Router, deps: StreamingDeps): void {
+  const idleTimeoutMs = deps.idleTimeoutMs ?? defaultStreamingIdleTimeoutMs;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: maxStreamMessageBytes,
@@ -115,6 +120,7 @@ export function registerStreaming(router: Router, deps: StreamingDeps): void {
     wss.handleUpgrade(ctx.req, taken.socket, taken.head, (ws) => {
       // A protocol error (an oversized or malformed frame) closes the socket; ws reports it here.
       ws.on('error', (err) => deps.logger.debug({ err: err.message, kind, pod: podName }, 'stream closed on error'));
+      closeWhenIdle({ socket: taken.socket, ws, timeoutMs: idleTimeoutMs, logger: deps.logger });
       serveSession({
         ws,
         protocol,
@@ -161,6 +167,7 @@ export function registerStreaming(router: Router, deps: StreamingDeps): void {
     }
     pfServer.handleUpgrade(ctx.req, taken.socket, taken.head, (ws) => {
       ws.on('error', (err) => deps.logger.debug({ err: err.message, pod: podName }, 'port-forward closed on error'));
+      closeWhenIdle({ socket: taken.socket, ws, timeoutMs: idleTimeoutMs, logger: deps.logger });
       const forward = {
         ws,
         connect: (port: number) => deps.runtime.portForward(running.id, port),

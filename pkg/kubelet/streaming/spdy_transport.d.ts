@@ -7,6 +7,8 @@ declare module 'spdy-transport' {
     readonly id: number;
     readonly headers: Record<string, string | string[] | undefined>;
     respond(status: number, headers: Record<string, string>, callback?: (err?: Error) => void): void;
+    /** Resets the stream (RST_STREAM with `code`, default CANCEL). */
+    abort(code?: 'REFUSED_STREAM' | 'CANCEL', callback?: (err?: Error | null) => void): void;
   }
 
   /** A SPDY session over one byte stream. */
@@ -16,6 +18,13 @@ declare module 'spdy-transport' {
     on(event: 'error' | 'close', listener: (err?: Error) => void): this;
     end(callback?: () => void): void;
     destroyStreams(err?: Error): void;
+    /** Sends a PING; the callback runs when its answer came back. */
+    ping(callback?: () => void): void;
+    /** Opens a stream (the client side); the callback runs once its SYN_STREAM is sent. */
+    request(
+      uri: { method: string; path: string; headers: Record<string, string> },
+      callback?: (err: Error | null, stream: SpdyStream) => void,
+    ): SpdyStream;
   }
 
   export const connection: {

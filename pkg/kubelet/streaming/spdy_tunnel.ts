@@ -11,12 +11,25 @@
  * streams are accepted as they come. client-go's SPDY (moby/spdystream) is SPDY/3 without flow
  * control: it never sends WINDOW_UPDATE, so the session runs as SPDY/3 (no session window) and
  * each stream's send window is made unbounded, or every stream would stall after 64 KiB.
+ *
+ * Whoever may port-forward to one pod is untrusted here, and every forwarded connection is a
+ * relay process on the node, so the tunnel bounds what a client can make it hold (as the
+ * upstream kubelet's httpstream handler, plus caps it lacks): a `port` header is parsed as
+ * strconv.ParseUint(s, 10, 16) does (decimal, 1–65535), a bad one answered on the error stream
+ * in upstream's words; a half pair waits at most `streamCreationTimeoutMs` (upstream's
+ * streamCreationTimeout, 30 s) for its other stream, then its error stream says so; at most
+ * `maxPendingPairs` half pairs wait at once; a second stream of a type a request already has
+ * is refused (RST; an error stream first gets upstream's message); and at most
+ * `maxConnections` connections are forwarded at once: beyond, the pair's error stream says so
+ * and its data stream ends. Every stream counts until both sides closed it, and a session holds
+ * at most twice the pending and forwarded pairs' worth (a refused error stream the client never
+ * closes still counts): beyond, a new stream is reset (REFUSED_STREAM).
  */
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { connection, type SpdyStream } from 'spdy-transport';
 import { createWebSocketStream, type WebSocket } from 'ws';
-import { forwardError } from './portforward';
+import { forwardError, maxForwardedPorts } from './portforward';
 
 /** The tunnel's WebSocket subprotocol. */
 export const SpdyTunnelProtocol = 'SPDY/3.1+portforward.k8s.io';
@@ -27,6 +40,38 @@ export interface SpdyTunnelOptions {
   connect(port: number): Promise<Duplex>;
   podName: string;
   logger: Logger;
+  /** How long a half pair waits for its other stream (default `streamCreationTimeoutMs`). */
+  streamCreationTimeoutMs?: number;
+  /** Half pairs waiting at once (default `maxPendingPairs`); beyond, a new request's stream is refused. */
+  maxPendingPairs?: number;
+  /** Connections forwarded at once (default `maxTunnelConnections`). */
+  maxConnections?: number;
+}
+
+/** Upstream's streamCreationTimeout: how long a half pair waits for its other stream. */
+export const streamCreationTimeoutMs = 30_000;
+/** The most half pairs one tunnel keeps waiting. */
+export const maxPendingPairs = maxForwardedPorts;
+/** The most connections one tunnel forwards at once (each is a relay process on the node). */
+export const maxTunnelConnections = maxForwardedPorts;
+
+/** A `port` header read: the port, or the message upstream's kubelet refuses it with. */
+export type PortHeader = { ok: true; port: number } | { ok: false; message: string };
+
+/** Reads a `port` header as upstream does (strconv.ParseUint(s, 10, 16), then > 0). */
+export function parsePortHeader(value: string): PortHeader {
+  if (value === '') return { ok: false, message: '"port" header is required' };
+  const q = JSON.stringify(value);
+  if (!/^[0-9]+$/.test(value))
+    return { ok: false, message: `unable to parse ${q} as a port: strconv.ParseUint: parsing ${q}: invalid syntax` };
+  const port = Number(value);
+  if (port > 65535)
+    return {
+      ok: false,
+      message: `unable to parse ${q} as a port: strconv.ParseUint: parsing ${q}: value out of range`,
+    };
+  if (port < 1) return { ok: false, message: `port ${q} must be > 0` };
+  return { ok: true, port };
 }
 
 /** The window fields of a spdy-transport stream (window.js `Side`). */
@@ -54,6 +99,22 @@ function header(stream: SpdyStream, name: string): string {
   return (Array.isArray(v) ? v[0] : v) ?? '';
 }
 
+/** The two streams of one forwarded connection, while the second is awaited. */
+interface HalfPair {
+  data?: SpdyStream;
+  error?: SpdyStream;
+  timer: NodeJS.Timeout;
+}
+
+type StreamType = 'data' | 'error';
+
+/** The pair's port: the data stream's, unless either stream's header is bad (then that message). */
+function pairPort(data: SpdyStream, error: SpdyStream): PortHeader {
+  const d = parsePortHeader(header(data, 'port'));
+  const e = parsePortHeader(header(error, 'port'));
+  return d.ok && !e.ok ? e : d;
+}
+
 /** Serves the tunnel until the WebSocket closes. */
 export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
   const socket = createWebSocketStream(o.ws);
@@ -70,50 +131,130 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
       callback(err, headers);
     });
   session.start(3);
-  const pairs = new Map<string, { data?: SpdyStream; error?: SpdyStream }>();
+  const timeoutMs = o.streamCreationTimeoutMs ?? streamCreationTimeoutMs;
+  const maxPending = o.maxPendingPairs ?? maxPendingPairs;
+  const maxConnections = o.maxConnections ?? maxTunnelConnections;
+  const maxOpenStreams = 2 * (maxPending + maxConnections);
+  let openStreams = 0;
+  const pending = new Map<string, HalfPair>();
+  // Request ids being forwarded: a stream naming one is a duplicate too.
+  const active = new Set<string>();
+  const refuse = (stream: SpdyStream, type: StreamType, message: string): void => {
+    o.logger.debug({ message, pod: o.podName }, 'port-forward stream refused');
+    if (type === 'error') stream.end(message);
+    else stream.abort('REFUSED_STREAM');
+  };
+  const expire = (requestId: string): void => {
+    const pair = pending.get(requestId);
+    if (!pair) return;
+    pending.delete(requestId);
+    const message = `(request=${requestId}) timed out waiting for streams`;
+    o.logger.debug({ message, pod: o.podName }, 'port-forward half pair expired');
+    pair.error?.end(message);
+    pair.data?.abort('REFUSED_STREAM');
+  };
   session.on('error', (err) => o.logger.debug({ err: err?.message }, 'port-forward tunnel error'));
   session.on('stream', (stream) => {
+    stream.on('error', () => undefined);
+    if (openStreams >= maxOpenStreams) {
+      o.logger.debug({ pod: o.podName, maxOpenStreams }, 'port-forward stream refused: too many open streams');
+      stream.abort('REFUSED_STREAM');
+      return;
+    }
+    openStreams += 1;
+    stream.once('close', () => {
+      openStreams -= 1;
+    });
     unboundedSendWindow(stream);
     stream.respond(200, {});
     const type = header(stream, 'streamtype');
-    const requestId = header(stream, 'requestid');
-    const port = Number(header(stream, 'port'));
-    const pair = pairs.get(requestId) ?? {};
-    if (type === 'data') pair.data = stream;
-    else if (type === 'error') pair.error = stream;
-    else {
-      stream.destroy();
+    if (type !== 'data' && type !== 'error') {
+      stream.abort('REFUSED_STREAM');
       return;
     }
-    pairs.set(requestId, pair);
+    // The client writes nothing on its error stream; whatever it does write is dropped.
+    if (type === 'error') stream.resume();
+    // Clients older than the requestid header pair streams by id, as upstream guesses them.
+    const requestId = header(stream, 'requestid') || String(type === 'error' ? stream.id : stream.id - 2);
+    const pair = pending.get(requestId);
+    if (active.has(requestId) || pair?.[type]) {
+      refuse(stream, type, `error processing stream for request ${requestId}: ${type} stream already assigned`);
+      return;
+    }
+    if (!pair) {
+      if (pending.size >= maxPending) {
+        refuse(stream, type, `too many pending port-forward streams in this connection (at most ${maxPending})`);
+        return;
+      }
+      pending.set(requestId, { [type]: stream, timer: setTimeout(() => expire(requestId), timeoutMs) });
+      return;
+    }
+    pair[type] = stream;
     const { data, error } = pair;
     if (!data || !error) return;
-    pairs.delete(requestId);
-    error.resume();
-    forward({ ...o, port, data, error }).catch((err: Error) => o.logger.debug({ err: err.message }, 'forward failed'));
+    clearTimeout(pair.timer);
+    pending.delete(requestId);
+    const port = pairPort(data, error);
+    if (!port.ok) {
+      error.end(port.message);
+      finish(data);
+      return;
+    }
+    if (active.size >= maxConnections) {
+      error.end(
+        forwardError(
+          port.port,
+          o.podName,
+          `too many concurrent connections in this port-forward (at most ${maxConnections})`,
+        ),
+      );
+      finish(data);
+      return;
+    }
+    active.add(requestId);
+    forward({ ...o, port: port.port, data, error })
+      .catch((err: Error) => o.logger.debug({ err: err.message }, 'forward failed'))
+      .finally(() => active.delete(requestId));
   });
   return new Promise((resolve) =>
     o.ws.once('close', () => {
+      for (const pair of pending.values()) clearTimeout(pair.timer);
+      pending.clear();
       session.destroyStreams();
       resolve();
     }),
   );
 }
 
+/** Ends a data stream nothing was forwarded on, draining what the client sends so it can close. */
+function finish(data: SpdyStream): void {
+  data.end();
+  data.resume();
+}
+
+/** Forwards one pair; resolves once the connection to the pod is closed. */
 async function forward(o: SpdyTunnelOptions & { port: number; data: SpdyStream; error: SpdyStream }): Promise<void> {
-  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) {
-    o.error.end(`invalid port ${o.port}`);
-    o.data.end();
-    return;
-  }
+  // The client may reset the data stream (or leave) while the connection is being opened.
+  let gone = false;
+  const onGone = (): void => {
+    gone = true;
+  };
+  o.data.once('close', onGone);
   let conn: Duplex;
   try {
     conn = await o.connect(o.port);
   } catch (err) {
     o.error.end(forwardError(o.port, o.podName, err));
-    o.data.end();
+    finish(o.data);
+    return;
+  } finally {
+    o.data.off('close', onGone);
+  }
+  if (gone || o.data.destroyed) {
+    conn.destroy();
     return;
   }
+  const closed = new Promise<void>((resolve) => conn.once('close', () => resolve()));
   conn.on('error', (err: Error) => {
     if (!o.error.writableEnded) o.error.end(forwardError(o.port, o.podName, err));
   });
@@ -122,5 +263,10 @@ async function forward(o: SpdyTunnelOptions & { port: number; data: SpdyStream; 
   conn.on('close', () => {
     if (!o.error.writableEnded) o.error.end();
   });
+  // A data stream reset (or the tunnel gone) ends the connection, and its relay.
   o.data.on('error', () => conn.destroy());
+  o.data.once('close', () => conn.destroy());
+  await closed;
+  // What the client still sends goes nowhere: drained, so the stream can close and stop counting.
+  o.data.resume();
 }

@@ -93,6 +93,11 @@ describe('e2e: the binaries', function () {
     ],
     ['kubelet', ['--master=http://127.0.0.1:1', '--volume-stats-agg-period=fast'], /--volume-stats-agg-period/],
     [
+      'kubelet',
+      ['--master=http://127.0.0.1:1', '--streaming-connection-idle-timeout=4'],
+      /invalid duration "4" for flag --streaming-connection-idle-timeout/,
+    ],
+    [
       'kube-apiserver',
       ['--port=8080', '--secure-port=0', '--kubelet-client-certificate=/tmp/x.crt'],
       /--kubelet-client-certificate and --kubelet-client-key go together/,
@@ -114,6 +119,8 @@ describe('e2e: the binaries', function () {
       expect(r.stdout).to.match(/Usage: .*\[flags\]/);
       expect(r.stdout).to.include('--v');
       if (name === 'kubelet') expect(r.stdout).to.include('--volume-stats-agg-period');
+      if (name === 'kubelet')
+        expect(r.stdout).to.match(/--streaming-connection-idle-timeout duration\n.*idle.*\(default 4h0m0s\)/);
       // Every duration flag's default is written as a duration (1m0s, 500ms), as the flag takes it.
       const durations = [...r.stdout.matchAll(/^ {2}--(\S+) duration\n.*\(default ([^)]*)\)$/gm)];
       expect(durations.length).to.be.above(0);

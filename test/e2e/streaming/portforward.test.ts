@@ -74,6 +74,9 @@ describe('e2e/streaming: kubectl port-forward', function () {
       const local = Number(/127\.0\.0\.1:(\d+) -> 8080/.exec(out)?.[1]);
       expect(await request(local, 'first\n')).to.equal('got-first\n');
       expect(await request(local, 'second\n')).to.equal('got-second\n');
+      // More connections, one after another, than the tunnel holds open streams (2 × (64 + 64)):
+      // kubectl closes both streams of each, and the kubelet lets go of them.
+      for (let i = 0; i < 130; i++) expect(await request(local, `n${i}\n`)).to.equal(`got-n${i}\n`);
       // Megabytes through SPDY's flow control: the pod's busybox binary, byte for byte.
       const big = Number(/127\.0\.0\.1:(\d+) -> 8081/.exec(out)?.[1]);
       const want = (await c.ok(['exec', 'pf-pod', '--', 'sha256sum', '/bin/busybox'])).split(' ')[0];

@@ -17,7 +17,11 @@ export interface StreamingKubelet {
 }
 
 /** Starts the kubelet server of the fixture, with pod default/web added to `pods`. */
-export async function startStreamingKubelet(rt: FakeRuntime, pods: Map<string, Pod>): Promise<StreamingKubelet> {
+export async function startStreamingKubelet(
+  rt: FakeRuntime,
+  pods: Map<string, Pod>,
+  options: { streamingIdleTimeoutMs?: number } = {},
+): Promise<StreamingKubelet> {
   const p = pod('web');
   pods.set('default/web', p);
   const ident = {
@@ -42,6 +46,7 @@ export async function startStreamingKubelet(rt: FakeRuntime, pods: Map<string, P
     healthy: () => true,
     metrics: new Registry(),
     logger: silentLogger(),
+    ...options,
   });
   return { server, containerId };
 }
