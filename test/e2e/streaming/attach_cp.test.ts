@@ -161,6 +161,28 @@ describe('e2e/streaming: kubectl attach and cp', function () {
     );
   });
 
+  it('attach -it to a tty pod: its shell answers; after a detach the same shell answers again', async () => {
+    await create(c, interactive(podObject('tty-shell', { script: 'exec sh' }), { stdin: true, tty: true }));
+    await waitReady(c, 'tty-shell');
+    const rounds: [string, RegExp][] = [
+      // The variable set in the first session shows in the second: the same shell, still running.
+      ['M=kept-$((6*9)); stty size; echo "first $M"', /33 91[\s\S]*first kept-54/],
+      ['echo "second $M"', /second kept-54/],
+    ];
+    for (const [line, answer] of rounds) {
+      const t = underTerminal(c, 'attach -it tty-shell');
+      try {
+        await t.ask(line, answer, `attach -it answering ${String(answer)}`);
+      } finally {
+        t.child.kill('SIGKILL');
+      }
+      await t.exited;
+    }
+    expect(
+      await c.ok(['get', 'pod', 'tty-shell', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']),
+    ).to.equal('0');
+  });
+
   it("logs of a tty pod: the terminal's raw output, even bytes that look like Docker's framing", async () => {
     // \001\0\0\0 + a length is a Docker frame header; a TTY container's logs are not framed.
     const script = "printf '\\001\\000\\000\\000\\000\\000\\000\\002hi\\n'; echo tty-log-line; sleep 3600";

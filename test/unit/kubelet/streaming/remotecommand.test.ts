@@ -244,6 +244,35 @@ describe('kubelet/streaming: exec and attach sessions over the fake runtime', ()
       expect(onChannel(c, 2)).to.equal('');
     });
 
+    it("resizes reach the runtime one at a time, in order, even when the first one is slow (kubectl's size+1, size)", async () => {
+      await interactivePod('resize', { stdin: true, tty: true });
+      rt.onSession = (session) => {
+        // A runtime whose first resize call takes longer than the second.
+        session.resize = (size) =>
+          new Promise((resolve) =>
+            setTimeout(
+              () => {
+                session.resizes.push(size);
+                resolve();
+              },
+              session.resizes.length === 0 ? 100 : 0,
+            ),
+          );
+      };
+      const c = await connect('/attach/default/resize/main?stdin=true&stdout=true&tty=true', ['v5.channel.k8s.io']);
+      await waitFor(() => rt.sessions.length === 1, 2000, 'the session');
+      const s = rt.sessions[0] as FakeSession;
+      c.ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":92,"Height":34}')]));
+      c.ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":91,"Height":33}')]));
+      await waitFor(() => s.resizes.length === 2, 2000, 'both resizes');
+      expect(s.resizes).to.deep.equal([
+        { width: 92, height: 34 },
+        { width: 91, height: 33 },
+      ]);
+      s.finish();
+      await c.closed;
+    });
+
     it('stdin to a container created without stdin is dropped, not refused (as Docker and dockershim)', async () => {
       const id = await interactivePod('nostdin', { tty: false });
       const c = await connect('/attach/default/nostdin/main?stdin=true&stdout=true&tty=true', ['v5.channel.k8s.io']);
