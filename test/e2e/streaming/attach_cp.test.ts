@@ -111,6 +111,24 @@ describe('e2e/streaming: kubectl attach and cp', function () {
       30_000,
       'pod run-wc to be deleted by --rm',
     );
+    // The container's exit code is kubectl's (kubectl reads it from the pod's status).
+    const failed = await c.kubectl(
+      [
+        'run',
+        '-i',
+        '--rm',
+        'run-exit',
+        '--image=busybox',
+        '--restart=Never',
+        '--',
+        'sh',
+        '-c',
+        'read l; echo "$l"; exit 3',
+      ],
+      'bye\n',
+    );
+    expect(failed.code, failed.stderr).to.equal(3);
+    expect(failed.stdout).to.match(/^bye$/m);
   });
 
   it('attach -i to a pod with stdin: true: what is typed reaches its main process', async () => {
