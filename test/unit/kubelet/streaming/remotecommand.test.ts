@@ -248,6 +248,7 @@ describe('kubelet/streaming: exec and attach sessions over the fake runtime', ()
       await interactivePod('resize', { stdin: true, tty: true });
       rt.onSession = (session) => {
         // A runtime whose first resize call takes longer than the second.
+        let calls = 0;
         session.resize = (size) =>
           new Promise((resolve) =>
             setTimeout(
@@ -255,7 +256,7 @@ describe('kubelet/streaming: exec and attach sessions over the fake runtime', ()
                 session.resizes.push(size);
                 resolve();
               },
-              session.resizes.length === 0 ? 100 : 0,
+              calls++ === 0 ? 100 : 0,
             ),
           );
       };
