@@ -86,6 +86,19 @@ describe('e2e/streaming: kubectl attach and cp', function () {
     }
   });
 
+  it('attach -it to a container without a TTY: kubectl says so and attaches without one', async () => {
+    const t = underTerminal(c, 'attach -it ticker');
+    try {
+      await waitFor(
+        () => t.out.includes('Unable to use a TTY - container main did not allocate one') && /tick-\d+/.test(t.out),
+        20_000,
+        () => `the TTY warning, then ticks; the terminal showed ${JSON.stringify(t.out.slice(-300))}`,
+      );
+    } finally {
+      t.child.kill('SIGKILL');
+    }
+  });
+
   it('cp a file into the pod and back out: the bytes are identical', async () => {
     const original = randomBytes(3 * 1024 * 1024 + 17);
     const local = path.join(c.dir, 'cp-in.bin');
