@@ -206,6 +206,9 @@ async function startContainer(
       binds: bindsFor(c, volumes),
       ...(d.networkMode ? { networkMode: d.networkMode } : {}),
       hostname: pod.metadata.name,
+      ...(c.stdin === true ? { stdin: true } : {}),
+      ...(c.stdin === true && c.stdinOnce === true ? { stdinOnce: true } : {}),
+      ...(c.tty === true ? { tty: true } : {}),
     });
     d.recorder.event(pod, EventType.Normal, KubeletReason.Created, `Created container ${c.name}`);
     await d.runtime.startContainer(id);

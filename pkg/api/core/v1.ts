@@ -315,6 +315,12 @@ export interface Container {
   resources?: { requests?: ResourceList; limits?: ResourceList };
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
+  /** Keep a stdin open for the main process (what `kubectl attach -i` writes to). */
+  stdin?: boolean;
+  /** Close that stdin when the first attached client detaches (`kubectl run -i --rm`). */
+  stdinOnce?: boolean;
+  /** Run the main process under a TTY (needs `stdin` to be useful; output is one raw stream). */
+  tty?: boolean;
 }
 
 export const RestartPolicy = { Always: 'Always', OnFailure: 'OnFailure', Never: 'Never' } as const;

@@ -62,6 +62,12 @@ function validateContainer(c: Container, volumes: ReadonlySet<string>, field: st
       ),
     );
   }
+  // Go's decoder refuses a non-boolean here; a string "false" must never open a stdin.
+  for (const key of ['stdin', 'stdinOnce', 'tty'] as const) {
+    const v: unknown = c[key];
+    if (v !== undefined && v !== null && typeof v !== 'boolean')
+      errs.push(invalid(`${field}.${key}`, v, 'must be a boolean'));
+  }
   (c.env ?? []).forEach((e, k) => {
     const p = `${field}.env[${k}].name`;
     if (!e.name) errs.push(required(p));

@@ -67,6 +67,10 @@ export interface RuntimeContainer {
   oomKilled?: boolean;
   /** The runtime's error for a container that failed to start (e.g. executable not found). */
   error?: string;
+  /** Created with its stdin kept open (`ContainerCreateSpec.stdin`): attach may write to it. */
+  stdin?: boolean;
+  /** Created with a TTY: its output (logs, attach) is one raw stream. */
+  tty?: boolean;
 }
 
 /** One environment variable (the shape of a Kubernetes `EnvVar` with a literal value). */
@@ -99,6 +103,12 @@ export interface ContainerCreateSpec {
   networkMode?: string;
   /** Hostname inside the container (the pod name is the Kubernetes default). */
   hostname?: string;
+  /** Keep the main process's stdin open for attach (Kubernetes `stdin`, Docker `OpenStdin`). */
+  stdin?: boolean;
+  /** Close that stdin once the first attached client detaches (only with `stdin`). */
+  stdinOnce?: boolean;
+  /** Allocate a TTY for the main process: its output is one raw stream (logs and attach). */
+  tty?: boolean;
 }
 
 /** Options of `containerLogs`. */
@@ -176,7 +186,8 @@ export interface ContainerRuntime {
   /** The container, or undefined when no such container exists. */
   inspectContainer(id: string): Promise<RuntimeContainer | undefined>;
   /**
-   * The container's stdout and stderr interleaved as one text stream. Works for exited
+   * The container's stdout and stderr interleaved as one text stream (a TTY container's one
+   * raw stream as it is). Works for exited
    * containers too (the "previous" logs), until the container is removed.
    */
   containerLogs(id: string, options?: ContainerLogsOptions): Promise<NodeJS.ReadableStream>;

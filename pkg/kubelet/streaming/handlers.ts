@@ -112,11 +112,19 @@ export function registerStreaming(router: Router, deps: StreamingDeps): void {
     const taken = takeUpgrade(ctx.req);
     if (!taken) throw badRequest('Upgrade request required');
     ctx.respond = false;
+    if (kind === 'attach') {
+      // As the kubelet: the container's own TTY decides (a TTY cannot be added or removed from
+      // a running process), whatever the client asked; a TTY has no separate stderr. Stdin goes
+      // only to a container created with `stdin: true`; for any other it is dropped, as Docker
+      // does (dockershim, `docker attach`), not refused.
+      flags.tty = running.tty === true;
+      if (flags.tty) flags.stderr = false;
+      flags.stdin = flags.stdin && running.stdin === true;
+    }
     const open = (): Promise<StreamSession> =>
       kind === 'exec'
         ? deps.runtime.exec(running.id, { command: command ?? [], stdin: flags.stdin, tty: flags.tty })
-        : // The kubelet creates containers without a TTY, so attach always demultiplexes.
-          deps.runtime.attach(running.id, { stdin: flags.stdin, tty: false });
+        : deps.runtime.attach(running.id, { stdin: flags.stdin, tty: flags.tty });
     wss.handleUpgrade(ctx.req, taken.socket, taken.head, (ws) => {
       // A protocol error (an oversized or malformed frame) closes the socket; ws reports it here.
       ws.on('error', (err) => deps.logger.debug({ err: err.message, kind, pod: podName }, 'stream closed on error'));

@@ -69,6 +69,7 @@ export async function serveSession(o: ServeSessionOptions): Promise<void> {
   );
   // Messages that arrive while the session is being opened wait for it.
   const pending: [Buffer, boolean][] = [];
+  let resizing: Promise<void> = Promise.resolve();
   const handle = (message: Buffer, isBinary: boolean): void => {
     if (!session) {
       pending.push([message, isBinary]);
@@ -86,7 +87,13 @@ export async function serveSession(o: ServeSessionOptions): Promise<void> {
         return;
       case Channel.Resize: {
         const size = parseResize(frame.data);
-        if (size) session.resize(size).catch((err: Error) => o.logger.debug({ err: err.message }, 'resize failed'));
+        // One at a time, in order: kubectl attach sends size+1 then the size at once, and two
+        // concurrent runtime calls could land the other way round.
+        const open = session;
+        if (size)
+          resizing = resizing
+            .then(() => open.resize(size))
+            .catch((err: Error) => o.logger.debug({ err: err.message }, 'resize failed'));
         return;
       }
       case Channel.Close:

@@ -172,6 +172,30 @@ describe('kubelet: syncPod with the fake runtime', () => {
       ]);
     });
 
+    it('passes stdin, stdinOnce and tty to the runtime (stdinOnce only with stdin), none by default', async () => {
+      h = harness();
+      const p = pod('tty', {
+        containers: [
+          sleeper('shell', { stdin: true, stdinOnce: true, tty: true }),
+          sleeper('once', { stdinOnce: true }),
+          sleeper('plain'),
+        ],
+      });
+      await prepare(h, p);
+      await syncPod(h.deps, p);
+      const pick = (s: { stdin?: boolean; stdinOnce?: boolean; tty?: boolean } | undefined) => ({
+        stdin: s?.stdin,
+        stdinOnce: s?.stdinOnce,
+        tty: s?.tty,
+      });
+      const [shell, once, plain] = createSpecs(h.rt);
+      expect(pick(shell)).to.deep.equal({ stdin: true, stdinOnce: true, tty: true });
+      expect(pick(once)).to.deep.equal({ stdin: undefined, stdinOnce: undefined, tty: undefined });
+      expect(pick(plain)).to.deep.equal({ stdin: undefined, stdinOnce: undefined, tty: undefined });
+      const running = await h.rt.listContainers();
+      expect(running.find((c) => c.name.startsWith('k8s_shell_'))).to.deep.include({ stdin: true, tty: true });
+    });
+
     it('a read-only claim source binds :ro for every mount', async () => {
       h = harness();
       h.cache.add(claim('data', 'pv-1'), hostPathPv('pv-1', '/vols/pv-1'));

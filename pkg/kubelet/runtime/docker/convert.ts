@@ -40,9 +40,11 @@ export function toCreateOptions(
     Image: spec.image,
     Env: dockerEnv(spec.env),
     Labels: { ...spec.labels },
-    Tty: false,
-    OpenStdin: false,
-    AttachStdin: false,
+    // Kubernetes stdin/stdinOnce/tty, as dockershim and cri-dockerd map them.
+    Tty: spec.tty === true,
+    OpenStdin: spec.stdin === true,
+    StdinOnce: spec.stdin === true && spec.stdinOnce === true,
+    AttachStdin: spec.stdin === true,
     AttachStdout: false,
     AttachStderr: false,
     HostConfig: {
@@ -106,5 +108,7 @@ export function fromInspect(info: Dockerode.ContainerInspectInfo): RuntimeContai
   }
   if (info.State.OOMKilled) c.oomKilled = true;
   if (info.State.Error) c.error = info.State.Error;
+  if (info.Config.OpenStdin) c.stdin = true;
+  if (info.Config.Tty) c.tty = true;
   return c;
 }

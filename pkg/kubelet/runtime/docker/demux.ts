@@ -4,8 +4,9 @@
  * Transform strips the headers and emits the payloads in order, so stdout and stderr come out
  * interleaved as the container wrote them (what `kubectl logs` shows).
  *
- * A stream whose first header is not a valid frame header (a TTY container's raw output) is
- * passed through unchanged.
+ * A TTY container's logs are not framed: construct with `{ raw: true }` when the container is
+ * known to have a TTY. Otherwise a stream whose first header is not a valid frame header is
+ * passed through unchanged too (a safety net, not the way TTY logs are recognised).
  */
 import { Transform, type TransformCallback } from 'node:stream';
 
@@ -16,8 +17,14 @@ export class DockerLogDemuxer extends Transform {
   private buffer: Buffer = Buffer.alloc(0);
   /** Payload bytes still expected for the current frame, or undefined between frames. */
   private remaining: number | undefined;
-  private raw = false;
+  private raw: boolean;
   private decided = false;
+
+  /** `raw`: the stream is a TTY container's unframed output; pass it through as it is. */
+  constructor(options: { raw?: boolean } = {}) {
+    super();
+    this.raw = options.raw === true;
+  }
 
   override _transform(chunk: Buffer | string, _enc: BufferEncoding, done: TransformCallback): void {
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;

@@ -12,7 +12,7 @@
  *   through lists, and reports events of only the containers carrying it (see `nodeName`).
  */
 import readline from 'node:readline';
-import { type Duplex, type PassThrough, Readable } from 'node:stream';
+import { type Duplex, PassThrough, Readable } from 'node:stream';
 import Dockerode from 'dockerode';
 import {
   ContainerEventType,
@@ -234,11 +234,15 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async containerLogs(id: string, options: ContainerLogsOptions = {}): Promise<NodeJS.ReadableStream> {
-    const out = new DockerLogDemuxer();
     if (options.signal?.aborted) {
+      const out = new PassThrough();
       out.end();
       return out;
     }
+    // Docker frames stdout/stderr only for containers without a TTY.
+    const info = await this.inspectContainer(id);
+    if (!info) throw new ContainerNotFoundError(id);
+    const out = new DockerLogDemuxer({ raw: info.tty === true });
     const base = {
       stdout: true,
       stderr: true,

@@ -176,6 +176,8 @@ export class FakeRuntime implements ContainerRuntime {
       createdAt: this.now().toISOString(),
       spec,
       logLines: [],
+      ...(spec.stdin ? { stdin: true } : {}),
+      ...(spec.tty ? { tty: true } : {}),
     });
     return id;
   }

@@ -113,6 +113,20 @@ describe('validatePod', () => {
       want: ['spec.containers[0].imagePullPolicy FieldValueNotSupported'],
     },
     {
+      name: 'stdin, stdinOnce and tty are booleans',
+      mutate: (p) => Object.assign(c0(p), { stdin: 'false', stdinOnce: 1, tty: {} }),
+      want: [
+        'spec.containers[0].stdin FieldValueInvalid',
+        'spec.containers[0].stdinOnce FieldValueInvalid',
+        'spec.containers[0].tty FieldValueInvalid',
+      ],
+    },
+    {
+      name: 'stdin, stdinOnce and tty as booleans are valid',
+      mutate: (p) => Object.assign(c0(p), { stdin: true, stdinOnce: false, tty: true }),
+      want: [],
+    },
+    {
       name: 'env name required',
       mutate: (p) => (c0(p).env = [{ name: '' }]),
       want: ['spec.containers[0].env[0].name FieldValueRequired'],

@@ -5,6 +5,8 @@ import type { Pod } from '../../../../pkg/api/core/v1';
 import { FakeRuntime } from '../../../../pkg/kubelet/runtime/fake/fake_runtime';
 import type { FakeSession } from '../../../../pkg/kubelet/runtime/fake/fake_session';
 import { waitFor } from '../../../helpers/wait';
+import { containerLabels, containerName } from '../../../../pkg/kubelet/runtime/interface';
+import { pod } from '../fixtures';
 import { startStreamingKubelet } from './kubelet_fixture';
 
 /** A client of the kubelet's stream: every message received, split by channel. */
@@ -179,5 +181,112 @@ describe('kubelet/streaming: exec and attach sessions over the fake runtime', ()
     expect(onChannel(c, 1)).to.equal('line 1\n');
     expect(JSON.parse(onChannel(c, 3))).to.deep.equal({ metadata: {}, status: 'Success' });
     expect(rt.callsOf('attach')).to.have.length(1);
+  });
+
+  describe('attach to a container created with stdin / tty', () => {
+    /** Adds pod default/<name> with one running container `main` created with `flags`. */
+    async function interactivePod(name: string, flags: { stdin?: boolean; stdinOnce?: boolean; tty?: boolean }) {
+      const p = pod(name, { containers: [{ name: 'main', image: 'busybox', ...flags }] });
+      pods.set(`default/${name}`, p);
+      const ident = {
+        podUid: p.metadata.uid,
+        podNamespace: 'default',
+        podName: name,
+        containerName: 'main',
+        attempt: 0,
+      };
+      const id = await rt.createContainer({
+        name: containerName(ident),
+        image: 'busybox',
+        labels: containerLabels(ident),
+        binds: [],
+        ...flags,
+      });
+      await rt.startContainer(id);
+      return id;
+    }
+
+    it('stdin (channel 0) reaches the main process, close (255) ends it; output on 1/2', async () => {
+      const id = await interactivePod('cat', { stdin: true, stdinOnce: true });
+      const c = await connect('/attach/default/cat/main?stdin=true&stdout=true&stderr=true', ['v5.channel.k8s.io']);
+      await waitFor(() => rt.sessions.length === 1, 2000, 'the session');
+      const s = rt.sessions[0] as FakeSession;
+      expect(rt.callsOf('attach')[0]).to.deep.equal([id, { stdin: true, tty: false }]);
+      c.ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello\n')]));
+      c.ws.send(Buffer.from([255, 0]));
+      await waitFor(() => s.stdinClosed, 2000, 'stdin to close');
+      expect(s.received).to.equal('hello\n');
+      s.stdout.write('got hello\n');
+      s.stderr?.write('warn\n');
+      s.finish();
+      await c.closed;
+      expect(onChannel(c, 1)).to.equal('got hello\n');
+      expect(onChannel(c, 2)).to.equal('warn\n');
+      expect(JSON.parse(onChannel(c, 3))).to.deep.equal({ metadata: {}, status: 'Success' });
+    });
+
+    it("a TTY container: the container's TTY wins over the request, no stderr, resizes applied", async () => {
+      const id = await interactivePod('shell', { stdin: true, tty: true });
+      // kubectl attach without -t still gets the TTY (kubectl forces it too).
+      const c = await connect('/attach/default/shell/main?stdin=true&stdout=true&stderr=true', ['v5.channel.k8s.io']);
+      await waitFor(() => rt.sessions.length === 1, 2000, 'the session');
+      const s = rt.sessions[0] as FakeSession;
+      expect(rt.callsOf('attach')[0]).to.deep.equal([id, { stdin: true, tty: true }]);
+      expect(s.stderr).to.equal(undefined);
+      c.ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":120,"Height":40}')]));
+      c.ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('ls\r')]));
+      await waitFor(() => s.received === 'ls\r' && s.resizes.length === 1, 2000, 'stdin and the resize');
+      expect(s.resizes).to.deep.equal([{ width: 120, height: 40 }]);
+      s.stdout.write('$ ');
+      s.finish();
+      await c.closed;
+      expect(onChannel(c, 1)).to.equal('$ ');
+      expect(onChannel(c, 2)).to.equal('');
+    });
+
+    it("resizes reach the runtime one at a time, in order, even when the first one is slow (kubectl's size+1, size)", async () => {
+      await interactivePod('resize', { stdin: true, tty: true });
+      rt.onSession = (session) => {
+        // A runtime whose first resize call takes longer than the second.
+        let calls = 0;
+        session.resize = (size) =>
+          new Promise((resolve) =>
+            setTimeout(
+              () => {
+                session.resizes.push(size);
+                resolve();
+              },
+              calls++ === 0 ? 100 : 0,
+            ),
+          );
+      };
+      const c = await connect('/attach/default/resize/main?stdin=true&stdout=true&tty=true', ['v5.channel.k8s.io']);
+      await waitFor(() => rt.sessions.length === 1, 2000, 'the session');
+      const s = rt.sessions[0] as FakeSession;
+      c.ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":92,"Height":34}')]));
+      c.ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":91,"Height":33}')]));
+      await waitFor(() => s.resizes.length === 2, 2000, 'both resizes');
+      expect(s.resizes).to.deep.equal([
+        { width: 92, height: 34 },
+        { width: 91, height: 33 },
+      ]);
+      s.finish();
+      await c.closed;
+    });
+
+    it('stdin to a container created without stdin is dropped, not refused (as Docker and dockershim)', async () => {
+      const id = await interactivePod('nostdin', { tty: false });
+      const c = await connect('/attach/default/nostdin/main?stdin=true&stdout=true&tty=true', ['v5.channel.k8s.io']);
+      await waitFor(() => rt.sessions.length === 1, 2000, 'the session');
+      const s = rt.sessions[0] as FakeSession;
+      expect(rt.callsOf('attach')[0]).to.deep.equal([id, { stdin: false, tty: false }]);
+      expect(s.stdin).to.equal(undefined);
+      c.ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('ignored')]));
+      s.stdout.write('out');
+      s.finish();
+      await c.closed;
+      expect(onChannel(c, 1)).to.equal('out');
+      expect(s.received).to.equal('');
+    });
   });
 });

@@ -50,6 +50,15 @@ describe('runtime/docker: create options (Kubernetes command/args semantics)', (
     expect(toCreateOptions({ ...base, hostname: 'web', networkMode: 'host' }, 'none').Hostname).to.equal(undefined);
   });
 
+  it('stdin/stdinOnce/tty → OpenStdin/StdinOnce/Tty (and AttachStdin); all off by default', () => {
+    const off = toCreateOptions(base, 'none');
+    expect([off.OpenStdin, off.StdinOnce, off.Tty, off.AttachStdin]).to.deep.equal([false, false, false, false]);
+    const on = toCreateOptions({ ...base, stdin: true, stdinOnce: true, tty: true }, 'none');
+    expect([on.OpenStdin, on.StdinOnce, on.Tty, on.AttachStdin]).to.deep.equal([true, true, true, true]);
+    const onceAlone = toCreateOptions({ ...base, stdinOnce: true }, 'none');
+    expect([onceAlone.OpenStdin, onceAlone.StdinOnce]).to.deep.equal([false, false]);
+  });
+
   it('env from a map or a list; later duplicates win, order kept', () => {
     expect(dockerEnv({ A: '1', B: '2' })).to.deep.equal(['A=1', 'B=2']);
     expect(dockerEnv([{ name: 'A', value: '1' }, { name: 'B' }, { name: 'A', value: '3' }])).to.deep.equal([
@@ -81,6 +90,11 @@ function inspectInfo(state: Partial<Dockerode.ContainerInspectInfo['State']>): D
 }
 
 describe('runtime/docker: inspect → RuntimeContainer', () => {
+  it('reports OpenStdin and Tty as stdin and tty', () => {
+    const info = inspectInfo({ Status: 'running' });
+    Object.assign(info.Config, { OpenStdin: true, Tty: true });
+    expect(fromInspect(info)).to.deep.include({ stdin: true, tty: true });
+  });
   it('maps an exited container with exit code and times', () => {
     expect(fromInspect(inspectInfo({}))).to.deep.equal({
       id: 'abc',

@@ -21,6 +21,14 @@ describe('runtime/docker: log demultiplexing', () => {
     expect(out).to.equal('out 1\nerr 1\nout 2\n');
   });
 
+  it('raw (a TTY container): bytes that look like a frame header pass through untouched', async () => {
+    // A TTY program may well print \x01\0\0\0…; only the container's Tty flag may decide.
+    const looksFramed = frame(1, 'not a frame');
+    const out = await readAll(Readable.from([looksFramed]).pipe(new DockerLogDemuxer({ raw: true })));
+    expect(Buffer.from(out, 'utf8').equals(looksFramed)).to.equal(true);
+    expect(await demux([looksFramed])).to.equal('not a frame');
+  });
+
   it('reassembles frames split at every byte boundary', async () => {
     const all = Buffer.concat([frame(1, 'hello '), frame(2, 'wörld\n'), frame(1, '')]);
     const bytes = [...all].map((b) => Buffer.from([b]));
