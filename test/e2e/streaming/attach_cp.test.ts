@@ -12,42 +12,11 @@ import type { Pod } from '../../../pkg/api/core/v1';
 import type { TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
 import { claimObject, create, podObject, useKubeletCluster, waitLogs, waitReady } from '../kubelet/support';
+import { underTerminal } from './terminal';
 
 /** `pod` with its containers created with the given stdin/stdinOnce/tty fields. */
 function interactive(pod: Pod, flags: { stdin?: boolean; stdinOnce?: boolean; tty?: boolean }): Pod {
   return { ...pod, spec: { ...pod.spec, containers: pod.spec.containers.map((ct) => ({ ...ct, ...flags })) } };
-}
-
-/** kubectl under script(1), in a pseudo-terminal of 91x33; `out` is what the terminal showed. */
-function underTerminal(c: TestCluster, kubectlArgs: string) {
-  const child = spawn(
-    'script',
-    ['-qfec', `stty cols 91 rows 33; kubectl --kubeconfig=${c.kubeconfig} ${kubectlArgs}`, '/dev/null'],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
-  const t = { child, out: '', exited: new Promise<number | null>((resolve) => child.on('exit', resolve)) };
-  child.stdout.on('data', (b: Buffer) => {
-    t.out += b.toString();
-  });
-  // Types `line` every 2 s until `answer` shows: a line typed before kubectl has the terminal in
-  // raw mode and is attached, or before the shell in the container reads, may be lost.
-  const ask = (line: string, answer: RegExp, what: string) => {
-    let next = 0;
-    return waitFor(
-      () => {
-        if (Date.now() >= next) {
-          child.stdin.write(`${line}\n`);
-          next = Date.now() + 2_000;
-        }
-        return answer.test(t.out);
-      },
-      60_000,
-      () => `${what}; the terminal showed: ${JSON.stringify(t.out.slice(-400))}`,
-    );
-  };
-  return Object.assign(t, { ask });
 }
 
 describe('e2e/streaming: kubectl attach and cp', function () {

@@ -19,6 +19,7 @@ import {
   waitLogs,
   waitReady,
 } from '../kubelet/support';
+import { underTerminal } from './terminal';
 
 describe('e2e/streaming: kubectl exec', function () {
   this.timeout(120_000);
@@ -69,40 +70,16 @@ describe('e2e/streaming: kubectl exec', function () {
     // script(1) gives kubectl a pty of 91x33. Once the test touches `flag`, a job in the same
     // session resizes that pty: the kernel sends kubectl SIGWINCH, kubectl sends the new size.
     const flag = path.join(c.dir, 'resize-now');
-    const kubectl = `kubectl --kubeconfig=${c.kubeconfig} exec -it exec-pod -- sh`;
     const resizer = `(while [ ! -e ${flag} ]; do sleep 0.05; done; stty cols 120 rows 40 </dev/tty) &`;
-    const child = spawn('script', ['-qfec', `stty cols 91 rows 33; ${resizer} ${kubectl}`, '/dev/null'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    // Types `line` every 2 s until `answer` shows: a line typed before kubectl has the terminal
-    // in raw mode, or before the shell in the container reads, may be lost.
-    const ask = (line: string, answer: RegExp, what: string) => {
-      let next = 0;
-      return waitFor(
-        () => {
-          if (Date.now() >= next) {
-            child.stdin.write(`${line}\n`);
-            next = Date.now() + 2_000;
-          }
-          return answer.test(out);
-        },
-        30_000,
-        () => `${what}; the terminal showed: ${JSON.stringify(out.slice(-400))}`,
-      );
-    };
+    const t = underTerminal(c, 'exec -it exec-pod -- sh', resizer);
     try {
-      await ask('stty size; echo size-$((6*7))', /33 91[\s\S]*size-42/, 'the first stty size');
+      await t.ask('stty size; echo size-$((6*7))', /33 91[\s\S]*size-42/, 'the first stty size');
       writeFileSync(flag, '');
-      await ask('stty size; echo size-$((6*8))', /40 120[\s\S]*size-48/, 'the resized stty size');
-      child.stdin.write('exit 0\n');
-      expect(await exited).to.equal(0);
+      await t.ask('stty size; echo size-$((6*8))', /40 120[\s\S]*size-48/, 'the resized stty size');
+      t.child.stdin.write('exit 0\n');
+      expect(await t.exited).to.equal(0);
     } finally {
-      child.kill('SIGKILL');
+      t.child.kill('SIGKILL');
     }
   });
 
