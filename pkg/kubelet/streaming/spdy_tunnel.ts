@@ -166,7 +166,12 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
     pair.error?.end(message);
     pair.data?.abort('REFUSED_STREAM');
   };
-  session.on('error', (err) => o.logger.debug({ err: err?.message }, 'port-forward tunnel error'));
+  // A session error (a frame that does not parse, the socket failing) kills the session for
+  // good: the WebSocket goes with it, as upstream's connection does, rather than idling open.
+  session.on('error', (err) => {
+    o.logger.debug({ err: err?.message }, 'port-forward tunnel error');
+    o.ws.terminate();
+  });
   session.on('stream', (stream) => {
     stream.on('error', () => undefined);
     if (openStreams >= maxOpenStreams) {

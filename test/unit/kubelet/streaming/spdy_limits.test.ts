@@ -56,6 +56,15 @@ describe('kubelet/streaming: the SPDY tunnel bounds header blocks and unread dat
     expect(t.conns).to.have.length(0);
   });
 
+  it('closes the tunnel when its SPDY session fails (frames that do not parse), so a dead session holds nothing', async () => {
+    t = await openTunnel();
+    const closed = once(t.ws, 'close');
+    // A control frame of SPDY version 9.
+    t.ws.send(Buffer.from([0x80, 0x09, 0x00, 0x01, 0x00, 0x00, 0x00, 0x0a, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
+    await closed;
+    expect(t.conns).to.have.length(0);
+  });
+
   it('stops reading the WebSocket while a stream holds maxBufferedStreamBytes unread, and loses nothing', async function () {
     this.timeout(20_000);
     const stalled = stalledPod();
