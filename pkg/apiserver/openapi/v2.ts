@@ -51,13 +51,19 @@ type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 const scalarTypes = new Set(['string', 'integer', 'number', 'boolean']);
 
-/** The v2 reference of a v3 `$ref` (or of a lone `allOf` member that is one), if any. */
-function referenceOf(s: Node): string | undefined {
+/**
+ * The v2 reference of a v3 `$ref` (or of a lone `allOf` member that is one), if any, and if it
+ * names a definition in `defined` (when given): kubectl's parser fails the whole document on a
+ * reference to a definition it does not have, so one (a CRD's, say) is dropped instead.
+ */
+function referenceOf(s: Node, defined: ReadonlySet<string> | undefined): string | undefined {
   const direct = s.$ref;
   const allOf = Array.isArray(s.allOf) && s.allOf.length === 1 && isNode(s.allOf[0]) ? s.allOf[0].$ref : undefined;
   const ref = typeof direct === 'string' ? direct : typeof allOf === 'string' ? allOf : undefined;
   if (ref === undefined || !ref.startsWith(refPrefix)) return undefined;
-  return `${definitionsPrefix}${ref.slice(refPrefix.length)}`;
+  const name = ref.slice(refPrefix.length);
+  if (defined && !defined.has(name)) return undefined;
+  return `${definitionsPrefix}${name}`;
 }
 
 /** The single scalar type a type-less `oneOf`/`anyOf` of scalars stands for (as v2 spells it). */
@@ -72,12 +78,15 @@ function copyExtensions(from: Node, to: SchemaV2): void {
     if (k.startsWith('x-') && v !== undefined) setOwn(to as Record<string, unknown>, k, v);
 }
 
-/** Converts one v3 schema object to its v2 form (see the file comment for the rules). */
-export function toV2Schema(value: unknown): SchemaV2 {
+/**
+ * Converts one v3 schema object to its v2 form (see the file comment for the rules); with
+ * `defined`, a reference to a name outside it is dropped (the schema then says nothing).
+ */
+export function toV2Schema(value: unknown, defined?: ReadonlySet<string>): SchemaV2 {
   const s = isNode(value) ? value : {};
   const out: SchemaV2 = {};
   if (typeof s.description === 'string') out.description = s.description;
-  const ref = referenceOf(s);
+  const ref = referenceOf(s, defined);
   if (ref) {
     out.$ref = ref;
     copyExtensions(s, out);
@@ -91,16 +100,16 @@ export function toV2Schema(value: unknown): SchemaV2 {
   if (!free && !nullable) {
     if (isNode(s.properties)) {
       const props: Record<string, SchemaV2> = Object.create(null);
-      for (const [name, p] of Object.entries(s.properties)) setOwn(props, name, toV2Schema(p));
+      for (const [name, p] of Object.entries(s.properties)) setOwn(props, name, toV2Schema(p, defined));
       out.properties = props;
     }
-    if (s.items !== undefined) out.items = toV2Schema(Array.isArray(s.items) ? s.items[0] : s.items);
+    if (s.items !== undefined) out.items = toV2Schema(Array.isArray(s.items) ? s.items[0] : s.items, defined);
   }
   if (type === 'array' && out.items === undefined) type = undefined;
   if (type !== undefined) out.type = type;
   if (Array.isArray(s.required)) out.required = s.required.filter((r): r is string => typeof r === 'string');
   if (typeof s.additionalProperties === 'boolean') out.additionalProperties = s.additionalProperties;
-  else if (isNode(s.additionalProperties)) out.additionalProperties = toV2Schema(s.additionalProperties);
+  else if (isNode(s.additionalProperties)) out.additionalProperties = toV2Schema(s.additionalProperties, defined);
   copyExtensions(s, out);
   return out;
 }
@@ -112,12 +121,16 @@ function componentsOf(doc: ServedDocument): [string, unknown][] {
   return isNode(components) ? Object.entries(components) : [];
 }
 
-/** Builds the v2 document of the given v3 documents (a name defined twice keeps its first schema). */
+/**
+ * Builds the v2 document of the given v3 documents (a name defined twice keeps its first
+ * schema); every reference in it resolves.
+ */
 export function buildSwagger(docs: Iterable<ServedDocument>): SwaggerDocument {
+  const components = [...docs].flatMap(componentsOf);
+  const defined = new Set(components.map(([name]) => name));
   const definitions: Record<string, SchemaV2> = Object.create(null);
-  for (const doc of docs)
-    for (const [name, schema] of componentsOf(doc))
-      if (!Object.hasOwn(definitions, name)) setOwn(definitions, name, toV2Schema(schema));
+  for (const [name, schema] of components)
+    if (!Object.hasOwn(definitions, name)) setOwn(definitions, name, toV2Schema(schema, defined));
   const sorted: Record<string, SchemaV2> = Object.create(null);
   for (const name of Object.keys(definitions).sort()) setOwn(sorted, name, definitions[name] ?? {});
   return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: {}, definitions: sorted };

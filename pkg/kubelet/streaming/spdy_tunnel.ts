@@ -23,13 +23,21 @@
  * `maxConnections` connections are forwarded at once: beyond, the pair's error stream says so
  * and its data stream ends. Every stream counts until both sides closed it, and a session holds
  * at most twice the pending and forwarded pairs' worth (a refused error stream the client never
- * closes still counts): beyond, a new stream is reset (REFUSED_STREAM).
+ * closes still counts): beyond, a new stream is reset (REFUSED_STREAM). Header blocks and
+ * unread stream data are bounded too (spdy_limits.ts).
  */
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { connection, type SpdyStream } from 'spdy-transport';
 import { createWebSocketStream, type WebSocket } from 'ws';
 import { forwardError, maxForwardedPorts } from './portforward';
+import {
+  limitHeaderBlocks,
+  maxBufferedStreamBytes,
+  maxHeaderBlockBytes,
+  type PatchableParser,
+  StreamBackpressure,
+} from './spdy_limits';
 
 /** The tunnel's WebSocket subprotocol. */
 export const SpdyTunnelProtocol = 'SPDY/3.1+portforward.k8s.io';
@@ -46,6 +54,10 @@ export interface SpdyTunnelOptions {
   maxPendingPairs?: number;
   /** Connections forwarded at once (default `maxTunnelConnections`). */
   maxConnections?: number;
+  /** Bytes one header block may inflate to (default `maxHeaderBlockBytes`); beyond, the tunnel closes. */
+  maxHeaderBlockBytes?: number;
+  /** Unread bytes one stream holds before the tunnel stops reading (default `maxBufferedStreamBytes`). */
+  maxBufferedStreamBytes?: number;
 }
 
 /** Upstream's streamCreationTimeout: how long a half pair waits for its other stream. */
@@ -90,10 +102,6 @@ function unboundedSendWindow(stream: SpdyStream): void {
   side.limit = Number.MAX_SAFE_INTEGER;
 }
 
-interface PatchableParser {
-  parseKVs(buffer: unknown, callback: (err: Error | null, headers?: Record<string, unknown>) => void): void;
-}
-
 function header(stream: SpdyStream, name: string): string {
   const v = Object.hasOwn(stream.headers, name) ? stream.headers[name] : undefined;
   return (Array.isArray(v) ? v[0] : v) ?? '';
@@ -121,6 +129,11 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
   socket.on('error', () => socket.destroy());
   const session = connection.create(socket, { protocol: 'spdy', isServer: true, autoSpdy31: false });
   const parser = (session as unknown as { _spdyState: { parser: PatchableParser } })._spdyState.parser;
+  limitHeaderBlocks(parser, o.maxHeaderBlockBytes ?? maxHeaderBlockBytes, () => {
+    o.logger.debug({ pod: o.podName }, 'port-forward tunnel closed: a header block inflates too far');
+    o.ws.terminate();
+  });
+  const backpressure = new StreamBackpressure(parser, o.maxBufferedStreamBytes ?? maxBufferedStreamBytes);
   const parseKVs = parser.parseKVs.bind(parser);
   parser.parseKVs = (buffer, callback) =>
     parseKVs(buffer, (err, headers) => {
@@ -153,7 +166,12 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
     pair.error?.end(message);
     pair.data?.abort('REFUSED_STREAM');
   };
-  session.on('error', (err) => o.logger.debug({ err: err?.message }, 'port-forward tunnel error'));
+  // A session error (a frame that does not parse, the socket failing) kills the session for
+  // good: the WebSocket goes with it, as upstream's connection does, rather than idling open.
+  session.on('error', (err) => {
+    o.logger.debug({ err: err?.message }, 'port-forward tunnel error');
+    o.ws.terminate();
+  });
   session.on('stream', (stream) => {
     stream.on('error', () => undefined);
     if (openStreams >= maxOpenStreams) {
@@ -165,6 +183,7 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
     stream.once('close', () => {
       openStreams -= 1;
     });
+    backpressure.watch(stream);
     unboundedSendWindow(stream);
     stream.respond(200, {});
     const type = header(stream, 'streamtype');

@@ -331,6 +331,11 @@ describe('RBAC', function () {
     expect((await s.request(s.nobody, 'GET', '/api/v1/namespaces/team-a/pods')).status).to.equal(403);
     // Any authenticated user may discover the API and ask about themselves.
     expect((await s.request(s.user('zed'), 'GET', '/api')).status).to.equal(200);
+    // OpenAPI is discovery too (system:discovery, authenticated only), v2 as v3.
+    for (const p of ['/openapi/v2', '/openapi/v3']) {
+      expect((await s.request(s.nobody, 'GET', p)).status, p).to.equal(403);
+      expect((await s.request(s.user('zed'), 'GET', p)).status, p).to.equal(200);
+    }
   });
 
   it('answers can-i and can-i --list from the bindings', async () => {

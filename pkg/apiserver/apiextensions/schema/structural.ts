@@ -1,7 +1,9 @@
 /**
  * Structural-schema checks at CRD write time (apiextensions' structural schema rules, reduced):
  * a type on every node unless it preserves unknown fields or is int-or-string, `object` at the
- * root, `items` on arrays, properties XOR additionalProperties, known types and formats.
+ * root, `items` on arrays, properties XOR additionalProperties, known types and formats, and
+ * no `$ref` (Kubernetes': "$ref is not supported"; a CRD's reference would dangle in the
+ * published OpenAPI, where kubectl's v2 parser rejects the whole document over it).
  */
 import type { JSONSchemaProps } from '../../../api/apiextensions/v1';
 import { forbidden, invalid, notSupported, required, type FieldError } from '../../../api/validation';
@@ -17,7 +19,19 @@ function isSchema(v: unknown): v is JSONSchemaProps {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A `$ref` on this node or on one of its allOf/oneOf/anyOf/not members (where v3 puts them). */
+function checkNoRef(s: JSONSchemaProps, path: string, errs: FieldError[]): void {
+  if (Object.hasOwn(s, '$ref')) errs.push(forbidden(`${path}.$ref`, '$ref is not supported'));
+  for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
+    const members: unknown = s[key];
+    if (Array.isArray(members))
+      for (const [i, m] of members.entries()) if (isSchema(m)) checkNoRef(m, `${path}.${key}[${i}]`, errs);
+  }
+  if (isSchema(s.not)) checkNoRef(s.not, `${path}.not`, errs);
+}
+
 function check(s: JSONSchemaProps, path: string, root: boolean, errs: FieldError[]): void {
+  checkNoRef(s, path, errs);
   const free = s['x-kubernetes-preserve-unknown-fields'] === true || s['x-kubernetes-int-or-string'] === true;
   if (s.type === undefined || s.type === '') {
     if (!free) errs.push(required(`${path}.type`, 'must not be empty for specified object fields'));

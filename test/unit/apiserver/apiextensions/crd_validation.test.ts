@@ -130,6 +130,21 @@ describe('apiextensions: CRD validation', () => {
         }),
       'specReplicasPath: Invalid value: ".status.r": should be a json path under .spec',
     ],
+    [
+      'no $ref in a schema (it would dangle in /openapi/v2 and break kubectl for everyone)',
+      (c) =>
+        (c.spec.versions[0] = {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: JSON.parse(
+              '{"type":"object","properties":{"a":{"type":"object","allOf":[{"$ref":"#/components/schemas/nope"}]}}}',
+            ),
+          },
+        }),
+      'spec.versions[0].schema.openAPIV3Schema.properties[a].allOf[0].$ref: Forbidden: $ref is not supported',
+    ],
   ];
   for (const [what, mut, want] of cases)
     it(`checks ${what}`, () => {

@@ -186,6 +186,33 @@ describe('OpenAPI v2', () => {
     ).to.deep.equal({ description: 'd', $ref: '#/definitions/X', 'x-kubernetes-map-type': 'atomic' });
   });
 
+  it('a reference to a definition no document has is dropped, so kubectl can still parse the document', () => {
+    const crdDoc = serveDocument('apis/dangling.example.com/v1', {
+      openapi: '3.0.0',
+      info: { title: 't', version: 'v' },
+      paths: {},
+      components: {
+        schemas: {
+          'com.example.dangling.v1.Trap': {
+            type: 'object',
+            properties: {
+              a: { $ref: '#/components/schemas/io.k8s.nope.v1.Missing' },
+              b: { allOf: [{ $ref: '#/components/schemas/also.missing' }], description: 'kept' },
+              c: { allOf: [{ $ref: '#/components/schemas/io.k8s.api.core.v1.PodSpec' }] },
+            },
+          },
+        },
+        securitySchemes: {},
+      },
+    });
+    const trap = buildSwagger([...servedDocuments().values(), crdDoc]).definitions['com.example.dangling.v1.Trap'];
+    expect(trap?.properties?.a).to.deep.equal({});
+    expect(trap?.properties?.b).to.deep.equal({ description: 'kept' });
+    expect(trap?.properties?.c, 'a reference to a definition another document has').to.deep.equal({
+      $ref: '#/definitions/io.k8s.api.core.v1.PodSpec',
+    });
+  });
+
   it('a property named __proto__ stays data', () => {
     const s = toV2Schema(
       JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"},"b":{"type":"integer"}}}'),
