@@ -9,9 +9,12 @@
  *   pod connection not reading) would be buffered without end: once a stream holds more than
  *   `maxBufferedStreamBytes` unread, the tunnel stops reading its WebSocket until that stream
  *   is read again or closes. That is upstream's behaviour too: spdystream's frame loop blocks
- *   on a stream's full data channel, so one slow stream holds back the whole connection.
+ *   on a stream's full data channel, so one slow stream holds back the whole connection;
+ * - what the session writes back (PING answers above all: a client that sends PINGs and reads
+ *   nothing would have every answer queued) is bounded the same way: while more than
+ *   `maxBufferedStreamBytes` wait to be sent, the tunnel stops reading until they drain.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { SpdyStream } from 'spdy-transport';
 
 /** The most bytes one header block may inflate to (client-go's headers are a few dozen bytes). */
@@ -56,10 +59,17 @@ export function limitHeaderBlocks(parser: PatchableParser, limit: number, onExce
   };
 }
 
+/** What a session has queued to send: its framer's output (piped into the socket) and the socket's. */
+export interface SendQueue {
+  framer: Readable;
+  socket: Writable;
+}
+
 /**
  * Holds `parser` back (its socket then fills and stops reading the WebSocket, down to TCP)
- * while any stream given to `watch` holds more than `limit` unread bytes: the parser is told a
- * chunk is done only once no stream is that full.
+ * while any stream given to `watch` holds more than `limit` unread bytes, or more than `limit`
+ * bytes wait in the session's send queue: the parser is told a chunk is done only once neither
+ * is that full.
  */
 export class StreamBackpressure {
   private readonly full = new Set<SpdyStream>();
@@ -68,9 +78,14 @@ export class StreamBackpressure {
   constructor(
     parser: PatchableParser,
     private readonly limit: number,
+    private readonly sending: SendQueue,
   ) {
     const transform = parser._transform.bind(parser);
     parser._transform = (chunk, encoding, done) => transform(chunk, encoding, (err) => this.whenClear(() => done(err)));
+    // The framer's output moves on as the socket drains: each chunk it hands on may free room.
+    sending.framer.on('data', () => {
+      if (this.waiting.length > 0 && !this.sendQueueFull) this.release();
+    });
   }
 
   /** Counts `stream`'s unread bytes from now on (until it closes). */
@@ -90,13 +105,21 @@ export class StreamBackpressure {
     stream.once('close', () => this.clear(stream));
   }
 
+  private get sendQueueFull(): boolean {
+    return this.sending.framer.readableLength + this.sending.socket.writableLength > this.limit;
+  }
+
   private whenClear(go: () => void): void {
-    if (this.full.size === 0) go();
+    if (this.full.size === 0 && !this.sendQueueFull) go();
     else this.waiting.push(go);
   }
 
   private clear(stream: SpdyStream): void {
-    if (!this.full.delete(stream) || this.full.size > 0) return;
+    if (this.full.delete(stream)) this.release();
+  }
+
+  private release(): void {
+    if (this.full.size > 0 || this.sendQueueFull) return;
     const waiting = this.waiting;
     this.waiting = [];
     for (const go of waiting) go();

@@ -26,7 +26,7 @@
  * closes still counts): beyond, a new stream is reset (REFUSED_STREAM). Header blocks and
  * unread stream data are bounded too (spdy_limits.ts).
  */
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { connection, type SpdyStream } from 'spdy-transport';
 import { createWebSocketStream, type WebSocket } from 'ws';
@@ -128,12 +128,16 @@ export function serveSpdyTunnel(o: SpdyTunnelOptions): Promise<void> {
   const socket = createWebSocketStream(o.ws);
   socket.on('error', () => socket.destroy());
   const session = connection.create(socket, { protocol: 'spdy', isServer: true, autoSpdy31: false });
-  const parser = (session as unknown as { _spdyState: { parser: PatchableParser } })._spdyState.parser;
+  const state = (session as unknown as { _spdyState: { parser: PatchableParser; framer: Readable } })._spdyState;
+  const parser = state.parser;
   limitHeaderBlocks(parser, o.maxHeaderBlockBytes ?? maxHeaderBlockBytes, () => {
     o.logger.debug({ pod: o.podName }, 'port-forward tunnel closed: a header block inflates too far');
     o.ws.terminate();
   });
-  const backpressure = new StreamBackpressure(parser, o.maxBufferedStreamBytes ?? maxBufferedStreamBytes);
+  const backpressure = new StreamBackpressure(parser, o.maxBufferedStreamBytes ?? maxBufferedStreamBytes, {
+    framer: state.framer,
+    socket,
+  });
   const parseKVs = parser.parseKVs.bind(parser);
   parser.parseKVs = (buffer, callback) =>
     parseKVs(buffer, (err, headers) => {

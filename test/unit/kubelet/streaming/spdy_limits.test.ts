@@ -1,8 +1,12 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { Duplex } from 'node:stream';
+import { Duplex, PassThrough, Writable } from 'node:stream';
 import type { SpdyStream } from 'spdy-transport';
-import { maxBufferedStreamBytes, maxHeaderBlockBytes } from '../../../../pkg/kubelet/streaming/spdy_limits';
+import {
+  maxBufferedStreamBytes,
+  maxHeaderBlockBytes,
+  StreamBackpressure,
+} from '../../../../pkg/kubelet/streaming/spdy_limits';
 import { waitFor } from '../../../helpers/wait';
 import { open, openTunnel, pair, type Tunnel } from './spdy_fixture';
 
@@ -84,5 +88,28 @@ describe('kubelet/streaming: the SPDY tunnel bounds header blocks and unread dat
     stalled.release();
     await waitFor(() => stalled.received() >= total, 15_000, 'every byte to reach the pod');
     expect(stalled.received()).to.equal(total);
+  });
+
+  it('holds the parser while more than the limit waits in the send queue (PING answers to a client that reads nothing), and lets go as it drains', async () => {
+    const parser = {
+      parseKVs: () => undefined,
+      _transform: (_chunk: unknown, _enc: string, done: (err?: Error | null) => void) => done(),
+    };
+    const framer = new PassThrough();
+    const socket = new Writable({ write: (_chunk, _enc, done) => done() });
+    new StreamBackpressure(parser, 1024, { framer, socket });
+    framer.pause();
+    framer.write(Buffer.alloc(4096)); // answers queued in the framer, more than the limit
+    let done = 0;
+    parser._transform('frame', 'buffer', () => {
+      done += 1;
+    });
+    expect(done, 'held while 4 KiB wait to be sent').to.equal(0);
+    framer.resume(); // the socket takes them
+    await waitFor(() => done === 1, 5_000, 'the parser to be let go');
+    parser._transform('frame', 'buffer', () => {
+      done += 1;
+    });
+    expect(done, 'an empty queue holds nothing').to.equal(2);
   });
 });
